@@ -1,0 +1,4 @@
+export * from "./app.ts";
+export type { AppEnv, Services } from "./lib/env.ts";
+export * from "./lib/errors.ts";
+export * from "./serve.ts";

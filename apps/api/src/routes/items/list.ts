@@ -1,0 +1,20 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../lib/env.ts";
+import { errorResponses } from "../../lib/errors.ts";
+import { ItemListQuery, ItemPage } from "./schema.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/items",
+  tags: ["items"],
+  summary: "List fetched items with their verdicts, newest first",
+  request: { query: ItemListQuery },
+  responses: {
+    200: { description: "A page of items", content: { "application/json": { schema: ItemPage } } },
+    ...errorResponses("BAD_REQUEST"),
+  },
+});
+
+export function registerListItems(api: OpenAPIHono<AppEnv>): void {
+  api.openapi(route, async (c) => c.json(await c.var.services.store.listItems(c.req.valid("query")), 200));
+}

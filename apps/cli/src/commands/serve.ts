@@ -1,0 +1,45 @@
+import { createApp, serveApp } from "@treatywatch/api";
+import { startPollLoop } from "@treatywatch/worker";
+import { addFeedsFromFile, type Runtime } from "../runtime.ts";
+
+export interface Running {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The all-in-one local process: the API plus the in-process poll schedule. */
+export async function startServer(runtime: Runtime, options: { tickMs?: number } = {}): Promise<Running> {
+  const { config, logger } = runtime;
+  const app = createApp({ store: runtime.store, logger });
+  const { server, port } = await serveApp(app, { host: config.host, port: config.port });
+  logger.info({ url: `http://${config.host}:${port}` }, "API listening");
+  const stopPolling = startPollLoop(runtime, {
+    tickMs: options.tickMs ?? config.poll.tickSeconds * 1000,
+    concurrency: config.poll.concurrency,
+    batchSize: 500,
+    logger,
+  });
+  return {
+    port,
+    async stop() {
+      await stopPolling();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.store.close();
+    },
+  };
+}
+
+export async function serveCommand(runtime: Runtime): Promise<void> {
+  const feeds = await addFeedsFromFile(runtime, runtime.config.feedsFile);
+  runtime.logger.info({ file: runtime.config.feedsFile, added: feeds.added, known: feeds.known }, "feeds loaded");
+  const running = await startServer(runtime);
+  stopOnSignal(running);
+}
+
+export function stopOnSignal(running: Running): void {
+  const stop = () => {
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

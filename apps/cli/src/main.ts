@@ -1,0 +1,56 @@
+import { ConfigError } from "@treatywatch/config";
+import { Command } from "commander";
+import { classifyCommand } from "./commands/classify.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { pollOnceCommand } from "./commands/poll.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { openRuntime } from "./runtime.ts";
+
+const program = new Command()
+  .name("treatywatch")
+  .description("News alerts for arms-control treaty and landmine news.")
+  .version("0.1.0")
+  .showHelpAfterError();
+
+program
+  .command("serve")
+  .description("run the API and the feed poller on this machine (SQLite under ./data)")
+  .action(async () => {
+    await serveCommand(openRuntime());
+  });
+
+program
+  .command("demo")
+  .description("run offline on sample feeds served from loopback; the API lists stories within seconds")
+  .action(async () => {
+    await demoCommand();
+  });
+
+program
+  .command("poll")
+  .description("fetch feeds once and print what each gave")
+  .requiredOption("--once", "poll once and exit (the only mode; the schedule runs under `serve`)")
+  .option("--feeds <file>", "a feeds file: one URL or relative path a line, # for comments")
+  .option("--json", "print one JSON document instead of text")
+  .action(async (options: { feeds?: string; json?: boolean }) => {
+    process.exitCode = await pollOnceCommand(openRuntime(), options);
+  });
+
+program
+  .command("classify")
+  .description(
+    'read JSON Lines {"id","title","summary"?,"link"?,"source"?,"published"?} on stdin; write one verdict a line with its storyId',
+  )
+  .action(async () => {
+    process.exitCode = await classifyCommand();
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`treatywatch: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

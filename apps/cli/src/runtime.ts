@@ -1,0 +1,51 @@
+import { type Config, loadConfig } from "@treatywatch/config";
+import { type Clock, type Fetcher, type Logger, type Store, systemClock } from "@treatywatch/core";
+import { readFeedList } from "@treatywatch/feeds";
+import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
+import { SqliteStore } from "@treatywatch/store";
+import { pino } from "pino";
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  fetcher: Fetcher;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function createLogger(level: Config["logLevel"]): Logger {
+  // Logs go to stderr so that command output on stdout stays machine-readable.
+  return pino({ level, base: undefined }, pino.destination(2));
+}
+
+/** The one place the environment is read. */
+export function readConfig(): Config {
+  return loadConfig(process.env);
+}
+
+/** The composition root for one machine: SQLite under the data dir, HTTP and file feeds. */
+export function openRuntime(config: Config = readConfig()): Runtime {
+  const logger = createLogger(config.logLevel);
+  return {
+    config,
+    store: new SqliteStore(config.databasePath),
+    fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
+    clock: systemClock,
+    logger,
+  };
+}
+
+/** Adds every feed of a feeds file; feeds already known are left as they are. */
+export async function addFeedsFromFile(
+  runtime: Runtime,
+  path: string,
+): Promise<{ added: number; known: number; urls: string[] }> {
+  const urls = await readFeedList(path);
+  let added = 0;
+  const now = runtime.clock.now().toISOString();
+  for (const url of urls) {
+    const { created } = await runtime.store.addFeed(url, now);
+    if (created) added++;
+  }
+  return { added, known: urls.length - added, urls };
+}

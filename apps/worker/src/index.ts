@@ -1,0 +1,6 @@
+export * from "./fetch-feed.ts";
+export * from "./ingest.ts";
+export * from "./loop.ts";
+export * from "./poll.ts";
+export * from "./schedule.ts";
+export * from "./serial.ts";

@@ -1,0 +1,58 @@
+import { classify } from "./classify.ts";
+import { DEFAULT_CLUSTER_OPTIONS, fingerprint, MemoryStoryIndex, pickStory } from "./cluster.ts";
+import { stableId } from "./hash.ts";
+import { plausibleDate } from "./normalise.ts";
+import { htmlToText } from "./text.ts";
+import type { Timestamp, Verdict } from "./types.ts";
+
+/** One line of the classify command's input. */
+export interface BatchInput {
+  id: string;
+  title: string;
+  summary?: string | undefined;
+  link?: string | undefined;
+  source?: string | undefined;
+  published?: string | undefined;
+}
+
+export type BatchOutput = Pick<
+  Verdict,
+  "relevant" | "score" | "topics" | "categories" | "countries" | "treaties" | "why"
+> & { id: string; storyId: string };
+
+/**
+ * Classifies items and clusters them into stories in input order, in memory:
+ * the engine of `treatywatch classify` and of the evaluation.
+ */
+export class BatchClassifier {
+  readonly #index = new MemoryStoryIndex();
+  readonly #now: Timestamp;
+
+  constructor(now: Timestamp) {
+    this.#now = now;
+  }
+
+  next(input: BatchInput): BatchOutput {
+    const title = htmlToText(input.title);
+    const summary = input.summary ? htmlToText(input.summary) : "";
+    const verdict = classify({ title, summary });
+    const print = fingerprint(
+      { title, summary, publishedAt: plausibleDate(input.published, this.#now), fetchedAt: this.#now },
+      verdict,
+    );
+    const pick = pickStory(print, this.#index.candidates(print), DEFAULT_CLUSTER_OPTIONS);
+    const storyId = pick?.storyId ?? stableId("sty", input.id);
+    this.#index.add(storyId, print);
+    return {
+      id: input.id,
+      relevant: verdict.relevant,
+      score: verdict.score,
+      topics: verdict.topics,
+      categories: verdict.categories,
+      countries: verdict.countries,
+      treaties: verdict.treaties,
+      storyId,
+      why: verdict.why,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+const TRACKING_PARAMS = new Set([
+  "fbclid",
+  "gclid",
+  "dclid",
+  "gbraid",
+  "wbraid",
+  "msclkid",
+  "mc_cid",
+  "mc_eid",
+  "igshid",
+  "yclid",
+  "_ga",
+  "_gl",
+  "ref_src",
+  "cmpid",
+  "ocid",
+  "taid",
+  "smid",
+]);
+
+function isTrackingParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith("utm_") || TRACKING_PARAMS.has(lower);
+}
+
+/**
+ * The form of a URL under which two links to the same article compare equal:
+ * host lower-cased, default port and fragment dropped, tracking parameters removed,
+ * remaining parameters sorted. Returns undefined for anything that is not http(s).
+ */
+export function canonicalUrl(input: string | undefined, base?: string): string | undefined {
+  if (!input) return undefined;
+  let url: URL;
+  try {
+    url = new URL(input.trim(), base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  url.hash = "";
+  url.hostname = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (url.hostname.startsWith("www.")) url.hostname = url.hostname.slice(4);
+  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
+  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  url.search = new URLSearchParams(kept).toString();
+  if (url.pathname.length > 1 && url.pathname.endsWith("/")) {
+    url.pathname = url.pathname.slice(0, -1);
+  }
+  return url.toString();
+}

@@ -1,0 +1,187 @@
+import { fnv1a } from "./hash.ts";
+import { words } from "./text.ts";
+import type { Timestamp, Verdict } from "./types.ts";
+
+/** What the clusterer remembers of one item: small, and enough to compare. */
+export interface Fingerprint {
+  minhash: number[];
+  countries: string[];
+  treaties: string[];
+  topics: string[];
+  /** When the event was reported: the item's date, else when it was fetched. */
+  at: Timestamp;
+}
+
+export interface StoryCandidate {
+  storyId: string;
+  fingerprints: Fingerprint[];
+}
+
+export interface ClusterOptions {
+  /** Items further apart than this are never one story. */
+  windowHours: number;
+  /** Minimum similarity for an item to join a story. */
+  threshold: number;
+}
+
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { windowHours: 72, threshold: 0.42 };
+
+const HASHES = 48;
+const ROWS_PER_BAND = 2;
+const LEAD_WORDS = 40;
+const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`seed-${i}`));
+
+const STOPWORDS = new Set(
+  (
+    "the a an and or of to in on at for by with from as is are was were be been has have had it its " +
+    "this that these those after before over under into about amid says said say new news report reports " +
+    "reported will would could can may more than not but also who what when where why how their they them " +
+    "his her he she we our you your which while up out off all any one two three first last year years week " +
+    "day days today yesterday monday tuesday wednesday thursday friday saturday sunday le la les des du de et " +
+    "en un une der die das und den dem des ein eine el los las del y por para con и в на с по из о об від та у"
+  ).split(" "),
+);
+
+function stem(word: string): string {
+  if (word.length > 5 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
+  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+/** Content words of the headline and the lead, stemmed, without stopwords. */
+export function contentTokens(title: string, summary = ""): string[] {
+  const lead = words(summary).slice(0, LEAD_WORDS);
+  const tokens = new Set<string>();
+  for (const word of [...words(title), ...lead]) {
+    if (STOPWORDS.has(word) || (word.length < 3 && !/\d/.test(word))) continue;
+    tokens.add(stem(word));
+  }
+  return [...tokens];
+}
+
+function minhash(tokens: readonly string[]): number[] {
+  const signature = new Array<number>(HASHES).fill(0xffffffff);
+  for (const token of tokens) {
+    for (let i = 0; i < HASHES; i++) {
+      const value = fnv1a(token, SEEDS[i]);
+      if (value < (signature[i] ?? 0xffffffff)) signature[i] = value;
+    }
+  }
+  return signature;
+}
+
+export function fingerprint(
+  item: { title: string; summary?: string | undefined; publishedAt?: Timestamp | undefined; fetchedAt: Timestamp },
+  verdict: Pick<Verdict, "countries" | "treaties" | "topics">,
+): Fingerprint {
+  return {
+    minhash: minhash(contentTokens(item.title, item.summary)),
+    countries: [...verdict.countries].sort(),
+    treaties: [...verdict.treaties].sort(),
+    topics: [...verdict.topics].sort(),
+    at: item.publishedAt ?? item.fetchedAt,
+  };
+}
+
+function dayNumber(at: Timestamp): number {
+  return Math.floor(Date.parse(at) / 86_400_000);
+}
+
+function eventKey(fp: Fingerprint, day: number): string | undefined {
+  if (fp.countries.length === 0 && fp.treaties.length === 0) return undefined;
+  return `ev:${fp.countries.join(",")}|${fp.treaties.join(",")}|${day}`;
+}
+
+/** Index keys under which a story member is stored (LSH bands plus an event key). */
+export function indexKeys(fp: Fingerprint): string[] {
+  const keys: string[] = [];
+  for (let band = 0; band * ROWS_PER_BAND < HASHES; band++) {
+    const rows = fp.minhash.slice(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND);
+    keys.push(`b${band}:${rows.join(".")}`);
+  }
+  const event = eventKey(fp, dayNumber(fp.at));
+  if (event) keys.push(event);
+  return keys;
+}
+
+/** Keys to look up for a new item: its own, plus the event key of neighbouring days. */
+export function lookupKeys(fp: Fingerprint): string[] {
+  const keys = indexKeys(fp);
+  const day = dayNumber(fp.at);
+  for (const neighbour of [day - 1, day + 1]) {
+    const event = eventKey(fp, neighbour);
+    if (event) keys.push(event);
+  }
+  return keys;
+}
+
+function estimatedJaccard(a: readonly number[], b: readonly number[]): number {
+  let same = 0;
+  for (let i = 0; i < HASHES; i++) if (a[i] === b[i]) same++;
+  return same / HASHES;
+}
+
+function overlap(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const shared = a.filter((value) => b.includes(value)).length;
+  return shared / Math.min(a.length, b.length);
+}
+
+/** How alike two items are as reports of one event, in [0, 1]. */
+export function similarity(a: Fingerprint, b: Fingerprint, options = DEFAULT_CLUSTER_OPTIONS): number {
+  const hours = Math.abs(Date.parse(a.at) - Date.parse(b.at)) / 3_600_000;
+  if (hours > options.windowHours) return 0;
+  const text = estimatedJaccard(a.minhash, b.minhash);
+  const countries = overlap(a.countries, b.countries);
+  const treaties = overlap(a.treaties, b.treaties);
+  // Two reports naming different countries are rarely the same event.
+  if (a.countries.length > 0 && b.countries.length > 0 && countries === 0) return text * 0.5;
+  const entities = 0.5 * countries + 0.3 * treaties + 0.2 * overlap(a.topics, b.topics);
+  return Math.min(1, text + 0.35 * entities);
+}
+
+/** The story a new item belongs to, if any candidate is similar enough. */
+export function pickStory(
+  fp: Fingerprint,
+  candidates: readonly StoryCandidate[],
+  options = DEFAULT_CLUSTER_OPTIONS,
+): { storyId: string; similarity: number } | undefined {
+  let best: { storyId: string; similarity: number } | undefined;
+  for (const candidate of candidates) {
+    for (const member of candidate.fingerprints) {
+      const score = similarity(fp, member, options);
+      if (score >= options.threshold && (!best || score > best.similarity)) {
+        best = { storyId: candidate.storyId, similarity: score };
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * An in-memory story index for one-shot runs (the classify command, tests,
+ * benchmarks). Stores implement the same lookup over their own tables.
+ */
+export class MemoryStoryIndex {
+  readonly #members = new Map<string, Fingerprint[]>();
+  readonly #byKey = new Map<string, Set<string>>();
+
+  candidates(fp: Fingerprint): StoryCandidate[] {
+    const ids = new Set<string>();
+    for (const key of lookupKeys(fp)) for (const id of this.#byKey.get(key) ?? []) ids.add(id);
+    return [...ids].map((storyId) => ({ storyId, fingerprints: this.#members.get(storyId) ?? [] }));
+  }
+
+  add(storyId: string, fp: Fingerprint): void {
+    const members = this.#members.get(storyId) ?? [];
+    members.push(fp);
+    this.#members.set(storyId, members);
+    for (const key of indexKeys(fp)) {
+      const ids = this.#byKey.get(key) ?? new Set<string>();
+      ids.add(storyId);
+      this.#byKey.set(key, ids);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+export * from "./batch.ts";
+export * from "./canonical-url.ts";
+export * from "./classify.ts";
+export * from "./cluster.ts";
+export * from "./countries.ts";
+export * from "./cursor.ts";
+export * from "./hash.ts";
+export * from "./normalise.ts";
+export * from "./ports.ts";
+export * from "./story.ts";
+export type * from "./subscription.ts";
+export * from "./taxonomy.ts";
+export * from "./text.ts";
+export type * from "./types.ts";

@@ -1,0 +1,108 @@
+import { canonicalUrl } from "./canonical-url.ts";
+import { sha256Hex, stableId } from "./hash.ts";
+import { foldForMatching, foldWhitespace, htmlToText, truncate } from "./text.ts";
+import type { Item, RawEntry, Timestamp } from "./types.ts";
+
+export interface NormaliseContext {
+  feedId: string;
+  feedUrl: string;
+  feedTitle?: string | undefined;
+  fetchedAt: Timestamp;
+}
+
+const MAX_SUMMARY_CHARS = 2_000;
+const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
+
+/**
+ * A date the item carried, if it parses and is plausible: not before 1990 and
+ * not more than a day and a half after it was fetched. Anything else is dropped
+ * rather than guessed, so a citation never shows a date the item did not give.
+ */
+export function plausibleDate(raw: string | undefined, fetchedAt: Timestamp): Timestamp | undefined {
+  if (!raw) return undefined;
+  const time = Date.parse(raw.trim());
+  if (Number.isNaN(time)) return undefined;
+  if (time < EARLIEST_PLAUSIBLE || time > Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS) {
+    return undefined;
+  }
+  return new Date(time).toISOString();
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^www\./, "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The item's link made absolute against the feed URL; only http(s) links are kept. */
+export function resolveLink(link: string | undefined, base: string): string | undefined {
+  if (!link?.trim()) return undefined;
+  try {
+    const url = new URL(link.trim(), base);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** News-search feeds append the outlet to the headline: "Headline - Outlet". */
+export function splitOutletSuffix(title: string, outlet: string | undefined): { title: string; outlet?: string } {
+  const match = /^(.*\S)\s+[-–—|]\s+([^-–—|]{2,60})$/.exec(title);
+  if (!match?.[1] || !match[2]) return { title };
+  const suffix = match[2].trim();
+  if (outlet && foldForMatching(suffix) !== foldForMatching(outlet)) return { title };
+  return { title: match[1], outlet: suffix };
+}
+
+/** Turns a parsed feed entry into an Item, or undefined when it has nothing to say. */
+export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
+  const rawTitle = foldWhitespace(htmlToText(entry.title ?? ""));
+  const body = entry.summary ?? entry.contentHtml ?? "";
+  let summary = truncate(htmlToText(body), MAX_SUMMARY_CHARS);
+  const url = resolveLink(entry.link, context.feedUrl);
+  const canonical = canonicalUrl(url);
+
+  const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
+  const split = entry.outlet || isSearchFeed ? splitOutletSuffix(rawTitle, entry.outlet) : { title: rawTitle };
+  const title = split.title || truncate(summary, 160);
+  if (!title) return undefined;
+  // Search feeds often repeat the headline (and outlet) as the description.
+  if (foldForMatching(summary).startsWith(foldForMatching(title)) && summary.length < title.length + 80) {
+    summary = "";
+  }
+
+  const outlet =
+    entry.outlet?.trim() ||
+    split.outlet ||
+    context.feedTitle?.trim() ||
+    hostOf(url) ||
+    hostOf(context.feedUrl) ||
+    "unknown";
+  const contentHash = sha256Hex(`${foldForMatching(title)}\n${foldForMatching(summary)}`).slice(0, 32);
+  const guid = entry.guid?.trim() || undefined;
+  const id = guid
+    ? stableId("itm", context.feedId, guid)
+    : canonical
+      ? stableId("itm", canonical)
+      : stableId("itm", context.feedId, contentHash);
+
+  return {
+    id,
+    feedId: context.feedId,
+    guid,
+    url,
+    canonicalUrl: canonical,
+    title,
+    summary,
+    outlet,
+    publishedAt: plausibleDate(entry.published, context.fetchedAt),
+    publishedRaw: entry.published?.trim() || undefined,
+    fetchedAt: context.fetchedAt,
+    contentHash,
+    language: entry.language,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Fingerprint, StoryCandidate } from "./cluster.ts";
+import type { Topic, TreatyId } from "./taxonomy.ts";
+import type { Feed, FeedError, Item, Story, Timestamp, Verdict } from "./types.ts";
+
+/** A page of results and the cursor for the next one, if there is more. */
+export interface Page<T> {
+  data: T[];
+  nextCursor?: string | undefined;
+}
+
+export interface StoryQuery {
+  limit: number;
+  cursor?: string | undefined;
+  topic?: Topic | undefined;
+  country?: string | undefined;
+  treaty?: TreatyId | undefined;
+  since?: Timestamp | undefined;
+}
+
+export interface ItemQuery {
+  limit: number;
+  cursor?: string | undefined;
+  relevant?: boolean | undefined;
+  feedId?: string | undefined;
+  storyId?: string | undefined;
+}
+
+export interface StoredItem {
+  item: Item;
+  verdict: Verdict;
+  storyId?: string | undefined;
+}
+
+/** Keys under which an item counts as already seen. */
+export interface DuplicateKeys {
+  id: string;
+  canonicalUrl?: string | undefined;
+  contentHash: string;
+}
+
+export interface FeedUpdate {
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  title?: string | undefined;
+  nextPollAt: Timestamp;
+  /** Undefined on success. */
+  error?: FeedError | undefined;
+  at: Timestamp;
+}
+
+/** Everything one ingested item changes, written together. */
+export interface IngestWrite {
+  stored: StoredItem;
+  story?: Story | undefined;
+  /** The item's fingerprint, indexed under the story when it joined or founded one. */
+  fingerprint?: Fingerprint | undefined;
+}
+
+/** Persistence port. SQLite is the embedded default; every adapter passes one contract suite. */
+export interface Store {
+  addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }>;
+  getFeed(id: string): Promise<Feed | undefined>;
+  listFeeds(): Promise<Feed[]>;
+  removeFeed(id: string): Promise<boolean>;
+  dueFeeds(now: Timestamp, limit: number): Promise<Feed[]>;
+  recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined>;
+
+  findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined>;
+  /** Keeps the item's identity while its title or summary changes. */
+  updateItemText(id: string, title: string, summary: string): Promise<void>;
+  storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]>;
+  saveIngest(write: IngestWrite): Promise<void>;
+
+  getStory(id: string): Promise<Story | undefined>;
+  listStories(query: StoryQuery): Promise<Page<Story>>;
+  getItem(id: string): Promise<StoredItem | undefined>;
+  listItems(query: ItemQuery): Promise<Page<StoredItem>>;
+
+  close(): Promise<void>;
+}
+
+/** Time is a parameter, so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface FetchRequest {
+  url: string;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+export type FetchResult =
+  | { status: "not-modified"; maxAgeSeconds?: number | undefined }
+  | {
+      status: "ok";
+      body: Uint8Array;
+      contentType?: string | undefined;
+      etag?: string | undefined;
+      lastModified?: string | undefined;
+      finalUrl: string;
+      maxAgeSeconds?: number | undefined;
+    }
+  | { status: "error"; error: FeedError; retryAfterSeconds?: number | undefined };
+
+/** Outbound fetching of feeds. Adapters enforce the limits; callers never see an exception. */
+export interface Fetcher {
+  fetch(request: FetchRequest): Promise<FetchResult>;
+}
+
+/** The slice of a structured logger the apps use; pino satisfies it. */
+export interface Logger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,100 @@
+import { stableId } from "./hash.ts";
+import type { Item, Story, StorySource, Timestamp, Verdict } from "./types.ts";
+
+export type StoryChange =
+  | { kind: "new-outlet"; outlet: string }
+  | { kind: "new-topic"; topic: string }
+  | { kind: "new-country"; country: string }
+  | { kind: "new-treaty"; treaty: string }
+  | { kind: "new-figures"; figures: string[] };
+
+function sourceOf(item: Item): StorySource {
+  return {
+    itemId: item.id,
+    outlet: item.outlet,
+    title: item.title,
+    link: item.url,
+    publishedAt: item.publishedAt,
+    feedId: item.feedId,
+  };
+}
+
+/** Numbers that carry news (casualties, hectares, counts); years and small ordinals are left out. */
+export function figuresIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(/\d[\d,.]*/g)) {
+    const figure = match[0].replace(/[,.]$/, "").replace(/,/g, "");
+    const value = Number(figure);
+    if (!Number.isFinite(value) || value < 2) continue;
+    if (/^(19|20)\d\d$/.test(figure)) continue;
+    found.add(figure);
+  }
+  return [...found];
+}
+
+function union<T>(a: readonly T[], b: readonly T[]): T[] {
+  return [...new Set([...a, ...b])];
+}
+
+/** A story founded by its first item; the id derives from that item so retries found the same one. */
+export function foundStory(item: Item, verdict: Verdict, now: Timestamp): Story {
+  return {
+    id: stableId("sty", item.id),
+    title: item.title,
+    summary: item.summary,
+    firstSeenAt: now,
+    updatedAt: now,
+    version: 1,
+    score: verdict.score,
+    topics: [...verdict.topics],
+    categories: [...verdict.categories],
+    countries: [...verdict.countries],
+    treaties: [...verdict.treaties],
+    sources: [sourceOf(item)],
+  };
+}
+
+/**
+ * Folds one more report into a story. The version moves on only for a material
+ * change: a new outlet, topic, country or treaty, or figures not reported before.
+ */
+export function joinStory(
+  story: Story,
+  item: Item,
+  verdict: Verdict,
+  now: Timestamp,
+): { story: Story; changes: StoryChange[] } {
+  if (story.sources.some((source) => source.itemId === item.id)) return { story, changes: [] };
+  const changes: StoryChange[] = [];
+  if (!story.sources.some((source) => source.outlet === item.outlet)) {
+    changes.push({ kind: "new-outlet", outlet: item.outlet });
+  }
+  for (const topic of verdict.topics) if (!story.topics.includes(topic)) changes.push({ kind: "new-topic", topic });
+  for (const country of verdict.countries) {
+    if (!story.countries.includes(country)) changes.push({ kind: "new-country", country });
+  }
+  for (const treaty of verdict.treaties) {
+    if (!story.treaties.includes(treaty)) changes.push({ kind: "new-treaty", treaty });
+  }
+  const known = new Set(story.sources.flatMap((source) => figuresIn(source.title)));
+  for (const figure of figuresIn(story.summary)) known.add(figure);
+  const fresh = figuresIn(`${item.title} ${item.summary}`).filter((figure) => !known.has(figure));
+  if (fresh.length > 0) changes.push({ kind: "new-figures", figures: fresh });
+
+  const material = changes.length > 0;
+  return {
+    changes,
+    story: {
+      ...story,
+      summary: story.summary || item.summary,
+      updatedAt: now,
+      version: material ? story.version + 1 : story.version,
+      score: Math.max(story.score, verdict.score),
+      topics: union(story.topics, verdict.topics),
+      categories: union(story.categories, verdict.categories),
+      countries: union(story.countries, verdict.countries),
+      treaties: union(story.treaties, verdict.treaties),
+      sources: [...story.sources, sourceOf(item)],
+    },
+  };
+}

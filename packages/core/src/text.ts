@@ -1,0 +1,39 @@
+import { decodeHTML } from "entities";
+
+const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>/gi;
+
+/** Plain text from an HTML fragment: scripts dropped, tags removed, entities decoded. */
+export function htmlToText(html: string): string {
+  const withoutCode = html
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1")
+    .replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ");
+  const text = decodeHTML(withoutCode.replace(BLOCK_TAGS, " ").replace(/<[^>]*>/g, ""));
+  return foldWhitespace(text);
+}
+
+export function foldWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, " ").trim();
+}
+
+/** Lower-cased, accent-free form used for matching; keeps letters of every script. */
+export function foldForMatching(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[\u2010-\u2015\u2212]/g, "-")
+    .replace(/[\u2018\u2019\u02bc]/g, "'");
+}
+
+/** Word tokens (letters and digits of any script), folded. */
+export function words(text: string): string[] {
+  return foldForMatching(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

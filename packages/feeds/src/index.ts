@@ -1,0 +1,3 @@
+export * from "./charset.ts";
+export * from "./feed-list.ts";
+export * from "./parse.ts";

@@ -1,0 +1,365 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  type DuplicateKeys,
+  decodeCursor,
+  encodeCursor,
+  type Feed,
+  type FeedUpdate,
+  type Fingerprint,
+  type IngestWrite,
+  type ItemQuery,
+  indexKeys,
+  type Page,
+  type Store,
+  type StoredItem,
+  type Story,
+  type StoryCandidate,
+  type StoryQuery,
+  stableId,
+  type Timestamp,
+} from "@treatywatch/core";
+import Database from "better-sqlite3";
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    added_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    next_poll_at TEXT NOT NULL,
+    health TEXT NOT NULL
+  );
+  CREATE INDEX feeds_due ON feeds (next_poll_at);
+
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    feed_id TEXT NOT NULL,
+    canonical_url TEXT,
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    relevant INTEGER NOT NULL,
+    story_id TEXT,
+    item TEXT NOT NULL,
+    verdict TEXT NOT NULL
+  );
+  CREATE INDEX items_canonical_url ON items (canonical_url) WHERE canonical_url IS NOT NULL;
+  CREATE INDEX items_content_hash ON items (content_hash);
+  CREATE INDEX items_recent ON items (fetched_at DESC, id DESC);
+  CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+
+  CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    story TEXT NOT NULL
+  );
+  CREATE INDEX stories_recent ON stories (updated_at DESC, id DESC);
+
+  CREATE TABLE story_members (
+    story_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    PRIMARY KEY (story_id, item_id)
+  );
+
+  CREATE TABLE story_keys (
+    key TEXT NOT NULL,
+    story_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (key, story_id)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** How many recent members of a story the clusterer compares a new item with. */
+const MEMBERS_COMPARED = 8;
+
+interface FeedRow {
+  id: string;
+  url: string;
+  title: string | null;
+  added_at: string;
+  etag: string | null;
+  last_modified: string | null;
+  next_poll_at: string;
+  health: string;
+}
+
+function feedFrom(row: FeedRow): Feed {
+  return {
+    id: row.id,
+    url: row.url,
+    title: row.title ?? undefined,
+    addedAt: row.added_at,
+    etag: row.etag ?? undefined,
+    lastModified: row.last_modified ?? undefined,
+    nextPollAt: row.next_poll_at,
+    health: JSON.parse(row.health),
+  };
+}
+
+interface ItemRow {
+  item: string;
+  verdict: string;
+  story_id: string | null;
+}
+
+function storedFrom(row: ItemRow): StoredItem {
+  return { item: JSON.parse(row.item), verdict: JSON.parse(row.verdict), storyId: row.story_id ?? undefined };
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row: T) => string): Page<T> {
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return {
+    data,
+    nextCursor: rows.length > limit && last ? encodeCursor({ key: sortKey(last), id: last.id }) : undefined,
+  };
+}
+
+/** The embedded Store: one SQLite file in WAL mode. */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    for (let next = version; next < MIGRATIONS.length; next++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[next] ?? "");
+        this.db.pragma(`user_version = ${next + 1}`);
+      })();
+    }
+  }
+
+  async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {
+    const id = stableId("fd", url);
+    const inserted = this.db
+      .prepare(
+        `INSERT INTO feeds (id, url, title, added_at, next_poll_at, health)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
+      )
+      .run(id, url, title ?? null, now, now, JSON.stringify({ consecutiveFailures: 0 }));
+    const row = this.db.prepare("SELECT * FROM feeds WHERE url = ?").get(url) as FeedRow;
+    return { feed: feedFrom(row), created: inserted.changes > 0 };
+  }
+
+  async getFeed(id: string): Promise<Feed | undefined> {
+    const row = this.db.prepare("SELECT * FROM feeds WHERE id = ?").get(id) as FeedRow | undefined;
+    return row && feedFrom(row);
+  }
+
+  async listFeeds(): Promise<Feed[]> {
+    return (this.db.prepare("SELECT * FROM feeds ORDER BY added_at, url").all() as FeedRow[]).map(feedFrom);
+  }
+
+  async removeFeed(id: string): Promise<boolean> {
+    return this.db.prepare("DELETE FROM feeds WHERE id = ?").run(id).changes > 0;
+  }
+
+  async dueFeeds(now: Timestamp, limit: number): Promise<Feed[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id LIMIT ?")
+      .all(now, limit) as FeedRow[];
+    return rows.map(feedFrom);
+  }
+
+  async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
+    const feed = await this.getFeed(feedId);
+    if (!feed) return undefined;
+    const health = update.error
+      ? {
+          ...feed.health,
+          lastErrorAt: update.at,
+          lastError: update.error,
+          consecutiveFailures: feed.health.consecutiveFailures + 1,
+        }
+      : { ...feed.health, lastSuccessAt: update.at, consecutiveFailures: 0 };
+    this.db
+      .prepare(
+        `UPDATE feeds SET etag = ?, last_modified = ?, title = coalesce(?, title), next_poll_at = ?, health = ?
+         WHERE id = ?`,
+      )
+      .run(
+        update.error ? (feed.etag ?? null) : (update.etag ?? null),
+        update.error ? (feed.lastModified ?? null) : (update.lastModified ?? null),
+        update.title ?? null,
+        update.nextPollAt,
+        JSON.stringify(health),
+        feedId,
+      );
+    return this.getFeed(feedId);
+  }
+
+  async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
+    const row = this.db
+      .prepare(
+        `SELECT item, verdict, story_id FROM items
+         WHERE id = @id OR (@url IS NOT NULL AND canonical_url = @url) OR content_hash = @hash
+         ORDER BY (id = @id) DESC LIMIT 1`,
+      )
+      .get({ id: keys.id, url: keys.canonicalUrl ?? null, hash: keys.contentHash }) as ItemRow | undefined;
+    return row && storedFrom(row);
+  }
+
+  async updateItemText(id: string, title: string, summary: string): Promise<void> {
+    this.db
+      .prepare(`UPDATE items SET item = json_set(item, '$.title', ?, '$.summary', ?) WHERE id = ?`)
+      .run(title, summary, id);
+  }
+
+  async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
+    if (keys.length === 0) return [];
+    const ids = this.db
+      .prepare(
+        `SELECT DISTINCT story_id FROM story_keys
+         WHERE key IN (SELECT value FROM json_each(?)) AND at >= ? LIMIT ?`,
+      )
+      .pluck()
+      .all(JSON.stringify(keys), since, limit) as string[];
+    const members = this.db.prepare(
+      "SELECT fingerprint FROM story_members WHERE story_id = ? ORDER BY at DESC LIMIT ?",
+    );
+    return ids.map((storyId) => ({
+      storyId,
+      fingerprints: (members.pluck().all(storyId, MEMBERS_COMPARED) as string[]).map(
+        (json) => JSON.parse(json) as Fingerprint,
+      ),
+    }));
+  }
+
+  async saveIngest(write: IngestWrite): Promise<void> {
+    const { stored, story, fingerprint } = write;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
+             relevant = excluded.relevant`,
+        )
+        .run(
+          stored.item.id,
+          stored.item.feedId,
+          stored.item.canonicalUrl ?? null,
+          stored.item.contentHash,
+          stored.item.fetchedAt,
+          stored.verdict.relevant ? 1 : 0,
+          stored.storyId ?? null,
+          JSON.stringify(stored.item),
+          JSON.stringify(stored.verdict),
+        );
+      if (!story) return;
+      this.db
+        .prepare(
+          `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
+        )
+        .run(story.id, story.updatedAt, JSON.stringify(story));
+      if (!fingerprint) return;
+      this.db
+        .prepare("INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)")
+        .run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
+      const addKey = this.db.prepare(
+        "INSERT INTO story_keys (key, story_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = max(at, excluded.at)",
+      );
+      for (const key of indexKeys(fingerprint)) addKey.run(key, story.id, fingerprint.at);
+    })();
+  }
+
+  async getStory(id: string): Promise<Story | undefined> {
+    const json = this.db.prepare("SELECT story FROM stories WHERE id = ?").pluck().get(id) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as Story);
+  }
+
+  async listStories(query: StoryQuery): Promise<Page<Story>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    if (after) {
+      where.push("(updated_at < @afterKey OR (updated_at = @afterKey AND id < @afterId))");
+      params.afterKey = after.key;
+      params.afterId = after.id;
+    }
+    for (const [field, value] of [
+      ["topics", query.topic],
+      ["countries", query.country],
+      ["treaties", query.treaty],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`EXISTS (SELECT 1 FROM json_each(story, '$.${field}') WHERE value = @${field})`);
+      params[field] = value;
+    }
+    if (query.since) {
+      where.push("updated_at >= @since");
+      params.since = query.since;
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT story FROM stories ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY updated_at DESC, id DESC LIMIT @limit`,
+      )
+      .pluck()
+      .all(params) as string[];
+    return page(
+      rows.map((json) => JSON.parse(json) as Story),
+      query.limit,
+      (story) => story.updatedAt,
+    );
+  }
+
+  async getItem(id: string): Promise<StoredItem | undefined> {
+    const row = this.db.prepare("SELECT item, verdict, story_id FROM items WHERE id = ?").get(id) as
+      | ItemRow
+      | undefined;
+    return row && storedFrom(row);
+  }
+
+  async listItems(query: ItemQuery): Promise<Page<StoredItem>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    if (after) {
+      where.push("(fetched_at < @afterKey OR (fetched_at = @afterKey AND id < @afterId))");
+      params.afterKey = after.key;
+      params.afterId = after.id;
+    }
+    if (query.relevant !== undefined) {
+      where.push("relevant = @relevant");
+      params.relevant = query.relevant ? 1 : 0;
+    }
+    if (query.feedId) {
+      where.push("feed_id = @feedId");
+      params.feedId = query.feedId;
+    }
+    if (query.storyId) {
+      where.push("story_id = @storyId");
+      params.storyId = query.storyId;
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT id, fetched_at, item, verdict, story_id FROM items
+         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY fetched_at DESC, id DESC LIMIT @limit`,
+      )
+      .all(params) as Array<ItemRow & { id: string; fetched_at: string }>;
+    const result = page(rows, query.limit, (row) => row.fetched_at);
+    return { data: result.data.map(storedFrom), nextCursor: result.nextCursor };
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
