@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import {
   type DuplicateKeys,
   decodeCursor,
@@ -19,7 +17,8 @@ import {
   stableId,
   type Timestamp,
 } from "@treatywatch/core";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { migrate, openDatabase } from "./schema.ts";
 
 const MIGRATIONS: string[] = [
   `
@@ -125,23 +124,10 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
-  constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.#migrate();
-  }
-
-  #migrate(): void {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    for (let next = version; next < MIGRATIONS.length; next++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[next] ?? "");
-        this.db.pragma(`user_version = ${next + 1}`);
-      })();
-    }
+  /** Opens a database file (or ":memory:"), or shares one another adapter opened. */
+  constructor(database: string | Database.Database) {
+    this.db = typeof database === "string" ? openDatabase(database) : database;
+    migrate(this.db, "news", MIGRATIONS);
   }
 
   async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {

@@ -1,0 +1,33 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+/** Opens (and creates) a SQLite database in WAL mode, as every embedded adapter expects. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+/**
+ * Applies a module's schema steps that have not run yet. Each adapter module
+ * (news, subscriptions, queue, ...) owns its own numbered steps, so modules
+ * evolve independently in one database file.
+ */
+export function migrate(db: Database.Database, module: string, steps: readonly string[]): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  const current =
+    (db.prepare("SELECT version FROM schema_versions WHERE module = ?").pluck().get(module) as number | undefined) ?? 0;
+  for (let next = current; next < steps.length; next++) {
+    db.transaction(() => {
+      db.exec(steps[next] ?? "");
+      db.prepare(
+        "INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT (module) DO UPDATE SET version = excluded.version",
+      ).run(module, next + 1);
+    })();
+  }
+}
