@@ -2,6 +2,7 @@ import { ConfigError } from "@treatywatch/config";
 import { Command } from "commander";
 import { classifyCommand } from "./commands/classify.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { evalCommand } from "./commands/eval.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { openRuntime } from "./runtime.ts";
@@ -43,6 +44,17 @@ program
   )
   .action(async () => {
     process.exitCode = await classifyCommand();
+  });
+
+program
+  .command("eval")
+  .description("score classification and story clustering on a labelled JSON Lines set")
+  .option("--file <file>", "a labelled set (default: packages/core/eval/labelled.jsonl)")
+  .option("--verbose", "also list the ids classified or clustered wrongly")
+  .option("--json", "print one JSON document instead of text")
+  .option("--check", "exit 1 when a target is missed")
+  .action(async (options: { file?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
+    process.exitCode = await evalCommand(options);
   });
 
 try {

@@ -4,6 +4,7 @@ export * from "./classify.ts";
 export * from "./cluster.ts";
 export * from "./countries.ts";
 export * from "./cursor.ts";
+export * from "./evaluate.ts";
 export * from "./hash.ts";
 export * from "./normalise.ts";
 export * from "./ports.ts";
