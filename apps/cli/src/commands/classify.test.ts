@@ -1,0 +1,53 @@
+import { PassThrough, Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { classifyCommand } from "./classify.ts";
+
+async function run(lines: string[]): Promise<{ code: number; output: Array<Record<string, unknown>> }> {
+  const input = Readable.from(lines.map((line) => `${line}\n`));
+  const sink = new PassThrough();
+  const chunks: string[] = [];
+  sink.on("data", (chunk: Buffer) => chunks.push(chunk.toString("utf8")));
+  const code = await classifyCommand(input, sink, "2025-06-30T12:00:00.000Z");
+  const output = chunks
+    .join("")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, output };
+}
+
+describe("treatywatch classify", () => {
+  it("writes one verdict per item in input order, with a shared storyId for one story", async () => {
+    const { code, output } = await run([
+      JSON.stringify({ id: "a", title: "Lithuania quits Ottawa Convention banning anti-personnel mines" }),
+      JSON.stringify({ id: "b", title: "Senators edge Maple Leafs in Ottawa overtime thriller" }),
+      JSON.stringify({
+        id: "c",
+        title: "Lithuania leaves the Ottawa Convention on anti-personnel mines, citing Russia",
+        source: "Baltic Desk",
+      }),
+    ]);
+
+    expect(code).toBe(0);
+    expect(output.map((line) => line.id)).toEqual(["a", "b", "c"]);
+    expect(output.map((line) => line.relevant)).toEqual([true, false, true]);
+    expect(output[0]?.storyId).toBe(output[2]?.storyId);
+    expect(output[1]?.storyId).not.toBe(output[0]?.storyId);
+    expect(Object.keys(output[0] ?? {}).sort()).toEqual(
+      ["categories", "countries", "id", "relevant", "score", "storyId", "topics", "treaties", "why"].sort(),
+    );
+  });
+
+  it("answers a bad line with an error line in its place and exit code 1", async () => {
+    const { code, output } = await run([
+      "not json",
+      JSON.stringify({ title: "no id" }),
+      JSON.stringify({ id: "ok", title: "Demining teams clear unexploded ordnance near Kharkiv" }),
+    ]);
+
+    expect(code).toBe(1);
+    expect(output[0]).toMatchObject({ line: 1 });
+    expect(output[1]).toMatchObject({ line: 2, error: expect.stringContaining("id") });
+    expect(output[2]).toMatchObject({ id: "ok", relevant: true });
+  });
+});
