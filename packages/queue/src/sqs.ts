@@ -1,0 +1,175 @@
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import {
+  type DeadLetter,
+  MAX_BATCH,
+  type Queue,
+  type QueueMessage,
+  type ReceiveOptions,
+  type SendOptions,
+} from "./port.ts";
+
+export interface SqsQueueOptions {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
+/** The Queue port on Amazon SQS; dead letters move by the queue's RedrivePolicy. */
+export class SqsQueue implements Queue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly options: SqsQueueOptions,
+  ) {}
+
+  async send(body: string, options: SendOptions = {}): Promise<string> {
+    const sent = await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.options.queueUrl,
+        MessageBody: body,
+        DelaySeconds: options.delaySeconds,
+      }),
+    );
+    return sent.MessageId ?? "";
+  }
+
+  async sendBatch(bodies: readonly string[]): Promise<string[]> {
+    if (bodies.length > MAX_BATCH) throw new RangeError(`at most ${MAX_BATCH} messages a batch`);
+    if (bodies.length === 0) return [];
+    const sent = await this.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: this.options.queueUrl,
+        Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+      }),
+    );
+    const failed = sent.Failed ?? [];
+    if (failed.length > 0) throw new Error(`SQS refused ${failed.length} of ${bodies.length} messages`);
+    const ids = new Map((sent.Successful ?? []).map((entry) => [entry.Id, entry.MessageId ?? ""]));
+    return bodies.map((_, index) => ids.get(String(index)) ?? "");
+  }
+
+  async receive(options: ReceiveOptions): Promise<QueueMessage[]> {
+    return this.receiveFrom(this.options.queueUrl, options);
+  }
+
+  private async receiveFrom(queueUrl: string, options: ReceiveOptions): Promise<QueueMessage[]> {
+    const received = await this.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(Math.max(options.max, 1), MAX_BATCH),
+        VisibilityTimeout: options.visibilityTimeoutSeconds,
+        WaitTimeSeconds: options.waitSeconds ?? 0,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        // The legacy spelling too, for emulators that know only it.
+        AttributeNames: ["All"],
+      }),
+    );
+    return (received.Messages ?? []).map((message) => ({
+      id: message.MessageId ?? "",
+      receipt: message.ReceiptHandle ?? "",
+      body: message.Body ?? "",
+      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+    }));
+  }
+
+  async ack(receipt: string): Promise<void> {
+    await this.client.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: receipt }));
+  }
+
+  async extendVisibility(receipt: string, seconds: number): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.options.queueUrl,
+        ReceiptHandle: receipt,
+        VisibilityTimeout: seconds,
+      }),
+    );
+  }
+
+  async release(receipt: string, delaySeconds = 0): Promise<void> {
+    await this.extendVisibility(receipt, delaySeconds);
+  }
+
+  /** Reads the dead-letter queue without consuming it: what is read is made visible again. */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const seen = new Map<string, QueueMessage>();
+    while (seen.size < limit) {
+      const batch = await this.receiveFrom(this.options.deadLetterQueueUrl, {
+        max: Math.min(MAX_BATCH, limit - seen.size),
+        visibilityTimeoutSeconds: 30,
+      });
+      const fresh = batch.filter((message) => !seen.has(message.id));
+      if (fresh.length === 0) break;
+      for (const message of fresh) seen.set(message.id, message);
+    }
+    await Promise.all(
+      [...seen.values()].map((message) =>
+        this.client.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: this.options.deadLetterQueueUrl,
+            ReceiptHandle: message.receipt,
+            VisibilityTimeout: 0,
+          }),
+        ),
+      ),
+    );
+    return [...seen.values()].map(({ id, body, receiveCount }) => ({ id, body, receiveCount }));
+  }
+
+  async redrive(ids?: readonly string[]): Promise<number> {
+    let moved = 0;
+    const skipped = new Set<string>();
+    for (;;) {
+      const batch = (
+        await this.receiveFrom(this.options.deadLetterQueueUrl, { max: MAX_BATCH, visibilityTimeoutSeconds: 30 })
+      ).filter((message) => !skipped.has(message.id));
+      if (batch.length === 0) break;
+      for (const message of batch) {
+        if (ids !== undefined && !ids.includes(message.id)) {
+          skipped.add(message.id);
+          continue;
+        }
+        await this.send(message.body);
+        await this.client.send(
+          new DeleteMessageCommand({ QueueUrl: this.options.deadLetterQueueUrl, ReceiptHandle: message.receipt }),
+        );
+        moved++;
+      }
+    }
+    return moved;
+  }
+}
+
+/** Creates (or finds) a queue and its dead-letter queue, wired by a RedrivePolicy. */
+export async function createSqsQueuePair(
+  client: SQSClient,
+  name: string,
+  maxReceives: number,
+  visibilityTimeoutSeconds = 30,
+): Promise<SqsQueueOptions> {
+  const dead = await client.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const deadLetterQueueUrl = dead.QueueUrl ?? "";
+  const attributes = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const created = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: attributes.Attributes?.QueueArn,
+          maxReceiveCount: maxReceives,
+        }),
+      },
+    }),
+  );
+  return { queueUrl: created.QueueUrl ?? "", deadLetterQueueUrl };
+}
