@@ -1,2 +1,4 @@
+export * from "./keys.ts";
 export * from "./schema.ts";
 export * from "./sqlite.ts";
+export * from "./subscriptions.ts";
