@@ -37,7 +37,12 @@ const OTHER_OUTLET = rss("Other Outlet", [
 describe("fetchFeed", () => {
   let server: TestServer;
   let store: SqliteStore;
-  const fetcher = new HttpFetcher({ userAgent: "treatywatch-test", timeoutMs: 5_000, maxBytes: 1_000_000 });
+  const fetcher = new HttpFetcher({
+    userAgent: "treatywatch-test",
+    timeoutMs: 5_000,
+    maxBytes: 1_000_000,
+    allow: ["127.0.0.1"],
+  });
 
   beforeEach(async () => {
     store = new SqliteStore(":memory:");

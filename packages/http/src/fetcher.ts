@@ -1,98 +1,89 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { FeedError, Fetcher, FetchRequest, FetchResult } from "@treatywatch/core";
+import type { Clock, FeedError, Fetcher, FetchRequest, FetchResult } from "@treatywatch/core";
+import { DEFAULT_SAFE_HTTP_OPTIONS, SafeHttpClient, type SafeHttpOptions } from "./client.ts";
 
-export interface HttpFetcherOptions {
+export interface HttpFetcherOptions extends Partial<SafeHttpOptions> {
   userAgent: string;
-  /** Overall deadline for one fetch, headers and body included. */
+  /** Overall deadline for one fetch, redirects, headers and body included. */
   timeoutMs: number;
-  /** Largest body accepted, in bytes. */
+  /** Largest body accepted on the wire, in bytes. */
   maxBytes: number;
+  /** Reads the time for HTTP-date `Retry-After` values. */
+  clock?: Clock | undefined;
 }
 
 export const DEFAULT_FETCH_OPTIONS: HttpFetcherOptions = {
-  userAgent: "treatywatch/0.1 (+https://github.com/treatywatch/treatywatch)",
-  timeoutMs: 20_000,
-  maxBytes: 10 * 1024 * 1024,
+  userAgent: DEFAULT_SAFE_HTTP_OPTIONS.userAgent,
+  timeoutMs: DEFAULT_SAFE_HTTP_OPTIONS.timeoutMs,
+  maxBytes: DEFAULT_SAFE_HTTP_OPTIONS.maxBytes,
 };
+
+const ACCEPT =
+  "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
 
 function failure(kind: FeedError["kind"], message: string): FetchResult {
   return { status: "error", error: { kind, message } };
 }
 
-function maxAge(cacheControl: string | null): number | undefined {
-  const seconds = /max-age=(\d+)/i.exec(cacheControl ?? "")?.[1];
+export function maxAgeSeconds(cacheControl: string | undefined): number | undefined {
+  const seconds = /(?:^|[,\s])max-age\s*=\s*"?(\d+)/i.exec(cacheControl ?? "")?.[1];
   return seconds === undefined ? undefined : Number(seconds);
 }
 
-/** Reads a response body, giving up as soon as it passes the cap. */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) return undefined;
-  if (!response.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await response.body.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/** `Retry-After` as seconds from now: either delta-seconds or an HTTP date. */
+export function retryAfterSeconds(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
-function describe(error: unknown): FetchResult {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const code = cause?.code ?? "";
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return failure("timeout", "no complete answer before the deadline");
-  }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return failure("dns", `name not resolved (${code})`);
-  return failure("connection", cause?.message ?? (error instanceof Error ? error.message : String(error)));
-}
-
-/** Fetches feeds over HTTP(S) with conditional requests, a deadline and a size cap. */
+/**
+ * Fetches feeds over HTTP(S) through the safe client: conditional requests, the
+ * address guard, redirects re-checked, a deadline and size caps.
+ */
 export class HttpFetcher implements Fetcher {
-  constructor(private readonly options: HttpFetcherOptions = DEFAULT_FETCH_OPTIONS) {}
+  readonly client: SafeHttpClient;
+  private readonly clock: Clock;
+
+  constructor(options: HttpFetcherOptions = DEFAULT_FETCH_OPTIONS) {
+    const { clock, ...http } = options;
+    this.client = new SafeHttpClient(http);
+    this.clock = clock ?? { now: () => new Date() };
+  }
 
   async fetch(request: FetchRequest): Promise<FetchResult> {
-    const headers: Record<string, string> = {
-      "user-agent": this.options.userAgent,
-      accept:
-        "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-    };
+    const headers: Record<string, string> = { accept: ACCEPT, "accept-encoding": "gzip, deflate, br" };
     if (request.etag) headers["if-none-match"] = request.etag;
     if (request.lastModified) headers["if-modified-since"] = request.lastModified;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
-    try {
-      const response = await fetch(request.url, { headers, signal, redirect: "follow" });
-      if (response.status === 304)
-        return { status: "not-modified", maxAgeSeconds: maxAge(response.headers.get("cache-control")) };
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => undefined);
-        const retryAfter = Number(response.headers.get("retry-after"));
-        return {
-          status: "error",
-          error: { kind: "http-status", message: `HTTP ${response.status}` },
-          retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-        };
-      }
-      const body = await readCapped(response, this.options.maxBytes);
-      if (!body) return failure("too-large", `body larger than ${this.options.maxBytes} bytes`);
+    const result = await this.client.request({ url: request.url, headers });
+    if (!result.ok) return failure(result.error.kind, result.error.message);
+    const { status, headers: answer, body, url } = result.response;
+    const maxAge = maxAgeSeconds(answer["cache-control"]);
+    if (status === 304) return { status: "not-modified", maxAgeSeconds: maxAge };
+    if (status < 200 || status > 299) {
+      const retryable = status === 429 || status === 503;
       return {
-        status: "ok",
-        body,
-        contentType: response.headers.get("content-type") ?? undefined,
-        etag: response.headers.get("etag") ?? undefined,
-        lastModified: response.headers.get("last-modified") ?? undefined,
-        finalUrl: response.url || request.url,
-        maxAgeSeconds: maxAge(response.headers.get("cache-control")),
+        status: "error",
+        error: { kind: "http-status", message: `HTTP ${status}` },
+        retryAfterSeconds: retryable ? retryAfterSeconds(answer["retry-after"], this.clock.now()) : undefined,
       };
-    } catch (error) {
-      return describe(error);
     }
+    return {
+      status: "ok",
+      body,
+      contentType: answer["content-type"],
+      etag: answer.etag,
+      lastModified: answer["last-modified"],
+      finalUrl: url,
+      maxAgeSeconds: maxAge,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
   }
 }
 

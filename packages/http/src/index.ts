@@ -1,1 +1,3 @@
+export * from "./address.ts";
+export * from "./client.ts";
 export * from "./fetcher.ts";

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { addressAllowed, hostAllowed, isRefusedAddress, parseAllowList } from "./address.ts";
+
+describe("isRefusedAddress", () => {
+  it.each([
+    ["127.0.0.1", "loopback"],
+    ["127.8.9.10", "loopback range"],
+    ["10.1.2.3", "private"],
+    ["172.16.0.1", "private"],
+    ["192.168.1.1", "private"],
+    ["169.254.169.254", "link-local (cloud metadata)"],
+    ["100.64.0.1", "CGNAT"],
+    ["198.18.0.1", "benchmarking"],
+    ["198.19.255.255", "benchmarking"],
+    ["224.0.0.1", "multicast"],
+    ["240.0.0.1", "reserved"],
+    ["255.255.255.255", "broadcast"],
+    ["0.0.0.0", "unspecified"],
+    ["192.0.2.10", "documentation"],
+    ["::", "IPv6 unspecified"],
+    ["::1", "IPv6 loopback"],
+    ["fe80::1", "IPv6 link-local"],
+    ["fc00::1", "IPv6 unique local"],
+    ["ff02::1", "IPv6 multicast"],
+    ["::ffff:127.0.0.1", "IPv4-mapped loopback"],
+    ["::ffff:7f00:1", "IPv4-mapped loopback, hex"],
+    ["64:ff9b::a9fe:a9fe", "NAT64 of link-local"],
+    ["64:ff9b::10.0.0.1", "NAT64 of private"],
+    ["[::1]", "bracketed IPv6 loopback"],
+    ["localhost", "not an address"],
+  ])("refuses %s (%s)", (address) => {
+    expect(isRefusedAddress(address)).toBe(true);
+  });
+
+  it.each([["93.184.215.14"], ["1.1.1.1"], ["2606:4700:4700::1111"], ["::ffff:93.184.215.14"], ["64:ff9b::808:808"]])(
+    "lets public %s through",
+    (address) => {
+      expect(isRefusedAddress(address)).toBe(false);
+    },
+  );
+});
+
+describe("allow-list", () => {
+  it("lets listed addresses, ranges and host names through and nothing else", () => {
+    const allow = parseAllowList(["127.0.0.1", "10.20.0.0/16", "Feeds.Test"]);
+
+    expect(addressAllowed("127.0.0.1", allow)).toBe(true);
+    expect(addressAllowed("::ffff:127.0.0.1", allow)).toBe(true);
+    expect(addressAllowed("10.20.3.4", allow)).toBe(true);
+    expect(addressAllowed("127.0.0.2", allow)).toBe(false);
+    expect(addressAllowed("10.21.0.1", allow)).toBe(false);
+    expect(hostAllowed("feeds.test", allow)).toBe(true);
+    expect(hostAllowed("other.test", allow)).toBe(false);
+  });
+
+  it("refuses an entry that is not an address, range or host name", () => {
+    expect(() => parseAllowList(["http://127.0.0.1/"])).toThrow(/not an address/);
+  });
+});
