@@ -7,6 +7,7 @@ export * from "./cursor.ts";
 export * from "./evaluate.ts";
 export * from "./hash.ts";
 export * from "./keywords.ts";
+export * from "./match.ts";
 export * from "./normalise.ts";
 export * from "./ports.ts";
 export * from "./story.ts";
