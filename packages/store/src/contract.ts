@@ -1,0 +1,352 @@
+import {
+  type Feed,
+  fingerprint,
+  type Item,
+  indexKeys,
+  type Store,
+  type StoredItem,
+  type Story,
+  type Topic,
+  type TreatyId,
+  type Verdict,
+} from "@treatywatch/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const at = (minute: number) => new Date(Date.UTC(2025, 5, 27, 10, minute)).toISOString();
+
+let sequence = 0;
+
+function anItem(overrides: Partial<Item> = {}): Item {
+  sequence++;
+  return {
+    id: `it_${sequence}`,
+    feedId: "fd_contract",
+    url: `https://outlet.example/news/${sequence}`,
+    canonicalUrl: `https://outlet.example/news/${sequence}`,
+    title: `Deminers clear a village field in Kharkiv region (${sequence})`,
+    summary: "Teams surveyed farmland and removed anti-personnel mines.",
+    outlet: "Outlet Example",
+    fetchedAt: at(0),
+    contentHash: `hash-${sequence}`,
+    ...overrides,
+  };
+}
+
+function aVerdict(overrides: Partial<Verdict> = {}): Verdict {
+  return {
+    relevant: true,
+    score: 0.8,
+    topics: ["clearance"],
+    categories: ["war-and-conflicts"],
+    countries: ["UA"],
+    treaties: ["mine-ban"],
+    why: [{ kind: "topic", target: "clearance", match: "deminers", weight: 1 }],
+    classifierVersion: "contract",
+    ...overrides,
+  };
+}
+
+function aStory(item: Item, verdict: Verdict, updatedAt: string, overrides: Partial<Story> = {}): Story {
+  return {
+    id: `sty_${item.id}`,
+    title: item.title,
+    summary: item.summary,
+    firstSeenAt: updatedAt,
+    updatedAt,
+    version: 1,
+    score: verdict.score,
+    topics: verdict.topics,
+    categories: verdict.categories,
+    countries: verdict.countries,
+    treaties: verdict.treaties,
+    sources: [{ itemId: item.id, outlet: item.outlet, title: item.title, link: item.url, feedId: item.feedId }],
+    ...overrides,
+  };
+}
+
+/** Saves one item as the founder of its own story; returns what was written. */
+async function ingestStory(
+  store: Store,
+  options: { item?: Partial<Item>; verdict?: Partial<Verdict>; updatedAt?: string } = {},
+): Promise<{ stored: StoredItem; story: Story }> {
+  const item = anItem(options.item);
+  const verdict = aVerdict(options.verdict);
+  const story = aStory(item, verdict, options.updatedAt ?? item.fetchedAt);
+  const stored = { item, verdict, storyId: story.id };
+  await store.saveIngest({ stored, story, fingerprint: fingerprint(item, verdict) });
+  return { stored, story };
+}
+
+/** Reads every page of a listing, so tests see what the cursors cover. */
+async function allPages<T>(
+  read: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | undefined }>,
+) {
+  const pages: T[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read(cursor);
+    pages.push(page.data);
+    cursor = page.nextCursor;
+  } while (cursor && pages.length < 50);
+  return pages;
+}
+
+/**
+ * The behaviour every Store adapter owes its callers. Each adapter's test file
+ * runs it with a factory that returns an empty store.
+ */
+export function storeContract(name: string, factory: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await factory();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("feeds", () => {
+      it("adds a feed once per URL and keeps the first one", async () => {
+        const first = await store.addFeed("https://news.example/rss", at(0), "News Example");
+
+        const again = await store.addFeed("https://news.example/rss", at(5), "Renamed");
+
+        expect(first.created).toBe(true);
+        expect(again.created).toBe(false);
+        expect(again.feed).toEqual(first.feed);
+        expect(await store.getFeed(first.feed.id)).toEqual(first.feed);
+        expect(first.feed).toMatchObject({ url: "https://news.example/rss", addedAt: at(0), nextPollAt: at(0) });
+      });
+
+      it("lists feeds in the order they were added, then by URL", async () => {
+        await store.addFeed("https://b.example/rss", at(1));
+        await store.addFeed("https://z.example/rss", at(0));
+        await store.addFeed("https://a.example/rss", at(1));
+
+        const feeds = await store.listFeeds();
+
+        expect(feeds.map((feed) => feed.url)).toEqual([
+          "https://z.example/rss",
+          "https://a.example/rss",
+          "https://b.example/rss",
+        ]);
+      });
+
+      it("removes a feed, and says so only the first time", async () => {
+        const { feed } = await store.addFeed("https://news.example/rss", at(0));
+
+        const removed = await store.removeFeed(feed.id);
+        const removedAgain = await store.removeFeed(feed.id);
+
+        expect([removed, removedAgain]).toEqual([true, false]);
+        expect(await store.getFeed(feed.id)).toBeUndefined();
+        expect(await store.listFeeds()).toEqual([]);
+      });
+
+      it("answers due feeds earliest first, up to the limit", async () => {
+        const feeds: Feed[] = [];
+        for (const [i, minute] of [30, 10, 20, 90].entries()) {
+          const { feed } = await store.addFeed(`https://feed${i}.example/rss`, at(0));
+          await store.recordFetch(feed.id, { nextPollAt: at(minute), at: at(0) });
+          feeds.push(feed);
+        }
+
+        const due = await store.dueFeeds(at(30), 10);
+        const firstTwo = await store.dueFeeds(at(30), 2);
+
+        expect(due.map((feed) => feed.nextPollAt)).toEqual([at(10), at(20), at(30)]);
+        expect(firstTwo.map((feed) => feed.url)).toEqual([feeds[1]?.url, feeds[2]?.url]);
+      });
+
+      it("records a successful fetch: validators, title, health", async () => {
+        const { feed } = await store.addFeed("https://news.example/rss", at(0));
+
+        const updated = await store.recordFetch(feed.id, {
+          etag: '"v1"',
+          lastModified: "Fri, 27 Jun 2025 10:00:00 GMT",
+          title: "News Example",
+          nextPollAt: at(15),
+          at: at(1),
+        });
+
+        expect(updated).toMatchObject({
+          etag: '"v1"',
+          lastModified: "Fri, 27 Jun 2025 10:00:00 GMT",
+          title: "News Example",
+          nextPollAt: at(15),
+          health: { lastSuccessAt: at(1), consecutiveFailures: 0 },
+        });
+        expect(await store.getFeed(feed.id)).toEqual(updated);
+      });
+
+      it("records failures: keeps validators, counts failures, keeps the last error", async () => {
+        const { feed } = await store.addFeed("https://news.example/rss", at(0));
+        await store.recordFetch(feed.id, { etag: '"v1"', nextPollAt: at(5), at: at(1) });
+        const error = { kind: "timeout" as const, message: "no answer in 20 s" };
+
+        await store.recordFetch(feed.id, { error, nextPollAt: at(10), at: at(6) });
+        const updated = await store.recordFetch(feed.id, { error, nextPollAt: at(20), at: at(11) });
+
+        expect(updated).toMatchObject({
+          etag: '"v1"',
+          nextPollAt: at(20),
+          health: { lastSuccessAt: at(1), lastErrorAt: at(11), lastError: error, consecutiveFailures: 2 },
+        });
+      });
+
+      it("records nothing for a feed it does not have", async () => {
+        expect(await store.recordFetch("fd_missing", { nextPollAt: at(1), at: at(0) })).toBeUndefined();
+      });
+    });
+
+    describe("items", () => {
+      it.each([
+        ["id", (item: Item) => ({ id: item.id, contentHash: "other" })],
+        ["canonical URL", (item: Item) => ({ id: "it_other", canonicalUrl: item.canonicalUrl, contentHash: "other" })],
+        [
+          "content hash",
+          (item: Item) => ({ id: "it_other", canonicalUrl: "https://else.example/", contentHash: item.contentHash }),
+        ],
+      ])("finds a duplicate by %s", async (_, keysFor) => {
+        const { stored } = await ingestStory(store);
+
+        const duplicate = await store.findDuplicate(keysFor(stored.item));
+
+        expect(duplicate).toEqual(stored);
+      });
+
+      it("finds no duplicate for new keys", async () => {
+        await ingestStory(store);
+
+        const duplicate = await store.findDuplicate({
+          id: "it_new",
+          canonicalUrl: "https://new.example/",
+          contentHash: "new",
+        });
+
+        expect(duplicate).toBeUndefined();
+      });
+
+      it("updates an item's text and keeps its identity", async () => {
+        const { stored } = await ingestStory(store);
+
+        await store.updateItemText(stored.item.id, "Corrected headline", "Corrected summary.");
+
+        const updated = await store.getItem(stored.item.id);
+        expect(updated?.item).toEqual({ ...stored.item, title: "Corrected headline", summary: "Corrected summary." });
+        expect(await store.findDuplicate({ id: "it_other", contentHash: stored.item.contentHash })).toEqual(updated);
+      });
+
+      it("lists items newest first with filters and cursor pages", async () => {
+        const relevant = [];
+        for (let minute = 0; minute < 5; minute++) {
+          relevant.push((await ingestStory(store, { item: { fetchedAt: at(minute), feedId: "fd_a" } })).stored);
+        }
+        const offTopic = anItem({ fetchedAt: at(9), feedId: "fd_b" });
+        await store.saveIngest({ stored: { item: offTopic, verdict: aVerdict({ relevant: false, topics: [] }) } });
+
+        const pages = await allPages((cursor) => store.listItems({ limit: 2, cursor, relevant: true }));
+        const byFeed = await store.listItems({ limit: 10, feedId: "fd_b" });
+        const irrelevant = await store.listItems({ limit: 10, relevant: false });
+        const byStory = await store.listItems({ limit: 10, storyId: relevant[2]?.storyId });
+
+        expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+        expect(pages.flat().map((stored) => stored.item.id)).toEqual(relevant.map((s) => s.item.id).reverse());
+        expect(byFeed.data.map((stored) => stored.item.id)).toEqual([offTopic.id]);
+        expect(irrelevant.data.map((stored) => stored.item.id)).toEqual([offTopic.id]);
+        expect(byStory.data).toEqual([relevant[2]]);
+        expect(byStory.nextCursor).toBeUndefined();
+      });
+    });
+
+    describe("stories", () => {
+      it("saves a story with its item and answers both by id", async () => {
+        const { stored, story } = await ingestStory(store);
+
+        expect(await store.getStory(story.id)).toEqual(story);
+        expect(await store.getItem(stored.item.id)).toEqual(stored);
+        expect(await store.getStory("sty_missing")).toBeUndefined();
+      });
+
+      it("replaces a story when a later item updates it", async () => {
+        const { story } = await ingestStory(store);
+        const second = anItem({ fetchedAt: at(20) });
+        const updated: Story = {
+          ...story,
+          updatedAt: at(20),
+          version: 2,
+          sources: [
+            ...story.sources,
+            { itemId: second.id, outlet: "Second Outlet", title: second.title, feedId: second.feedId },
+          ],
+        };
+
+        await store.saveIngest({ stored: { item: second, verdict: aVerdict(), storyId: story.id }, story: updated });
+
+        expect(await store.getStory(story.id)).toEqual(updated);
+        expect((await store.listStories({ limit: 10 })).data).toEqual([updated]);
+      });
+
+      it("pages through stories newest update first, without gaps or repeats", async () => {
+        const saved = [];
+        for (let minute = 0; minute < 7; minute++)
+          saved.push((await ingestStory(store, { updatedAt: at(minute) })).story);
+
+        const pages = await allPages((cursor) => store.listStories({ limit: 3, cursor }));
+
+        expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+        expect(pages.flat()).toEqual(saved.reverse());
+      });
+
+      const filterCases: Array<
+        [string, { topic?: Topic; country?: string; treaty?: TreatyId; since?: string }, string[]]
+      > = [
+        ["topic", { topic: "cluster-munitions" }, ["oslo"]],
+        ["country", { country: "LA" }, ["oslo"]],
+        ["treaty", { treaty: "mine-ban" }, ["ottawa", "older"]],
+        ["since", { since: at(10) }, ["oslo", "ottawa"]],
+        ["treaty and since", { treaty: "mine-ban", since: at(10) }, ["ottawa"]],
+      ];
+
+      it.each(filterCases)("filters stories by %s", async (_, filter, expected) => {
+        const titles = new Map<string, string>();
+        for (const [title, verdict, minute] of [
+          ["older", aVerdict(), 5],
+          ["ottawa", aVerdict(), 10],
+          ["oslo", aVerdict({ topics: ["cluster-munitions"], countries: ["LA"], treaties: ["ccm"] }), 15],
+        ] as const) {
+          const { story } = await ingestStory(store, { verdict, updatedAt: at(minute) });
+          titles.set(story.id, title);
+        }
+
+        const pages = await allPages((cursor) => store.listStories({ limit: 1, cursor, ...filter }));
+
+        expect(pages.flat().map((story) => titles.get(story.id))).toEqual(expected);
+      });
+    });
+
+    describe("story candidates", () => {
+      it("finds a story by the index keys of its members, with their fingerprints", async () => {
+        const { stored, story } = await ingestStory(store, { item: { fetchedAt: at(30) } });
+        const print = fingerprint(stored.item, stored.verdict);
+
+        const candidates = await store.storyCandidates(indexKeys(print), at(0), 10);
+
+        expect(candidates).toEqual([{ storyId: story.id, fingerprints: [print] }]);
+      });
+
+      it.each([
+        ["keys seen before `since`", (keys: string[]) => [keys, at(31)] as const],
+        ["keys it never indexed", () => [["b0:1.2", "b1:3.4"], at(0)] as const],
+        ["no keys", () => [[], at(0)] as const],
+      ])("finds nothing for %s", async (_, query) => {
+        const { stored } = await ingestStory(store, { item: { fetchedAt: at(30) } });
+        const [keys, since] = query(indexKeys(fingerprint(stored.item, stored.verdict)));
+
+        expect(await store.storyCandidates(keys, since, 10)).toEqual([]);
+      });
+    });
+  });
+}

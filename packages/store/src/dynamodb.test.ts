@@ -1,0 +1,116 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { fingerprint, indexKeys } from "@treatywatch/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { storeContract } from "./contract.ts";
+import { DynamoStore, expiresAt } from "./dynamodb.ts";
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+storeContract("DynamoDB", async () => new DynamoStore({ client: dynamo.client, tableName: await dynamo.freshTable() }));
+
+describe("DynamoDB records", () => {
+  it("gives story keys and members an expiry, in epoch seconds, after the cluster window", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName, clusterIndexTtlDays: 14 });
+    const item = {
+      id: "it_ttl",
+      feedId: "fd_ttl",
+      title: "Mine action teams survey former front line near Izium",
+      summary: "",
+      outlet: "Outlet Example",
+      fetchedAt: "2025-06-27T10:00:00.000Z",
+      contentHash: "hash-ttl",
+    };
+    const verdict = {
+      relevant: true,
+      score: 0.9,
+      topics: ["clearance" as const],
+      categories: [],
+      countries: ["UA"],
+      treaties: [],
+      why: [],
+      classifierVersion: "ttl",
+    };
+    const print = fingerprint(item, verdict);
+    const story = {
+      id: "sty_ttl",
+      title: item.title,
+      summary: "",
+      firstSeenAt: item.fetchedAt,
+      updatedAt: item.fetchedAt,
+      version: 1,
+      score: 0.9,
+      topics: verdict.topics,
+      categories: [],
+      countries: ["UA"],
+      treaties: [],
+      sources: [],
+    };
+
+    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
+
+    const read = (pk: string, sk: string) => readRecord(tableName, pk, sk);
+    const expected = Date.UTC(2025, 5, 27, 10) / 1000 + 14 * 86_400;
+    expect(expiresAt(item.fetchedAt, 14)).toBe(expected);
+    expect((await read("STORY#sty_ttl", "MEMBER#it_ttl"))?.expiresAt).toBe(expected);
+    expect((await read(`SKEY#${indexKeys(print)[0]}`, "sty_ttl"))?.expiresAt).toBe(expected);
+    expect((await read("STORY#sty_ttl", "STORY"))?.expiresAt).toBeUndefined();
+  });
+
+  it("never takes a story back to an older version when an old write is replayed", async () => {
+    const store = new DynamoStore({ client: dynamo.client, tableName: await dynamo.freshTable() });
+    const base = {
+      id: "sty_replay",
+      title: "Treaty depositary confirms withdrawal notice",
+      summary: "",
+      firstSeenAt: "2025-06-27T10:00:00.000Z",
+      updatedAt: "2025-06-27T10:00:00.000Z",
+      version: 1,
+      score: 0.7,
+      topics: [],
+      categories: [],
+      countries: [],
+      treaties: [],
+      sources: [],
+    };
+    const item = {
+      id: "it_replay",
+      feedId: "fd_replay",
+      title: base.title,
+      summary: "",
+      outlet: "Outlet Example",
+      fetchedAt: base.updatedAt,
+      contentHash: "hash-replay",
+    };
+    const verdict = {
+      relevant: true,
+      score: 0.7,
+      topics: [],
+      categories: [],
+      countries: [],
+      treaties: [],
+      why: [],
+      classifierVersion: "x",
+    };
+    const newer = { ...base, version: 2, updatedAt: "2025-06-27T11:00:00.000Z" };
+
+    await store.saveIngest({ stored: { item, verdict, storyId: base.id }, story: newer });
+    await store.saveIngest({ stored: { item, verdict, storyId: base.id }, story: base });
+
+    expect(await store.getStory(base.id)).toEqual(newer);
+  });
+});
+
+async function readRecord(tableName: string, pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+  const result = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }));
+  return result.Item;
+}

@@ -1,0 +1,571 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  type DuplicateKeys,
+  decodeCursor,
+  encodeCursor,
+  type Feed,
+  type FeedUpdate,
+  type Fingerprint,
+  fnv1a,
+  type IngestWrite,
+  type ItemQuery,
+  indexKeys,
+  type Page,
+  type Store,
+  type StoredItem,
+  type Story,
+  type StoryCandidate,
+  type StoryQuery,
+  stableId,
+  type Timestamp,
+} from "@treatywatch/core";
+import type { IndexName } from "./dynamodb/table.ts";
+
+export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
+
+/**
+ * The Store on one DynamoDB table. Records and the access pattern each serves:
+ *
+ * | record        | pk                   | sk                | indexes                                        | serves |
+ * | ------------- | -------------------- | ----------------- | ---------------------------------------------- | ------ |
+ * | feed          | `FEED#<id>`          | `FEED`            | gsi2: `DUE#<shard>` / `<nextPollAt>#<id>`      | feed by id (the id derives from the URL, so also by URL); due feeds; all feeds |
+ * | item          | `ITEM#<id>`          | `ITEM`            | gsi1: `ITEMS` / `<fetchedAt>#<id>`; gsi2: `FEED#<feedId>`; gsi3: `STORY#<storyId>` | item by id; items newest first, by feed, by story |
+ * | url marker    | `ITEMURL#<url>`      | `ITEMURL`         |                                                | duplicate check by canonical URL |
+ * | hash marker   | `ITEMHASH#<hash>`    | `ITEMHASH`        |                                                | duplicate check by content hash |
+ * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
+ * | story member  | `STORY#<id>`         | `MEMBER#<itemId>` |                                                | the fingerprints a new item is compared with |
+ * | story key     | `SKEY#<key>`         | `<storyId>`       |                                                | near-duplicate index: key → stories, with the time it was last seen |
+ *
+ * No write needs a transaction: each record is correct on its own, and a retried
+ * ingest writes the same records again. Conditional writes keep the first feed for
+ * a URL, the first item for a URL or hash, a story from going back to an older
+ * version, and a story key's time from moving backwards. Story keys and members
+ * carry a TTL: the clusterer only looks back a few days.
+ */
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Due feeds spread over this many index partitions. */
+  dueShards?: number;
+  /** How long story keys and members are kept, in days. */
+  clusterIndexTtlDays?: number;
+}
+
+/** How many recent members of a story the clusterer compares a new item with. */
+const MEMBERS_COMPARED = 8;
+const DEFAULT_DUE_SHARDS = 4;
+const DEFAULT_CLUSTER_INDEX_TTL_DAYS = 14;
+
+interface FeedRecord {
+  feed: Feed;
+}
+
+interface ItemRecord {
+  item: StoredItem["item"];
+  verdict: StoredItem["verdict"];
+  storyId?: string;
+}
+
+interface StoryRecord {
+  story: Story;
+}
+
+interface MemberRecord {
+  at: Timestamp;
+  fingerprint: Fingerprint;
+}
+
+interface StoryKeyRecord {
+  sk: string;
+  at: Timestamp;
+}
+
+interface MarkerRecord {
+  pk: string;
+  itemId: string;
+}
+
+const feedKey = (id: string) => ({ pk: `FEED#${id}`, sk: "FEED" });
+const itemKey = (id: string) => ({ pk: `ITEM#${id}`, sk: "ITEM" });
+const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
+const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
+const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
+
+/** Sort keys are `<timestamp>#<id>`: ISO timestamps have one length, so strings sort as (time, id). */
+const timeKey = (at: Timestamp, id: string) => `${at}#${id}`;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string }).name === "ConditionalCheckFailedException"
+  );
+}
+
+/** Epoch seconds, the unit DynamoDB's TTL reads. */
+export function expiresAt(at: Timestamp, days: number): number {
+  return Math.floor(Date.parse(at) / 1000) + days * 86_400;
+}
+
+export class DynamoStore implements Store {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #shards: number;
+  readonly #ttlDays: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    this.#table = options.tableName;
+    this.#shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
+    this.#ttlDays = options.clusterIndexTtlDays ?? DEFAULT_CLUSTER_INDEX_TTL_DAYS;
+  }
+
+  #dueShard(feedId: string): string {
+    return `DUE#${fnv1a(feedId) % this.#shards}`;
+  }
+
+  #feedRecord(feed: Feed) {
+    return { ...feedKey(feed.id), gsi2pk: this.#dueShard(feed.id), gsi2sk: timeKey(feed.nextPollAt, feed.id), feed };
+  }
+
+  async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {
+    const feed: Feed = {
+      id: stableId("fd", url),
+      url,
+      title,
+      addedAt: now,
+      nextPollAt: now,
+      health: { consecutiveFailures: 0 },
+    };
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: this.#feedRecord(feed),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { feed, created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await this.getFeed(feed.id);
+      if (!existing) throw error;
+      return { feed: existing, created: false };
+    }
+  }
+
+  async getFeed(id: string): Promise<Feed | undefined> {
+    const result = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: feedKey(id), ConsistentRead: true }),
+    );
+    return (result.Item as FeedRecord | undefined)?.feed;
+  }
+
+  async listFeeds(): Promise<Feed[]> {
+    const shards = await Promise.all(
+      this.#shardNames().map((shard) => this.#queryAll<FeedRecord>("gsi2", { ":pk": shard })),
+    );
+    return shards
+      .flat()
+      .map((record) => record.feed)
+      .sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.url.localeCompare(b.url));
+  }
+
+  async removeFeed(id: string): Promise<boolean> {
+    const result = await this.#doc.send(
+      new DeleteCommand({ TableName: this.#table, Key: feedKey(id), ReturnValues: "ALL_OLD" }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  async dueFeeds(now: Timestamp, limit: number): Promise<Feed[]> {
+    // "$" sorts just after "#", so every `<now>#<id>` is below the bound and every later time above it.
+    const shards = await Promise.all(
+      this.#shardNames().map((shard) =>
+        this.#query<FeedRecord>({
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
+          ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
+          Limit: limit,
+        }),
+      ),
+    );
+    return shards
+      .flatMap((shard) => shard.records.map((record) => record.feed))
+      .sort((a, b) => a.nextPollAt.localeCompare(b.nextPollAt) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
+    const feed = await this.getFeed(feedId);
+    if (!feed) return undefined;
+    const next: Feed = update.error
+      ? {
+          ...feed,
+          title: update.title ?? feed.title,
+          nextPollAt: update.nextPollAt,
+          health: {
+            ...feed.health,
+            lastErrorAt: update.at,
+            lastError: update.error,
+            consecutiveFailures: feed.health.consecutiveFailures + 1,
+          },
+        }
+      : {
+          ...feed,
+          etag: update.etag,
+          lastModified: update.lastModified,
+          title: update.title ?? feed.title,
+          nextPollAt: update.nextPollAt,
+          health: { ...feed.health, lastSuccessAt: update.at, consecutiveFailures: 0 },
+        };
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: this.#feedRecord(next),
+          ConditionExpression: "attribute_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined; // removed while it was being fetched
+      throw error;
+    }
+    return next;
+  }
+
+  async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
+    const wanted = [itemKey(keys.id), hashKey(keys.contentHash)];
+    if (keys.canonicalUrl) wanted.push(urlKey(keys.canonicalUrl));
+    const result = await this.#doc.send(
+      new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: wanted, ConsistentRead: true } } }),
+    );
+    const found = result.Responses?.[this.#table] ?? [];
+    const byId = found.find((record) => record.pk === itemKey(keys.id).pk) as ItemRecord | undefined;
+    if (byId) return storedFrom(byId);
+    const marker = (found as MarkerRecord[]).find((record) => record.itemId !== undefined);
+    return marker ? this.getItem(marker.itemId) : undefined;
+  }
+
+  async updateItemText(id: string, title: string, summary: string): Promise<void> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: itemKey(id),
+          UpdateExpression: "SET #item.#title = :title, #item.#summary = :summary",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#item": "item", "#title": "title", "#summary": "summary" },
+          ExpressionAttributeValues: { ":title": title, ":summary": summary },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
+    if (keys.length === 0) return [];
+    const hits = await Promise.all(
+      [...new Set(keys)].map((key) =>
+        this.#queryAll<StoryKeyRecord>(undefined, { ":pk": `SKEY#${key}`, ":since": since }, "#at >= :since"),
+      ),
+    );
+    const storyIds = [...new Set(hits.flat().map((record) => record.sk))].slice(0, limit);
+    return Promise.all(
+      storyIds.map(async (storyId) => {
+        const members = await this.#queryAll<MemberRecord>(
+          undefined,
+          { ":pk": `STORY#${storyId}`, ":member": "MEMBER#" },
+          undefined,
+          "begins_with(sk, :member)",
+        );
+        const recent = members.sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
+        return { storyId, fingerprints: recent.map((member) => member.fingerprint) };
+      }),
+    );
+  }
+
+  async saveIngest(write: IngestWrite): Promise<void> {
+    const { stored, story, fingerprint } = write;
+    const { item } = stored;
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          ...itemKey(item.id),
+          gsi1pk: "ITEMS",
+          gsi1sk: timeKey(item.fetchedAt, item.id),
+          gsi2pk: `FEED#${item.feedId}`,
+          gsi2sk: timeKey(item.fetchedAt, item.id),
+          gsi3pk: stored.storyId ? `STORY#${stored.storyId}` : undefined,
+          gsi3sk: stored.storyId ? timeKey(item.fetchedAt, item.id) : undefined,
+          relevant: stored.verdict.relevant,
+          item,
+          verdict: stored.verdict,
+          storyId: stored.storyId,
+        },
+      }),
+    );
+    await Promise.all([
+      item.canonicalUrl ? this.#putFirst({ ...urlKey(item.canonicalUrl), itemId: item.id }) : undefined,
+      this.#putFirst({ ...hashKey(item.contentHash), itemId: item.id }),
+    ]);
+    if (!story) return;
+    await this.#putStory(story);
+    if (!fingerprint) return;
+    const ttl = expiresAt(fingerprint.at, this.#ttlDays);
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: { pk: `STORY#${story.id}`, sk: `MEMBER#${item.id}`, at: fingerprint.at, fingerprint, expiresAt: ttl },
+      }),
+    );
+    await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
+  }
+
+  async getStory(id: string): Promise<Story | undefined> {
+    const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: storyKey(id) }));
+    return (result.Item as StoryRecord | undefined)?.story;
+  }
+
+  async listStories(query: StoryQuery): Promise<Page<Story>> {
+    const filters: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    for (const [field, value] of [
+      ["topics", query.topic],
+      ["countries", query.country],
+      ["treaties", query.treaty],
+    ] as const) {
+      if (value === undefined) continue;
+      filters.push(`contains(#${field}, :${field})`);
+      values[`:${field}`] = value;
+      names[`#${field}`] = field;
+    }
+    const records = await this.#timeline<StoryRecord>(
+      "gsi1",
+      "STORIES",
+      query,
+      { filters, values, names },
+      query.since,
+    );
+    return pageOf(
+      records.map((record) => record.story),
+      query.limit,
+      (story) => story.updatedAt,
+    );
+  }
+
+  async getItem(id: string): Promise<StoredItem | undefined> {
+    const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: itemKey(id) }));
+    const record = result.Item as ItemRecord | undefined;
+    return record && storedFrom(record);
+  }
+
+  async listItems(query: ItemQuery): Promise<Page<StoredItem>> {
+    const filters: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    if (query.relevant !== undefined) {
+      names["#relevant"] = "relevant";
+      filters.push("#relevant = :relevant");
+      values[":relevant"] = query.relevant;
+    }
+    // The most selective index answers; the other conditions filter.
+    let index: IndexName = "gsi1";
+    let partition = "ITEMS";
+    if (query.storyId) {
+      index = "gsi3";
+      partition = `STORY#${query.storyId}`;
+      if (query.feedId) {
+        filters.push("#item.#feedId = :feedId");
+        Object.assign(names, { "#item": "item", "#feedId": "feedId" });
+        values[":feedId"] = query.feedId;
+      }
+    } else if (query.feedId) {
+      index = "gsi2";
+      partition = `FEED#${query.feedId}`;
+    }
+    const records = await this.#timeline<ItemRecord>(index, partition, query, { filters, values, names });
+    const page = pageOf(
+      records.map(storedFrom),
+      query.limit,
+      (stored) => stored.item.fetchedAt,
+      (stored) => stored.item.id,
+    );
+    return page;
+  }
+
+  async close(): Promise<void> {
+    this.#doc.destroy();
+  }
+
+  #shardNames(): string[] {
+    return Array.from({ length: this.#shards }, (_, shard) => `DUE#${shard}`);
+  }
+
+  /** Writes a marker unless one exists: the first item seen under a URL or hash keeps it. */
+  async #putFirst(marker: MarkerRecord & { sk: string }): Promise<void> {
+    try {
+      await this.#doc.send(
+        new PutCommand({ TableName: this.#table, Item: marker, ConditionExpression: "attribute_not_exists(pk)" }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** A replayed older write never takes a story back to an earlier version. */
+  async #putStory(story: Story): Promise<void> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...storyKey(story.id),
+            gsi1pk: "STORIES",
+            gsi1sk: timeKey(story.updatedAt, story.id),
+            version: story.version,
+            topics: story.topics,
+            countries: story.countries,
+            treaties: story.treaties,
+            story,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR #version <= :version",
+          ExpressionAttributeNames: { "#version": "version" },
+          ExpressionAttributeValues: { ":version": story.version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Indexes a story under a key; the key's time only moves forward. */
+  async #touchStoryKey(key: string, storyId: string, at: Timestamp, ttl: number): Promise<void> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: `SKEY#${key}`, sk: storyId },
+          UpdateExpression: "SET #at = :at, expiresAt = :ttl",
+          ConditionExpression: "attribute_not_exists(pk) OR #at < :at",
+          ExpressionAttributeNames: { "#at": "at" },
+          ExpressionAttributeValues: { ":at": at, ":ttl": ttl },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Newest first from a `<time>#<id>` index, after the cursor and not before `since`,
+   * reading on until a page and one more row pass the filters.
+   */
+  async #timeline<T>(
+    index: IndexName,
+    partition: string,
+    query: { limit: number; cursor?: string | undefined },
+    { filters, values, names }: { filters: string[]; values: Record<string, unknown>; names: Record<string, string> },
+    since?: Timestamp,
+  ): Promise<T[]> {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const before = after && timeKey(after.key, after.id);
+    const pk = `${index}pk`;
+    const sk = `${index}sk`;
+    let condition = `${pk} = :pk`;
+    const expressionValues: Record<string, unknown> = { ...values, ":pk": partition };
+    if (before !== undefined && since !== undefined) {
+      condition += ` AND ${sk} BETWEEN :since AND :before`;
+      Object.assign(expressionValues, { ":since": since, ":before": before });
+    } else if (before !== undefined) {
+      condition += ` AND ${sk} < :before`;
+      expressionValues[":before"] = before;
+    } else if (since !== undefined) {
+      condition += ` AND ${sk} >= :since`;
+      expressionValues[":since"] = since;
+    }
+    const wanted = query.limit + 1;
+    const found: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { records, next } = await this.#query<T & Record<string, unknown>>({
+        IndexName: index,
+        KeyConditionExpression: condition,
+        FilterExpression: filters.length ? filters.join(" AND ") : undefined,
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: expressionValues,
+        ScanIndexForward: false,
+        Limit: Math.max(wanted, 25),
+        ExclusiveStartKey: start,
+      });
+      // BETWEEN includes its upper bound: the cursor's own row was on the last page.
+      found.push(...records.filter((record) => record[sk] !== before));
+      start = next;
+    } while (start && found.length < wanted);
+    return found.slice(0, wanted);
+  }
+
+  async #query<T>(
+    input: Omit<QueryCommandInput, "TableName">,
+  ): Promise<{ records: T[]; next: Record<string, unknown> | undefined }> {
+    const result = await this.#doc.send(new QueryCommand({ TableName: this.#table, ...input }));
+    return { records: (result.Items ?? []) as T[], next: result.LastEvaluatedKey };
+  }
+
+  /** Every record of one partition (of the table, or of an index), following pages. */
+  async #queryAll<T>(
+    index: IndexName | undefined,
+    values: Record<string, unknown>,
+    filter?: string,
+    sortCondition?: string,
+  ): Promise<T[]> {
+    const pk = index ? `${index}pk` : "pk";
+    const records: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#query<T>({
+        IndexName: index,
+        KeyConditionExpression: sortCondition ? `${pk} = :pk AND ${sortCondition}` : `${pk} = :pk`,
+        FilterExpression: filter,
+        ExpressionAttributeNames: filter?.includes("#at") ? { "#at": "at" } : undefined,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+      });
+      records.push(...page.records);
+      start = page.next;
+    } while (start);
+    return records;
+  }
+}
+
+function storedFrom(record: ItemRecord): StoredItem {
+  return { item: record.item, verdict: record.verdict, storyId: record.storyId };
+}
+
+function pageOf<T>(
+  rows: T[],
+  limit: number,
+  sortKey: (row: T) => string,
+  id: (row: T) => string = (row) => (row as { id: string }).id,
+): Page<T> {
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return {
+    data,
+    nextCursor: rows.length > limit && last ? encodeCursor({ key: sortKey(last), id: id(last) }) : undefined,
+  };
+}
