@@ -1,7 +1,7 @@
 import { classify } from "./classify.ts";
 import { DEFAULT_CLUSTER_OPTIONS, fingerprint, MemoryStoryIndex, pickStory } from "./cluster.ts";
 import { stableId } from "./hash.ts";
-import { plausibleDate } from "./normalise.ts";
+import { plausibleDate, splitOutletSuffix } from "./normalise.ts";
 import { htmlToText } from "./text.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
@@ -33,7 +33,10 @@ export class BatchClassifier {
   }
 
   next(input: BatchInput): BatchOutput {
-    const title = htmlToText(input.title);
+    // Search feeds end a headline with its outlet; the outlet's name is not news.
+    const title = input.source
+      ? splitOutletSuffix(htmlToText(input.title), input.source).title
+      : htmlToText(input.title);
     const summary = input.summary ? htmlToText(input.summary) : "";
     const verdict = classify({ title, summary });
     const print = fingerprint(

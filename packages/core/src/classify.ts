@@ -1,234 +1,177 @@
 import { findCountries } from "./countries.ts";
+import {
+  AMBIGUOUS_CUES,
+  CONFLICT_CONTEXT,
+  NON_CONFLICT_CONTEXT,
+  OTHER_ARMS_CONTROL_TREATIES,
+  STRONG_CUES,
+  TOPIC_CUES,
+  TREATY_CUES,
+  VETOES,
+} from "./lexicon.ts";
 import { type Category, categoriesFor, type Topic, type TreatyId } from "./taxonomy.ts";
 import { foldForMatching } from "./text.ts";
 import type { Cue, Verdict } from "./types.ts";
 
-export const CLASSIFIER_VERSION = "2026.11.1";
+/** Changes whenever the rules change, so stored verdicts can be re-classified. */
+export const CLASSIFIER_VERSION = "2026.11.2";
 
 export interface ClassifyInput {
   title: string;
   summary?: string | undefined;
 }
 
-/** A pattern on folded text. Patterns start at a word boundary; stems may run on. */
-function rx(source: string): RegExp {
-  // Patterns are written in lower case; strip accents the way foldForMatching does for text.
-  const folded = source.normalize("NFKD").replace(/\p{M}+/gu, "");
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${folded})`, "giu");
-}
-
-interface Rule {
-  pattern: RegExp;
-  weight: number;
-}
-
-/** Phrases that look on-topic and are not; their text is blanked before any cue is read. */
-const VETOES: ReadonlyArray<readonly [string, RegExp]> = [
-  ["political-landmine", rx("(political|electoral|legal|policy|pr|budget) (land ?mines?|minefields?)")],
-  [
-    "metaphorical-minefield",
-    rx("(a|an|the) (legal|political|diplomatic|regulatory|ethical|economic|tax|emotional|social|financial) minefield"),
-  ],
-  ["minefield-of", rx("minefield of (issues|questions|problems|rules|regulations|paperwork|emotions)")],
-  ["gym-landmine", rx("landmine (press|row|squat|exercise|attachment|workout|rotation|twist|deadlift|thruster)s?")],
-  [
-    "resource-mining",
-    rx(
-      "(coal|gold|copper|lithium|iron ore|crypto|bitcoin|data|salt|diamond|silver|uranium|nickel|cobalt|rare earth|open-pit|strip|deep-sea)[ -]min(es?|ing|ers?)(?![\\p{L}])",
-    ),
-  ],
-  ["minecraft", rx("minecraft")],
-  ["covid-cluster", rx("(covid|coronavirus|outbreak|infection|cancer|case|measles) clusters?")],
-  ["compute-cluster", rx("(kubernetes|k8s|server|compute|gpu|database|hadoop) clusters?")],
-];
-
-/** Cues that place an item in this domain at all. */
-const ANCHORS: Rule[] = [
-  {
-    pattern: rx("(anti-?personnel|anti-?tank|anti-?vehicle|butterfly|scatterable|naval|sea|land) ?mines?(?![\\p{L}])"),
-    weight: 3,
-  },
-  {
-    pattern: rx(
-      "mine (action|clearance|ban|victims?|survivors?|risk|blast|explosion|incident|accident|contamination|detection)",
-    ),
-    weight: 3,
-  },
-  { pattern: rx("(stepped on|struck|hit|triggered|detonated|ran over) an? (land ?)?mine(?![\\p{L}])"), weight: 3 },
-  { pattern: rx("mine-(free|affected|contaminated|laying|clearing)"), weight: 3 },
-  {
-    pattern: rx(
-      "(de-?mining|deminers?|sappers?|unexploded ordnance|uxos?(?![\\p{L}])|explosive remnants of war|erw(?![\\p{L}])|unexploded (bombs?|shells?|munitions?))",
-    ),
-    weight: 3,
-  },
-  { pattern: rx("minefields?(?![\\p{L}])"), weight: 1.5 },
-  { pattern: rx("cluster (munitions?|bombs?)|submunitions?|bomblets?|dpicm"), weight: 3 },
-  {
-    pattern: rx("arms control|nuclear (test|testing|tests|arsenal|warheads?)|non-?proliferation|disarmament"),
-    weight: 2,
-  },
-  // French, German, Spanish, Russian, Ukrainian.
-  { pattern: rx("mines? antipersonnel|deminage|armes? a sous-munitions|sous-munitions|restes explosifs"), weight: 3 },
-  { pattern: rx("antipersonenminen|landminen|minenraumung|streumunition|blindganger"), weight: 3 },
-  { pattern: rx("minas? antipersona|desminado|municiones? en racimo|bombas? de racimo"), weight: 3 },
-  { pattern: rx("противопехотн|мины|минн|разминир|кассетн"), weight: 3 },
-  { pattern: rx("протипіхотн|міни|мінн|розмінув|касетн"), weight: 3 },
-];
-
-const TREATY_RULES: ReadonlyArray<readonly [TreatyId, RegExp]> = [
-  [
-    "mine-ban",
-    rx(
-      "ottawa (convention|treaty)|mine ban (treaty|convention)|anti-?personnel mine ban|convention d'ottawa|ottawa-(konvention|abkommen|vertrag)|(tratado|convencion) de ottawa|оттавск|оттавськ",
-    ),
-  ],
-  [
-    "ccm",
-    rx(
-      "convention on cluster munitions|cluster munitions convention|oslo convention|convention sur les armes a sous-munitions|ubereinkommen uber streumunition|convencion sobre municiones en racimo|конвенци\\S* о кассетн|конвенці\\S* про касетн",
-    ),
-  ],
-  ["ccw", rx("convention on (certain )?conventional weapons|ccw(?![\\p{L}])")],
-  ["att", rx("arms trade treaty|att(?= (conference|states|secretariat))")],
-  ["ctbt", rx("ctbto?(?![\\p{L}])|comprehensive (nuclear-)?test[- ]ban")],
-  ["new-start", rx("new start(?![\\p{L}])|снв-3|договор\\S* о снв")],
-  ["npt", rx("npt(?![\\p{L}])|non-?proliferation treaty|treaty on the non-?proliferation")],
-  ["inf", rx("inf treaty|intermediate-range nuclear forces")],
-];
-
-/** Topic cues; they count only once the item is anchored in the domain. */
-const TOPIC_RULES: ReadonlyArray<readonly [Topic, RegExp]> = [
-  [
-    "treaty-status",
-    rx(
-      "withdr[ae]w|withdrawal|exit(s|ing)? (from )?the|quit(s|ting)?|leav(e|es|ing) the|pull(s|ed|ing)? out|denounc|accede|accession|ratif|de-?ratif|suspend|notif(y|ies|ied|ication)|states parties|state party|signator|compliance|violat|retrait|austritt|retirada|retiro|выход|вихід|денонс",
-    ),
-  ],
-  [
-    "mine-use",
-    rx(
-      "(us(e|es|ed|ing)|laid|lay(s|ing)?|planted|plant(s|ing)?|scatter(ed|s|ing)?|deploy(s|ed|ing)?|emplac\\w*) (of )?(new |banned |anti-?personnel |antipersonnel )?(land ?)?mines|mine-laying|minelaying|mining (of )?(roads|fields|the border|border)",
-    ),
-  ],
-  [
-    "casualties",
-    rx(
-      "killed|injur|wounded|casualt|victims?|maimed|amputat|died|deaths?|dead(?![\\p{L}])|blast|survivors?|погиб|загин|поранен|ранен|muert|tue|getotet",
-    ),
-  ],
-  [
-    "clearance",
-    rx(
-      "de-?mining|deminers?|sappers?|clear(ed|ing|ance)|survey|land release|unexploded|uxos?(?![\\p{L}])|explosive remnants|erw(?![\\p{L}])|mine-free|mine action|deminage|minenraumung|desminado|разминир|розмінув",
-    ),
-  ],
-  [
-    "stockpile-transfer",
-    rx(
-      "stockpiles?|transfer(s|red|ring)?|suppl(y|ies|ied|ying)|ship(s|ped|ment)|deliver(y|ies|ed)|provid(e|es|ed|ing)|send(s|ing)?|sent|product(ion)?|produc(e|es|ed|ing)|manufactur|destr(oy|oyed|uction)|export|import",
-    ),
-  ],
-  [
-    "cluster-munitions",
-    rx(
-      "cluster (munitions?|bombs?)|submunitions?|bomblets?|dpicm|sous-munitions|streumunition|en racimo|кассетн|касетн",
-    ),
-  ],
-  [
-    "advocacy-humanitarian",
-    rx(
-      "human rights watch|amnesty|icbl|icrc|red cross|campaign|condemn|urg(e|es|ed|ing)|call(s|ed)? on|humanitarian|victim assistance|survivors|ngo|activists?|appeal",
-    ),
-  ],
-  [
-    "other-arms-control",
-    rx(
-      "ctbto?(?![\\p{L}])|test[- ]ban|new start(?![\\p{L}])|npt(?![\\p{L}])|non-?proliferation|arms trade treaty|inf treaty|nuclear (test|testing|tests|arsenal|warheads?)|arms control|warheads?",
-    ),
-  ],
-];
-
-const TREATY_TOPICS: Partial<Record<TreatyId, Topic>> = {
-  ccw: "other-arms-control",
-  att: "other-arms-control",
-  ctbt: "other-arms-control",
-  "new-start": "other-arms-control",
-  npt: "other-arms-control",
-  inf: "other-arms-control",
-  ccm: "cluster-munitions",
-};
+/** Weight an item needs from anchoring cues to be relevant. */
+const RELEVANCE_THRESHOLD = 3;
+const STRONG_WEIGHT = 3;
+const TREATY_WEIGHT = 3;
+/** A landmine word with nothing around it to say whether it is literal. */
+const BARE_LANDMINE_WEIGHT = 3;
+const BARE_AMBIGUOUS_WEIGHT = 1;
 
 function firstMatch(pattern: RegExp, text: string): string | undefined {
   pattern.lastIndex = 0;
   return pattern.exec(text)?.[0];
 }
 
-/** Classifies one item: relevance, score, topics, categories, countries, treaties and why. */
-export function classify(input: ClassifyInput): Verdict {
-  const original = `${input.title}. ${input.summary ?? ""}`;
-  let text = foldForMatching(original);
-  const why: Cue[] = [];
-
+/** Blanks every veto phrase (keeping offsets) and records each as a cue. */
+function applyVetoes(text: string, why: Cue[]): string {
+  let result = text;
   for (const [name, pattern] of VETOES) {
     pattern.lastIndex = 0;
-    text = text.replace(pattern, (match) => {
+    result = result.replace(pattern, (match) => {
       why.push({ kind: "veto", target: name, match, weight: 0 });
       return " ".repeat(match.length);
     });
   }
+  return result;
+}
 
-  let anchorWeight = 0;
-  for (const rule of ANCHORS) {
-    const match = firstMatch(rule.pattern, text);
-    if (!match) continue;
-    anchorWeight += rule.weight;
-    why.push({ kind: "context", target: "domain", match, weight: rule.weight });
+/** Blanks one cue's matches so that context is read from the rest of the text. */
+function without(text: string, pattern: RegExp): string {
+  pattern.lastIndex = 0;
+  return text.replace(pattern, (match) => " ".repeat(match.length));
+}
+
+/**
+ * What a landmine word is worth given its surroundings: full weight next to a
+ * battlefield, a border or a clearance site; nothing beside mining, politics,
+ * games or the gym; a little when nothing says either way.
+ */
+function ambiguousWeight(
+  name: string,
+  pattern: RegExp,
+  text: string,
+  strongSoFar: number,
+  why: Cue[],
+): { weight: number; context?: string } {
+  const rest = without(text, pattern);
+  const conflict = firstMatch(CONFLICT_CONTEXT, rest);
+  const other = firstMatch(NON_CONFLICT_CONTEXT, rest);
+  if (strongSoFar > 0 || (conflict && !other)) return { weight: STRONG_WEIGHT, context: conflict };
+  if (other && !conflict) {
+    why.push({ kind: "veto", target: `${name}-out-of-context`, match: other, weight: 0 });
+    return { weight: 0 };
   }
+  if (conflict && other) {
+    // Both kinds of word: a mining or metaphor word outweighs one conflict word.
+    return /mine|miner|mining/.test(other) ? { weight: 0 } : { weight: BARE_AMBIGUOUS_WEIGHT, context: conflict };
+  }
+  return { weight: name === "landmine" ? BARE_LANDMINE_WEIGHT : BARE_AMBIGUOUS_WEIGHT };
+}
 
+interface Anchoring {
+  weight: number;
+  /** Anchored by landmine, cluster munition or clearance cues rather than only nuclear ones. */
+  mineDomain: boolean;
+  treaties: TreatyId[];
+}
+
+/** "New START" in capitals names the treaty even where the folded words could be a fresh beginning. */
+const NEW_START_CAPITALS = /(?<![\p{L}])New START(?![\p{L}])/u;
+
+function anchor(text: string, original: string, why: Cue[]): Anchoring {
+  let weight = 0;
+  let mineDomain = false;
   const treaties: TreatyId[] = [];
-  for (const [treaty, pattern] of TREATY_RULES) {
-    const match = firstMatch(pattern, text);
+
+  for (const [treaty, pattern] of TREATY_CUES) {
+    const match =
+      firstMatch(pattern, text) ?? (treaty === "new-start" ? NEW_START_CAPITALS.exec(original)?.[0] : undefined);
     if (!match) continue;
     treaties.push(treaty);
-    anchorWeight += 3;
-    why.push({ kind: "treaty", target: treaty, match, weight: 3 });
+    weight += TREATY_WEIGHT;
+    if (!OTHER_ARMS_CONTROL_TREATIES.has(treaty)) mineDomain = true;
+    why.push({ kind: "treaty", target: treaty, match, weight: TREATY_WEIGHT });
   }
+  for (const [name, pattern] of STRONG_CUES) {
+    const match = firstMatch(pattern, text);
+    if (!match) continue;
+    weight += STRONG_WEIGHT;
+    if (name !== "nuclear-testing" && name !== "arms-control") mineDomain = true;
+    why.push({ kind: "context", target: name, match, weight: STRONG_WEIGHT });
+  }
+  for (const [name, pattern] of AMBIGUOUS_CUES) {
+    const match = firstMatch(pattern, text);
+    if (!match) continue;
+    const judged = ambiguousWeight(name, pattern, text, weight, why);
+    if (judged.weight === 0) continue;
+    weight += judged.weight;
+    mineDomain = true;
+    why.push({ kind: "context", target: name, match, weight: judged.weight });
+    if (judged.context) why.push({ kind: "context", target: "conflict-context", match: judged.context, weight: 0 });
+  }
+  return { weight, mineDomain, treaties };
+}
 
+/** Topics that only make sense for landmines, cluster munitions and explosive remnants. */
+const MINE_DOMAIN_TOPICS: ReadonlySet<Topic> = new Set([
+  "advocacy-humanitarian",
+  "mine-use",
+  "stockpile-transfer",
+  "clearance",
+]);
+
+function topicsOf(text: string, anchoring: Anchoring, why: Cue[]): Topic[] {
   const topics = new Set<Topic>();
-  let topicWeight = 0;
-  if (anchorWeight > 0) {
-    for (const [topic, pattern] of TOPIC_RULES) {
-      if (topic === "treaty-status" && treaties.length === 0) continue;
-      const match = firstMatch(pattern, text);
-      if (!match) continue;
-      topics.add(topic);
-      topicWeight += 1;
-      why.push({ kind: "topic", target: topic, match, weight: 1 });
-    }
-    for (const treaty of treaties) {
-      const topic = TREATY_TOPICS[treaty];
-      if (topic) topics.add(topic);
-    }
+  const mineTreaty = anchoring.treaties.some((treaty) => !OTHER_ARMS_CONTROL_TREATIES.has(treaty));
+  for (const [topic, pattern] of TOPIC_CUES) {
+    // Treaty status is about the landmine and cluster munition treaties; the rest is other arms control.
+    if (topic === "treaty-status" && !mineTreaty) continue;
+    if (MINE_DOMAIN_TOPICS.has(topic) && !anchoring.mineDomain) continue;
+    const match = firstMatch(pattern, text);
+    if (!match) continue;
+    topics.add(topic);
+    why.push({ kind: "topic", target: topic, match, weight: 1 });
   }
+  if (anchoring.treaties.includes("ccm")) topics.add("cluster-munitions");
+  if (anchoring.treaties.some((treaty) => OTHER_ARMS_CONTROL_TREATIES.has(treaty))) topics.add("other-arms-control");
+  return [...topics];
+}
 
-  const total = anchorWeight + topicWeight * 0.5;
-  const score = Math.round((1 - Math.exp(-total / 3)) * 1000) / 1000;
-  const relevant = anchorWeight >= 3 && score >= 0.5;
+/** Classifies one item: relevance, score, topics, categories, countries, treaties and why. */
+export function classify(input: ClassifyInput): Verdict {
+  const original = `${input.title}. ${input.summary ?? ""}`;
+  const why: Cue[] = [];
+  const text = applyVetoes(foldForMatching(original), why);
+  const anchoring = anchor(text, original, why);
+  const relevant = anchoring.weight >= RELEVANCE_THRESHOLD;
+  const topics = relevant ? topicsOf(text, anchoring, why) : [];
+  const score = Math.round((1 - Math.exp(-(anchoring.weight + topics.length * 0.5) / 3)) * 1000) / 1000;
+
   const countries = relevant ? findCountries(original) : [];
   for (const country of countries) {
     why.push({ kind: "country", target: country.code, match: country.match, weight: 0 });
   }
-  const finalTopics = relevant ? [...topics] : [];
-  const categories: Category[] = relevant ? categoriesFor(finalTopics) : [];
+  const categories: Category[] = relevant ? categoriesFor(topics) : [];
 
   return {
     relevant,
     score,
-    topics: finalTopics,
+    topics,
     categories,
     countries: countries.map((country) => country.code),
-    treaties: relevant ? treaties : [],
+    treaties: relevant ? anchoring.treaties : [],
     why,
     classifierVersion: CLASSIFIER_VERSION,
   };
