@@ -52,7 +52,30 @@ function parseError(message: string): ParseResult {
   return { ok: false, error: { kind: "parse", message } };
 }
 
-async function parseXml(text: string): Promise<ParseResult> {
+export interface ParseOptions {
+  /** The URL the feed was fetched from: relative links resolve against it (and any xml:base). */
+  url?: string | undefined;
+}
+
+/** Resolves a link against a base; a link that cannot be resolved is dropped, not guessed. */
+function resolveLink(link: string | undefined, base: string | undefined): string | undefined {
+  const trimmed = link?.trim();
+  if (!trimmed) return undefined;
+  try {
+    return base ? new URL(trimmed, base).toString() : new URL(trimmed).toString();
+  } catch {
+    return base ? undefined : trimmed;
+  }
+}
+
+/** The base for relative links: the root element's xml:base, resolved against the feed URL. */
+function xmlBase(head: string, url: string | undefined): string | undefined {
+  const declared = /<(?:rss|feed|channel|rdf:RDF)\b[^>]*\bxml:base\s*=\s*["']([^"']*)["']/i.exec(head)?.[1];
+  if (!declared) return url;
+  return resolveLink(declared, url) ?? url;
+}
+
+async function parseXml(text: string, options: ParseOptions): Promise<ParseResult> {
   const head = text.slice(0, 2048).toLowerCase();
   if (/<!doctype\s+html|<html[\s>]/.test(head)) return parseError("an HTML page, not a feed");
   if (/<!doctype[^>]*\[/.test(head) || /<!entity/i.test(text.slice(0, 65_536))) {
@@ -65,17 +88,18 @@ async function parseXml(text: string): Promise<ParseResult> {
     return parseError(error instanceof Error ? error.message : String(error));
   }
   const format = /<feed[\s>]/.test(head) ? "atom" : "rss";
+  const base = xmlBase(text.slice(0, 4096), options.url);
   const ttl = Number(parsed.ttl);
   return {
     ok: true,
     feed: {
       format,
       title: parsed.title?.trim() || undefined,
-      link: parsed.link,
+      link: resolveLink(parsed.link, base),
       ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
       entries: parsed.items.map((item) => ({
         guid: item.guid ?? item.id,
-        link: item.link,
+        link: resolveLink(item.link, base),
         title: item.title,
         summary: item.summary ?? item.content,
         contentHtml: item["content:encoded"],
@@ -105,7 +129,7 @@ interface JsonFeedItem {
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
-function parseJsonFeed(text: string): ParseResult {
+function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -128,7 +152,7 @@ function parseJsonFeed(text: string): ParseResult {
     .filter((item) => typeof item === "object" && item !== null)
     .map((item) => ({
       guid: str(item.id) ?? (typeof item.id === "number" ? String(item.id) : undefined),
-      link: str(item.url) ?? str(item.external_url),
+      link: resolveLink(str(item.url) ?? str(item.external_url), options.url),
       title: str(item.title),
       summary: str(item.summary) ?? str(item.content_text),
       contentHtml: str(item.content_html),
@@ -143,7 +167,11 @@ function parseJsonFeed(text: string): ParseResult {
 }
 
 /** Parses an RSS, Atom or JSON Feed body. Never throws: a bad feed is a typed parse error. */
-export async function parseFeed(body: Uint8Array | string, contentType?: string): Promise<ParseResult> {
+export async function parseFeed(
+  body: Uint8Array | string,
+  contentType?: string,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
   let text: string;
   try {
     text = typeof body === "string" ? body : decodeBody(body, contentType);
@@ -153,6 +181,6 @@ export async function parseFeed(body: Uint8Array | string, contentType?: string)
   }
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return parseError("empty body");
-  if (/json/i.test(contentType ?? "") || trimmed.startsWith("{")) return parseJsonFeed(trimmed);
-  return parseXml(trimmed);
+  if (/json/i.test(contentType ?? "") || trimmed.startsWith("{")) return parseJsonFeed(trimmed, options);
+  return parseXml(trimmed, options);
 }
