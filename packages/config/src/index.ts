@@ -1,1 +1,2 @@
+export * from "./aws.ts";
 export * from "./config.ts";

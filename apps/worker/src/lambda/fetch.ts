@@ -1,0 +1,63 @@
+import type { Logger } from "@treatywatch/core";
+import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue";
+import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
+import { createSerializer } from "../serial.ts";
+import { lambdaRuntime } from "./lambda-config.ts";
+import { parseFetchMessage } from "./messages.ts";
+
+export interface FetchConsumerDeps extends FetchDeps {
+  logger: Logger;
+}
+
+/**
+ * Fetches the feed each record names. A bad feed is recorded on the feed and is
+ * not a failure; a record fails (and SQS retries it alone) only when the message
+ * is unreadable or the store or fetch threw.
+ */
+export async function consumeFetchBatch(
+  records: readonly SqsRecord[],
+  deps: FetchConsumerDeps,
+): Promise<SqsBatchResponse> {
+  return processSqsBatch(records, async (record) => {
+    try {
+      await fetchOne(record, deps);
+    } catch (error) {
+      deps.logger.error({ err: error, messageId: record.messageId }, "fetch message failed");
+      throw error;
+    }
+  });
+}
+
+async function fetchOne(record: SqsRecord, deps: FetchConsumerDeps): Promise<void> {
+  {
+    const { feedId } = parseFetchMessage(record.body);
+    const feed = await deps.store.getFeed(feedId);
+    if (!feed) {
+      deps.logger.info({ feedId }, "feed removed before its fetch");
+      return;
+    }
+    const outcome = await fetchFeed(feed, deps);
+    deps.logger.info(
+      { feedId, status: outcome.status, entries: outcome.entries, error: outcome.error?.kind },
+      "feed fetched",
+    );
+  }
+}
+
+/** Story assignment in one warm instance is single-writer; see the worker stack for the rest. */
+const serialize = createSerializer();
+
+export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
+  const runtime = lambdaRuntime();
+  const response = await consumeFetchBatch(event.Records, {
+    store: runtime.store,
+    fetcher: runtime.fetcher,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    serialize,
+  });
+  if (response.batchItemFailures.length > 0) {
+    runtime.logger.warn({ failed: response.batchItemFailures.length, of: event.Records.length }, "fetch batch");
+  }
+  return response;
+}

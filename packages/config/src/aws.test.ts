@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { jsonLineLogger, loadAwsConfig } from "./aws.ts";
+import { ConfigError } from "./config.ts";
+
+describe("loadAwsConfig", () => {
+  it("reads the table, the fetch queues and the poll batch size", () => {
+    const config = loadAwsConfig({
+      TREATYWATCH_TABLE_NAME: "treatywatch",
+      TREATYWATCH_FETCH_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/fetch",
+      TREATYWATCH_POLL_BATCH_SIZE: "50",
+    });
+
+    expect(config).toEqual({
+      tableName: "treatywatch",
+      fetchQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/fetch",
+      fetchDeadLetterQueueUrl: undefined,
+      pollBatchSize: 50,
+    });
+  });
+
+  it.each([
+    [{}, "TREATYWATCH_TABLE_NAME"],
+    [{ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_FETCH_QUEUE_URL: "not a url" }, "TREATYWATCH_FETCH_QUEUE_URL"],
+    [{ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_POLL_BATCH_SIZE: "-1" }, "TREATYWATCH_POLL_BATCH_SIZE"],
+  ])("names the variable at fault in %j", (env, variable) => {
+    expect(() => loadAwsConfig(env)).toThrow(ConfigError);
+    expect(() => loadAwsConfig(env)).toThrow(variable);
+  });
+});
+
+describe("jsonLineLogger", () => {
+  it("writes one JSON object a line at or above its level, with errors made readable", () => {
+    const lines: string[] = [];
+    const logger = jsonLineLogger("info", (line) => lines.push(line));
+
+    logger.debug({ feedId: "fd_1" }, "hidden");
+    logger.warn({ feedId: "fd_1", err: new TypeError("bad body") }, "fetch failed");
+
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+      level: "warn",
+      message: "fetch failed",
+      feedId: "fd_1",
+      err: { name: "TypeError", message: "bad body" },
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { ConfigError } from "./config.ts";
+
+const queueUrl = z.url({ protocol: /^https?$/ });
+
+/** What the AWS deployment passes its functions, beside the settings `loadConfig` reads. */
+const schema = z.object({
+  TREATYWATCH_TABLE_NAME: z.string().min(1),
+  TREATYWATCH_FETCH_QUEUE_URL: queueUrl.optional(),
+  TREATYWATCH_FETCH_DLQ_URL: queueUrl.optional(),
+  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+});
+
+/** The environment variables the infra sets on a function, by name. */
+export type AwsEnvironment = { [K in keyof z.input<typeof schema>]?: string };
+
+export interface AwsConfig {
+  tableName: string;
+  fetchQueueUrl?: string | undefined;
+  fetchDeadLetterQueueUrl?: string | undefined;
+  pollBatchSize: number;
+}
+
+/** Parses the AWS settings once per cold start; a missing table name stops the function at init. */
+export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid AWS configuration:\n${problems.join("\n")}`);
+  }
+  return {
+    tableName: parsed.data.TREATYWATCH_TABLE_NAME,
+    fetchQueueUrl: parsed.data.TREATYWATCH_FETCH_QUEUE_URL,
+    fetchDeadLetterQueueUrl: parsed.data.TREATYWATCH_FETCH_DLQ_URL,
+    pollBatchSize: parsed.data.TREATYWATCH_POLL_BATCH_SIZE,
+  };
+}
+
+/** Loggers write one JSON object a line; CloudWatch Logs Insights finds the fields. */
+type Level = "debug" | "info" | "warn" | "error";
+const RANK: Record<Level | "trace" | "fatal" | "silent", number> = {
+  trace: 0,
+  debug: 1,
+  info: 2,
+  warn: 3,
+  error: 4,
+  fatal: 5,
+  silent: 6,
+};
+
+export function jsonLineLogger(
+  level: keyof typeof RANK,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Record<Level, (fields: object, message: string) => void> {
+  const at = (name: Level) => (fields: object, message: string) => {
+    if (RANK[name] < RANK[level]) return;
+    write(JSON.stringify({ level: name, time: new Date().toISOString(), message, ...serialisable(fields) }));
+  };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+function serialisable(fields: object): object {
+  const { err, ...rest } = fields as { err?: unknown };
+  if (err instanceof Error) return { ...rest, err: { name: err.name, message: err.message, stack: err.stack } };
+  return fields;
+}
