@@ -8,6 +8,12 @@ export interface Fingerprint {
   countries: string[];
   treaties: string[];
   topics: string[];
+  /**
+   * Canonical content terms (synonyms folded: "quit", "leave" and "withdraw" are one
+   * term) plus the item's countries and treaties. Absent on fingerprints stored
+   * before terms existed; the MinHash stands in for them then.
+   */
+  terms?: string[] | undefined;
   /** When the event was reported: the item's date, else when it was fetched. */
   at: Timestamp;
 }
@@ -61,6 +67,54 @@ export function contentTokens(title: string, summary = ""): string[] {
   return [...tokens];
 }
 
+/**
+ * Words that reporters swap for one another when they rewrite the same wire story,
+ * in the languages the classifier reads. Keys are stems as `stem` leaves them.
+ */
+const SYNONYMS: Record<string, string> = Object.fromEntries(
+  (
+    [
+      [
+        "exit",
+        "exit withdraw withdrawal withdrew quit leave leav left ditch pull out aussteig austritt retrait sortie quitter salir retirada выход вихід exits",
+      ],
+      [
+        "mine",
+        "mine landmine land antipersonnel anti-personnel personnel minen landminen antipersonenminen mina minas мин мины міни мін",
+      ],
+      [
+        "treaty",
+        "treaty convention pact accord agreement abkommen konvention vertrag traite convencion tratado конвенции конвенції договор",
+      ],
+      [
+        "parliament",
+        "parliament parliamentary lawmaker legislator mp deputy seima sejm saeima rada duma verkhovna senate parlament",
+      ],
+      ["vote", "vote back approve pass endorse adopt"],
+      ["kill", "kill die dead death fatal killing"],
+      ["injure", "injur wound hurt maim"],
+      ["send", "send ship supply deliver transfer provide liefern livrer enviar"],
+      ["cluster", "cluster submunition bomblet dpicm streumunition sous-munition racimo"],
+      ["ratif", "ratify ratification de-ratification deratification ratif revoke"],
+      ["notify", "notify notification inform papers file submit"],
+      ["effect", "effect force effective"],
+    ] as const
+  ).flatMap(([canonical, variants]) => variants.split(" ").map((variant) => [variant, canonical])),
+);
+
+/** Content terms with synonyms folded together, plus the verdict's entities. */
+export function canonicalTerms(
+  title: string,
+  summary: string,
+  entities: { countries: readonly string[]; treaties: readonly string[] },
+): string[] {
+  const terms = new Set<string>();
+  for (const token of contentTokens(title, summary)) terms.add(SYNONYMS[token] ?? SYNONYMS[stem(token)] ?? token);
+  for (const country of entities.countries) terms.add(`country:${country}`);
+  for (const treaty of entities.treaties) terms.add(`treaty:${treaty}`);
+  return [...terms].sort();
+}
+
 function minhash(tokens: readonly string[]): number[] {
   const signature = new Array<number>(HASHES).fill(0xffffffff);
   for (const token of tokens) {
@@ -78,6 +132,7 @@ export function fingerprint(
 ): Fingerprint {
   return {
     minhash: minhash(contentTokens(item.title, item.summary)),
+    terms: canonicalTerms(item.title, item.summary ?? "", verdict),
     countries: [...verdict.countries].sort(),
     treaties: [...verdict.treaties].sort(),
     topics: [...verdict.topics].sort(),
@@ -89,9 +144,12 @@ function dayNumber(at: Timestamp): number {
   return Math.floor(Date.parse(at) / 86_400_000);
 }
 
-function eventKey(fp: Fingerprint, day: number): string | undefined {
-  if (fp.countries.length === 0 && fp.treaties.length === 0) return undefined;
-  return `ev:${fp.countries.join(",")}|${fp.treaties.join(",")}|${day}`;
+/** One key per country and per treaty for a day, so reports naming more or fewer countries still meet. */
+function eventKeys(fp: Fingerprint, day: number): string[] {
+  return [
+    ...fp.countries.map((country) => `ev:c:${country}|${day}`),
+    ...fp.treaties.map((treaty) => `ev:t:${treaty}|${day}`),
+  ];
 }
 
 /** Index keys under which a story member is stored (LSH bands plus an event key). */
@@ -101,8 +159,7 @@ export function indexKeys(fp: Fingerprint): string[] {
     const rows = fp.minhash.slice(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND);
     keys.push(`b${band}:${rows.join(".")}`);
   }
-  const event = eventKey(fp, dayNumber(fp.at));
-  if (event) keys.push(event);
+  keys.push(...eventKeys(fp, dayNumber(fp.at)));
   return keys;
 }
 
@@ -110,10 +167,7 @@ export function indexKeys(fp: Fingerprint): string[] {
 export function lookupKeys(fp: Fingerprint): string[] {
   const keys = indexKeys(fp);
   const day = dayNumber(fp.at);
-  for (const neighbour of [day - 1, day + 1]) {
-    const event = eventKey(fp, neighbour);
-    if (event) keys.push(event);
-  }
+  for (const neighbour of [day - 1, day + 1]) keys.push(...eventKeys(fp, neighbour));
   return keys;
 }
 
@@ -129,17 +183,33 @@ function overlap(a: readonly string[], b: readonly string[]): number {
   return shared / Math.min(a.length, b.length);
 }
 
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 && b.length === 0) return 0;
+  const shared = a.filter((value) => b.includes(value)).length;
+  return shared / (a.length + b.length - shared);
+}
+
+/** Hours within which two reports of one treaty, country and kind of event are taken as one event. */
+const EVENT_HOURS = 36;
+
 /** How alike two items are as reports of one event, in [0, 1]. */
 export function similarity(a: Fingerprint, b: Fingerprint, options = DEFAULT_CLUSTER_OPTIONS): number {
   const hours = Math.abs(Date.parse(a.at) - Date.parse(b.at)) / 3_600_000;
   if (hours > options.windowHours) return 0;
-  const text = estimatedJaccard(a.minhash, b.minhash);
+  const text = Math.max(estimatedJaccard(a.minhash, b.minhash), a.terms && b.terms ? jaccard(a.terms, b.terms) : 0);
   const countries = overlap(a.countries, b.countries);
   const treaties = overlap(a.treaties, b.treaties);
   // Two reports naming different countries are rarely the same event.
   if (a.countries.length > 0 && b.countries.length > 0 && countries === 0) return text * 0.5;
+  const topics = jaccard(a.topics, b.topics);
   const entities = 0.5 * countries + 0.3 * treaties + 0.2 * overlap(a.topics, b.topics);
-  return Math.min(1, text + 0.35 * entities);
+  // The same treaty, the same countries (or none named) and the same kind of news, close in time.
+  const sameEvent =
+    hours <= EVENT_HOURS &&
+    treaties > 0 &&
+    topics >= 0.5 &&
+    (countries >= 0.5 || a.countries.length === 0 || b.countries.length === 0);
+  return Math.min(1, text + 0.35 * entities + (sameEvent ? 0.2 : 0));
 }
 
 /** The story a new item belongs to, if any candidate is similar enough. */
