@@ -131,3 +131,22 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
     },
   };
 }
+
+/**
+ * What changed materially between two versions of a story, one line a change
+ * (`outlet: Northern Wire`, `country: UA`), for an update alert to say why it came.
+ */
+export function storyChanges(previous: Story, next: Story): string[] {
+  const added = (label: string, before: readonly string[], after: readonly string[]) =>
+    after.filter((value) => !before.includes(value)).map((value) => `${label}: ${value}`);
+  return [
+    ...added(
+      "outlet",
+      previous.sources.map((source) => source.outlet),
+      [...new Set(next.sources.map((source) => source.outlet))],
+    ),
+    ...added("topic", previous.topics, next.topics),
+    ...added("country", previous.countries, next.countries),
+    ...added("treaty", previous.treaties, next.treaties),
+  ];
+}

@@ -1,1 +1,6 @@
-export {};
+export * from "./events.ts";
+export * from "./ids.ts";
+export * from "./payloads.ts";
+export * from "./poster.ts";
+export * from "./retry.ts";
+export * from "./webhook.ts";

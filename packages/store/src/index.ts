@@ -1,3 +1,4 @@
+export * from "./deliveries.ts";
 export * from "./keys.ts";
 export * from "./schema.ts";
 export * from "./sqlite.ts";

@@ -1,0 +1,56 @@
+import { type Clock, type MatchIndex, type Story, storyChanges } from "@treatywatch/core";
+import { alertDeliveryId, alertEvent } from "@treatywatch/notify";
+import { MAX_BATCH, type Queue } from "@treatywatch/queue";
+import type { SqliteDeliveryStore } from "@treatywatch/store";
+
+export interface MatchDeps {
+  index: MatchIndex;
+  deliveries: SqliteDeliveryStore;
+  queue: Queue;
+  clock: Clock;
+}
+
+export interface MatchOutcome {
+  matched: number;
+  /** Deliveries created now; a story version already matched creates none. */
+  enqueued: number;
+}
+
+/**
+ * Finds the instant subscribers who want a new or materially updated story, records
+ * one delivery each (keyed by subscription, story and version) and queues them.
+ * `previous` is the version subscribers last saw; an update with no material change
+ * notifies nobody.
+ */
+export async function matchStory(story: Story, previous: Story | undefined, deps: MatchDeps): Promise<MatchOutcome> {
+  const changes = previous ? storyChanges(previous, story) : undefined;
+  if (changes && changes.length === 0) return { matched: 0, enqueued: 0 };
+  const at = deps.clock.now().toISOString();
+  const matches = deps.index
+    .match(story)
+    .filter(({ subscription }) => subscription.status === "active" && subscription.cadence.kind === "instant");
+  const created: string[] = [];
+  for (const { subscription, reasons } of matches) {
+    const id = alertDeliveryId(subscription.id, story.id, story.version);
+    const event = alertEvent({ deliveryId: id, subscriptionId: subscription.id, story, reasons, changes, at });
+    const isNew = deps.deliveries.create({
+      id,
+      subscriptionId: subscription.id,
+      tenantId: subscription.tenantId,
+      kind: "alert",
+      eventType: event.type,
+      channel: subscription.channel,
+      payload: JSON.stringify(event),
+      createdAt: at,
+      // Queued right below; the due sweep picks it up only if this process dies first.
+      nextAttemptAt: at,
+    });
+    if (isNew) created.push(id);
+  }
+  for (let start = 0; start < created.length; start += MAX_BATCH) {
+    await deps.queue.sendBatch(
+      created.slice(start, start + MAX_BATCH).map((deliveryId) => JSON.stringify({ deliveryId })),
+    );
+  }
+  return { matched: matches.length, enqueued: created.length };
+}
