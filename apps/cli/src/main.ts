@@ -4,6 +4,7 @@ import { classifyCommand } from "./commands/classify.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
+import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { openRuntime } from "./runtime.ts";
 
@@ -55,6 +56,15 @@ program
   .option("--check", "exit 1 when a target is missed")
   .action(async (options: { file?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
     process.exitCode = await evalCommand(options);
+  });
+
+program
+  .command("reclassify")
+  .description("re-run the classifier over stored items whose verdict came from another classifier version")
+  .action(async () => {
+    const runtime = openRuntime();
+    process.stdout.write(formatReclassify(await reclassifyStore(runtime.store, runtime.clock)));
+    await runtime.store.close();
   });
 
 try {

@@ -1,0 +1,57 @@
+import { CLASSIFIER_VERSION, type Clock, classify, type Item, normaliseEntry } from "@treatywatch/core";
+import { SqliteStore } from "@treatywatch/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { reclassifyStore } from "./reclassify.ts";
+
+const NOW = "2025-07-01T12:00:00.000Z";
+const clock: Clock = { now: () => new Date(NOW) };
+
+function itemFor(guid: string, title: string): Item {
+  const item = normaliseEntry(
+    { guid, title, published: "2025-07-01T09:00:00Z" },
+    { feedId: "feed-1", feedUrl: "https://news.example/feed.xml", fetchedAt: NOW },
+  );
+  if (!item) throw new Error("test item did not normalise");
+  return item;
+}
+
+describe("reclassifyStore", () => {
+  let store: SqliteStore;
+
+  beforeEach(() => {
+    store = new SqliteStore(":memory:");
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("redoes verdicts from older classifier versions, clusters the newly relevant and leaves current ones", async () => {
+    const missed = itemFor("g1", "Latvia notifies UN of its exit from the Ottawa Convention on anti-personnel mines");
+    const lookAlike = itemFor("g2", "Budget vote becomes a political landmine for the coalition");
+    const current = itemFor("g3", "Deminers clear unexploded ordnance near Kherson");
+    const stale = { ...classify(missed), relevant: false, topics: [], classifierVersion: "0.0.1" };
+    const staleLookAlike = { ...classify(lookAlike), relevant: true, classifierVersion: "0.0.1" };
+    await store.saveIngest({ stored: { item: missed, verdict: stale } });
+    await store.saveIngest({ stored: { item: lookAlike, verdict: staleLookAlike } });
+    await store.saveIngest({ stored: { item: current, verdict: classify(current) } });
+
+    const summary = await reclassifyStore(store, clock);
+
+    expect(summary).toEqual({ scanned: 3, reclassified: 2, becameRelevant: 1, becameIrrelevant: 1, clustered: 1 });
+    const redone = await store.getItem(missed.id);
+    expect(redone?.verdict).toMatchObject({ relevant: true, classifierVersion: CLASSIFIER_VERSION });
+    expect(redone?.verdict.treaties).toContain("mine-ban");
+    expect(redone?.storyId).toBeDefined();
+    expect((await store.getItem(lookAlike.id))?.verdict.relevant).toBe(false);
+  });
+
+  it("does nothing the second time", async () => {
+    const item = itemFor("g1", "Finland completes withdrawal from the Ottawa Convention");
+    await store.saveIngest({ stored: { item, verdict: { ...classify(item), classifierVersion: "0.0.1" } } });
+    await reclassifyStore(store, clock);
+
+    const again = await reclassifyStore(store, clock);
+
+    expect(again.reclassified).toBe(0);
+  });
+});

@@ -1,0 +1,85 @@
+import {
+  CLASSIFIER_VERSION,
+  type Clock,
+  classify,
+  DEFAULT_CLUSTER_OPTIONS,
+  fingerprint,
+  foundStory,
+  joinStory,
+  lookupKeys,
+  pickStory,
+  type Store,
+  type StoredItem,
+} from "@treatywatch/core";
+
+export interface ReclassifySummary {
+  /** Stored items looked at. */
+  scanned: number;
+  /** Items whose verdict came from another classifier version and was redone. */
+  reclassified: number;
+  becameRelevant: number;
+  becameIrrelevant: number;
+  /** Newly relevant items that founded or joined a story. */
+  clustered: number;
+}
+
+const PAGE_SIZE = 500;
+/** How many stories sharing an index key are compared with an item, at most (as in ingest). */
+const CANDIDATE_LIMIT = 64;
+
+async function staleItems(store: Store): Promise<{ scanned: number; stale: StoredItem[] }> {
+  const stale: StoredItem[] = [];
+  let scanned = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.listItems({ limit: PAGE_SIZE, cursor });
+    scanned += page.data.length;
+    for (const stored of page.data) if (stored.verdict.classifierVersion !== CLASSIFIER_VERSION) stale.push(stored);
+    cursor = page.nextCursor;
+  } while (cursor);
+  // Oldest first, so stories are rebuilt in the order the items arrived.
+  return { scanned, stale: stale.reverse() };
+}
+
+/**
+ * Re-runs the classifier over stored items whose verdict came from another
+ * classifier version. Items that become relevant are clustered as ingest would;
+ * items already in a story keep it, with their new verdict.
+ */
+export async function reclassifyStore(store: Store, clock: Clock): Promise<ReclassifySummary> {
+  const { scanned, stale } = await staleItems(store);
+  const summary: ReclassifySummary = {
+    scanned,
+    reclassified: 0,
+    becameRelevant: 0,
+    becameIrrelevant: 0,
+    clustered: 0,
+  };
+  for (const { item, verdict: old, storyId } of stale) {
+    const verdict = classify(item);
+    summary.reclassified++;
+    if (verdict.relevant && !old.relevant) summary.becameRelevant++;
+    if (!verdict.relevant && old.relevant) summary.becameIrrelevant++;
+    if (!verdict.relevant || storyId) {
+      await store.saveIngest({ stored: { item, verdict, storyId } });
+      continue;
+    }
+    const now = clock.now().toISOString();
+    const print = fingerprint(item, verdict);
+    const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
+    const pick = pickStory(print, await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT));
+    const current = pick && (await store.getStory(pick.storyId));
+    const story = current ? joinStory(current, item, verdict, now).story : foundStory(item, verdict, now);
+    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
+    summary.clustered++;
+  }
+  return summary;
+}
+
+export function formatReclassify(summary: ReclassifySummary): string {
+  return (
+    `${summary.scanned} items scanned, ${summary.reclassified} reclassified to ${CLASSIFIER_VERSION}: ` +
+    `${summary.becameRelevant} now relevant, ${summary.becameIrrelevant} no longer relevant, ` +
+    `${summary.clustered} clustered into stories\n`
+  );
+}
