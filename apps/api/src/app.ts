@@ -1,13 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv, Services } from "./lib/env.ts";
+import { authenticate } from "./lib/auth.ts";
+import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
+import { allowedMethods } from "./lib/methods.ts";
+import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
+import { registerConfirm } from "./routes/confirm/index.ts";
+import { registerDocs } from "./routes/docs/index.ts";
 import { registerHealth } from "./routes/health/index.ts";
 import { registerItems } from "./routes/items/index.ts";
 import { registerStories } from "./routes/stories/index.ts";
+import { registerSubscriptions } from "./routes/subscriptions/index.ts";
+import { registerUnsubscribe } from "./routes/unsubscribe/index.ts";
 
 export const API_VERSION = "0.1.0";
 
@@ -16,20 +25,41 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 }
 
 /** Builds the API. The node server and the Lambda entry both serve what this returns. */
-export function createApp(services: Services) {
+export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
+  const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
 
   api.use(async (c, next) => {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
+    c.set("options", { publicUrl });
     c.header("x-request-id", requestId);
     await next();
   });
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    api.use("/v1/*", cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after"] }));
+  }
+  api.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 64 * 1024,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
+      },
+    }),
+  );
+  api.use(authenticate(limiter));
 
-  registerHealth(api);
-  registerStories(api);
-  registerItems(api);
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key, `tw_…`, from `treatywatch keys create`.",
+  });
+
+  const routes = registerUnsubscribe(
+    registerConfirm(registerSubscriptions(registerItems(registerStories(registerHealth(api))))),
+  );
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -40,9 +70,23 @@ export function createApp(services: Services) {
     },
   });
 
-  api.notFound((c) =>
-    c.json(errorBody(new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), c.var.requestId), 404),
-  );
+  registerDocs(api);
+
+  api.notFound((c) => {
+    const allowed = allowedMethods(api.routes, c.req.path);
+    if (allowed.length > 0) {
+      c.header("allow", allowed.join(", "));
+      const wrongMethod = new ApiError(
+        "METHOD_NOT_ALLOWED",
+        `${c.req.method} is not allowed here; use ${allowed.join(", ")}`,
+      );
+      return c.json(errorBody(wrongMethod, c.var.requestId), 405);
+    }
+    return c.json(
+      errorBody(new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), c.var.requestId),
+      404,
+    );
+  });
 
   api.onError((error, c) => {
     const requestId = c.var.requestId ?? randomUUID();
@@ -59,7 +103,7 @@ export function createApp(services: Services) {
     return c.json(errorBody(new ApiError("INTERNAL_SERVER_ERROR", "internal error"), requestId), 500);
   });
 
-  return api;
+  return routes;
 }
 
 export type App = ReturnType<typeof createApp>;

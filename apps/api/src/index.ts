@@ -1,4 +1,6 @@
 export * from "./app.ts";
-export type { AppEnv, Services } from "./lib/env.ts";
+export * from "./lib/defaults.ts";
+export type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 export * from "./lib/errors.ts";
+export { issueApiKey } from "./lib/keys.ts";
 export * from "./serve.ts";

@@ -1,14 +1,22 @@
+import { createClient } from "@treatywatch/client";
 import {
+  type Clock,
   classify,
   foundStory,
   type Item,
   joinStory,
   normaliseEntry,
+  type Scope,
+  type SigningSecret,
   type Story,
+  type Subscription,
   silentLogger,
+  type VerificationResult,
 } from "@treatywatch/core";
-import { SqliteStore } from "@treatywatch/store";
+import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import { createApp } from "../src/app.ts";
+import type { AppOptions, Services } from "../src/lib/env.ts";
+import { issueApiKey } from "../src/lib/keys.ts";
 
 let sequence = 0;
 
@@ -52,6 +60,65 @@ export async function storeWithStories(count: number): Promise<{ store: SqliteSt
   return { store, stories };
 }
 
-export function appWith(store: SqliteStore) {
-  return createApp({ store, logger: silentLogger });
+/** A clock tests move by hand. */
+export function aClock(start = "2025-07-01T12:00:00.000Z"): Clock & { advance(ms: number): void } {
+  let now = new Date(start).getTime();
+  return {
+    now: () => new Date(now),
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export interface TestServices extends Services {
+  clock: ReturnType<typeof aClock>;
+  sentConfirmations: Array<{ subscription: Subscription; link: string }>;
+  verifications: Array<{ subscription: Subscription; secrets: SigningSecret[] }>;
+  verifierAnswer: VerificationResult;
+}
+
+/** Services over one in-memory database, with a hand-moved clock and recording notices. */
+export function testServices(store = new SqliteStore(":memory:")): TestServices {
+  const services: TestServices = {
+    store,
+    logger: silentLogger,
+    keys: new SqliteKeyStore(store.db),
+    subscriptions: new SqliteSubscriptionStore(store.db),
+    clock: aClock(),
+    sentConfirmations: [],
+    verifications: [],
+    verifierAnswer: { ok: true },
+    webhookVerifier: {
+      verify: async (subscription, secrets) => {
+        services.verifications.push({ subscription, secrets });
+        return services.verifierAnswer;
+      },
+    },
+    confirmations: {
+      sendConfirmation: async (subscription, link) => {
+        services.sentConfirmations.push({ subscription, link });
+      },
+    },
+  };
+  return services;
+}
+
+/** Issues a key for a tenant, as `treatywatch keys create` does. */
+export async function aKey(services: Services, tenant = "acme", scopes: Scope[] = ["read", "write"]): Promise<string> {
+  const issued = await issueApiKey(services.keys, { tenant, scopes, now: services.clock.now().toISOString() });
+  return issued.key;
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export function appWith(store: SqliteStore, options: AppOptions = {}) {
+  return createApp(testServices(store), options);
+}
+
+/** The typed client, talking to an in-process app rather than a socket. */
+export function clientFor(app: ReturnType<typeof createApp>, key?: string) {
+  return createClient("http://treatywatch.test", key, {
+    fetch: async (input, init) => app.fetch(new Request(input, init)),
+  });
 }

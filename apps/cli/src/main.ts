@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { classifyCommand } from "./commands/classify.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/keys.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
 import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -65,6 +66,30 @@ program
     const runtime = openRuntime();
     process.stdout.write(formatReclassify(await reclassifyStore(runtime.store, runtime.clock)));
     await runtime.store.close();
+  });
+
+const keys = program.command("keys").description("API keys: each belongs to a tenant and has scopes");
+keys
+  .command("create")
+  .description("issue a key and print it once (only its hash is kept)")
+  .requiredOption("--tenant <name>", "the tenant the key acts for; created on first use")
+  .option("--scopes <list>", "comma-separated: read, write, admin", "read,write")
+  .action(async (options: { tenant: string; scopes: string }) => {
+    process.exitCode = await createKeyCommand(openRuntime(), options);
+  });
+keys
+  .command("list")
+  .description("list keys by prefix, tenant, scopes and state")
+  .option("--tenant <name>", "only this tenant's keys")
+  .action(async (options: { tenant?: string }) => {
+    process.exitCode = await listKeysCommand(openRuntime(), options);
+  });
+keys
+  .command("revoke")
+  .argument("<key>", "a key id (key_…) or its prefix (tw_…)")
+  .description("revoke a key; it stops working at once")
+  .action(async (key: string) => {
+    process.exitCode = await revokeKeyCommand(openRuntime(), key);
   });
 
 try {

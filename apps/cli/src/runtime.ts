@@ -1,13 +1,23 @@
 import { type Config, loadConfig } from "@treatywatch/config";
-import { type Clock, type Fetcher, type Logger, type Store, systemClock } from "@treatywatch/core";
+import {
+  type Clock,
+  type Fetcher,
+  type KeyStore,
+  type Logger,
+  type Store,
+  type SubscriptionStore,
+  systemClock,
+} from "@treatywatch/core";
 import { readFeedList } from "@treatywatch/feeds";
 import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
-import { SqliteStore } from "@treatywatch/store";
+import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import { pino } from "pino";
 
 export interface Runtime {
   config: Config;
   store: Store;
+  keys: KeyStore;
+  subscriptions: SubscriptionStore;
   fetcher: Fetcher;
   clock: Clock;
   logger: Logger;
@@ -26,9 +36,12 @@ export function readConfig(): Config {
 /** The composition root for one machine: SQLite under the data dir, HTTP and file feeds. */
 export function openRuntime(config: Config = readConfig()): Runtime {
   const logger = createLogger(config.logLevel);
+  const store = new SqliteStore(config.databasePath);
   return {
     config,
-    store: new SqliteStore(config.databasePath),
+    store,
+    keys: new SqliteKeyStore(store.db),
+    subscriptions: new SqliteSubscriptionStore(store.db),
     fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
     clock: systemClock,
     logger,

@@ -132,3 +132,8 @@ export type VerificationResult = { ok: true } | { ok: false; reason: string };
 export interface WebhookVerifier {
   verify(subscription: Subscription, secrets: SigningSecret[]): Promise<VerificationResult>;
 }
+
+/** Sends the one message an unconfirmed address may get: the link that confirms it. */
+export interface ConfirmationSender {
+  sendConfirmation(subscription: Subscription, link: string): Promise<void>;
+}

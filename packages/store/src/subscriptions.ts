@@ -176,7 +176,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       .prepare(
         `SELECT secret, created_at, expires_at FROM subscription_secrets
          WHERE subscription_id = ? AND (expires_at IS NULL OR expires_at > ?)
-         ORDER BY created_at DESC`,
+         ORDER BY created_at DESC, rowid DESC`,
       )
       .all(subscriptionId, now) as SecretRow[];
     return rows.map((row) => ({

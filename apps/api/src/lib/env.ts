@@ -1,14 +1,49 @@
-import type { Logger, Store } from "@treatywatch/core";
+import type {
+  Clock,
+  ConfirmationSender,
+  KeyStore,
+  Logger,
+  Scope,
+  Store,
+  SubscriptionStore,
+  WebhookVerifier,
+} from "@treatywatch/core";
 
 /** What every handler can reach through the context. */
 export interface Services {
   store: Store;
   logger: Logger;
+  keys: KeyStore;
+  subscriptions: SubscriptionStore;
+  clock: Clock;
+  webhookVerifier: WebhookVerifier;
+  confirmations: ConfirmationSender;
+}
+
+/** How this deployment of the API behaves; every field has a default. */
+export interface AppOptions {
+  /** The public origin links in emails and feeds point at, e.g. https://alerts.example.org. */
+  publicUrl?: string | undefined;
+  /** Origins allowed to call the API from a browser; none when empty. */
+  corsOrigins?: readonly string[] | undefined;
+  /** Requests one API key may make in a window. */
+  rateLimit?: { requests: number; windowSeconds: number } | undefined;
+  /** The largest request body accepted. */
+  bodyLimitBytes?: number | undefined;
+}
+
+/** The caller, when the request carried a valid API key. */
+export interface Caller {
+  tenantId: string;
+  keyId: string;
+  scopes: Scope[];
 }
 
 export interface AppEnv {
   Variables: {
     services: Services;
+    options: Required<Pick<AppOptions, "publicUrl">>;
     requestId: string;
+    caller: Caller | undefined;
   };
 }

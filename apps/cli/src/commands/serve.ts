@@ -1,4 +1,4 @@
-import { createApp, serveApp } from "@treatywatch/api";
+import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
 import { startPollLoop } from "@treatywatch/worker";
 import { addFeedsFromFile, type Runtime } from "../runtime.ts";
 
@@ -10,7 +10,18 @@ export interface Running {
 /** The all-in-one local process: the API plus the in-process poll schedule. */
 export async function startServer(runtime: Runtime, options: { tickMs?: number } = {}): Promise<Running> {
   const { config, logger } = runtime;
-  const app = createApp({ store: runtime.store, logger });
+  const app = createApp(
+    {
+      store: runtime.store,
+      logger,
+      keys: runtime.keys,
+      subscriptions: runtime.subscriptions,
+      clock: runtime.clock,
+      webhookVerifier: unconfiguredWebhookVerifier,
+      confirmations: loggedConfirmations(logger),
+    },
+    { publicUrl: `http://${config.host}:${config.port}` },
+  );
   const { server, port } = await serveApp(app, { host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${port}` }, "API listening");
   const stopPolling = startPollLoop(runtime, {

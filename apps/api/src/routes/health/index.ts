@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health");
@@ -11,6 +12,6 @@ const route = createRoute({
   responses: { 200: { description: "The API is up", content: { "application/json": { schema: HealthSchema } } } },
 });
 
-export function registerHealth(api: OpenAPIHono<AppEnv>): void {
-  api.openapi(route, (c) => c.json({ status: "ok" as const, version: "0.1.0" }, 200));
+export function registerHealth<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
+  return api.openapi(route, (c) => c.json({ status: "ok" as const, version: "0.1.0" }, 200));
 }

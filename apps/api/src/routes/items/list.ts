@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { ItemListQuery, ItemPage } from "./schema.ts";
@@ -15,6 +16,6 @@ const route = createRoute({
   },
 });
 
-export function registerListItems(api: OpenAPIHono<AppEnv>): void {
-  api.openapi(route, async (c) => c.json(await c.var.services.store.listItems(c.req.valid("query")), 200));
+export function registerListItems<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
+  return api.openapi(route, async (c) => c.json(await c.var.services.store.listItems(c.req.valid("query")), 200));
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { ApiError, errorResponses } from "../../lib/errors.ts";
 import { StorySchema } from "./schema.ts";
@@ -15,8 +16,8 @@ const route = createRoute({
   },
 });
 
-export function registerGetStory(api: OpenAPIHono<AppEnv>): void {
-  api.openapi(route, async (c) => {
+export function registerGetStory<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
+  return api.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const story = await c.var.services.store.getStory(id);
     if (!story) throw new ApiError("NOT_FOUND", `no story ${id}`);

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { StoryListQuery, StoryPage } from "./schema.ts";
@@ -15,8 +16,8 @@ const route = createRoute({
   },
 });
 
-export function registerListStories(api: OpenAPIHono<AppEnv>): void {
-  api.openapi(route, async (c) => {
+export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
+  return api.openapi(route, async (c) => {
     const query = c.req.valid("query");
     const page = await c.var.services.store.listStories({
       ...query,

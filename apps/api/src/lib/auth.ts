@@ -1,0 +1,54 @@
+import { hashApiKey, hasScope, isWellFormedApiKey, type Scope } from "@treatywatch/core";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./env.ts";
+import { ApiError } from "./errors.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+
+/**
+ * Resolves a `Bearer` API key when one is sent. Requests without one go on anonymous;
+ * routes that need a key say so with `requireScope`. A key that is malformed, unknown
+ * or revoked is refused outright rather than treated as anonymous.
+ */
+export function authenticate(limiter: RateLimiter) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header("authorization");
+    if (header === undefined) {
+      c.set("caller", undefined);
+      return next();
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const key = match?.[1];
+    if (!key || !isWellFormedApiKey(key))
+      throw new ApiError("UNAUTHORIZED", "the Authorization header holds no valid API key");
+    const stored = await c.var.services.keys.findKeyByHash(hashApiKey(key));
+    if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
+    const decision = limiter.take(stored.id);
+    if (!decision.allowed) {
+      c.header("retry-after", String(decision.retryAfterSeconds));
+      throw new ApiError("TOO_MANY_REQUESTS", `rate limit reached; retry in ${decision.retryAfterSeconds} s`);
+    }
+    c.header("ratelimit-remaining", String(decision.remaining));
+    c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });
+    return next();
+  });
+}
+
+/** Route middleware: the request must carry a key with at least this scope. */
+export function requireScope(scope: Scope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const caller = c.var.caller;
+    if (!caller) throw new ApiError("UNAUTHORIZED", "this route needs an API key: Authorization: Bearer tw_…");
+    if (!hasScope(caller.scopes, scope)) throw new ApiError("FORBIDDEN", `this route needs the ${scope} scope`);
+    return next();
+  });
+}
+
+/** The tenant of the caller; only for routes behind `requireScope`. */
+export function tenantOf(c: { var: { caller: AppEnv["Variables"]["caller"] } }): string {
+  const caller = c.var.caller;
+  if (!caller) throw new ApiError("UNAUTHORIZED", "this route needs an API key");
+  return caller.tenantId;
+}
+
+/** The OpenAPI security requirement for routes that need a key. */
+export const BEARER = [{ bearerAuth: [] }];

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { aKey, clientFor, storeWithStories, testServices } from "../../../test/factories.ts";
+import { createApp } from "../../app.ts";
+import {
+  CreatedSubscriptionSchema,
+  PreviewSchema,
+  RotatedSecretSchema,
+  SubscriptionPage,
+  SubscriptionSchema,
+} from "./schema.ts";
+
+async function setUp() {
+  const services = testServices();
+  const app = createApp(services, { publicUrl: "https://alerts.example.org" });
+  const key = await aKey(services);
+  return { services, app, client: clientFor(app, key) };
+}
+
+const webhook = { type: "webhook" as const, url: "https://hooks.example.org/treatywatch" };
+const email = { type: "email" as const, address: "desk@example.org" };
+
+describe("subscriptions through the typed client", () => {
+  it("creates an email subscription pending until its single-use link is followed", async () => {
+    const { services, app, client } = await setUp();
+
+    const created = await client.v1.subscriptions.$post({
+      json: {
+        channel: email,
+        filter: { topics: ["mine-use"], keywords: '"Ottawa Convention" NOT hockey' },
+        cadence: { kind: "daily", hour: 8, timeZone: "Europe/Kyiv" },
+      },
+    });
+
+    expect(created.status).toBe(201);
+    const { subscription, signingSecret } = CreatedSubscriptionSchema.parse(await created.json());
+    expect(subscription.status).toBe("pending");
+    expect(signingSecret).toBeUndefined();
+    const link = services.sentConfirmations[0]?.link ?? "";
+    expect(link).toMatch(/^https:\/\/alerts\.example\.org\/v1\/confirm\?token=[\w-]{43}$/);
+
+    const path = link.replace("https://alerts.example.org", "");
+    const page = await app.request(path);
+    const afterPage = SubscriptionSchema.parse(
+      await (await client.v1.subscriptions[":id"].$get({ param: { id: subscription.id } })).json(),
+    );
+    const first = await app.request(path, { method: "POST" });
+    const second = await app.request(path, { method: "POST" });
+    const confirmed = SubscriptionSchema.parse(
+      await (await client.v1.subscriptions[":id"].$get({ param: { id: subscription.id } })).json(),
+    );
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    expect(afterPage.status).toBe("pending");
+    expect([first.status, second.status]).toEqual([200, 404]);
+    expect(confirmed.status).toBe("active");
+  });
+
+  it("does not confirm with a link that has expired", async () => {
+    const { services, app, client } = await setUp();
+    await client.v1.subscriptions.$post({ json: { channel: email, cadence: { kind: "instant" } } });
+    const path = (services.sentConfirmations[0]?.link ?? "").replace("https://alerts.example.org", "");
+
+    services.clock.advance(49 * 60 * 60 * 1000);
+    const late = await app.request(path, { method: "POST" });
+
+    expect(late.status).toBe(404);
+  });
+
+  it("gives a webhook its secret once and activates it when the verification ping succeeds", async () => {
+    const { services, client } = await setUp();
+    const created = CreatedSubscriptionSchema.parse(
+      await (await client.v1.subscriptions.$post({ json: { channel: webhook, cadence: { kind: "instant" } } })).json(),
+    );
+
+    const verified = await client.v1.subscriptions[":id"].verify.$post({ param: { id: created.subscription.id } });
+
+    expect(created.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
+    expect(verified.status).toBe(200);
+    expect(SubscriptionSchema.parse(await verified.json()).status).toBe("active");
+    expect(services.verifications[0]?.secrets.map((s) => s.secret)).toEqual([created.signingSecret]);
+  });
+
+  it("keeps a webhook pending, with the reason, when the endpoint does not answer the ping", async () => {
+    const { services, client } = await setUp();
+    const { subscription } = CreatedSubscriptionSchema.parse(
+      await (await client.v1.subscriptions.$post({ json: { channel: webhook, cadence: { kind: "instant" } } })).json(),
+    );
+    services.verifierAnswer = { ok: false, reason: "endpoint answered 500" };
+
+    const verified = await client.v1.subscriptions[":id"].verify.$post({ param: { id: subscription.id } });
+    const after = SubscriptionSchema.parse(
+      await (await client.v1.subscriptions[":id"].$get({ param: { id: subscription.id } })).json(),
+    );
+
+    expect(verified.status).toBe(409);
+    expect(after.status).toBe("pending");
+  });
+
+  it("signs with both secrets during a rotation's overlap, then only with the new one", async () => {
+    const { services, client } = await setUp();
+    const created = CreatedSubscriptionSchema.parse(
+      await (await client.v1.subscriptions.$post({ json: { channel: webhook, cadence: { kind: "instant" } } })).json(),
+    );
+    const id = created.subscription.id;
+
+    const rotated = RotatedSecretSchema.parse(
+      await (await client.v1.subscriptions[":id"]["rotate-secret"].$post({ param: { id } })).json(),
+    );
+    const during = await services.subscriptions.signingSecrets(id, services.clock.now().toISOString());
+    services.clock.advance(25 * 60 * 60 * 1000);
+    const after = await services.subscriptions.signingSecrets(id, services.clock.now().toISOString());
+
+    expect(during.map((s) => s.secret)).toEqual([rotated.signingSecret, created.signingSecret]);
+    expect(after.map((s) => s.secret)).toEqual([rotated.signingSecret]);
+  });
+
+  it("lists with a cursor, updates, pauses, resumes and deletes", async () => {
+    const { client } = await setUp();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await client.v1.subscriptions.$post({ json: { channel: webhook, cadence: { kind: "instant" } } });
+      ids.push(CreatedSubscriptionSchema.parse(await created.json()).subscription.id);
+      await client.v1.subscriptions[":id"].verify.$post({ param: { id: ids[i] ?? "" } });
+    }
+    const id = ids[0] ?? "";
+
+    const first = SubscriptionPage.parse(await (await client.v1.subscriptions.$get({ query: { limit: "2" } })).json());
+    const second = SubscriptionPage.parse(
+      await (await client.v1.subscriptions.$get({ query: { limit: "2", cursor: first.nextCursor } })).json(),
+    );
+    const updated = SubscriptionSchema.parse(
+      await (
+        await client.v1.subscriptions[":id"].$patch({
+          param: { id },
+          json: { cadence: { kind: "weekly", weekday: 1, hour: 9, timeZone: "America/New_York" } },
+        })
+      ).json(),
+    );
+    const paused = SubscriptionSchema.parse(
+      await (await client.v1.subscriptions[":id"].pause.$post({ param: { id } })).json(),
+    );
+    const resumed = SubscriptionSchema.parse(
+      await (await client.v1.subscriptions[":id"].resume.$post({ param: { id } })).json(),
+    );
+    const deleted = await client.v1.subscriptions[":id"].$delete({ param: { id } });
+    const gone = await client.v1.subscriptions[":id"].$get({ param: { id } });
+
+    expect([...first.data, ...second.data].map((s) => s.id).sort()).toEqual([...ids].sort());
+    expect(second.nextCursor).toBeUndefined();
+    expect(updated.cadence).toEqual({ kind: "weekly", weekday: 1, hour: 9, timeZone: "America/New_York" });
+    expect([paused.status, resumed.status]).toEqual(["paused", "active"]);
+    expect([deleted.status, gone.status]).toEqual([204, 404]);
+  });
+
+  it("previews the stories of the last 30 days a filter matches, with reasons", async () => {
+    const { store } = await storeWithStories(3);
+    const services = testServices(store);
+    const client = clientFor(createApp(services), await aKey(services));
+
+    const matching = PreviewSchema.parse(
+      await (
+        await client.v1.subscriptions.preview.$post({
+          json: { filter: { countries: ["LV"], keywords: "withdrawal AND Ottawa" } },
+        })
+      ).json(),
+    );
+    const none = PreviewSchema.parse(
+      await (await client.v1.subscriptions.preview.$post({ json: { filter: { keywords: "Senators" } } })).json(),
+    );
+    services.clock.advance(40 * 24 * 60 * 60 * 1000);
+    const stale = PreviewSchema.parse(
+      await (await client.v1.subscriptions.preview.$post({ json: { filter: { countries: ["LV"] } } })).json(),
+    );
+
+    expect(matching.data).toHaveLength(3);
+    expect(matching.data[0]?.reasons).toEqual(["country: LV", "keywords: withdrawal, Ottawa"]);
+    expect(none.data).toEqual([]);
+    expect(stale.data).toEqual([]);
+  });
+});
