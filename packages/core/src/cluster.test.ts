@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { classify } from "./classify.ts";
+import {
+  canonicalTerms,
+  DEFAULT_CLUSTER_OPTIONS,
+  type Fingerprint,
+  fingerprint,
+  indexKeys,
+  lookupKeys,
+  MemoryStoryIndex,
+  pickStory,
+  similarity,
+} from "./cluster.ts";
+
+const FETCHED_AT = "2025-07-01T00:00:00.000Z";
+
+function printOf(title: string, publishedAt: string, summary = ""): Fingerprint {
+  return fingerprint({ title, summary, publishedAt, fetchedAt: FETCHED_AT }, classify({ title, summary }));
+}
+
+/** Clusters headlines in order through the in-memory index; returns a story number per headline. */
+function clusterAll(reports: ReadonlyArray<readonly [string, string]>): number[] {
+  const index = new MemoryStoryIndex();
+  const ids: string[] = [];
+  return reports.map(([title, at], position) => {
+    const print = printOf(title, at);
+    const storyId = pickStory(print, index.candidates(print))?.storyId ?? `story-${position}`;
+    index.add(storyId, print);
+    if (!ids.includes(storyId)) ids.push(storyId);
+    return ids.indexOf(storyId);
+  });
+}
+
+describe("story clustering", () => {
+  it.each([
+    [
+      "reworded wire copies",
+      [
+        ["Lithuania's parliament approves exit from landmines treaty amid Russia threat", "2025-05-08T10:00:00Z"],
+        ["Lithuanian parliament votes 107-0 to leave convention prohibiting landmines", "2025-05-08T13:00:00Z"],
+        ["Seimas approves Lithuania's withdrawal from Ottawa mine ban treaty", "2025-05-08T15:00:00Z"],
+      ],
+    ],
+    [
+      "one event in three languages",
+      [
+        ["Ukraine moves to quit Ottawa Convention as Russia keeps mining the front", "2025-06-29T17:00:00Z"],
+        ["L'Ukraine engage sa sortie de la convention d'Ottawa sur les mines antipersonnel", "2025-06-29T19:00:00Z"],
+        ["Зеленський підписав указ про вихід України з Оттавської конвенції", "2025-06-29T20:00:00Z"],
+      ],
+    ],
+    [
+      "a machine-spun copy",
+      [
+        ["Ukraine exits global pact outlawing antipersonnel landmines amid Russian onslaught", "2025-06-30T03:00:00Z"],
+        [
+          "Ukraine leaves worldwide accord prohibiting anti-personnel landmines, citing Russian attacks",
+          "2025-06-30T05:00:00Z",
+        ],
+      ],
+    ],
+  ] as const)("folds %s into one story", (_name, reports) => {
+    expect(new Set(clusterAll(reports)).size).toBe(1);
+  });
+
+  it.each([
+    [
+      "different countries leaving the same treaty",
+      [
+        ["Polish parliament votes to leave anti-personnel mine treaty", "2025-06-25T19:00:00Z"],
+        ["Estonia hands in Ottawa treaty withdrawal papers at the UN", "2025-06-27T13:00:00Z"],
+      ],
+    ],
+    [
+      "the same country and treaty at different stages",
+      [
+        ["Lithuania's parliament votes to leave the cluster munitions convention", "2024-07-18T11:00:00Z"],
+        ["Lithuania's exit from the cluster munitions convention takes effect", "2025-03-07T09:00:00Z"],
+      ],
+    ],
+    [
+      "a look-alike and a real story",
+      [
+        ["Finland completes withdrawal from Ottawa Convention on landmines", "2026-01-10T09:00:00Z"],
+        ["Ottawa city council approves budget after long debate", "2026-01-10T10:00:00Z"],
+      ],
+    ],
+  ] as const)("keeps %s apart", (_name, reports) => {
+    expect(new Set(clusterAll(reports)).size).toBe(reports.length);
+  });
+
+  it("never joins reports further apart than the window", () => {
+    const title = "Baltic states notify UN they are leaving landmine ban treaty";
+    const first = printOf(title, "2025-06-27T10:00:00Z");
+    const late = printOf(title, "2025-07-02T10:00:00Z");
+
+    expect(similarity(first, printOf(title, "2025-06-27T18:00:00Z"))).toBeGreaterThan(
+      DEFAULT_CLUSTER_OPTIONS.threshold,
+    );
+    expect(similarity(first, late)).toBe(0);
+  });
+});
+
+describe("index keys", () => {
+  it("files an item under its LSH bands and one key per country and treaty for its day", () => {
+    const print = printOf("Latvia and Estonia leave the Ottawa Convention", "2025-06-27T10:00:00Z");
+
+    const keys = indexKeys(print);
+
+    expect(keys.filter((key) => key.startsWith("b"))).toHaveLength(24);
+    expect(keys).toEqual(expect.arrayContaining(["ev:c:LV|20266", "ev:c:EE|20266", "ev:t:mine-ban|20266"]));
+  });
+
+  it("looks up the neighbouring days too, so a report after midnight still meets its story", () => {
+    const print = printOf("Latvia leaves the Ottawa Convention", "2025-06-27T23:30:00Z");
+
+    expect(lookupKeys(print)).toEqual(expect.arrayContaining(["ev:c:LV|20265", "ev:c:LV|20266", "ev:c:LV|20267"]));
+  });
+});
+
+describe("canonicalTerms", () => {
+  it("folds the words reporters swap for one another", () => {
+    const entities = { countries: ["LT"], treaties: ["mine-ban"] };
+
+    const quits = canonicalTerms("Lithuania quits landmine pact", "", entities);
+    const withdraws = canonicalTerms("Lithuania withdraws from mine treaty", "", entities);
+
+    expect(quits).toEqual(withdraws);
+    expect(quits).toEqual(expect.arrayContaining(["country:LT", "treaty:mine-ban", "exit", "treaty"]));
+  });
+});
