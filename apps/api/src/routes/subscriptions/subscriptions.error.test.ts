@@ -1,0 +1,221 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { aKey, bearer, testServices } from "../../../test/factories.ts";
+import { createApp } from "../../app.ts";
+import { ErrorSchema } from "../../lib/errors.ts";
+import { CreatedSubscriptionSchema } from "./schema.ts";
+
+async function setUp() {
+  const services = testServices();
+  const app = createApp(services, { bodyLimitBytes: 4096 });
+  const key = await aKey(services, "acme", ["admin"]);
+  const created = await app.request("/v1/subscriptions", {
+    method: "POST",
+    headers: { ...bearer(key), "content-type": "application/json" },
+    body: JSON.stringify({
+      channel: { type: "webhook", url: "https://hooks.example.org/x" },
+      cadence: { kind: "instant" },
+    }),
+  });
+  const { subscription } = CreatedSubscriptionSchema.parse(await created.json());
+  return { app, key, id: subscription.id };
+}
+
+const json = (key: string, body: unknown, method = "POST") => ({
+  method,
+  headers: { ...bearer(key), "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+async function fieldsAtFault(response: Response): Promise<string[]> {
+  return (ErrorSchema.parse(await response.json()).error.details ?? []).map((detail) => detail.path);
+}
+
+describe("subscription validation", () => {
+  it.each([
+    [
+      "an http webhook",
+      { channel: { type: "webhook", url: "http://hooks.example.org/x" }, cadence: { kind: "instant" } },
+      "json.channel.url",
+    ],
+    [
+      "an IP webhook",
+      { channel: { type: "webhook", url: "https://10.0.0.1/x" }, cadence: { kind: "instant" } },
+      "json.channel.url",
+    ],
+    [
+      "a bad address",
+      { channel: { type: "email", address: "not-an-address" }, cadence: { kind: "instant" } },
+      "json.channel.address",
+    ],
+    [
+      "an unknown zone",
+      {
+        channel: { type: "email", address: "a@example.org" },
+        cadence: { kind: "daily", hour: 8, timeZone: "Mars/Base" },
+      },
+      "json.cadence.timeZone",
+    ],
+    [
+      "hour 24",
+      { channel: { type: "email", address: "a@example.org" }, cadence: { kind: "daily", hour: 24, timeZone: "UTC" } },
+      "json.cadence.hour",
+    ],
+    [
+      "bad keywords",
+      {
+        channel: { type: "email", address: "a@example.org" },
+        filter: { keywords: '("landmine' },
+        cadence: { kind: "instant" },
+      },
+      "json.filter.keywords",
+    ],
+    [
+      "an unknown topic",
+      {
+        channel: { type: "email", address: "a@example.org" },
+        filter: { topics: ["weather"] },
+        cadence: { kind: "instant" },
+      },
+      "json.filter.topics.0",
+    ],
+    [
+      "an unknown field",
+      { channel: { type: "email", address: "a@example.org" }, cadence: { kind: "instant" }, owner: "x" },
+      "json",
+    ],
+  ])("refuses %s with 400 naming %s", async (_, body, field) => {
+    const { app, key } = await setUp();
+
+    const response = await app.request("/v1/subscriptions", json(key, body));
+
+    expect(response.status).toBe(400);
+    expect(await fieldsAtFault(response)).toContain(field);
+  });
+
+  it("answers 409 when a pending subscription is resumed", async () => {
+    const { app, key, id } = await setUp();
+
+    const response = await app.request(`/v1/subscriptions/${id}/resume`, json(key, {}));
+
+    expect(response.status).toBe(409);
+    expect(ErrorSchema.parse(await response.json()).error.code).toBe("CONFLICT");
+  });
+});
+
+describe("protocol errors", () => {
+  it("answers 405 with Allow for a known path and the wrong method", async () => {
+    const { app, key } = await setUp();
+
+    const response = await app.request("/v1/subscriptions", { method: "PUT", headers: bearer(key) });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect(ErrorSchema.parse(await response.json()).error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("answers 404 for a path no route has", async () => {
+    const { app } = await setUp();
+
+    const response = await app.request("/v1/nothing-here");
+
+    expect(response.status).toBe(404);
+    expect(ErrorSchema.parse(await response.json()).error.code).toBe("NOT_FOUND");
+  });
+
+  it("answers 413 for a body over the limit", async () => {
+    const { app, key } = await setUp();
+    const body = { filter: { keywords: "landmine ".repeat(1000) } };
+
+    const response = await app.request("/v1/subscriptions/preview", json(key, body));
+
+    expect(response.status).toBe(413);
+    expect(ErrorSchema.parse(await response.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+});
+
+/** Every write route, as (method, path) given a subscription id that exists. */
+const WRITE_ROUTES = (id: string): Array<[string, string]> => [
+  ["POST", "/v1/subscriptions"],
+  ["POST", "/v1/subscriptions/preview"],
+  ["PATCH", `/v1/subscriptions/${id}`],
+  ["DELETE", `/v1/subscriptions/${id}`],
+  ["POST", `/v1/subscriptions/${id}/pause`],
+  ["POST", `/v1/subscriptions/${id}/resume`],
+  ["POST", `/v1/subscriptions/${id}/verify`],
+  ["POST", `/v1/subscriptions/${id}/rotate-secret`],
+  ["POST", "/v1/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
+  ["POST", "/v1/unsubscribe?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
+];
+
+/** Bodies close enough to valid ones to reach past the first check. */
+const nearlyValid = fc.record(
+  {
+    channel: fc.oneof(
+      fc.record({ type: fc.constantFrom("email", "webhook", "sms"), address: fc.string(), url: fc.webUrl() }),
+      fc.anything(),
+    ),
+    filter: fc.oneof(
+      fc.record(
+        {
+          topics: fc.array(fc.constantFrom("mine-use", "clearance", "x", "")),
+          countries: fc.array(fc.string({ maxLength: 3 })),
+          keywords: fc.oneof(fc.string(), fc.stringMatching(/^[a-z"() ANDORNOT-]{0,40}$/)),
+          minScore: fc.oneof(fc.double(), fc.string()),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.anything(),
+    ),
+    cadence: fc.oneof(
+      fc.record({
+        kind: fc.constantFrom("instant", "daily", "weekly", "hourly"),
+        hour: fc.oneof(fc.integer(), fc.double()),
+        weekday: fc.integer({ min: -2, max: 9 }),
+        timeZone: fc.oneof(fc.constantFrom("UTC", "Europe/Kyiv", "Nowhere/At_All"), fc.string()),
+      }),
+      fc.anything(),
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+const rawBody = fc.oneof(
+  nearlyValid.map((value) => JSON.stringify(value)),
+  fc.json(),
+  fc.string(),
+  fc.constant("{"),
+  fc.constant(""),
+);
+
+describe("no input makes a write route answer 500", () => {
+  it.each(WRITE_ROUTES("SUBSCRIPTION"))("%s %s", async (method, template) => {
+    const { app, key, id } = await setUp();
+    const path = template.replace("SUBSCRIPTION", id);
+
+    await fc.assert(
+      fc.asyncProperty(
+        rawBody,
+        fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"),
+        fc.oneof(
+          fc.constant(path),
+          fc
+            .string({ maxLength: 20 })
+            .map((junk) => `${path}${path.includes("?") ? "&" : "?"}x=${encodeURIComponent(junk)}`),
+        ),
+        async (body, contentType, target) => {
+          const response = await app.request(target, {
+            method,
+            headers: { ...bearer(key), "content-type": contentType },
+            body,
+          });
+          expect(response.status).toBeLessThan(500);
+          if (response.status >= 400 && response.headers.get("content-type")?.includes("json")) {
+            ErrorSchema.parse(await response.json());
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
