@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { classifyCommand } from "./commands/classify.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { addFeedCommand, feedHealthCommand, listFeedsCommand, removeFeedCommand } from "./commands/feeds.ts";
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/keys.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
 import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
@@ -90,6 +91,45 @@ keys
   .description("revoke a key; it stops working at once")
   .action(async (key: string) => {
     process.exitCode = await revokeKeyCommand(openRuntime(), key);
+  });
+
+const feeds = program.command("feeds").description("the feeds the poller fetches: add, list, remove, health");
+feeds
+  .command("add")
+  .argument("<url>", "an http or https feed URL")
+  .description("add a feed; an invalid URL or one already added is refused")
+  .action(async (url: string) => {
+    const runtime = openRuntime();
+    process.exitCode = await addFeedCommand(runtime, url);
+    await runtime.store.close();
+  });
+feeds
+  .command("list")
+  .description("list feeds: id, URL and title")
+  .option("--json", "print one JSON document instead of text")
+  .action(async (options: { json?: boolean }) => {
+    const runtime = openRuntime();
+    process.exitCode = await listFeedsCommand(runtime, options);
+    await runtime.store.close();
+  });
+feeds
+  .command("remove")
+  .argument("<feed>", "a feed id (fd_…) or URL")
+  .description("remove a feed; its items stay")
+  .action(async (feed: string) => {
+    const runtime = openRuntime();
+    process.exitCode = await removeFeedCommand(runtime, feed);
+    await runtime.store.close();
+  });
+feeds
+  .command("health")
+  .description("each feed's last success, last error and its kind, failures in a row and next attempt")
+  .option("--failing", "only feeds that are failing")
+  .option("--json", "print one JSON document instead of text")
+  .action(async (options: { json?: boolean; failing?: boolean }) => {
+    const runtime = openRuntime();
+    process.exitCode = await feedHealthCommand(runtime, options);
+    await runtime.store.close();
   });
 
 try {

@@ -11,6 +11,7 @@ import {
 import { readFeedList } from "@treatywatch/feeds";
 import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
 import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { type PollPolicy, pollPolicy } from "@treatywatch/worker";
 import { pino } from "pino";
 
 export interface Runtime {
@@ -21,6 +22,7 @@ export interface Runtime {
   fetcher: Fetcher;
   clock: Clock;
   logger: Logger;
+  policy: PollPolicy;
 }
 
 export function createLogger(level: Config["logLevel"]): Logger {
@@ -45,6 +47,7 @@ export function openRuntime(config: Config = readConfig()): Runtime {
     fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
     clock: systemClock,
     logger,
+    policy: pollPolicy(config.poll),
   };
 }
 

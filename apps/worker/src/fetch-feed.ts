@@ -1,7 +1,14 @@
 import type { Clock, Feed, FeedError, Fetcher, Store } from "@treatywatch/core";
 import { parseFeed } from "@treatywatch/feeds";
 import { emptySummary, type IngestSummary, ingestEntries } from "./ingest.ts";
-import { DEFAULT_POLL_POLICY, failureInterval, type PollPolicy, successInterval } from "./schedule.ts";
+import {
+  DEFAULT_POLL_POLICY,
+  failureInterval,
+  type PollPolicy,
+  previousIntervalSeconds,
+  publishingIntervalSeconds,
+  successInterval,
+} from "./schedule.ts";
 
 export interface FetchDeps {
   store: Store;
@@ -55,7 +62,13 @@ export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcom
   if (result.status === "error") return fail(result.error, result.retryAfterSeconds);
   if (result.status === "not-modified") {
     const now = deps.clock.now();
-    const nextPollAt = after(now, successInterval(policy, { maxAgeSeconds: result.maxAgeSeconds }));
+    const nextPollAt = after(
+      now,
+      successInterval(policy, {
+        maxAgeSeconds: result.maxAgeSeconds,
+        unchangedAfterSeconds: previousIntervalSeconds(feed),
+      }),
+    );
     await deps.store.recordFetch(feed.id, {
       etag: feed.etag,
       lastModified: feed.lastModified,
@@ -65,7 +78,7 @@ export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcom
     return outcome("not-modified", nextPollAt);
   }
 
-  const parsed = await parseFeed(result.body, result.contentType);
+  const parsed = await parseFeed(result.body, result.contentType, { url: result.finalUrl });
   if (!parsed.ok) return fail(parsed.error);
   const summary = await serialize(() =>
     ingestEntries(
@@ -77,7 +90,14 @@ export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcom
   const now = deps.clock.now();
   const nextPollAt = after(
     now,
-    successInterval(policy, { maxAgeSeconds: result.maxAgeSeconds, ttlMinutes: parsed.feed.ttlMinutes }),
+    successInterval(policy, {
+      maxAgeSeconds: result.maxAgeSeconds,
+      ttlMinutes: parsed.feed.ttlMinutes,
+      publishingSeconds: publishingIntervalSeconds(
+        parsed.feed.entries.map((entry) => entry.published),
+        now,
+      ),
+    }),
   );
   await deps.store.recordFetch(feed.id, {
     etag: result.etag,

@@ -5,11 +5,18 @@ import { createSerializer } from "./serial.ts";
 export interface PollOptions {
   /** Most feeds fetched by one tick. */
   batchSize: number;
-  /** Most fetches in flight at once. */
+  /** Most fetches in flight at once (per batch handler). */
   concurrency: number;
+  /** Feeds in one queued fetch message. */
+  feedsPerMessage?: number | undefined;
 }
 
-export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 8 };
+export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 8, feedsPerMessage: 25 };
+
+/** The fetch-stage message: the poll tick sends these through the Queue port. */
+export interface FetchBatch {
+  feedIds: string[];
+}
 
 /** Fetches the given feeds, at most `concurrency` at a time; outcomes come back in the same order. */
 export async function pollFeeds(
@@ -31,11 +38,57 @@ export async function pollFeeds(
   return outcomes;
 }
 
-/** One schedule tick: fetches every feed that is due. */
+/** Splits feed ids into fetch messages of at most `size` feeds. */
+export function toFetchBatches(feedIds: readonly string[], size: number): FetchBatch[] {
+  const batches: FetchBatch[] = [];
+  for (let start = 0; start < feedIds.length; start += Math.max(1, size)) {
+    batches.push({ feedIds: feedIds.slice(start, start + Math.max(1, size)) });
+  }
+  return batches;
+}
+
+/** Selects the feeds due now, as fetch messages. */
+export async function planFetchBatches(
+  deps: Pick<FetchDeps, "store" | "clock">,
+  options: PollOptions = DEFAULT_POLL_OPTIONS,
+): Promise<FetchBatch[]> {
+  const due = await deps.store.dueFeeds(deps.clock.now().toISOString(), options.batchSize);
+  return toFetchBatches(
+    due.map((feed) => feed.id),
+    options.feedsPerMessage ?? DEFAULT_POLL_OPTIONS.feedsPerMessage ?? 25,
+  );
+}
+
+/**
+ * The fetch stage for one message. Messages arrive at least once, so a feed removed
+ * since, or already fetched and no longer due, is skipped.
+ */
+export async function handleFetchBatch(
+  message: FetchBatch,
+  deps: FetchDeps & { concurrency?: number | undefined },
+): Promise<FeedOutcome[]> {
+  const now = deps.clock.now().getTime();
+  const feeds: Feed[] = [];
+  for (const id of new Set(message.feedIds)) {
+    const feed = await deps.store.getFeed(id);
+    if (feed && Date.parse(feed.nextPollAt) <= now) feeds.push(feed);
+  }
+  return pollFeeds(feeds, deps, deps.concurrency);
+}
+
+/**
+ * One schedule tick. With `enqueue` the due feeds go to the fetch queue as messages and
+ * no outcomes come back; without it the same handler runs here, over all due feeds at once.
+ */
 export async function pollDueFeeds(
   deps: FetchDeps,
-  options: PollOptions = DEFAULT_POLL_OPTIONS,
+  options: PollOptions & { enqueue?: ((batch: FetchBatch) => Promise<void>) | undefined } = DEFAULT_POLL_OPTIONS,
 ): Promise<FeedOutcome[]> {
-  const due = await deps.store.dueFeeds(deps.clock.now().toISOString(), options.batchSize);
-  return pollFeeds(due, deps, options.concurrency);
+  const batches = await planFetchBatches(deps, options);
+  if (options.enqueue) {
+    for (const batch of batches) await options.enqueue(batch);
+    return [];
+  }
+  const feedIds = batches.flatMap((batch) => batch.feedIds);
+  return handleFetchBatch({ feedIds }, { ...deps, concurrency: options.concurrency });
 }

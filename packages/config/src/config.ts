@@ -14,6 +14,10 @@ const schema = z.object({
   TREATYWATCH_FETCH_CONCURRENCY: positiveInt(8),
   TREATYWATCH_FETCH_TIMEOUT_MS: positiveInt(20_000),
   TREATYWATCH_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  TREATYWATCH_FETCH_PER_HOST: positiveInt(2),
+  TREATYWATCH_FETCH_ALLOW: z.string().default(""),
+  TREATYWATCH_POLL_MIN_SECONDS: positiveInt(5 * 60),
+  TREATYWATCH_POLL_MAX_SECONDS: positiveInt(6 * 3600),
   TREATYWATCH_CONTACT_URL: z.url({ protocol: /^https?$/ }).default("https://github.com/treatywatch/treatywatch"),
 });
 
@@ -24,8 +28,15 @@ export interface Config {
   host: string;
   port: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
-  poll: { tickSeconds: number; concurrency: number };
-  fetch: { timeoutMs: number; maxBytes: number; userAgent: string };
+  poll: { tickSeconds: number; concurrency: number; minIntervalSeconds: number; maxIntervalSeconds: number };
+  fetch: {
+    timeoutMs: number;
+    maxBytes: number;
+    userAgent: string;
+    perHostConcurrency: number;
+    /** Addresses, CIDR ranges or host names the outbound address guard lets through. */
+    allow: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -49,11 +60,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: settings.HOST,
     port: settings.PORT,
     logLevel: settings.LOG_LEVEL,
-    poll: { tickSeconds: settings.TREATYWATCH_POLL_TICK_SECONDS, concurrency: settings.TREATYWATCH_FETCH_CONCURRENCY },
+    poll: {
+      tickSeconds: settings.TREATYWATCH_POLL_TICK_SECONDS,
+      concurrency: settings.TREATYWATCH_FETCH_CONCURRENCY,
+      minIntervalSeconds: settings.TREATYWATCH_POLL_MIN_SECONDS,
+      maxIntervalSeconds: Math.max(settings.TREATYWATCH_POLL_MAX_SECONDS, settings.TREATYWATCH_POLL_MIN_SECONDS),
+    },
     fetch: {
       timeoutMs: settings.TREATYWATCH_FETCH_TIMEOUT_MS,
       maxBytes: settings.TREATYWATCH_FETCH_MAX_BYTES,
       userAgent: `treatywatch/0.1 (+${settings.TREATYWATCH_CONTACT_URL})`,
+      perHostConcurrency: settings.TREATYWATCH_FETCH_PER_HOST,
+      allow: settings.TREATYWATCH_FETCH_ALLOW.split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
     },
   };
 }

@@ -284,16 +284,21 @@ export class SafeHttpClient {
     const maxBytes = input.maxBytes ?? this.options.maxBytes;
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error("deadline passed"));
-    }, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    // The deadline starts once a per-host slot is free: waiting in line is not the remote's fault.
+    const startDeadline = () => {
+      timer ??= setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error("deadline passed"));
+      }, timeoutMs);
+    };
     try {
       let url = checkTarget(input.url, this.allow);
       let method: HttpMethod = input.method ?? "GET";
       let body = input.body;
       for (let hop = 0; ; hop++) {
         const release = await this.limiter.acquire(url.origin);
+        startDeadline();
         try {
           const response = await request(url, {
             dispatcher: this.agent,
@@ -331,7 +336,7 @@ export class SafeHttpClient {
     } catch (error) {
       return { ok: false, error: describeError(error, timedOut, timeoutMs) };
     } finally {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
   }
 

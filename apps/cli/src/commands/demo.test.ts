@@ -14,7 +14,12 @@ describe("the offline demo", () => {
     store = new SqliteStore(":memory:");
     const now = new Date("2026-03-01T00:00:00Z");
     for (const url of server.urls) await store.addFeed(url, now.toISOString());
-    const fetcher = new HttpFetcher({ userAgent: "treatywatch-test", timeoutMs: 10_000, maxBytes: 5_000_000 });
+    const fetcher = new HttpFetcher({
+      userAgent: "treatywatch-test",
+      timeoutMs: 10_000,
+      maxBytes: 5_000_000,
+      allow: ["127.0.0.1"],
+    });
     const outcomes = await pollFeeds(await store.listFeeds(), { store, fetcher, clock: { now: () => now } });
     expect(outcomes.every((outcome) => outcome.status === "ok")).toBe(true);
   });

@@ -16,7 +16,13 @@ export async function demoCommand(): Promise<void> {
   const config = readConfig();
   const dataDir = join(config.dataDir, "demo");
   await rm(dataDir, { recursive: true, force: true });
-  const runtime = openRuntime({ ...config, dataDir, databasePath: join(dataDir, "treatywatch.db") });
+  // The sample feeds are served on loopback, which the address guard refuses unless allow-listed.
+  const runtime = openRuntime({
+    ...config,
+    dataDir,
+    databasePath: join(dataDir, "treatywatch.db"),
+    fetch: { ...config.fetch, allow: [...config.fetch.allow, "127.0.0.1"] },
+  });
   const now = runtime.clock.now().toISOString();
   for (const url of feeds.urls) await runtime.store.addFeed(url, now);
   const running = await startServer(runtime, { tickMs: 2_000 });
