@@ -18,8 +18,13 @@ export interface WebhookReceiver {
   url: string;
   /** Every request that arrived, answered or not. */
   arrivals: ReceivedWebhook[];
-  /** Requests answered with a 2xx whose signature verified: what the receiver processed. */
+  /** Requests answered with a 2xx whose signature verified, first of each webhook-id: what the receiver processed. */
   accepted: ReceivedWebhook[];
+  /**
+   * Repeats of an already processed webhook-id, answered 2xx and dropped, as Standard
+   * Webhooks asks of receivers: they happen when an answer reached the sender too late.
+   */
+  duplicates: ReceivedWebhook[];
   /** Requests whose signature did not verify. */
   rejected: ReceivedWebhook[];
   close(): Promise<void>;
@@ -36,6 +41,8 @@ export async function startWebhookReceiver(
   const verifier = new Webhook(secret);
   const arrivals: ReceivedWebhook[] = [];
   const accepted: ReceivedWebhook[] = [];
+  const duplicates: ReceivedWebhook[] = [];
+  const processed = new Set<string>();
   const rejected: ReceivedWebhook[] = [];
   const attempts = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
@@ -71,7 +78,11 @@ export async function startWebhookReceiver(
       request.socket.destroy();
       return;
     }
-    if (behaviour.status >= 200 && behaviour.status < 300) accepted.push(received);
+    if (behaviour.status >= 200 && behaviour.status < 300) {
+      if (processed.has(received.id)) duplicates.push(received);
+      else accepted.push(received);
+      processed.add(received.id);
+    }
     response.writeHead(behaviour.status, behaviour.headers).end();
   };
 
@@ -84,6 +95,7 @@ export async function startWebhookReceiver(
     url: `http://127.0.0.1:${port}/hook`,
     arrivals,
     accepted,
+    duplicates,
     rejected,
     async close() {
       for (const response of hanging) response.destroy();
