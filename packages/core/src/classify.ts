@@ -14,7 +14,7 @@ import { foldForMatching } from "./text.ts";
 import type { Cue, Verdict } from "./types.ts";
 
 /** Changes whenever the rules change, so stored verdicts can be re-classified. */
-export const CLASSIFIER_VERSION = "2026.11.2";
+export const CLASSIFIER_VERSION = "2026.11.3";
 
 export interface ClassifyInput {
   title: string;
@@ -89,6 +89,7 @@ interface Anchoring {
 
 /** "New START" in capitals names the treaty even where the folded words could be a fresh beginning. */
 const NEW_START_CAPITALS = /(?<![\p{L}])New START(?![\p{L}])/u;
+const STRATEGIC_CONTEXT = /nuclear|arms|treaty|warhead|strategic|russia|moscow|kremlin|putin|pact|accord|inspections/gu;
 
 function anchor(text: string, original: string, why: Cue[]): Anchoring {
   let weight = 0;
@@ -97,7 +98,10 @@ function anchor(text: string, original: string, why: Cue[]): Anchoring {
 
   for (const [treaty, pattern] of TREATY_CUES) {
     const match =
-      firstMatch(pattern, text) ?? (treaty === "new-start" ? NEW_START_CAPITALS.exec(original)?.[0] : undefined);
+      firstMatch(pattern, text) ??
+      (treaty === "new-start" && firstMatch(STRATEGIC_CONTEXT, text)
+        ? NEW_START_CAPITALS.exec(original)?.[0]
+        : undefined);
     if (!match) continue;
     treaties.push(treaty);
     weight += TREATY_WEIGHT;

@@ -81,6 +81,12 @@ export const STRONG_CUES: Lexicon = [
     ),
   ],
   [
+    "mine-action-organisation",
+    rx(
+      "halo trust|mines advisory group|apopo|norwegian people's aid|danish demining group|fondation suisse de deminage|unmas\\b|gichd\\b|international campaign to ban landmines|icbl\\b|cluster munition coalition|landmine monitor|cluster munition monitor",
+    ),
+  ],
+  [
     "demining",
     rx(
       "de-?mining|de-?miners?|de-?mined\\b|deminage|demineurs?|minenraum\\S*|kampfmittelraum\\S*|desminado\\S*|desminador\\S*|разминир\\S*|розмінув\\S*|розмінуванн\\S*",
@@ -107,7 +113,7 @@ export const STRONG_CUES: Lexicon = [
   [
     "arms-control",
     rx(
-      "arms control|nuclear arms|strategic (?:nuclear )?(?:arms|offensive)|nuclear disarmament|disarmament|non-?proliferation|warhead (?:limits|caps)|maitrise des armements|rustungskontrolle|control de armas|контрол\\S* над (?:ядерн\\S* )?вооружени\\S*|контрол\\S* над озброєнн\\S*",
+      "arms control|nuclear arms|intermediate-range (?:nuclear )?(?:missiles|forces)|strategic (?:nuclear )?(?:arms|offensive)|nuclear disarmament|disarmament|non-?proliferation|warhead (?:limits|caps)|maitrise des armements|rustungskontrolle|control de armas|контрол\\S* над (?:ядерн\\S* )?вооружени\\S*|контрол\\S* над озброєнн\\S*",
     ),
   ],
 ];
@@ -124,7 +130,7 @@ export const AMBIGUOUS_CUES: Lexicon = [
   [
     "mines",
     rx(
-      "mine (?:blast|explosion|incident|accident|strike)s?\\b|(?:hit|hits|hitting|struck|strikes|stepped on|steps on|triggered|detonated|ran over|runs over|drove over) (?:an? |a land |the )?mines?\\b|mines\\b|minen\\b|minas\\b|мин(?:ы|ами|ам|ах)?\\b|мін(?:и|ами|ам|ах)?\\b|заминир\\S*|минировани\\S*|замінован\\S*|мінуванн\\S*|sappers?",
+      "mine (?:blast|explosion|incident|accident|strike)s?\\b|(?:hit|hits|hitting|struck|strikes|stepped on|steps on|triggered|detonated|ran over|runs over|drove over) (?:an? |a land |the )?mines?\\b|(?:improvised|explosive|old|abandoned|unexploded|hidden|buried|russian|soviet-era|wartime|enemy) (?:land ?)?mines?\\b|(?:killed|injured|wounded|maimed|hurt) by (?:an? |the )?(?:\\S+ )?mines?\\b|mines\\b|minen\\b|minas\\b|мин(?:ы|ами|ам|ах)?\\b|мін(?:и|ами|ам|ах)?\\b|заминир\\S*|минировани\\S*|замінован\\S*|мінуванн\\S*|sappers?",
     ),
   ],
 ];
@@ -136,7 +142,7 @@ export const CONFLICT_CONTEXT = rx(
 
 /** Words that make a mine word a metaphor or a mining, game or gym story. */
 export const NON_CONFLICT_CONTEXT = rx(
-  "republicans?|democrats?|gop\\b|midterms?|voters?|elections?|electoral|polls?\\b|polling|zoning|housing|budget|taxe?s?\\b|abortion|social security|pensions?|medicaid|medicare|immigration|mortgages?|etiquette|wedding|refunds?|airlines?|copyright|investors?|shares\\b|stock market|earnings|brexit|schuldenbremse|board games?|video games?|games?\\b|players|shoulders?|exercise|workout|gym|fitness|miners?\\b|mining (?:company|companies|industry|sector|firm|giant|town|operations|project|licen\\S*|rights|boom|output)|colliery|quarry|tailings|ore\\b|ounces?|minerals?|songs?|album|toddlers?",
+  "mine ?workers?|republicans?|democrats?|gop\\b|midterms?|voters?|elections?|electoral|polls?\\b|polling|zoning|housing|budget|taxe?s?\\b|abortion|social security|pensions?|medicaid|medicare|immigration|mortgages?|etiquette|wedding|refunds?|airlines?|copyright|investors?|shares\\b|stock market|earnings|brexit|schuldenbremse|board games?|video games?|games?\\b|players|shoulders?|exercise|workout|gym|fitness|miners?\\b|mining (?:company|companies|industry|sector|firm|giant|town|operations|project|licen\\S*|rights|boom|output)|colliery|quarry|tailings|ore\\b|ounces?|minerals?|songs?|album|toddlers?",
 );
 
 /** Treaty names and descriptions. */
@@ -202,7 +208,9 @@ export const TREATY_CUES: ReadonlyArray<readonly [TreatyId, RegExp]> = [
   ],
   [
     "inf",
-    rx("inf (?:treaty|pact|accord)|intermediate-range nuclear forces|дрсмд\\b|ракет средней и меньшей дальности"),
+    rx(
+      "inf (?:treaty|pact|accord|moratorium)|intermediate-range nuclear forces|дрсмд\\b|ракет средней и меньшей дальности",
+    ),
   ],
 ];
 
@@ -228,6 +236,7 @@ export const TOPIC_CUES: ReadonlyArray<readonly [Topic, RegExp]> = [
     "mine-use",
     rx(
       [
+        "mines (?:were |being |had been |have been |are being )?(?:planted|laid|scattered|newly laid)",
         `(?<!(?:not|never|no longer|won't) )(?:us(?:e|es|ed|ing)|laid|lay(?:s|ing)?|planted|plant(?:s|ing)?|scatter(?:ed|s|ing)?|deploy(?:s|ed|ing|ment)?|emplac\\S*|fired|employ\\S*) (?:of )?${W}{0,3}(?:land ?)?mines`,
         "mines (?:\\S+ )?(?:be |been |were |was )?used\\b|(?:new|fresh|mass|widespread) (?:mine )?use|mine use|mine-laying|minelaying|newly (?:laid|planted)|(?:laid|planted) (?:new|fresh)|new(?:ly)? (?:land ?)?mines?\\b|mining (?:of )?(?:the )?(?:front|roads|fields|border|territory|approaches)|use of (?:banned )?(?:anti-?personnel |antipersonnel )?(?:land ?)?mines|deployment of such",
         "pose de mines|poser des mines|utilisation de mines|employer ces armes|emploi de mines|einsatz von \\S*minen|verleg\\S* \\S*minen|uso de minas|sembr\\S* minas|coloc\\S* minas|применени\\S* (?:противопехотных )?мин|минировани\\S*|установ\\S* мин|застосуванн\\S* (?:протипіхотних )?мін|мінуванн\\S*",
