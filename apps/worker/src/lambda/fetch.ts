@@ -1,4 +1,5 @@
-import type { Logger } from "@treatywatch/core";
+import type { Fetcher, Logger } from "@treatywatch/core";
+import { HttpFetcher } from "@treatywatch/http";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
 import { createSerializer } from "../serial.ts";
@@ -46,12 +47,14 @@ async function fetchOne(record: SqsRecord, deps: FetchConsumerDeps): Promise<voi
 
 /** Story assignment in one warm instance is single-writer; see the worker stack for the rest. */
 const serialize = createSerializer();
+let fetcher: Fetcher | undefined;
 
 export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
   const runtime = lambdaRuntime();
+  fetcher ??= new HttpFetcher(runtime.fetch);
   const response = await consumeFetchBatch(event.Records, {
     store: runtime.store,
-    fetcher: runtime.fetcher,
+    fetcher,
     clock: runtime.clock,
     logger: runtime.logger,
     serialize,

@@ -1,15 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { type AwsConfig, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
-import { type Clock, type Fetcher, type Logger, systemClock } from "@treatywatch/core";
-import { HttpFetcher } from "@treatywatch/http";
+import { type AwsConfig, type Config, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { type Clock, type Logger, systemClock } from "@treatywatch/core";
 import { type Queue, SqsQueue } from "@treatywatch/queue";
 import { DynamoStore } from "@treatywatch/store/dynamodb";
 
 export interface LambdaRuntime {
   aws: AwsConfig;
+  /** Fetch limits and User-Agent; the fetch function builds its HTTP client from these. */
+  fetch: Config["fetch"];
   store: DynamoStore;
-  fetcher: Fetcher;
   clock: Clock;
   logger: Logger;
   fetchQueue(): Queue;
@@ -28,7 +28,7 @@ export function lambdaRuntime(): LambdaRuntime {
   runtime = {
     aws,
     store,
-    fetcher: new HttpFetcher(config.fetch),
+    fetch: config.fetch,
     clock: systemClock,
     logger,
     fetchQueue() {

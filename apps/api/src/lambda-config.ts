@@ -1,0 +1,27 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { systemClock } from "@treatywatch/core";
+import { DynamoStore } from "@treatywatch/store/dynamodb";
+import type { Services } from "./lib/env.ts";
+
+/** Answers every call with an error naming the port, so a route that needs it fails loudly with a 500. */
+function notOnAws<T extends object>(port: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => Promise.reject(new Error(`${port}.${String(method)} has no AWS adapter yet`)),
+  });
+}
+
+/** The API function's services, built once per cold start; the only reader of its environment. */
+export function lambdaServices(): Services {
+  const config = loadConfig(process.env);
+  const aws = loadAwsConfig(process.env);
+  return {
+    store: new DynamoStore({ client: new DynamoDBClient({}), tableName: aws.tableName }),
+    logger: jsonLineLogger(config.logLevel),
+    clock: systemClock,
+    keys: notOnAws("KeyStore"),
+    subscriptions: notOnAws("SubscriptionStore"),
+    webhookVerifier: notOnAws("WebhookVerifier"),
+    confirmations: notOnAws("ConfirmationSender"),
+  };
+}

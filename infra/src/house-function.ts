@@ -1,0 +1,99 @@
+import { fileURLToPath } from "node:url";
+import type { AwsEnvironment } from "@treatywatch/config";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { Construct } from "constructs";
+
+/** The repository root: entries are given relative to it, and the lockfile lives there. */
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Settings every function reads through packages/config, by name. */
+export type FunctionEnvironment = AwsEnvironment & {
+  LOG_LEVEL?: "debug" | "info" | "warn" | "error";
+  TREATYWATCH_CONTACT_URL?: string;
+};
+
+export interface HouseFunctionProps {
+  /** The handler's file, relative to the repository root, exporting `handler`. */
+  entry: string;
+  description: string;
+  environment: FunctionEnvironment;
+  timeout: Duration;
+  memorySize?: number;
+  /** Errors and throttles alarm here. */
+  alarmTopic: ITopic;
+}
+
+/** Node.js 22 on ARM64, an ESM bundle with source maps, the AWS SDK from the runtime, JSON logs kept a month. */
+export class HouseFunction extends NodejsFunction {
+  readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role with only its own log group: no managed policy, no logs:* on every group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `${id}: logs to its own group; grants added per resource`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    super(scope, id, {
+      entry: `${REPO_ROOT}${props.entry}`,
+      handler: "handler",
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      environment: { NODE_OPTIONS: "--enable-source-maps", ...(props.environment as Record<string, string>) },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node22",
+        mainFields: ["module", "main"],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        metafile: true,
+        externalModules: ["@aws-sdk/*"],
+        forceDockerBundling: false,
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+      },
+    });
+    this.logGroupName = logGroup.logGroupName;
+
+    for (const [name, metric] of [
+      ["Errors", this.metricErrors({ period: Duration.minutes(5) })],
+      ["Throttles", this.metricThrottles({ period: Duration.minutes(5) })],
+    ] as const) {
+      new Alarm(scope, `${id}${name}Alarm`, {
+        alarmDescription: `${Stack.of(scope).stackName} ${id}: ${name.toLowerCase()} in the last 5 minutes`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(props.alarmTopic));
+    }
+  }
+}
