@@ -1,0 +1,316 @@
+import { App, type Stack, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { type CfnQueue, Queue } from "aws-cdk-lib/aws-sqs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildTreatywatch, type TreatywatchStacks } from "./app.ts";
+import { STORE_ACTIONS } from "./grants.ts";
+import { paramsFromContext } from "./params.ts";
+import { CONSUMER_TIMEOUTS, MAX_RECEIVES } from "./stacks/queues.ts";
+import { FETCH_BATCH_SIZE, FETCH_MAX_CONCURRENCY } from "./stacks/worker.ts";
+
+/** Context that skips esbuild: these tests read templates, `npm run synth` bundles. */
+function testApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    context: { "aws:cdk:bundling-stacks": [], "treatywatch:alarmEmail": "ops@example.org", ...context },
+  });
+}
+
+let app: App;
+let stacks: TreatywatchStacks;
+const templates = {} as Record<keyof TreatywatchStacks, Template>;
+
+beforeAll(() => {
+  app = testApp();
+  stacks = buildTreatywatch(app, paramsFromContext(app.node));
+  for (const [name, stack] of Object.entries(stacks) as Array<[keyof TreatywatchStacks, Stack]>) {
+    templates[name] = Template.fromStack(stack);
+  }
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function statementsOf(template: Template): Statement[] {
+  return Object.values(template.findResources("AWS::IAM::Policy")).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+function policyOfRole(template: Template, rolePrefix: string): Statement[] {
+  const policies = template.findResources("AWS::IAM::Policy");
+  return Object.values(policies)
+    .filter((policy) =>
+      JSON.stringify((policy as { Properties: { Roles: unknown } }).Properties.Roles).includes(rolePrefix),
+    )
+    .flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    );
+}
+
+describe("data stack", () => {
+  it("keeps one on-demand table with the store's keys, PITR, TTL, and retains it", () => {
+    const template = templates.data;
+
+    template.resourceCountIs("AWS::DynamoDB::GlobalTable", 1);
+    template.hasResource("AWS::DynamoDB::GlobalTable", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      GlobalSecondaryIndexes: ["gsi1", "gsi2", "gsi3"].map((name) =>
+        Match.objectLike({ IndexName: name, Projection: { ProjectionType: "ALL" } }),
+      ),
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+  });
+});
+
+describe("queues stack", () => {
+  it.each(Object.entries(CONSUMER_TIMEOUTS))(
+    "gives the %s queue a dead-letter queue and six times its consumer's timeout",
+    (name, timeout) => {
+      const queue = stacks.queues.queues[name as keyof typeof CONSUMER_TIMEOUTS].queue;
+      const logicalId = stacks.queues.getLogicalId(queue.node.defaultChild as CfnQueue);
+
+      const resource = templates.queues.toJSON().Resources[logicalId];
+
+      expect(resource.Properties.VisibilityTimeout).toBe(timeout.toSeconds() * 6);
+      expect(resource.Properties.RedrivePolicy.maxReceiveCount).toBe(MAX_RECEIVES);
+      expect(resource.Properties.SqsManagedSseEnabled).toBe(true);
+    },
+  );
+
+  it("alarms on each queue's depth and on any dead letter, into the alarm topic", () => {
+    const alarms = Object.values(templates.queues.findResources("AWS::CloudWatch::Alarm")) as Array<{
+      Properties: { MetricName: string; AlarmActions: unknown[] };
+    }>;
+
+    expect(alarms).toHaveLength(6);
+    expect(alarms.every((alarm) => alarm.Properties.MetricName === "ApproximateNumberOfMessagesVisible")).toBe(true);
+    expect(alarms.every((alarm) => alarm.Properties.AlarmActions.length === 1)).toBe(true);
+  });
+
+  it("refuses plain HTTP on every queue", () => {
+    const policies = templates.queues.findResources("AWS::SQS::QueuePolicy");
+
+    expect(Object.keys(policies)).toHaveLength(6);
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+});
+
+describe("worker stack", () => {
+  it("builds every function the house way: Node.js 22, ARM64, JSON logs, source maps", () => {
+    const functions = Object.values(templates.worker.findResources("AWS::Lambda::Function"));
+
+    expect(functions).toHaveLength(2);
+    for (const fn of functions as Array<{ Properties: Record<string, unknown> }>) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+        LoggingConfig: { LogFormat: "JSON" },
+        Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps" } },
+      });
+    }
+  });
+
+  it("consumes the fetch queue in small batches and reports failed records alone", () => {
+    templates.worker.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      BatchSize: FETCH_BATCH_SIZE,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      ScalingConfig: { MaximumConcurrency: FETCH_MAX_CONCURRENCY },
+    });
+  });
+
+  it("never lets a fetch outlive the fetch queue's visibility timeout", () => {
+    const fetch =
+      templates.worker.toJSON().Resources[
+        stacks.worker.getLogicalId(stacks.worker.fetch.node.defaultChild as CfnFunction)
+      ];
+    const fetchQueue = stacks.queues.queues.fetch.queue;
+    const queue =
+      templates.queues.toJSON().Resources[stacks.queues.getLogicalId(fetchQueue.node.defaultChild as CfnQueue)];
+
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fetch.Properties.Timeout);
+  });
+
+  it("ticks the poll function on the configured schedule, without retries", () => {
+    templates.worker.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(5 minutes)",
+      State: "ENABLED",
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } }),
+    });
+  });
+
+  it("lets the poll function read the store and send fetch messages, and nothing more", () => {
+    const statements = policyOfRole(templates.worker, "PollRole");
+
+    expect(new Set(actionsOf(statements))).toEqual(
+      new Set([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        ...STORE_ACTIONS.read,
+        "sqs:SendMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+      ]),
+    );
+  });
+
+  it("lets the fetch function write the store and consume its queue, never scan", () => {
+    const actions = actionsOf(policyOfRole(templates.worker, "FetchRole"));
+
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ...STORE_ACTIONS.read,
+        ...STORE_ACTIONS.write,
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+      ]),
+    );
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(actions).not.toContain("sqs:SendMessage");
+  });
+});
+
+describe("api stack", () => {
+  it("serves the API function through a function URL behind CloudFront, HTTPS only", () => {
+    templates.api.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", InvokeMode: "BUFFERED" });
+    templates.api.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: "redirect-to-https" }),
+        CacheBehaviors: [Match.objectLike({ PathPattern: "/v1/stories*", AllowedMethods: ["GET", "HEAD", "OPTIONS"] })],
+      }),
+    });
+  });
+
+  it("keys cached story lists by the API key, so tenants never share an answer", () => {
+    templates.api.hasResourceProperties("AWS::CloudFront::CachePolicy", {
+      CachePolicyConfig: Match.objectLike({
+        DefaultTTL: 60,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          HeadersConfig: { HeaderBehavior: "whitelist", Headers: ["authorization", "x-api-key"] },
+        }),
+      }),
+    });
+  });
+
+  it("grants the API the store's calls on the table and its named indexes only", () => {
+    const statements = policyOfRole(templates.api, "ApiRole");
+    const dynamo = statements.find((s) => actionsOf([s]).includes("dynamodb:Query"));
+
+    expect(actionsOf(statements)).not.toContain("dynamodb:Scan");
+    expect(JSON.stringify(dynamo?.Resource)).not.toContain("index/*");
+    expect(JSON.stringify(dynamo?.Resource)).toContain("/index/gsi3");
+  });
+});
+
+describe("email stack", () => {
+  it("sends bounce, complaint and reject events to a topic that feeds the suppression queue", () => {
+    templates.email.hasResourceProperties("AWS::SES::ConfigurationSet", {
+      SuppressionOptions: { SuppressedReasons: ["BOUNCE", "COMPLAINT"] },
+    });
+    templates.email.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      EventDestination: Match.objectLike({
+        MatchingEventTypes: ["bounce", "complaint", "reject"],
+        SnsDestination: Match.anyValue(),
+      }),
+    });
+    templates.email.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "sqs", RawMessageDelivery: true });
+    templates.email.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "alerts@example.org" });
+  });
+});
+
+describe("observability", () => {
+  it("emails alarms to the configured address", () => {
+    templates.observability.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.org",
+    });
+  });
+
+  it.each(["api", "worker"] as const)("alarms on errors and throttles of every %s function", (name) => {
+    const functions = Object.keys(templates[name].findResources("AWS::Lambda::Function")).length;
+    const alarms = Object.values(templates[name].findResources("AWS::CloudWatch::Alarm")) as Array<{
+      Properties: { MetricName: string };
+    }>;
+
+    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(
+      Array.from({ length: functions }, () => ["Errors", "Throttles"])
+        .flat()
+        .sort(),
+    );
+  });
+
+  it("gives each function its own log group, kept a month, and no managed policy", () => {
+    for (const name of ["api", "worker"] as const) {
+      templates[name].allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
+      templates[name].allResourcesProperties("AWS::IAM::Role", {
+        ManagedPolicyArns: Match.absent(),
+      });
+    }
+  });
+});
+
+describe("least privilege", () => {
+  it("grants nothing on every resource (`*`) in any stack", () => {
+    const unbounded = Object.entries(templates).flatMap(([name, template]) =>
+      statementsOf(template)
+        .filter(
+          (statement) =>
+            statement.Resource === "*" || (Array.isArray(statement.Resource) && statement.Resource.includes("*")),
+        )
+        .map((statement) => `${name}: ${actionsOf([statement]).join(",")}`),
+    );
+
+    expect(unbounded).toEqual([]);
+  });
+});
+
+describe("AwsSolutions checks", () => {
+  function acknowledgements(root: IConstruct): Array<[string, string]> {
+    return root.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+  }
+
+  it("finds nothing that is not acknowledged", () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+
+  it("gives every acknowledgement a reason", () => {
+    const found = acknowledgements(app);
+
+    expect(found.length).toBeGreaterThan(5);
+    for (const [id, reason] of found) expect({ id, reason: reason.length > 40 }).toEqual({ id, reason: true });
+  });
+
+  it("does flag a queue without a dead-letter queue, so the checks do run", () => {
+    const probe = testApp();
+    const built = buildTreatywatch(probe, paramsFromContext(probe.node));
+    new Queue(built.queues, "Unprotected", { enforceSSL: true });
+
+    const report = new AwsSolutionsChecks(probe).validateScope(probe);
+
+    expect(report.violations.map((violation) => violation.ruleName)).toContain("AwsSolutions-SQS3");
+  });
+});
