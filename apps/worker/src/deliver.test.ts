@@ -1,9 +1,12 @@
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildMatchIndex, type MatchIndex } from "@treatywatch/core";
-import type { HttpPoster } from "@treatywatch/notify";
+import { type HttpPoster, OutboxMailer } from "@treatywatch/notify";
 import { type ReceiverBehaviour, startWebhookReceiver, type WebhookReceiver } from "@treatywatch/notify/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryHarness, newSecret, story, subscription } from "../test/delivery-fixtures.ts";
-import { deliver, enqueueDueDeliveries, handleDeliveryMessage } from "./deliver.ts";
+import { deliver, enqueueDueDeliveries, handleDeliveryMessage, mailSender } from "./deliver.ts";
 import { matchStory } from "./match.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -209,6 +212,34 @@ describe("deliver", () => {
     expect(deliveries.get(deliveryId)?.attempts).toBe(9);
     expect([replayed, queued, result]).toEqual([true, 1, "delivered"]);
     expect(receiver.accepted).toHaveLength(1);
+  });
+});
+
+describe("deliver by email", () => {
+  it("renders the alert into the outbox once, however often the message comes", async () => {
+    const outbox = await mkdtemp(join(tmpdir(), "tw-outbox-"));
+    const harness = deliveryHarness({});
+    cleanups.push(harness.close);
+    harness.deps.sendEmail = mailSender(new OutboxMailer(outbox), {
+      from: "alerts@alerts.example",
+      unsubscribeUrl: async (id) => `https://alerts.example/v1/unsubscribe?token=${id}`,
+    });
+    const index = buildMatchIndex([
+      subscription("sub_mail", { channel: { type: "email", address: "reader@example.org" } }),
+    ]);
+    await matchStory(story("st_1"), undefined, { ...harness, index });
+    const [message] = await harness.queue.receive({ max: 1 });
+    if (!message) throw new Error("nothing queued");
+
+    const first = await handleDeliveryMessage(message, harness.queue, harness.deps);
+    const again = await deliver(JSON.parse(message.body).deliveryId, harness.deps);
+    const files = await readdir(outbox);
+    const mail = await readFile(join(outbox, files[0] ?? ""), "utf8");
+
+    expect([first, again]).toEqual(["delivered", "skipped"]);
+    expect(files).toHaveLength(1);
+    expect(mail).toContain("List-Unsubscribe: <https://alerts.example/v1/unsubscribe?token=sub_mail>");
+    expect(mail).toContain("Subject: Lithuania completes withdrawal from the Ottawa Convention");
   });
 });
 

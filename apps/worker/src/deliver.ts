@@ -2,10 +2,13 @@ import type { Clock, Logger, Timestamp } from "@treatywatch/core";
 import {
   DISABLE_AFTER_FAILING_MS,
   type HttpPoster,
+  type Mailer,
+  mailForEvent,
   retryDelaySeconds,
   sendWebhook,
   WEBHOOK_TIMEOUT_MS,
   type WebhookAttempt,
+  WebhookEventSchema,
 } from "@treatywatch/notify";
 import { MAX_BATCH, type Queue, type QueueMessage } from "@treatywatch/queue";
 import type { Delivery, SqliteDeliveryStore } from "@treatywatch/store";
@@ -202,4 +205,25 @@ export async function enqueueDueDeliveries(
     await queue.sendBatch(batch);
   }
   return ids.length;
+}
+
+/**
+ * Sends email deliveries through a mailer: the event is rendered into a multipart
+ * message carrying the subscription's one-click unsubscribe link.
+ */
+export function mailSender(
+  mailer: Mailer,
+  options: { from: string; unsubscribeUrl(subscriptionId: string): Promise<string> },
+): (delivery: Delivery) => Promise<EmailSendResult> {
+  return async (delivery) => {
+    if (delivery.channel.type !== "email") return { ok: false, retryable: false, error: "not an email delivery" };
+    const event = WebhookEventSchema.parse(JSON.parse(delivery.payload));
+    const message = mailForEvent(event, {
+      from: options.from,
+      to: delivery.channel.address,
+      unsubscribeUrl: await options.unsubscribeUrl(delivery.subscriptionId),
+    });
+    const sent = await mailer.send(message);
+    return sent.ok ? { ok: true } : sent;
+  };
 }

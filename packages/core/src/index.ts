@@ -10,6 +10,7 @@ export * from "./keywords.ts";
 export * from "./match.ts";
 export * from "./normalise.ts";
 export * from "./ports.ts";
+export * from "./render.ts";
 export * from "./story.ts";
 export type * from "./subscription.ts";
 export * from "./subscription-filter.ts";

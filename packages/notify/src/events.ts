@@ -59,6 +59,7 @@ export const DigestReadyEventSchema = envelope(
     windowEnd: timestamp,
     subject: z.string(),
     text: z.string().describe("The digest as plain text"),
+    html: z.string().describe("The digest as HTML that reads well without CSS"),
     stories: z.array(StoryPayloadSchema),
   }),
 );

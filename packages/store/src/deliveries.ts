@@ -324,3 +324,41 @@ export class SqliteDeliveryStore {
       .run(subscriptionId, now, reason);
   }
 }
+
+const SUPPRESSION_STEPS = [
+  `CREATE TABLE email_suppressions (
+     address TEXT PRIMARY KEY,
+     reason TEXT NOT NULL,
+     at TEXT NOT NULL
+   );`,
+];
+
+/** Email addresses never to mail again (unsubscribed, hard-bounced, complained), matched without case. */
+export class SqliteSuppressionList {
+  constructor(private readonly db: Database.Database) {
+    migrate(db, "email-suppressions", SUPPRESSION_STEPS);
+  }
+
+  async suppress(address: string, reason: string, at: string): Promise<void> {
+    this.db
+      .prepare("INSERT INTO email_suppressions (address, reason, at) VALUES (?, ?, ?) ON CONFLICT (address) DO NOTHING")
+      .run(address.trim().toLowerCase(), reason, at);
+  }
+
+  async isSuppressed(address: string): Promise<boolean> {
+    return (
+      this.db.prepare("SELECT 1 FROM email_suppressions WHERE address = ?").get(address.trim().toLowerCase()) !==
+      undefined
+    );
+  }
+
+  async list(limit: number): Promise<{ address: string; reason: string; at: string }[]> {
+    return this.db
+      .prepare("SELECT address, reason, at FROM email_suppressions ORDER BY at, address LIMIT ?")
+      .all(limit) as {
+      address: string;
+      reason: string;
+      at: string;
+    }[];
+  }
+}

@@ -1,0 +1,142 @@
+import { CATEGORIES, type Category, TOPIC_LABELS, type Topic } from "./taxonomy.ts";
+import type { Story, StorySource } from "./types.ts";
+
+/** A message rendered both ways: plain text, and HTML that reads well without CSS. */
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/** Only http(s) links are rendered as links; anything else is shown as text. */
+function safeHref(link: string | undefined): string | undefined {
+  if (!link) return undefined;
+  try {
+    const url = new URL(link);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function topicLabel(topic: Topic): string {
+  return TOPIC_LABELS[topic];
+}
+
+export function categoryLabel(category: Category): string {
+  return CATEGORIES[category].label;
+}
+
+/** A date as the source gave it, shortened to the day; absent stays absent. */
+export function citationDate(publishedAt: string | undefined): string | undefined {
+  if (!publishedAt) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(publishedAt)?.[0];
+  return day ?? publishedAt;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${body}\n</body></html>\n`;
+}
+
+function footer(unsubscribeUrl: string): { text: string; html: string } {
+  return {
+    text: `\n--\nYou get this because you subscribed to treatywatch alerts.\nUnsubscribe: ${unsubscribeUrl}\n`,
+    html: `<hr>\n<p>You get this because you subscribed to treatywatch alerts. <a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>.</p>`,
+  };
+}
+
+/** What an alert shows of a story; a webhook payload's story has it too. */
+export type AlertStory = Pick<Story, "title" | "summary"> & {
+  sources: readonly Pick<StorySource, "outlet" | "title" | "link" | "publishedAt">[];
+};
+
+export interface AlertRenderInput {
+  story: AlertStory;
+  /** Why it matched, e.g. `country: UA`. */
+  reasons: readonly string[];
+  /** For an update: what changed. */
+  changes?: readonly string[] | undefined;
+  unsubscribeUrl: string;
+}
+
+/** One story alert: headline, summary, every source with its date as given, and why it came. */
+export function renderAlert(input: AlertRenderInput): RenderedMessage {
+  const { story } = input;
+  const subject = `${input.changes ? "Update: " : ""}${story.title}`;
+  const sources = story.sources.map((source, index) => {
+    const date = citationDate(source.publishedAt);
+    return { number: index + 1, source, date, href: safeHref(source.link) };
+  });
+  const end = footer(input.unsubscribeUrl);
+  const text = [
+    story.title,
+    "",
+    story.summary,
+    "",
+    ...(input.changes?.length ? [`What changed: ${input.changes.join("; ")}`, ""] : []),
+    "Sources:",
+    ...sources.map(
+      ({ number, source, date, href }) =>
+        `[${number}] ${source.outlet}: ${source.title}${date ? ` (${date})` : ""}${href ? `\n    ${href}` : ""}`,
+    ),
+    "",
+    `Why you got this: ${input.reasons.join("; ") || "your filter matches every story"}`,
+    end.text,
+  ].join("\n");
+  const html = page(
+    subject,
+    [
+      `<h1>${escapeHtml(story.title)}</h1>`,
+      `<p>${escapeHtml(story.summary)}</p>`,
+      input.changes?.length ? `<p><strong>What changed:</strong> ${escapeHtml(input.changes.join("; "))}</p>` : "",
+      "<h2>Sources</h2>",
+      "<ol>",
+      ...sources.map(({ source, date, href }) => {
+        const title = href ? `<a href="${escapeHtml(href)}">${escapeHtml(source.title)}</a>` : escapeHtml(source.title);
+        return `<li>${escapeHtml(source.outlet)}: ${title}${date ? ` (${escapeHtml(date)})` : ""}</li>`;
+      }),
+      "</ol>",
+      `<p>Why you got this: ${escapeHtml(input.reasons.join("; ") || "your filter matches every story")}</p>`,
+      end.html,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+  );
+  return { subject, text, html };
+}
+
+/** The double opt-in mail: nothing is sent to an address until its owner follows the link. */
+export function renderConfirmation(input: { confirmUrl: string; description: string }): RenderedMessage {
+  const subject = "Confirm your treatywatch subscription";
+  const text = [
+    "Someone, hopefully you, asked to receive treatywatch alerts at this address:",
+    "",
+    `  ${input.description}`,
+    "",
+    "To start receiving them, confirm here:",
+    input.confirmUrl,
+    "",
+    "If this was not you, ignore this mail: nothing more will be sent.",
+    "",
+  ].join("\n");
+  const html = page(
+    subject,
+    [
+      "<p>Someone, hopefully you, asked to receive treatywatch alerts at this address:</p>",
+      `<p><strong>${escapeHtml(input.description)}</strong></p>`,
+      `<p><a href="${escapeHtml(input.confirmUrl)}">Confirm the subscription</a></p>`,
+      `<p>Or paste this link into your browser: ${escapeHtml(input.confirmUrl)}</p>`,
+      "<p>If this was not you, ignore this mail: nothing more will be sent.</p>",
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}
