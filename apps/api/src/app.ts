@@ -12,10 +12,13 @@ import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerConfirm } from "./routes/confirm/index.ts";
 import { registerDocs } from "./routes/docs/index.ts";
+import { registerFeeds } from "./routes/feeds/index.ts";
 import { registerHealth } from "./routes/health/index.ts";
 import { registerItems } from "./routes/items/index.ts";
 import { registerStories } from "./routes/stories/index.ts";
 import { registerSubscriptions } from "./routes/subscriptions/index.ts";
+import { registerSyndication } from "./routes/syndication/index.ts";
+import { registerTaxonomy } from "./routes/taxonomy/index.ts";
 import { registerUnsubscribe } from "./routes/unsubscribe/index.ts";
 
 export const API_VERSION = "0.1.0";
@@ -57,9 +60,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
     description: "An API key, `tw_…`, from `treatywatch keys create`.",
   });
 
-  const routes = registerUnsubscribe(
-    registerConfirm(registerSubscriptions(registerItems(registerStories(registerHealth(api))))),
-  );
+  const news = registerTaxonomy(registerItems(registerStories(registerHealth(api))));
+  const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
+  const routes = registerFeeds(registerSyndication(subscribers));
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

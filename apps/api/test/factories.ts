@@ -41,8 +41,10 @@ export function anItem(overrides: Partial<Item> = {}): Item {
 }
 
 /** A store holding `count` stories, one or two outlets each, updated a minute apart. */
-export async function storeWithStories(count: number): Promise<{ store: SqliteStore; stories: Story[] }> {
-  const store = new SqliteStore(":memory:");
+export async function storeWithStories(
+  count: number,
+  store = new SqliteStore(":memory:"),
+): Promise<{ store: SqliteStore; stories: Story[] }> {
   const stories: Story[] = [];
   for (let i = 0; i < count; i++) {
     const at = new Date(Date.UTC(2025, 5, 27, 10, i)).toISOString();
@@ -79,8 +81,8 @@ export interface TestServices extends Services {
 }
 
 /** Services over one in-memory database, with a hand-moved clock and recording notices. */
-export function testServices(store = new SqliteStore(":memory:")): TestServices {
-  const services: TestServices = {
+export function testServices(store = new SqliteStore(":memory:")): TestServices & { store: SqliteStore } {
+  const services: TestServices & { store: SqliteStore } = {
     store,
     logger: silentLogger,
     keys: new SqliteKeyStore(store.db),

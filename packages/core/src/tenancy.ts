@@ -105,6 +105,8 @@ export interface SubscriptionStore {
     },
   ): Promise<void>;
   getSubscription(tenantId: string, id: string): Promise<Subscription | undefined>;
+  /** By id alone, for capability links (a saved filter's public feed) that carry no key. */
+  findSubscription(id: string): Promise<Subscription | undefined>;
   listSubscriptions(
     tenantId: string,
     query: { limit: number; cursor?: string | undefined },

@@ -108,6 +108,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return row && subscriptionFrom(row);
   }
 
+  async findSubscription(id: string): Promise<Subscription | undefined> {
+    const row = this.db.prepare("SELECT * FROM subscriptions WHERE id = ?").get(id) as SubscriptionRow | undefined;
+    return row && subscriptionFrom(row);
+  }
+
   async listSubscriptions(
     tenantId: string,
     query: { limit: number; cursor?: string | undefined },

@@ -134,7 +134,7 @@ describe("protocol errors", () => {
   });
 });
 
-/** Every write route, as (method, path) given a subscription id that exists. */
+/** Every write route in the API, as (method, path) given a subscription id that exists. */
 const WRITE_ROUTES = (id: string): Array<[string, string]> => [
   ["POST", "/v1/subscriptions"],
   ["POST", "/v1/subscriptions/preview"],
@@ -146,6 +146,8 @@ const WRITE_ROUTES = (id: string): Array<[string, string]> => [
   ["POST", `/v1/subscriptions/${id}/rotate-secret`],
   ["POST", "/v1/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
   ["POST", "/v1/unsubscribe?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
+  ["POST", "/v1/feeds"],
+  ["DELETE", "/v1/feeds/fd_unknown"],
 ];
 
 /** Bodies close enough to valid ones to reach past the first check. */
@@ -217,5 +219,19 @@ describe("no input makes a write route answer 500", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("the write routes above", () => {
+  it("are every route in the app that is not a GET", async () => {
+    const { app } = await setUp();
+    const pattern = (path: string) => path.replace(/\?.*$/, "").replace(/\/(sub|fd)_[\w-]+/, "/:id");
+
+    const writes = app.routes
+      .filter((route) => !["GET", "ALL"].includes(route.method))
+      .map((route) => `${route.method} ${route.path}`);
+    const covered = WRITE_ROUTES("sub_x").map(([method, path]) => `${method} ${pattern(path)}`);
+
+    expect([...new Set(writes)].sort()).toEqual([...new Set(covered)].sort());
   });
 });
