@@ -10,6 +10,7 @@ import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
+import { registerWebhookEvents } from "./lib/webhook-events.ts";
 import { registerConfirm } from "./routes/confirm/index.ts";
 import { registerDocs } from "./routes/docs/index.ts";
 import { registerFeeds } from "./routes/feeds/index.ts";
@@ -39,7 +40,19 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.set("services", services);
     c.set("options", { publicUrl });
     c.header("x-request-id", requestId);
+    const started = services.clock.now().getTime();
     await next();
+    services.logger.debug(
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        tenantId: c.var.caller?.tenantId,
+        ms: services.clock.now().getTime() - started,
+      },
+      "request",
+    );
   });
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use("/v1/*", cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after"] }));
@@ -73,6 +86,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     },
   });
 
+  registerWebhookEvents(api);
   registerDocs(api);
 
   api.notFound((c) => {

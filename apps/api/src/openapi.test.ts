@@ -55,4 +55,13 @@ describe("/openapi.json", () => {
 
     expect(withoutBadRequest).toEqual([]);
   });
+
+  it("describes the webhook events subscribers receive", async () => {
+    const { document } = await documentAndRoutes();
+
+    const webhooks = (document as { webhooks?: Record<string, { post?: { requestBody?: unknown } }> }).webhooks ?? {};
+
+    expect(Object.keys(webhooks).sort()).toEqual(["digest.ready", "story.created", "story.updated"]);
+    expect(webhooks["story.created"]?.post?.requestBody).toBeDefined();
+  });
 });
