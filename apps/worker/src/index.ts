@@ -1,4 +1,5 @@
 export * from "./deliver.ts";
+export * from "./digest.ts";
 export * from "./fetch-feed.ts";
 export * from "./ingest.ts";
 export * from "./loop.ts";

@@ -1,3 +1,4 @@
+import type { CitedSentence, Digest, DigestEntry, DigestReference } from "./digest.ts";
 import { CATEGORIES, type Category, TOPIC_LABELS, type Topic } from "./taxonomy.ts";
 import type { Story, StorySource } from "./types.ts";
 
@@ -36,13 +37,6 @@ export function categoryLabel(category: Category): string {
   return CATEGORIES[category].label;
 }
 
-/** A date as the source gave it, shortened to the day; absent stays absent. */
-export function citationDate(publishedAt: string | undefined): string | undefined {
-  if (!publishedAt) return undefined;
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(publishedAt)?.[0];
-  return day ?? publishedAt;
-}
-
 function page(title: string, body: string): string {
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
@@ -73,7 +67,7 @@ export function renderAlert(input: AlertRenderInput): RenderedMessage {
   const { story } = input;
   const subject = `${input.changes ? "Update: " : ""}${story.title}`;
   const sources = story.sources.map((source, index) => {
-    const date = citationDate(source.publishedAt);
+    const date = referenceDate(source.publishedAt);
     return { number: index + 1, source, date, href: safeHref(source.link) };
   });
   const end = footer(input.unsubscribeUrl);
@@ -136,6 +130,101 @@ export function renderConfirmation(input: { confirmUrl: string; description: str
       `<p><a href="${escapeHtml(input.confirmUrl)}">Confirm the subscription</a></p>`,
       `<p>Or paste this link into your browser: ${escapeHtml(input.confirmUrl)}</p>`,
       "<p>If this was not you, ignore this mail: nothing more will be sent.</p>",
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** `2026-03-02T07:10:00Z` → `2 March 2026`; an absent date stays absent. */
+export function referenceDate(publishedAt: string | undefined): string | undefined {
+  if (!publishedAt) return undefined;
+  const date = new Date(publishedAt);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/** `Sentence.` with citations 1 and 2 → `Sentence[1][2].` */
+function citedText(sentence: CitedSentence): string {
+  const marks = sentence.citations.map((number) => `[${number}]`).join("");
+  const end = /[.!?]$/.exec(sentence.text)?.[0] ?? "";
+  return `${sentence.text.slice(0, sentence.text.length - end.length)}${marks}${end || "."}`;
+}
+
+function referenceText(reference: DigestReference): string {
+  const date = referenceDate(reference.publishedAt);
+  return `[${reference.number}] ${reference.outlet}, "${reference.title}"${date ? `, ${date}` : ""}.${reference.link ? ` ${reference.link}` : ""}`;
+}
+
+function referenceHtml(reference: DigestReference): string {
+  const date = referenceDate(reference.publishedAt);
+  const href = safeHref(reference.link);
+  const title = href ? `<a href="${escapeHtml(href)}">${escapeHtml(reference.title)}</a>` : escapeHtml(reference.title);
+  return `<li value="${reference.number}">${escapeHtml(reference.outlet)}, “${title}”${date ? `, ${escapeHtml(date)}` : ""}</li>`;
+}
+
+function entryText(entry: DigestEntry): string {
+  return [
+    entry.headline,
+    entry.summary.map(citedText).join(" "),
+    `References: ${entry.references.map(referenceText).join(" ")}`,
+    `Categories: ${entry.categories.join(", ") || "general-news"}`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+function entryHtml(entry: DigestEntry): string {
+  return [
+    `<h3>${escapeHtml(entry.headline)}</h3>`,
+    entry.summary.length ? `<p>${escapeHtml(entry.summary.map(citedText).join(" "))}</p>` : "",
+    "<ol>",
+    ...entry.references.map(referenceHtml),
+    "</ol>",
+    `<p><small>Categories: ${escapeHtml(entry.categories.join(", ") || "general-news")}</small></p>`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+/** A digest as a subject, plain text and plain HTML, in the order it was composed. */
+export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }): RenderedMessage {
+  const count = `${digest.storyCount} ${digest.storyCount === 1 ? "story" : "stories"}`;
+  const subject = `treatywatch digest ${digest.period}: ${count}`;
+  const end = footer(options.unsubscribeUrl);
+  const text = [
+    subject,
+    ...digest.sections.flatMap((section) => [
+      "",
+      section.label.toUpperCase(),
+      "",
+      section.entries.map(entryText).join("\n\n"),
+    ]),
+    end.text,
+  ].join("\n");
+  const html = page(
+    subject,
+    [
+      `<h1>${escapeHtml(subject)}</h1>`,
+      ...digest.sections.flatMap((section) => [
+        `<h2>${escapeHtml(section.label)}</h2>`,
+        ...section.entries.map(entryHtml),
+      ]),
+      end.html,
     ].join("\n"),
   );
   return { subject, text, html };

@@ -84,7 +84,7 @@ describe("SmtpMailer", () => {
     expect(mail?.messageId).toBe("<msg_alert_1@alerts.example>");
     expect(rawHeader(mail, "list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
     expect(rawHeader(mail, "list-unsubscribe")).toBe("<https://alerts.example/v1/unsubscribe?token=t1>");
-    expect(mail?.text).toContain("[1] Northern Wire: Finland leaves mine ban treaty (2026-03-02)");
+    expect(mail?.text).toContain("[1] Northern Wire: Finland leaves mine ban treaty (2 March 2026)");
     expect(mail?.text).toContain("[2] Baltic Ledger: Helsinki exit takes effect\n");
     expect(mail?.html).toContain('<a href="https://wire.example/fi">Finland leaves mine ban treaty</a>');
     expect(mail?.html).not.toContain("<style");

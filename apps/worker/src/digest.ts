@@ -1,0 +1,145 @@
+import {
+  type Clock,
+  composeDigest,
+  type Digest,
+  digestPeriod,
+  type KeywordExpr,
+  parseKeywords,
+  renderDigest,
+  type Store,
+  type Story,
+  type Subscription,
+} from "@treatywatch/core";
+import { type DigestReadyEvent, digestDeliveryId, storyPayload } from "@treatywatch/notify";
+import type { Queue } from "@treatywatch/queue";
+import type { SqliteDeliveryStore } from "@treatywatch/store";
+
+export interface DigestDeps {
+  deliveries: SqliteDeliveryStore;
+  queue: Pick<Queue, "send">;
+  clock: Clock;
+  /** Stories updated in [start, end). */
+  storiesBetween(start: Date, end: Date): Promise<Story[]>;
+  /** Item summaries by item id, for extractive summaries; optional. */
+  itemSummaries?: ((itemIds: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined;
+  unsubscribeUrl(subscriptionId: string): Promise<string>;
+  /** Send a digest that says "nothing new" when the window is empty. Off by default. */
+  sendEmpty?: boolean | undefined;
+}
+
+export interface DigestRun {
+  /** Delivery ids of the digests built in this run. */
+  built: string[];
+  /** Subscriptions whose digest for the current period already exists. */
+  alreadyBuilt: number;
+  /** Subscriptions with nothing in the window (and `sendEmpty` off). */
+  empty: number;
+}
+
+function keywordsOf(subscription: Subscription): KeywordExpr | undefined {
+  const source = subscription.filter.keywords;
+  if (!source?.trim()) return undefined;
+  const parsed = parseKeywords(source);
+  return parsed.ok ? parsed.expr : undefined;
+}
+
+/**
+ * Builds and queues the digest of every digest subscriber whose local send time has
+ * come. Each digest's delivery id is derived from the subscription and the period,
+ * so a schedule that fires twice, or a run that dies and is repeated, builds it once.
+ */
+export async function runDueDigests(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+  const now = deps.clock.now();
+  const run: DigestRun = { built: [], alreadyBuilt: 0, empty: 0 };
+  const windows = new Map<string, Promise<Story[]>>();
+  for (const subscription of subscriptions) {
+    if (subscription.status !== "active") continue;
+    const period = digestPeriod(subscription.cadence, now);
+    if (!period) continue;
+    const id = digestDeliveryId(subscription.id, period.key);
+    if (deps.deliveries.get(id)) {
+      run.alreadyBuilt++;
+      continue;
+    }
+    const windowKey = `${period.windowStart.toISOString()}/${period.windowEnd.toISOString()}`;
+    let stories = windows.get(windowKey);
+    if (!stories) {
+      stories = deps.storiesBetween(period.windowStart, period.windowEnd);
+      windows.set(windowKey, stories);
+    }
+    const candidates = await stories;
+    const itemSummaries = await deps.itemSummaries?.(candidates.flatMap((story) => story.sources.map((s) => s.itemId)));
+    const base = {
+      subscriptionId: subscription.id,
+      period: period.key,
+      windowStart: period.windowStart,
+      windowEnd: period.windowEnd,
+    };
+    const composed = composeDigest({
+      ...base,
+      filter: subscription.filter,
+      keywords: keywordsOf(subscription),
+      stories: candidates,
+      itemSummaries,
+    });
+    if (!composed && !deps.sendEmpty) {
+      run.empty++;
+      continue;
+    }
+    const digest: Digest = composed ?? {
+      ...base,
+      windowStart: period.windowStart.toISOString(),
+      windowEnd: period.windowEnd.toISOString(),
+      sections: [],
+      storyCount: 0,
+    };
+    const rendered = renderDigest(digest, { unsubscribeUrl: await deps.unsubscribeUrl(subscription.id) });
+    const included = new Set(digest.sections.flatMap((section) => section.entries.map((entry) => entry.storyId)));
+    const event: DigestReadyEvent = {
+      type: "digest.ready",
+      schemaVersion: 1,
+      id,
+      subscriptionId: subscription.id,
+      timestamp: now.toISOString(),
+      data: {
+        period: period.key,
+        windowStart: digest.windowStart,
+        windowEnd: digest.windowEnd,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        stories: candidates.filter((story) => included.has(story.id)).map(storyPayload),
+      },
+    };
+    const created = deps.deliveries.create({
+      id,
+      subscriptionId: subscription.id,
+      tenantId: subscription.tenantId,
+      kind: "digest",
+      eventType: event.type,
+      channel: subscription.channel,
+      payload: JSON.stringify(event),
+      createdAt: now.toISOString(),
+      nextAttemptAt: now.toISOString(),
+    });
+    if (!created) {
+      run.alreadyBuilt++;
+      continue;
+    }
+    await deps.queue.send(JSON.stringify({ deliveryId: id }));
+    run.built.push(id);
+  }
+  return run;
+}
+
+/** Reads the stories updated in [start, end) from the store, page by page. */
+export async function storiesUpdatedBetween(store: Store, start: Date, end: Date): Promise<Story[]> {
+  const stories: Story[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listStories({ limit: 100, cursor, since: start.toISOString() });
+    stories.push(...page.data.filter((story) => Date.parse(story.updatedAt) < end.getTime()));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return stories;
+}
