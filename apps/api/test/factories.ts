@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import { createClient } from "@treatywatch/client";
 import {
   type Clock,
@@ -17,6 +18,7 @@ import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywat
 import { createApp } from "../src/app.ts";
 import type { AppOptions, Services } from "../src/lib/env.ts";
 import { issueApiKey } from "../src/lib/keys.ts";
+import { CreatedSubscriptionSchema } from "../src/routes/subscriptions/schema.ts";
 
 let sequence = 0;
 
@@ -123,4 +125,22 @@ export function clientFor(app: ReturnType<typeof createApp>, key?: string) {
   return createClient("http://treatywatch.test", key, {
     fetch: async (input, init) => app.fetch(new Request(input, init)),
   });
+}
+
+/** Creates a subscription through the API (a webhook, instant, unless the body says otherwise). */
+export async function aSubscription(
+  app: ReturnType<typeof createApp>,
+  key: string,
+  body: Record<string, unknown> = {},
+): Promise<z.infer<typeof CreatedSubscriptionSchema>> {
+  const response = await app.request("/v1/subscriptions", {
+    method: "POST",
+    headers: { ...bearer(key), "content-type": "application/json" },
+    body: JSON.stringify({
+      channel: { type: "webhook", url: "https://hooks.example.org/x" },
+      cadence: { kind: "instant" },
+      ...body,
+    }),
+  });
+  return CreatedSubscriptionSchema.parse(await response.json());
 }

@@ -47,23 +47,6 @@ describe("admin feeds", () => {
   );
 });
 
-describe("admin feeds: security", () => {
-  it.each([
-    ["GET", "/v1/feeds"],
-    ["POST", "/v1/feeds"],
-    ["DELETE", "/v1/feeds/fd_any"],
-  ])("%s %s needs the admin scope", async (method, path) => {
-    const { services, app } = await asAdmin();
-    const writer = await aKey(services, "acme", ["read", "write"]);
-
-    const anonymous = await app.request(path, { method });
-    const forbidden = await app.request(path, { method, headers: bearer(writer) });
-
-    expect(anonymous.status).toBe(401);
-    expect(forbidden.status).toBe(403);
-  });
-});
-
 describe("taxonomy", () => {
   it("lists topics, treaties and categories with their IPTC codes", async () => {
     const { app } = await asAdmin();

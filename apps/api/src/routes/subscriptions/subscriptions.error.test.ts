@@ -1,23 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { aKey, bearer, testServices } from "../../../test/factories.ts";
+import { aKey, aSubscription, bearer, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
 import { ErrorSchema } from "../../lib/errors.ts";
-import { CreatedSubscriptionSchema } from "./schema.ts";
 
 async function setUp() {
   const services = testServices();
   const app = createApp(services, { bodyLimitBytes: 4096 });
   const key = await aKey(services, "acme", ["admin"]);
-  const created = await app.request("/v1/subscriptions", {
-    method: "POST",
-    headers: { ...bearer(key), "content-type": "application/json" },
-    body: JSON.stringify({
-      channel: { type: "webhook", url: "https://hooks.example.org/x" },
-      cadence: { kind: "instant" },
-    }),
-  });
-  const { subscription } = CreatedSubscriptionSchema.parse(await created.json());
+  const { subscription } = await aSubscription(app, key);
   return { app, key, id: subscription.id };
 }
 

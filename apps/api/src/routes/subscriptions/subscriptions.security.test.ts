@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { aKey, bearer, testServices } from "../../../test/factories.ts";
+import { aKey, aSubscription, bearer, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
 import { ErrorSchema } from "../../lib/errors.ts";
-import { CreatedSubscriptionSchema } from "./schema.ts";
 
 async function twoTenants(options: Parameters<typeof createApp>[1] = {}) {
   const services = testServices();
   const app = createApp(services, options);
   const ours = await aKey(services, "ours");
   const theirs = await aKey(services, "theirs");
-  const created = await app.request("/v1/subscriptions", {
-    method: "POST",
-    headers: { ...bearer(theirs), "content-type": "application/json" },
-    body: JSON.stringify({
-      channel: { type: "webhook", url: "https://hooks.example.org/x" },
-      cadence: { kind: "instant" },
-    }),
-  });
-  const { subscription } = CreatedSubscriptionSchema.parse(await created.json());
+  const { subscription } = await aSubscription(app, theirs);
   return { services, app, ours, theirs, theirId: subscription.id };
 }
 

@@ -1,9 +1,8 @@
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import { aKey, bearer, storeWithStories, testServices } from "../../../test/factories.ts";
+import { aKey, aSubscription, bearer, storeWithStories, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
 import { ErrorSchema } from "../../lib/errors.ts";
-import { CreatedSubscriptionSchema } from "../subscriptions/schema.ts";
 
 const PUBLIC = "https://alerts.example.org";
 
@@ -65,16 +64,7 @@ describe("a saved filter's feed", () => {
   it("carries the stories the subscription's filter matches, and 404 once it is gone", async () => {
     const { app, services } = await setUp(2);
     const key = await aKey(services);
-    const created = await app.request("/v1/subscriptions", {
-      method: "POST",
-      headers: { ...bearer(key), "content-type": "application/json" },
-      body: JSON.stringify({
-        channel: { type: "webhook", url: "https://hooks.example.org/x" },
-        filter: { countries: ["LV"], keywords: "Ottawa" },
-        cadence: { kind: "instant" },
-      }),
-    });
-    const { subscription } = CreatedSubscriptionSchema.parse(await created.json());
+    const { subscription } = await aSubscription(app, key, { filter: { countries: ["LV"], keywords: "Ottawa" } });
 
     const feed = await new Parser().parseString(
       await (await app.request(`/v1/subscriptions/${subscription.id}/feed/atom`)).text(),

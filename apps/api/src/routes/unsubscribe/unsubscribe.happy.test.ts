@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { aKey, bearer, testServices } from "../../../test/factories.ts";
+import { aKey, aSubscription, bearer, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
-import { CreatedSubscriptionSchema, SubscriptionSchema } from "../subscriptions/schema.ts";
+import { SubscriptionSchema } from "../subscriptions/schema.ts";
 
 async function subscribed() {
   const services = testServices();
   const app = createApp(services);
   const key = await aKey(services);
-  const created = await app.request("/v1/subscriptions", {
-    method: "POST",
-    headers: { ...bearer(key), "content-type": "application/json" },
-    body: JSON.stringify({
-      channel: { type: "webhook", url: "https://hooks.example.org/x" },
-      cadence: { kind: "instant" },
-    }),
-  });
-  const { subscription } = CreatedSubscriptionSchema.parse(await created.json());
+  const { subscription } = await aSubscription(app, key);
   const token = (await services.subscriptions.unsubscribeToken(subscription.id)) ?? "";
   const status = async () =>
     SubscriptionSchema.parse(
