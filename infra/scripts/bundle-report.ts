@@ -1,0 +1,154 @@
+/**
+ * Reads the Lambda bundles `npm run synth` wrote to cdk.out and reports, for each
+ * function: minified size, gzipped size, the AWS SDK clients it imports from the
+ * runtime, its largest inputs, and the time a cold Node process takes to import it.
+ * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
+ * is 1 MB or more or imports an SDK client it does not use.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const INFRA = new URL("..", import.meta.url).pathname;
+const OUT = join(INFRA, "cdk.out");
+const DOCS = join(INFRA, "..", "docs", "bundles.md");
+const API_LIMIT_BYTES = 1_000_000;
+const API_SDK_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"];
+const IMPORT_RUNS = 3;
+
+interface LambdaResource {
+  Type: string;
+  Properties: { Code?: { S3Key?: string }; Description?: string; Handler?: string };
+}
+
+interface Metafile {
+  outputs: Record<
+    string,
+    { imports: Array<{ path: string; external?: boolean }>; inputs: Record<string, { bytesInOutput: number }> }
+  >;
+}
+
+export interface BundleEntry {
+  function: string;
+  stack: string;
+  description: string;
+  bytes: number;
+  gzipBytes: number;
+  sdkClients: string[];
+  largestInputs: Array<{ input: string; bytes: number }>;
+  coldImportMs: number;
+}
+
+/** `node_modules/<pkg>/…` and `packages/<name>/…` collapse to the package they came from. */
+function packageOf(input: string): string {
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (dependency?.[1]) return dependency[1];
+  const workspace = /(apps|packages)\/([^/]+)/.exec(input);
+  return workspace ? `${workspace[1]}/${workspace[2]}` : input;
+}
+
+function coldImportMs(file: string): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+  const runs = Array.from({ length: IMPORT_RUNS }, () =>
+    Number(
+      execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], {
+        env: {
+          PATH: process.env.PATH,
+          NODE_NO_WARNINGS: "1",
+          TREATYWATCH_TABLE_NAME: "bundle-report",
+          AWS_REGION: "us-east-1",
+        },
+        encoding: "utf8",
+      }),
+    ),
+  );
+  return Math.round(runs.sort((a, b) => a - b)[Math.floor(IMPORT_RUNS / 2)] ?? 0);
+}
+
+function report(): BundleEntry[] {
+  const entries: BundleEntry[] = [];
+  for (const templateFile of readdirSync(OUT).filter((name) => name.endsWith(".template.json"))) {
+    const stack = templateFile.replace(".template.json", "");
+    const resources = JSON.parse(readFileSync(join(OUT, templateFile), "utf8")).Resources as Record<
+      string,
+      LambdaResource
+    >;
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      const key = resource.Properties.Code?.S3Key;
+      if (resource.Type !== "AWS::Lambda::Function" || !key || resource.Properties.Handler !== "index.handler")
+        continue;
+      const dir = join(OUT, `asset.${key.replace(/\.zip$/, "")}`);
+      const bundle = join(dir, "index.mjs");
+      if (!existsSync(bundle)) continue;
+      const meta = JSON.parse(readFileSync(join(dir, "index.meta.json"), "utf8")) as Metafile;
+      const output = Object.values(meta.outputs).find((o) => Object.keys(o.inputs).length > 0);
+      const byPackage = new Map<string, number>();
+      for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+        byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+      }
+      entries.push({
+        function: logicalId.replace(/[0-9A-F]{8}$/, ""),
+        stack,
+        description: resource.Properties.Description ?? "",
+        bytes: statSync(bundle).size,
+        gzipBytes: gzipSync(readFileSync(bundle)).length,
+        sdkClients: [
+          ...new Set(
+            (output?.imports ?? []).filter((i) => i.external && i.path.startsWith("@aws-sdk/")).map((i) => i.path),
+          ),
+        ].sort(),
+        largestInputs: [...byPackage.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([input, bytes]) => ({ input, bytes })),
+        coldImportMs: coldImportMs(bundle),
+      });
+    }
+  }
+  return entries.sort((a, b) => a.function.localeCompare(b.function));
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+function markdown(entries: BundleEntry[]): string {
+  const rows = entries.map(
+    (e) =>
+      `| ${e.function} | ${kb(e.bytes)} | ${kb(e.gzipBytes)} | ${e.coldImportMs} ms | ${e.sdkClients.join(", ") || "none"} | ${e.largestInputs
+        .slice(0, 3)
+        .map((i) => `${i.input} ${kb(i.bytes)}`)
+        .join(", ")} |`,
+  );
+  return [
+    "# Lambda bundles",
+    "",
+    "Written by `npm run synth` (infra/scripts/bundle-report.ts) from the bundles in `infra/cdk.out`.",
+    "Sizes are the minified ESM bundle without its source map. The AWS SDK is not bundled: the Node.js 22",
+    "runtime provides it, so each function lists the SDK clients it imports from there. Cold import is the",
+    `median of ${IMPORT_RUNS} fresh Node processes importing the bundle (SDK clients included), on the machine that ran the synth.`,
+    "",
+    "| function | minified | gzipped | cold import | SDK clients | largest inputs |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+const entries = report();
+if (entries.length === 0) throw new Error("no bundles in cdk.out: run the synth first");
+writeFileSync(join(OUT, "bundle-report.json"), `${JSON.stringify(entries, null, 2)}\n`);
+writeFileSync(DOCS, markdown(entries));
+process.stdout.write(markdown(entries));
+
+const api = entries.find((e) => e.function === "Api");
+const problems: string[] = [];
+if (!api) problems.push("no API bundle found");
+else {
+  if (api.bytes >= API_LIMIT_BYTES) problems.push(`the API bundle is ${kb(api.bytes)}, over 1 MB`);
+  const extra = api.sdkClients.filter((client) => !API_SDK_CLIENTS.includes(client));
+  if (extra.length > 0) problems.push(`the API bundle imports SDK clients it does not use: ${extra.join(", ")}`);
+}
+if (problems.length > 0) {
+  process.stderr.write(`${problems.join("\n")}\n`);
+  process.exitCode = 1;
+}
