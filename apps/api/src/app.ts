@@ -12,6 +12,7 @@ import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
 import { registerConfirm } from "./routes/confirm/index.ts";
+import { registerDeliveries } from "./routes/deliveries/index.ts";
 import { registerDocs } from "./routes/docs/index.ts";
 import { registerFeeds } from "./routes/feeds/index.ts";
 import { registerHealth } from "./routes/health/index.ts";
@@ -75,7 +76,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
 
   const news = registerTaxonomy(registerItems(registerStories(registerHealth(api))));
   const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
-  const routes = registerFeeds(registerSyndication(subscribers));
+  const routes = registerFeeds(registerSyndication(registerDeliveries(subscribers)));
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

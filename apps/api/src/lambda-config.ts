@@ -23,5 +23,6 @@ export function lambdaServices(): Services {
     subscriptions: notOnAws("SubscriptionStore"),
     webhookVerifier: notOnAws("WebhookVerifier"),
     confirmations: notOnAws("ConfirmationSender"),
+    deliveries: notOnAws("DeliveryLog"),
   };
 }

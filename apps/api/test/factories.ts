@@ -14,7 +14,7 @@ import {
   silentLogger,
   type VerificationResult,
 } from "@treatywatch/core";
-import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import { createApp } from "../src/app.ts";
 import type { AppOptions, Services } from "../src/lib/env.ts";
 import { issueApiKey } from "../src/lib/keys.ts";
@@ -83,12 +83,15 @@ export interface TestServices extends Services {
 }
 
 /** Services over one in-memory database, with a hand-moved clock and recording notices. */
-export function testServices(store = new SqliteStore(":memory:")): TestServices & { store: SqliteStore } {
-  const services: TestServices & { store: SqliteStore } = {
+export function testServices(
+  store = new SqliteStore(":memory:"),
+): TestServices & { store: SqliteStore; deliveries: SqliteDeliveryStore } {
+  const services: TestServices & { store: SqliteStore; deliveries: SqliteDeliveryStore } = {
     store,
     logger: silentLogger,
     keys: new SqliteKeyStore(store.db),
     subscriptions: new SqliteSubscriptionStore(store.db),
+    deliveries: new SqliteDeliveryStore(store.db),
     clock: aClock(),
     sentConfirmations: [],
     verifications: [],

@@ -10,7 +10,7 @@ import {
 } from "@treatywatch/core";
 import { readFeedList } from "@treatywatch/feeds";
 import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
-import { SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import { type PollPolicy, pollPolicy } from "@treatywatch/worker";
 import { pino } from "pino";
 
@@ -19,6 +19,7 @@ export interface Runtime {
   store: Store;
   keys: KeyStore;
   subscriptions: SubscriptionStore;
+  deliveries: SqliteDeliveryStore;
   fetcher: Fetcher;
   clock: Clock;
   logger: Logger;
@@ -44,6 +45,7 @@ export function openRuntime(config: Config = readConfig()): Runtime {
     store,
     keys: new SqliteKeyStore(store.db),
     subscriptions: new SqliteSubscriptionStore(store.db),
+    deliveries: new SqliteDeliveryStore(store.db),
     fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
     clock: systemClock,
     logger,

@@ -8,6 +8,12 @@ import type {
   SubscriptionStore,
   WebhookVerifier,
 } from "@treatywatch/core";
+import type { Delivery } from "@treatywatch/store";
+
+/** The slice of the delivery log the API reads: a subscription's alerts and digests, newest first. */
+export interface DeliveryLog {
+  forSubscription(subscriptionId: string, limit: number): Delivery[] | Promise<Delivery[]>;
+}
 
 /** What every handler can reach through the context. */
 export interface Services {
@@ -18,6 +24,7 @@ export interface Services {
   clock: Clock;
   webhookVerifier: WebhookVerifier;
   confirmations: ConfirmationSender;
+  deliveries: DeliveryLog;
 }
 
 /** How this deployment of the API behaves; every field has a default. */

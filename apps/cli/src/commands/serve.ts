@@ -19,6 +19,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       clock: runtime.clock,
       webhookVerifier: unconfiguredWebhookVerifier,
       confirmations: loggedConfirmations(logger),
+      deliveries: runtime.deliveries,
     },
     { publicUrl: `http://${config.host}:${config.port}` },
   );
