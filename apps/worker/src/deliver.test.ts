@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { buildMatchIndex, type MatchIndex } from "@treatywatch/core";
 import { type HttpPoster, OutboxMailer } from "@treatywatch/notify";
 import { type ReceiverBehaviour, startWebhookReceiver, type WebhookReceiver } from "@treatywatch/notify/testing";
+import { SqliteSubscriptionStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryHarness, newSecret, story, subscription } from "../test/delivery-fixtures.ts";
-import { deliver, enqueueDueDeliveries, handleDeliveryMessage, mailSender } from "./deliver.ts";
+import { deliver, enqueueDueDeliveries, handleDeliveryMessage, mailSender, startDeliveryLoop } from "./deliver.ts";
 import { matchStory } from "./match.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -240,6 +241,69 @@ describe("deliver by email", () => {
     expect(files).toHaveLength(1);
     expect(mail).toContain("List-Unsubscribe: <https://alerts.example/v1/unsubscribe?token=sub_mail>");
     expect(mail).toContain("Subject: Lithuania completes withdrawal from the Ottawa Convention");
+  });
+});
+
+describe("startDeliveryLoop", () => {
+  it("sends alerts for ingested stories and the daily digest at its hour, each once", async () => {
+    const secret = newSecret();
+    const receiver = await startWebhookReceiver(secret);
+    const harness = deliveryHarness({});
+    const outbox = await mkdtemp(join(tmpdir(), "tw-outbox-"));
+    cleanups.push(receiver.close, harness.close);
+    const subscriptions = new SqliteSubscriptionStore(harness.db);
+    await subscriptions.createSubscription(
+      subscription("sub_hook", { channel: { type: "webhook", url: receiver.url }, filter: { countries: ["LT"] } }),
+      { secret: { secret, createdAt: "2026-01-01T00:00:00.000Z" }, unsubscribeToken: "tok-hook" },
+    );
+    await subscriptions.createSubscription(
+      subscription("sub_mail", {
+        channel: { type: "email", address: "reader@example.org" },
+        cadence: { kind: "daily", hour: 8, timeZone: "UTC" },
+      }),
+      { unsubscribeToken: "tok-mail" },
+    );
+    const stories = new Map([["st_1", story("st_1", { updatedAt: "2026-03-02T08:30:00.000Z" })]]);
+    harness.clock.set(new Date("2026-03-02T09:00:00Z"));
+    const loop = startDeliveryLoop(
+      {
+        store: {
+          getStory: async (id) => stories.get(id),
+          listStories: async () => ({ data: [...stories.values()] }),
+        },
+        subscriptions,
+        deliveries: harness.deliveries,
+        queue: harness.queue,
+        poster: harness.deps.poster,
+        mailer: new OutboxMailer(outbox),
+        mailFrom: "alerts@alerts.example",
+        publicUrl: "https://alerts.example",
+        clock: harness.clock,
+        logger: harness.deps.logger,
+      },
+      { tickMs: 3_600_000, concurrency: 2 },
+    );
+    cleanups.push(loop.stop);
+
+    await loop.storyEvents([{ kind: "created", storyId: "st_1" }]);
+    await loop.storyEvents([{ kind: "created", storyId: "st_1" }]);
+    stories.set("st_1", story("st_1", { version: 2, updatedAt: "2026-03-02T08:30:00.000Z" }));
+    await loop.storyEvents([
+      { kind: "updated", storyId: "st_1", changes: [{ kind: "new-outlet", outlet: "Baltic Ledger" }] },
+    ]);
+    harness.clock.set(new Date("2026-03-03T08:00:00Z"));
+    await loop.tick();
+    await loop.tick();
+    const mails = await readdir(outbox);
+    const digest = await readFile(join(outbox, mails[0] ?? ""), "utf8");
+
+    expect(receiver.accepted.map((received) => JSON.parse(received.body).type)).toEqual([
+      "story.created",
+      "story.updated",
+    ]);
+    expect(mails).toHaveLength(1);
+    expect(digest).toContain("Subject: treatywatch digest 2026-03-03: 1 story");
+    expect(digest).toContain("https://alerts.example/v1/unsubscribe?token=tok-mail");
   });
 });
 

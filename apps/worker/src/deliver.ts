@@ -1,4 +1,14 @@
-import type { Clock, Logger, Timestamp } from "@treatywatch/core";
+import {
+  buildMatchIndex,
+  type Clock,
+  type Logger,
+  type MatchIndex,
+  type Store,
+  type StoryChange,
+  type Subscription,
+  type SubscriptionStore,
+  type Timestamp,
+} from "@treatywatch/core";
 import {
   DISABLE_AFTER_FAILING_MS,
   type HttpPoster,
@@ -12,6 +22,8 @@ import {
 } from "@treatywatch/notify";
 import { MAX_BATCH, type Queue, type QueueMessage } from "@treatywatch/queue";
 import type { Delivery, SqliteDeliveryStore } from "@treatywatch/store";
+import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
+import { matchStory } from "./match.ts";
 
 /** The result of sending an email delivery; a bounce-free refusal is not retried. */
 export type EmailSendResult = { ok: true } | { ok: false; retryable: boolean; error: string };
@@ -225,5 +237,125 @@ export function mailSender(
     });
     const sent = await mailer.send(message);
     return sent.ok ? { ok: true } : sent;
+  };
+}
+
+export interface DeliveryLoopDeps {
+  store: Pick<Store, "getStory" | "listStories">;
+  subscriptions: Pick<SubscriptionStore, "subscriptionsWithStatus" | "signingSecrets" | "unsubscribeToken">;
+  deliveries: SqliteDeliveryStore;
+  queue: Queue;
+  poster: HttpPoster;
+  /** Absent: email deliveries fail as not configured. */
+  mailer?: Mailer | undefined;
+  mailFrom: string;
+  /** Where the API answers, for unsubscribe links. */
+  publicUrl: string;
+  clock: Clock;
+  logger: Logger;
+  random?: (() => number) | undefined;
+}
+
+/** A story the ingest step created or materially changed. */
+export interface StoryEventInput {
+  kind: "created" | "updated";
+  storyId: string;
+  changes?: readonly StoryChange[] | undefined;
+}
+
+export interface DeliveryLoop {
+  /** Matches new and updated stories and sends their alerts now. */
+  storyEvents(events: readonly StoryEventInput[]): Promise<void>;
+  /** Builds due digests, queues due retries and drains the queue. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The in-process delivery schedule for one machine: every tick it rebuilds the
+ * match index from the active subscriptions, builds the digests whose hour has come,
+ * queues due retries and sends what is queued. Work never overlaps.
+ */
+export function startDeliveryLoop(
+  deps: DeliveryLoopDeps,
+  options: { tickMs: number; concurrency: number },
+): DeliveryLoop {
+  const unsubscribeUrl = async (subscriptionId: string) => {
+    const token = (await deps.subscriptions.unsubscribeToken(subscriptionId)) ?? "";
+    return `${deps.publicUrl}/v1/unsubscribe?token=${encodeURIComponent(token)}`;
+  };
+  const deliverDeps: DeliverDeps = {
+    deliveries: deps.deliveries,
+    signingSecrets: async (id, now) => (await deps.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
+    poster: deps.poster,
+    sendEmail: deps.mailer ? mailSender(deps.mailer, { from: deps.mailFrom, unsubscribeUrl }) : undefined,
+    clock: deps.clock,
+    random: deps.random ?? Math.random,
+    logger: deps.logger,
+  };
+  let active: Subscription[] = [];
+  let index: MatchIndex = buildMatchIndex([]);
+  const refresh = async () => {
+    active = await deps.subscriptions.subscriptionsWithStatus("active");
+    index = buildMatchIndex(active);
+  };
+  const drain = async () => {
+    const worker = async () => {
+      for (;;) {
+        const messages = await deps.queue.receive({ max: 10, visibilityTimeoutSeconds: 120 });
+        if (messages.length === 0) return;
+        for (const message of messages) {
+          await handleDeliveryMessage(message, deps.queue, deliverDeps).catch((error: unknown) =>
+            deps.logger.error({ err: error, messageId: message.id }, "delivery message failed"),
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  };
+  let chain: Promise<void> = Promise.resolve();
+  const serial = (work: () => Promise<void>) => {
+    chain = chain.then(work).catch((error: unknown) => deps.logger.error({ err: error }, "delivery tick failed"));
+    return chain;
+  };
+  const tick = () =>
+    serial(async () => {
+      await refresh();
+      const digests = await runDueDigests(active, {
+        deliveries: deps.deliveries,
+        queue: deps.queue,
+        clock: deps.clock,
+        storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
+        unsubscribeUrl,
+      });
+      if (digests.built.length > 0) deps.logger.info({ digests: digests.built.length }, "digests built");
+      await enqueueDueDeliveries(deps.queue, deliverDeps, { limit: 1000, leaseSeconds: 300 });
+      await drain();
+    });
+  const storyEvents = (events: readonly StoryEventInput[]) =>
+    serial(async () => {
+      if (events.length === 0) return;
+      await refresh();
+      for (const event of events) {
+        const story = await deps.store.getStory(event.storyId);
+        if (!story) continue;
+        await matchStory(story, event.kind === "created" ? undefined : (event.changes ?? []), {
+          index,
+          deliveries: deps.deliveries,
+          queue: deps.queue,
+          clock: deps.clock,
+        });
+      }
+      await drain();
+    });
+  void tick();
+  const timer = setInterval(() => void tick(), options.tickMs);
+  return {
+    storyEvents,
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await chain;
+    },
   };
 }

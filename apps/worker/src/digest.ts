@@ -133,7 +133,11 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
 }
 
 /** Reads the stories updated in [start, end) from the store, page by page. */
-export async function storiesUpdatedBetween(store: Store, start: Date, end: Date): Promise<Story[]> {
+export async function storiesUpdatedBetween(
+  store: Pick<Store, "listStories">,
+  start: Date,
+  end: Date,
+): Promise<Story[]> {
   const stories: Story[] = [];
   let cursor: string | undefined;
   do {

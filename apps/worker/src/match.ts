@@ -1,4 +1,11 @@
-import { type Clock, type MatchIndex, type Story, storyChanges } from "@treatywatch/core";
+import {
+  type Clock,
+  describeStoryChanges,
+  type MatchIndex,
+  type Story,
+  type StoryChange,
+  storyChanges,
+} from "@treatywatch/core";
 import { alertDeliveryId, alertEvent } from "@treatywatch/notify";
 import { MAX_BATCH, type Queue } from "@treatywatch/queue";
 import type { SqliteDeliveryStore } from "@treatywatch/store";
@@ -16,14 +23,28 @@ export interface MatchOutcome {
   enqueued: number;
 }
 
+function isChangeList(update: Story | readonly StoryChange[]): update is readonly StoryChange[] {
+  return Array.isArray(update);
+}
+
 /**
  * Finds the instant subscribers who want a new or materially updated story, records
  * one delivery each (keyed by subscription, story and version) and queues them.
- * `previous` is the version subscribers last saw; an update with no material change
+ * `update` is undefined for a new story; for an update, the version subscribers last
+ * saw or the clustering step's change list. An update with no material change
  * notifies nobody.
  */
-export async function matchStory(story: Story, previous: Story | undefined, deps: MatchDeps): Promise<MatchOutcome> {
-  const changes = previous ? storyChanges(previous, story) : undefined;
+export async function matchStory(
+  story: Story,
+  update: Story | readonly StoryChange[] | undefined,
+  deps: MatchDeps,
+): Promise<MatchOutcome> {
+  const changes =
+    update === undefined
+      ? undefined
+      : isChangeList(update)
+        ? describeStoryChanges(update)
+        : storyChanges(update, story);
   if (changes && changes.length === 0) return { matched: 0, enqueued: 0 };
   const at = deps.clock.now().toISOString();
   const matches = deps.index

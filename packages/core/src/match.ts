@@ -1,4 +1,5 @@
 import { type KeywordExpr, parseKeywords } from "./keywords.ts";
+import type { StoryChange } from "./story.ts";
 import type { Subscription } from "./subscription.ts";
 import { type FilterMatch, matchStoryFilter } from "./subscription-filter.ts";
 import { words } from "./text.ts";
@@ -149,4 +150,22 @@ export function storyChanges(previous: Story, next: Story): string[] {
     ...added("country", previous.countries, next.countries),
     ...added("treaty", previous.treaties, next.treaties),
   ];
+}
+
+/** The clustering step's change list in the same words as `storyChanges`. */
+export function describeStoryChanges(changes: readonly StoryChange[]): string[] {
+  return changes.map((change) => {
+    switch (change.kind) {
+      case "new-outlet":
+        return `outlet: ${change.outlet}`;
+      case "new-topic":
+        return `topic: ${change.topic}`;
+      case "new-country":
+        return `country: ${change.country}`;
+      case "new-treaty":
+        return `treaty: ${change.treaty}`;
+      case "new-figures":
+        return `figures: ${change.figures.join(", ")}`;
+    }
+  });
 }
