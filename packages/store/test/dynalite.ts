@@ -5,6 +5,8 @@ import { createTable } from "../src/dynamodb/table.ts";
 
 export interface LocalDynamo {
   client: DynamoDBClient;
+  /** http://127.0.0.1:<port>, for code that builds its own client (AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint: string;
   /** Creates an empty table with the store's schema and waits until it is active. */
   freshTable(): Promise<string>;
   stop(): Promise<void>;
@@ -17,13 +19,15 @@ export async function startDynalite(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   return {
     client,
+    endpoint,
     async freshTable() {
       const name = `treatywatch-${process.pid}-${++tables}`;
       await createTable(client, name);

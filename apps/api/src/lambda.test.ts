@@ -1,0 +1,75 @@
+import { classify, foundStory } from "@treatywatch/core";
+import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
+import type { ApiGatewayRequestContextV2 } from "hono/aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anItem } from "../test/factories.ts";
+
+/** A function-URL request (payload format 2.0), as Lambda hands it to the handler. */
+function functionUrlEvent(path: string, query = "") {
+  const requestContext: ApiGatewayRequestContextV2 = {
+    accountId: "123456789012",
+    apiId: "url-id",
+    authentication: null,
+    authorizer: {},
+    domainName: "url-id.lambda-url.eu-west-1.on.aws",
+    domainPrefix: "url-id",
+    http: { method: "GET", path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+    requestId: "req-1",
+    routeKey: "$default",
+    stage: "$default",
+    time: "30/Jun/2025:12:00:00 +0000",
+    timeEpoch: 1_751_284_800_000,
+  };
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: path,
+    rawQueryString: query,
+    headers: { host: requestContext.domainName, "x-request-id": "lambda-test" },
+    body: null,
+    isBase64Encoded: false,
+    requestContext,
+  };
+}
+
+describe("API Lambda entry", () => {
+  let dynamo: LocalDynamo;
+  let storyId: string;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const item = anItem();
+    const verdict = classify(item);
+    const story = foundStory(item, verdict, "2025-06-30T12:00:00.000Z");
+    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story });
+    storyId = story.id;
+    Object.assign(process.env, {
+      TREATYWATCH_TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      LOG_LEVEL: "silent",
+    });
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await dynamo.stop();
+  });
+
+  it("answers a function-URL request from the DynamoDB store", async () => {
+    const { handler } = await import("./lambda.ts");
+
+    const response = await handler(functionUrlEvent("/v1/stories", "limit=5"));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.["x-request-id"]).toBe("lambda-test");
+    const body = JSON.parse(response.body) as { data: Array<{ id: string }> };
+    expect(body.data.map((story) => story.id)).toEqual([storyId]);
+  });
+});
