@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
+import { silentLogger, systemClock } from "@treatywatch/core";
+import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { ingestEntries } from "@treatywatch/worker";
+import autocannon from "autocannon";
+import { Hono } from "hono";
+import { generateEntries } from "../generate.ts";
+import { type Bench, num, type Row, ratio } from "../report.ts";
+
+const CONNECTIONS = 50;
+const PATH = "/v1/stories?limit=20";
+
+interface Load {
+  rps: number;
+  p99: number;
+  requests: number;
+}
+
+async function load(port: number, seconds: number): Promise<Load> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${PATH}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`api: ${result.errors} errors and ${result.non2xx} non-2xx answers on port ${port}`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total };
+}
+
+/** The bare baseline: a Hono route returning a constant, on the same node server adapter. */
+async function serveBare(): Promise<{ port: number; close: () => Promise<void> }> {
+  const bare = new Hono().get("/v1/stories", (c) => c.json({ data: [], nextCursor: null }));
+  return new Promise((resolve) => {
+    const server = serve({ fetch: bare.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
+      resolve({ port: info.port, close: () => new Promise<void>((done) => server.close(() => done())) }),
+    );
+  });
+}
+
+export const api: Bench = {
+  name: "api",
+  async run({ quick, log }): Promise<Row[]> {
+    const seconds = quick ? 1 : 5;
+    const dir = mkdtempSync(join(tmpdir(), "treatywatch-bench-api-"));
+    const store = new SqliteStore(join(dir, "api.db"));
+    try {
+      const now = new Date();
+      const entries = generateEntries(quick ? 300 : 2_000, { seed: 5, end: now, perDay: 500 });
+      await ingestEntries(
+        entries,
+        { feedId: "fd_bench", feedUrl: "https://news.example.org/feed" },
+        {
+          store,
+          clock: { now: () => now },
+        },
+      );
+      const stories = store.db.prepare("SELECT count(*) FROM stories").pluck().get() as number;
+      log(`api: ${num(stories)} stories seeded`);
+      // A variable rather than a literal: the services the app needs grow as the API does.
+      const services = {
+        store,
+        logger: silentLogger,
+        keys: new SqliteKeyStore(store.db),
+        subscriptions: new SqliteSubscriptionStore(store.db),
+        deliveries: new SqliteDeliveryStore(store.db),
+        clock: systemClock,
+        webhookVerifier: unconfiguredWebhookVerifier,
+        confirmations: loggedConfirmations(silentLogger),
+      };
+      const app = createApp(services, { publicUrl: "http://127.0.0.1" });
+      const served = await serveApp(app, { host: "127.0.0.1", port: 0 });
+      const bare = await serveBare();
+      try {
+        await load(served.port, quick ? 0.5 : 1); // warm both before measuring
+        await load(bare.port, quick ? 0.5 : 1);
+        const baseline = await load(bare.port, seconds);
+        const measured = await load(served.port, seconds);
+        log(`api: ${num(measured.requests)} requests served, ${num(baseline.requests)} bare`);
+        const share = measured.rps / baseline.rps;
+        return [
+          {
+            name: "api",
+            measured: `${num(measured.rps)} req/s, p99 ${num(measured.p99)} ms`,
+            baseline: `bare ${num(baseline.rps)} req/s, p99 ${num(baseline.p99)} ms`,
+            ratio: ratio(share),
+            target: "≥ 0.5x, p99 < 50 ms",
+            pass: share >= 0.5 && measured.p99 < 50,
+            note:
+              `autocannon, ${CONNECTIONS} connections for ${seconds} s each, against \`GET ${PATH}\` on the API ` +
+              `(\`createApp\` + \`serveApp\`, SQLite file seeded through ingest with ${num(stories)} stories, no API key) ` +
+              "and against a bare Hono route returning a constant on the same @hono/node-server; the load " +
+              "generator runs in the same process, so both share its cost.",
+          },
+        ];
+      } finally {
+        await bare.close();
+        await new Promise<void>((resolve) => served.server.close(() => resolve()));
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,160 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { type Bench, num, type Row } from "../report.ts";
+
+/** Settings the Lambda entries read at import, so they start as they would on AWS. */
+const LAMBDA_ENV: Record<string, string> = {
+  AWS_REGION: "eu-west-1",
+  AWS_ACCESS_KEY_ID: "bench",
+  AWS_SECRET_ACCESS_KEY: "bench",
+  TREATYWATCH_TABLE_NAME: "treatywatch-bench",
+  TREATYWATCH_FETCH_QUEUE_URL: "http://127.0.0.1:9/000000000000/fetch",
+  TREATYWATCH_FETCH_DLQ_URL: "http://127.0.0.1:9/000000000000/fetch-dlq",
+};
+
+/** The Lambda entries the CDK app deploys (`entry: "…"` in its stacks), else the apps' lambda files. */
+export function lambdaEntries(repoRoot: string): string[] {
+  const stacks = join(repoRoot, "infra", "src", "stacks");
+  const declared = existsSync(stacks)
+    ? readdirSync(stacks)
+        .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+        .flatMap((name) => [...readFileSync(join(stacks, name), "utf8").matchAll(/\bentry:\s*["']([^"']+\.ts)["']/g)])
+        .map((match) => match[1] ?? "")
+        .filter((entry) => existsSync(join(repoRoot, entry)))
+    : [];
+  if (declared.length > 0) return [...new Set(declared)].sort();
+  const apps = join(repoRoot, "apps");
+  return readdirSync(apps).flatMap((app) => {
+    const src = join(apps, app, "src");
+    if (!existsSync(src)) return [];
+    const direct = readdirSync(src).filter((name) => /^lambda\.ts$/.test(name));
+    const nested = existsSync(join(src, "lambda"))
+      ? readdirSync(join(src, "lambda"))
+          .filter((name) => /\.ts$/.test(name) && !/(\.test|config|messages)\.ts$/.test(name))
+          .map((name) => join("lambda", name))
+      : [];
+    return [...direct, ...nested].map((name) => join("apps", app, "src", name));
+  });
+}
+
+interface Bundle {
+  name: string;
+  file: string;
+}
+
+interface LambdaResource {
+  Type?: string;
+  Properties?: { Code?: { S3Key?: string }; Handler?: string };
+}
+
+/** The bundles the last `npm run synth` left in infra/cdk.out, by function: what would be deployed. */
+export function synthesizedBundles(repoRoot: string): Bundle[] {
+  const out = join(repoRoot, "infra", "cdk.out");
+  if (!existsSync(out)) return [];
+  return readdirSync(out)
+    .filter((name) => name.endsWith(".template.json"))
+    .flatMap((name) => {
+      const template = JSON.parse(readFileSync(join(out, name), "utf8")) as {
+        Resources?: Record<string, LambdaResource>;
+      };
+      return Object.entries(template.Resources ?? {}).flatMap(([logicalId, resource]) => {
+        const key = resource.Properties?.Code?.S3Key;
+        if (resource.Type !== "AWS::Lambda::Function" || !key) return [];
+        const file = join(out, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");
+        return existsSync(file) ? [{ name: logicalId.replace(/[0-9A-F]{8}$/, ""), file }] : [];
+      });
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Bundles each Lambda entry as the infra does (ESM, minified, the AWS SDK left to the runtime). */
+async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
+  const bundles: Bundle[] = [];
+  for (const entry of lambdaEntries(repoRoot)) {
+    const name = entry
+      .replace(/^apps\//, "")
+      .replace(/\/src\//, "/")
+      .replace(/\.ts$/, "");
+    const file = join(out, `${name.replace(/\//g, "-")}.mjs`);
+    await build({
+      entryPoints: [join(repoRoot, entry)],
+      outfile: file,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      mainFields: ["module", "main"],
+      minify: true,
+      external: ["@aws-sdk/*"],
+      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+      logLevel: "silent",
+    });
+    bundles.push({ name, file });
+  }
+  return bundles;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Milliseconds from a fresh process's first line to the module's `import()` resolving. */
+function importMs(file: string, repoRoot: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: repoRoot,
+    env: { ...LAMBDA_ENV, PATH: process.env.PATH ?? "" },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`cold-start: importing ${file} failed: ${run.stderr.trim().slice(-500)}`);
+  return Number(run.stdout.trim().split("\n").at(-1));
+}
+
+export const coldStart: Bench = {
+  name: "cold-start",
+  async run({ quick, repoRoot, log }): Promise<Row[]> {
+    // Under node_modules so the bundles resolve the AWS SDK the Lambda runtime would provide.
+    const out = join(repoRoot, "node_modules", ".cache", "treatywatch-bench", "lambda");
+    mkdirSync(out, { recursive: true });
+    const runs = quick ? 3 : 9;
+    const baseline = join(out, "empty.mjs");
+    await build({
+      stdin: { contents: "export const handler = () => {};" },
+      outfile: baseline,
+      format: "esm",
+      write: true,
+    });
+    const empty = median(Array.from({ length: runs }, () => importMs(pathToFileURL(baseline).href, repoRoot)));
+    const synthesized = synthesizedBundles(repoRoot);
+    const bundles = synthesized.length > 0 ? synthesized : await bundleEntries(repoRoot, out);
+    const rows: Row[] = [];
+    for (const bundle of bundles) {
+      const size = statSync(bundle.file).size;
+      const ms = median(Array.from({ length: runs }, () => importMs(pathToFileURL(bundle.file).href, repoRoot)));
+      log(`cold-start: ${bundle.name} ${num(size / 1024)} KiB, import ${num(ms, 1)} ms`);
+      rows.push({
+        name: `cold-start ${bundle.name}`,
+        measured: `${num(ms)} ms import, ${num(size / 1024)} KiB`,
+        baseline: `empty module ${num(empty, 1)} ms`,
+        ratio: "—",
+        target: "reported",
+        pass: undefined,
+      });
+    }
+    const first = rows[0];
+    if (first) {
+      first.note =
+        (synthesized.length > 0
+          ? "each Lambda bundle the last `npm run synth` wrote to infra/cdk.out (see docs/bundles.md)"
+          : "each Lambda entry the CDK stacks declare, bundled with esbuild as the infra bundles it (ESM, minified, " +
+            "`@aws-sdk/*` external as on the Lambda runtime)") +
+        `, imported in a fresh Node process with the AWS SDK from node_modules; the median of ${runs} ` +
+        "processes, from the first line of the process to `import()` resolving, next to an empty module's.";
+    }
+    return rows;
+  },
+};

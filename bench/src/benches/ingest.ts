@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  classify,
+  fingerprint,
+  foundStory,
+  joinStory,
+  MemoryStoryIndex,
+  normaliseEntry,
+  pickStory,
+  type Story,
+} from "@treatywatch/core";
+import { parseFeed } from "@treatywatch/feeds";
+import { SqliteStore } from "@treatywatch/store";
+import { ingestEntries } from "@treatywatch/worker";
+import Parser from "rss-parser";
+import { chunk, generateEntries, toRss } from "../generate.ts";
+import { type Bench, num, type Row, ratio } from "../report.ts";
+
+const NOW = new Date("2026-11-28T12:00:00.000Z");
+const ITEMS_PER_FEED = 50;
+
+interface FeedDocument {
+  url: string;
+  text: string;
+}
+
+function feedFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return feedFiles(path);
+      return /\.(xml|rss|atom)$/i.test(name) ? [path] : [];
+    });
+}
+
+/** The shared corpus's XML feeds that rss-parser reads, so both sides see the same bytes. */
+async function corpusDocuments(dir: string, parser: Parser): Promise<FeedDocument[]> {
+  if (!existsSync(dir)) return [];
+  const documents: FeedDocument[] = [];
+  for (const path of feedFiles(dir)) {
+    const text = readFileSync(path, "utf8");
+    try {
+      await parser.parseString(text);
+      documents.push({ url: `file://${path}`, text });
+    } catch {
+      // Feeds rss-parser refuses have no baseline to compare with.
+    }
+  }
+  return documents;
+}
+
+interface Pass {
+  items: number;
+  ms: number;
+}
+
+async function parseOnly(parser: Parser, documents: readonly FeedDocument[]): Promise<Pass> {
+  const start = performance.now();
+  let items = 0;
+  for (const document of documents) items += (await parser.parseString(document.text)).items.length;
+  return { items, ms: performance.now() - start };
+}
+
+/** Parse, normalise, classify and cluster in memory: ingest without the store. */
+async function pipelineInMemory(documents: readonly FeedDocument[]): Promise<Pass> {
+  const start = performance.now();
+  const index = new MemoryStoryIndex();
+  const stories = new Map<string, Story>();
+  const fetchedAt = NOW.toISOString();
+  let items = 0;
+  for (const [position, document] of documents.entries()) {
+    const parsed = await parseFeed(document.text, "application/xml", { url: document.url });
+    if (!parsed.ok) continue;
+    for (const entry of parsed.feed.entries) {
+      items++;
+      const item = normaliseEntry(entry, { feedId: `fd_${position}`, feedUrl: document.url, fetchedAt });
+      if (!item) continue;
+      const verdict = classify(item);
+      if (!verdict.relevant) continue;
+      const print = fingerprint(item, verdict);
+      const picked = pickStory(print, index.candidates(print));
+      const current = picked && stories.get(picked.storyId);
+      const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);
+      stories.set(story.id, story);
+      index.add(story.id, print);
+    }
+  }
+  return { items, ms: performance.now() - start };
+}
+
+/** The worker's own ingest into a SQLite file: the whole pipeline. */
+async function pipelineWithStore(documents: readonly FeedDocument[], path: string): Promise<Pass> {
+  const store = new SqliteStore(path);
+  const deps = { store, clock: { now: () => NOW } };
+  const start = performance.now();
+  let items = 0;
+  for (const [position, document] of documents.entries()) {
+    const parsed = await parseFeed(document.text, "application/xml", { url: document.url });
+    if (!parsed.ok) continue;
+    items += parsed.feed.entries.length;
+    await ingestEntries(parsed.feed.entries, { feedId: `fd_${position}`, feedUrl: document.url }, deps);
+  }
+  const ms = performance.now() - start;
+  await store.close();
+  return { items, ms };
+}
+
+const perSecond = (pass: Pass) => (pass.items / pass.ms) * 1000;
+
+export const ingest: Bench = {
+  name: "ingest",
+  async run({ quick, repoRoot, log }): Promise<Row[]> {
+    const parser = new Parser();
+    const corpusDir = join(repoRoot, "..", "shared", "corpus", "feeds");
+    const corpus = await corpusDocuments(corpusDir, parser);
+    const count = quick ? 2_000 : 100_000;
+    const generated = chunk(generateEntries(count, { seed: 1, end: NOW, perDay: 2_000 }), ITEMS_PER_FEED).map(
+      (entries, index) => ({
+        url: `https://news.example.org/feeds/${index}.xml`,
+        text: toRss(`Feed ${index}`, entries),
+      }),
+    );
+    const documents = [...corpus, ...generated];
+    const bytes = documents.reduce((total, document) => total + Buffer.byteLength(document.text), 0);
+    log(
+      `ingest: ${corpus.length} corpus feeds${corpus.length === 0 ? ` (none at ${corpusDir})` : ""} + ` +
+        `${generated.length} generated feeds, ${num(bytes / 1024 ** 2, 1)} MiB`,
+    );
+
+    await parseOnly(parser, documents.slice(0, 20)); // warm the parser and the JIT
+    const baseline = await parseOnly(parser, documents);
+    log(`parse only: ${num(baseline.items)} items in ${num(baseline.ms)} ms`);
+    const memory = await pipelineInMemory(documents);
+    log(`pipeline without store: ${num(memory.items)} items in ${num(memory.ms)} ms`);
+    const dir = mkdtempSync(join(tmpdir(), "treatywatch-bench-ingest-"));
+    let stored: Pass;
+    try {
+      stored = await pipelineWithStore(documents, join(dir, "ingest.db"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    log(`pipeline with store: ${num(stored.items)} items in ${num(stored.ms)} ms`);
+
+    const base = `parse ${num(perSecond(baseline))} items/s`;
+    const withStore = perSecond(stored) / perSecond(baseline);
+    const withoutStore = perSecond(memory) / perSecond(baseline);
+    const what =
+      `${corpus.length} feeds of the shared corpus that rss-parser reads plus ${generated.length} generated RSS feeds ` +
+      `of ${ITEMS_PER_FEED} items (${num(count)} items, 40% look-alikes, events reported by one to four outlets), ` +
+      `${num(baseline.items)} items and ${num(bytes / 1024 ** 2, 1)} MiB in all; the baseline is rss-parser ` +
+      "`parseString` alone over the same strings";
+    return [
+      {
+        name: "ingest",
+        measured: `${num(perSecond(stored))} items/s`,
+        baseline: base,
+        ratio: ratio(withStore),
+        target: "≥ 0.5x",
+        pass: withStore >= 0.5,
+        note: `${what}; measured is parseFeed then the worker's \`ingestEntries\` (normalise, de-duplicate, classify, cluster, store) into a SQLite file.`,
+      },
+      {
+        name: "ingest (no store)",
+        measured: `${num(perSecond(memory))} items/s`,
+        baseline: base,
+        ratio: ratio(withoutStore),
+        target: "≥ 0.7x",
+        pass: withoutStore >= 0.7,
+        note: "the same feeds through parseFeed, normaliseEntry, classify and clustering on core's `MemoryStoryIndex`.",
+      },
+    ];
+  },
+};

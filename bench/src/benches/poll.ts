@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SqliteStore } from "@treatywatch/store";
+import { DEFAULT_POLL_OPTIONS } from "@treatywatch/worker";
+import { runChild } from "../child.ts";
+import { generateEntries, toRss } from "../generate.ts";
+import { type Bench, num, type Row } from "../report.ts";
+
+const UNCHANGED_ETAG = '"v1"';
+const ITEMS_PER_CHANGED_FEED = 5;
+const CHILD = fileURLToPath(new URL("../children/poll-tick.ts", import.meta.url));
+
+interface TickResult {
+  ms: number;
+  peakRssBytes: number;
+  startRssBytes: number;
+  statuses: Record<string, number>;
+  items: number;
+  errors: string[];
+}
+
+/** 70% of feeds are unchanged since the poller's etag (three in every ten change). */
+const unchanged = (index: number) => index % 10 < 7;
+
+/** The local feed server: 304 for an unchanged feed the poller already has, else a small feed of new items. */
+function feedServer(count: number): Server {
+  const bodies = new Map<number, string>();
+  for (let index = 0; index < count; index++) {
+    if (unchanged(index)) continue;
+    const entries = generateEntries(ITEMS_PER_CHANGED_FEED, { seed: 10_000 + index, end: new Date(), perDay: 48 });
+    bodies.set(index, toRss(`Feed ${index}`, entries));
+  }
+  return createServer((request, response) => {
+    const index = Number(/^\/feed\/(\d+)$/.exec(request.url ?? "")?.[1] ?? -1);
+    if (unchanged(index) && request.headers["if-none-match"] === UNCHANGED_ETAG) {
+      response.writeHead(304, { etag: UNCHANGED_ETAG }).end();
+      return;
+    }
+    const body = bodies.get(index);
+    if (body === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response
+      .writeHead(200, {
+        "content-type": "application/rss+xml; charset=utf-8",
+        etag: '"v2"',
+        "cache-control": "max-age=900",
+      })
+      .end(body);
+  });
+}
+
+async function seedFeeds(path: string, count: number, port: number): Promise<void> {
+  const store = new SqliteStore(path);
+  const past = new Date(Date.now() - 3_600_000).toISOString();
+  const setEtag = store.db.prepare("UPDATE feeds SET etag = ? WHERE url = ?");
+  for (let index = 0; index < count; index++) {
+    // One host a feed, as for real feeds: the per-host limit does not throttle the tick.
+    const url = `http://f${index}.feeds.test:${port}/feed/${index}`;
+    await store.addFeed(url, past, `Feed ${index}`);
+    if (unchanged(index)) setEtag.run(UNCHANGED_ETAG, url);
+  }
+  await store.close();
+}
+
+export const poll: Bench = {
+  name: "poll",
+  async run({ quick, repoRoot, log }): Promise<Row[]> {
+    const count = quick ? 1_000 : 10_000;
+    const server = feedServer(count);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), "treatywatch-bench-poll-"));
+    try {
+      const path = join(dir, "poll.db");
+      await seedFeeds(path, count, port);
+      log(`poll: ${num(count)} feeds seeded, server on 127.0.0.1:${port}`);
+      const tick = await runChild<TickResult>(CHILD, [path, String(count)], repoRoot);
+      log(`poll: ${JSON.stringify(tick.statuses)}, ${num(tick.items)} new items ${tick.errors.join("; ")}`);
+      const polled = Object.values(tick.statuses).reduce((total, value) => total + value, 0);
+      if (polled !== count) throw new Error(`poll: ${polled} of ${count} feeds polled`);
+      const seconds = tick.ms / 1000;
+      const peakMiB = tick.peakRssBytes / 1024 ** 2;
+      return [
+        {
+          name: "poll",
+          measured: `${num(seconds, 1)} s, peak RSS ${num(peakMiB)} MB`,
+          baseline: `RSS at start ${num(tick.startRssBytes / 1024 ** 2)} MB`,
+          ratio: "—",
+          target: "< 60 s, < 300 MB",
+          pass: seconds < 60 && peakMiB < 300,
+          note:
+            `one \`pollDueFeeds\` tick over ${num(count)} due feeds (batch size raised to take them all in one tick, ` +
+            `concurrency left at its default of ${DEFAULT_POLL_OPTIONS.concurrency}) through the HttpFetcher and its ` +
+            "address guard (127.0.0.1 allowed, one host name a feed resolved to it), into a SQLite file. A local " +
+            `server answers 304 to the 70% the poller holds an etag for and a ${ITEMS_PER_CHANGED_FEED}-item RSS feed ` +
+            `of new items to the rest (${num(tick.items)} items ingested). The tick runs in a fresh Node process; ` +
+            "peak memory is that process's maximum resident set (`process.resourceUsage().maxRSS`).",
+        },
+      ];
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

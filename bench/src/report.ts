@@ -1,0 +1,101 @@
+/** One line of the results table. `pass` is undefined when there is no target or no result. */
+export interface Row {
+  name: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  pass: boolean | undefined;
+  /** How it was measured, for the notes under the table. */
+  note?: string | undefined;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export interface BenchContext {
+  quick: boolean;
+  repoRoot: string;
+  log: (line: string) => void;
+}
+
+export interface Bench {
+  name: string;
+  run(context: BenchContext): Promise<Row[]>;
+}
+
+export function verdict(pass: boolean | undefined): string {
+  if (pass === undefined) return "—";
+  return pass ? "pass" : "fail";
+}
+
+/** Numbers with thousands separators and at most `digits` decimals. */
+export function num(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function ratio(value: number): string {
+  return `${num(value, 2)}x`;
+}
+
+export function notAvailable(name: string, target: string, why: string): Row {
+  return { name, measured: "not available", baseline: "—", ratio: "—", target, pass: undefined, note: why };
+}
+
+const COLUMNS = ["benchmark", "measured", "baseline", "ratio", "target", "result"] as const;
+
+function cells(row: Row): string[] {
+  return [row.name, row.measured, row.baseline, row.ratio, row.target, verdict(row.pass)];
+}
+
+/** A Markdown table of the rows, columns padded so it also reads as plain text. */
+export function table(rows: readonly Row[]): string {
+  const lines = [COLUMNS as readonly string[], ...rows.map(cells)];
+  const widths = COLUMNS.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? "").length)));
+  const format = (line: readonly string[]) =>
+    `| ${line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  const rule = `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`;
+  return [format(lines[0] ?? []), rule, ...lines.slice(1).map(format)].join("\n");
+}
+
+export interface Document {
+  rows: readonly Row[];
+  machine: Machine;
+  date: Date;
+  quick: boolean;
+}
+
+/** docs/BENCHMARKS.md. */
+export function benchmarksPage(doc: Document): string {
+  const notes = doc.rows.filter((row) => row.note).map((row) => `- **${row.name}**: ${row.note}`);
+  return `# Benchmarks
+
+Where treatywatch stands on speed. Every figure is a ratio against a baseline measured
+in the same process, in the same run, because the machine is shared and its absolute
+speed varies from run to run.
+
+${table(doc.rows)}
+
+Ran ${doc.date.toISOString().slice(0, 16).replace("T", " ")} UTC${doc.quick ? " in quick mode (small sizes)" : ""} on ${doc.machine.cpus} × ${doc.machine.cpuModel}, ${num(doc.machine.memoryGiB, 1)} GiB memory, Node.js ${doc.machine.node} (${doc.machine.platform}).
+
+## How each is measured
+
+${notes.join("\n")}
+
+## Reproduce
+
+\`\`\`sh
+npm run bench                    # every benchmark, full sizes (a few minutes)
+npm run bench -- fan-out api     # only the named ones
+npm run bench -- --quick         # small sizes, as CI runs it (no thresholds asserted)
+npm run bench -- --write         # run, then rewrite this page
+\`\`\`
+
+Names: ingest, cluster-scale, fan-out, poll, api, digest, cold-start.
+`;
+}

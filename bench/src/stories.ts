@@ -1,0 +1,46 @@
+import {
+  classify,
+  type Fingerprint,
+  fingerprint,
+  foundStory,
+  type Item,
+  joinStory,
+  MemoryStoryIndex,
+  normaliseEntry,
+  pickStory,
+  type Story,
+  type Verdict,
+} from "@treatywatch/core";
+import type { GeneratedEntry } from "./generate.ts";
+
+export interface Classified {
+  item: Item;
+  verdict: Verdict;
+  print: Fingerprint;
+}
+
+/** Normalises and classifies entries as one feed's; keeps the relevant ones with their fingerprints. */
+export function classifyEntries(entries: readonly GeneratedEntry[], fetchedAt: string): Classified[] {
+  const classified: Classified[] = [];
+  for (const entry of entries) {
+    const item = normaliseEntry(entry, { feedId: "fd_bench", feedUrl: "https://news.example.org/feed", fetchedAt });
+    if (!item) continue;
+    const verdict = classify(item);
+    if (verdict.relevant) classified.push({ item, verdict, print: fingerprint(item, verdict) });
+  }
+  return classified;
+}
+
+/** Folds relevant entries into stories in memory, the way ingest does against a store. */
+export function storiesOf(entries: readonly GeneratedEntry[], fetchedAt: string): Story[] {
+  const index = new MemoryStoryIndex();
+  const stories = new Map<string, Story>();
+  for (const { item, verdict, print } of classifyEntries(entries, fetchedAt)) {
+    const picked = pickStory(print, index.candidates(print));
+    const current = picked && stories.get(picked.storyId);
+    const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);
+    stories.set(story.id, story);
+    index.add(story.id, print);
+  }
+  return [...stories.values()];
+}
