@@ -21,8 +21,13 @@ export interface WorkerStackProps extends StackProps {
 
 /** Records fetched together by one fetch invocation. */
 export const FETCH_BATCH_SIZE = 5;
-/** Fetch invocations at once: enough to spread slow feeds, few enough to keep story assignment mostly serial. */
-export const FETCH_MAX_CONCURRENCY = 4;
+/**
+ * Fetch invocations at once: the least an SQS event source allows. Ingest is serial within
+ * one invocation; across the two, story ids derive from the founding item, so a retried or
+ * doubled item never founds a second story, and two outlets' first reports of one event
+ * racing each other is the rare case left.
+ */
+export const FETCH_MAX_CONCURRENCY = 2;
 
 /**
  * The poll tick (EventBridge Scheduler → poll function → fetch queue) and the fetch
