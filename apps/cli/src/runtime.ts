@@ -10,7 +10,14 @@ import {
 } from "@treatywatch/core";
 import { readFeedList } from "@treatywatch/feeds";
 import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
-import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { type Queue, SqliteQueue } from "@treatywatch/queue";
+import {
+  SqliteDeliveryStore,
+  SqliteKeyStore,
+  SqliteStore,
+  SqliteSubscriptionStore,
+  SqliteSuppressionList,
+} from "@treatywatch/store";
 import { type PollPolicy, pollPolicy } from "@treatywatch/worker";
 import { pino } from "pino";
 
@@ -20,6 +27,9 @@ export interface Runtime {
   keys: KeyStore;
   subscriptions: SubscriptionStore;
   deliveries: SqliteDeliveryStore;
+  /** Delivery jobs: a durable queue in the same database. */
+  deliveryQueue: Queue;
+  suppressions: SqliteSuppressionList;
   fetcher: Fetcher;
   clock: Clock;
   logger: Logger;
@@ -46,6 +56,8 @@ export function openRuntime(config: Config = readConfig()): Runtime {
     keys: new SqliteKeyStore(store.db),
     subscriptions: new SqliteSubscriptionStore(store.db),
     deliveries: new SqliteDeliveryStore(store.db),
+    deliveryQueue: new SqliteQueue(store.db, { name: "deliveries", maxReceives: 5 }),
+    suppressions: new SqliteSuppressionList(store.db),
     fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
     clock: systemClock,
     logger,
