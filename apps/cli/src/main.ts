@@ -1,6 +1,12 @@
 import { ConfigError } from "@treatywatch/config";
 import { Command } from "commander";
 import { classifyCommand } from "./commands/classify.ts";
+import {
+  deadLettersCommand,
+  deliveryLogCommand,
+  listFailedDeliveries,
+  replayDeliveries,
+} from "./commands/deliveries.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { addFeedCommand, feedHealthCommand, listFeedsCommand, removeFeedCommand } from "./commands/feeds.ts";
@@ -129,6 +135,47 @@ feeds
   .action(async (options: { json?: boolean; failing?: boolean }) => {
     const runtime = openRuntime();
     process.exitCode = await feedHealthCommand(runtime, options);
+    await runtime.store.close();
+  });
+
+const deliveries = program
+  .command("deliveries")
+  .description("alerts and digests sent: failed ones, a subscription's log, replay, dead letters");
+deliveries
+  .command("failed")
+  .description("deliveries that used up their attempts or were refused")
+  .option("--json", "print one JSON document instead of text")
+  .action(async (options: { json?: boolean }) => {
+    const runtime = openRuntime();
+    process.exitCode = await listFailedDeliveries(runtime, options);
+    await runtime.store.close();
+  });
+deliveries
+  .command("log")
+  .argument("<subscription>", "a subscription id (sub_…)")
+  .description("a subscription's deliveries with every attempt: time, outcome, HTTP status, latency")
+  .action(async (subscription: string) => {
+    const runtime = openRuntime();
+    process.exitCode = await deliveryLogCommand(runtime, subscription);
+    await runtime.store.close();
+  });
+deliveries
+  .command("replay")
+  .argument("[ids...]", "failed delivery ids (msg_…)")
+  .option("--all", "every failed delivery")
+  .description("give failed deliveries fresh attempts; a running server sends them within a minute")
+  .action(async (ids: string[], options: { all?: boolean }) => {
+    const runtime = openRuntime();
+    process.exitCode = await replayDeliveries(runtime, ids, options);
+    await runtime.store.close();
+  });
+deliveries
+  .command("dead-letters")
+  .option("--redrive", "queue them all again")
+  .description("delivery-queue messages no worker could handle")
+  .action(async (options: { redrive?: boolean }) => {
+    const runtime = openRuntime();
+    process.exitCode = await deadLettersCommand(runtime, options);
     await runtime.store.close();
   });
 

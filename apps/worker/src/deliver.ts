@@ -82,9 +82,11 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
       });
       return "failed";
     }
+    const started = performance.now();
     const sent = await deps.sendEmail(delivery);
+    const latencyMs = performance.now() - started;
     if (sent.ok) {
-      deps.deliveries.recordAttempt(log("delivered", {}), { status: "delivered" });
+      deps.deliveries.recordAttempt({ ...log("delivered", {}), latencyMs }, { status: "delivered" });
       return "delivered";
     }
     return scheduleRetry(delivery, attempt, nowMs, sent.retryable ? undefined : sent.error, sent.error, deps);
