@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,7 +12,6 @@ import {
 import {
   type DuplicateKeys,
   decodeCursor,
-  encodeCursor,
   type Feed,
   type FeedUpdate,
   type Fingerprint,
@@ -29,8 +28,12 @@ import {
   stableId,
   type Timestamp,
 } from "@treatywatch/core";
+import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
 import type { IndexName } from "./dynamodb/table.ts";
 
+export { DynamoKeyStore } from "./dynamodb/keys.ts";
+export { expiresAt } from "./dynamodb/shared.ts";
+export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";
 export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
 
 /**
@@ -45,6 +48,12 @@ export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
  * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
  * | story member  | `STORY#<id>`         | `MEMBER#<itemId>` |                                                | the fingerprints a new item is compared with |
  * | story key     | `SKEY#<key>`         | `<storyId>`       |                                                | near-duplicate index: key → stories, with the time it was last seen |
+ * | tenant        | `TENANT#<id>`        | `TENANT`          |                                                | tenant by id (the id derives from the name, so also by name) |
+ * | API key       | `APIKEY#<hash>`      | `APIKEY`          | gsi1: `KEYS#<tenantId>` / `<createdAt>#<id>`; gsi2: `APIKEYS` / `<createdAt>#<id>` | key by hash (every request); a tenant's keys; all keys (revoke by id or prefix) |
+ * | subscription  | `SUB#<id>`           | `SUB`             | gsi1: `TENANT#<tenantId>#SUBS` / `<createdAt>#<id>`; gsi2: `SUBS#<status>` / `<createdAt>#<id>` | subscription by id (tenant checked on the record); a tenant's newest first; all in a status |
+ * | signing secret| `SUB#<id>`           | `SECRET#<createdAt>#<secret>` |                                    | a subscription's secrets; TTL when a rotation ends them |
+ * | confirmation  | `CONFIRM#<tokenHash>`| `CONFIRM`         |                                                | spend a confirmation token (a delete that returns it); TTL at its expiry |
+ * | unsubscribe   | `UNSUB#<token>`      | `UNSUB`           |                                                | subscription by one-click unsubscribe token |
  *
  * No write needs a transaction: each record is correct on its own, and a retried
  * ingest writes the same records again. Conditional writes keep the first feed for
@@ -101,21 +110,6 @@ const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
 const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
 const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
 
-/** Sort keys are `<timestamp>#<id>`: ISO timestamps have one length, so strings sort as (time, id). */
-const timeKey = (at: Timestamp, id: string) => `${at}#${id}`;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string }).name === "ConditionalCheckFailedException"
-  );
-}
-
-/** Epoch seconds, the unit DynamoDB's TTL reads. */
-export function expiresAt(at: Timestamp, days: number): number {
-  return Math.floor(Date.parse(at) / 1000) + days * 86_400;
-}
-
 export class DynamoStore implements Store {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
@@ -123,9 +117,7 @@ export class DynamoStore implements Store {
   readonly #ttlDays: number;
 
   constructor(options: DynamoStoreOptions) {
-    this.#doc = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    });
+    this.#doc = documentClient(options.client);
     this.#table = options.tableName;
     this.#shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
     this.#ttlDays = options.clusterIndexTtlDays ?? DEFAULT_CLUSTER_INDEX_TTL_DAYS;
@@ -554,18 +546,4 @@ export class DynamoStore implements Store {
 
 function storedFrom(record: ItemRecord): StoredItem {
   return { item: record.item, verdict: record.verdict, storyId: record.storyId };
-}
-
-function pageOf<T>(
-  rows: T[],
-  limit: number,
-  sortKey: (row: T) => string,
-  id: (row: T) => string = (row) => (row as { id: string }).id,
-): Page<T> {
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  return {
-    data,
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: sortKey(last), id: id(last) }) : undefined,
-  };
 }

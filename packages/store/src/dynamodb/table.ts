@@ -10,9 +10,15 @@ export const TABLE_KEYS = {
   /** Epoch seconds after which DynamoDB may delete the record. */
   ttlAttribute: "expiresAt",
   indexes: [
-    /** Items by fetch time, stories by update time: gsi1pk is "ITEMS" or "STORIES". */
+    /**
+     * Items by fetch time, stories by update time (gsi1pk "ITEMS" or "STORIES"), a tenant's
+     * API keys ("KEYS#<tenantId>") and subscriptions ("TENANT#<tenantId>#SUBS").
+     */
     { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-    /** Feeds due to poll (gsi2pk "DUE#<shard>") and items by feed (gsi2pk "FEED#<id>"). */
+    /**
+     * Feeds due to poll (gsi2pk "DUE#<shard>"), items by feed ("FEED#<id>"), every API key
+     * ("APIKEYS") and subscriptions by status ("SUBS#<status>").
+     */
     { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
     /** Items by story (gsi3pk "STORY#<id>"). */
     { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
