@@ -3,7 +3,8 @@
  * function: minified size, gzipped size, the AWS SDK clients it imports from the
  * runtime, its largest inputs, and the time a cold Node process takes to import it.
  * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
- * is 1 MB or more or imports an SDK client it does not use.
+ * is 1 MB or more or imports an SDK client it does not use, and when any bundle carries
+ * the SQLite driver (the embedded adapters stay out of Lambda).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -16,6 +17,8 @@ const DOCS = join(INFRA, "..", "docs", "bundles.md");
 const API_LIMIT_BYTES = 1_000_000;
 const API_SDK_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"];
 const IMPORT_RUNS = 3;
+/** Packages no Lambda bundle may contain: native code built for this machine, not Lambda's. */
+const NEVER_BUNDLED = ["better-sqlite3"];
 
 interface LambdaResource {
   Type: string;
@@ -37,6 +40,8 @@ export interface BundleEntry {
   gzipBytes: number;
   sdkClients: string[];
   largestInputs: Array<{ input: string; bytes: number }>;
+  /** The NEVER_BUNDLED packages found in it. */
+  forbidden: string[];
   coldImportMs: number;
 }
 
@@ -102,6 +107,7 @@ function report(): BundleEntry[] {
           .sort((a, b) => b[1] - a[1])
           .slice(0, 5)
           .map(([input, bytes]) => ({ input, bytes })),
+        forbidden: NEVER_BUNDLED.filter((name) => byPackage.has(name)),
         coldImportMs: coldImportMs(bundle),
       });
     }
@@ -147,6 +153,9 @@ else {
   if (api.bytes >= API_LIMIT_BYTES) problems.push(`the API bundle is ${kb(api.bytes)}, over 1 MB`);
   const extra = api.sdkClients.filter((client) => !API_SDK_CLIENTS.includes(client));
   if (extra.length > 0) problems.push(`the API bundle imports SDK clients it does not use: ${extra.join(", ")}`);
+}
+for (const entry of entries) {
+  if (entry.forbidden.length > 0) problems.push(`the ${entry.function} bundle contains ${entry.forbidden.join(", ")}`);
 }
 if (problems.length > 0) {
   process.stderr.write(`${problems.join("\n")}\n`);

@@ -1,3 +1,4 @@
 export * from "./charset.ts";
 export * from "./feed-list.ts";
 export * from "./parse.ts";
+export * from "./url.ts";

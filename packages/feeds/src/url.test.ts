@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkFeedUrl } from "./feed-list.ts";
+import { checkFeedUrl } from "./url.ts";
 
 describe("checkFeedUrl", () => {
   it.each([

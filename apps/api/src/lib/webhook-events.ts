@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { DigestReadyEventSchema, StoryCreatedEventSchema, StoryUpdatedEventSchema } from "@treatywatch/notify";
+import { DigestReadyEventSchema, StoryCreatedEventSchema, StoryUpdatedEventSchema } from "@treatywatch/notify/events";
 import type { AppEnv } from "./env.ts";
 
 const EVENTS = [

@@ -1,6 +1,6 @@
 import type { Fetcher, Logger } from "@treatywatch/core";
 import { HttpFetcher } from "@treatywatch/http";
-import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue";
+import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
 import { createSerializer } from "../serial.ts";
 import { lambdaRuntime } from "./lambda-config.ts";

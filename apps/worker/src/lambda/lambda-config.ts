@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type Clock, type Logger, systemClock } from "@treatywatch/core";
-import { type Queue, SqsQueue } from "@treatywatch/queue";
+import { type Queue, SqsQueue } from "@treatywatch/queue/sqs";
 import { DynamoStore } from "@treatywatch/store/dynamodb";
 
 export interface LambdaRuntime {

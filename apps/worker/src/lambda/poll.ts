@@ -1,5 +1,5 @@
 import type { Clock, Logger, Store } from "@treatywatch/core";
-import { MAX_BATCH, type Queue } from "@treatywatch/queue";
+import { MAX_BATCH, type Queue } from "@treatywatch/queue/sqs";
 import { lambdaRuntime } from "./lambda-config.ts";
 import { encodeFetchMessage } from "./messages.ts";
 

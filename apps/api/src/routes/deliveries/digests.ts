@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { DigestReadyEventSchema } from "@treatywatch/notify";
+import { DigestReadyEventSchema } from "@treatywatch/notify/events";
 import type { Delivery } from "@treatywatch/store";
 import type { DigestSchema } from "./schema.ts";
 

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { checkFeedUrl } from "@treatywatch/feeds";
+import { checkFeedUrl } from "@treatywatch/feeds/url";
 import type { Schema } from "hono";
 import { BEARER, requireScope } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
