@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseKeywords } from "./keywords.ts";
-import { buildMatchIndex, necessaryWords } from "./match.ts";
+import { buildMatchIndex, describeStoryChanges, necessaryWords } from "./match.ts";
 import type { Subscription, SubscriptionFilter } from "./subscription.ts";
 import { matchStoryFilter } from "./subscription-filter.ts";
 import { CATEGORIES, type Category, TOPICS, TREATY_IDS } from "./taxonomy.ts";
@@ -186,5 +186,19 @@ describe("necessaryWords", () => {
     if (!parsed.ok) throw new Error(parsed.message);
 
     expect(necessaryWords(parsed.expr)).toEqual(expected);
+  });
+});
+
+describe("describeStoryChanges", () => {
+  it("words each kind of change as storyChanges does", () => {
+    expect(
+      describeStoryChanges([
+        { kind: "new-outlet", outlet: "Baltic Ledger" },
+        { kind: "new-topic", topic: "mine-use" },
+        { kind: "new-country", country: "LV" },
+        { kind: "new-treaty", treaty: "ccm" },
+        { kind: "new-figures", figures: ["1,200", "40%"] },
+      ]),
+    ).toEqual(["outlet: Baltic Ledger", "topic: mine-use", "country: LV", "treaty: ccm", "figures: 1,200, 40%"]);
   });
 });

@@ -154,18 +154,20 @@ export function storyChanges(previous: Story, next: Story): string[] {
 
 /** The clustering step's change list in the same words as `storyChanges`. */
 export function describeStoryChanges(changes: readonly StoryChange[]): string[] {
-  return changes.map((change) => {
-    switch (change.kind) {
-      case "new-outlet":
-        return `outlet: ${change.outlet}`;
-      case "new-topic":
-        return `topic: ${change.topic}`;
-      case "new-country":
-        return `country: ${change.country}`;
-      case "new-treaty":
-        return `treaty: ${change.treaty}`;
-      case "new-figures":
-        return `figures: ${change.figures.join(", ")}`;
-    }
-  });
+  return changes.map(describeStoryChange);
+}
+
+function describeStoryChange(change: StoryChange): string {
+  switch (change.kind) {
+    case "new-outlet":
+      return `outlet: ${change.outlet}`;
+    case "new-topic":
+      return `topic: ${change.topic}`;
+    case "new-country":
+      return `country: ${change.country}`;
+    case "new-treaty":
+      return `treaty: ${change.treaty}`;
+    case "new-figures":
+      return `figures: ${change.figures.join(", ")}`;
+  }
 }
