@@ -104,7 +104,8 @@ describe.each([sqliteAdapter(), sqsAdapter()])("Queue contract: $name", (adapter
 
     expect(whileHidden).toEqual([]);
     expect(again).toMatchObject({ id: first.id, body: "once" });
-    // local-aws-sqs also counts a visibility change as a receive; real SQS and SQLite give exactly 2.
+    // local-aws-sqs also counts a visibility change as a receive (real SQS does not); exact counts
+    // through visibility timeouts are checked below.
     expect(again?.receiveCount).toBeGreaterThanOrEqual(2);
   });
 
@@ -165,6 +166,22 @@ describe.each([sqliteAdapter(), sqsAdapter()])("Queue contract: $name", (adapter
     expect(redriven).toMatchObject({ body: "poison", receiveCount: 1 });
     expect(await queue.deadLetters(10)).toEqual([]);
   });
+
+  it("redelivers when the visibility timeout runs out, counting each receive, then dead-letters", async () => {
+    const queue = await adapter.create();
+    await queue.send("never acked");
+
+    const counts: number[] = [];
+    for (;;) {
+      // Long polling waits for the message to become visible again; nothing sleeps.
+      const [message] = await queue.receive({ max: 1, visibilityTimeoutSeconds: 1, waitSeconds: 3 });
+      if (!message) break;
+      counts.push(message.receiveCount);
+    }
+
+    expect(counts).toEqual([1, 2, 3]);
+    expect((await queue.deadLetters(10)).map((letter) => letter.body)).toEqual(["never acked"]);
+  }, 20_000);
 
   it("retries only the poisoned message of a batch, which ends in the dead-letter queue", async () => {
     const queue = await adapter.create();
