@@ -7,7 +7,14 @@ import { type ReceiverBehaviour, startWebhookReceiver, type WebhookReceiver } fr
 import { SqliteSubscriptionStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryHarness, newSecret, story, subscription } from "../test/delivery-fixtures.ts";
-import { deliver, enqueueDueDeliveries, handleDeliveryMessage, mailSender, startDeliveryLoop } from "./deliver.ts";
+import {
+  deliver,
+  enqueueDueDeliveries,
+  handleDeliveryBatch,
+  handleDeliveryMessage,
+  mailSender,
+  startDeliveryLoop,
+} from "./deliver.ts";
 import { matchStory } from "./match.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -100,6 +107,19 @@ describe("deliver", () => {
 
     expect(result).toBe("delivered");
     expect(receiver.arrivals.map((arrival) => arrival.id)).toEqual([deliveryId, deliveryId]);
+  });
+
+  it("reports only a poisoned record of a Lambda batch as failed", async () => {
+    const { deps, receiver, deliveryId } = await arrange();
+    const records = [
+      { messageId: "m1", body: JSON.stringify({ deliveryId }) },
+      { messageId: "m2", body: "not json" },
+    ];
+
+    const response = await handleDeliveryBatch(records, deps);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+    expect(receiver.accepted.map((received) => received.id)).toEqual([deliveryId]);
   });
 
   it("retries on the schedule until the endpoint answers, logging every attempt", async () => {

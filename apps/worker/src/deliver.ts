@@ -20,7 +20,14 @@ import {
   type WebhookAttempt,
   WebhookEventSchema,
 } from "@treatywatch/notify";
-import { MAX_BATCH, type Queue, type QueueMessage } from "@treatywatch/queue";
+import {
+  MAX_BATCH,
+  processSqsBatch,
+  type Queue,
+  type QueueMessage,
+  type SqsBatchResponse,
+  type SqsRecord,
+} from "@treatywatch/queue";
 import type { Delivery, SqliteDeliveryStore } from "@treatywatch/store";
 import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
 import { matchStory } from "./match.ts";
@@ -360,4 +367,16 @@ export function startDeliveryLoop(
       await chain;
     },
   };
+}
+
+/**
+ * The Lambda form of the delivery consumer: SQS deletes the records that succeed
+ * and redelivers only those reported failed, which reach the DLQ after its limit.
+ */
+export async function handleDeliveryBatch(records: readonly SqsRecord[], deps: DeliverDeps): Promise<SqsBatchResponse> {
+  return processSqsBatch(records, async (record) => {
+    const parsed = JSON.parse(record.body) as Partial<DeliveryMessage>;
+    if (typeof parsed.deliveryId !== "string") throw new Error(`not a delivery message: ${record.messageId}`);
+    await deliver(parsed.deliveryId, deps);
+  });
 }
