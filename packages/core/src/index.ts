@@ -4,6 +4,7 @@ export * from "./classify.ts";
 export * from "./cluster.ts";
 export * from "./countries.ts";
 export * from "./cursor.ts";
+export type * from "./deliveries.ts";
 export * from "./digest.ts";
 export * from "./evaluate.ts";
 export * from "./hash.ts";

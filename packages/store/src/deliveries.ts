@@ -1,55 +1,29 @@
-import type { Channel, Timestamp } from "@treatywatch/core";
+import type {
+  AttemptResult,
+  Channel,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryKind,
+  DeliveryStatus,
+  DeliveryStore,
+  EmailSuppressions,
+  EndpointHealth,
+  NewDelivery,
+  Timestamp,
+} from "@treatywatch/core";
 import type Database from "better-sqlite3";
 import { migrate } from "./schema.ts";
 
-export type DeliveryKind = "alert" | "digest";
-export type DeliveryStatus = "pending" | "delivered" | "failed";
-
-/** One alert or digest for one subscription; its id is the idempotency key. */
-export interface Delivery {
-  id: string;
-  subscriptionId: string;
-  tenantId: string;
-  kind: DeliveryKind;
-  /** e.g. `story.created`, `digest.ready`. */
-  eventType: string;
-  channel: Channel;
-  /** The serialised event, exactly as it is sent on every attempt. */
-  payload: string;
-  status: DeliveryStatus;
-  attempts: number;
-  createdAt: Timestamp;
-  nextAttemptAt?: Timestamp | undefined;
-  deliveredAt?: Timestamp | undefined;
-  lastError?: string | undefined;
-}
-
-export type NewDelivery = Omit<Delivery, "status" | "attempts" | "deliveredAt" | "lastError">;
-
-export type AttemptOutcome = "delivered" | "retry" | "failed";
-
-/** One try at sending a delivery, as the delivery log shows it. */
-export interface DeliveryAttempt {
-  deliveryId: string;
-  attempt: number;
-  at: Timestamp;
-  outcome: AttemptOutcome;
-  statusCode?: number | undefined;
-  latencyMs: number;
-  error?: string | undefined;
-}
-
-export type AttemptResult =
-  | { status: "delivered" }
-  | { status: "pending"; nextAttemptAt: Timestamp }
-  | { status: "failed"; reason: string };
-
-export interface EndpointHealth {
-  subscriptionId: string;
-  failingSince?: Timestamp | undefined;
-  disabledAt?: Timestamp | undefined;
-  disabledReason?: string | undefined;
-}
+export type {
+  AttemptOutcome,
+  AttemptResult,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryKind,
+  DeliveryStatus,
+  EndpointHealth,
+  NewDelivery,
+} from "@treatywatch/core";
 
 const STEPS = [
   `CREATE TABLE deliveries (
@@ -128,7 +102,7 @@ function toDelivery(record: DeliveryRecord): Delivery {
  * SQLite database. A delivery is sent only by the worker holding its claim, so
  * duplicate queue messages for one delivery send it once.
  */
-export class SqliteDeliveryStore {
+export class SqliteDeliveryStore implements DeliveryStore {
   constructor(private readonly db: Database.Database) {
     migrate(db, "deliveries", STEPS);
   }
@@ -334,7 +308,7 @@ const SUPPRESSION_STEPS = [
 ];
 
 /** Email addresses never to mail again (unsubscribed, hard-bounced, complained), matched without case. */
-export class SqliteSuppressionList {
+export class SqliteSuppressionList implements EmailSuppressions {
   constructor(private readonly db: Database.Database) {
     migrate(db, "email-suppressions", SUPPRESSION_STEPS);
   }

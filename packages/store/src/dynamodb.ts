@@ -31,6 +31,7 @@ import {
 import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
 import type { IndexName } from "./dynamodb/table.ts";
 
+export { DynamoDeliveryStore, DynamoSuppressionList } from "./dynamodb/deliveries.ts";
 export { DynamoKeyStore } from "./dynamodb/keys.ts";
 export { expiresAt } from "./dynamodb/shared.ts";
 export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";
@@ -54,12 +55,22 @@ export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
  * | signing secret| `SUB#<id>`           | `SECRET#<createdAt>#<secret>` |                                    | a subscription's secrets; TTL when a rotation ends them |
  * | confirmation  | `CONFIRM#<tokenHash>`| `CONFIRM`         |                                                | spend a confirmation token (a delete that returns it); TTL at its expiry |
  * | unsubscribe   | `UNSUB#<token>`      | `UNSUB`           |                                                | subscription by one-click unsubscribe token |
+ * | delivery      | `DELIVERY#<id>`      | `DELIVERY`        | gsi1: `DELIVERIES#<status>` / `<nextAttemptAt, deliveredAt or createdAt>#<id>`; gsi3: `SUBDELIVERIES#<subscriptionId>` / `<createdAt>#<id>` | delivery by id (the idempotency key); due deliveries; dead letters; counts by status; a subscription's log newest first |
+ * | attempt       | `DELIVERY#<id>`      | `ATTEMPT#<n, padded>` |                                            | a delivery's attempt log in order |
+ * | endpoint      | `ENDPOINT#<subscriptionId>` | `ENDPOINT` |                                                | a webhook endpoint's failing-since and disable |
+ * | suppression   | `SUPPRESS#<address>` | `SUPPRESS`        | gsi1: `SUPPRESSIONS` / `<at>#<address>`        | is an address suppressed; the list oldest first |
  *
  * No write needs a transaction: each record is correct on its own, and a retried
  * ingest writes the same records again. Conditional writes keep the first feed for
  * a URL, the first item for a URL or hash, a story from going back to an older
  * version, and a story key's time from moving backwards. Story keys and members
  * carry a TTL: the clusterer only looks back a few days.
+ *
+ * The tenant, subscription and delivery records are written by their own adapters
+ * (`dynamodb/keys.ts`, `dynamodb/subscriptions.ts`, `dynamodb/deliveries.ts`) on the same
+ * table and indexes. A delivery's claim and queue hold are times on it, compared in
+ * conditional writes; tokens and ended secrets carry `expiresAt` and are also checked
+ * on read, since TTL deletes late.
  */
 export interface DynamoStoreOptions {
   client: DynamoDBClient;

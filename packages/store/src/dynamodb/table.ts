@@ -12,7 +12,8 @@ export const TABLE_KEYS = {
   indexes: [
     /**
      * Items by fetch time, stories by update time (gsi1pk "ITEMS" or "STORIES"), a tenant's
-     * API keys ("KEYS#<tenantId>") and subscriptions ("TENANT#<tenantId>#SUBS").
+     * API keys ("KEYS#<tenantId>") and subscriptions ("TENANT#<tenantId>#SUBS"), deliveries by
+     * status ("DELIVERIES#<status>") and the email suppression list ("SUPPRESSIONS").
      */
     { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
     /**
@@ -20,7 +21,7 @@ export const TABLE_KEYS = {
      * ("APIKEYS") and subscriptions by status ("SUBS#<status>").
      */
     { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
-    /** Items by story (gsi3pk "STORY#<id>"). */
+    /** Items by story (gsi3pk "STORY#<id>") and a subscription's deliveries ("SUBDELIVERIES#<id>"). */
     { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
   ],
 } as const;
