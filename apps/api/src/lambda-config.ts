@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { systemClock } from "@treatywatch/core";
-import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import type { Services } from "./lib/env.ts";
 
 /** Answers every call with an error naming the port, so a route that needs it fails loudly with a 500. */
@@ -15,14 +15,15 @@ function notOnAws<T extends object>(port: string): T {
 export function lambdaServices(): Services {
   const config = loadConfig(process.env);
   const aws = loadAwsConfig(process.env);
+  const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   return {
-    store: new DynamoStore({ client: new DynamoDBClient({}), tableName: aws.tableName }),
+    store: new DynamoStore(table),
     logger: jsonLineLogger(config.logLevel),
     clock: systemClock,
-    keys: notOnAws("KeyStore"),
-    subscriptions: notOnAws("SubscriptionStore"),
+    keys: new DynamoKeyStore(table),
+    subscriptions: new DynamoSubscriptionStore(table),
     webhookVerifier: notOnAws("WebhookVerifier"),
     confirmations: notOnAws("ConfirmationSender"),
-    deliveries: notOnAws("DeliveryLog"),
+    deliveries: new DynamoDeliveryStore(table),
   };
 }

@@ -1,12 +1,14 @@
 import { classify, foundStory } from "@treatywatch/core";
-import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { DynamoKeyStore, DynamoStore } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import type { ApiGatewayRequestContextV2 } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anItem } from "../test/factories.ts";
+import { issueApiKey } from "./lib/keys.ts";
+import { CreatedSubscriptionSchema, SubscriptionSchema } from "./routes/subscriptions/schema.ts";
 
 /** A function-URL request (payload format 2.0), as Lambda hands it to the handler. */
-function functionUrlEvent(path: string, query = "") {
+function functionUrlEvent(path: string, query = "", request: { method?: string; key?: string; body?: unknown } = {}) {
   const requestContext: ApiGatewayRequestContextV2 = {
     accountId: "123456789012",
     apiId: "url-id",
@@ -14,7 +16,7 @@ function functionUrlEvent(path: string, query = "") {
     authorizer: {},
     domainName: "url-id.lambda-url.eu-west-1.on.aws",
     domainPrefix: "url-id",
-    http: { method: "GET", path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+    http: { method: request.method ?? "GET", path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
     requestId: "req-1",
     routeKey: "$default",
     stage: "$default",
@@ -26,8 +28,13 @@ function functionUrlEvent(path: string, query = "") {
     routeKey: "$default",
     rawPath: path,
     rawQueryString: query,
-    headers: { host: requestContext.domainName, "x-request-id": "lambda-test" },
-    body: null,
+    headers: {
+      host: requestContext.domainName,
+      "x-request-id": "lambda-test",
+      ...(request.key ? { authorization: `Bearer ${request.key}` } : {}),
+      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: request.body === undefined ? null : JSON.stringify(request.body),
     isBase64Encoded: false,
     requestContext,
   };
@@ -36,6 +43,8 @@ function functionUrlEvent(path: string, query = "") {
 describe("API Lambda entry", () => {
   let dynamo: LocalDynamo;
   let storyId: string;
+  let writerKey: string;
+  let otherTenantKey: string;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
@@ -47,6 +56,10 @@ describe("API Lambda entry", () => {
     const story = foundStory(item, verdict, "2025-06-30T12:00:00.000Z");
     await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story });
     storyId = story.id;
+    const keys = new DynamoKeyStore({ client: dynamo.client, tableName });
+    const now = "2025-06-30T12:00:00.000Z";
+    writerKey = (await issueApiKey(keys, { tenant: "Treaty Monitor", scopes: ["write"], now })).key;
+    otherTenantKey = (await issueApiKey(keys, { tenant: "Clearance Desk", scopes: ["read"], now })).key;
     Object.assign(process.env, {
       TREATYWATCH_TABLE_NAME: tableName,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -71,5 +84,29 @@ describe("API Lambda entry", () => {
     expect(response.headers?.["x-request-id"]).toBe("lambda-test");
     const body = JSON.parse(response.body) as { data: Array<{ id: string }> };
     expect(body.data.map((story) => story.id)).toEqual([storyId]);
+  });
+
+  it("creates a subscription and reads it back through the handler, from DynamoDB, within its tenant", async () => {
+    const { handler } = await import("./lambda.ts");
+    const webhook = { type: "webhook", url: "https://hooks.example.org/treatywatch" };
+
+    const created = await handler(
+      functionUrlEvent("/v1/subscriptions", "", {
+        method: "POST",
+        key: writerKey,
+        body: { channel: webhook, filter: { treaties: ["mine-ban"] }, cadence: { kind: "instant" } },
+      }),
+    );
+    const { subscription } = CreatedSubscriptionSchema.parse(JSON.parse(created.body));
+    const read = await handler(functionUrlEvent(`/v1/subscriptions/${subscription.id}`, "", { key: writerKey }));
+    const elsewhere = await handler(
+      functionUrlEvent(`/v1/subscriptions/${subscription.id}`, "", { key: otherTenantKey }),
+    );
+
+    expect(created.statusCode).toBe(201);
+    expect(read.statusCode).toBe(200);
+    expect(SubscriptionSchema.parse(JSON.parse(read.body))).toEqual(subscription);
+    expect(subscription).toMatchObject({ channel: webhook, status: "pending" });
+    expect(elsewhere.statusCode).toBe(404);
   });
 });
