@@ -1,11 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
   AttemptResult,
   Delivery,
@@ -17,15 +10,7 @@ import type {
   NewDelivery,
   Timestamp,
 } from "@treatywatch/core";
-import {
-  conditionally,
-  type DynamoTableOptions,
-  documentClient,
-  isConditionFailure,
-  queryAll,
-  queryUpTo,
-  timeKey,
-} from "./shared.ts";
+import { conditionally, isConditionFailure, OnTable, queryAll, queryUpTo, timeKey } from "./shared.ts";
 
 /** A delivery as stored: its fields at the top level, so conditions can read them, and its claims. */
 interface DeliveryRecord extends Delivery {
@@ -78,15 +63,7 @@ const FREE_NAMES = { "#claimed": "claimedUntil", "#queued": "enqueuedUntil" };
  * Claims and queue holds are times on the delivery compared in conditional writes,
  * so of two workers only one holds a delivery, and a lapsed claim frees it again.
  */
-export class DynamoDeliveryStore implements DeliveryStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(options: DynamoTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-  }
-
+export class DynamoDeliveryStore extends OnTable implements DeliveryStore {
   async create(delivery: NewDelivery): Promise<boolean> {
     const record: Delivery = {
       ...delivery,
@@ -95,9 +72,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
       nextAttemptAt: delivery.nextAttemptAt ?? delivery.createdAt,
     };
     return conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             ...deliveryKey(delivery.id),
             ...statusIndex(record),
@@ -112,8 +89,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async get(id: string): Promise<Delivery | undefined> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: deliveryKey(id), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: deliveryKey(id), ConsistentRead: true }),
     );
     const record = result.Item as DeliveryRecord | undefined;
     return record && deliveryFrom(record);
@@ -121,9 +98,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async claim(id: string, now: Timestamp, until: Timestamp): Promise<Delivery | undefined> {
     try {
-      const result = await this.#doc.send(
+      const result = await this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: deliveryKey(id),
           UpdateExpression: "SET #claimed = :until",
           ConditionExpression:
@@ -143,9 +120,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async recordAttempt(attempt: DeliveryAttempt, result: AttemptResult): Promise<void> {
     // A retried call finds its attempt logged already and still moves the delivery on.
     await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             pk: deliveryKey(attempt.deliveryId).pk,
             sk: attemptSort(attempt.attempt),
@@ -187,9 +164,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
         set[`:${field}`] = value;
       }
     }
-    await this.#doc.send(
+    await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: deliveryKey(attempt.deliveryId),
         UpdateExpression: `SET ${assignments.join(", ")} REMOVE ${removals.join(", ")}`,
         ExpressionAttributeNames: names,
@@ -201,9 +178,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async takeDue(now: Timestamp, until: Timestamp, limit: number): Promise<string[]> {
     // "$" sorts just after "#": every `<now>#<id>` is below the bound.
     const due = await queryUpTo<DeliveryRecord>(
-      this.#doc,
+      this.doc,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :upper",
         FilterExpression: FREE,
@@ -216,9 +193,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const marked = await Promise.all(
       due.map((record) =>
         conditionally(() =>
-          this.#doc.send(
+          this.doc.send(
             new UpdateCommand({
-              TableName: this.#table,
+              TableName: this.table,
               Key: deliveryKey(record.id),
               UpdateExpression: "SET #queued = :until",
               ConditionExpression: `#status = :pending AND #next <= :now AND ${FREE}`,
@@ -233,9 +210,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async nextDueAt(): Promise<Timestamp | undefined> {
-    const result = await this.#doc.send(
+    const result = await this.doc.send(
       new QueryCommand({
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": statusPartition("pending") },
@@ -246,8 +223,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async attempts(deliveryId: string): Promise<DeliveryAttempt[]> {
-    const records = await queryAll<{ attempt: DeliveryAttempt }>(this.#doc, {
-      TableName: this.#table,
+    const records = await queryAll<{ attempt: DeliveryAttempt }>(this.doc, {
+      TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :attempt)",
       ExpressionAttributeValues: { ":pk": deliveryKey(deliveryId).pk, ":attempt": "ATTEMPT#" },
       ConsistentRead: true,
@@ -257,9 +234,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async forSubscription(subscriptionId: string, limit: number): Promise<Delivery[]> {
     const records = await queryUpTo<DeliveryRecord>(
-      this.#doc,
+      this.doc,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi3",
         KeyConditionExpression: "gsi3pk = :pk",
         ExpressionAttributeValues: { ":pk": `SUBDELIVERIES#${subscriptionId}` },
@@ -272,9 +249,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async failed(limit: number): Promise<Delivery[]> {
     const records = await queryUpTo<DeliveryRecord>(
-      this.#doc,
+      this.doc,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": statusPartition("failed") },
@@ -286,9 +263,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async replay(id: string, now: Timestamp): Promise<boolean> {
     return conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: deliveryKey(id),
           UpdateExpression: "SET #status = :pending, #next = :now, gsi1pk = :pk, gsi1sk = :sk REMOVE #claimed, #queued",
           ConditionExpression: "#status = :failed",
@@ -312,8 +289,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async endpointHealth(subscriptionId: string): Promise<EndpointHealth> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: endpointKey(subscriptionId), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: endpointKey(subscriptionId), ConsistentRead: true }),
     );
     const record = result.Item as Partial<EndpointHealth> | undefined;
     return {
@@ -325,9 +302,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async endpointFailed(subscriptionId: string, now: Timestamp): Promise<Timestamp> {
-    const result = await this.#doc.send(
+    const result = await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: endpointKey(subscriptionId),
         UpdateExpression: "SET failingSince = if_not_exists(failingSince, :now)",
         ExpressionAttributeValues: { ":now": now },
@@ -339,9 +316,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async endpointSucceeded(subscriptionId: string): Promise<void> {
     await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: endpointKey(subscriptionId),
           UpdateExpression: "REMOVE failingSince",
           ConditionExpression: "attribute_exists(pk)",
@@ -351,9 +328,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): Promise<void> {
-    await this.#doc.send(
+    await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: endpointKey(subscriptionId),
         UpdateExpression: "SET disabledAt = :now, disabledReason = :reason",
         ExpressionAttributeValues: { ":now": now, ":reason": reason },
@@ -363,7 +340,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async #count(partition: string): Promise<number> {
     const input: QueryCommandInput = {
-      TableName: this.#table,
+      TableName: this.table,
       IndexName: "gsi1",
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": partition },
@@ -372,7 +349,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const result = await this.#doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      const result = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
       count += result.Count ?? 0;
       start = result.LastEvaluatedKey;
     } while (start);
@@ -383,21 +360,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
 const SUPPRESSIONS = "SUPPRESSIONS";
 
 /** The email suppression list on the shared table: one record per address, the first reason kept. */
-export class DynamoSuppressionList implements EmailSuppressions {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(options: DynamoTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-  }
-
+export class DynamoSuppressionList extends OnTable implements EmailSuppressions {
   async suppress(address: string, reason: string, at: Timestamp): Promise<void> {
     const normalised = address.trim().toLowerCase();
     await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             pk: `SUPPRESS#${normalised}`,
             sk: "SUPPRESS",
@@ -414,9 +383,9 @@ export class DynamoSuppressionList implements EmailSuppressions {
   }
 
   async isSuppressed(address: string): Promise<boolean> {
-    const result = await this.#doc.send(
+    const result = await this.doc.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: { pk: `SUPPRESS#${address.trim().toLowerCase()}`, sk: "SUPPRESS" },
         ConsistentRead: true,
       }),
@@ -426,9 +395,9 @@ export class DynamoSuppressionList implements EmailSuppressions {
 
   async list(limit: number): Promise<{ address: string; reason: string; at: Timestamp }[]> {
     const records = await queryUpTo<{ address: string; reason: string; at: Timestamp }>(
-      this.#doc,
+      this.doc,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": SUPPRESSIONS },

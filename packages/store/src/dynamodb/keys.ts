@@ -1,7 +1,6 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type ApiKey, type KeyStore, stableId, type Tenant, type Timestamp } from "@treatywatch/core";
-import { conditionally, type DynamoTableOptions, documentClient, queryAll, timeKey } from "./shared.ts";
+import { conditionally, OnTable, queryAll, timeKey } from "./shared.ts";
 
 interface TenantRecord {
   tenant: Tenant;
@@ -19,22 +18,14 @@ const ALL_KEYS = "APIKEYS";
  * Tenants and API key hashes on the shared table. A key is stored under its hash, the
  * lookup every request makes; listings and revocation read the key index.
  */
-export class DynamoKeyStore implements KeyStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(options: DynamoTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-  }
-
+export class DynamoKeyStore extends OnTable implements KeyStore {
   async ensureTenant(name: string, now: Timestamp): Promise<Tenant> {
     // The id derives from the name, so the record's key is the uniqueness check.
     const tenant: Tenant = { id: stableId("tnt", name), name, createdAt: now };
     await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...tenantKey(tenant.id), tenant },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
@@ -46,17 +37,17 @@ export class DynamoKeyStore implements KeyStore {
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: tenantKey(id), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: tenantKey(id), ConsistentRead: true }),
     );
     return (result.Item as TenantRecord | undefined)?.tenant;
   }
 
   async saveKey(key: ApiKey): Promise<void> {
     const saved = await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             ...apiKeyKey(key.hash),
             gsi1pk: `KEYS#${key.tenantId}`,
@@ -76,24 +67,24 @@ export class DynamoKeyStore implements KeyStore {
   }
 
   async findKeyByHash(hash: string): Promise<ApiKey | undefined> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: apiKeyKey(hash), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: apiKeyKey(hash), ConsistentRead: true }),
     );
     return (result.Item as KeyRecord | undefined)?.key;
   }
 
   async listKeys(tenantId?: string): Promise<ApiKey[]> {
     const records = await queryAll<KeyRecord>(
-      this.#doc,
+      this.doc,
       tenantId
         ? {
-            TableName: this.#table,
+            TableName: this.table,
             IndexName: "gsi1",
             KeyConditionExpression: "gsi1pk = :pk",
             ExpressionAttributeValues: { ":pk": `KEYS#${tenantId}` },
           }
         : {
-            TableName: this.#table,
+            TableName: this.table,
             IndexName: "gsi2",
             KeyConditionExpression: "gsi2pk = :pk",
             ExpressionAttributeValues: { ":pk": ALL_KEYS },
@@ -108,9 +99,9 @@ export class DynamoKeyStore implements KeyStore {
     const revoked = await Promise.all(
       matching.map((key) =>
         conditionally(() =>
-          this.#doc.send(
+          this.doc.send(
             new UpdateCommand({
-              TableName: this.#table,
+              TableName: this.table,
               Key: apiKeyKey(key.hash),
               UpdateExpression: "SET #key.revokedAt = :now",
               ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#key.revokedAt)",

@@ -8,6 +8,17 @@ export interface DynamoTableOptions {
   tableName: string;
 }
 
+/** An adapter's hold on the shared table: the document client and the table's name. */
+export abstract class OnTable {
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly table: string;
+
+  constructor(options: DynamoTableOptions) {
+    this.doc = documentClient(options.client);
+    this.table = options.tableName;
+  }
+}
+
 /** A document client that drops undefined fields, as every adapter writes optional fields. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {

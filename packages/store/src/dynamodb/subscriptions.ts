@@ -1,10 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   decodeCursor,
   type Page,
@@ -14,16 +8,7 @@ import {
   type SubscriptionStore,
   type Timestamp,
 } from "@treatywatch/core";
-import {
-  conditionally,
-  type DynamoTableOptions,
-  documentClient,
-  epochSeconds,
-  pageOf,
-  queryAll,
-  queryUpTo,
-  timeKey,
-} from "./shared.ts";
+import { conditionally, epochSeconds, OnTable, pageOf, queryAll, queryUpTo, timeKey } from "./shared.ts";
 
 interface SubscriptionRecord {
   subscription: Subscription;
@@ -56,15 +41,7 @@ const SECRET = "SECRET#";
  * transactions, a new subscription's tokens are written before the subscription: a
  * token that outlives a failed create points at nothing and finds nothing.
  */
-export class DynamoSubscriptionStore implements SubscriptionStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(options: DynamoTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-  }
-
+export class DynamoSubscriptionStore extends OnTable implements SubscriptionStore {
   async createSubscription(
     subscription: Subscription,
     extras: {
@@ -83,9 +60,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     }
     if (extras.secret) await this.#putSecret(subscription.id, extras.secret);
     const created = await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...this.#record(subscription), unsubscribeToken: extras.unsubscribeToken },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
@@ -109,9 +86,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   ): Promise<Page<Subscription>> {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const records = await queryUpTo<SubscriptionRecord>(
-      this.#doc,
+      this.doc,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: "gsi1",
         KeyConditionExpression: after ? "gsi1pk = :pk AND gsi1sk < :before" : "gsi1pk = :pk",
         ExpressionAttributeValues: {
@@ -130,8 +107,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async subscriptionsWithStatus(status: Subscription["status"]): Promise<Subscription[]> {
-    const records = await queryAll<SubscriptionRecord>(this.#doc, {
-      TableName: this.#table,
+    const records = await queryAll<SubscriptionRecord>(this.doc, {
+      TableName: this.table,
       IndexName: "gsi2",
       KeyConditionExpression: "gsi2pk = :pk",
       ExpressionAttributeValues: { ":pk": statusPartition(status) },
@@ -142,9 +119,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async updateSubscription(subscription: Subscription): Promise<boolean> {
     const record = this.#record(subscription);
     return conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: subscriptionKey(subscription.id),
           UpdateExpression: "SET subscription = :subscription, gsi2pk = :status, gsi2sk = :at",
           ConditionExpression: "attribute_exists(pk) AND tenantId = :tenant",
@@ -161,9 +138,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
     const deleted = await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: subscriptionKey(id),
           ConditionExpression: "attribute_exists(pk) AND tenantId = :tenant",
           ExpressionAttributeValues: { ":tenant": tenantId },
@@ -175,7 +152,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       const secrets = await this.#secretRecords(id);
       await Promise.all(
         secrets.map((record) =>
-          this.#doc.send(new DeleteCommand({ TableName: this.#table, Key: { pk: `SUB#${id}`, sk: record.sk } })),
+          this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `SUB#${id}`, sk: record.sk } })),
         ),
       );
     }
@@ -184,8 +161,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   async confirmSubscription(tokenHash: string, now: Timestamp): Promise<Subscription | undefined> {
     // Deleting the token is the spend: of two concurrent confirmations only one gets it back.
-    const spent = await this.#doc.send(
-      new DeleteCommand({ TableName: this.#table, Key: confirmationKey(tokenHash), ReturnValues: "ALL_OLD" }),
+    const spent = await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: confirmationKey(tokenHash), ReturnValues: "ALL_OLD" }),
     );
     const pending = spent.Attributes as ConfirmationRecord | undefined;
     if (!pending || pending.until <= now) return undefined;
@@ -194,9 +171,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const confirmed: Subscription = { ...subscription, status: "active", updatedAt: now };
     const record = this.#record(confirmed);
     const updated = await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: subscriptionKey(confirmed.id),
           UpdateExpression: "SET subscription = :subscription, gsi2pk = :status, gsi2sk = :at",
           ConditionExpression: "attribute_exists(pk) AND subscription.#status = :pending",
@@ -227,9 +204,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       current
         .filter((record) => record.secret.expiresAt === undefined || record.secret.expiresAt > overlapUntil)
         .map((record) =>
-          this.#doc.send(
+          this.doc.send(
             new UpdateCommand({
-              TableName: this.#table,
+              TableName: this.table,
               Key: { pk: `SUB#${subscriptionId}`, sk: record.sk },
               UpdateExpression: "SET secret.expiresAt = :until, expiresAt = :ttl",
               ExpressionAttributeValues: { ":until": overlapUntil, ":ttl": epochSeconds(overlapUntil) },
@@ -245,8 +222,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async findByUnsubscribeToken(token: string): Promise<Subscription | undefined> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: unsubscribeKey(token), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: unsubscribeKey(token), ConsistentRead: true }),
     );
     const record = result.Item as TokenRecord | undefined;
     return record && this.findSubscription(record.subscriptionId);
@@ -265,8 +242,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async #read(id: string): Promise<SubscriptionRecord | undefined> {
-    const result = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: subscriptionKey(id), ConsistentRead: true }),
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: subscriptionKey(id), ConsistentRead: true }),
     );
     return result.Item as SubscriptionRecord | undefined;
   }
@@ -274,9 +251,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   /** A token is written once for one subscription; a retried create writes it again. */
   async #putToken(key: { pk: string; sk: string }, subscriptionId: string, extra: object = {}): Promise<void> {
     const written = await conditionally(() =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...key, subscriptionId, ...extra },
           ConditionExpression: "attribute_not_exists(pk) OR subscriptionId = :id",
           ExpressionAttributeValues: { ":id": subscriptionId },
@@ -287,9 +264,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async #putSecret(subscriptionId: string, secret: SigningSecret): Promise<void> {
-    await this.#doc.send(
+    await this.doc.send(
       new PutCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Item: {
           pk: `SUB#${subscriptionId}`,
           // Sorted by creation, then by the secret itself; a retried write lands on the same record.
@@ -303,8 +280,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   /** A subscription's secrets, oldest first. */
   async #secretRecords(subscriptionId: string): Promise<SecretRecord[]> {
-    return queryAll<SecretRecord>(this.#doc, {
-      TableName: this.#table,
+    return queryAll<SecretRecord>(this.doc, {
+      TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :secret)",
       ExpressionAttributeValues: { ":pk": `SUB#${subscriptionId}`, ":secret": SECRET },
       ConsistentRead: true,
