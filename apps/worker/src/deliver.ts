@@ -1,6 +1,8 @@
 import {
   buildMatchIndex,
   type Clock,
+  type Delivery,
+  type DeliveryStore,
   type Logger,
   type MatchIndex,
   type Store,
@@ -28,7 +30,6 @@ import {
   type SqsBatchResponse,
   type SqsRecord,
 } from "@treatywatch/queue";
-import type { Delivery, SqliteDeliveryStore } from "@treatywatch/store";
 import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
 import { matchStory } from "./match.ts";
 
@@ -36,7 +37,7 @@ import { matchStory } from "./match.ts";
 export type EmailSendResult = { ok: true } | { ok: false; retryable: boolean; error: string };
 
 export interface DeliverDeps {
-  deliveries: SqliteDeliveryStore;
+  deliveries: DeliveryStore;
   /** Current signing secrets of a webhook subscription, newest first. */
   signingSecrets(subscriptionId: string, now: Timestamp): Promise<string[]>;
   poster: HttpPoster;
@@ -69,7 +70,7 @@ const iso = (ms: number): Timestamp => new Date(ms).toISOString();
 export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<DeliverResult> {
   const now = deps.clock.now();
   const nowMs = now.getTime();
-  const delivery = deps.deliveries.claim(deliveryId, iso(nowMs), iso(nowMs + (deps.claimSeconds ?? 60) * 1000));
+  const delivery = await deps.deliveries.claim(deliveryId, iso(nowMs), iso(nowMs + (deps.claimSeconds ?? 60) * 1000));
   if (!delivery) return "skipped";
   const attempt = delivery.attempts + 1;
   const log = (outcome: "delivered" | "retry" | "failed", fields: { statusCode?: number; error?: string }) => ({
@@ -83,7 +84,7 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
 
   if (delivery.channel.type === "email") {
     if (!deps.sendEmail) {
-      deps.deliveries.recordAttempt(log("failed", { error: "email is not configured" }), {
+      await deps.deliveries.recordAttempt(log("failed", { error: "email is not configured" }), {
         status: "failed",
         reason: "email is not configured",
       });
@@ -93,16 +94,16 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
     const sent = await deps.sendEmail(delivery);
     const latencyMs = performance.now() - started;
     if (sent.ok) {
-      deps.deliveries.recordAttempt({ ...log("delivered", {}), latencyMs }, { status: "delivered" });
+      await deps.deliveries.recordAttempt({ ...log("delivered", {}), latencyMs }, { status: "delivered" });
       return "delivered";
     }
     return scheduleRetry(delivery, attempt, nowMs, sent.retryable ? undefined : sent.error, sent.error, deps);
   }
 
-  const health = deps.deliveries.endpointHealth(delivery.subscriptionId);
+  const health = await deps.deliveries.endpointHealth(delivery.subscriptionId);
   if (health.disabledAt) {
     const reason = `endpoint disabled: ${health.disabledReason ?? "unknown"}`;
-    deps.deliveries.recordAttempt(log("failed", { error: reason }), { status: "failed", reason });
+    await deps.deliveries.recordAttempt(log("failed", { error: reason }), { status: "failed", reason });
     return "failed";
   }
   const secrets = await deps.signingSecrets(delivery.subscriptionId, iso(nowMs));
@@ -125,30 +126,30 @@ async function recordWebhookAttempt(
   const base = { deliveryId: delivery.id, attempt, at: iso(nowMs), latencyMs: result.latencyMs };
   switch (result.outcome) {
     case "delivered":
-      deps.deliveries.endpointSucceeded(delivery.subscriptionId);
-      deps.deliveries.recordAttempt(
+      await deps.deliveries.endpointSucceeded(delivery.subscriptionId);
+      await deps.deliveries.recordAttempt(
         { ...base, outcome: "delivered", statusCode: result.statusCode },
         { status: "delivered" },
       );
       return "delivered";
     case "gone":
       await disable(delivery.subscriptionId, "the endpoint answered 410 Gone", nowMs, deps);
-      deps.deliveries.recordAttempt(
+      await deps.deliveries.recordAttempt(
         { ...base, outcome: "failed", statusCode: result.statusCode, error: result.error },
         { status: "failed", reason: result.error },
       );
       return "failed";
     case "refused":
-      deps.deliveries.recordAttempt(
+      await deps.deliveries.recordAttempt(
         { ...base, outcome: "failed", error: result.error },
         { status: "failed", reason: result.error },
       );
       return "failed";
     case "retry": {
-      const failingSince = Date.parse(deps.deliveries.endpointFailed(delivery.subscriptionId, iso(nowMs)));
+      const failingSince = Date.parse(await deps.deliveries.endpointFailed(delivery.subscriptionId, iso(nowMs)));
       if (nowMs - failingSince >= DISABLE_AFTER_FAILING_MS) {
         await disable(delivery.subscriptionId, "the endpoint failed every attempt for three days", nowMs, deps);
-        deps.deliveries.recordAttempt(
+        await deps.deliveries.recordAttempt(
           { ...base, outcome: "failed", statusCode: result.statusCode, error: result.error },
           { status: "failed", reason: "endpoint disabled after three days of failures" },
         );
@@ -159,7 +160,7 @@ async function recordWebhookAttempt(
   }
 }
 
-function scheduleRetry(
+async function scheduleRetry(
   delivery: Delivery,
   attempt: number,
   nowMs: number,
@@ -167,7 +168,7 @@ function scheduleRetry(
   error: string,
   deps: DeliverDeps,
   result?: Extract<WebhookAttempt, { outcome: "retry" }>,
-): DeliverResult {
+): Promise<DeliverResult> {
   const base = {
     deliveryId: delivery.id,
     attempt,
@@ -179,11 +180,11 @@ function scheduleRetry(
   const delay = permanentError ? undefined : retryDelaySeconds(attempt, deps.random, result?.retryAfterSeconds);
   if (delay === undefined) {
     const reason = permanentError ?? `gave up after ${attempt} attempts: ${error}`;
-    deps.deliveries.recordAttempt({ ...base, outcome: "failed" }, { status: "failed", reason });
+    await deps.deliveries.recordAttempt({ ...base, outcome: "failed" }, { status: "failed", reason });
     deps.logger.warn({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId, reason }, "delivery failed");
     return "failed";
   }
-  deps.deliveries.recordAttempt(
+  await deps.deliveries.recordAttempt(
     { ...base, outcome: "retry" },
     { status: "pending", nextAttemptAt: iso(nowMs + Math.ceil(delay * 1000)) },
   );
@@ -191,7 +192,7 @@ function scheduleRetry(
 }
 
 async function disable(subscriptionId: string, reason: string, nowMs: number, deps: DeliverDeps): Promise<void> {
-  deps.deliveries.disableEndpoint(subscriptionId, reason, iso(nowMs));
+  await deps.deliveries.disableEndpoint(subscriptionId, reason, iso(nowMs));
   deps.logger.warn({ subscriptionId, reason }, "webhook endpoint disabled");
   await deps.onEndpointDisabled?.(subscriptionId, reason);
 }
@@ -220,7 +221,7 @@ export async function enqueueDueDeliveries(
   options: { limit: number; leaseSeconds: number },
 ): Promise<number> {
   const nowMs = deps.clock.now().getTime();
-  const ids = deps.deliveries.takeDue(iso(nowMs), iso(nowMs + options.leaseSeconds * 1000), options.limit);
+  const ids = await deps.deliveries.takeDue(iso(nowMs), iso(nowMs + options.leaseSeconds * 1000), options.limit);
   for (let start = 0; start < ids.length; start += MAX_BATCH) {
     const batch = ids.slice(start, start + MAX_BATCH).map((deliveryId) => JSON.stringify({ deliveryId }));
     await queue.sendBatch(batch);
@@ -252,7 +253,7 @@ export function mailSender(
 export interface DeliveryLoopDeps {
   store: Pick<Store, "getStory" | "listStories">;
   subscriptions: Pick<SubscriptionStore, "subscriptionsWithStatus" | "signingSecrets" | "unsubscribeToken">;
-  deliveries: SqliteDeliveryStore;
+  deliveries: DeliveryStore;
   queue: Queue;
   poster: HttpPoster;
   /** Absent: email deliveries fail as not configured. */
@@ -263,6 +264,8 @@ export interface DeliveryLoopDeps {
   clock: Clock;
   logger: Logger;
   random?: (() => number) | undefined;
+  /** The subscriptions' version (see `versionedSubscriptions`); absent, the index is rebuilt every tick. */
+  subscriptionsVersion?: (() => number) | undefined;
 }
 
 /** A story the ingest step created or materially changed. */
@@ -281,8 +284,8 @@ export interface DeliveryLoop {
 }
 
 /**
- * The in-process delivery schedule for one machine: every tick it rebuilds the
- * match index from the active subscriptions, builds the digests whose hour has come,
+ * The in-process delivery schedule for one machine: every tick it refreshes the
+ * match index from the active subscriptions when they changed, builds the digests whose hour has come,
  * queues due retries and sends what is queued. Work never overlaps.
  */
 export function startDeliveryLoop(
@@ -304,9 +307,14 @@ export function startDeliveryLoop(
   };
   let active: Subscription[] = [];
   let index: MatchIndex = buildMatchIndex([]);
+  // The index is built once and again only when the write counter moved since the build.
+  let builtAt: number | undefined;
   const refresh = async () => {
+    const version = deps.subscriptionsVersion?.();
+    if (version !== undefined && version === builtAt) return;
     active = await deps.subscriptions.subscriptionsWithStatus("active");
     index = buildMatchIndex(active);
+    builtAt = version;
   };
   const drain = async () => {
     const worker = async () => {

@@ -1,6 +1,7 @@
 import {
   type Clock,
   composeDigest,
+  type DeliveryStore,
   type Digest,
   digestPeriod,
   type KeywordExpr,
@@ -12,10 +13,9 @@ import {
 } from "@treatywatch/core";
 import { type DigestReadyEvent, digestDeliveryId, storyPayload } from "@treatywatch/notify";
 import type { Queue } from "@treatywatch/queue";
-import type { SqliteDeliveryStore } from "@treatywatch/store";
 
 export interface DigestDeps {
-  deliveries: SqliteDeliveryStore;
+  deliveries: DeliveryStore;
   queue: Pick<Queue, "send">;
   clock: Clock;
   /** Stories updated in [start, end). */
@@ -57,7 +57,7 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
     const period = digestPeriod(subscription.cadence, now);
     if (!period) continue;
     const id = digestDeliveryId(subscription.id, period.key);
-    if (deps.deliveries.get(id)) {
+    if (await deps.deliveries.get(id)) {
       run.alreadyBuilt++;
       continue;
     }
@@ -111,7 +111,7 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
         stories: candidates.filter((story) => included.has(story.id)).map(storyPayload),
       },
     };
-    const created = deps.deliveries.create({
+    const created = await deps.deliveries.create({
       id,
       subscriptionId: subscription.id,
       tenantId: subscription.tenantId,

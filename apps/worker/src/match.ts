@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type DeliveryStore,
   describeStoryChanges,
   type MatchIndex,
   type Story,
@@ -8,11 +9,10 @@ import {
 } from "@treatywatch/core";
 import { alertDeliveryId, alertEvent } from "@treatywatch/notify";
 import { MAX_BATCH, type Queue } from "@treatywatch/queue";
-import type { SqliteDeliveryStore } from "@treatywatch/store";
 
 export interface MatchDeps {
   index: MatchIndex;
-  deliveries: SqliteDeliveryStore;
+  deliveries: DeliveryStore;
   queue: Queue;
   clock: Clock;
 }
@@ -54,7 +54,7 @@ export async function matchStory(
   for (const { subscription, reasons } of matches) {
     const id = alertDeliveryId(subscription.id, story.id, story.version);
     const event = alertEvent({ deliveryId: id, subscriptionId: subscription.id, story, reasons, changes, at });
-    const isNew = deps.deliveries.create({
+    const isNew = await deps.deliveries.create({
       id,
       subscriptionId: subscription.id,
       tenantId: subscription.tenantId,
