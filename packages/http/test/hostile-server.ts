@@ -114,6 +114,8 @@ export async function startHostileServer(
   options: { extra?: Record<string, Route>; delayMs?: number } = {},
 ): Promise<HostileServer> {
   const routes = { ...hostileRoutes(), ...options.extra };
+  // Compress the bomb before any client starts its deadline, not while one is waiting.
+  gzipBomb();
   let inFlight = 0;
   const server = createServer((request, response) => {
     const path = request.url ?? "/";
