@@ -9,7 +9,7 @@ import { buildTreatywatch, type TreatywatchStacks } from "./app.ts";
 import { STORE_ACTIONS } from "./grants.ts";
 import { paramsFromContext } from "./params.ts";
 import { CONSUMER_TIMEOUTS, MAX_RECEIVES } from "./stacks/queues.ts";
-import { FETCH_BATCH_SIZE, FETCH_MAX_CONCURRENCY } from "./stacks/worker.ts";
+import { FETCH_BATCH_SIZE, FETCH_MAX_CONCURRENCY, INGEST_BATCH_SIZE } from "./stacks/worker.ts";
 
 /** Context that skips esbuild: these tests read templates, `npm run synth` bundles. */
 function testApp(context: Record<string, unknown> = {}): App {
@@ -100,7 +100,7 @@ describe("queues stack", () => {
       Properties: { MetricName: string; AlarmActions: unknown[] };
     }>;
 
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(2 * Object.keys(CONSUMER_TIMEOUTS).length);
     expect(alarms.every((alarm) => alarm.Properties.MetricName === "ApproximateNumberOfMessagesVisible")).toBe(true);
     expect(alarms.every((alarm) => alarm.Properties.AlarmActions.length === 1)).toBe(true);
   });
@@ -108,8 +108,24 @@ describe("queues stack", () => {
   it("refuses plain HTTP on every queue", () => {
     const policies = templates.queues.findResources("AWS::SQS::QueuePolicy");
 
-    expect(Object.keys(policies)).toHaveLength(6);
+    expect(Object.keys(policies)).toHaveLength(2 * Object.keys(CONSUMER_TIMEOUTS).length);
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it("makes the ingest queue and its dead-letter queue FIFO, deduplicated by the sender's ids", () => {
+    const { queue, deadLetters } = stacks.queues.queues.ingest;
+    const resources = templates.queues.toJSON().Resources;
+
+    for (const fifo of [queue, deadLetters]) {
+      const resource = resources[stacks.queues.getLogicalId(fifo.node.defaultChild as CfnQueue)];
+      expect(resource.Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
+    }
+    for (const name of ["fetch", "match", "delivery"] as const) {
+      const standard = stacks.queues.queues[name].queue;
+      expect(resources[stacks.queues.getLogicalId(standard.node.defaultChild as CfnQueue)].Properties.FifoQueue).toBe(
+        undefined,
+      );
+    }
   });
 });
 
@@ -117,7 +133,7 @@ describe("worker stack", () => {
   it("builds every function the house way: Node.js 22, ARM64, JSON logs, source maps", () => {
     const functions = Object.values(templates.worker.findResources("AWS::Lambda::Function"));
 
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const fn of functions as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs22.x",
@@ -137,16 +153,34 @@ describe("worker stack", () => {
     });
   });
 
-  it("never lets a fetch outlive the fetch queue's visibility timeout", () => {
-    const fetch =
-      templates.worker.toJSON().Resources[
-        stacks.worker.getLogicalId(stacks.worker.fetch.node.defaultChild as CfnFunction)
-      ];
-    const fetchQueue = stacks.queues.queues.fetch.queue;
-    const queue =
-      templates.queues.toJSON().Resources[stacks.queues.getLogicalId(fetchQueue.node.defaultChild as CfnQueue)];
+  it("assigns stories in one ingest consumer: FIFO batches of ten, failed records and the rest retried in order", () => {
+    const ingestQueue = stacks.queues.queues.ingest.queue;
+    const mappings = Object.values(templates.worker.findResources("AWS::Lambda::EventSourceMapping")) as Array<{
+      Properties: Record<string, unknown>;
+    }>;
+    const ingest = mappings.filter((mapping) =>
+      JSON.stringify(mapping.Properties.EventSourceArn).includes(
+        stacks.queues.getLogicalId(ingestQueue.node.defaultChild as CfnQueue),
+      ),
+    );
 
-    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fetch.Properties.Timeout);
+    expect(ingest).toHaveLength(1);
+    expect(ingest[0]?.Properties).toMatchObject({
+      BatchSize: INGEST_BATCH_SIZE,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    expect(ingest[0]?.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+  });
+
+  it.each(["fetch", "ingest"] as const)("never lets the %s function outlive its queue's visibility timeout", (name) => {
+    const fn =
+      templates.worker.toJSON().Resources[
+        stacks.worker.getLogicalId(stacks.worker[name].node.defaultChild as CfnFunction)
+      ];
+    const source = stacks.queues.queues[name].queue;
+    const queue = templates.queues.toJSON().Resources[stacks.queues.getLogicalId(source.node.defaultChild as CfnQueue)];
+
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
   });
 
   it("ticks the poll function on the configured schedule, without retries", () => {
@@ -172,20 +206,37 @@ describe("worker stack", () => {
     );
   });
 
-  it("lets the fetch function write the store and consume its queue, never scan", () => {
-    const actions = actionsOf(policyOfRole(templates.worker, "FetchRole"));
+  /** The queue logical ids a role's statements name for an SQS action. */
+  function queuesFor(rolePrefix: string, action: string): string[] {
+    return policyOfRole(templates.worker, rolePrefix)
+      .filter((statement) => actionsOf([statement]).includes(action))
+      .flatMap((statement) => [...JSON.stringify(statement.Resource).matchAll(/FnGetAtt([A-Za-z]+Queue[0-9A-F]{8})/g)])
+      .map((match) => match[1] ?? "");
+  }
+  const queueId = (name: "fetch" | "ingest" | "match") =>
+    stacks.queues.getLogicalId(stacks.queues.queues[name].queue.node.defaultChild as CfnQueue);
 
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        ...STORE_ACTIONS.read,
-        ...STORE_ACTIONS.write,
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-      ]),
-    );
-    expect(actions).not.toContain("dynamodb:Scan");
-    expect(actions).not.toContain("sqs:SendMessage");
-  });
+  it.each([
+    ["Fetch", "fetch", "ingest"],
+    ["Ingest", "ingest", "match"],
+  ] as const)(
+    "lets the %s function write the store, consume the %s queue and send only to the %s queue",
+    (role, from, to) => {
+      const actions = actionsOf(policyOfRole(templates.worker, `${role}Role`));
+
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          ...STORE_ACTIONS.read,
+          ...STORE_ACTIONS.write,
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+        ]),
+      );
+      expect(actions).not.toContain("dynamodb:Scan");
+      expect(queuesFor(`${role}Role`, "sqs:ReceiveMessage")).toEqual([queueId(from)]);
+      expect(queuesFor(`${role}Role`, "sqs:SendMessage")).toEqual([queueId(to)]);
+    },
+  );
 });
 
 describe("api stack", () => {

@@ -35,6 +35,8 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   const worker = new WorkerStack(app, name("worker"), {
     table: data.table,
     fetchQueue: queues.queues.fetch,
+    ingestQueue: queues.queues.ingest,
+    matchQueue: queues.queues.match,
     alarmTopic,
     pollSchedule: params.pollSchedule,
     pollBatchSize: params.pollBatchSize,

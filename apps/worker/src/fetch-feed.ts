@@ -1,6 +1,6 @@
 import type { Clock, Feed, FeedError, Fetcher, Store } from "@treatywatch/core";
 import { parseFeed } from "@treatywatch/feeds";
-import { emptySummary, type IngestSummary, ingestEntries } from "./ingest.ts";
+import { emptySummary, type IngestSummary, ingestItems, type PreparedEntries, prepareEntries } from "./ingest.ts";
 import {
   DEFAULT_POLL_POLICY,
   failureInterval,
@@ -10,6 +10,9 @@ import {
   successInterval,
 } from "./schedule.ts";
 
+/** Takes a feed's prepared items on to story assignment, which has a single writer. */
+export type IngestSink = (prepared: PreparedEntries) => Promise<IngestSummary>;
+
 export interface FetchDeps {
   store: Store;
   fetcher: Fetcher;
@@ -17,6 +20,8 @@ export interface FetchDeps {
   policy?: PollPolicy;
   /** Story assignment is single-writer: ingests go through this, one at a time. */
   serialize?: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Replaces in-process story assignment (and `serialize`): on AWS, prepared items go to the ingest queue. */
+  ingest?: IngestSink | undefined;
 }
 
 export interface FeedOutcome {
@@ -80,13 +85,14 @@ export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcom
 
   const parsed = await parseFeed(result.body, result.contentType, { url: result.finalUrl });
   if (!parsed.ok) return fail(parsed.error);
-  const summary = await serialize(() =>
-    ingestEntries(
-      parsed.feed.entries,
-      { feedId: feed.id, feedUrl: result.finalUrl, feedTitle: parsed.feed.title ?? feed.title },
-      deps,
-    ),
+  const prepared = prepareEntries(
+    parsed.feed.entries,
+    { feedId: feed.id, feedUrl: result.finalUrl, feedTitle: parsed.feed.title ?? feed.title },
+    deps.clock.now().toISOString(),
   );
+  const summary = deps.ingest
+    ? await deps.ingest(prepared)
+    : await serialize(async () => ({ ...(await ingestItems(prepared.items, deps)), skipped: prepared.skipped }));
   const now = deps.clock.now();
   const nextPollAt = after(
     now,

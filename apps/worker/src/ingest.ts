@@ -12,6 +12,7 @@ import {
   type RawEntry,
   type Store,
   type StoryChange,
+  type Verdict,
 } from "@treatywatch/core";
 
 export interface StoryEvent {
@@ -50,7 +51,31 @@ export function emptySummary(): IngestSummary {
   return { fresh: 0, duplicate: 0, relevant: 0, skipped: 0, events: [] };
 }
 
-async function ingestItem(item: Item, deps: IngestDeps, summary: IngestSummary): Promise<void> {
+/** An item normalised and classified, ready for story assignment: what a fetcher hands the single writer. */
+export interface PreparedItem {
+  item: Item;
+  verdict: Verdict;
+}
+
+export interface PreparedEntries {
+  items: PreparedItem[];
+  /** Entries with neither a title nor text. */
+  skipped: number;
+}
+
+/** The pure half of ingest: normalises and classifies one feed's entries, in order. Runs anywhere, in parallel. */
+export function prepareEntries(entries: readonly RawEntry[], feed: FeedContext, fetchedAt: string): PreparedEntries {
+  const items: PreparedItem[] = [];
+  let skipped = 0;
+  for (const entry of entries) {
+    const item = normaliseEntry(entry, { ...feed, fetchedAt });
+    if (item) items.push({ item, verdict: classify(item) });
+    else skipped++;
+  }
+  return { items, skipped };
+}
+
+async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, summary: IngestSummary): Promise<void> {
   const { store } = deps;
   const now = deps.clock.now().toISOString();
   const existing = await store.findDuplicate(item);
@@ -63,7 +88,6 @@ async function ingestItem(item: Item, deps: IngestDeps, summary: IngestSummary):
     return;
   }
   summary.fresh++;
-  const verdict = classify(item);
   if (!verdict.relevant) {
     await store.saveIngest({ stored: { item, verdict } });
     return;
@@ -87,23 +111,24 @@ async function ingestItem(item: Item, deps: IngestDeps, summary: IngestSummary):
 }
 
 /**
- * Normalises, de-duplicates, classifies and clusters one feed's entries, in order.
- * Story assignment reads then writes the index, so callers run ingests one at a time.
+ * The store half of ingest: de-duplicates prepared items and assigns each to a story, in
+ * order. Story assignment reads then writes the index, so it must have a single writer:
+ * callers run it one call at a time (in process: a serializer; on AWS: the ingest FIFO queue).
  */
+export async function ingestItems(items: readonly PreparedItem[], deps: IngestDeps): Promise<IngestSummary> {
+  const summary = emptySummary();
+  for (const prepared of items) await ingestItem(prepared, deps, summary);
+  return summary;
+}
+
+/** Normalises, de-duplicates, classifies and clusters one feed's entries, in order (both halves, in process). */
 export async function ingestEntries(
   entries: readonly RawEntry[],
   feed: FeedContext,
   deps: IngestDeps,
 ): Promise<IngestSummary> {
-  const summary = emptySummary();
-  const fetchedAt = deps.clock.now().toISOString();
-  for (const entry of entries) {
-    const item = normaliseEntry(entry, { ...feed, fetchedAt });
-    if (!item) {
-      summary.skipped++;
-      continue;
-    }
-    await ingestItem(item, deps, summary);
-  }
+  const prepared = prepareEntries(entries, feed, deps.clock.now().toISOString());
+  const summary = await ingestItems(prepared.items, deps);
+  summary.skipped = prepared.skipped;
   return summary;
 }

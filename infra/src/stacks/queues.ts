@@ -9,6 +9,7 @@ import { acknowledge } from "../nag.ts";
 /** Each queue's consumer timeout; the queue hides a message six times as long, as Lambda advises. */
 export const CONSUMER_TIMEOUTS = {
   fetch: Duration.seconds(90),
+  ingest: Duration.seconds(60),
   match: Duration.seconds(30),
   delivery: Duration.seconds(30),
 } as const;
@@ -23,6 +24,8 @@ export interface WorkQueueProps {
   alarmTopic: ITopic;
   /** Messages waiting before the depth alarm fires. */
   depthAlarmAt: number;
+  /** A FIFO queue (and dead-letter queue): order kept, duplicates dropped by deduplication id. */
+  fifo?: boolean;
 }
 
 /** A queue, its dead-letter queue, an alarm on the backlog and one on any dead letter. */
@@ -32,12 +35,15 @@ export class WorkQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
+    const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
     this.deadLetters = new Queue(this, "DeadLetters", {
+      ...fifo,
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.queue = new Queue(this, "Queue", {
+      ...fifo,
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -78,18 +84,27 @@ export interface QueuesStackProps extends StackProps {
   alarmTopic: ITopic;
 }
 
-/** fetch (one message a feed), match (one a changed story), delivery (one a send). */
+/**
+ * fetch (one message a feed), ingest (one a prepared item; FIFO, so story assignment
+ * has a single writer), match (one a changed story), delivery (one a send).
+ */
 export class QueuesStack extends Stack {
   readonly queues: Record<QueueName, WorkQueue>;
 
   constructor(scope: Construct, id: string, props: QueuesStackProps) {
     super(scope, id, props);
-    const depth: Record<QueueName, number> = { fetch: 2_000, match: 500, delivery: 1_000 };
+    const depth: Record<QueueName, number> = { fetch: 2_000, ingest: 5_000, match: 500, delivery: 1_000 };
     this.queues = {
       fetch: new WorkQueue(this, "Fetch", {
         consumerTimeout: CONSUMER_TIMEOUTS.fetch,
         alarmTopic: props.alarmTopic,
         depthAlarmAt: depth.fetch,
+      }),
+      ingest: new WorkQueue(this, "Ingest", {
+        consumerTimeout: CONSUMER_TIMEOUTS.ingest,
+        alarmTopic: props.alarmTopic,
+        depthAlarmAt: depth.ingest,
+        fifo: true,
       }),
       match: new WorkQueue(this, "Match", {
         consumerTimeout: CONSUMER_TIMEOUTS.match,

@@ -14,6 +14,9 @@ import { CONSUMER_TIMEOUTS, type WorkQueue } from "./queues.ts";
 export interface WorkerStackProps extends StackProps {
   table: ITableV2;
   fetchQueue: WorkQueue;
+  /** FIFO, one message group: the single writer of story assignment consumes it. */
+  ingestQueue: WorkQueue;
+  matchQueue: WorkQueue;
   alarmTopic: ITopic;
   pollSchedule: string;
   pollBatchSize: number;
@@ -21,21 +24,22 @@ export interface WorkerStackProps extends StackProps {
 
 /** Records fetched together by one fetch invocation. */
 export const FETCH_BATCH_SIZE = 5;
-/**
- * Fetch invocations at once: the least an SQS event source allows. Ingest is serial within
- * one invocation; across the two, story ids derive from the founding item, so a retried or
- * doubled item never founds a second story, and two outlets' first reports of one event
- * racing each other is the rare case left.
- */
-export const FETCH_MAX_CONCURRENCY = 2;
+/** Fetch invocations at once: fetching fans out, story assignment does not (it is behind the ingest queue). */
+export const FETCH_MAX_CONCURRENCY = 20;
+/** Prepared items one ingest invocation assigns, in order; the most a FIFO event source takes. */
+export const INGEST_BATCH_SIZE = 10;
 
 /**
- * The poll tick (EventBridge Scheduler → poll function → fetch queue) and the fetch
- * consumer (fetch queue → fetch function, failed records retried alone).
+ * The poll tick (EventBridge Scheduler → poll function → fetch queue), the fetch
+ * consumers (fetch queue → fetch function, many at once, failed records retried alone;
+ * they fetch, parse, normalise and classify) and the single ingest writer (ingest FIFO
+ * queue, one message group → ingest function, one batch at a time; it assigns stories
+ * and sends story events to the match queue).
  */
 export class WorkerStack extends Stack {
   readonly poll: HouseFunction;
   readonly fetch: HouseFunction;
+  readonly ingest: HouseFunction;
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
@@ -74,13 +78,19 @@ export class WorkerStack extends Stack {
 
     this.fetch = new HouseFunction(this, "Fetch", {
       entry: "apps/worker/src/lambda/fetch.ts",
-      description: "treatywatch fetch consumer: fetch, parse, classify, store",
+      description: "treatywatch fetch consumer: fetch, parse, classify, hand items to the ingest queue",
       timeout: CONSUMER_TIMEOUTS.fetch,
       memorySize: 1024,
       alarmTopic: props.alarmTopic,
-      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, LOG_LEVEL: "info" },
+      environment: {
+        TREATYWATCH_TABLE_NAME: props.table.tableName,
+        TREATYWATCH_INGEST_QUEUE_URL: props.ingestQueue.queue.queueUrl,
+        LOG_LEVEL: "info",
+      },
     });
+    // Reads the feed and records its health; items reach the table only through the ingest function.
     grantStore(this.fetch, props.table, "readWrite");
+    props.ingestQueue.queue.grantSendMessages(this.fetch);
     this.fetch.addEventSource(
       new SqsEventSource(props.fetchQueue.queue, {
         batchSize: FETCH_BATCH_SIZE,
@@ -88,6 +98,25 @@ export class WorkerStack extends Stack {
         reportBatchItemFailures: true,
         maxConcurrency: FETCH_MAX_CONCURRENCY,
       }),
+    );
+
+    this.ingest = new HouseFunction(this, "Ingest", {
+      entry: "apps/worker/src/lambda/ingest.ts",
+      description: "treatywatch ingest: the single writer of story assignment; story events to the match queue",
+      timeout: CONSUMER_TIMEOUTS.ingest,
+      memorySize: 1024,
+      alarmTopic: props.alarmTopic,
+      environment: {
+        TREATYWATCH_TABLE_NAME: props.table.tableName,
+        TREATYWATCH_MATCH_QUEUE_URL: props.matchQueue.queue.queueUrl,
+        LOG_LEVEL: "info",
+      },
+    });
+    grantStore(this.ingest, props.table, "readWrite");
+    props.matchQueue.queue.grantSendMessages(this.ingest);
+    // One message group: Lambda runs one batch of it at a time, so no reserved concurrency is needed.
+    this.ingest.addEventSource(
+      new SqsEventSource(props.ingestQueue.queue, { batchSize: INGEST_BATCH_SIZE, reportBatchItemFailures: true }),
     );
   }
 }

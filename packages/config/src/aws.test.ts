@@ -15,6 +15,35 @@ describe("loadAwsConfig", () => {
       fetchQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/fetch",
       fetchDeadLetterQueueUrl: undefined,
       pollBatchSize: 50,
+      ingestQueueUrl: undefined,
+      matchQueueUrl: undefined,
+      deliveryQueueUrl: undefined,
+      mailFrom: undefined,
+      sesConfigurationSet: undefined,
+      publicUrl: undefined,
+    });
+  });
+
+  it("reads the delivery stages' queues and mail settings", () => {
+    const queue = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;
+
+    const config = loadAwsConfig({
+      TREATYWATCH_TABLE_NAME: "treatywatch",
+      TREATYWATCH_INGEST_QUEUE_URL: queue("ingest.fifo"),
+      TREATYWATCH_MATCH_QUEUE_URL: queue("match"),
+      TREATYWATCH_DELIVERY_QUEUE_URL: queue("delivery"),
+      TREATYWATCH_MAIL_FROM: "alerts@example.org",
+      TREATYWATCH_SES_CONFIGURATION_SET: "sending",
+      TREATYWATCH_PUBLIC_URL: "https://alerts.example.org",
+    });
+
+    expect(config).toMatchObject({
+      ingestQueueUrl: queue("ingest.fifo"),
+      matchQueueUrl: queue("match"),
+      deliveryQueueUrl: queue("delivery"),
+      mailFrom: "alerts@example.org",
+      sesConfigurationSet: "sending",
+      publicUrl: "https://alerts.example.org",
     });
   });
 
@@ -22,6 +51,7 @@ describe("loadAwsConfig", () => {
     [{}, "TREATYWATCH_TABLE_NAME"],
     [{ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_FETCH_QUEUE_URL: "not a url" }, "TREATYWATCH_FETCH_QUEUE_URL"],
     [{ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_POLL_BATCH_SIZE: "-1" }, "TREATYWATCH_POLL_BATCH_SIZE"],
+    [{ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_MAIL_FROM: "nobody" }, "TREATYWATCH_MAIL_FROM"],
   ])("names the variable at fault in %j", (env, variable) => {
     expect(() => loadAwsConfig(env)).toThrow(ConfigError);
     expect(() => loadAwsConfig(env)).toThrow(variable);

@@ -9,6 +9,12 @@ const schema = z.object({
   TREATYWATCH_FETCH_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_FETCH_DLQ_URL: queueUrl.optional(),
   TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  TREATYWATCH_INGEST_QUEUE_URL: queueUrl.optional(),
+  TREATYWATCH_MATCH_QUEUE_URL: queueUrl.optional(),
+  TREATYWATCH_DELIVERY_QUEUE_URL: queueUrl.optional(),
+  TREATYWATCH_MAIL_FROM: z.email().optional(),
+  TREATYWATCH_SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The environment variables the infra sets on a function, by name. */
@@ -19,6 +25,16 @@ export interface AwsConfig {
   fetchQueueUrl?: string | undefined;
   fetchDeadLetterQueueUrl?: string | undefined;
   pollBatchSize: number;
+  /** The FIFO queue of prepared items the single ingest writer consumes. */
+  ingestQueueUrl?: string | undefined;
+  /** Story events (created, materially updated) for the match function. */
+  matchQueueUrl?: string | undefined;
+  /** One message a delivery to send. */
+  deliveryQueueUrl?: string | undefined;
+  mailFrom?: string | undefined;
+  sesConfigurationSet?: string | undefined;
+  /** Where the API answers, for unsubscribe links in mail. */
+  publicUrl?: string | undefined;
 }
 
 /** Parses the AWS settings once per cold start; a missing table name stops the function at init. */
@@ -34,6 +50,12 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     fetchQueueUrl: parsed.data.TREATYWATCH_FETCH_QUEUE_URL,
     fetchDeadLetterQueueUrl: parsed.data.TREATYWATCH_FETCH_DLQ_URL,
     pollBatchSize: parsed.data.TREATYWATCH_POLL_BATCH_SIZE,
+    ingestQueueUrl: parsed.data.TREATYWATCH_INGEST_QUEUE_URL,
+    matchQueueUrl: parsed.data.TREATYWATCH_MATCH_QUEUE_URL,
+    deliveryQueueUrl: parsed.data.TREATYWATCH_DELIVERY_QUEUE_URL,
+    mailFrom: parsed.data.TREATYWATCH_MAIL_FROM,
+    sesConfigurationSet: parsed.data.TREATYWATCH_SES_CONFIGURATION_SET,
+    publicUrl: parsed.data.TREATYWATCH_PUBLIC_URL,
   };
 }
 

@@ -23,3 +23,22 @@ export async function processSqsBatch(
     .map((record) => ({ itemIdentifier: record.messageId }));
   return { batchItemFailures };
 }
+
+/**
+ * Runs `handle` on the records of a FIFO batch one at a time, in order. At the first
+ * failure it stops and reports that record and every later one, so SQS retries them
+ * in their order (as a FIFO event source requires).
+ */
+export async function processFifoBatch(
+  records: readonly SqsRecord[],
+  handle: (record: SqsRecord) => Promise<void>,
+): Promise<SqsBatchResponse> {
+  for (const [index, record] of records.entries()) {
+    try {
+      await handle(record);
+    } catch {
+      return { batchItemFailures: records.slice(index).map(({ messageId }) => ({ itemIdentifier: messageId })) };
+    }
+  }
+  return { batchItemFailures: [] };
+}

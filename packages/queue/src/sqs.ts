@@ -147,6 +147,45 @@ export class SqsQueue implements Queue {
   }
 }
 
+/** One message for a FIFO queue; SQS drops a second one with the same deduplication id for five minutes. */
+export interface FifoMessage {
+  body: string;
+  deduplicationId: string;
+}
+
+export interface SqsFifoSenderOptions {
+  queueUrl: string;
+  /** Every message goes to this one group, so the queue's consumer takes them one batch at a time, in order. */
+  groupId: string;
+}
+
+/** Sends to an SQS FIFO queue, in batches of at most ten. */
+export class SqsFifoSender {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly options: SqsFifoSenderOptions,
+  ) {}
+
+  async sendAll(messages: readonly FifoMessage[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += MAX_BATCH) {
+      const batch = messages.slice(start, start + MAX_BATCH);
+      const sent = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: batch.map((message, index) => ({
+            Id: String(index),
+            MessageBody: message.body,
+            MessageGroupId: this.options.groupId,
+            MessageDeduplicationId: message.deduplicationId,
+          })),
+        }),
+      );
+      const failed = sent.Failed ?? [];
+      if (failed.length > 0) throw new Error(`SQS refused ${failed.length} of ${batch.length} messages`);
+    }
+  }
+}
+
 /** Creates (or finds) a queue and its dead-letter queue, wired by a RedrivePolicy. */
 export async function createSqsQueuePair(
   client: SQSClient,

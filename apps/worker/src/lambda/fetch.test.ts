@@ -5,7 +5,8 @@ import { SqliteStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rss, startTestServer, type TestServer } from "../../test/feed-server.ts";
 import { consumeFetchBatch } from "./fetch.ts";
-import { encodeFetchMessage } from "./messages.ts";
+import { queueIngestSink } from "./ingest.ts";
+import { encodeFetchMessage, parseIngestMessage } from "./messages.ts";
 
 const NOW = new Date("2025-06-30T12:00:00.000Z");
 const clock: Clock = { now: () => NOW };
@@ -87,5 +88,28 @@ describe("consumeFetchBatch", () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m-1" }]);
     store = new SqliteStore(":memory:");
+  });
+
+  it("hands prepared items to the ingest queue instead of assigning stories itself", async () => {
+    const { feed } = await store.addFeed(server.url("/wire.xml"), "2025-06-30T00:00:00.000Z");
+    const sent: string[] = [];
+    const ingest = queueIngestSink({
+      async sendAll(messages) {
+        sent.push(...messages.map((message) => message.body));
+      },
+    });
+
+    const response = await consumeFetchBatch([aRecord("m-1", encodeFetchMessage({ feedId: feed.id }))], {
+      store,
+      fetcher,
+      clock,
+      logger,
+      ingest,
+    });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent.map((body) => parseIngestMessage(body).item.feedId)).toEqual([feed.id]);
+    expect((await store.listItems({ limit: 10 })).data).toEqual([]);
+    expect((await store.getFeed(feed.id))?.health.consecutiveFailures).toBe(0);
   });
 });

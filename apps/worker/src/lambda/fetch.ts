@@ -2,7 +2,7 @@ import type { Fetcher, Logger } from "@treatywatch/core";
 import { HttpFetcher } from "@treatywatch/http";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
-import { createSerializer } from "../serial.ts";
+import { queueIngestSink } from "./ingest.ts";
 import { lambdaRuntime } from "./lambda-config.ts";
 import { parseFetchMessage } from "./messages.ts";
 
@@ -11,7 +11,8 @@ export interface FetchConsumerDeps extends FetchDeps {
 }
 
 /**
- * Fetches the feed each record names. A bad feed is recorded on the feed and is
+ * Fetches the feed each record names; with `deps.ingest` set (as on AWS) its prepared
+ * items go on to the single ingest writer. A bad feed is recorded on the feed and is
  * not a failure; a record fails (and SQS retries it alone) only when the message
  * is unreadable or the store or fetch threw.
  */
@@ -45,8 +46,6 @@ async function fetchOne(record: SqsRecord, deps: FetchConsumerDeps): Promise<voi
   }
 }
 
-/** Story assignment in one warm instance is single-writer; see the worker stack for the rest. */
-const serialize = createSerializer();
 let fetcher: Fetcher | undefined;
 
 export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
@@ -57,7 +56,7 @@ export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatch
     fetcher,
     clock: runtime.clock,
     logger: runtime.logger,
-    serialize,
+    ingest: queueIngestSink(runtime.ingestSender()),
   });
   if (response.batchItemFailures.length > 0) {
     runtime.logger.warn({ failed: response.batchItemFailures.length, of: event.Records.length }, "fetch batch");

@@ -2,8 +2,14 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type Clock, type Logger, systemClock } from "@treatywatch/core";
-import { type Queue, SqsQueue } from "@treatywatch/queue/sqs";
+import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
 import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { INGEST_GROUP } from "./messages.ts";
+
+function required(url: string | undefined, variable: string): string {
+  if (!url) throw new Error(`${variable} is not set for this function`);
+  return url;
+}
 
 export interface LambdaRuntime {
   aws: AwsConfig;
@@ -13,6 +19,10 @@ export interface LambdaRuntime {
   clock: Clock;
   logger: Logger;
   fetchQueue(): Queue;
+  /** The ingest FIFO queue, for the fetch function's prepared items. */
+  ingestSender(): SqsFifoSender;
+  /** The match queue, for the ingest function's story events. */
+  matchQueue(): Queue;
 }
 
 let runtime: LambdaRuntime | undefined;
@@ -24,7 +34,19 @@ export function lambdaRuntime(): LambdaRuntime {
   const aws = loadAwsConfig(process.env);
   const logger = jsonLineLogger(config.logLevel);
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: aws.tableName });
+  let sqs: SQSClient | undefined;
+  const sqsClient = () => {
+    sqs ??= new SQSClient({});
+    return sqs;
+  };
+  // Send-only queues: dead letters are listed and redriven from the queue's own consumer.
+  const sendOnly = (url: string | undefined, variable: string) => {
+    const queueUrl = required(url, variable);
+    return new SqsQueue(sqsClient(), { queueUrl, deadLetterQueueUrl: queueUrl });
+  };
   let fetchQueue: Queue | undefined;
+  let ingestSender: SqsFifoSender | undefined;
+  let matchQueue: Queue | undefined;
   runtime = {
     aws,
     store,
@@ -32,12 +54,22 @@ export function lambdaRuntime(): LambdaRuntime {
     clock: systemClock,
     logger,
     fetchQueue() {
-      if (!aws.fetchQueueUrl) throw new Error("TREATYWATCH_FETCH_QUEUE_URL is not set for this function");
-      fetchQueue ??= new SqsQueue(new SQSClient({}), {
-        queueUrl: aws.fetchQueueUrl,
-        deadLetterQueueUrl: aws.fetchDeadLetterQueueUrl ?? aws.fetchQueueUrl,
+      fetchQueue ??= new SqsQueue(sqsClient(), {
+        queueUrl: required(aws.fetchQueueUrl, "TREATYWATCH_FETCH_QUEUE_URL"),
+        deadLetterQueueUrl: aws.fetchDeadLetterQueueUrl ?? aws.fetchQueueUrl ?? "",
       });
       return fetchQueue;
+    },
+    ingestSender() {
+      ingestSender ??= new SqsFifoSender(sqsClient(), {
+        queueUrl: required(aws.ingestQueueUrl, "TREATYWATCH_INGEST_QUEUE_URL"),
+        groupId: INGEST_GROUP,
+      });
+      return ingestSender;
+    },
+    matchQueue() {
+      matchQueue ??= sendOnly(aws.matchQueueUrl, "TREATYWATCH_MATCH_QUEUE_URL");
+      return matchQueue;
     },
   };
   return runtime;

@@ -1,3 +1,7 @@
+import { stableId } from "@treatywatch/core";
+import type { FifoMessage } from "@treatywatch/queue/sqs";
+import type { PreparedItem, StoryEvent } from "../ingest.ts";
+
 /** A fetch-queue message: one feed to fetch. The poll tick sends them; the fetch consumer reads them. */
 export interface FetchMessage {
   feedId: string;
@@ -12,13 +16,57 @@ export class BadMessageError extends Error {
 }
 
 export function parseFetchMessage(body: string): FetchMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new BadMessageError("fetch message is not JSON");
-  }
+  const value = parseJson(body, "fetch");
   const feedId = (value as { feedId?: unknown } | null)?.feedId;
   if (typeof feedId !== "string" || feedId === "") throw new BadMessageError("fetch message has no feedId");
   return { feedId };
+}
+
+function parseJson(body: string, what: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new BadMessageError(`${what} message is not JSON`);
+  }
+}
+
+/** The one message group of the ingest queue: all story assignment goes through it, one batch at a time. */
+export const INGEST_GROUP = "story-assignment";
+
+/**
+ * An ingest-queue message: one prepared item. Its deduplication id covers the text, so
+ * a refetch of the same item within SQS's five-minute window is dropped, and an edit is not.
+ */
+export function encodeIngestMessage(prepared: PreparedItem): FifoMessage {
+  const { item } = prepared;
+  return {
+    body: JSON.stringify({ item: prepared.item, verdict: prepared.verdict }),
+    deduplicationId: stableId("ing", item.id, item.title, item.summary),
+  };
+}
+
+export function parseIngestMessage(body: string): PreparedItem {
+  const value = parseJson(body, "ingest") as { item?: { id?: unknown }; verdict?: { relevant?: unknown } } | null;
+  if (typeof value?.item?.id !== "string" || typeof value.verdict?.relevant !== "boolean") {
+    throw new BadMessageError("ingest message has no item or verdict");
+  }
+  return value as PreparedItem;
+}
+
+/** A match-queue message: a story the ingest step created or materially changed. */
+export function encodeStoryEvent(event: StoryEvent): string {
+  return JSON.stringify(event);
+}
+
+export function parseStoryEvent(body: string): StoryEvent {
+  const value = parseJson(body, "story event") as Partial<StoryEvent> | null;
+  if (
+    (value?.kind !== "created" && value?.kind !== "updated") ||
+    typeof value.storyId !== "string" ||
+    typeof value.version !== "number" ||
+    !Array.isArray(value.changes)
+  ) {
+    throw new BadMessageError("story event has no kind, story, version or changes");
+  }
+  return { kind: value.kind, storyId: value.storyId, version: value.version, changes: value.changes };
 }

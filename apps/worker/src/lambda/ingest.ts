@@ -1,0 +1,60 @@
+import type { Logger } from "@treatywatch/core";
+import { type FifoMessage, processFifoBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
+import type { IngestSink } from "../fetch-feed.ts";
+import { emptySummary, type IngestDeps, ingestItems } from "../ingest.ts";
+import { lambdaRuntime } from "./lambda-config.ts";
+import { BadMessageError, encodeIngestMessage, encodeStoryEvent, parseIngestMessage } from "./messages.ts";
+
+/** Where fetchers hand prepared items: the ingest FIFO queue, one message group. */
+export interface IngestSender {
+  sendAll(messages: readonly FifoMessage[]): Promise<void>;
+}
+
+/** Where story events go: the match queue. */
+export interface StoryEventSender {
+  sendBatch(bodies: readonly string[]): Promise<string[]>;
+}
+
+/** The fetch side: prepared items go to the single writer instead of into the store. */
+export function queueIngestSink(sender: IngestSender): IngestSink {
+  return async (prepared) => {
+    await sender.sendAll(prepared.items.map(encodeIngestMessage));
+    return { ...emptySummary(), skipped: prepared.skipped };
+  };
+}
+
+export interface IngestConsumerDeps extends IngestDeps {
+  storyEvents: StoryEventSender;
+  logger: Logger;
+}
+
+/**
+ * The single writer: assigns each prepared item to a story, one at a time and in
+ * order, and sends the stories it created or materially changed to the match queue.
+ * The ingest queue is FIFO with one message group, so no other batch runs meanwhile.
+ * An unreadable message is logged and dropped: retrying it would hold up every later item.
+ */
+export async function consumeIngestBatch(
+  records: readonly SqsRecord[],
+  deps: IngestConsumerDeps,
+): Promise<SqsBatchResponse> {
+  return processFifoBatch(records, async (record) => {
+    try {
+      const summary = await ingestItems([parseIngestMessage(record.body)], deps);
+      if (summary.events.length > 0) await deps.storyEvents.sendBatch(summary.events.map(encodeStoryEvent));
+    } catch (error) {
+      deps.logger.error({ err: error, messageId: record.messageId }, "ingest message failed");
+      if (!(error instanceof BadMessageError)) throw error;
+    }
+  });
+}
+
+export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
+  const runtime = lambdaRuntime();
+  return consumeIngestBatch(event.Records, {
+    store: runtime.store,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    storyEvents: runtime.matchQueue(),
+  });
+}

@@ -1,0 +1,74 @@
+import type { AddressInfo } from "node:net";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { createSqsServer } from "local-aws-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FifoMessage, SqsFifoSender } from "./sqs.ts";
+
+let server: Awaited<ReturnType<typeof createSqsServer>>;
+let client: SQSClient;
+
+beforeAll(async () => {
+  server = await createSqsServer({ port: 0, hostname: "127.0.0.1" });
+  const { port } = server.address() as AddressInfo;
+  client = new SQSClient({
+    region: "us-east-1",
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function fifoQueue(name: string): Promise<string> {
+  const created = await client.send(
+    new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: "true" } }),
+  );
+  return created.QueueUrl ?? "";
+}
+
+async function drain(queueUrl: string): Promise<Array<{ body: string; group: string | undefined }>> {
+  const received: Array<{ body: string; group: string | undefined }> = [];
+  for (;;) {
+    const batch = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        MessageSystemAttributeNames: ["MessageGroupId"],
+        AttributeNames: ["All"],
+      }),
+    );
+    if (!batch.Messages?.length) return received;
+    for (const message of batch.Messages)
+      received.push({ body: message.Body ?? "", group: message.Attributes?.MessageGroupId });
+  }
+}
+
+const message = (n: number, deduplicationId = `item-${n}`): FifoMessage => ({ body: `body-${n}`, deduplicationId });
+
+describe("SqsFifoSender", () => {
+  it("sends more than one batch into one group, in order", async () => {
+    const queueUrl = await fifoQueue("ordered");
+    const sender = new SqsFifoSender(client, { queueUrl, groupId: "ingest" });
+    const messages = Array.from({ length: 13 }, (_, n) => message(n));
+
+    await sender.sendAll(messages);
+
+    const received = await drain(queueUrl);
+    expect(received.map((m) => m.body)).toEqual(messages.map((m) => m.body));
+    expect(new Set(received.map((m) => m.group))).toEqual(new Set(["ingest"]));
+  });
+
+  it("drops a second message with the same deduplication id", async () => {
+    const queueUrl = await fifoQueue("deduplicated");
+    const sender = new SqsFifoSender(client, { queueUrl, groupId: "ingest" });
+
+    await sender.sendAll([message(1)]);
+    await sender.sendAll([message(2, "item-1"), message(3)]);
+
+    expect((await drain(queueUrl)).map((m) => m.body)).toEqual(["body-1", "body-3"]);
+  });
+});
