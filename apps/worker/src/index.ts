@@ -7,3 +7,4 @@ export * from "./match.ts";
 export * from "./poll.ts";
 export * from "./schedule.ts";
 export * from "./serial.ts";
+export * from "./subscription-version.ts";
