@@ -90,6 +90,87 @@ const LOOKALIKES: readonly (readonly [headline: string, lead: string])[] = [
   ["Data mining firm in {t} raises {n} million", "The start-up in {c} sells analytics to retailers."],
 ];
 
+/** Detail that varies every report's wording, as real reports do. */
+const PEOPLE = [
+  "Olena Kovalenko",
+  "Mikko Virtanen",
+  "Ana Souza",
+  "Sok Dara",
+  "Jonas Petraitis",
+  "Amina Yusuf",
+  "Carlos Rojas",
+  "Laila Ahmadi",
+  "Ivan Horvat",
+  "Nadia Haddad",
+  "Tomas Berzins",
+  "Grace Okafor",
+  "Minh Tran",
+  "Sara Lindqvist",
+  "Omar Farouk",
+  "Elena Marin",
+  "Kiri Walker",
+  "Ruth Mensah",
+  "Piotr Nowak",
+  "Aylin Demir",
+];
+const ROLES = [
+  "a district official",
+  "a deminer",
+  "a police spokesperson",
+  "a field researcher",
+  "a farmer",
+  "a diplomat",
+  "a health worker",
+  "an army engineer",
+  "a council member",
+  "an aid coordinator",
+  "a teacher",
+];
+const THINGS = [
+  "tractors",
+  "orchards",
+  "roads",
+  "bridges",
+  "villages",
+  "schools",
+  "fields",
+  "riverbanks",
+  "warehouses",
+  "rail lines",
+  "wells",
+  "clinics",
+  "pastures",
+  "forests",
+  "markets",
+  "border posts",
+];
+const STATES = [
+  "still closed",
+  "being surveyed",
+  "marked with warning signs",
+  "reopened",
+  "under guard",
+  "badly damaged",
+  "awaiting clearance",
+  "checked twice",
+  "fenced off",
+  "handed back to residents",
+];
+const WHEN = [
+  "",
+  "",
+  "",
+  " on Tuesday",
+  " overnight",
+  " this week",
+  " as talks stall",
+  " despite a ceasefire",
+  " after heavy rain",
+  " ahead of the review conference",
+  " amid new fighting",
+  " for the first time",
+];
+
 const OUTLETS = [
   "Northern Wire",
   "Meridian Dispatch",
@@ -147,8 +228,11 @@ export function generateEntries(count: number, options: CorpusOptions): Generate
     for (let report = 0; report < reports && entries.length < count; report++) {
       const index = entries.length;
       const outlet = OUTLETS[(event + report) % OUTLETS.length] ?? "Northern Wire";
-      const title = `${pick(random, PREFIXES)}${fill(headline, { ...slots, w: pick(random, WITHDRAW) })}`;
-      const summary = `${fill(lead, slots)} Reported by ${outlet}, story ${event}.`;
+      const title = `${pick(random, PREFIXES)}${fill(headline, { ...slots, w: pick(random, WITHDRAW) })}${pick(random, WHEN)}`;
+      const detail =
+        `${pick(random, PEOPLE)}, ${pick(random, ROLES)}, said ${2 + Math.floor(random() * 90)} ` +
+        `${pick(random, THINGS)} near ${town} were ${pick(random, STATES)}.`;
+      const summary = `${fill(lead, slots)} ${detail}`;
       entries.push({
         guid: `urn:bench:${options.seed}:${index}`,
         link: `https://news.example.org/${options.seed}/${event}/${report}`,

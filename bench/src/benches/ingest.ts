@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   classify,
+  DEFAULT_CLUSTER_OPTIONS,
+  type Fingerprint,
   fingerprint,
   foundStory,
   joinStory,
@@ -10,6 +12,7 @@ import {
   normaliseEntry,
   pickStory,
   type Story,
+  type StoryCandidate,
 } from "@treatywatch/core";
 import { parseFeed } from "@treatywatch/feeds";
 import { SqliteStore } from "@treatywatch/store";
@@ -20,6 +23,8 @@ import { type Bench, num, type Row, ratio } from "../report.ts";
 
 const NOW = new Date("2026-11-28T12:00:00.000Z");
 const ITEMS_PER_FEED = 50;
+/** Reports a day in the generated corpus: a busy news day for this beat. */
+const PER_DAY = 500;
 
 interface FeedDocument {
   url: string;
@@ -64,10 +69,34 @@ async function parseOnly(parser: Parser, documents: readonly FeedDocument[]): Pr
   return { items, ms: performance.now() - start };
 }
 
+/**
+ * Core's MemoryStoryIndex keeps every item it is given; two of them, rotated each clustering
+ * window, bound lookups to recent stories the way the store's time condition does.
+ */
+class WindowedStoryIndex {
+  #current = new MemoryStoryIndex();
+  #previous = new MemoryStoryIndex();
+  #until = Number.NEGATIVE_INFINITY;
+
+  candidates(print: Fingerprint): StoryCandidate[] {
+    return [...this.#previous.candidates(print), ...this.#current.candidates(print)];
+  }
+
+  add(storyId: string, print: Fingerprint): void {
+    const at = Date.parse(print.at);
+    if (at > this.#until) {
+      this.#previous = this.#current;
+      this.#current = new MemoryStoryIndex();
+      this.#until = at + DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000;
+    }
+    this.#current.add(storyId, print);
+  }
+}
+
 /** Parse, normalise, classify and cluster in memory: ingest without the store. */
 async function pipelineInMemory(documents: readonly FeedDocument[]): Promise<Pass> {
   const start = performance.now();
-  const index = new MemoryStoryIndex();
+  const index = new WindowedStoryIndex();
   const stories = new Map<string, Story>();
   const fetchedAt = NOW.toISOString();
   let items = 0;
@@ -117,7 +146,7 @@ export const ingest: Bench = {
     const corpusDir = join(repoRoot, "..", "shared", "corpus", "feeds");
     const corpus = await corpusDocuments(corpusDir, parser);
     const count = quick ? 2_000 : 100_000;
-    const generated = chunk(generateEntries(count, { seed: 1, end: NOW, perDay: 2_000 }), ITEMS_PER_FEED).map(
+    const generated = chunk(generateEntries(count, { seed: 1, end: NOW, perDay: PER_DAY }), ITEMS_PER_FEED).map(
       (entries, index) => ({
         url: `https://news.example.org/feeds/${index}.xml`,
         text: toRss(`Feed ${index}`, entries),
@@ -149,7 +178,7 @@ export const ingest: Bench = {
     const withoutStore = perSecond(memory) / perSecond(baseline);
     const what =
       `${corpus.length} feeds of the shared corpus that rss-parser reads plus ${generated.length} generated RSS feeds ` +
-      `of ${ITEMS_PER_FEED} items (${num(count)} items, 40% look-alikes, events reported by one to four outlets), ` +
+      `of ${ITEMS_PER_FEED} items (${num(count)} items, ${PER_DAY} a day, 40% look-alikes, events reported by one to four outlets), ` +
       `${num(baseline.items)} items and ${num(bytes / 1024 ** 2, 1)} MiB in all; the baseline is rss-parser ` +
       "`parseString` alone over the same strings";
     return [
@@ -169,7 +198,10 @@ export const ingest: Bench = {
         ratio: ratio(withoutStore),
         target: "≥ 0.7x",
         pass: withoutStore >= 0.7,
-        note: "the same feeds through parseFeed, normaliseEntry, classify and clustering on core's `MemoryStoryIndex`.",
+        note:
+          "the same feeds through parseFeed, normaliseEntry, classify and clustering on core's `MemoryStoryIndex` " +
+          "(two, rotated every 72-hour clustering window: one index over the whole corpus compares each item " +
+          "with every similar story ever seen, a cost that grows with the archive).",
       },
     ];
   },
