@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./lib/auth.ts";
+import { runtimeRemoteAddress } from "./lib/client-address.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
@@ -34,6 +35,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
   const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
+  const anonymous = {
+    limiter: new RateLimiter(options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 }, services.clock),
+    remoteAddress: options.remoteAddress ?? runtimeRemoteAddress,
+    trustedProxies: options.trustedProxies ?? 0,
+  };
 
   api.use(async (c, next) => {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
@@ -66,7 +72,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
       },
     }),
   );
-  api.use(authenticate(limiter));
+  api.use(authenticate(limiter, anonymous));
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

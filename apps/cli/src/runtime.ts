@@ -10,6 +10,7 @@ import {
 } from "@treatywatch/core";
 import { readFeedList } from "@treatywatch/feeds";
 import { HttpFetcher, schemeFetcher } from "@treatywatch/http";
+import { AesGcmSecretBox, readOrCreateKeyFile, sealedSigningSecrets } from "@treatywatch/notify";
 import { type Queue, SqliteQueue } from "@treatywatch/queue";
 import {
   SqliteDeliveryStore,
@@ -18,14 +19,17 @@ import {
   SqliteSubscriptionStore,
   SqliteSuppressionList,
 } from "@treatywatch/store";
-import { type PollPolicy, pollPolicy } from "@treatywatch/worker";
+import { type PollPolicy, pollPolicy, versionedSubscriptions } from "@treatywatch/worker";
 import { pino } from "pino";
 
 export interface Runtime {
   config: Config;
   store: Store;
   keys: KeyStore;
+  /** Signing secrets are sealed before they reach the database and opened for signing. */
   subscriptions: SubscriptionStore;
+  /** Moves on every subscription write in this process: the match index rebuilds only then. */
+  subscriptionsVersion: () => number;
   deliveries: SqliteDeliveryStore;
   /** Delivery jobs: a durable queue in the same database. */
   deliveryQueue: Queue;
@@ -46,15 +50,31 @@ export function readConfig(): Config {
   return loadConfig(process.env);
 }
 
+/** The key that seals secrets: the configured one, else one kept in the data dir. */
+function secretBox(config: Config, logger: Logger): AesGcmSecretBox {
+  if (config.secrets.current) return new AesGcmSecretBox(config.secrets.current, config.secrets.old);
+  const { key, created } = readOrCreateKeyFile(config.secrets.keyFile);
+  if (created)
+    logger.info(
+      { keyFile: config.secrets.keyFile },
+      "generated the key that encrypts webhook secrets; back it up with the database",
+    );
+  return new AesGcmSecretBox(key, config.secrets.old);
+}
+
 /** The composition root for one machine: SQLite under the data dir, HTTP and file feeds. */
 export function openRuntime(config: Config = readConfig()): Runtime {
   const logger = createLogger(config.logLevel);
   const store = new SqliteStore(config.databasePath);
+  const subscriptions = versionedSubscriptions(
+    sealedSigningSecrets(new SqliteSubscriptionStore(store.db), secretBox(config, logger)),
+  );
   return {
     config,
     store,
     keys: new SqliteKeyStore(store.db),
-    subscriptions: new SqliteSubscriptionStore(store.db),
+    subscriptions: subscriptions.store,
+    subscriptionsVersion: subscriptions.version,
     deliveries: new SqliteDeliveryStore(store.db),
     deliveryQueue: new SqliteQueue(store.db, { name: "deliveries", maxReceives: 5 }),
     suppressions: new SqliteSuppressionList(store.db),

@@ -20,8 +20,30 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "loud", "LOG_LEVEL"],
     ["TREATYWATCH_FETCH_CONCURRENCY", "0", "TREATYWATCH_FETCH_CONCURRENCY"],
     ["TREATYWATCH_CONTACT_URL", "ftp://example.org", "TREATYWATCH_CONTACT_URL"],
+    ["TREATYWATCH_SECRET_KEY", Buffer.alloc(16).toString("base64"), "TREATYWATCH_SECRET_KEY"],
+    ["TREATYWATCH_SECRET_KEY_OLD", `${Buffer.alloc(32).toString("base64")},short`, "TREATYWATCH_SECRET_KEY_OLD"],
+    ["TREATYWATCH_SMTP_URL", "http://mail.example.org", "TREATYWATCH_SMTP_URL"],
+    ["TREATYWATCH_TRUSTED_PROXIES", "-1", "TREATYWATCH_TRUSTED_PROXIES"],
   ])("refuses %s=%s and names the variable", (name, value, named) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${named}: `));
+  });
+
+  it("decodes the secret key and the old keys kept for rotation", () => {
+    const [current, old] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+
+    const config = loadConfig({
+      TREATYWATCH_SECRET_KEY: current.toString("base64"),
+      TREATYWATCH_SECRET_KEY_OLD: ` ${old.toString("base64url")} ,`,
+    });
+
+    expect(config.secrets.current).toEqual(current);
+    expect(config.secrets.old).toEqual([old]);
+  });
+
+  it("keeps a generated key in the data dir when none is set", () => {
+    const config = loadConfig({ TREATYWATCH_DATA_DIR: "/var/lib/tw" });
+
+    expect(config.secrets).toEqual({ current: undefined, old: [], keyFile: "/var/lib/tw/secret.key" });
   });
 });

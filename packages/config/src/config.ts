@@ -3,6 +3,22 @@ import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** An AES-256 key as base64 or base64url text; undefined when it is not 32 bytes. */
+function decodeKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return undefined;
+  const key = Buffer.from(trimmed, "base64");
+  return key.length === 32 ? key : undefined;
+}
+
+const secretKey = z.string().refine((text) => decodeKey(text) !== undefined, "must be 32 bytes, base64");
+const secretKeyList = z
+  .string()
+  .refine(
+    (text) => text.split(",").every((entry) => entry.trim() === "" || decodeKey(entry) !== undefined),
+    "must be comma-separated 32-byte keys, base64",
+  );
+
 /** Every setting treatywatch reads from the environment, with its default. */
 const schema = z.object({
   TREATYWATCH_DATA_DIR: z.string().min(1).default("./data"),
@@ -19,6 +35,14 @@ const schema = z.object({
   TREATYWATCH_POLL_MIN_SECONDS: positiveInt(5 * 60),
   TREATYWATCH_POLL_MAX_SECONDS: positiveInt(6 * 3600),
   TREATYWATCH_CONTACT_URL: z.url({ protocol: /^https?$/ }).default("https://github.com/treatywatch/treatywatch"),
+  TREATYWATCH_SECRET_KEY: secretKey.optional(),
+  TREATYWATCH_SECRET_KEY_OLD: secretKeyList.default(""),
+  TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TREATYWATCH_MAIL_FROM: z.string().min(3).default("treatywatch <alerts@localhost>"),
+  TREATYWATCH_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  TREATYWATCH_ANON_RATE_LIMIT: positiveInt(120),
+  TREATYWATCH_ANON_RATE_WINDOW_SECONDS: positiveInt(60),
+  TREATYWATCH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export interface Config {
@@ -37,6 +61,18 @@ export interface Config {
     /** Addresses, CIDR ranges or host names the outbound address guard lets through. */
     allow: string[];
   };
+  /**
+   * Seals webhook signing secrets at rest. `current` is absent when unset: one machine
+   * then keeps a generated key in `keyFile`. `old` keys only open what they sealed.
+   */
+  secrets: { current?: Buffer | undefined; old: Buffer[]; keyFile: string };
+  /** The origin links in mail and feeds point at; unset, the local server's own address. */
+  publicUrl?: string | undefined;
+  mail: { from: string; smtpUrl?: string | undefined };
+  /** Requests without an API key, counted per client address. */
+  anonymousRateLimit: { requests: number; windowSeconds: number };
+  /** Proxies in front of the API whose X-Forwarded-For entries are trusted; 0 trusts none. */
+  trustedProxies: number;
 }
 
 export class ConfigError extends Error {
@@ -75,5 +111,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         .map((entry) => entry.trim())
         .filter(Boolean),
     },
+    secrets: {
+      current: settings.TREATYWATCH_SECRET_KEY === undefined ? undefined : decodeKey(settings.TREATYWATCH_SECRET_KEY),
+      old: settings.TREATYWATCH_SECRET_KEY_OLD.split(",")
+        .map((entry) => decodeKey(entry))
+        .filter((key): key is Buffer => key !== undefined),
+      keyFile: resolve(dataDir, "secret.key"),
+    },
+    publicUrl: settings.TREATYWATCH_PUBLIC_URL?.replace(/\/+$/, ""),
+    mail: { from: settings.TREATYWATCH_MAIL_FROM, smtpUrl: settings.TREATYWATCH_SMTP_URL },
+    anonymousRateLimit: {
+      requests: settings.TREATYWATCH_ANON_RATE_LIMIT,
+      windowSeconds: settings.TREATYWATCH_ANON_RATE_WINDOW_SECONDS,
+    },
+    trustedProxies: settings.TREATYWATCH_TRUSTED_PROXIES,
   };
 }

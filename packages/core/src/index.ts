@@ -14,6 +14,7 @@ export * from "./normalise.ts";
 export * from "./ports.ts";
 export * from "./render.ts";
 export * from "./schedule-digest.ts";
+export type * from "./secret-box.ts";
 export * from "./story.ts";
 export type * from "./subscription.ts";
 export * from "./subscription-filter.ts";

@@ -4,5 +4,7 @@ export * from "./mail.ts";
 export * from "./payloads.ts";
 export * from "./poster.ts";
 export * from "./retry.ts";
+export * from "./secret-box.ts";
 export * from "./ses-events.ts";
+export * from "./verifier.ts";
 export * from "./webhook.ts";

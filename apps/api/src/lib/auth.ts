@@ -1,18 +1,39 @@
 import { hashApiKey, hasScope, isWellFormedApiKey, type Scope } from "@treatywatch/core";
 import { createMiddleware } from "hono/factory";
+import { clientAddress, type RemoteAddress } from "./client-address.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
+export interface AnonymousLimit {
+  limiter: RateLimiter;
+  remoteAddress: RemoteAddress;
+  trustedProxies: number;
+}
+
+function refuseOver(c: { header(name: string, value: string): void }, decision: ReturnType<RateLimiter["take"]>): void {
+  if (!decision.allowed) {
+    c.header("retry-after", String(decision.retryAfterSeconds));
+    throw new ApiError("TOO_MANY_REQUESTS", `rate limit reached; retry in ${decision.retryAfterSeconds} s`);
+  }
+  c.header("ratelimit-remaining", String(decision.remaining));
+}
+
 /**
- * Resolves a `Bearer` API key when one is sent. Requests without one go on anonymous;
- * routes that need a key say so with `requireScope`. A key that is malformed, unknown
- * or revoked is refused outright rather than treated as anonymous.
+ * Resolves a `Bearer` API key when one is sent. Requests without one go on anonymous,
+ * limited per client address; routes that need a key say so with `requireScope`. A key
+ * that is malformed, unknown or revoked is refused outright rather than treated as anonymous.
  */
-export function authenticate(limiter: RateLimiter) {
+export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (header === undefined) {
+      const client = clientAddress(
+        anonymous.remoteAddress(c),
+        c.req.header("x-forwarded-for"),
+        anonymous.trustedProxies,
+      );
+      refuseOver(c, anonymous.limiter.take(client));
       c.set("caller", undefined);
       return next();
     }
@@ -22,12 +43,7 @@ export function authenticate(limiter: RateLimiter) {
       throw new ApiError("UNAUTHORIZED", "the Authorization header holds no valid API key");
     const stored = await c.var.services.keys.findKeyByHash(hashApiKey(key));
     if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
-    const decision = limiter.take(stored.id);
-    if (!decision.allowed) {
-      c.header("retry-after", String(decision.retryAfterSeconds));
-      throw new ApiError("TOO_MANY_REQUESTS", `rate limit reached; retry in ${decision.retryAfterSeconds} s`);
-    }
-    c.header("ratelimit-remaining", String(decision.remaining));
+    refuseOver(c, limiter.take(stored.id));
     c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });
     return next();
   });

@@ -9,6 +9,7 @@ import type {
   WebhookVerifier,
 } from "@treatywatch/core";
 import type { Delivery } from "@treatywatch/store";
+import type { RemoteAddress } from "./client-address.ts";
 
 /** The slice of the delivery log the API reads: a subscription's alerts and digests, newest first. */
 export interface DeliveryLog {
@@ -35,6 +36,12 @@ export interface AppOptions {
   corsOrigins?: readonly string[] | undefined;
   /** Requests one API key may make in a window. */
   rateLimit?: { requests: number; windowSeconds: number } | undefined;
+  /** Requests without a key one client address may make in a window. */
+  anonymousRateLimit?: { requests: number; windowSeconds: number } | undefined;
+  /** Proxies in front whose X-Forwarded-For entries are trusted; 0 (the default) trusts none. */
+  trustedProxies?: number | undefined;
+  /** The peer address of a request; by default read from the node server or Lambda event. Unknown peers share one limit. */
+  remoteAddress?: RemoteAddress | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
 }

@@ -1,7 +1,15 @@
 import { join } from "node:path";
-import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
+import { createApp, mailedConfirmations, serveApp } from "@treatywatch/api";
+import type { Config } from "@treatywatch/config";
 import { SafeHttpClient } from "@treatywatch/http";
-import { OutboxMailer, SuppressingMailer, safeHttpPoster } from "@treatywatch/notify";
+import {
+  type Mailer,
+  OutboxMailer,
+  SmtpMailer,
+  SuppressingMailer,
+  safeHttpPoster,
+  webhookPingVerifier,
+} from "@treatywatch/notify";
 import { startDeliveryLoop, startPollLoop } from "@treatywatch/worker";
 import { addFeedsFromFile, type Runtime } from "../runtime.ts";
 
@@ -10,9 +18,23 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** SMTP when configured, else .eml files in the outbox; suppressed addresses get nothing. */
+function localMailer(runtime: Runtime): { mailer: Mailer; close(): void } {
+  const { config } = runtime;
+  const transport = config.mail.smtpUrl ? new SmtpMailer({ url: config.mail.smtpUrl }) : undefined;
+  const inner = transport ?? new OutboxMailer(join(config.dataDir, "outbox"));
+  return { mailer: new SuppressingMailer(inner, runtime.suppressions), close: () => transport?.close() };
+}
+
+/** The configured public origin, else where this server listens (by name, so links open in a browser). */
+const publicUrlOf = (config: Config, port: number) => config.publicUrl ?? `http://localhost:${port}`;
+
 /** The all-in-one local process: the API plus the in-process poll schedule. */
 export async function startServer(runtime: Runtime, options: { tickMs?: number } = {}): Promise<Running> {
   const { config, logger } = runtime;
+  const mail = localMailer(runtime);
+  const webhookClient = new SafeHttpClient({ allow: config.fetch.allow });
+  const poster = safeHttpPoster(webhookClient);
   const app = createApp(
     {
       store: runtime.store,
@@ -20,25 +42,29 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       keys: runtime.keys,
       subscriptions: runtime.subscriptions,
       clock: runtime.clock,
-      webhookVerifier: unconfiguredWebhookVerifier,
-      confirmations: loggedConfirmations(logger),
+      webhookVerifier: webhookPingVerifier(poster, runtime.clock),
+      confirmations: mailedConfirmations(mail.mailer, config.mail.from, logger),
       deliveries: runtime.deliveries,
     },
-    { publicUrl: `http://${config.host}:${config.port}` },
+    {
+      publicUrl: publicUrlOf(config, config.port),
+      anonymousRateLimit: config.anonymousRateLimit,
+      trustedProxies: config.trustedProxies,
+    },
   );
   const { server, port } = await serveApp(app, { host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${port}` }, "API listening");
-  const webhookClient = new SafeHttpClient({ allow: config.fetch.allow });
   const delivery = startDeliveryLoop(
     {
       store: runtime.store,
       subscriptions: runtime.subscriptions,
+      subscriptionsVersion: runtime.subscriptionsVersion,
       deliveries: runtime.deliveries,
       queue: runtime.deliveryQueue,
-      poster: safeHttpPoster(webhookClient),
-      mailer: new SuppressingMailer(new OutboxMailer(join(config.dataDir, "outbox")), runtime.suppressions),
-      mailFrom: "treatywatch <alerts@localhost>",
-      publicUrl: `http://${config.host}:${port}`,
+      poster,
+      mailer: mail.mailer,
+      mailFrom: config.mail.from,
+      publicUrl: publicUrlOf(config, port),
       clock: runtime.clock,
       logger,
     },
@@ -60,6 +86,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       await stopPolling();
       await delivery.stop();
       await webhookClient.close();
+      mail.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.store.close();
     },
