@@ -1,3 +1,4 @@
+import type { CfnResource } from "aws-cdk-lib";
 import { App, type Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
@@ -9,7 +10,14 @@ import { buildTreatywatch, type TreatywatchStacks } from "./app.ts";
 import { STORE_ACTIONS } from "./grants.ts";
 import { paramsFromContext } from "./params.ts";
 import { CONSUMER_TIMEOUTS, MAX_RECEIVES } from "./stacks/queues.ts";
-import { FETCH_BATCH_SIZE, FETCH_MAX_CONCURRENCY, INGEST_BATCH_SIZE } from "./stacks/worker.ts";
+import {
+  DELIVERY_BATCH_SIZE,
+  FETCH_BATCH_SIZE,
+  FETCH_MAX_CONCURRENCY,
+  INGEST_BATCH_SIZE,
+  MATCH_BATCH_SIZE,
+  RETRY_SCHEDULE,
+} from "./stacks/worker.ts";
 
 /** Context that skips esbuild: these tests read templates, `npm run synth` bundles. */
 function testApp(context: Record<string, unknown> = {}): App {
@@ -133,7 +141,7 @@ describe("worker stack", () => {
   it("builds every function the house way: Node.js 22, ARM64, JSON logs, source maps", () => {
     const functions = Object.values(templates.worker.findResources("AWS::Lambda::Function"));
 
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(6);
     for (const fn of functions as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs22.x",
@@ -239,6 +247,89 @@ describe("worker stack", () => {
   );
 });
 
+describe("worker stack: delivery", () => {
+  const queueId = (name: "match" | "delivery") =>
+    stacks.queues.getLogicalId(stacks.queues.queues[name].queue.node.defaultChild as CfnQueue);
+
+  function mappingFor(name: "match" | "delivery") {
+    const mappings = Object.values(templates.worker.findResources("AWS::Lambda::EventSourceMapping")) as Array<{
+      Properties: Record<string, unknown>;
+    }>;
+    return mappings.filter((mapping) => JSON.stringify(mapping.Properties.EventSourceArn).includes(queueId(name)));
+  }
+
+  it.each([
+    ["match", MATCH_BATCH_SIZE],
+    ["delivery", DELIVERY_BATCH_SIZE],
+  ] as const)("consumes the %s queue in batches of %i, failed records retried alone", (name, batchSize) => {
+    const [mapping, ...others] = mappingFor(name);
+
+    expect(others).toEqual([]);
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: batchSize,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+
+  it("ticks digests on the digest schedule and due retries every five minutes, each naming its task", () => {
+    const schedules = Object.values(templates.worker.findResources("AWS::Scheduler::Schedule")) as Array<{
+      Properties: { ScheduleExpression: string; Target: { Input?: string } };
+    }>;
+    const tasks = schedules
+      .filter((schedule) => schedule.Properties.Target.Input !== undefined)
+      .map((schedule) => [schedule.Properties.ScheduleExpression, JSON.parse(schedule.Properties.Target.Input ?? "")]);
+
+    expect(tasks).toEqual(
+      expect.arrayContaining([
+        ["cron(0 * * * ? *)", { task: "digests" }],
+        [RETRY_SCHEDULE, { task: "retries" }],
+      ]),
+    );
+    expect(tasks).toHaveLength(2);
+  });
+
+  it("lets the deliver function send mail only from the sender identity through the configuration set", () => {
+    const statements = policyOfRole(templates.worker, "DeliverRole");
+    const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
+
+    expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
+    const resources = JSON.stringify(ses[0]?.Resource);
+    expect(resources).toContain(":identity/");
+    expect(resources).toContain(
+      `ExportsOutputRef${stacks.email.getLogicalId(stacks.email.identity.node.defaultChild as CfnResource)}`,
+    );
+    expect(resources).toContain("configuration-set/");
+    expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
+  });
+
+  it.each([
+    ["MatchRole", true],
+    ["DeliveryTickRole", true],
+    ["DeliverRole", false],
+  ] as const)("lets %s send to the delivery queue: %s", (role, sends) => {
+    const sending = policyOfRole(templates.worker, role).filter((statement) =>
+      actionsOf([statement]).includes("sqs:SendMessage"),
+    );
+
+    expect(sending.map((statement) => JSON.stringify(statement.Resource).includes(queueId("delivery")))).toEqual(
+      sends ? [true] : [],
+    );
+  });
+
+  it("tells the deliver function the sender, the configuration set and the API's public origin", () => {
+    const deliver =
+      templates.worker.toJSON().Resources[
+        stacks.worker.getLogicalId(stacks.worker.deliver.node.defaultChild as CfnFunction)
+      ];
+
+    expect(deliver.Properties.Environment.Variables).toMatchObject({
+      TREATYWATCH_MAIL_FROM: "alerts@example.org",
+      TREATYWATCH_SES_CONFIGURATION_SET: expect.anything(),
+      TREATYWATCH_PUBLIC_URL: expect.anything(),
+    });
+  });
+});
+
 describe("api stack", () => {
   it("serves the API function through a function URL behind CloudFront, HTTPS only", () => {
     templates.api.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", InvokeMode: "BUFFERED" });
@@ -282,8 +373,33 @@ describe("email stack", () => {
         SnsDestination: Match.anyValue(),
       }),
     });
-    templates.email.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "sqs", RawMessageDelivery: true });
+    templates.email.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "sqs", RawMessageDelivery: false });
     templates.email.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "alerts@example.org" });
+  });
+});
+
+describe("email feedback", () => {
+  it("consumes the suppression queue with a function that may write the store and nothing else", () => {
+    const queueId = stacks.email.getLogicalId(stacks.email.suppressions.queue.node.defaultChild as CfnQueue);
+    const actions = actionsOf(policyOfRole(templates.email, "SuppressRole"));
+
+    templates.email.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    expect(new Set(actions)).toEqual(
+      new Set([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        ...STORE_ACTIONS.read,
+        ...STORE_ACTIONS.write,
+        "sqs:ReceiveMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueUrl",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+      ]),
+    );
   });
 });
 
@@ -295,13 +411,18 @@ describe("observability", () => {
     });
   });
 
-  it.each(["api", "worker"] as const)("alarms on errors and throttles of every %s function", (name) => {
+  it.each(["api", "worker", "email"] as const)("alarms on errors and throttles of every %s function", (name) => {
     const functions = Object.keys(templates[name].findResources("AWS::Lambda::Function")).length;
     const alarms = Object.values(templates[name].findResources("AWS::CloudWatch::Alarm")) as Array<{
       Properties: { MetricName: string };
     }>;
 
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(
+    const functionAlarms = alarms
+      .map((alarm) => alarm.Properties.MetricName)
+      .filter((metric) => metric !== "ApproximateNumberOfMessagesVisible");
+
+    expect(functions).toBeGreaterThan(0);
+    expect(functionAlarms.sort()).toEqual(
       Array.from({ length: functions }, () => ["Errors", "Throttles"])
         .flat()
         .sort(),
@@ -309,7 +430,7 @@ describe("observability", () => {
   });
 
   it("gives each function its own log group, kept a month, and no managed policy", () => {
-    for (const name of ["api", "worker"] as const) {
+    for (const name of ["api", "worker", "email"] as const) {
       templates[name].allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
       templates[name].allResourcesProperties("AWS::IAM::Role", {
         ManagedPolicyArns: Match.absent(),

@@ -25,7 +25,11 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   const alarmTopic = observability.alarmTopic;
   const data = new DataStack(app, name("data"));
   const queues = new QueuesStack(app, name("queues"), { alarmTopic });
-  const email = new EmailStack(app, name("email"), { senderAddress: params.senderAddress, alarmTopic });
+  const email = new EmailStack(app, name("email"), {
+    senderAddress: params.senderAddress,
+    alarmTopic,
+    table: data.table,
+  });
   const api = new ApiStack(app, name("api"), {
     table: data.table,
     alarmTopic,
@@ -37,6 +41,12 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     fetchQueue: queues.queues.fetch,
     ingestQueue: queues.queues.ingest,
     matchQueue: queues.queues.match,
+    deliveryQueue: queues.queues.delivery,
+    digestSchedule: params.digestSchedule,
+    mailFrom: params.senderAddress,
+    sesIdentity: email.identity,
+    configurationSet: email.configurationSet,
+    publicUrl: `https://${params.domainName ?? api.distribution.distributionDomainName}`,
     alarmTopic,
     pollSchedule: params.pollSchedule,
     pollBatchSize: params.pollBatchSize,

@@ -1,4 +1,6 @@
 import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -12,25 +14,30 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { SqsSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
+import { grantStore } from "../grants.ts";
+import { HouseFunction } from "../house-function.ts";
 import { suppressManagedKey } from "./observability.ts";
 import { WorkQueue } from "./queues.ts";
 
 export interface EmailStackProps extends StackProps {
   senderAddress: string;
   alarmTopic: ITopic;
+  /** Where the suppression list lives. */
+  table: ITableV2;
 }
 
 /**
  * SES sending for alerts and digests: the sender identity, a configuration set that
  * keeps account-level suppression for bounces and complaints, and an SNS topic the
  * bounce, complaint and reject events go to. The topic feeds a queue the suppression
- * handler consumes, so no event is lost while that handler is down.
+ * function consumes, so no event is lost while that function is down.
  */
 export class EmailStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly identity: EmailIdentity;
   readonly feedbackTopic: Topic;
   readonly suppressions: WorkQueue;
+  readonly suppressionHandler: HouseFunction;
 
   constructor(scope: Construct, id: string, props: EmailStackProps) {
     super(scope, id, props);
@@ -52,6 +59,20 @@ export class EmailStack extends Stack {
       alarmTopic: props.alarmTopic,
       depthAlarmAt: 100,
     });
-    this.feedbackTopic.addSubscription(new SqsSubscription(this.suppressions.queue, { rawMessageDelivery: true }));
+    // The SNS envelope is kept: the handler reads the event type and message from it.
+    this.feedbackTopic.addSubscription(new SqsSubscription(this.suppressions.queue, { rawMessageDelivery: false }));
+
+    this.suppressionHandler = new HouseFunction(this, "Suppress", {
+      entry: "apps/worker/src/lambda/suppressions.ts",
+      description: "treatywatch email feedback: permanent bounces and complaints onto the suppression list",
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      alarmTopic: props.alarmTopic,
+      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, LOG_LEVEL: "info" },
+    });
+    grantStore(this.suppressionHandler, props.table, "readWrite");
+    this.suppressionHandler.addEventSource(
+      new SqsEventSource(this.suppressions.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
   }
 }

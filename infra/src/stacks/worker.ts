@@ -1,9 +1,11 @@
 import { Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import type { IConfigurationSet, IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
@@ -17,9 +19,18 @@ export interface WorkerStackProps extends StackProps {
   /** FIFO, one message group: the single writer of story assignment consumes it. */
   ingestQueue: WorkQueue;
   matchQueue: WorkQueue;
+  deliveryQueue: WorkQueue;
   alarmTopic: ITopic;
   pollSchedule: string;
   pollBatchSize: number;
+  /** When digests are built (EventBridge Scheduler expression). */
+  digestSchedule: string;
+  /** Mail goes out from this address, through this identity and configuration set. */
+  mailFrom: string;
+  sesIdentity: IEmailIdentity;
+  configurationSet: IConfigurationSet;
+  /** The API's public origin, for unsubscribe links in mail. */
+  publicUrl: string;
 }
 
 /** Records fetched together by one fetch invocation. */
@@ -28,18 +39,29 @@ export const FETCH_BATCH_SIZE = 5;
 export const FETCH_MAX_CONCURRENCY = 20;
 /** Prepared items one ingest invocation assigns, in order; the most a FIFO event source takes. */
 export const INGEST_BATCH_SIZE = 10;
+/** Story events matched, and deliveries sent, by one invocation. */
+export const MATCH_BATCH_SIZE = 10;
+export const DELIVERY_BATCH_SIZE = 10;
+/** How often deliveries that fell due (retries after backoff) are queued. */
+export const RETRY_SCHEDULE = "rate(5 minutes)";
 
 /**
  * The poll tick (EventBridge Scheduler → poll function → fetch queue), the fetch
  * consumers (fetch queue → fetch function, many at once, failed records retried alone;
  * they fetch, parse, normalise and classify) and the single ingest writer (ingest FIFO
  * queue, one message group → ingest function, one batch at a time; it assigns stories
- * and sends story events to the match queue).
+ * and sends story events to the match queue), then delivery: the match consumer (story
+ * events → one delivery per instant subscriber → delivery queue), the deliver consumer
+ * (webhooks and SES mail, failed records retried alone) and the delivery tick (digests
+ * on the digest schedule, due retries every five minutes).
  */
 export class WorkerStack extends Stack {
   readonly poll: HouseFunction;
   readonly fetch: HouseFunction;
   readonly ingest: HouseFunction;
+  readonly match: HouseFunction;
+  readonly deliver: HouseFunction;
+  readonly deliveryTick: HouseFunction;
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
@@ -68,13 +90,7 @@ export class WorkerStack extends Stack {
       // A missed tick is made up by the next one; retrying would only enqueue the same feeds twice.
       target: new LambdaInvoke(this.poll, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
     });
-    const pollId = this.resolve(this.getLogicalId(this.poll.node.defaultChild as CfnFunction));
-    acknowledge(this, [
-      {
-        id: `AwsSolutions-IAM5[Resource::<${pollId}.Arn>:*]`,
-        reason: "The scheduler's role may invoke the poll function and its versions; nothing else.",
-      },
-    ]);
+    this.acknowledgeScheduler(this.poll, "poll");
 
     this.fetch = new HouseFunction(this, "Fetch", {
       entry: "apps/worker/src/lambda/fetch.ts",
@@ -118,5 +134,106 @@ export class WorkerStack extends Stack {
     this.ingest.addEventSource(
       new SqsEventSource(props.ingestQueue.queue, { batchSize: INGEST_BATCH_SIZE, reportBatchItemFailures: true }),
     );
+
+    const deliveryQueueEnv = { TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queue.queueUrl };
+    this.match = new HouseFunction(this, "Match", {
+      entry: "apps/worker/src/lambda/match.ts",
+      description: "treatywatch match consumer: story events to one delivery per instant subscriber",
+      timeout: CONSUMER_TIMEOUTS.match,
+      memorySize: 512,
+      alarmTopic: props.alarmTopic,
+      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, ...deliveryQueueEnv, LOG_LEVEL: "info" },
+    });
+    grantStore(this.match, props.table, "readWrite");
+    props.deliveryQueue.queue.grantSendMessages(this.match);
+    this.match.addEventSource(
+      new SqsEventSource(props.matchQueue.queue, {
+        batchSize: MATCH_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.deliver = new HouseFunction(this, "Deliver", {
+      entry: "apps/worker/src/lambda/deliver.ts",
+      description: "treatywatch deliver consumer: signed webhooks and SES mail, one attempt a record",
+      timeout: CONSUMER_TIMEOUTS.delivery,
+      memorySize: 512,
+      alarmTopic: props.alarmTopic,
+      environment: {
+        TREATYWATCH_TABLE_NAME: props.table.tableName,
+        TREATYWATCH_MAIL_FROM: props.mailFrom,
+        TREATYWATCH_SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+        TREATYWATCH_PUBLIC_URL: props.publicUrl,
+        LOG_LEVEL: "info",
+      },
+    });
+    grantStore(this.deliver, props.table, "readWrite");
+    this.deliver.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["ses:SendEmail"],
+        resources: [
+          props.sesIdentity.emailIdentityArn,
+          this.formatArn({
+            service: "ses",
+            resource: "configuration-set",
+            resourceName: props.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+    this.deliver.addEventSource(
+      new SqsEventSource(props.deliveryQueue.queue, {
+        batchSize: DELIVERY_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.deliveryTick = new HouseFunction(this, "DeliveryTick", {
+      entry: "apps/worker/src/lambda/tick.ts",
+      description: "treatywatch delivery tick: due digests on the digest schedule, due retries every few minutes",
+      timeout: Duration.minutes(2),
+      memorySize: 512,
+      alarmTopic: props.alarmTopic,
+      environment: {
+        TREATYWATCH_TABLE_NAME: props.table.tableName,
+        TREATYWATCH_PUBLIC_URL: props.publicUrl,
+        ...deliveryQueueEnv,
+        LOG_LEVEL: "info",
+      },
+    });
+    grantStore(this.deliveryTick, props.table, "readWrite");
+    props.deliveryQueue.queue.grantSendMessages(this.deliveryTick);
+    new Schedule(this, "DigestTick", {
+      description: "treatywatch digest tick",
+      schedule: ScheduleExpression.expression(props.digestSchedule),
+      // A digest is built once per period however often the tick runs, so retrying is safe.
+      target: new LambdaInvoke(this.deliveryTick, {
+        input: ScheduleTargetInput.fromObject({ task: "digests" }),
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(15),
+      }),
+    });
+    new Schedule(this, "RetryTick", {
+      description: "treatywatch retry tick",
+      schedule: ScheduleExpression.expression(RETRY_SCHEDULE),
+      target: new LambdaInvoke(this.deliveryTick, {
+        input: ScheduleTargetInput.fromObject({ task: "retries" }),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
+    this.acknowledgeScheduler(this.deliveryTick, "delivery tick");
+  }
+
+  private acknowledgeScheduler(target: HouseFunction, name: string): void {
+    const id = this.resolve(this.getLogicalId(target.node.defaultChild as CfnFunction));
+    acknowledge(this, [
+      {
+        id: `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
+        reason: `The scheduler's role may invoke the ${name} function and its versions; nothing else.`,
+      },
+    ]);
   }
 }

@@ -3,7 +3,12 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type Clock, type Logger, systemClock } from "@treatywatch/core";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
-import { DynamoStore } from "@treatywatch/store/dynamodb";
+import {
+  DynamoDeliveryStore,
+  DynamoStore,
+  DynamoSubscriptionStore,
+  DynamoSuppressionList,
+} from "@treatywatch/store/dynamodb";
 import { INGEST_GROUP } from "./messages.ts";
 
 function required(url: string | undefined, variable: string): string {
@@ -16,6 +21,9 @@ export interface LambdaRuntime {
   /** Fetch limits and User-Agent; the fetch function builds its HTTP client from these. */
   fetch: Config["fetch"];
   store: DynamoStore;
+  subscriptions: DynamoSubscriptionStore;
+  deliveries: DynamoDeliveryStore;
+  suppressions: DynamoSuppressionList;
   clock: Clock;
   logger: Logger;
   fetchQueue(): Queue;
@@ -23,6 +31,10 @@ export interface LambdaRuntime {
   ingestSender(): SqsFifoSender;
   /** The match queue, for the ingest function's story events. */
   matchQueue(): Queue;
+  /** The delivery queue, for deliveries the match and tick functions create. */
+  deliveryQueue(): Queue;
+  /** The one-click unsubscribe link of a subscription, on the API's public origin. */
+  unsubscribeUrl(subscriptionId: string): Promise<string>;
 }
 
 let runtime: LambdaRuntime | undefined;
@@ -33,7 +45,8 @@ export function lambdaRuntime(): LambdaRuntime {
   const config = loadConfig(process.env);
   const aws = loadAwsConfig(process.env);
   const logger = jsonLineLogger(config.logLevel);
-  const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: aws.tableName });
+  const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
+  const subscriptions = new DynamoSubscriptionStore(table);
   let sqs: SQSClient | undefined;
   const sqsClient = () => {
     sqs ??= new SQSClient({});
@@ -47,9 +60,13 @@ export function lambdaRuntime(): LambdaRuntime {
   let fetchQueue: Queue | undefined;
   let ingestSender: SqsFifoSender | undefined;
   let matchQueue: Queue | undefined;
+  let deliveryQueue: Queue | undefined;
   runtime = {
     aws,
-    store,
+    store: new DynamoStore(table),
+    subscriptions,
+    deliveries: new DynamoDeliveryStore(table),
+    suppressions: new DynamoSuppressionList(table),
     fetch: config.fetch,
     clock: systemClock,
     logger,
@@ -70,6 +87,15 @@ export function lambdaRuntime(): LambdaRuntime {
     matchQueue() {
       matchQueue ??= sendOnly(aws.matchQueueUrl, "TREATYWATCH_MATCH_QUEUE_URL");
       return matchQueue;
+    },
+    deliveryQueue() {
+      deliveryQueue ??= sendOnly(aws.deliveryQueueUrl, "TREATYWATCH_DELIVERY_QUEUE_URL");
+      return deliveryQueue;
+    },
+    async unsubscribeUrl(subscriptionId) {
+      const origin = required(aws.publicUrl, "TREATYWATCH_PUBLIC_URL");
+      const token = (await subscriptions.unsubscribeToken(subscriptionId)) ?? "";
+      return `${origin}/v1/unsubscribe?token=${encodeURIComponent(token)}`;
     },
   };
   return runtime;

@@ -1,0 +1,43 @@
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { SafeHttpClient } from "@treatywatch/http";
+import { SesMailer, SuppressingMailer, safeHttpPoster } from "@treatywatch/notify";
+import type { SqsBatchResponse, SqsRecord } from "@treatywatch/queue/sqs";
+import { type DeliverDeps, handleDeliveryBatch, mailSender } from "../deliver.ts";
+import { lambdaRuntime } from "./lambda-config.ts";
+
+let deps: DeliverDeps | undefined;
+
+/** Webhooks through the address guard, mail through SES (suppressed addresses never reach it). */
+function deliverDeps(): DeliverDeps {
+  if (deps) return deps;
+  const runtime = lambdaRuntime();
+  const { aws } = runtime;
+  const mailer = new SuppressingMailer(
+    new SesMailer(new SESv2Client({}), aws.sesConfigurationSet),
+    runtime.suppressions,
+  );
+  deps = {
+    deliveries: runtime.deliveries,
+    signingSecrets: async (id, now) => (await runtime.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
+    poster: safeHttpPoster(new SafeHttpClient({ allow: runtime.fetch.allow })),
+    sendEmail: aws.mailFrom
+      ? mailSender(mailer, { from: aws.mailFrom, unsubscribeUrl: (id) => runtime.unsubscribeUrl(id) })
+      : undefined,
+    clock: runtime.clock,
+    random: Math.random,
+    logger: runtime.logger,
+  };
+  return deps;
+}
+
+/** The delivery queue's consumer: one attempt per record; SQS retries only the records that threw. */
+export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
+  const response = await handleDeliveryBatch(event.Records, deliverDeps());
+  if (response.batchItemFailures.length > 0) {
+    lambdaRuntime().logger.warn(
+      { failed: response.batchItemFailures.length, of: event.Records.length },
+      "delivery batch",
+    );
+  }
+  return response;
+}
