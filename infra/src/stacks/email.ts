@@ -1,6 +1,5 @@
 import { Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -14,8 +13,8 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { SqsSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
-import { grantStore } from "../grants.ts";
-import { HouseFunction } from "../house-function.ts";
+import type { HouseFunction } from "../house-function.ts";
+import { queueConsumer } from "../queue-consumer.ts";
 import { suppressManagedKey } from "./observability.ts";
 import { WorkQueue } from "./queues.ts";
 
@@ -62,17 +61,15 @@ export class EmailStack extends Stack {
     // The SNS envelope is kept: the handler reads the event type and message from it.
     this.feedbackTopic.addSubscription(new SqsSubscription(this.suppressions.queue, { rawMessageDelivery: false }));
 
-    this.suppressionHandler = new HouseFunction(this, "Suppress", {
+    this.suppressionHandler = queueConsumer(this, "Suppress", {
       entry: "apps/worker/src/lambda/suppressions.ts",
       description: "treatywatch email feedback: permanent bounces and complaints onto the suppression list",
       timeout: Duration.seconds(30),
       memorySize: 256,
       alarmTopic: props.alarmTopic,
-      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, LOG_LEVEL: "info" },
+      table: props.table,
+      source: this.suppressions.queue,
+      events: { batchSize: 10 },
     });
-    grantStore(this.suppressionHandler, props.table, "readWrite");
-    this.suppressionHandler.addEventSource(
-      new SqsEventSource(this.suppressions.queue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
   }
 }

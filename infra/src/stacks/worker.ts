@@ -2,7 +2,6 @@ import { Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { IConfigurationSet, IEmailIdentity } from "aws-cdk-lib/aws-ses";
@@ -11,6 +10,7 @@ import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
 import { HouseFunction } from "../house-function.ts";
 import { acknowledge } from "../nag.ts";
+import { queueConsumer } from "../queue-consumer.ts";
 import { CONSUMER_TIMEOUTS, type WorkQueue } from "./queues.ts";
 
 export interface WorkerStackProps extends StackProps {
@@ -92,83 +92,67 @@ export class WorkerStack extends Stack {
     });
     this.acknowledgeScheduler(this.poll, "poll");
 
-    this.fetch = new HouseFunction(this, "Fetch", {
+    // Reads the feed and records its health; items reach the table only through the ingest function.
+    this.fetch = queueConsumer(this, "Fetch", {
       entry: "apps/worker/src/lambda/fetch.ts",
       description: "treatywatch fetch consumer: fetch, parse, classify, hand items to the ingest queue",
       timeout: CONSUMER_TIMEOUTS.fetch,
       memorySize: 1024,
       alarmTopic: props.alarmTopic,
-      environment: {
-        TREATYWATCH_TABLE_NAME: props.table.tableName,
-        TREATYWATCH_INGEST_QUEUE_URL: props.ingestQueue.queue.queueUrl,
-        LOG_LEVEL: "info",
-      },
-    });
-    // Reads the feed and records its health; items reach the table only through the ingest function.
-    grantStore(this.fetch, props.table, "readWrite");
-    props.ingestQueue.queue.grantSendMessages(this.fetch);
-    this.fetch.addEventSource(
-      new SqsEventSource(props.fetchQueue.queue, {
+      table: props.table,
+      source: props.fetchQueue.queue,
+      events: {
         batchSize: FETCH_BATCH_SIZE,
         maxBatchingWindow: Duration.seconds(5),
-        reportBatchItemFailures: true,
         maxConcurrency: FETCH_MAX_CONCURRENCY,
-      }),
-    );
+      },
+      sendsTo: props.ingestQueue.queue,
+      environment: { TREATYWATCH_INGEST_QUEUE_URL: props.ingestQueue.queue.queueUrl },
+    });
 
-    this.ingest = new HouseFunction(this, "Ingest", {
+    // One message group: Lambda runs one batch of it at a time, so no reserved concurrency is needed.
+    this.ingest = queueConsumer(this, "Ingest", {
       entry: "apps/worker/src/lambda/ingest.ts",
       description: "treatywatch ingest: the single writer of story assignment; story events to the match queue",
       timeout: CONSUMER_TIMEOUTS.ingest,
       memorySize: 1024,
       alarmTopic: props.alarmTopic,
-      environment: {
-        TREATYWATCH_TABLE_NAME: props.table.tableName,
-        TREATYWATCH_MATCH_QUEUE_URL: props.matchQueue.queue.queueUrl,
-        LOG_LEVEL: "info",
-      },
+      table: props.table,
+      source: props.ingestQueue.queue,
+      events: { batchSize: INGEST_BATCH_SIZE },
+      sendsTo: props.matchQueue.queue,
+      environment: { TREATYWATCH_MATCH_QUEUE_URL: props.matchQueue.queue.queueUrl },
     });
-    grantStore(this.ingest, props.table, "readWrite");
-    props.matchQueue.queue.grantSendMessages(this.ingest);
-    // One message group: Lambda runs one batch of it at a time, so no reserved concurrency is needed.
-    this.ingest.addEventSource(
-      new SqsEventSource(props.ingestQueue.queue, { batchSize: INGEST_BATCH_SIZE, reportBatchItemFailures: true }),
-    );
 
     const deliveryQueueEnv = { TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queue.queueUrl };
-    this.match = new HouseFunction(this, "Match", {
+    this.match = queueConsumer(this, "Match", {
       entry: "apps/worker/src/lambda/match.ts",
       description: "treatywatch match consumer: story events to one delivery per instant subscriber",
       timeout: CONSUMER_TIMEOUTS.match,
       memorySize: 512,
       alarmTopic: props.alarmTopic,
-      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, ...deliveryQueueEnv, LOG_LEVEL: "info" },
+      table: props.table,
+      source: props.matchQueue.queue,
+      events: { batchSize: MATCH_BATCH_SIZE, maxBatchingWindow: Duration.seconds(1) },
+      sendsTo: props.deliveryQueue.queue,
+      environment: deliveryQueueEnv,
     });
-    grantStore(this.match, props.table, "readWrite");
-    props.deliveryQueue.queue.grantSendMessages(this.match);
-    this.match.addEventSource(
-      new SqsEventSource(props.matchQueue.queue, {
-        batchSize: MATCH_BATCH_SIZE,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-      }),
-    );
 
-    this.deliver = new HouseFunction(this, "Deliver", {
+    this.deliver = queueConsumer(this, "Deliver", {
       entry: "apps/worker/src/lambda/deliver.ts",
       description: "treatywatch deliver consumer: signed webhooks and SES mail, one attempt a record",
       timeout: CONSUMER_TIMEOUTS.delivery,
       memorySize: 512,
       alarmTopic: props.alarmTopic,
+      table: props.table,
+      source: props.deliveryQueue.queue,
+      events: { batchSize: DELIVERY_BATCH_SIZE, maxBatchingWindow: Duration.seconds(1) },
       environment: {
-        TREATYWATCH_TABLE_NAME: props.table.tableName,
         TREATYWATCH_MAIL_FROM: props.mailFrom,
         TREATYWATCH_SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
         TREATYWATCH_PUBLIC_URL: props.publicUrl,
-        LOG_LEVEL: "info",
       },
     });
-    grantStore(this.deliver, props.table, "readWrite");
     this.deliver.addToRolePolicy(
       new PolicyStatement({
         actions: ["ses:SendEmail"],
@@ -180,13 +164,6 @@ export class WorkerStack extends Stack {
             resourceName: props.configurationSet.configurationSetName,
           }),
         ],
-      }),
-    );
-    this.deliver.addEventSource(
-      new SqsEventSource(props.deliveryQueue.queue, {
-        batchSize: DELIVERY_BATCH_SIZE,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
       }),
     );
 

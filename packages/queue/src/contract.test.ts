@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { openDatabase } from "@treatywatch/store";
-import { createSqsServer } from "local-aws-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalSqs, startLocalSqs } from "../test/local-sqs.ts";
 import type { Queue, QueueMessage } from "./port.ts";
 import { SqliteQueue } from "./sqlite.ts";
 import { createSqsQueuePair, SqsQueue } from "./sqs.ts";
@@ -32,27 +30,19 @@ function sqliteAdapter(): Adapter {
 }
 
 function sqsAdapter(): Adapter {
-  let server: Awaited<ReturnType<typeof createSqsServer>> | undefined;
-  let client: SQSClient | undefined;
+  let sqs: LocalSqs | undefined;
   return {
     name: "sqs (local-aws-sqs)",
     async setup() {
-      server = await createSqsServer({ port: 0, hostname: "127.0.0.1" });
-      const { port } = server.address() as AddressInfo;
-      client = new SQSClient({
-        region: "us-east-1",
-        endpoint: `http://127.0.0.1:${port}`,
-        credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      });
+      sqs = await startLocalSqs();
     },
     async create() {
-      if (!client) throw new Error("emulator not started");
-      const urls = await createSqsQueuePair(client, `q-${randomUUID()}`, MAX_RECEIVES);
-      return new SqsQueue(client, urls);
+      if (!sqs) throw new Error("emulator not started");
+      const urls = await createSqsQueuePair(sqs.client, `q-${randomUUID()}`, MAX_RECEIVES);
+      return new SqsQueue(sqs.client, urls);
     },
     async teardown() {
-      client?.destroy();
-      await new Promise((resolve) => server?.close(resolve));
+      await sqs?.stop();
     },
   };
 }

@@ -1,29 +1,20 @@
-import type { AddressInfo } from "node:net";
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { createSqsServer } from "local-aws-sqs";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalSqs, startLocalSqs } from "../test/local-sqs.ts";
 import { type FifoMessage, SqsFifoSender } from "./sqs.ts";
 
-let server: Awaited<ReturnType<typeof createSqsServer>>;
-let client: SQSClient;
+let sqs: LocalSqs;
 
 beforeAll(async () => {
-  server = await createSqsServer({ port: 0, hostname: "127.0.0.1" });
-  const { port } = server.address() as AddressInfo;
-  client = new SQSClient({
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${port}`,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  sqs = await startLocalSqs();
 });
 
 afterAll(async () => {
-  client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await sqs.stop();
 });
 
 async function fifoQueue(name: string): Promise<string> {
-  const created = await client.send(
+  const created = await sqs.client.send(
     new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: "true" } }),
   );
   return created.QueueUrl ?? "";
@@ -32,7 +23,7 @@ async function fifoQueue(name: string): Promise<string> {
 async function drain(queueUrl: string): Promise<Array<{ body: string; group: string | undefined }>> {
   const received: Array<{ body: string; group: string | undefined }> = [];
   for (;;) {
-    const batch = await client.send(
+    const batch = await sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
@@ -52,7 +43,7 @@ const message = (n: number, deduplicationId = `item-${n}`): FifoMessage => ({ bo
 describe("SqsFifoSender", () => {
   it("sends more than one batch into one group, in order", async () => {
     const queueUrl = await fifoQueue("ordered");
-    const sender = new SqsFifoSender(client, { queueUrl, groupId: "ingest" });
+    const sender = new SqsFifoSender(sqs.client, { queueUrl, groupId: "ingest" });
     const messages = Array.from({ length: 13 }, (_, n) => message(n));
 
     await sender.sendAll(messages);
@@ -64,7 +55,7 @@ describe("SqsFifoSender", () => {
 
   it("drops a second message with the same deduplication id", async () => {
     const queueUrl = await fifoQueue("deduplicated");
-    const sender = new SqsFifoSender(client, { queueUrl, groupId: "ingest" });
+    const sender = new SqsFifoSender(sqs.client, { queueUrl, groupId: "ingest" });
 
     await sender.sendAll([message(1)]);
     await sender.sendAll([message(2, "item-1"), message(3)]);
