@@ -138,7 +138,7 @@ describe("queues stack", () => {
 });
 
 describe("worker stack", () => {
-  it("builds every function the house way: Node.js 22, ARM64, JSON logs, source maps", () => {
+  it("builds every function the house way: Node.js 22, ARM64, JSON logs, source maps, Powertools names", () => {
     const functions = Object.values(templates.worker.findResources("AWS::Lambda::Function"));
 
     expect(functions).toHaveLength(6);
@@ -148,7 +148,13 @@ describe("worker stack", () => {
         Architectures: ["arm64"],
         Handler: "index.handler",
         LoggingConfig: { LogFormat: "JSON" },
-        Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps" } },
+        Environment: {
+          Variables: {
+            NODE_OPTIONS: "--enable-source-maps",
+            POWERTOOLS_METRICS_NAMESPACE: "treatywatch",
+            POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^treatywatch-[a-z]+(-[a-z]+)*$/),
+          },
+        },
       });
     }
   });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { AwsEnvironment } from "@treatywatch/config";
+import { METRICS_NAMESPACE } from "@treatywatch/config/powertools";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -30,7 +31,10 @@ export interface HouseFunctionProps {
   alarmTopic: ITopic;
 }
 
-/** Node.js 22 on ARM64, an ESM bundle with source maps, the AWS SDK from the runtime, JSON logs kept a month. */
+/**
+ * Node.js 22 on ARM64, an ESM bundle with source maps, the AWS SDK from the runtime, JSON logs
+ * kept a month, and the Powertools service name and metrics namespace set.
+ */
 export class HouseFunction extends NodejsFunction {
   readonly logGroupName: string;
 
@@ -65,7 +69,13 @@ export class HouseFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.WARN,
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...(props.environment as Record<string, string>) },
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        // Powertools names the service on every log line and metric from these.
+        POWERTOOLS_SERVICE_NAME: `treatywatch-${id.replace(/[A-Z]/g, (c, at: number) => `${at > 0 ? "-" : ""}${c.toLowerCase()}`)}`,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(props.environment as Record<string, string>),
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: "node22",

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { powertoolsLogger } from "@treatywatch/config/powertools";
 import { systemClock } from "@treatywatch/core";
 import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import type { Services } from "./lib/env.ts";
@@ -18,7 +19,7 @@ export function lambdaServices(): Services {
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   return {
     store: new DynamoStore(table),
-    logger: jsonLineLogger(config.logLevel),
+    logger: powertoolsLogger(config.logLevel).logger,
     clock: systemClock,
     keys: new DynamoKeyStore(table),
     subscriptions: new DynamoSubscriptionStore(table),

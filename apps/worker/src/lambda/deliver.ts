@@ -1,9 +1,9 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SafeHttpClient } from "@treatywatch/http";
 import { SesMailer, SuppressingMailer, safeHttpPoster } from "@treatywatch/notify";
-import type { SqsBatchResponse, SqsRecord } from "@treatywatch/queue/sqs";
+import type { SqsRecord } from "@treatywatch/queue/sqs";
 import { type DeliverDeps, handleDeliveryBatch, mailSender } from "../deliver.ts";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented, lambdaRuntime } from "./lambda-config.ts";
 
 let deps: DeliverDeps | undefined;
 
@@ -31,13 +31,12 @@ function deliverDeps(): DeliverDeps {
 }
 
 /** The delivery queue's consumer: one attempt per record; SQS retries only the records that threw. */
-export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
+export const handler = instrumented(async (event: { Records: SqsRecord[] }, runtime) => {
   const response = await handleDeliveryBatch(event.Records, deliverDeps());
   if (response.batchItemFailures.length > 0) {
-    lambdaRuntime().logger.warn(
-      { failed: response.batchItemFailures.length, of: event.Records.length },
-      "delivery batch",
-    );
+    runtime.logger.warn({ failed: response.batchItemFailures.length, of: event.Records.length }, "delivery batch");
   }
+  runtime.metrics.count("DeliveryMessages", event.Records.length);
+  runtime.metrics.count("DeliveryMessagesFailed", response.batchItemFailures.length);
   return response;
-}
+});

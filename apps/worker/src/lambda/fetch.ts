@@ -3,7 +3,7 @@ import { HttpFetcher } from "@treatywatch/http";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
 import { queueIngestSink } from "./ingest.ts";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 import { parseFetchMessage } from "./messages.ts";
 
 export interface FetchConsumerDeps extends FetchDeps {
@@ -48,8 +48,7 @@ async function fetchOne(record: SqsRecord, deps: FetchConsumerDeps): Promise<voi
 
 let fetcher: Fetcher | undefined;
 
-export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
-  const runtime = lambdaRuntime();
+export const handler = instrumented(async (event: { Records: SqsRecord[] }, runtime) => {
   fetcher ??= new HttpFetcher(runtime.fetch);
   const response = await consumeFetchBatch(event.Records, {
     store: runtime.store,
@@ -61,5 +60,7 @@ export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatch
   if (response.batchItemFailures.length > 0) {
     runtime.logger.warn({ failed: response.batchItemFailures.length, of: event.Records.length }, "fetch batch");
   }
+  runtime.metrics.count("FetchMessages", event.Records.length);
+  runtime.metrics.count("FetchMessagesFailed", response.batchItemFailures.length);
   return response;
-}
+});

@@ -96,9 +96,17 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     const queue = fifoGroup();
     const sink = queueIngestSink(queue);
     const events = matchQueue();
+    const counted = new Map<string, number>();
+    const metrics = { count: (name: string, value = 1) => counted.set(name, (counted.get(name) ?? 0) + value) };
 
     await Promise.all([0, 1].map((index) => sink({ items: prepared(index), skipped: 0 })));
-    const response = await consumeIngestBatch(queue.records(), { store, clock, logger: silent, storyEvents: events });
+    const response = await consumeIngestBatch(queue.records(), {
+      store,
+      clock,
+      logger: silent,
+      metrics,
+      storyEvents: events,
+    });
 
     expect(response.batchItemFailures).toEqual([]);
     const [story, ...others] = await stories(store);
@@ -106,6 +114,7 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     expect(story?.sources).toHaveLength(2);
     expect(events.bodies.map((body) => parseStoryEvent(body).kind)).toEqual(["created", "updated"]);
     expect(new Set(events.bodies.map((body) => parseStoryEvent(body).storyId))).toEqual(new Set([story?.id]));
+    expect(Object.fromEntries(counted)).toEqual({ ItemsFresh: 2, StoriesCreated: 1, StoriesUpdated: 1 });
   });
 
   it("found one story through the in-process serializer", async () => {

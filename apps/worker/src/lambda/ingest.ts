@@ -1,8 +1,9 @@
+import type { LambdaMetrics } from "@treatywatch/config/powertools";
 import type { Logger } from "@treatywatch/core";
 import { type FifoMessage, processFifoBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import type { IngestSink } from "../fetch-feed.ts";
 import { emptySummary, type IngestDeps, ingestItems } from "../ingest.ts";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 import { BadMessageError, encodeIngestMessage, encodeStoryEvent, parseIngestMessage } from "./messages.ts";
 
 /** Where fetchers hand prepared items: the ingest FIFO queue, one message group. */
@@ -26,6 +27,7 @@ export function queueIngestSink(sender: IngestSender): IngestSink {
 export interface IngestConsumerDeps extends IngestDeps {
   storyEvents: StoryEventSender;
   logger: Logger;
+  metrics?: Pick<LambdaMetrics, "count"> | undefined;
 }
 
 /**
@@ -41,6 +43,9 @@ export async function consumeIngestBatch(
   return processFifoBatch(records, async (record) => {
     try {
       const summary = await ingestItems([parseIngestMessage(record.body)], deps);
+      deps.metrics?.count(summary.fresh > 0 ? "ItemsFresh" : "ItemsDuplicate");
+      for (const event of summary.events)
+        deps.metrics?.count(event.kind === "created" ? "StoriesCreated" : "StoriesUpdated");
       if (summary.events.length > 0) await deps.storyEvents.sendBatch(summary.events.map(encodeStoryEvent));
     } catch (error) {
       deps.logger.error({ err: error, messageId: record.messageId }, "ingest message failed");
@@ -49,12 +54,12 @@ export async function consumeIngestBatch(
   });
 }
 
-export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
-  const runtime = lambdaRuntime();
-  return consumeIngestBatch(event.Records, {
+export const handler = instrumented((event: { Records: SqsRecord[] }, runtime) =>
+  consumeIngestBatch(event.Records, {
     store: runtime.store,
     clock: runtime.clock,
     logger: runtime.logger,
+    metrics: runtime.metrics,
     storyEvents: runtime.matchQueue(),
-  });
-}
+  }),
+);

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { type AwsConfig, type Config, jsonLineLogger, loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { type AwsConfig, type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { type LambdaMetrics, powertoolsLogger, powertoolsMetrics } from "@treatywatch/config/powertools";
 import { type Clock, type Logger, systemClock } from "@treatywatch/core";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
 import {
@@ -26,6 +27,10 @@ export interface LambdaRuntime {
   suppressions: DynamoSuppressionList;
   clock: Clock;
   logger: Logger;
+  /** Counts published after each invocation (see `instrumented`). */
+  metrics: LambdaMetrics;
+  /** Puts the invocation's request id on every log line. */
+  setRequestId(requestId: string): void;
   fetchQueue(): Queue;
   /** The ingest FIFO queue, for the fetch function's prepared items. */
   ingestSender(): SqsFifoSender;
@@ -44,7 +49,7 @@ export function lambdaRuntime(): LambdaRuntime {
   if (runtime) return runtime;
   const config = loadConfig(process.env);
   const aws = loadAwsConfig(process.env);
-  const logger = jsonLineLogger(config.logLevel);
+  const { logger, powertools } = powertoolsLogger(config.logLevel);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   const subscriptions = new DynamoSubscriptionStore(table);
   let sqs: SQSClient | undefined;
@@ -70,6 +75,10 @@ export function lambdaRuntime(): LambdaRuntime {
     fetch: config.fetch,
     clock: systemClock,
     logger,
+    metrics: powertoolsMetrics(),
+    setRequestId(requestId) {
+      powertools.appendKeys({ requestId });
+    },
     fetchQueue() {
       fetchQueue ??= new SqsQueue(sqsClient(), {
         queueUrl: required(aws.fetchQueueUrl, "TREATYWATCH_FETCH_QUEUE_URL"),
@@ -99,4 +108,27 @@ export function lambdaRuntime(): LambdaRuntime {
     },
   };
   return runtime;
+}
+
+/** The part of Lambda's context object the functions read. */
+export interface LambdaContext {
+  awsRequestId: string;
+}
+
+/**
+ * A Lambda handler around `run`: the runtime built once per cold start, the request id
+ * on every log line, and the invocation's metrics published when it ends, however it ends.
+ */
+export function instrumented<E, R>(
+  run: (event: E, runtime: LambdaRuntime) => Promise<R>,
+): (event: E, context?: LambdaContext) => Promise<R> {
+  return async (event, context) => {
+    const current = lambdaRuntime();
+    if (context) current.setRequestId(context.awsRequestId);
+    try {
+      return await run(event, current);
+    } finally {
+      current.metrics.publish();
+    }
+  };
 }

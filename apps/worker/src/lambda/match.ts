@@ -1,3 +1,4 @@
+import type { LambdaMetrics } from "@treatywatch/config/powertools";
 import {
   buildMatchIndex,
   type Clock,
@@ -8,7 +9,7 @@ import {
 } from "@treatywatch/core";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type MatchDeps, matchStory } from "../match.ts";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 import { parseStoryEvent } from "./messages.ts";
 
 /** How long a warm instance matches against the subscriptions it read before reading them again. */
@@ -41,6 +42,7 @@ export interface MatchConsumerDeps extends Omit<MatchDeps, "index"> {
   store: Pick<Store, "getStory">;
   index: () => Promise<MatchIndex>;
   logger: Logger;
+  metrics?: Pick<LambdaMetrics, "count"> | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function consumeMatchBatch(
         index: await deps.index(),
       });
       deps.logger.info({ storyId: story.id, version: story.version, ...outcome }, "story matched");
+      deps.metrics?.count("DeliveriesCreated", outcome.enqueued);
     } catch (error) {
       deps.logger.error({ err: error, messageId: record.messageId }, "match message failed");
       throw error;
@@ -74,8 +77,7 @@ export async function consumeMatchBatch(
 
 let index: (() => Promise<MatchIndex>) | undefined;
 
-export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
-  const runtime = lambdaRuntime();
+export const handler = instrumented((event: { Records: SqsRecord[] }, runtime) => {
   index ??= cachedMatchIndex(() => runtime.subscriptions.subscriptionsWithStatus("active"), runtime.clock);
   return consumeMatchBatch(event.Records, {
     store: runtime.store,
@@ -84,5 +86,6 @@ export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatch
     queue: runtime.deliveryQueue(),
     clock: runtime.clock,
     logger: runtime.logger,
+    metrics: runtime.metrics,
   });
-}
+});

@@ -1,6 +1,6 @@
 import type { Clock, Logger, Store } from "@treatywatch/core";
 import { MAX_BATCH, type Queue } from "@treatywatch/queue/sqs";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 import { encodeFetchMessage } from "./messages.ts";
 
 export interface PollTickDeps {
@@ -25,10 +25,11 @@ export async function enqueueDueFeeds(deps: PollTickDeps, batchSize: number): Pr
 }
 
 /** EventBridge Scheduler invokes this on the poll schedule. */
-export async function handler(): Promise<{ enqueued: number }> {
-  const runtime = lambdaRuntime();
-  return enqueueDueFeeds(
+export const handler = instrumented(async (_event: unknown, runtime) => {
+  const tick = await enqueueDueFeeds(
     { store: runtime.store, fetchQueue: runtime.fetchQueue(), clock: runtime.clock, logger: runtime.logger },
     runtime.aws.pollBatchSize,
   );
-}
+  runtime.metrics.count("FeedsEnqueued", tick.enqueued);
+  return tick;
+});

@@ -1,12 +1,14 @@
+import type { LambdaMetrics } from "@treatywatch/config/powertools";
 import type { Clock, Logger } from "@treatywatch/core";
 import { handleSesNotification, type SuppressionList } from "@treatywatch/notify";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 
 export interface SuppressionConsumerDeps {
   suppressions: SuppressionList;
   clock: Clock;
   logger: Logger;
+  metrics?: Pick<LambdaMetrics, "count"> | undefined;
 }
 
 /**
@@ -25,17 +27,18 @@ export async function consumeSuppressionBatch(
       deps.logger.error({ messageId: record.messageId, reason: outcome.reason }, "unreadable email feedback");
     } else if (outcome.kind === "suppressed") {
       deps.logger.info({ addresses: outcome.addresses.length, reason: outcome.reason }, "addresses suppressed");
+      deps.metrics?.count("AddressesSuppressed", outcome.addresses.length);
     } else {
       deps.logger.info({ outcome: outcome.kind }, "email feedback");
     }
   });
 }
 
-export async function handler(event: { Records: SqsRecord[] }): Promise<SqsBatchResponse> {
-  const runtime = lambdaRuntime();
-  return consumeSuppressionBatch(event.Records, {
+export const handler = instrumented((event: { Records: SqsRecord[] }, runtime) =>
+  consumeSuppressionBatch(event.Records, {
     suppressions: runtime.suppressions,
     clock: runtime.clock,
     logger: runtime.logger,
-  });
-}
+    metrics: runtime.metrics,
+  }),
+);

@@ -2,7 +2,7 @@ import type { Clock, DeliveryStore, Logger, Store, Subscription } from "@treatyw
 import type { Queue } from "@treatywatch/queue/sqs";
 import { enqueueDueDeliveries } from "../deliver.ts";
 import { runDueDigests, storiesUpdatedBetween } from "../digest.ts";
-import { lambdaRuntime } from "./lambda-config.ts";
+import { instrumented } from "./lambda-config.ts";
 
 /** What a schedule asks of the tick: build due digests, or queue due deliveries (new and retries). */
 export type TickTask = "digests" | "retries";
@@ -58,9 +58,8 @@ export async function runTick(task: TickTask, deps: DeliveryTickDeps): Promise<{
 }
 
 /** EventBridge Scheduler invokes this with `{ "task": "digests" }` or `{ "task": "retries" }`. */
-export async function handler(event: unknown): Promise<{ task: TickTask; queued: number }> {
-  const runtime = lambdaRuntime();
-  return runTick(parseTick(event), {
+export const handler = instrumented(async (event: unknown, runtime) => {
+  const tick = await runTick(parseTick(event), {
     store: runtime.store,
     activeSubscriptions: () => runtime.subscriptions.subscriptionsWithStatus("active"),
     deliveries: runtime.deliveries,
@@ -69,4 +68,6 @@ export async function handler(event: unknown): Promise<{ task: TickTask; queued:
     logger: runtime.logger,
     unsubscribeUrl: (id) => runtime.unsubscribeUrl(id),
   });
-}
+  runtime.metrics.count(tick.task === "digests" ? "DigestsBuilt" : "DueDeliveriesQueued", tick.queued);
+  return tick;
+});
