@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonLineLogger, loadAwsConfig } from "./aws.ts";
+import { loadAwsConfig } from "./aws.ts";
 import { ConfigError } from "./config.ts";
 
 describe("loadAwsConfig", () => {
@@ -55,23 +55,5 @@ describe("loadAwsConfig", () => {
   ])("names the variable at fault in %j", (env, variable) => {
     expect(() => loadAwsConfig(env)).toThrow(ConfigError);
     expect(() => loadAwsConfig(env)).toThrow(variable);
-  });
-});
-
-describe("jsonLineLogger", () => {
-  it("writes one JSON object a line at or above its level, with errors made readable", () => {
-    const lines: string[] = [];
-    const logger = jsonLineLogger("info", (line) => lines.push(line));
-
-    logger.debug({ feedId: "fd_1" }, "hidden");
-    logger.warn({ feedId: "fd_1", err: new TypeError("bad body") }, "fetch failed");
-
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
-      level: "warn",
-      message: "fetch failed",
-      feedId: "fd_1",
-      err: { name: "TypeError", message: "bad body" },
-    });
   });
 });

@@ -58,32 +58,3 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     publicUrl: parsed.data.TREATYWATCH_PUBLIC_URL,
   };
 }
-
-/** Loggers write one JSON object a line; CloudWatch Logs Insights finds the fields. */
-type Level = "debug" | "info" | "warn" | "error";
-const RANK: Record<Level | "trace" | "fatal" | "silent", number> = {
-  trace: 0,
-  debug: 1,
-  info: 2,
-  warn: 3,
-  error: 4,
-  fatal: 5,
-  silent: 6,
-};
-
-export function jsonLineLogger(
-  level: keyof typeof RANK,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Record<Level, (fields: object, message: string) => void> {
-  const at = (name: Level) => (fields: object, message: string) => {
-    if (RANK[name] < RANK[level]) return;
-    write(JSON.stringify({ level: name, time: new Date().toISOString(), message, ...serialisable(fields) }));
-  };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
-
-function serialisable(fields: object): object {
-  const { err, ...rest } = fields as { err?: unknown };
-  if (err instanceof Error) return { ...rest, err: { name: err.name, message: err.message, stack: err.stack } };
-  return fields;
-}
