@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
 import { systemClock } from "@treatywatch/core";
+import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import type { Services } from "./lib/env.ts";
 
@@ -22,7 +23,13 @@ export function lambdaServices(): Services {
     logger: powertoolsLogger(config.logLevel).logger,
     clock: systemClock,
     keys: new DynamoKeyStore(table),
-    subscriptions: new DynamoSubscriptionStore(table),
+    // With TREATYWATCH_SECRET_KEY set, webhook signing secrets are sealed before they are stored.
+    subscriptions: config.secrets.current
+      ? sealedSigningSecrets(
+          new DynamoSubscriptionStore(table),
+          new AesGcmSecretBox(config.secrets.current, config.secrets.old),
+        )
+      : new DynamoSubscriptionStore(table),
     webhookVerifier: notOnAws("WebhookVerifier"),
     confirmations: notOnAws("ConfirmationSender"),
     deliveries: new DynamoDeliveryStore(table),

@@ -2,7 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type LambdaMetrics, powertoolsLogger, powertoolsMetrics } from "@treatywatch/config/powertools";
-import { type Clock, type Logger, systemClock } from "@treatywatch/core";
+import { type Clock, type Logger, type SecretBox, type SubscriptionStore, systemClock } from "@treatywatch/core";
+import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
 import {
   DynamoDeliveryStore,
@@ -11,6 +12,18 @@ import {
   DynamoSuppressionList,
 } from "@treatywatch/store/dynamodb";
 import { INGEST_GROUP } from "./messages.ts";
+
+/**
+ * The key that opens sealed webhook signing secrets. Without one, secrets stored in plain
+ * text still open, and a sealed one fails naming the missing variable.
+ */
+export function secretBoxFor(secrets: Config["secrets"]): SecretBox {
+  if (secrets.current) return new AesGcmSecretBox(secrets.current, secrets.old);
+  return {
+    seal: () => Promise.reject(new Error("TREATYWATCH_SECRET_KEY is not configured for this function")),
+    open: async () => ({ ok: false, error: "undecryptable" }),
+  };
+}
 
 function required(url: string | undefined, variable: string): string {
   if (!url) throw new Error(`${variable} is not set for this function`);
@@ -22,7 +35,8 @@ export interface LambdaRuntime {
   /** Fetch limits and User-Agent; the fetch function builds its HTTP client from these. */
   fetch: Config["fetch"];
   store: DynamoStore;
-  subscriptions: DynamoSubscriptionStore;
+  /** Webhook signing secrets opened with TREATYWATCH_SECRET_KEY (see `secretBoxFor`). */
+  subscriptions: SubscriptionStore;
   deliveries: DynamoDeliveryStore;
   suppressions: DynamoSuppressionList;
   clock: Clock;
@@ -51,7 +65,7 @@ export function lambdaRuntime(): LambdaRuntime {
   const aws = loadAwsConfig(process.env);
   const { logger, powertools } = powertoolsLogger(config.logLevel);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
-  const subscriptions = new DynamoSubscriptionStore(table);
+  const subscriptions = sealedSigningSecrets(new DynamoSubscriptionStore(table), secretBoxFor(config.secrets));
   let sqs: SQSClient | undefined;
   const sqsClient = () => {
     sqs ??= new SQSClient({});
