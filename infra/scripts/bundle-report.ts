@@ -117,14 +117,25 @@ function report(): BundleEntry[] {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
+/** A Markdown table with its columns padded, as the formatter (biome) writes it. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((cell, column) => Math.max(3, cell.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];
+}
+
 function markdown(entries: BundleEntry[]): string {
-  const rows = entries.map(
-    (e) =>
-      `| ${e.function} | ${kb(e.bytes)} | ${kb(e.gzipBytes)} | ${e.coldImportMs} ms | ${e.sdkClients.join(", ") || "none"} | ${e.largestInputs
-        .slice(0, 3)
-        .map((i) => `${i.input} ${kb(i.bytes)}`)
-        .join(", ")} |`,
-  );
+  const rows = entries.map((e) => [
+    e.function,
+    kb(e.bytes),
+    kb(e.gzipBytes),
+    `${e.coldImportMs} ms`,
+    e.sdkClients.join(", ") || "none",
+    e.largestInputs
+      .slice(0, 3)
+      .map((i) => `${i.input} ${kb(i.bytes)}`)
+      .join(", "),
+  ]);
   return [
     "# Lambda bundles",
     "",
@@ -133,9 +144,7 @@ function markdown(entries: BundleEntry[]): string {
     "runtime provides it, so each function lists the SDK clients it imports from there. Cold import is the",
     `median of ${IMPORT_RUNS} fresh Node processes importing the bundle (SDK clients included), on the machine that ran the synth.`,
     "",
-    "| function | minified | gzipped | cold import | SDK clients | largest inputs |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows,
+    ...table(["function", "minified", "gzipped", "cold import", "SDK clients", "largest inputs"], rows),
     "",
   ].join("\n");
 }
