@@ -11,6 +11,7 @@ import {
   pickStory,
   type RawEntry,
   type Store,
+  type Story,
   type StoryChange,
   type Verdict,
 } from "@treatywatch/core";
@@ -108,6 +109,32 @@ async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, sum
     await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
     summary.events.push({ kind: "created", storyId: story.id, version: story.version, changes: [] });
   }
+}
+
+/**
+ * The story event an item's ingest sent, rebuilt from the store, for a redelivered message
+ * whose first attempt stored the item but never sent the event. The story as it was before
+ * the item is refolded from its earlier sources, so the change list is the one first computed;
+ * undefined when the item founded or changed no story. Matching is keyed by story version,
+ * so sending it again alerts nobody twice.
+ */
+export async function replayStoryEvent(itemId: string, store: Store): Promise<StoryEvent | undefined> {
+  const stored = await store.getItem(itemId);
+  const story = stored?.storyId ? await store.getStory(stored.storyId) : undefined;
+  const position = story?.sources.findIndex((source) => source.itemId === itemId) ?? -1;
+  if (!stored || !story || position < 0) return undefined;
+  if (position === 0) return { kind: "created", storyId: story.id, version: story.version, changes: [] };
+  const earlier = await Promise.all(story.sources.slice(0, position).map((source) => store.getItem(source.itemId)));
+  let before: Story | undefined;
+  for (const source of earlier) {
+    if (!source) continue;
+    before = before
+      ? joinStory(before, source.item, source.verdict, story.updatedAt).story
+      : foundStory(source.item, source.verdict, story.updatedAt);
+  }
+  if (!before) return undefined;
+  const { changes } = joinStory(before, stored.item, stored.verdict, story.updatedAt);
+  return changes.length > 0 ? { kind: "updated", storyId: story.id, version: story.version, changes } : undefined;
 }
 
 /**
