@@ -1,6 +1,9 @@
 import type { Feed } from "@treatywatch/core";
+import { leaseDueFeeds } from "./feed-lease.ts";
 import { type FeedOutcome, type FetchDeps, fetchFeed } from "./fetch-feed.ts";
 import { createSerializer } from "./serial.ts";
+
+export { FEED_LEASE_SECONDS, leaseDueFeeds } from "./feed-lease.ts";
 
 export interface PollOptions {
   /** Most feeds fetched by one tick. */
@@ -9,6 +12,8 @@ export interface PollOptions {
   concurrency: number;
   /** Feeds in one queued fetch message. */
   feedsPerMessage?: number | undefined;
+  /** How long a tick holds the feeds it selected; see `FEED_LEASE_SECONDS`. */
+  leaseSeconds?: number | undefined;
 }
 
 export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 8, feedsPerMessage: 25 };
@@ -16,6 +21,8 @@ export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 
 /** The fetch-stage message: the poll tick sends these through the Queue port. */
 export interface FetchBatch {
   feedIds: string[];
+  /** The tick's lease on these feeds: a feed still held by it is fetched though not yet due. */
+  leaseUntil?: string | undefined;
 }
 
 /** Fetches the given feeds, at most `concurrency` at a time; outcomes come back in the same order. */
@@ -47,21 +54,23 @@ export function toFetchBatches(feedIds: readonly string[], size: number): FetchB
   return batches;
 }
 
-/** Selects the feeds due now, as fetch messages. */
+/** Leases the feeds due now, as fetch messages carrying the lease. */
 export async function planFetchBatches(
   deps: Pick<FetchDeps, "store" | "clock">,
   options: PollOptions = DEFAULT_POLL_OPTIONS,
 ): Promise<FetchBatch[]> {
-  const due = await deps.store.dueFeeds(deps.clock.now().toISOString(), options.batchSize);
-  return toFetchBatches(
-    due.map((feed) => feed.id),
+  const leased = await leaseDueFeeds(deps, options.batchSize, options.leaseSeconds);
+  const batches = toFetchBatches(
+    leased.map((feed) => feed.id),
     options.feedsPerMessage ?? DEFAULT_POLL_OPTIONS.feedsPerMessage ?? 25,
   );
+  const leaseUntil = leased[0]?.nextPollAt;
+  return batches.map((batch) => ({ ...batch, leaseUntil }));
 }
 
 /**
  * The fetch stage for one message. Messages arrive at least once, so a feed removed
- * since, or already fetched and no longer due, is skipped.
+ * since, or already fetched (its lease ended) and no longer due, is skipped.
  */
 export async function handleFetchBatch(
   message: FetchBatch,
@@ -71,7 +80,7 @@ export async function handleFetchBatch(
   const feeds: Feed[] = [];
   for (const id of new Set(message.feedIds)) {
     const feed = await deps.store.getFeed(id);
-    if (feed && Date.parse(feed.nextPollAt) <= now) feeds.push(feed);
+    if (feed && (Date.parse(feed.nextPollAt) <= now || feed.nextPollAt === message.leaseUntil)) feeds.push(feed);
   }
   return pollFeeds(feeds, deps, deps.concurrency);
 }
@@ -90,5 +99,8 @@ export async function pollDueFeeds(
     return [];
   }
   const feedIds = batches.flatMap((batch) => batch.feedIds);
-  return handleFetchBatch({ feedIds }, { ...deps, concurrency: options.concurrency });
+  return handleFetchBatch(
+    { feedIds, leaseUntil: batches[0]?.leaseUntil },
+    { ...deps, concurrency: options.concurrency },
+  );
 }

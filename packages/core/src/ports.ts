@@ -63,6 +63,13 @@ export interface Store {
   listFeeds(): Promise<Feed[]>;
   removeFeed(id: string): Promise<boolean>;
   dueFeeds(now: Timestamp, limit: number): Promise<Feed[]>;
+  /**
+   * Due feeds, earliest first, each moved to `leaseUntil` by a write conditional on its
+   * poll time being unchanged: of two ticks selecting a feed at once, only one gets it back.
+   * Returned as leased (`nextPollAt` is `leaseUntil`); the fetch's `recordFetch` ends the
+   * lease, and a feed whose fetch never finishes falls due again when it runs out.
+   */
+  leaseDueFeeds(now: Timestamp, limit: number, leaseUntil: Timestamp): Promise<Feed[]>;
   recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined>;
 
   findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined>;

@@ -160,6 +160,57 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         expect(firstTwo.map((feed) => feed.url)).toEqual([feeds[1]?.url, feeds[2]?.url]);
       });
 
+      describe("leases", () => {
+        async function dueFeeds(count: number): Promise<Feed[]> {
+          const feeds: Feed[] = [];
+          for (let i = 0; i < count; i++) {
+            const { feed } = await store.addFeed(`https://leased${i}.example/rss`, at(0));
+            await store.recordFetch(feed.id, { nextPollAt: at(10 + i), at: at(0) });
+            feeds.push(feed);
+          }
+          return feeds;
+        }
+        const ids = (feeds: readonly Feed[]) => feeds.map((feed) => feed.id).sort();
+
+        it("leases due feeds until the lease ends, and they are not due meanwhile", async () => {
+          const feeds = await dueFeeds(3);
+
+          const leased = await store.leaseDueFeeds(at(30), 10, at(40));
+          const duringLease = await store.leaseDueFeeds(at(35), 10, at(45));
+          const afterLease = await store.leaseDueFeeds(at(40), 10, at(50));
+
+          expect(ids(leased)).toEqual(ids(feeds));
+          expect(leased.map((feed) => feed.nextPollAt)).toEqual([at(40), at(40), at(40)]);
+          expect((await store.getFeed(feeds[0]?.id ?? ""))?.nextPollAt).toBe(at(50));
+          expect(duringLease).toEqual([]);
+          expect(await store.dueFeeds(at(35), 10)).toEqual([]);
+          expect(ids(afterLease)).toEqual(ids(feeds));
+        });
+
+        it("leases up to the limit, earliest first, and leaves the rest due", async () => {
+          const feeds = await dueFeeds(3);
+
+          const leased = await store.leaseDueFeeds(at(30), 2, at(40));
+
+          expect(leased.map((feed) => feed.id)).toEqual([feeds[0]?.id, feeds[1]?.id]);
+          expect((await store.dueFeeds(at(30), 10)).map((feed) => feed.id)).toEqual([feeds[2]?.id]);
+        });
+
+        it("gives each feed to only one of two ticks leasing at once", async () => {
+          const feeds = await dueFeeds(6);
+
+          const [first, second] = await Promise.all([
+            store.leaseDueFeeds(at(30), 10, at(40)),
+            store.leaseDueFeeds(at(30), 10, at(41)),
+          ]);
+
+          expect(ids([...first, ...second])).toEqual(ids(feeds));
+          for (const feed of [...first, ...second]) {
+            expect((await store.getFeed(feed.id))?.nextPollAt).toBe(feed.nextPollAt);
+          }
+        });
+      });
+
       it("records a successful fetch: validators, title, health", async () => {
         const { feed } = await store.addFeed("https://news.example/rss", at(0));
 

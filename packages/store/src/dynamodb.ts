@@ -210,6 +210,36 @@ export class DynamoStore implements Store {
       .slice(0, limit);
   }
 
+  async leaseDueFeeds(now: Timestamp, limit: number, leaseUntil: Timestamp): Promise<Feed[]> {
+    const due = await this.dueFeeds(now, limit);
+    const leased = await Promise.all(due.map((feed) => this.#lease(feed, leaseUntil)));
+    return leased.filter((feed): feed is Feed => feed !== undefined);
+  }
+
+  /** Moves one feed's poll time to `leaseUntil` if no other tick or fetch has moved it since it was read. */
+  async #lease(feed: Feed, leaseUntil: Timestamp): Promise<Feed | undefined> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: feedKey(feed.id),
+          UpdateExpression: "SET #feed.#next = :lease, gsi2sk = :sk",
+          ConditionExpression: "#feed.#next = :read",
+          ExpressionAttributeNames: { "#feed": "feed", "#next": "nextPollAt" },
+          ExpressionAttributeValues: {
+            ":lease": leaseUntil,
+            ":sk": timeKey(leaseUntil, feed.id),
+            ":read": feed.nextPollAt,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined; // leased by another tick, fetched, or removed
+      throw error;
+    }
+    return { ...feed, nextPollAt: leaseUntil };
+  }
+
   async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
     const feed = await this.getFeed(feedId);
     if (!feed) return undefined;

@@ -162,6 +162,15 @@ export class SqliteStore implements Store {
     return rows.map(feedFrom);
   }
 
+  async leaseDueFeeds(now: Timestamp, limit: number, leaseUntil: Timestamp): Promise<Feed[]> {
+    const due = await this.dueFeeds(now, limit);
+    // Conditional on the poll time read, so another process's lease or fetch since wins.
+    const lease = this.db.prepare("UPDATE feeds SET next_poll_at = ? WHERE id = ? AND next_poll_at = ?");
+    return due
+      .filter((feed) => lease.run(leaseUntil, feed.id, feed.nextPollAt).changes > 0)
+      .map((feed) => ({ ...feed, nextPollAt: leaseUntil }));
+  }
+
   async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
     const feed = await this.getFeed(feedId);
     if (!feed) return undefined;

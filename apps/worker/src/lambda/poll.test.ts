@@ -52,4 +52,22 @@ describe("enqueueDueFeeds", () => {
     expect(notYet.enqueued).toBe(0);
     expect(capped.enqueued).toBe(4);
   });
+
+  it("enqueues each due feed once between two overlapping ticks, and again once its lease has run out", async () => {
+    const store = await storeWithFeeds(7, "2025-06-30T11:59:00.000Z");
+    const fetchQueue = new SqliteQueue(store.db, { name: "fetch", maxReceives: 3 });
+    const deps = { store, fetchQueue, clock, logger: silentLogger };
+    const later: Clock = { now: () => new Date(NOW.getTime() + 600_000) };
+
+    const ticks = await Promise.all([enqueueDueFeeds(deps, 100, 600), enqueueDueFeeds(deps, 100, 600)]);
+    const beforeLeaseEnds = await enqueueDueFeeds(
+      { ...deps, clock: { now: () => new Date(NOW.getTime() + 599_000) } },
+      100,
+    );
+    const afterLeaseEnds = await enqueueDueFeeds({ ...deps, clock: later }, 100);
+
+    expect(ticks.map((tick) => tick.enqueued).reduce((a, b) => a + b)).toBe(7);
+    expect(beforeLeaseEnds.enqueued).toBe(0);
+    expect(afterLeaseEnds.enqueued).toBe(7);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Clock, Logger, Store } from "@treatywatch/core";
 import { MAX_BATCH, type Queue } from "@treatywatch/queue/sqs";
+import { FEED_LEASE_SECONDS, leaseDueFeeds } from "../feed-lease.ts";
 import { instrumented } from "./lambda-config.ts";
 import { encodeFetchMessage } from "./messages.ts";
 
@@ -11,11 +12,16 @@ export interface PollTickDeps {
 }
 
 /**
- * One schedule tick: every due feed becomes a fetch message, so fetching fans out
- * over the fetch consumer. A feed enqueued twice is fetched twice, harmlessly.
+ * One schedule tick: every due feed this tick leases becomes a fetch message, so fetching
+ * fans out over the fetch consumer. Ticks that overlap (a slow tick and the next schedule)
+ * lease each feed once between them; a feed whose fetch is lost falls due when the lease ends.
  */
-export async function enqueueDueFeeds(deps: PollTickDeps, batchSize: number): Promise<{ enqueued: number }> {
-  const due = await deps.store.dueFeeds(deps.clock.now().toISOString(), batchSize);
+export async function enqueueDueFeeds(
+  deps: PollTickDeps,
+  batchSize: number,
+  leaseSeconds = FEED_LEASE_SECONDS,
+): Promise<{ enqueued: number }> {
+  const due = await leaseDueFeeds(deps, batchSize, leaseSeconds);
   for (let start = 0; start < due.length; start += MAX_BATCH) {
     const batch = due.slice(start, start + MAX_BATCH);
     await deps.fetchQueue.sendBatch(batch.map((feed) => encodeFetchMessage({ feedId: feed.id })));

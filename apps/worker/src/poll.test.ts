@@ -1,0 +1,86 @@
+import type { Clock, Fetcher } from "@treatywatch/core";
+import { SqliteStore } from "@treatywatch/store";
+import { describe, expect, it } from "vitest";
+import { type FetchBatch, handleFetchBatch, pollDueFeeds } from "./poll.ts";
+
+const NOW = new Date("2025-06-30T12:00:00.000Z");
+const clock: Clock = { now: () => NOW };
+
+/** A fetcher that counts requests and answers every feed as unchanged. */
+function countingFetcher(): Fetcher & { urls: string[] } {
+  const urls: string[] = [];
+  return {
+    urls,
+    async fetch(request) {
+      urls.push(request.url);
+      return { status: "not-modified" };
+    },
+  };
+}
+
+async function storeWithDueFeeds(count: number): Promise<SqliteStore> {
+  const store = new SqliteStore(":memory:");
+  for (let i = 0; i < count; i++) await store.addFeed(`https://feed${i}.example/rss`, "2025-06-30T11:00:00.000Z");
+  return store;
+}
+
+describe("pollDueFeeds with feed leases", () => {
+  it("gives each due feed to one of two overlapping ticks", async () => {
+    const store = await storeWithDueFeeds(5);
+    const sent: FetchBatch[] = [];
+    const options = {
+      batchSize: 100,
+      concurrency: 2,
+      feedsPerMessage: 2,
+      enqueue: async (b: FetchBatch) => void sent.push(b),
+    };
+
+    await Promise.all([
+      pollDueFeeds({ store, fetcher: countingFetcher(), clock }, options),
+      pollDueFeeds({ store, fetcher: countingFetcher(), clock }, options),
+    ]);
+
+    const feedIds = sent.flatMap((batch) => batch.feedIds);
+    expect(feedIds).toHaveLength(5);
+    expect(new Set(feedIds).size).toBe(5);
+  });
+
+  it("fetches the feeds a message holds the lease on, and not those another tick leased", async () => {
+    const store = await storeWithDueFeeds(2);
+    const sent: FetchBatch[] = [];
+    await pollDueFeeds(
+      { store, fetcher: countingFetcher(), clock },
+      { batchSize: 100, concurrency: 2, enqueue: async (batch) => void sent.push(batch) },
+    );
+    const [message] = sent;
+    if (!message) throw new Error("one fetch message expected");
+    const fetcher = countingFetcher();
+
+    const stale = await handleFetchBatch(
+      { ...message, leaseUntil: "2025-06-30T12:05:00.000Z" },
+      { store, fetcher, clock },
+    );
+    const held = await handleFetchBatch(message, { store, fetcher, clock });
+
+    expect(stale).toEqual([]);
+    expect(held).toHaveLength(2);
+    expect(fetcher.urls.sort()).toEqual(["https://feed0.example/rss", "https://feed1.example/rss"]);
+  });
+
+  it("fetches each due feed once when two in-process ticks overlap", async () => {
+    const store = await storeWithDueFeeds(3);
+    const fetcher = countingFetcher();
+
+    const [first, second] = await Promise.all([
+      pollDueFeeds({ store, fetcher, clock }),
+      pollDueFeeds({ store, fetcher, clock }),
+    ]);
+
+    expect(first.length + second.length).toBe(3);
+    expect(fetcher.urls.sort()).toEqual([
+      "https://feed0.example/rss",
+      "https://feed1.example/rss",
+      "https://feed2.example/rss",
+    ]);
+  });
+});
