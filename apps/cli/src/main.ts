@@ -81,7 +81,8 @@ keys
   .description("issue a key and print it once (only its hash is kept)")
   .requiredOption("--tenant <name>", "the tenant the key acts for; created on first use")
   .option("--scopes <list>", "comma-separated: read, write, admin", "read,write")
-  .action(async (options: { tenant: string; scopes: string }) => {
+  .option("--email <address>", "the tenant's contact address: notices such as a disabled webhook go there")
+  .action(async (options: { tenant: string; scopes: string; email?: string }) => {
     process.exitCode = await createKeyCommand(openRuntime(), options);
   });
 keys

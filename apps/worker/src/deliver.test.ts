@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryHarness, newSecret, story, subscription } from "../test/delivery-fixtures.ts";
 import {
   deliver,
+  type EndpointDisabled,
   enqueueDueDeliveries,
   handleDeliveryBatch,
   handleDeliveryMessage,
@@ -29,7 +30,10 @@ afterEach(async () => {
 /** One webhook subscriber with a receiver, a harness and a story already matched and queued. */
 async function arrange(
   behave?: (attempt: number) => ReceiverBehaviour,
-  options: { wrapPoster?: (poster: HttpPoster) => HttpPoster; onEndpointDisabled?: (id: string) => Promise<void> } = {},
+  options: {
+    wrapPoster?: (poster: HttpPoster) => HttpPoster;
+    onEndpointDisabled?: (disabled: EndpointDisabled) => Promise<void>;
+  } = {},
 ) {
   const secret = newSecret();
   const receiver: WebhookReceiver = await startWebhookReceiver(
@@ -174,7 +178,7 @@ describe("deliver", () => {
     const disabled: string[] = [];
     const { deps, deliveries, deliveryId, receiver, queue, index } = await arrange(
       () => ({ kind: "status", status: 410 }),
-      { onEndpointDisabled: async (id) => void disabled.push(id) },
+      { onEndpointDisabled: async (notice) => void disabled.push(notice.subscriptionId) },
     );
 
     const first = await deliver(deliveryId, deps);
@@ -192,7 +196,7 @@ describe("deliver", () => {
     const disabled: string[] = [];
     const { deps, deliveries, deliveryId, clock, queue, index } = await arrange(
       () => ({ kind: "status", status: 503 }),
-      { onEndpointDisabled: async (id) => void disabled.push(id) },
+      { onEndpointDisabled: async (notice) => void disabled.push(notice.subscriptionId) },
     );
     const firstFailure = await deliver(deliveryId, deps);
 

@@ -3,11 +3,13 @@ import {
   type Clock,
   type Delivery,
   type DeliveryStore,
+  type KeyStore,
   type Logger,
   type MatchIndex,
   type Store,
   type StoryChange,
   type Subscription,
+  type SubscriptionStatus,
   type SubscriptionStore,
   type Timestamp,
 } from "@treatywatch/core";
@@ -20,6 +22,7 @@ import {
   sendWebhook,
   WEBHOOK_TIMEOUT_MS,
   type WebhookAttempt,
+  type WebhookEvent,
   WebhookEventSchema,
 } from "@treatywatch/notify";
 import {
@@ -31,7 +34,17 @@ import {
   type SqsRecord,
 } from "@treatywatch/queue";
 import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
+import { endpointDisabledHandler } from "./endpoint-notice.ts";
 import { matchStory } from "./match.ts";
+
+/** A webhook endpoint that was enabled until this attempt disabled it. */
+export interface EndpointDisabled {
+  subscriptionId: string;
+  tenantId: string;
+  url: string;
+  reason: string;
+  disabledAt: Timestamp;
+}
 
 /** The result of sending an email delivery; a bounce-free refusal is not retried. */
 export type EmailSendResult = { ok: true } | { ok: false; retryable: boolean; error: string };
@@ -43,8 +56,16 @@ export interface DeliverDeps {
   poster: HttpPoster;
   /** Sends an email delivery; absent when email is not configured. */
   sendEmail?: ((delivery: Delivery) => Promise<EmailSendResult>) | undefined;
-  /** Told when an endpoint is disabled (410, or failing for three days), to tell its owner. */
-  onEndpointDisabled?: ((subscriptionId: string, reason: string) => Promise<void>) | undefined;
+  /**
+   * Told once per disablement when an endpoint is disabled (410, or failing for three
+   * days), to tell its owner; a second worker meeting the same failure is not told.
+   */
+  onEndpointDisabled?: ((disabled: EndpointDisabled) => Promise<void>) | undefined;
+  /**
+   * The subscription's status now, undefined once it is deleted. A delivery goes out
+   * only while its subscription is active; otherwise it is logged as failed with why.
+   */
+  subscriptionStatus?: ((subscriptionId: string) => Promise<SubscriptionStatus | undefined>) | undefined;
   clock: Clock;
   random: () => number;
   logger: Logger;
@@ -71,7 +92,11 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
   const now = deps.clock.now();
   const nowMs = now.getTime();
   const delivery = await deps.deliveries.claim(deliveryId, iso(nowMs), iso(nowMs + (deps.claimSeconds ?? 60) * 1000));
-  if (!delivery) return "skipped";
+  if (!delivery) {
+    // Most often a repeated message for a delivery already sent; an unknown id is worth a line.
+    if (!(await deps.deliveries.get(deliveryId))) deps.logger.warn({ deliveryId }, "no such delivery: message dropped");
+    return "skipped";
+  }
   const attempt = delivery.attempts + 1;
   const log = (outcome: "delivered" | "retry" | "failed", fields: { statusCode?: number; error?: string }) => ({
     deliveryId,
@@ -81,6 +106,13 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
     latencyMs: 0,
     ...fields,
   });
+
+  const gone = deps.subscriptionStatus && (await inactiveReason(delivery, deps.subscriptionStatus));
+  if (gone) {
+    await deps.deliveries.recordAttempt(log("failed", { error: gone }), { status: "failed", reason: gone });
+    deps.logger.warn({ deliveryId, subscriptionId: delivery.subscriptionId, reason: gone }, "delivery not sent");
+    return "failed";
+  }
 
   if (delivery.channel.type === "email") {
     if (!deps.sendEmail) {
@@ -107,6 +139,12 @@ export async function deliver(deliveryId: string, deps: DeliverDeps): Promise<De
     return "failed";
   }
   const secrets = await deps.signingSecrets(delivery.subscriptionId, iso(nowMs));
+  if (secrets.length === 0) {
+    const reason = "the subscription has no signing secret";
+    await deps.deliveries.recordAttempt(log("failed", { error: reason }), { status: "failed", reason });
+    deps.logger.warn({ deliveryId, subscriptionId: delivery.subscriptionId, reason }, "delivery not sent");
+    return "failed";
+  }
   const result = await sendWebhook(
     { id: delivery.id, url: delivery.channel.url, body: delivery.payload, secrets },
     deps.poster,
@@ -133,7 +171,7 @@ async function recordWebhookAttempt(
       );
       return "delivered";
     case "gone":
-      await disable(delivery.subscriptionId, "the endpoint answered 410 Gone", nowMs, deps);
+      await disable(delivery, "the endpoint answered 410 Gone", nowMs, deps);
       await deps.deliveries.recordAttempt(
         { ...base, outcome: "failed", statusCode: result.statusCode, error: result.error },
         { status: "failed", reason: result.error },
@@ -148,7 +186,7 @@ async function recordWebhookAttempt(
     case "retry": {
       const failingSince = Date.parse(await deps.deliveries.endpointFailed(delivery.subscriptionId, iso(nowMs)));
       if (nowMs - failingSince >= DISABLE_AFTER_FAILING_MS) {
-        await disable(delivery.subscriptionId, "the endpoint failed every attempt for three days", nowMs, deps);
+        await disable(delivery, "the endpoint failed every attempt for three days", nowMs, deps);
         await deps.deliveries.recordAttempt(
           { ...base, outcome: "failed", statusCode: result.statusCode, error: result.error },
           { status: "failed", reason: "endpoint disabled after three days of failures" },
@@ -191,10 +229,26 @@ async function scheduleRetry(
   return "retry";
 }
 
-async function disable(subscriptionId: string, reason: string, nowMs: number, deps: DeliverDeps): Promise<void> {
-  await deps.deliveries.disableEndpoint(subscriptionId, reason, iso(nowMs));
+/** Why a delivery must not go out: its subscription was deleted or is no longer active. */
+async function inactiveReason(
+  delivery: Delivery,
+  statusOf: (subscriptionId: string) => Promise<SubscriptionStatus | undefined>,
+): Promise<string | undefined> {
+  const status = await statusOf(delivery.subscriptionId);
+  if (status === undefined) return "the subscription was deleted";
+  return status === "active" ? undefined : `the subscription is ${status}`;
+}
+
+async function disable(delivery: Delivery, reason: string, nowMs: number, deps: DeliverDeps): Promise<void> {
+  if (delivery.channel.type !== "webhook") return;
+  const { subscriptionId, tenantId } = delivery;
+  const disabledAt = iso(nowMs);
+  // Only the attempt that disables the endpoint tells its owner, so one disablement sends one notice.
+  if (!(await deps.deliveries.disableEndpoint(subscriptionId, reason, disabledAt))) return;
   deps.logger.warn({ subscriptionId, reason }, "webhook endpoint disabled");
-  await deps.onEndpointDisabled?.(subscriptionId, reason);
+  await deps
+    .onEndpointDisabled?.({ subscriptionId, tenantId, url: delivery.channel.url, reason, disabledAt })
+    .catch((error: unknown) => deps.logger.error({ err: error, subscriptionId }, "endpoint disabled notice failed"));
 }
 
 /**
@@ -229,6 +283,16 @@ export async function enqueueDueDeliveries(
   return ids.length;
 }
 
+/** The stored event, or undefined when it does not parse: such a delivery can never be sent. */
+function readEvent(payload: string): WebhookEvent | undefined {
+  try {
+    const parsed = WebhookEventSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Sends email deliveries through a mailer: the event is rendered into a multipart
  * message carrying the subscription's one-click unsubscribe link.
@@ -239,7 +303,8 @@ export function mailSender(
 ): (delivery: Delivery) => Promise<EmailSendResult> {
   return async (delivery) => {
     if (delivery.channel.type !== "email") return { ok: false, retryable: false, error: "not an email delivery" };
-    const event = WebhookEventSchema.parse(JSON.parse(delivery.payload));
+    const event = readEvent(delivery.payload);
+    if (!event) return { ok: false, retryable: false, error: "the delivery's event could not be read" };
     const message = mailForEvent(event, {
       from: options.from,
       to: delivery.channel.address,
@@ -252,7 +317,17 @@ export function mailSender(
 
 export interface DeliveryLoopDeps {
   store: Pick<Store, "getStory" | "listStories">;
-  subscriptions: Pick<SubscriptionStore, "subscriptionsWithStatus" | "signingSecrets" | "unsubscribeToken">;
+  subscriptions: Pick<
+    SubscriptionStore,
+    | "subscriptionsWithStatus"
+    | "signingSecrets"
+    | "unsubscribeToken"
+    | "findSubscription"
+    | "getSubscription"
+    | "updateSubscription"
+  >;
+  /** The tenants, for the contact address a disabled webhook's notice goes to; absent, no notice is mailed. */
+  tenants?: Pick<KeyStore, "getTenant"> | undefined;
   deliveries: DeliveryStore;
   queue: Queue;
   poster: HttpPoster;
@@ -301,6 +376,15 @@ export function startDeliveryLoop(
     signingSecrets: async (id, now) => (await deps.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
     poster: deps.poster,
     sendEmail: deps.mailer ? mailSender(deps.mailer, { from: deps.mailFrom, unsubscribeUrl }) : undefined,
+    subscriptionStatus: async (id) => (await deps.subscriptions.findSubscription(id))?.status,
+    onEndpointDisabled: endpointDisabledHandler({
+      subscriptions: deps.subscriptions,
+      tenants: deps.tenants ?? { getTenant: async () => undefined },
+      mailer: deps.mailer,
+      mailFrom: deps.mailFrom,
+      publicUrl: deps.publicUrl,
+      logger: deps.logger,
+    }),
     clock: deps.clock,
     random: deps.random ?? Math.random,
     logger: deps.logger,
@@ -355,7 +439,13 @@ export function startDeliveryLoop(
       await refresh();
       for (const event of events) {
         const story = await deps.store.getStory(event.storyId);
-        if (!story) continue;
+        if (!story) {
+          deps.logger.warn(
+            { storyId: event.storyId, kind: event.kind },
+            "story event for a missing story: nothing matched",
+          );
+          continue;
+        }
         await matchStory(story, event.kind === "created" ? undefined : (event.changes ?? []), {
           index,
           deliveries: deps.deliveries,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Clock, type Story, type Subscription, silentLogger } from "@treatywatch/core";
+import { type Clock, type Logger, type Story, type Subscription, silentLogger } from "@treatywatch/core";
 import { SafeHttpClient } from "@treatywatch/http";
 import { safeHttpPoster } from "@treatywatch/notify";
 import { SqliteQueue } from "@treatywatch/queue";
@@ -30,6 +30,22 @@ export function fakeClock(start = new Date("2026-03-02T09:00:00Z")): FakeClock {
       vi.setSystemTime(at);
     },
   };
+}
+
+export interface LoggedLine {
+  level: keyof Logger;
+  fields: object;
+  message: string;
+}
+
+/** A logger that keeps every line, for tests that an outcome was logged. */
+export function recordingLogger(): Logger & { lines: LoggedLine[] } {
+  const lines: LoggedLine[] = [];
+  const at =
+    (level: keyof Logger) =>
+    (fields: object, message: string): void =>
+      void lines.push({ level, fields, message });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 export function subscription(id: string, overrides: Partial<Subscription> = {}): Subscription {

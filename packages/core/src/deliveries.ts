@@ -81,7 +81,10 @@ export interface DeliveryStore {
   /** Notes a failed attempt; returns since when the endpoint has been failing without a success. */
   endpointFailed(subscriptionId: string, now: Timestamp): Awaitable<Timestamp>;
   endpointSucceeded(subscriptionId: string): Awaitable<void>;
-  disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): Awaitable<void>;
+  /** Disables an enabled endpoint; false when it was disabled already, so one disablement is acted on once. */
+  disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): Awaitable<boolean>;
+  /** Enables a disabled endpoint again with a clean record; false when it was not disabled. */
+  enableEndpoint(subscriptionId: string): Awaitable<boolean>;
 }
 
 /** Email addresses never to mail again (unsubscribed, hard-bounced, complained), matched without case. */

@@ -135,6 +135,52 @@ export function renderConfirmation(input: { confirmUrl: string; description: str
   return { subject, text, html };
 }
 
+/**
+ * The notice to a tenant's contact that a webhook was disabled: which one, why, since
+ * when, and the request that enables it again.
+ */
+export function renderEndpointDisabled(input: {
+  subscriptionId: string;
+  url: string;
+  reason: string;
+  disabledAt: string;
+  verifyUrl: string;
+}): RenderedMessage {
+  const subject = `treatywatch disabled a webhook: ${input.url}`;
+  const enable = `POST ${input.verifyUrl}`;
+  const text = [
+    "treatywatch stopped sending alerts to one of your webhooks.",
+    "",
+    `  Subscription: ${input.subscriptionId}`,
+    `  URL:          ${input.url}`,
+    `  Why:          ${input.reason}`,
+    `  Disabled at:  ${input.disabledAt}`,
+    "",
+    "Until it is enabled, no alerts are made for it; those already waiting are logged as failed.",
+    "When the endpoint answers again, enable it with your API key (it is sent a signed",
+    "verification ping, and a 2xx answer turns the subscription active):",
+    "",
+    `  ${enable}`,
+    "",
+  ].join("\n");
+  const html = page(
+    subject,
+    [
+      "<p>treatywatch stopped sending alerts to one of your webhooks.</p>",
+      "<ul>",
+      `<li>Subscription: <code>${escapeHtml(input.subscriptionId)}</code></li>`,
+      `<li>URL: <code>${escapeHtml(input.url)}</code></li>`,
+      `<li>Why: ${escapeHtml(input.reason)}</li>`,
+      `<li>Disabled at: ${escapeHtml(input.disabledAt)}</li>`,
+      "</ul>",
+      "<p>Until it is enabled, no alerts are made for it; those already waiting are logged as failed.</p>",
+      "<p>When the endpoint answers again, enable it with your API key: it is sent a signed verification ping, and a 2xx answer turns the subscription active.</p>",
+      `<pre>${escapeHtml(enable)}</pre>`,
+    ].join("\n"),
+  );
+  return { subject, text, html };
+}
+
 const MONTHS = [
   "January",
   "February",

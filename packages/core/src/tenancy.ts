@@ -10,6 +10,8 @@ export interface Tenant {
   id: string;
   name: string;
   createdAt: Timestamp;
+  /** Where notices about the tenant's subscriptions go (a webhook disabled ...); none, none are mailed. */
+  contactEmail?: string | undefined;
 }
 
 /** A stored API key: never the key itself, only its hash and the prefix shown in listings. */
@@ -75,6 +77,8 @@ export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
 export interface KeyStore {
   ensureTenant(name: string, now: Timestamp): Promise<Tenant>;
   getTenant(id: string): Promise<Tenant | undefined>;
+  /** Sets or (with undefined) clears a tenant's contact address; false when there is no such tenant. */
+  setTenantContact(id: string, contactEmail: string | undefined): Promise<boolean>;
   saveKey(key: ApiKey): Promise<void>;
   findKeyByHash(hash: string): Promise<ApiKey | undefined>;
   listKeys(tenantId?: string): Promise<ApiKey[]>;

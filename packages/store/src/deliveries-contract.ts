@@ -178,6 +178,31 @@ export function deliveryStoreContract(name: string, open: () => Promise<Delivery
       });
       expect(await store.endpointFailed("sub_hook", at(10))).toBe(at(10));
     });
+
+    it("disables an endpoint once, and enables it again with a clean record", async () => {
+      const store = await open();
+      await store.endpointFailed("sub_gone", at(1));
+
+      const first = await store.disableEndpoint("sub_gone", "the endpoint answered 410 Gone", at(2));
+      const second = await store.disableEndpoint("sub_gone", "failing for three days", at(3));
+      const disabled = await store.endpointHealth("sub_gone");
+      const enabled = await store.enableEndpoint("sub_gone");
+      const enabledAgain = await store.enableEndpoint("sub_gone");
+      const afterEnable = await store.endpointHealth("sub_gone");
+      const disabledAfterEnable = await store.disableEndpoint("sub_gone", "failing for three days", at(4));
+
+      expect([first, second]).toEqual([true, false]);
+      expect(disabled).toMatchObject({ disabledAt: at(2), disabledReason: "the endpoint answered 410 Gone" });
+      expect([enabled, enabledAgain]).toEqual([true, false]);
+      expect(afterEnable).toEqual({
+        subscriptionId: "sub_gone",
+        failingSince: undefined,
+        disabledAt: undefined,
+        disabledReason: undefined,
+      });
+      expect(disabledAfterEnable).toBe(true);
+      expect(await store.enableEndpoint("sub_never")).toBe(false);
+    });
   });
 }
 

@@ -289,13 +289,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.db.prepare("UPDATE endpoint_health SET failing_since = NULL WHERE subscription_id = ?").run(subscriptionId);
   }
 
-  disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): void {
-    this.db
+  disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): boolean {
+    const result = this.db
       .prepare(
         `INSERT INTO endpoint_health (subscription_id, disabled_at, disabled_reason) VALUES (?, ?, ?)
-         ON CONFLICT (subscription_id) DO UPDATE SET disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason`,
+         ON CONFLICT (subscription_id) DO UPDATE SET disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason
+         WHERE disabled_at IS NULL`,
       )
       .run(subscriptionId, now, reason);
+    return result.changes > 0;
+  }
+
+  enableEndpoint(subscriptionId: string): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE endpoint_health SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL
+         WHERE subscription_id = ? AND disabled_at IS NOT NULL`,
+      )
+      .run(subscriptionId);
+    return result.changes > 0;
   }
 }
 

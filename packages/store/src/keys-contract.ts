@@ -37,6 +37,25 @@ export function keyStoreContract(name: string, open: () => Promise<KeyStore>): v
       expect(await keys.getTenant("tnt_missing")).toBeUndefined();
     });
 
+    it("keeps a tenant's contact address until it is cleared, and sets none for an unknown tenant", async () => {
+      const keys = await open();
+      const tenant = await keys.ensureTenant("Contact Desk", "2026-01-01T00:00:00.000Z");
+
+      const set = await keys.setTenantContact(tenant.id, "ops@contact-desk.example");
+      const afterSet = await keys.getTenant(tenant.id);
+      const again = await keys.ensureTenant("Contact Desk", "2026-02-01T00:00:00.000Z");
+      const cleared = await keys.setTenantContact(tenant.id, undefined);
+      const afterClear = await keys.getTenant(tenant.id);
+
+      expect(tenant.contactEmail).toBeUndefined();
+      expect(set).toBe(true);
+      expect(afterSet?.contactEmail).toBe("ops@contact-desk.example");
+      expect(again.contactEmail).toBe("ops@contact-desk.example");
+      expect(cleared).toBe(true);
+      expect(afterClear).toEqual(tenant);
+      expect(await keys.setTenantContact("tnt_missing", "x@example.org")).toBe(false);
+    });
+
     it("finds a saved key by its hash, and nothing by another hash", async () => {
       const keys = await open();
       const key = await aTenantKey(keys, "Landmine Monitor Desk", { scopes: ["read", "write"] });

@@ -20,6 +20,7 @@ const MIGRATIONS = [
   );
   CREATE INDEX api_keys_tenant ON api_keys (tenant_id);
   `,
+  "ALTER TABLE tenants ADD COLUMN contact_email TEXT;",
 ];
 
 interface KeyRow {
@@ -48,9 +49,15 @@ interface TenantRow {
   id: string;
   name: string;
   created_at: string;
+  contact_email: string | null;
 }
 
-const tenantFrom = (row: TenantRow): Tenant => ({ id: row.id, name: row.name, createdAt: row.created_at });
+const tenantFrom = (row: TenantRow): Tenant => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at,
+  ...(row.contact_email ? { contactEmail: row.contact_email } : {}),
+});
 
 /** Tenants and API key hashes in the shared SQLite database. */
 export class SqliteKeyStore implements KeyStore {
@@ -69,6 +76,11 @@ export class SqliteKeyStore implements KeyStore {
   async getTenant(id: string): Promise<Tenant | undefined> {
     const row = this.db.prepare("SELECT * FROM tenants WHERE id = ?").get(id) as TenantRow | undefined;
     return row && tenantFrom(row);
+  }
+
+  async setTenantContact(id: string, contactEmail: string | undefined): Promise<boolean> {
+    const result = this.db.prepare("UPDATE tenants SET contact_email = ? WHERE id = ?").run(contactEmail ?? null, id);
+    return result.changes > 0;
   }
 
   async saveKey(key: ApiKey): Promise<void> {

@@ -43,6 +43,20 @@ describe("treatywatch keys", () => {
     expect((await runtime.keys.findKeyByHash(hashApiKey(key)))?.revokedAt).toBeDefined();
   });
 
+  it("sets the tenant's contact address with --email, and refuses one that is not an address", async () => {
+    const { runtime, err, io } = harness();
+
+    const created = await createKeyCommand(runtime, { tenant: "acme", email: "ops@acme.example" }, io);
+    const refused = await createKeyCommand(runtime, { tenant: "acme", email: "ops at acme" }, io);
+    const [key] = await runtime.keys.listKeys();
+    const tenant = key && (await runtime.keys.getTenant(key.tenantId));
+
+    expect([created, refused]).toEqual([0, 2]);
+    expect(tenant?.contactEmail).toBe("ops@acme.example");
+    expect(await runtime.keys.listKeys()).toHaveLength(1);
+    expect(err.at(-1)).toContain("--email needs an email address");
+  });
+
   it.each(["root", "", "read,owner"])("refuses scopes %j with exit code 2", async (scopes) => {
     const { runtime, out, err, io } = harness();
 

@@ -1,5 +1,6 @@
 import { issueApiKey } from "@treatywatch/api";
 import { type ApiKey, type KeyStore, SCOPES, type Scope } from "@treatywatch/core";
+import { z } from "zod";
 import type { Runtime } from "../runtime.ts";
 
 export type KeysRuntime = Pick<Runtime, "keys" | "clock">;
@@ -24,15 +25,25 @@ export function parseScopes(list: string): Scope[] | string {
   return scopes as Scope[];
 }
 
-/** `keys create`: prints the new key once, on stdout alone, so it can be piped into a secret store. */
+const ContactEmail = z.email().max(254);
+
+/**
+ * `keys create`: prints the new key once, on stdout alone, so it can be piped into a
+ * secret store. `--email` sets the tenant's contact address for notices.
+ */
 export async function createKeyCommand(
   runtime: KeysRuntime,
-  options: { tenant: string; scopes?: string | undefined },
+  options: { tenant: string; scopes?: string | undefined; email?: string | undefined },
   io: Output = stdio,
 ): Promise<number> {
   const scopes = parseScopes(options.scopes ?? "read,write");
   if (typeof scopes === "string") {
     io.err(`treatywatch keys: ${scopes}`);
+    return 2;
+  }
+  const email = options.email === undefined ? undefined : ContactEmail.safeParse(options.email.trim());
+  if (email && !email.success) {
+    io.err(`treatywatch keys: --email needs an email address; got ${options.email}`);
     return 2;
   }
   const tenant = options.tenant.trim();
@@ -41,8 +52,10 @@ export async function createKeyCommand(
     return 2;
   }
   const { key, record } = await issueApiKey(runtime.keys, { tenant, scopes, now: runtime.clock.now().toISOString() });
+  if (email?.success) await runtime.keys.setTenantContact(record.tenantId, email.data);
   io.out(key);
   io.err(`key ${record.id} (${record.prefix}…) for tenant ${tenant}, scopes ${record.scopes.join(",")}.`);
+  if (email?.success) io.err(`Notices for tenant ${tenant} go to ${email.data}.`);
   io.err("It is shown this once; only its hash is kept.");
   return 0;
 }

@@ -59,6 +59,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       store: runtime.store,
       subscriptions: runtime.subscriptions,
       subscriptionsVersion: runtime.subscriptionsVersion,
+      tenants: runtime.keys,
       deliveries: runtime.deliveries,
       queue: runtime.deliveryQueue,
       poster,

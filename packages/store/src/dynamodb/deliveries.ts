@@ -327,14 +327,30 @@ export class DynamoDeliveryStore extends OnTable implements DeliveryStore {
     );
   }
 
-  async disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: endpointKey(subscriptionId),
-        UpdateExpression: "SET disabledAt = :now, disabledReason = :reason",
-        ExpressionAttributeValues: { ":now": now, ":reason": reason },
-      }),
+  async disableEndpoint(subscriptionId: string, reason: string, now: Timestamp): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: endpointKey(subscriptionId),
+          UpdateExpression: "SET disabledAt = :now, disabledReason = :reason",
+          ConditionExpression: "attribute_not_exists(disabledAt)",
+          ExpressionAttributeValues: { ":now": now, ":reason": reason },
+        }),
+      ),
+    );
+  }
+
+  async enableEndpoint(subscriptionId: string): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: endpointKey(subscriptionId),
+          UpdateExpression: "REMOVE disabledAt, disabledReason, failingSince",
+          ConditionExpression: "attribute_exists(disabledAt)",
+        }),
+      ),
     );
   }
 

@@ -43,6 +43,25 @@ export class DynamoKeyStore extends OnTable implements KeyStore {
     return (result.Item as TenantRecord | undefined)?.tenant;
   }
 
+  async setTenantContact(id: string, contactEmail: string | undefined): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: tenantKey(id),
+          ...(contactEmail === undefined
+            ? { UpdateExpression: "REMOVE #tenant.contactEmail" }
+            : {
+                UpdateExpression: "SET #tenant.contactEmail = :email",
+                ExpressionAttributeValues: { ":email": contactEmail },
+              }),
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#tenant": "tenant" },
+        }),
+      ),
+    );
+  }
+
   async saveKey(key: ApiKey): Promise<void> {
     const saved = await conditionally(() =>
       this.doc.send(
