@@ -11,9 +11,11 @@ import type {
 import type { Delivery } from "@treatywatch/store";
 import type { RemoteAddress } from "./client-address.ts";
 
-/** The slice of the delivery log the API reads: a subscription's alerts and digests, newest first. */
+/** The slice of the delivery store the API uses: a subscription's log, newest first, and its webhook's health. */
 export interface DeliveryLog {
   forSubscription(subscriptionId: string, limit: number): Delivery[] | Promise<Delivery[]>;
+  /** Enables a disabled webhook endpoint again; false when it was not disabled. */
+  enableEndpoint(subscriptionId: string): boolean | Promise<boolean>;
 }
 
 /** What every handler can reach through the context. */

@@ -4,13 +4,17 @@ import { BEARER, requireScope } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { applyStatusChange } from "./change-status.ts";
+import { loadSubscription } from "./load.ts";
 import { SubscriptionParams, SubscriptionSchema } from "./schema.ts";
+import { verifyWebhook } from "./verify.ts";
 
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/{id}/resume",
   tags: ["subscriptions"],
-  summary: "Resume a paused subscription",
+  summary: "Resume a paused subscription, or re-verify a disabled webhook",
+  description:
+    "A paused subscription turns active. A disabled webhook is sent the signed verification ping first, as `/verify` does: a 2xx answer enables it again, anything else answers 409 with the reason.",
   security: BEARER,
   middleware: [requireScope("write")] as const,
   request: { params: SubscriptionParams },
@@ -21,5 +25,12 @@ const route = createRoute({
 });
 
 export function registerResumeSubscription<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
-  return api.openapi(route, async (c) => c.json(await applyStatusChange(c, c.req.valid("param").id, "resume"), 200));
+  return api.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const current = await loadSubscription(c, id);
+    if (current.status === "disabled" && current.channel.type === "webhook") {
+      return c.json(await verifyWebhook(c, current), 200);
+    }
+    return c.json(await applyStatusChange(c, id, "resume"), 200);
+  });
 }

@@ -179,3 +179,48 @@ describe("subscriptions through the typed client", () => {
     expect(stale.data).toEqual([]);
   });
 });
+
+describe("a disabled webhook", () => {
+  /** An active webhook whose endpoint the deliver step has since disabled. */
+  async function disabledWebhook() {
+    const context = await setUp();
+    const { services, client } = context;
+    const { subscription } = CreatedSubscriptionSchema.parse(
+      await (await client.v1.subscriptions.$post({ json: { channel: webhook, cadence: { kind: "instant" } } })).json(),
+    );
+    await client.v1.subscriptions[":id"].verify.$post({ param: { id: subscription.id } });
+    const now = services.clock.now().toISOString();
+    services.deliveries.disableEndpoint(subscription.id, "the endpoint answered 410 Gone", now);
+    const stored = await services.subscriptions.findSubscription(subscription.id);
+    if (!stored) throw new Error("the subscription was not stored");
+    await services.subscriptions.updateSubscription({ ...stored, status: "disabled", updatedAt: now });
+    return { ...context, id: subscription.id };
+  }
+
+  it.each(["verify", "resume"] as const)(
+    "is enabled again by %s once the endpoint answers the signed ping",
+    async (route) => {
+      const { services, client, id } = await disabledWebhook();
+
+      const response = await client.v1.subscriptions[":id"][route].$post({ param: { id } });
+
+      expect(response.status).toBe(200);
+      expect(SubscriptionSchema.parse(await response.json()).status).toBe("active");
+      expect(services.verifications.map((verification) => verification.subscription.id)).toEqual([id, id]);
+      expect(services.deliveries.endpointHealth(id).disabledAt).toBeUndefined();
+    },
+  );
+
+  it.each(["verify", "resume"] as const)("stays disabled, with the reason, when %s's ping fails", async (route) => {
+    const { services, client, id } = await disabledWebhook();
+    services.verifierAnswer = { ok: false, reason: "endpoint answered 503" };
+
+    const response = await client.v1.subscriptions[":id"][route].$post({ param: { id } });
+    const after = SubscriptionSchema.parse(await (await client.v1.subscriptions[":id"].$get({ param: { id } })).json());
+
+    expect(response.status).toBe(409);
+    expect(JSON.stringify(await response.json())).toContain("endpoint answered 503");
+    expect(after.status).toBe("disabled");
+    expect(services.deliveries.endpointHealth(id).disabledReason).toBe("the endpoint answered 410 Gone");
+  });
+});
