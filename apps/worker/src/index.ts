@@ -1,5 +1,6 @@
 export * from "./deliver.ts";
 export * from "./digest.ts";
+export * from "./endpoint-notice.ts";
 export * from "./fetch-feed.ts";
 export * from "./ingest.ts";
 export * from "./loop.ts";
