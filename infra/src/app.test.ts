@@ -336,6 +336,53 @@ describe("worker stack: delivery", () => {
   });
 });
 
+describe("webhook secret key", () => {
+  const secretId = () => stacks.data.getLogicalId(stacks.data.webhookKey.node.defaultChild as CfnResource);
+  const grantsOf = (template: Template, rolePrefix: string) =>
+    policyOfRole(template, rolePrefix).filter((s) => actionsOf([s]).some((a) => a.startsWith("secretsmanager:")));
+  const environmentOf = (stack: Stack, fn: IConstruct) =>
+    (
+      Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+
+  it("is generated at deploy time in the data stack, its value in no template, and kept", () => {
+    templates.data.hasResource("AWS::SecretsManager::Secret", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+        SecretString: Match.absent(),
+      }),
+    });
+    for (const template of Object.values(templates)) {
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/TREATYWATCH_SECRET_KEY"|TREATYWATCH_SECRET_KEY_OLD/);
+    }
+  });
+
+  it("may be read by the API and deliver functions only, on that secret alone", () => {
+    const readers = [grantsOf(templates.api, "ApiRole"), grantsOf(templates.worker, "DeliverRole")];
+    const others = ["PollRole", "FetchRole", "IngestRole", "MatchRole", "DeliveryTickRole"].flatMap((role) =>
+      grantsOf(templates.worker, role),
+    );
+
+    for (const statements of readers) {
+      expect(actionsOf(statements)).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+      expect(JSON.stringify(statements.map((s) => s.Resource))).toContain(secretId());
+    }
+    expect(others).toEqual([]);
+  });
+
+  it("is passed to those functions by ARN", () => {
+    for (const [stack, fn] of [
+      [stacks.api, stacks.api.handler],
+      [stacks.worker, stacks.worker.deliver],
+    ] as const) {
+      expect(JSON.stringify(environmentOf(stack, fn).TREATYWATCH_SECRET_KEY_ARN)).toContain(secretId());
+    }
+  });
+});
+
 describe("api stack", () => {
   it("serves the API function through a function URL behind CloudFront, HTTPS only", () => {
     templates.api.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", InvokeMode: "BUFFERED" });

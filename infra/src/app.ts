@@ -33,6 +33,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   const api = new ApiStack(app, name("api"), {
     table: data.table,
     alarmTopic,
+    webhookKey: data.webhookKey,
     domainName: params.domainName,
     certificateArn: params.certificateArn,
   });
@@ -47,6 +48,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     sesIdentity: email.identity,
     configurationSet: email.configurationSet,
     publicUrl: `https://${params.domainName ?? api.distribution.distributionDomainName}`,
+    webhookKey: data.webhookKey,
     alarmTopic,
     pollSchedule: params.pollSchedule,
     pollBatchSize: params.pollBatchSize,

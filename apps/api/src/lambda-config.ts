@@ -1,7 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { loadAwsConfig, loadConfig } from "@treatywatch/config";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
-import { systemClock } from "@treatywatch/core";
+import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
+import { type SecretBox, systemClock } from "@treatywatch/core";
 import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import type { Services } from "./lib/env.ts";
@@ -13,22 +15,39 @@ function notOnAws<T extends object>(port: string): T {
   });
 }
 
+/**
+ * The key that seals webhook signing secrets: from the Secrets Manager secret the deployment
+ * names (read on first use, once per cold start; its previous version still opens), else
+ * TREATYWATCH_SECRET_KEY; undefined when neither is set, and secrets are stored as given.
+ */
+export function apiSecretBox(
+  secrets: Config["secrets"],
+  secretKeyArn: string | undefined,
+  client: () => SecretValueClient = () => new SecretsManagerClient({}),
+): SecretBox | undefined {
+  if (secretKeyArn) {
+    return deferredBox(async () => {
+      const keys = await readSecretKeys(client(), secretKeyArn, secrets.old);
+      return new AesGcmSecretBox(keys.current, keys.old);
+    });
+  }
+  return secrets.current ? new AesGcmSecretBox(secrets.current, secrets.old) : undefined;
+}
+
 /** The API function's services, built once per cold start; the only reader of its environment. */
 export function lambdaServices(): Services {
   const config = loadConfig(process.env);
   const aws = loadAwsConfig(process.env);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
+  const secretBox = apiSecretBox(config.secrets, aws.secretKeyArn);
   return {
     store: new DynamoStore(table),
     logger: powertoolsLogger(config.logLevel).logger,
     clock: systemClock,
     keys: new DynamoKeyStore(table),
-    // With TREATYWATCH_SECRET_KEY set, webhook signing secrets are sealed before they are stored.
-    subscriptions: config.secrets.current
-      ? sealedSigningSecrets(
-          new DynamoSubscriptionStore(table),
-          new AesGcmSecretBox(config.secrets.current, config.secrets.old),
-        )
+    // With a key, webhook signing secrets are sealed before they are stored.
+    subscriptions: secretBox
+      ? sealedSigningSecrets(new DynamoSubscriptionStore(table), secretBox)
       : new DynamoSubscriptionStore(table),
     webhookVerifier: notOnAws("WebhookVerifier"),
     confirmations: notOnAws("ConfirmationSender"),

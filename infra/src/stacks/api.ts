@@ -16,6 +16,7 @@ import {
 import { FunctionUrlOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { FunctionUrlAuthType, InvokeMode } from "aws-cdk-lib/aws-lambda";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
@@ -25,6 +26,8 @@ import { acknowledge } from "../nag.ts";
 export interface ApiStackProps extends StackProps {
   table: ITableV2;
   alarmTopic: ITopic;
+  /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
+  webhookKey: ISecret;
   domainName?: string | undefined;
   certificateArn?: string | undefined;
 }
@@ -42,9 +45,15 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(10),
       memorySize: 1024,
       alarmTopic: props.alarmTopic,
-      environment: { TREATYWATCH_TABLE_NAME: props.table.tableName, LOG_LEVEL: "info" },
+      environment: {
+        TREATYWATCH_TABLE_NAME: props.table.tableName,
+        // The secret's ARN only: the function reads the value itself, so it is in no template or environment.
+        TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
+        LOG_LEVEL: "info",
+      },
     });
     grantStore(this.handler, props.table, "readWrite");
+    props.webhookKey.grantRead(this.handler);
 
     const url = this.handler.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
 

@@ -1,14 +1,22 @@
 import { TABLE_KEYS } from "@treatywatch/store/dynamodb";
 import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { acknowledge } from "../nag.ts";
+
+/** The webhook secret key's source: 64 random letters and digits, about 380 bits. */
+export const WEBHOOK_KEY_SECRET_LENGTH = 64;
 
 /**
  * The single table the DynamoDB store uses: keys and indexes from the adapter's own
- * definition, on-demand, point-in-time recovery, TTL on `expiresAt`. It outlives the stack.
+ * definition, on-demand, point-in-time recovery, TTL on `expiresAt`. It outlives the stack,
+ * as does the secret the webhook signing secrets' encryption key derives from.
  */
 export class DataStack extends Stack {
   readonly table: TableV2;
+  /** Generated at deploy time; the functions derive the AES-256 key from it (HKDF-SHA256). */
+  readonly webhookKey: Secret;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -27,5 +35,24 @@ export class DataStack extends Stack {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       })),
     });
+    this.webhookKey = new Secret(this, "WebhookSecretKey", {
+      description:
+        "treatywatch: webhook signing secrets are sealed with an AES-256 key derived from this value (HKDF-SHA256)",
+      generateSecretString: {
+        passwordLength: WEBHOOK_KEY_SECRET_LENGTH,
+        excludePunctuation: true,
+        includeSpace: false,
+        requireEachIncludedType: true,
+      },
+      // Losing it loses every sealed webhook secret, like losing the table.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.webhookKey, [
+      {
+        id: "AwsSolutions-SMG4",
+        reason:
+          "Rotated by hand with put-secret-value (README, Security): the functions read AWSCURRENT to seal and AWSPREVIOUS to open, so no rotation function is needed, and a scheduled one would rotate away keys still sealing stored secrets.",
+      },
+    ]);
   }
 }

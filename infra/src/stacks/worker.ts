@@ -4,6 +4,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IConfigurationSet, IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
@@ -31,6 +32,8 @@ export interface WorkerStackProps extends StackProps {
   configurationSet: IConfigurationSet;
   /** The API's public origin, for unsubscribe links in mail. */
   publicUrl: string;
+  /** The secret webhook signing secrets are sealed with; only the deliver function opens them. */
+  webhookKey: ISecret;
 }
 
 /** Records fetched together by one fetch invocation. */
@@ -151,8 +154,10 @@ export class WorkerStack extends Stack {
         TREATYWATCH_MAIL_FROM: props.mailFrom,
         TREATYWATCH_SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
         TREATYWATCH_PUBLIC_URL: props.publicUrl,
+        TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
       },
     });
+    props.webhookKey.grantRead(this.deliver);
     this.deliver.addToRolePolicy(
       new PolicyStatement({
         actions: ["ses:SendEmail"],

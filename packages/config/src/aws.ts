@@ -15,6 +15,7 @@ const schema = z.object({
   TREATYWATCH_MAIL_FROM: z.email().optional(),
   TREATYWATCH_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TREATYWATCH_SECRET_KEY_ARN: z.string().startsWith("arn:").optional(),
 });
 
 /** The environment variables the infra sets on a function, by name. */
@@ -35,6 +36,8 @@ export interface AwsConfig {
   sesConfigurationSet?: string | undefined;
   /** Where the API answers, for unsubscribe links in mail. */
   publicUrl?: string | undefined;
+  /** The Secrets Manager secret the webhook secret key derives from (see `readSecretKeys`). */
+  secretKeyArn?: string | undefined;
 }
 
 /** Parses the AWS settings once per cold start; a missing table name stops the function at init. */
@@ -56,5 +59,6 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     mailFrom: parsed.data.TREATYWATCH_MAIL_FROM,
     sesConfigurationSet: parsed.data.TREATYWATCH_SES_CONFIGURATION_SET,
     publicUrl: parsed.data.TREATYWATCH_PUBLIC_URL,
+    secretKeyArn: parsed.data.TREATYWATCH_SECRET_KEY_ARN,
   };
 }

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type LambdaMetrics, powertoolsLogger, powertoolsMetrics } from "@treatywatch/config/powertools";
+import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
 import { type Clock, type Logger, type SecretBox, type SubscriptionStore, systemClock } from "@treatywatch/core";
 import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
@@ -14,10 +16,22 @@ import {
 import { INGEST_GROUP } from "./messages.ts";
 
 /**
- * The key that opens sealed webhook signing secrets. Without one, secrets stored in plain
+ * The key that opens sealed webhook signing secrets. On AWS it derives from the Secrets
+ * Manager secret `secretKeyArn` names, read on first use once per cold start (its previous
+ * version opens too); else TREATYWATCH_SECRET_KEY. Without either, secrets stored in plain
  * text still open, and a sealed one fails naming the missing variable.
  */
-export function secretBoxFor(secrets: Config["secrets"]): SecretBox {
+export function secretBoxFor(
+  secrets: Config["secrets"],
+  secretKeyArn?: string | undefined,
+  client: () => SecretValueClient = () => new SecretsManagerClient({}),
+): SecretBox {
+  if (secretKeyArn) {
+    return deferredBox(async () => {
+      const keys = await readSecretKeys(client(), secretKeyArn, secrets.old);
+      return new AesGcmSecretBox(keys.current, keys.old);
+    });
+  }
   if (secrets.current) return new AesGcmSecretBox(secrets.current, secrets.old);
   return {
     seal: () => Promise.reject(new Error("TREATYWATCH_SECRET_KEY is not configured for this function")),
@@ -65,7 +79,10 @@ export function lambdaRuntime(): LambdaRuntime {
   const aws = loadAwsConfig(process.env);
   const { logger, powertools } = powertoolsLogger(config.logLevel);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
-  const subscriptions = sealedSigningSecrets(new DynamoSubscriptionStore(table), secretBoxFor(config.secrets));
+  const subscriptions = sealedSigningSecrets(
+    new DynamoSubscriptionStore(table),
+    secretBoxFor(config.secrets, aws.secretKeyArn),
+  );
   let sqs: SQSClient | undefined;
   const sqsClient = () => {
     sqs ??= new SQSClient({});

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import type { SecretValueClient } from "@treatywatch/config/secret-key";
+import { describe, expect, it } from "vitest";
+import { apiSecretBox } from "./lambda-config.ts";
+
+const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:treatywatch-webhook-key-AbCdEf";
+const PLAIN = "whsec_4mXb7QsVn2LpR9tYcK1wHzJ0aUeG6dFo";
+const noKeys = { old: [], keyFile: "" };
+
+/** Secrets Manager with one current value; it counts the clients made from it. */
+function secretsManager(value: string) {
+  const made = { clients: 0 };
+  const client = (): SecretValueClient => {
+    made.clients++;
+    return {
+      async send(command) {
+        if (command.input.VersionStage === "AWSPREVIOUS")
+          throw Object.assign(new Error("no previous version"), { name: "ResourceNotFoundException" });
+        return { SecretString: value };
+      },
+    };
+  };
+  return { client, made };
+}
+
+describe("apiSecretBox", () => {
+  it("seals with the key from the deployment's secret, read once however many secrets it seals", async () => {
+    const { client, made } = secretsManager("generated-at-deploy");
+    const box = apiSecretBox(noKeys, ARN, client);
+    if (!box) throw new Error("a box expected");
+
+    const sealed = await Promise.all([box.seal(PLAIN, "sub_1"), box.seal(PLAIN, "sub_2")]);
+    const opened = await box.open(sealed[0] ?? "", "sub_1");
+
+    expect(sealed.every((value) => value.startsWith("v1:") && !value.includes(PLAIN))).toBe(true);
+    expect(opened).toEqual({ ok: true, plaintext: PLAIN });
+    expect(made.clients).toBe(1);
+  });
+
+  it("uses TREATYWATCH_SECRET_KEY without a secret, and stores secrets as given with neither", async () => {
+    const withKey = apiSecretBox({ current: randomBytes(32), old: [], keyFile: "" }, undefined);
+
+    expect((await withKey?.seal(PLAIN, "sub_1"))?.startsWith("v1:")).toBe(true);
+    expect(apiSecretBox(noKeys, undefined)).toBeUndefined();
+  });
+});
