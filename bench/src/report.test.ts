@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchmarksPage, type Row, table, verdict } from "./report.ts";
+import { benchmarksPage, mergeRows, type Row, ratio, rowsOfPage, table, verdict } from "./report.ts";
 
 function row(overrides: Partial<Row> = {}): Row {
   return {
@@ -59,5 +59,53 @@ describe("benchmarksPage", () => {
 
     expect(quick).toContain("quick mode");
     expect(page).not.toContain("quick mode");
+  });
+});
+
+describe("ratio", () => {
+  it.each([
+    [24, "24.00x"],
+    [0.5, "0.50x"],
+    [0.0035, "0.00350x"],
+  ])("writes %d as %s", (value, expected) => {
+    expect(ratio(value)).toBe(expected);
+  });
+});
+
+describe("rowsOfPage and mergeRows", () => {
+  const order = ["ingest", "fan-out", "api"];
+  const earlier = [
+    row({ name: "ingest", bench: "ingest", measured: "100 items/s" }),
+    row({ name: "api", bench: "api", measured: "error: refused" }),
+  ];
+
+  it("reads back the rows a page was written with", () => {
+    const page = benchmarksPage({ rows: earlier, machine: MACHINE, date: new Date(), quick: false });
+
+    expect(rowsOfPage(page)).toEqual(earlier);
+    expect(rowsOfPage("# no rows here")).toEqual([]);
+  });
+
+  it("replaces a re-run benchmark's rows and keeps the others, in the suite's order", () => {
+    const fresh = [row({ name: "api", bench: "api", measured: "900 req/s" }), row({ bench: "fan-out" })];
+
+    const merged = mergeRows(earlier, fresh, order);
+
+    expect(merged.map((each) => [each.bench, each.measured])).toEqual([
+      ["ingest", "100 items/s"],
+      ["fan-out", "0.50 ms/story"],
+      ["api", "900 req/s"],
+    ]);
+  });
+
+  it("gives the span of dates when rows were run on different days", () => {
+    const page = benchmarksPage({
+      rows: [row({ ranAt: "2026-11-27T10:00:00.000Z" }), row({ ranAt: "2026-11-28T21:45:00.000Z" })],
+      machine: MACHINE,
+      date: new Date(),
+      quick: false,
+    });
+
+    expect(page).toContain("Ran between 2026-11-27 10:00 UTC and 2026-11-28 21:45 UTC");
   });
 });

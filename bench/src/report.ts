@@ -8,6 +8,9 @@ export interface Row {
   pass: boolean | undefined;
   /** How it was measured, for the notes under the table. */
   note?: string | undefined;
+  /** The benchmark that produced the row, and when. */
+  bench?: string | undefined;
+  ranAt?: string | undefined;
 }
 
 export interface Machine {
@@ -39,8 +42,9 @@ export function num(value: number, digits = 0): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/** A ratio with two decimals, or three significant digits when it is below 0.1. */
 export function ratio(value: number): string {
-  return `${num(value, 2)}x`;
+  return value > 0 && value < 0.1 ? `${value.toPrecision(3)}x` : `${num(value, 2)}x`;
 }
 
 export function notAvailable(name: string, target: string, why: string): Row {
@@ -70,6 +74,43 @@ export interface Document {
   quick: boolean;
 }
 
+/** The rows ride along in the page, so re-running one benchmark with --write keeps the others'. */
+const ROWS_MARK = "<!-- benchmark rows: ";
+
+export function rowsOfPage(page: string): Row[] {
+  const start = page.indexOf(ROWS_MARK);
+  const end = page.indexOf(" -->", start);
+  if (start < 0 || end < 0) return [];
+  try {
+    const rows: unknown = JSON.parse(page.slice(start + ROWS_MARK.length, end));
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The new rows in place of the earlier rows of the same benchmarks, in the suite's order. */
+export function mergeRows(previous: readonly Row[], fresh: readonly Row[], order: readonly string[]): Row[] {
+  const rerun = new Set(fresh.map((row) => row.bench));
+  const kept = previous.filter((row) => !rerun.has(row.bench));
+  const position = (row: Row) => order.indexOf(row.bench ?? "");
+  return [...kept, ...fresh].sort((a, b) => position(a) - position(b));
+}
+
+function minute(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+function when(doc: Document): string {
+  const times = [...new Set(doc.rows.map((row) => row.ranAt).filter((at): at is string => at !== undefined))].sort();
+  const first = times[0];
+  const last = times.at(-1);
+  if (!first || !last || minute(first).slice(0, 10) === minute(last).slice(0, 10)) {
+    return `Ran ${minute(last ?? doc.date.toISOString())}`;
+  }
+  return `Ran between ${minute(first)} and ${minute(last)}`;
+}
+
 /** docs/BENCHMARKS.md. */
 export function benchmarksPage(doc: Document): string {
   const notes = doc.rows.filter((row) => row.note).map((row) => `- **${row.name}**: ${row.note}`);
@@ -81,7 +122,7 @@ speed varies from run to run.
 
 ${table(doc.rows)}
 
-Ran ${doc.date.toISOString().slice(0, 16).replace("T", " ")} UTC${doc.quick ? " in quick mode (small sizes)" : ""} on ${doc.machine.cpus} × ${doc.machine.cpuModel}, ${num(doc.machine.memoryGiB, 1)} GiB memory, Node.js ${doc.machine.node} (${doc.machine.platform}).
+${when(doc)}${doc.quick ? " in quick mode (small sizes)" : ""} on ${doc.machine.cpus} × ${doc.machine.cpuModel}, ${num(doc.machine.memoryGiB, 1)} GiB memory, Node.js ${doc.machine.node} (${doc.machine.platform}).
 
 ## How each is measured
 
@@ -96,6 +137,9 @@ npm run bench -- --quick         # small sizes, as CI runs it (no thresholds ass
 npm run bench -- --write         # run, then rewrite this page
 \`\`\`
 
-Names: ingest, cluster-scale, fan-out, poll, api, digest, cold-start.
+Names: ingest, cluster-scale, fan-out, poll, api, digest, cold-start. With names and
+\`--write\`, only those rows are replaced.
+
+${ROWS_MARK}${JSON.stringify(doc.rows)} -->
 `;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,14 +9,14 @@ import { digest } from "./benches/digest.ts";
 import { fanOut } from "./benches/fan-out.ts";
 import { ingest } from "./benches/ingest.ts";
 import { poll } from "./benches/poll.ts";
-import { type Bench, benchmarksPage, type Machine, type Row, table, verdict } from "./report.ts";
+import { type Bench, benchmarksPage, type Machine, mergeRows, type Row, rowsOfPage, table, verdict } from "./report.ts";
 
 const BENCHES: readonly Bench[] = [ingest, clusterScale, fanOut, poll, api, digest, coldStart];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const USAGE = `usage: npm run bench -- [NAME ...] [--quick] [--write]
   NAME     ${BENCHES.map((bench) => bench.name).join(", ")} (all when none is given)
   --quick  small sizes, for CI
-  --write  rewrite docs/BENCHMARKS.md with the results`;
+  --write  rewrite docs/BENCHMARKS.md with the results (with NAMEs, only their rows)`;
 
 function machine(): Machine {
   const cores = cpus();
@@ -51,7 +51,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${bench.name}${quick ? " (quick)" : ""} …\n`);
     const started = performance.now();
     try {
-      const produced = await bench.run({ quick, repoRoot: REPO_ROOT, log });
+      const ranAt = new Date().toISOString();
+      const produced = (await bench.run({ quick, repoRoot: REPO_ROOT, log })).map((row) => ({
+        ...row,
+        bench: bench.name,
+        ranAt,
+      }));
       for (const row of produced) {
         process.stdout.write(
           `${row.name}: ${row.measured} | baseline ${row.baseline} | ${row.ratio} | target ${row.target} | ${verdict(row.pass)}\n`,
@@ -69,6 +74,8 @@ async function main(argv: readonly string[]): Promise<number> {
         ratio: "—",
         target: "—",
         pass: false,
+        bench: bench.name,
+        ranAt: new Date().toISOString(),
       });
     }
     log(`${bench.name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -76,7 +83,15 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`\n${table(rows)}\n`);
   if (flags.has("--write")) {
     const path = join(REPO_ROOT, "docs", "BENCHMARKS.md");
-    writeFileSync(path, benchmarksPage({ rows, machine: machine(), date: new Date(), quick }));
+    const previous = names.length > 0 && existsSync(path) ? rowsOfPage(readFileSync(path, "utf8")) : [];
+    const order = BENCHES.map((bench) => bench.name);
+    const page = benchmarksPage({
+      rows: mergeRows(previous, rows, order),
+      machine: machine(),
+      date: new Date(),
+      quick,
+    });
+    writeFileSync(path, page);
     process.stderr.write(`wrote ${path}\n`);
   }
   // Thresholds are reported, not enforced: only a benchmark that breaks fails the run.
