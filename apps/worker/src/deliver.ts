@@ -315,30 +315,59 @@ export function mailSender(
   };
 }
 
-export interface DeliveryLoopDeps {
-  store: Pick<Store, "getStory" | "listStories">;
+/** What sending deliveries needs, on one machine or on AWS. */
+export interface DeliveryServices {
   subscriptions: Pick<
     SubscriptionStore,
-    | "subscriptionsWithStatus"
-    | "signingSecrets"
-    | "unsubscribeToken"
-    | "findSubscription"
-    | "getSubscription"
-    | "updateSubscription"
+    "signingSecrets" | "findSubscription" | "getSubscription" | "updateSubscription"
   >;
   /** The tenants, for the contact address a disabled webhook's notice goes to; absent, no notice is mailed. */
   tenants?: Pick<KeyStore, "getTenant"> | undefined;
   deliveries: DeliveryStore;
-  queue: Queue;
   poster: HttpPoster;
   /** Absent: email deliveries fail as not configured. */
   mailer?: Mailer | undefined;
   mailFrom: string;
-  /** Where the API answers, for unsubscribe links. */
+  /** Where the API answers, for the request that enables a disabled webhook again. */
   publicUrl: string;
+  unsubscribeUrl(subscriptionId: string): Promise<string>;
   clock: Clock;
   logger: Logger;
   random?: (() => number) | undefined;
+}
+
+/**
+ * The deliver step's dependencies from the services of a runtime: a delivery goes out
+ * only while its subscription is active, and a disabled endpoint's owner is told once.
+ */
+export function deliverDepsFor(services: DeliveryServices): DeliverDeps {
+  return {
+    deliveries: services.deliveries,
+    signingSecrets: async (id, now) => (await services.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
+    poster: services.poster,
+    sendEmail: services.mailer
+      ? mailSender(services.mailer, { from: services.mailFrom, unsubscribeUrl: services.unsubscribeUrl })
+      : undefined,
+    subscriptionStatus: async (id) => (await services.subscriptions.findSubscription(id))?.status,
+    onEndpointDisabled: endpointDisabledHandler({
+      subscriptions: services.subscriptions,
+      tenants: services.tenants ?? { getTenant: async () => undefined },
+      mailer: services.mailer,
+      mailFrom: services.mailFrom,
+      publicUrl: services.publicUrl,
+      logger: services.logger,
+    }),
+    clock: services.clock,
+    random: services.random ?? Math.random,
+    logger: services.logger,
+  };
+}
+
+export interface DeliveryLoopDeps extends Omit<DeliveryServices, "subscriptions" | "unsubscribeUrl"> {
+  store: Pick<Store, "getStory" | "listStories">;
+  subscriptions: DeliveryServices["subscriptions"] &
+    Pick<SubscriptionStore, "subscriptionsWithStatus" | "unsubscribeToken">;
+  queue: Queue;
   /** The subscriptions' version (see `versionedSubscriptions`); absent, the index is rebuilt every tick. */
   subscriptionsVersion?: (() => number) | undefined;
 }
@@ -371,24 +400,7 @@ export function startDeliveryLoop(
     const token = (await deps.subscriptions.unsubscribeToken(subscriptionId)) ?? "";
     return `${deps.publicUrl}/v1/unsubscribe?token=${encodeURIComponent(token)}`;
   };
-  const deliverDeps: DeliverDeps = {
-    deliveries: deps.deliveries,
-    signingSecrets: async (id, now) => (await deps.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
-    poster: deps.poster,
-    sendEmail: deps.mailer ? mailSender(deps.mailer, { from: deps.mailFrom, unsubscribeUrl }) : undefined,
-    subscriptionStatus: async (id) => (await deps.subscriptions.findSubscription(id))?.status,
-    onEndpointDisabled: endpointDisabledHandler({
-      subscriptions: deps.subscriptions,
-      tenants: deps.tenants ?? { getTenant: async () => undefined },
-      mailer: deps.mailer,
-      mailFrom: deps.mailFrom,
-      publicUrl: deps.publicUrl,
-      logger: deps.logger,
-    }),
-    clock: deps.clock,
-    random: deps.random ?? Math.random,
-    logger: deps.logger,
-  };
+  const deliverDeps = deliverDepsFor({ ...deps, unsubscribeUrl });
   let active: Subscription[] = [];
   let index: MatchIndex = buildMatchIndex([]);
   // The index is built once and again only when the write counter moved since the build.

@@ -2,7 +2,7 @@ import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SafeHttpClient } from "@treatywatch/http";
 import { SesMailer, SuppressingMailer, safeHttpPoster } from "@treatywatch/notify";
 import type { SqsRecord } from "@treatywatch/queue/sqs";
-import { type DeliverDeps, handleDeliveryBatch, mailSender } from "../deliver.ts";
+import { type DeliverDeps, deliverDepsFor, handleDeliveryBatch } from "../deliver.ts";
 import { instrumented, lambdaRuntime } from "./lambda-config.ts";
 
 let deps: DeliverDeps | undefined;
@@ -16,17 +16,19 @@ function deliverDeps(): DeliverDeps {
     new SesMailer(new SESv2Client({}), aws.sesConfigurationSet),
     runtime.suppressions,
   );
-  deps = {
+  deps = deliverDepsFor({
+    subscriptions: runtime.subscriptions,
+    tenants: runtime.keys,
     deliveries: runtime.deliveries,
-    signingSecrets: async (id, now) => (await runtime.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
     poster: safeHttpPoster(new SafeHttpClient({ allow: runtime.fetch.allow })),
-    sendEmail: aws.mailFrom
-      ? mailSender(mailer, { from: aws.mailFrom, unsubscribeUrl: (id) => runtime.unsubscribeUrl(id) })
-      : undefined,
+    // Without a sender address email deliveries fail as not configured.
+    mailer: aws.mailFrom ? mailer : undefined,
+    mailFrom: aws.mailFrom ?? "",
+    publicUrl: aws.publicUrl ?? "",
+    unsubscribeUrl: (id) => runtime.unsubscribeUrl(id),
     clock: runtime.clock,
-    random: Math.random,
     logger: runtime.logger,
-  };
+  });
   return deps;
 }
 

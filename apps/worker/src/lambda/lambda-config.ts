@@ -9,6 +9,7 @@ import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
 import {
   DynamoDeliveryStore,
+  DynamoKeyStore,
   DynamoStore,
   DynamoSubscriptionStore,
   DynamoSuppressionList,
@@ -52,6 +53,8 @@ export interface LambdaRuntime {
   /** Webhook signing secrets opened with TREATYWATCH_SECRET_KEY (see `secretBoxFor`). */
   subscriptions: SubscriptionStore;
   deliveries: DynamoDeliveryStore;
+  /** Tenants, for the contact address a disabled webhook's notice goes to. */
+  keys: DynamoKeyStore;
   suppressions: DynamoSuppressionList;
   clock: Clock;
   logger: Logger;
@@ -102,6 +105,7 @@ export function lambdaRuntime(): LambdaRuntime {
     store: new DynamoStore(table),
     subscriptions,
     deliveries: new DynamoDeliveryStore(table),
+    keys: new DynamoKeyStore(table),
     suppressions: new DynamoSuppressionList(table),
     fetch: config.fetch,
     clock: systemClock,
