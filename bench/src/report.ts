@@ -131,7 +131,7 @@ ${notes.join("\n")}
 ## Reproduce
 
 \`\`\`sh
-npm run bench                    # every benchmark, full sizes (a few minutes)
+npm run bench                    # every benchmark, full sizes (about 25 minutes on 2 cores)
 npm run bench -- fan-out api     # only the named ones
 npm run bench -- --quick         # small sizes, as CI runs it (no thresholds asserted)
 npm run bench -- --write         # run, then rewrite this page
