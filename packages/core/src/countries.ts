@@ -325,6 +325,55 @@ const ENTRIES: Entry[] = [
   ...GROUPS.map(([alias, codes]) => ({ alias, pattern: aliasPattern(alias), codes, capital: false })),
 ].sort((a, b) => b.alias.length - a.alias.length);
 
+/** A run of letters and digits: an alias can only start where such a run starts in the text. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function firstWord(text: string): string | undefined {
+  WORD.lastIndex = 0;
+  const hit = WORD.exec(text);
+  return hit && hit.index === 0 ? hit[0] : undefined;
+}
+
+/** Words that a case-insensitive pattern treats as equal share this form. */
+function caseless(word: string): string {
+  return word.toUpperCase().toLowerCase();
+}
+
+/**
+ * Entries by the first word of their alias (as matched: folded, or as written for
+ * abbreviations). An alias that starts and ends with a letter or digit and has no
+ * double space can only match where its first word stands whole in the text, even
+ * after other names are blanked, so only the entries behind the text's words are tried.
+ * Any other alias is always tried.
+ */
+const BY_FIRST_WORD = new Map<string, number[]>();
+const ALWAYS_TRIED: number[] = [];
+for (const [position, entry] of ENTRIES.entries()) {
+  const caseSensitive = !entry.pattern.flags.includes("i");
+  const alias = caseSensitive ? entry.alias : foldForMatching(entry.alias);
+  const first = firstWord(alias);
+  const edged = /^[\p{L}\p{N}].*[\p{L}\p{N}]$/u.test(alias) && !alias.includes("  ");
+  if (!first || !edged) {
+    ALWAYS_TRIED.push(position);
+    continue;
+  }
+  const key = caseSensitive ? `=${first}` : caseless(first);
+  const positions = BY_FIRST_WORD.get(key);
+  if (positions) positions.push(position);
+  else BY_FIRST_WORD.set(key, [position]);
+}
+
+/** Positions in ENTRIES of the entries that could match the folded or raw text, in ENTRIES order. */
+function entriesToTry(folded: string, raw: string): number[] {
+  const positions = new Set<number>(ALWAYS_TRIED);
+  const add = (key: string) => {
+    for (const position of BY_FIRST_WORD.get(key) ?? []) positions.add(position);
+  };
+  for (const word of folded.match(WORD) ?? []) add(caseless(word));
+  for (const word of raw.match(WORD) ?? []) add(`=${word}`);
+  return [...positions].sort((a, b) => a - b);
+}
+
 export function countryName(code: string): string | undefined {
   return COUNTRIES.find((country) => country.code === code)?.name;
 }
@@ -348,7 +397,9 @@ export function findCountries(text: string): CountryMatch[] {
   const aligned = text.length === folded.length;
   let raw = aligned ? text : folded;
   const found = new Map<string, CountryMatch & { at: number }>();
-  for (const entry of ENTRIES) {
+  for (const position of entriesToTry(folded, raw)) {
+    const entry = ENTRIES[position];
+    if (!entry) continue;
     const caseSensitive = !entry.pattern.flags.includes("i");
     entry.pattern.lastIndex = 0;
     const hit = entry.pattern.exec(caseSensitive ? raw : folded);
