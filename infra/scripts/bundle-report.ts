@@ -15,7 +15,13 @@ const INFRA = new URL("..", import.meta.url).pathname;
 const OUT = join(INFRA, "cdk.out");
 const DOCS = join(INFRA, "..", "docs", "bundles.md");
 const API_LIMIT_BYTES = 1_000_000;
-const API_SDK_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-secrets-manager"];
+const API_SDK_CLIENTS = [
+  "@aws-sdk/client-dynamodb",
+  "@aws-sdk/lib-dynamodb",
+  "@aws-sdk/client-secrets-manager",
+  // Confirmation links are mailed through SES v2 as the request is answered.
+  "@aws-sdk/client-sesv2",
+];
 const IMPORT_RUNS = 3;
 /** Packages no Lambda bundle may contain: native code built for this machine, not Lambda's. */
 const NEVER_BUNDLED = ["better-sqlite3"];

@@ -294,19 +294,25 @@ describe("worker stack: delivery", () => {
     expect(tasks).toHaveLength(2);
   });
 
-  it("lets the deliver function send mail only from the sender identity through the configuration set", () => {
-    const statements = policyOfRole(templates.worker, "DeliverRole");
-    const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
+  it.each([
+    ["worker", "DeliverRole"],
+    ["api", "ApiRole"],
+  ] as const)(
+    "lets the %s stack's %s send mail only from the sender identity through the configuration set",
+    (stack, role) => {
+      const statements = policyOfRole(templates[stack], role);
+      const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
 
-    expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
-    const resources = JSON.stringify(ses[0]?.Resource);
-    expect(resources).toContain(":identity/");
-    expect(resources).toContain(
-      `ExportsOutputRef${stacks.email.getLogicalId(stacks.email.identity.node.defaultChild as CfnResource)}`,
-    );
-    expect(resources).toContain("configuration-set/");
-    expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
-  });
+      expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
+      const resources = JSON.stringify(ses[0]?.Resource);
+      expect(resources).toContain(":identity/");
+      expect(resources).toContain(
+        `ExportsOutputRef${stacks.email.getLogicalId(stacks.email.identity.node.defaultChild as CfnResource)}`,
+      );
+      expect(resources).toContain("configuration-set/");
+      expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
+    },
+  );
 
   it.each([
     ["MatchRole", true],
@@ -412,6 +418,30 @@ describe("api stack", () => {
     expect(actionsOf(statements)).not.toContain("dynamodb:Scan");
     expect(JSON.stringify(dynamo?.Resource)).not.toContain("index/*");
     expect(JSON.stringify(dynamo?.Resource)).toContain("/index/gsi3");
+  });
+
+  it("tells the API function the sender and the configuration set, and trusts CloudFront's one hop", () => {
+    const api =
+      templates.api.toJSON().Resources[stacks.api.getLogicalId(stacks.api.handler.node.defaultChild as CfnFunction)];
+
+    expect(api.Properties.Environment.Variables).toMatchObject({
+      TREATYWATCH_MAIL_FROM: "alerts@example.org",
+      TREATYWATCH_SES_CONFIGURATION_SET: expect.anything(),
+      TREATYWATCH_TRUSTED_PROXIES: "1",
+    });
+    expect(api.Properties.Environment.Variables).not.toHaveProperty("TREATYWATCH_PUBLIC_URL");
+  });
+
+  it("links confirmations to the custom domain when there is one", () => {
+    const withDomain = testApp({
+      "treatywatch:domainName": "alerts.example.org",
+      "treatywatch:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+    });
+    const { api } = buildTreatywatch(withDomain, paramsFromContext(withDomain.node));
+    const fn =
+      Template.fromStack(api).toJSON().Resources[api.getLogicalId(api.handler.node.defaultChild as CfnFunction)];
+
+    expect(fn.Properties.Environment.Variables.TREATYWATCH_PUBLIC_URL).toBe("https://alerts.example.org");
   });
 });
 

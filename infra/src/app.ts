@@ -30,12 +30,19 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     alarmTopic,
     table: data.table,
   });
+  const sender = {
+    mailFrom: params.senderAddress,
+    sesIdentity: email.identity,
+    configurationSet: email.configurationSet,
+  };
   const api = new ApiStack(app, name("api"), {
     table: data.table,
     alarmTopic,
     webhookKey: data.webhookKey,
     domainName: params.domainName,
     certificateArn: params.certificateArn,
+    publicUrl: params.domainName ? `https://${params.domainName}` : undefined,
+    ...sender,
   });
   const worker = new WorkerStack(app, name("worker"), {
     table: data.table,
@@ -44,9 +51,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     matchQueue: queues.queues.match,
     deliveryQueue: queues.queues.delivery,
     digestSchedule: params.digestSchedule,
-    mailFrom: params.senderAddress,
-    sesIdentity: email.identity,
-    configurationSet: email.configurationSet,
+    ...sender,
     publicUrl: `https://${params.domainName ?? api.distribution.distributionDomainName}`,
     webhookKey: data.webhookKey,
     alarmTopic,

@@ -18,6 +18,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export type FunctionEnvironment = AwsEnvironment & {
   LOG_LEVEL?: "debug" | "info" | "warn" | "error";
   TREATYWATCH_CONTACT_URL?: string;
+  TREATYWATCH_TRUSTED_PROXIES?: string;
 };
 
 export interface HouseFunctionProps {

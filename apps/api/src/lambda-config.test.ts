@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { SecretValueClient } from "@treatywatch/config/secret-key";
+import { type Logger, type Subscription, silentLogger } from "@treatywatch/core";
 import { describe, expect, it } from "vitest";
-import { apiSecretBox } from "./lambda-config.ts";
+import { apiSecretBox, unconfiguredConfirmations } from "./lambda-config.ts";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:treatywatch-webhook-key-AbCdEf";
 const PLAIN = "whsec_4mXb7QsVn2LpR9tYcK1wHzJ0aUeG6dFo";
@@ -42,5 +43,55 @@ describe("apiSecretBox", () => {
 
     expect((await withKey?.seal(PLAIN, "sub_1"))?.startsWith("v1:")).toBe(true);
     expect(apiSecretBox(noKeys, undefined)).toBeUndefined();
+  });
+});
+
+function recordingLogger() {
+  const errors: Array<{ fields: object; message: string }> = [];
+  const logger: Logger = { ...silentLogger, error: (fields, message) => errors.push({ fields, message }) };
+  return { errors, logger };
+}
+
+function aSubscription(channel: Subscription["channel"]): Subscription {
+  return {
+    id: "sub_confirm",
+    tenantId: "tnt_desk",
+    channel,
+    filter: { treaties: ["mine-ban"] },
+    cadence: { kind: "instant" },
+    status: "pending",
+    createdAt: "2025-06-30T12:00:00.000Z",
+    updatedAt: "2025-06-30T12:00:00.000Z",
+  };
+}
+
+describe("confirmations without a sender address or public origin", () => {
+  it("log an error naming the missing settings for an email subscription", async () => {
+    const { errors, logger } = recordingLogger();
+    const missing = ["TREATYWATCH_MAIL_FROM", "TREATYWATCH_PUBLIC_URL"];
+
+    await unconfiguredConfirmations(logger, missing).sendConfirmation(
+      aSubscription({ type: "email", address: "desk@example.org" }),
+      "https://alerts.example.org/v1/confirm?token=t",
+    );
+
+    expect(errors).toEqual([
+      {
+        fields: { subscriptionId: "sub_confirm", missing },
+        message:
+          "confirmation mail not sent: TREATYWATCH_MAIL_FROM and TREATYWATCH_PUBLIC_URL not set for the API function",
+      },
+    ]);
+  });
+
+  it("stay quiet for a webhook, which needs no mail", async () => {
+    const { errors, logger } = recordingLogger();
+
+    await unconfiguredConfirmations(logger, ["TREATYWATCH_MAIL_FROM"]).sendConfirmation(
+      aSubscription({ type: "webhook", url: "https://hooks.example.org/treatywatch" }),
+      "https://alerts.example.org/v1/confirm?token=t",
+    );
+
+    expect(errors).toEqual([]);
   });
 });

@@ -1,18 +1,50 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
 import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
-import { type SecretBox, systemClock } from "@treatywatch/core";
+import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
-import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
-import type { Services } from "./lib/env.ts";
+import { SesMailer, SuppressingMailer } from "@treatywatch/notify/ses";
+import {
+  DynamoDeliveryStore,
+  DynamoKeyStore,
+  DynamoStore,
+  DynamoSubscriptionStore,
+  DynamoSuppressionList,
+} from "@treatywatch/store/dynamodb";
+import { mailedConfirmations } from "./lib/confirmations.ts";
+import type { AppOptions, Services } from "./lib/env.ts";
 
 /** Answers every call with an error naming the port, so a route that needs it fails loudly with a 500. */
 function notOnAws<T extends object>(port: string): T {
   return new Proxy({} as T, {
     get: (_target, method) => () => Promise.reject(new Error(`${port}.${String(method)} has no AWS adapter yet`)),
   });
+}
+
+/** The SDK client the API function mails through; tests pass a stand-in. */
+export interface ApiClients {
+  ses: () => Pick<SESv2Client, "send">;
+}
+
+const awsClients: ApiClients = { ses: () => new SESv2Client({}) };
+
+/**
+ * Without a sender address, or a public origin for the link, no confirmation is mailed:
+ * the subscription is created and stays pending, and the log names the missing settings.
+ */
+export function unconfiguredConfirmations(logger: Logger, missing: readonly string[]): ConfirmationSender {
+  return {
+    async sendConfirmation(subscription) {
+      if (subscription.channel.type !== "email") return;
+      logger.error(
+        { subscriptionId: subscription.id, missing },
+        `confirmation mail not sent: ${missing.join(" and ")} not set for the API function`,
+      );
+    },
+  };
 }
 
 /**
@@ -34,23 +66,46 @@ export function apiSecretBox(
   return secrets.current ? new AesGcmSecretBox(secrets.current, secrets.old) : undefined;
 }
 
-/** The API function's services, built once per cold start; the only reader of its environment. */
-export function lambdaServices(): Services {
+/**
+ * The API function's services and options, built once per cold start; the only reader of
+ * its environment. Behind CloudFront, which appends the viewer's address to
+ * X-Forwarded-For, the deployment sets TREATYWATCH_TRUSTED_PROXIES to 1.
+ */
+export function lambdaApi(clients: ApiClients = awsClients): { services: Services; options: AppOptions } {
   const config = loadConfig(process.env);
   const aws = loadAwsConfig(process.env);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   const secretBox = apiSecretBox(config.secrets, aws.secretKeyArn);
-  return {
+  const logger = powertoolsLogger(config.logLevel).logger;
+  const mailer = new SuppressingMailer(
+    new SesMailer(clients.ses(), aws.sesConfigurationSet),
+    new DynamoSuppressionList(table),
+  );
+  const missing = [
+    ...(aws.mailFrom ? [] : ["TREATYWATCH_MAIL_FROM"]),
+    ...(aws.publicUrl ? [] : ["TREATYWATCH_PUBLIC_URL"]),
+  ];
+  const services: Services = {
     store: new DynamoStore(table),
-    logger: powertoolsLogger(config.logLevel).logger,
+    logger,
     clock: systemClock,
     keys: new DynamoKeyStore(table),
     // With a key, webhook signing secrets are sealed before they are stored.
     subscriptions: secretBox
       ? sealedSigningSecrets(new DynamoSubscriptionStore(table), secretBox)
       : new DynamoSubscriptionStore(table),
+    // The address-guarded HTTP client would take the bundle past its 1 MB budget.
     webhookVerifier: notOnAws("WebhookVerifier"),
-    confirmations: notOnAws("ConfirmationSender"),
+    confirmations:
+      aws.mailFrom && missing.length === 0
+        ? mailedConfirmations(mailer, aws.mailFrom, logger)
+        : unconfiguredConfirmations(logger, missing),
     deliveries: new DynamoDeliveryStore(table),
   };
+  const options: AppOptions = {
+    publicUrl: aws.publicUrl,
+    anonymousRateLimit: config.anonymousRateLimit,
+    trustedProxies: config.trustedProxies,
+  };
+  return { services, options };
 }

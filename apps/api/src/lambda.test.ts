@@ -1,7 +1,9 @@
+import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { classify, foundStory } from "@treatywatch/core";
 import { DynamoKeyStore, DynamoStore } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import type { ApiGatewayRequestContextV2 } from "hono/aws-lambda";
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anItem } from "../test/factories.ts";
 import { issueApiKey } from "./lib/keys.ts";
@@ -40,6 +42,24 @@ function functionUrlEvent(path: string, query = "", request: { method?: string; 
   };
 }
 
+/** Stands in for SES v2: records each SendEmail and answers with a message id. */
+function recordingSes() {
+  const sent: SendEmailCommand[] = [];
+  const client = {
+    send: async (command: SendEmailCommand) => {
+      sent.push(command);
+      return { MessageId: `ses-${sent.length}`, $metadata: {} };
+    },
+  } as never;
+  return { sent, clients: { ses: () => client } };
+}
+
+const emailSubscription = {
+  channel: { type: "email", address: "desk@example.org" },
+  filter: { treaties: ["mine-ban"] },
+  cadence: { kind: "instant" },
+};
+
 describe("API Lambda entry", () => {
   let dynamo: LocalDynamo;
   let storyId: string;
@@ -67,6 +87,8 @@ describe("API Lambda entry", () => {
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       LOG_LEVEL: "silent",
+      TREATYWATCH_MAIL_FROM: "alerts@alerts.example.org",
+      TREATYWATCH_PUBLIC_URL: "https://alerts.example.org",
     });
   });
 
@@ -109,4 +131,42 @@ describe("API Lambda entry", () => {
     expect(subscription).toMatchObject({ channel: webhook, status: "pending" });
     expect(elsewhere.statusCode).toBe(404);
   });
+
+  it("mails one confirmation through SES, from the sender, with the link on the public URL", async () => {
+    const { lambdaHandler } = await import("./lambda.ts");
+    const ses = recordingSes();
+    const handler = lambdaHandler(ses.clients);
+
+    const created = await handler(
+      functionUrlEvent("/v1/subscriptions", "", { method: "POST", key: writerKey, body: emailSubscription }),
+    );
+
+    expect(created.statusCode).toBe(201);
+    expect(ses.sent).toHaveLength(1);
+    const input = ses.sent[0]?.input;
+    expect(input?.FromEmailAddress).toBe("alerts@alerts.example.org");
+    expect(input?.Destination?.ToAddresses).toEqual(["desk@example.org"]);
+    const mail = await simpleParser(Buffer.from(input?.Content?.Raw?.Data ?? new Uint8Array()));
+    expect(mail.text).toMatch(/https:\/\/alerts\.example\.org\/v1\/confirm\?token=[\w-]{43}/);
+  });
+
+  it.each(["TREATYWATCH_MAIL_FROM", "TREATYWATCH_PUBLIC_URL"])(
+    "keeps an email subscription pending and mails nothing without %s",
+    async (setting) => {
+      const { lambdaHandler } = await import("./lambda.ts");
+      const ses = recordingSes();
+      const saved = process.env[setting];
+      delete process.env[setting];
+      const handler = lambdaHandler(ses.clients);
+      process.env[setting] = saved;
+
+      const created = await handler(
+        functionUrlEvent("/v1/subscriptions", "", { method: "POST", key: writerKey, body: emailSubscription }),
+      );
+
+      expect(created.statusCode).toBe(201);
+      expect(CreatedSubscriptionSchema.parse(JSON.parse(created.body)).subscription.status).toBe("pending");
+      expect(ses.sent).toHaveLength(0);
+    },
+  );
 });

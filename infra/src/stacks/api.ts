@@ -21,15 +21,21 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
 import { HouseFunction } from "../house-function.ts";
+import { grantSendMail, type MailSender, mailEnvironment } from "../mail.ts";
 import { acknowledge } from "../nag.ts";
 
-export interface ApiStackProps extends StackProps {
+export interface ApiStackProps extends StackProps, MailSender {
   table: ITableV2;
   alarmTopic: ITopic;
   /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
   webhookKey: ISecret;
   domainName?: string | undefined;
   certificateArn?: string | undefined;
+  /**
+   * The origin confirmation links point at. The function cannot name its own distribution
+   * (that would be a cycle), so without a custom domain it is unset and no link is mailed.
+   */
+  publicUrl?: string | undefined;
 }
 
 /** The Hono app on Lambda behind a function URL, with CloudFront in front. */
@@ -49,11 +55,16 @@ export class ApiStack extends Stack {
         TREATYWATCH_TABLE_NAME: props.table.tableName,
         // The secret's ARN only: the function reads the value itself, so it is in no template or environment.
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
+        ...mailEnvironment(props),
+        ...(props.publicUrl ? { TREATYWATCH_PUBLIC_URL: props.publicUrl } : {}),
+        // CloudFront appends the viewer's address to X-Forwarded-For; the function URL adds nothing.
+        TREATYWATCH_TRUSTED_PROXIES: "1",
         LOG_LEVEL: "info",
       },
     });
     grantStore(this.handler, props.table, "readWrite");
     props.webhookKey.grantRead(this.handler);
+    grantSendMail(this.handler, props);
 
     const url = this.handler.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
 

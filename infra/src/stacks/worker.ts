@@ -1,20 +1,19 @@
 import { Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
-import type { IConfigurationSet, IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
 import { HouseFunction } from "../house-function.ts";
+import { grantSendMail, type MailSender, mailEnvironment } from "../mail.ts";
 import { acknowledge } from "../nag.ts";
 import { queueConsumer } from "../queue-consumer.ts";
 import { CONSUMER_TIMEOUTS, type WorkQueue } from "./queues.ts";
 
-export interface WorkerStackProps extends StackProps {
+export interface WorkerStackProps extends StackProps, MailSender {
   table: ITableV2;
   fetchQueue: WorkQueue;
   /** FIFO, one message group: the single writer of story assignment consumes it. */
@@ -26,10 +25,6 @@ export interface WorkerStackProps extends StackProps {
   pollBatchSize: number;
   /** When digests are built (EventBridge Scheduler expression). */
   digestSchedule: string;
-  /** Mail goes out from this address, through this identity and configuration set. */
-  mailFrom: string;
-  sesIdentity: IEmailIdentity;
-  configurationSet: IConfigurationSet;
   /** The API's public origin, for unsubscribe links in mail. */
   publicUrl: string;
   /** The secret webhook signing secrets are sealed with; only the deliver function opens them. */
@@ -151,26 +146,13 @@ export class WorkerStack extends Stack {
       source: props.deliveryQueue.queue,
       events: { batchSize: DELIVERY_BATCH_SIZE, maxBatchingWindow: Duration.seconds(1) },
       environment: {
-        TREATYWATCH_MAIL_FROM: props.mailFrom,
-        TREATYWATCH_SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+        ...mailEnvironment(props),
         TREATYWATCH_PUBLIC_URL: props.publicUrl,
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
       },
     });
     props.webhookKey.grantRead(this.deliver);
-    this.deliver.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["ses:SendEmail"],
-        resources: [
-          props.sesIdentity.emailIdentityArn,
-          this.formatArn({
-            service: "ses",
-            resource: "configuration-set",
-            resourceName: props.configurationSet.configurationSetName,
-          }),
-        ],
-      }),
-    );
+    grantSendMail(this.deliver, props);
 
     this.deliveryTick = new HouseFunction(this, "DeliveryTick", {
       entry: "apps/worker/src/lambda/tick.ts",
