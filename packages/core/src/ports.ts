@@ -82,6 +82,11 @@ export interface Store {
   listStories(query: StoryQuery): Promise<Page<Story>>;
   getItem(id: string): Promise<StoredItem | undefined>;
   listItems(query: ItemQuery): Promise<Page<StoredItem>>;
+  /**
+   * Optional: a token that changes whenever stored data may have changed, cheap enough to
+   * read on every request. Readers cache what they rendered from the store under it.
+   */
+  dataVersion?(): string;
 
   close(): Promise<void>;
 }

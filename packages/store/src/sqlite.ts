@@ -130,6 +130,28 @@ export class SqliteStore implements Store {
     migrate(this.db, "news", MIGRATIONS);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per SQL text: preparing costs more than many small queries. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  /**
+   * Changes whenever the data may have: rows this connection changed (`total_changes()`) and
+   * commits by other connections to the same file (`data_version`). Cheap enough to ask per request.
+   */
+  dataVersion(): string {
+    return this.statement("SELECT total_changes() || '.' || data_version FROM pragma_data_version")
+      .pluck()
+      .get() as string;
+  }
+
   async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {
     const id = stableId("fd", url);
     const inserted = this.db
@@ -143,7 +165,7 @@ export class SqliteStore implements Store {
   }
 
   async getFeed(id: string): Promise<Feed | undefined> {
-    const row = this.db.prepare("SELECT * FROM feeds WHERE id = ?").get(id) as FeedRow | undefined;
+    const row = this.statement("SELECT * FROM feeds WHERE id = ?").get(id) as FeedRow | undefined;
     return row && feedFrom(row);
   }
 
@@ -172,30 +194,33 @@ export class SqliteStore implements Store {
   }
 
   async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
-    const feed = await this.getFeed(feedId);
-    if (!feed) return undefined;
-    const health = update.error
-      ? {
-          ...feed.health,
-          lastErrorAt: update.at,
-          lastError: update.error,
-          consecutiveFailures: feed.health.consecutiveFailures + 1,
-        }
-      : { ...feed.health, lastSuccessAt: update.at, consecutiveFailures: 0 };
-    this.db
-      .prepare(
-        `UPDATE feeds SET etag = ?, last_modified = ?, title = coalesce(?, title), next_poll_at = ?, health = ?
-         WHERE id = ?`,
-      )
-      .run(
-        update.error ? (feed.etag ?? null) : (update.etag ?? null),
-        update.error ? (feed.lastModified ?? null) : (update.lastModified ?? null),
-        update.title ?? null,
-        update.nextPollAt,
-        JSON.stringify(health),
-        feedId,
-      );
-    return this.getFeed(feedId);
+    // One statement a fetch: health is updated inside SQLite rather than read, merged and written back.
+    const row = update.error
+      ? (this.statement(
+          `UPDATE feeds SET title = coalesce(@title, title), next_poll_at = @next,
+             health = json_set(health, '$.lastErrorAt', @at, '$.lastError', json(@error),
+               '$.consecutiveFailures', coalesce(json_extract(health, '$.consecutiveFailures'), 0) + 1)
+           WHERE id = @id RETURNING *`,
+        ).get({
+          id: feedId,
+          title: update.title ?? null,
+          next: update.nextPollAt,
+          at: update.at,
+          error: JSON.stringify(update.error),
+        }) as FeedRow | undefined)
+      : (this.statement(
+          `UPDATE feeds SET etag = @etag, last_modified = @lastModified, title = coalesce(@title, title),
+             next_poll_at = @next, health = json_set(health, '$.lastSuccessAt', @at, '$.consecutiveFailures', 0)
+           WHERE id = @id RETURNING *`,
+        ).get({
+          id: feedId,
+          etag: update.etag ?? null,
+          lastModified: update.lastModified ?? null,
+          title: update.title ?? null,
+          next: update.nextPollAt,
+          at: update.at,
+        }) as FeedRow | undefined);
+    return row && feedFrom(row);
   }
 
   async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
@@ -301,11 +326,10 @@ export class SqliteStore implements Store {
       where.push("updated_at >= @since");
       params.since = query.since;
     }
-    const rows = this.db
-      .prepare(
-        `SELECT story FROM stories ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const rows = this.statement(
+      `SELECT story FROM stories ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY updated_at DESC, id DESC LIMIT @limit`,
-      )
+    )
       .pluck()
       .all(params) as string[];
     return page(

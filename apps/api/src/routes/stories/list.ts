@@ -2,27 +2,51 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
+import { etagMatches, RenderedCache, rendered } from "../../lib/rendered-cache.ts";
 import { StoryListQuery, StoryPage } from "./schema.ts";
+
+/** Distinct list queries whose rendered pages are kept between store changes. */
+const CACHED_PAGES = 256;
 
 const route = createRoute({
   method: "get",
   path: "/v1/stories",
   tags: ["stories"],
   summary: "List stories, most recently updated first",
+  description:
+    "Answers carry a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified` while the page is unchanged.",
   request: { query: StoryListQuery },
   responses: {
-    200: { description: "A page of stories", content: { "application/json": { schema: StoryPage } } },
+    200: {
+      description: "A page of stories",
+      headers: { ETag: { schema: { type: "string" }, description: "Strong validator of this page." } },
+      content: { "application/json": { schema: StoryPage } },
+    },
+    304: { description: "The page is unchanged since the ETag given in If-None-Match" },
     ...errorResponses("BAD_REQUEST"),
   },
 });
 
 export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
+  const pages = new RenderedCache(CACHED_PAGES);
   return api.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.var.services.store.listStories({
-      ...query,
-      since: query.since && new Date(query.since).toISOString(),
-    });
-    return c.json(page, 200);
+    const { store } = c.var.services;
+    const normalised = { ...query, since: query.since && new Date(query.since).toISOString() };
+    const render = async () => JSON.stringify(await store.listStories(normalised));
+    const version = store.dataVersion?.();
+    const key = JSON.stringify([
+      normalised.limit,
+      normalised.cursor,
+      normalised.topic,
+      normalised.country,
+      normalised.treaty,
+      normalised.since,
+    ]);
+    const page = version === undefined ? rendered(await render()) : await pages.get(version, key, render);
+    c.header("etag", page.etag);
+    if (etagMatches(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
+    c.header("content-type", "application/json");
+    return c.body(page.body, 200);
   });
 }

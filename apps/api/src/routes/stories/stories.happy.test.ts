@@ -39,6 +39,48 @@ describe("GET /v1/stories", () => {
   });
 });
 
+describe("GET /v1/stories conditional requests", () => {
+  it("answers 304 with no body to the ETag of an unchanged page", async () => {
+    const { store } = await storeWithStories(3);
+    const app = appWith(store);
+    const first = await app.request("/v1/stories?limit=2");
+    const etag = first.headers.get("etag") ?? "";
+
+    const again = await app.request("/v1/stories?limit=2", { headers: { "if-none-match": etag } });
+
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(await again.text()).toBe("");
+  });
+
+  it("serves a new page and a new ETag once a story is saved", async () => {
+    const { store } = await storeWithStories(2);
+    const app = appWith(store);
+    const before = await app.request("/v1/stories");
+    const etag = before.headers.get("etag") ?? "";
+    const { stories } = await storeWithStories(1, store);
+
+    const after = await app.request("/v1/stories", { headers: { "if-none-match": etag } });
+
+    expect(after.status).toBe(200);
+    expect(after.headers.get("etag")).not.toBe(etag);
+    const page = StoryPage.parse(await after.json());
+    expect(page.data.map((story) => story.id)).toContain(stories[0]?.id);
+  });
+
+  it("tags different queries differently", async () => {
+    const { store } = await storeWithStories(3);
+    const app = appWith(store);
+
+    const two = await app.request("/v1/stories?limit=2");
+    const three = await app.request("/v1/stories?limit=3");
+
+    expect(two.headers.get("etag")).not.toBe(three.headers.get("etag"));
+    expect(StoryPage.parse(await three.json()).data).toHaveLength(3);
+  });
+});
+
 describe("GET /v1/stories/{id}", () => {
   it("returns the story with every source", async () => {
     const { store, stories } = await storeWithStories(1);

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+
+/** A response body rendered and encoded once, with the strong validator that names it. */
+export interface Rendered {
+  body: Uint8Array<ArrayBuffer>;
+  etag: string;
+}
+
+/** A strong ETag for a body: the same bytes always get the same tag. */
+export function strongEtag(body: Uint8Array): string {
+  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+}
+
+/** Encodes a rendered body once, so every answer from the cache writes the same bytes. */
+export function rendered(text: string): Rendered {
+  const body = new Uint8Array(Buffer.byteLength(text));
+  new TextEncoder().encodeInto(text, body);
+  return { body, etag: strongEtag(body) };
+}
+
+/**
+ * Whether an If-None-Match header names this ETag. The comparison is weak (RFC 9110 §13.1.2):
+ * `W/"x"` matches `"x"`, and `*` matches any current representation.
+ */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === opaque);
+}
+
+/**
+ * Rendered pages keyed by their normalised query, valid for one store data version: the
+ * first read under a new version drops them all. Bounded; the oldest entry goes first.
+ */
+export class RenderedCache {
+  private version: string | undefined;
+  private readonly entries = new Map<string, Rendered>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  /** The page rendered under `version` for `key`, rendering and keeping it when there is none. */
+  async get(version: string, key: string, render: () => Promise<string>): Promise<Rendered> {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    const cached = this.entries.get(key);
+    if (cached) return cached;
+    const page = rendered(await render());
+    // A write may have landed while rendering: keep the page only if the version it was read under still holds.
+    if (this.version !== version) return page;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, page);
+    return page;
+  }
+}
