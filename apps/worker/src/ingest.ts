@@ -144,8 +144,11 @@ export async function replayStoryEvent(itemId: string, store: Store): Promise<St
  */
 export async function ingestItems(items: readonly PreparedItem[], deps: IngestDeps): Promise<IngestSummary> {
   const summary = emptySummary();
-  for (const prepared of items) await ingestItem(prepared, deps, summary);
-  return summary;
+  const ingestAll = async () => {
+    for (const prepared of items) await ingestItem(prepared, deps, summary);
+    return summary;
+  };
+  return deps.store.batch ? deps.store.batch(ingestAll) : ingestAll();
 }
 
 /** Normalises, de-duplicates, classifies and clusters one feed's entries, in order (both halves, in process). */

@@ -77,6 +77,12 @@ export interface Store {
   updateItemText(id: string, title: string, summary: string): Promise<void>;
   storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]>;
   saveIngest(write: IngestWrite): Promise<void>;
+  /**
+   * Optional: runs a run of ingest writes as one unit of work (one transaction in SQLite),
+   * since a commit per item costs more than the item. Writes finished before a failure stay
+   * stored, as they would one by one.
+   */
+  batch?<T>(work: () => Promise<T>): Promise<T>;
 
   getStory(id: string): Promise<Story | undefined>;
   listStories(query: StoryQuery): Promise<Page<Story>>;

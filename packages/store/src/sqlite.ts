@@ -224,13 +224,11 @@ export class SqliteStore implements Store {
   }
 
   async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
-    const row = this.db
-      .prepare(
-        `SELECT item, verdict, story_id FROM items
+    const row = this.statement(
+      `SELECT item, verdict, story_id FROM items
          WHERE id = @id OR (@url IS NOT NULL AND canonical_url = @url) OR content_hash = @hash
          ORDER BY (id = @id) DESC LIMIT 1`,
-      )
-      .get({ id: keys.id, url: keys.canonicalUrl ?? null, hash: keys.contentHash }) as ItemRow | undefined;
+    ).get({ id: keys.id, url: keys.canonicalUrl ?? null, hash: keys.contentHash }) as ItemRow | undefined;
     return row && storedFrom(row);
   }
 
@@ -263,35 +261,31 @@ export class SqliteStore implements Store {
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
+      this.statement(
+        `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
              relevant = excluded.relevant`,
-        )
-        .run(
-          stored.item.id,
-          stored.item.feedId,
-          stored.item.canonicalUrl ?? null,
-          stored.item.contentHash,
-          stored.item.fetchedAt,
-          stored.verdict.relevant ? 1 : 0,
-          stored.storyId ?? null,
-          JSON.stringify(stored.item),
-          JSON.stringify(stored.verdict),
-        );
+      ).run(
+        stored.item.id,
+        stored.item.feedId,
+        stored.item.canonicalUrl ?? null,
+        stored.item.contentHash,
+        stored.item.fetchedAt,
+        stored.verdict.relevant ? 1 : 0,
+        stored.storyId ?? null,
+        JSON.stringify(stored.item),
+        JSON.stringify(stored.verdict),
+      );
       if (!story) return;
-      this.db
-        .prepare(
-          `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
+      this.statement(
+        `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
-        )
-        .run(story.id, story.updatedAt, JSON.stringify(story));
+      ).run(story.id, story.updatedAt, JSON.stringify(story));
       if (!fingerprint) return;
-      this.db
-        .prepare("INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)")
-        .run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
+      this.statement(
+        "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
+      ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
       const addKey = this.db.prepare(
         "INSERT INTO story_keys (key, story_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = max(at, excluded.at)",
       );
@@ -299,8 +293,19 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return work();
+    this.db.exec("BEGIN");
+    try {
+      return await work();
+    } finally {
+      // Committed even when the work failed: each item's own savepoint already undid a half-written one.
+      if (this.db.inTransaction) this.db.exec("COMMIT");
+    }
+  }
+
   async getStory(id: string): Promise<Story | undefined> {
-    const json = this.db.prepare("SELECT story FROM stories WHERE id = ?").pluck().get(id) as string | undefined;
+    const json = this.statement("SELECT story FROM stories WHERE id = ?").pluck().get(id) as string | undefined;
     return json === undefined ? undefined : (JSON.parse(json) as Story);
   }
 
