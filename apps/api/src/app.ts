@@ -64,14 +64,14 @@ export function createApp(services: Services, options: AppOptions = {}) {
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use("/v1/*", cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after"] }));
   }
-  api.use(
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 64 * 1024,
-      onError: () => {
-        throw new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.bodyLimitBytes ?? 64 * 1024,
+    onError: () => {
+      throw new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
+    },
+  });
+  // No route reads a GET or HEAD body; looking for one makes the node server build a full Request.
+  api.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   api.use(authenticate(limiter, anonymous));
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
