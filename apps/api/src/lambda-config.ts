@@ -5,7 +5,8 @@ import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
 import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
-import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
+import { NodeSafeHttpClient } from "@treatywatch/http/node";
+import { AesGcmSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
 import { SesMailer, SuppressingMailer } from "@treatywatch/notify/ses";
 import {
   DynamoDeliveryStore,
@@ -16,13 +17,6 @@ import {
 } from "@treatywatch/store/dynamodb";
 import { mailedConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
-
-/** Answers every call with an error naming the port, so a route that needs it fails loudly with a 500. */
-function notOnAws<T extends object>(port: string): T {
-  return new Proxy({} as T, {
-    get: (_target, method) => () => Promise.reject(new Error(`${port}.${String(method)} has no AWS adapter yet`)),
-  });
-}
 
 /** The SDK client the API function mails through; tests pass a stand-in. */
 export interface ApiClients {
@@ -94,8 +88,11 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
     subscriptions: secretBox
       ? sealedSigningSecrets(new DynamoSubscriptionStore(table), secretBox)
       : new DynamoSubscriptionStore(table),
-    // The address-guarded HTTP client would take the bundle past its 1 MB budget.
-    webhookVerifier: notOnAws("WebhookVerifier"),
+    // node:http under the address guard: undici alone would take the bundle past 1 MB.
+    webhookVerifier: webhookPingVerifier(
+      safeHttpPoster(new NodeSafeHttpClient({ allow: config.fetch.allow })),
+      systemClock,
+    ),
     confirmations:
       aws.mailFrom && missing.length === 0
         ? mailedConfirmations(mailer, aws.mailFrom, logger)

@@ -1,6 +1,7 @@
 import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { classify, foundStory } from "@treatywatch/core";
-import { DynamoKeyStore, DynamoStore } from "@treatywatch/store/dynamodb";
+import { startWebhookReceiver } from "@treatywatch/notify/testing";
+import { DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import type { ApiGatewayRequestContextV2 } from "hono/aws-lambda";
 import { simpleParser } from "mailparser";
@@ -65,6 +66,7 @@ describe("API Lambda entry", () => {
   let storyId: string;
   let writerKey: string;
   let otherTenantKey: string;
+  let subscriptions: DynamoSubscriptionStore;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
@@ -77,6 +79,7 @@ describe("API Lambda entry", () => {
     await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story });
     storyId = story.id;
     const keys = new DynamoKeyStore({ client: dynamo.client, tableName });
+    subscriptions = new DynamoSubscriptionStore({ client: dynamo.client, tableName });
     const now = "2025-06-30T12:00:00.000Z";
     writerKey = (await issueApiKey(keys, { tenant: "Treaty Monitor", scopes: ["write"], now })).key;
     otherTenantKey = (await issueApiKey(keys, { tenant: "Clearance Desk", scopes: ["read"], now })).key;
@@ -89,6 +92,8 @@ describe("API Lambda entry", () => {
       LOG_LEVEL: "silent",
       TREATYWATCH_MAIL_FROM: "alerts@alerts.example.org",
       TREATYWATCH_PUBLIC_URL: "https://alerts.example.org",
+      // The webhook endpoint below listens on loopback, which the address guard refuses by default.
+      TREATYWATCH_FETCH_ALLOW: "127.0.0.1",
     });
   });
 
@@ -169,4 +174,39 @@ describe("API Lambda entry", () => {
       expect(ses.sent).toHaveLength(0);
     },
   );
+
+  it("verifies a webhook with a signed ping that the endpoint checks with standardwebhooks", async () => {
+    const { lambdaHandler } = await import("./lambda.ts");
+    const handler = lambdaHandler(recordingSes().clients);
+    const created = await handler(
+      functionUrlEvent("/v1/subscriptions", "", {
+        method: "POST",
+        key: writerKey,
+        body: {
+          channel: { type: "webhook", url: "https://hooks.example.org/treatywatch" },
+          filter: {},
+          cadence: { kind: "instant" },
+        },
+      }),
+    );
+    const { subscription, signingSecret } = CreatedSubscriptionSchema.parse(JSON.parse(created.body));
+    const receiver = await startWebhookReceiver(signingSecret ?? "");
+    // The API takes only public https URLs; the stored subscription is pointed at loopback instead.
+    const stored = await subscriptions.findSubscription(subscription.id);
+    if (!stored) throw new Error("the subscription was not stored");
+    await subscriptions.updateSubscription({ ...stored, channel: { type: "webhook", url: receiver.url } });
+
+    const verified = await handler(
+      functionUrlEvent(`/v1/subscriptions/${subscription.id}/verify`, "", { method: "POST", key: writerKey }),
+    );
+    await receiver.close();
+
+    expect(verified.statusCode).toBe(200);
+    // Read as JSON: the answer carries the loopback URL, which the schema would refuse.
+    expect(JSON.parse(verified.body)).toMatchObject({ id: subscription.id, status: "active" });
+    expect(receiver.rejected).toEqual([]);
+    expect(receiver.accepted.map((request) => JSON.parse(request.body))).toEqual([
+      expect.objectContaining({ type: "subscription.verify", subscriptionId: subscription.id }),
+    ]);
+  });
 });

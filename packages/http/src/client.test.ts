@@ -2,161 +2,170 @@ import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_RSS, type HostileServer, startHostileServer, TEST_HOST, testResolver } from "../test/hostile-server.ts";
 import { SafeHttpClient, type SafeHttpOptions } from "./client.ts";
+import { NodeSafeHttpClient } from "./node.ts";
 
 const NAMES = { [TEST_HOST]: "127.0.0.1", "intranet.test": "10.0.0.7", "mixed.test": ["93.184.215.14", "127.0.0.1"] };
 
-function clientFor(overrides: Partial<SafeHttpOptions> = {}): SafeHttpClient {
-  return new SafeHttpClient({
-    userAgent: "treatywatch-test (+https://example.test/contact)",
-    timeoutMs: 2_000,
-    maxBytes: 1024 * 1024,
-    maxDecodedBytes: 1024 * 1024,
-    allow: [TEST_HOST],
-    resolver: testResolver(NAMES),
-    ...overrides,
-  });
-}
+const CLIENTS = [
+  ["SafeHttpClient (undici)", SafeHttpClient],
+  ["NodeSafeHttpClient (node:http)", NodeSafeHttpClient],
+] as const;
 
-describe("SafeHttpClient", () => {
-  let server: HostileServer;
-  const client = clientFor();
+describe.each(CLIENTS)("%s", (_name, Client) => {
+  function clientFor(overrides: Partial<SafeHttpOptions> = {}) {
+    return new Client({
+      userAgent: "treatywatch-test (+https://example.test/contact)",
+      timeoutMs: 2_000,
+      maxBytes: 1024 * 1024,
+      maxDecodedBytes: 1024 * 1024,
+      allow: [TEST_HOST],
+      resolver: testResolver(NAMES),
+      ...overrides,
+    });
+  }
 
-  beforeAll(async () => {
-    server = await startHostileServer({
-      extra: {
-        "/gzip.xml": (_q, response) => response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(GOOD_RSS)),
-        "/deflate.xml": (_q, response) =>
-          response.writeHead(200, { "content-encoding": "deflate" }).end(deflateRawSync(GOOD_RSS)),
-        "/br.xml": (_q, response) =>
-          response.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(GOOD_RSS)),
-        "/echo": (request, response) => {
-          let body = "";
-          request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-          request.on("end", () => response.writeHead(200).end(`${request.method} ${body}`));
+  describe("requests", () => {
+    let server: HostileServer;
+    const client = clientFor();
+
+    beforeAll(async () => {
+      server = await startHostileServer({
+        extra: {
+          "/gzip.xml": (_q, response) =>
+            response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(GOOD_RSS)),
+          "/deflate.xml": (_q, response) =>
+            response.writeHead(200, { "content-encoding": "deflate" }).end(deflateRawSync(GOOD_RSS)),
+          "/br.xml": (_q, response) =>
+            response.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(GOOD_RSS)),
+          "/echo": (request, response) => {
+            let body = "";
+            request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            request.on("end", () => response.writeHead(200).end(`${request.method} ${body}`));
+          },
+          "/post-redirect": (_q, response) => response.writeHead(307, { location: "/echo" }).end(),
         },
-        "/post-redirect": (_q, response) => response.writeHead(307, { location: "/echo" }).end(),
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
-
-  it("sends the User-Agent and returns the body of an allow-listed host", async () => {
-    const result = await client.request({ url: server.url("/feed.xml") });
-
-    expect(result.ok && new TextDecoder().decode(result.response.body)).toBe(GOOD_RSS);
-    expect(server.requests.at(-1)?.headers["user-agent"]).toBe("treatywatch-test (+https://example.test/contact)");
-  });
-
-  it.each([["/gzip.xml"], ["/deflate.xml"], ["/br.xml"]])("decodes %s", async (path) => {
-    const result = await client.request({ url: server.url(path) });
-
-    expect(result.ok && new TextDecoder().decode(result.response.body)).toBe(GOOD_RSS);
-  });
-
-  it.each([
-    ["/gzip-bomb.xml", "too-large", /decodes to more than/],
-    ["/endless.xml", "too-large", /more than 1048576 bytes received/],
-    ["/redirect/6", "http-status", /more than 5 redirects/],
-    ["/to-loopback", "refused-address", /127\.0\.0\.1 is refused/],
-    ["/to-private-name", "refused-address", /intranet\.test resolves to 10\.0\.0\.7/],
-  ])("refuses %s as %s", async (path, kind, message) => {
-    const result = await client.request({ url: server.url(path) });
-
-    expect(result).toMatchObject({ ok: false, error: { kind, message: expect.stringMatching(message) } });
-  });
-
-  it("follows five redirects", async () => {
-    const result = await client.request({ url: server.url("/redirect/5") });
-
-    expect(result.ok && result.response.url).toBe(server.url("/feed.xml"));
-  });
-
-  it("ends a server that sends a byte a second, and never finishes, at the deadline", async () => {
-    const result = await client.request({ url: server.url("/drip.xml"), timeoutMs: 150 });
-
-    expect(result).toMatchObject({ ok: false, error: { kind: "timeout" } });
-  });
-
-  it.each([
-    ["http://2130706433/", "decimal"],
-    ["http://0177.0.0.1/", "octal"],
-    ["http://0x7f.0.0.1/", "hex"],
-    ["http://[::ffff:127.0.0.1]/", "IPv4-mapped"],
-    ["http://[64:ff9b::a9fe:a9fe]/", "NAT64"],
-    ["http://[::]/", "unspecified"],
-    ["http://169.254.169.254/latest/meta-data/", "metadata"],
-  ])("refuses %s (%s spelling) before connecting", async (url) => {
-    const result = await client.request({ url });
-
-    expect(result).toMatchObject({ ok: false, error: { kind: "refused-address" } });
-  });
-
-  it.each([
-    ["intranet.test", "a private address"],
-    ["mixed.test", "a public and a loopback address"],
-  ])("refuses %s, a name resolving to %s", async (host) => {
-    const result = await client.request({ url: server.url("/feed.xml", host) });
-
-    expect(result).toMatchObject({ ok: false, error: { kind: "refused-address" } });
-  });
-
-  it("reports a name that does not resolve as a dns error", async () => {
-    const result = await client.request({ url: server.url("/feed.xml", "nowhere.test") });
-
-    expect(result).toMatchObject({ ok: false, error: { kind: "dns" } });
-  });
-
-  it("refuses schemes other than http and https", async () => {
-    const result = await client.request({ url: "file:///etc/passwd" });
-
-    expect(result).toMatchObject({ ok: false, error: { kind: "invalid-url" } });
-  });
-
-  it("resolves a name once per connection and connects to the address it checked", async () => {
-    const calls: string[] = [];
-    const answers = ["127.0.0.1", "10.0.0.1"];
-    const rebinding = new SafeHttpClient({
-      allow: ["127.0.0.1"],
-      resolver: async (hostname) => {
-        calls.push(hostname);
-        return [{ address: answers[Math.min(calls.length - 1, 1)] ?? "10.0.0.1", family: 4 }];
-      },
+      });
     });
 
-    const result = await rebinding.request({ url: server.url("/feed.xml", "rebind.test") });
-    await rebinding.close();
+    afterAll(async () => {
+      await client.close();
+      await server.close();
+    });
 
-    expect(result.ok).toBe(true);
-    expect(calls).toEqual(["rebind.test"]);
-  });
+    it("sends the User-Agent and returns the body of an allow-listed host", async () => {
+      const result = await client.request({ url: server.url("/feed.xml") });
 
-  it("sends a body with the method and keeps both across a 307", async () => {
-    const result = await client.request({ url: server.url("/post-redirect"), method: "POST", body: "signed" });
+      expect(result.ok && new TextDecoder().decode(result.response.body)).toBe(GOOD_RSS);
+      expect(server.requests.at(-1)?.headers["user-agent"]).toBe("treatywatch-test (+https://example.test/contact)");
+    });
 
-    expect(result.ok && new TextDecoder().decode(result.response.body)).toBe("POST signed");
-  });
+    it.each([["/gzip.xml"], ["/deflate.xml"], ["/br.xml"]])("decodes %s", async (path) => {
+      const result = await client.request({ url: server.url(path) });
 
-  it("fails on a redirect when told to", async () => {
-    const result = await client.request({ url: server.url("/post-redirect"), method: "POST", redirect: "error" });
+      expect(result.ok && new TextDecoder().decode(result.response.body)).toBe(GOOD_RSS);
+    });
 
-    expect(result).toMatchObject({ ok: false, error: { kind: "http-status" } });
-  });
+    it.each([
+      ["/gzip-bomb.xml", "too-large", /decodes to more than/],
+      ["/endless.xml", "too-large", /more than 1048576 bytes received/],
+      ["/redirect/6", "http-status", /more than 5 redirects/],
+      ["/to-loopback", "refused-address", /127\.0\.0\.1 is refused/],
+      ["/to-private-name", "refused-address", /intranet\.test resolves to 10\.0\.0\.7/],
+    ])("refuses %s as %s", async (path, kind, message) => {
+      const result = await client.request({ url: server.url(path) });
 
-  it("keeps at most the per-host limit of requests in flight to one host", async () => {
-    const slow = await startHostileServer({ delayMs: 5 });
-    const limited = clientFor({ perHostConcurrency: 3 });
+      expect(result).toMatchObject({ ok: false, error: { kind, message: expect.stringMatching(message) } });
+    });
 
-    const results = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => limited.request({ url: slow.url(`/feeds/${index}`) })),
-    );
-    await limited.close();
-    await slow.close();
+    it("follows five redirects", async () => {
+      const result = await client.request({ url: server.url("/redirect/5") });
 
-    expect(results.every((result) => result.ok)).toBe(true);
-    expect(slow.peakInFlight).toBe(3);
+      expect(result.ok && result.response.url).toBe(server.url("/feed.xml"));
+    });
+
+    it("ends a server that sends a byte a second, and never finishes, at the deadline", async () => {
+      const result = await client.request({ url: server.url("/drip.xml"), timeoutMs: 150 });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    });
+
+    it.each([
+      ["http://2130706433/", "decimal"],
+      ["http://0177.0.0.1/", "octal"],
+      ["http://0x7f.0.0.1/", "hex"],
+      ["http://[::ffff:127.0.0.1]/", "IPv4-mapped"],
+      ["http://[64:ff9b::a9fe:a9fe]/", "NAT64"],
+      ["http://[::]/", "unspecified"],
+      ["http://169.254.169.254/latest/meta-data/", "metadata"],
+    ])("refuses %s (%s spelling) before connecting", async (url) => {
+      const result = await client.request({ url });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "refused-address" } });
+    });
+
+    it.each([
+      ["intranet.test", "a private address"],
+      ["mixed.test", "a public and a loopback address"],
+    ])("refuses %s, a name resolving to %s", async (host) => {
+      const result = await client.request({ url: server.url("/feed.xml", host) });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "refused-address" } });
+    });
+
+    it("reports a name that does not resolve as a dns error", async () => {
+      const result = await client.request({ url: server.url("/feed.xml", "nowhere.test") });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "dns" } });
+    });
+
+    it("refuses schemes other than http and https", async () => {
+      const result = await client.request({ url: "file:///etc/passwd" });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "invalid-url" } });
+    });
+
+    it("resolves a name once per connection and connects to the address it checked", async () => {
+      const calls: string[] = [];
+      const answers = ["127.0.0.1", "10.0.0.1"];
+      const rebinding = new Client({
+        allow: ["127.0.0.1"],
+        resolver: async (hostname) => {
+          calls.push(hostname);
+          return [{ address: answers[Math.min(calls.length - 1, 1)] ?? "10.0.0.1", family: 4 }];
+        },
+      });
+
+      const result = await rebinding.request({ url: server.url("/feed.xml", "rebind.test") });
+      await rebinding.close();
+
+      expect(result.ok).toBe(true);
+      expect(calls).toEqual(["rebind.test"]);
+    });
+
+    it("sends a body with the method and keeps both across a 307", async () => {
+      const result = await client.request({ url: server.url("/post-redirect"), method: "POST", body: "signed" });
+
+      expect(result.ok && new TextDecoder().decode(result.response.body)).toBe("POST signed");
+    });
+
+    it("fails on a redirect when told to", async () => {
+      const result = await client.request({ url: server.url("/post-redirect"), method: "POST", redirect: "error" });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "http-status" } });
+    });
+
+    it("keeps at most the per-host limit of requests in flight to one host", async () => {
+      const slow = await startHostileServer({ delayMs: 5 });
+      const limited = clientFor({ perHostConcurrency: 3 });
+
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, index) => limited.request({ url: slow.url(`/feeds/${index}`) })),
+      );
+      await limited.close();
+      await slow.close();
+
+      expect(results.every((result) => result.ok)).toBe(true);
+      expect(slow.peakInFlight).toBe(3);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { SafeHttpClient } from "@treatywatch/http";
+import type { GuardedHttpClient } from "@treatywatch/http";
 
 export interface PostRequest {
   url: string;
@@ -20,7 +20,7 @@ export interface HttpPoster {
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** Posts through the SSRF-guarded client: private addresses refused unless allowed, redirects returned, not followed. */
-export function safeHttpPoster(client: SafeHttpClient): HttpPoster {
+export function safeHttpPoster(client: Pick<GuardedHttpClient, "request">): HttpPoster {
   return {
     async post(request) {
       const result = await client.request({
