@@ -310,10 +310,14 @@ const COUNTRIES: Country[] = GAZETTEER.trim()
     return { code, name, aliases };
   });
 
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function aliasPattern(alias: string): RegExp {
   // Upper-case abbreviations ("US", "UK", "DRC") only match as written, never the word "us".
   const caseSensitive = alias.length <= 5 && alias === alias.toUpperCase() && /\p{Lu}/u.test(alias);
-  const source = (caseSensitive ? alias : foldForMatching(alias)).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const source = escaped(caseSensitive ? alias : foldForMatching(alias));
   return new RegExp(`(?<![\\p{L}\\p{N}])${source}(?![\\p{L}\\p{N}])`, caseSensitive ? "gu" : "giu");
 }
 
@@ -335,8 +339,8 @@ function firstWord(text: string): string | undefined {
 }
 
 /** Words that a case-insensitive pattern treats as equal share this form. */
-function caseless(word: string): string {
-  return word.toUpperCase().toLowerCase();
+function caseless(text: string): string {
+  return text.toUpperCase().toLowerCase();
 }
 
 /**
@@ -347,6 +351,7 @@ function caseless(word: string): string {
  * Any other alias is always tried.
  */
 const BY_FIRST_WORD = new Map<string, number[]>();
+const BY_FIRST_WORD_AS_WRITTEN = new Map<string, number[]>();
 const ALWAYS_TRIED: number[] = [];
 for (const [position, entry] of ENTRIES.entries()) {
   const caseSensitive = !entry.pattern.flags.includes("i");
@@ -357,21 +362,31 @@ for (const [position, entry] of ENTRIES.entries()) {
     ALWAYS_TRIED.push(position);
     continue;
   }
-  const key = caseSensitive ? `=${first}` : caseless(first);
-  const positions = BY_FIRST_WORD.get(key);
+  const [index, key] = caseSensitive ? [BY_FIRST_WORD_AS_WRITTEN, first] : [BY_FIRST_WORD, caseless(first)];
+  const positions = index.get(key);
   if (positions) positions.push(position);
-  else BY_FIRST_WORD.set(key, [position]);
+  else index.set(key, [position]);
 }
+
+/** The first words of the abbreviations, each standing whole. */
+const FIRST_WORD_AS_WRITTEN = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${[...BY_FIRST_WORD_AS_WRITTEN.keys()].map(escaped).join("|")})(?![\\p{L}\\p{N}])`,
+  "gu",
+);
 
 /** Positions in ENTRIES of the entries that could match the folded or raw text, in ENTRIES order. */
 function entriesToTry(folded: string, raw: string): number[] {
-  const positions = new Set<number>(ALWAYS_TRIED);
-  const add = (key: string) => {
-    for (const position of BY_FIRST_WORD.get(key) ?? []) positions.add(position);
-  };
-  for (const word of folded.match(WORD) ?? []) add(caseless(word));
-  for (const word of raw.match(WORD) ?? []) add(`=${word}`);
-  return [...positions].sort((a, b) => a - b);
+  const positions = [...ALWAYS_TRIED];
+  for (const word of caseless(folded).match(WORD) ?? []) {
+    const found = BY_FIRST_WORD.get(word);
+    if (found) positions.push(...found);
+  }
+  for (const word of raw.match(FIRST_WORD_AS_WRITTEN) ?? []) {
+    const found = BY_FIRST_WORD_AS_WRITTEN.get(word);
+    if (found) positions.push(...found);
+  }
+  positions.sort((a, b) => a - b);
+  return positions.filter((position, at) => at === 0 || positions[at - 1] !== position);
 }
 
 export function countryName(code: string): string | undefined {
