@@ -16,7 +16,12 @@ export interface PollOptions {
   leaseSeconds?: number | undefined;
 }
 
-export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 8, feedsPerMessage: 25 };
+/**
+ * A fetch mostly waits on a remote server (hundreds of ms to seconds), so 16 in flight keep a
+ * 500-feed tick well inside a minute where 8 would not; each holds at most one capped body,
+ * and story assignment stays single-writer whatever the number.
+ */
+export const DEFAULT_POLL_OPTIONS: PollOptions = { batchSize: 500, concurrency: 16, feedsPerMessage: 25 };
 
 /** The fetch-stage message: the poll tick sends these through the Queue port. */
 export interface FetchBatch {

@@ -27,7 +27,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   TREATYWATCH_POLL_TICK_SECONDS: positiveInt(60),
-  TREATYWATCH_FETCH_CONCURRENCY: positiveInt(8),
+  TREATYWATCH_FETCH_CONCURRENCY: positiveInt(16),
   TREATYWATCH_FETCH_TIMEOUT_MS: positiveInt(20_000),
   TREATYWATCH_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   TREATYWATCH_FETCH_PER_HOST: positiveInt(2),
