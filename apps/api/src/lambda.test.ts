@@ -11,7 +11,11 @@ import { issueApiKey } from "./lib/keys.ts";
 import { CreatedSubscriptionSchema, SubscriptionSchema } from "./routes/subscriptions/schema.ts";
 
 /** A function-URL request (payload format 2.0), as Lambda hands it to the handler. */
-function functionUrlEvent(path: string, query = "", request: { method?: string; key?: string; body?: unknown } = {}) {
+function functionUrlEvent(
+  path: string,
+  query = "",
+  request: { method?: string; key?: string; body?: unknown; forwardedFor?: string } = {},
+) {
   const requestContext: ApiGatewayRequestContextV2 = {
     accountId: "123456789012",
     apiId: "url-id",
@@ -35,6 +39,7 @@ function functionUrlEvent(path: string, query = "", request: { method?: string; 
       host: requestContext.domainName,
       "x-request-id": "lambda-test",
       ...(request.key ? { authorization: `Bearer ${request.key}` } : {}),
+      ...(request.forwardedFor ? { "x-forwarded-for": request.forwardedFor } : {}),
       ...(request.body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: request.body === undefined ? null : JSON.stringify(request.body),
@@ -208,5 +213,21 @@ describe("API Lambda entry", () => {
     expect(receiver.accepted.map((request) => JSON.parse(request.body))).toEqual([
       expect.objectContaining({ type: "subscription.verify", subscriptionId: subscription.id }),
     ]);
+  });
+
+  it("counts anonymous requests per viewer behind CloudFront, at the configured rate", async () => {
+    const { lambdaHandler } = await import("./lambda.ts");
+    Object.assign(process.env, { TREATYWATCH_TRUSTED_PROXIES: "1", TREATYWATCH_ANON_RATE_LIMIT: "1" });
+    const handler = lambdaHandler(recordingSes().clients);
+    delete process.env.TREATYWATCH_TRUSTED_PROXIES;
+    delete process.env.TREATYWATCH_ANON_RATE_LIMIT;
+    // Every request reaches the function from the same CloudFront address (127.0.0.1 in these events).
+    const fromViewer = (viewer: string) => handler(functionUrlEvent("/v1/stories", "", { forwardedFor: viewer }));
+
+    const first = await fromViewer("203.0.113.7");
+    const other = await fromViewer("198.51.100.4");
+    const again = await fromViewer("203.0.113.7");
+
+    expect([first.statusCode, other.statusCode, again.statusCode]).toEqual([200, 200, 429]);
   });
 });
