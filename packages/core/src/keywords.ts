@@ -155,7 +155,14 @@ function containsSequence(haystack: readonly string[], needle: readonly string[]
 
 /** Whether the text satisfies the expression, and the terms that made it so. */
 export function matchKeywords(expr: KeywordExpr, text: string): { matched: boolean; terms: string[] } {
-  const tokens = words(text);
+  return matchKeywordTokens(expr, words(text));
+}
+
+/** `matchKeywords` over text already split by `words`, so one text can be tested against many expressions. */
+export function matchKeywordTokens(
+  expr: KeywordExpr,
+  tokens: readonly string[],
+): { matched: boolean; terms: string[] } {
   const terms = new Set<string>();
   const evaluate = (node: KeywordExpr, positive: boolean): boolean => {
     switch (node.kind) {

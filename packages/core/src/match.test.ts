@@ -110,37 +110,47 @@ function generatedStory(rng: ReturnType<typeof random>, index: number): Story {
   });
 }
 
+/** Each matching subscription as `id: reason | reason`, sorted, from the per-subscription matcher. */
 function bruteForce(subscriptions: readonly Subscription[], target: Story): string[] {
   return subscriptions
-    .filter((candidate) => {
+    .flatMap((candidate) => {
       const source = candidate.filter.keywords;
       const parsed = source === undefined ? undefined : parseKeywords(source);
-      if (parsed && !parsed.ok) return false;
-      return matchStoryFilter(target, candidate.filter, parsed?.expr).matched;
+      if (parsed && !parsed.ok) return [];
+      const result = matchStoryFilter(target, candidate.filter, parsed?.expr);
+      return result.matched ? [`${candidate.id}: ${result.reasons.join(" | ")}`] : [];
     })
-    .map((candidate) => candidate.id)
     .sort();
 }
 
+function expectedReasons(target: Story, filter: SubscriptionFilter): string[] {
+  const parsed = filter.keywords === undefined ? undefined : parseKeywords(filter.keywords);
+  if (parsed && !parsed.ok) throw new Error(parsed.message);
+  return matchStoryFilter(target, filter, parsed?.expr).reasons;
+}
+
 describe("buildMatchIndex", () => {
-  it.each([1, 2, 3, 4, 5])("finds exactly what a scan of every subscription finds (seed %i)", (seed) => {
-    const rng = random(seed);
-    const subscriptions = generatedSubscriptions(rng, 1500);
-    const index = buildMatchIndex(subscriptions);
-    let tested = 0;
+  it.each([1, 2, 3, 4, 5])(
+    "finds exactly what a scan of every subscription finds, for the same reasons (seed %i)",
+    (seed) => {
+      const rng = random(seed);
+      const subscriptions = generatedSubscriptions(rng, 1500);
+      const index = buildMatchIndex(subscriptions);
+      let tested = 0;
 
-    for (let n = 0; n < 150; n++) {
-      const target = generatedStory(rng, n);
-      const found = index
-        .match(target)
-        .map((match) => match.subscription.id)
-        .sort();
-      tested += index.lastCandidates;
-      expect(found).toEqual(bruteForce(subscriptions, target));
-    }
+      for (let n = 0; n < 150; n++) {
+        const target = generatedStory(rng, n);
+        const found = index
+          .match(target)
+          .map((match) => `${match.subscription.id}: ${match.reasons.join(" | ")}`)
+          .sort();
+        tested += index.lastCandidates;
+        expect(found).toEqual(bruteForce(subscriptions, target));
+      }
 
-    expect(tested / 150).toBeLessThan(subscriptions.length * 0.75);
-  });
+      expect(tested / 150).toBeLessThan(subscriptions.length * 0.75);
+    },
+  );
 
   it("tests only the subscriptions that share an indexed value with the story", () => {
     const subscriptions = [
@@ -155,6 +165,25 @@ describe("buildMatchIndex", () => {
     expect(matches.map((match) => match.subscription.id)).toEqual(["ua"]);
     expect(matches[0]?.reasons).toEqual(["country: UA"]);
     expect(index.lastCandidates).toBe(1);
+  });
+
+  it.each<[string, SubscriptionFilter]>([
+    ["a value listed twice", { countries: ["UA", "PL", "UA"] }],
+    ["several dimensions", { topics: ["mine-use", "clearance"], countries: ["PL"], minScore: 0.5 }],
+    ["keywords and a score", { keywords: "landmine OR survey", minScore: 0.25 }],
+  ])("gives the per-subscription matcher's reasons for %s", (_, filter) => {
+    const target = story("s1", {
+      title: "Landmine survey near the border",
+      topics: ["clearance", "mine-use"],
+      countries: ["PL", "UA"],
+    });
+    const index = buildMatchIndex([subscription("s", filter)]);
+
+    const [match] = index.match(target);
+
+    const expected = expectedReasons(target, filter);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(match?.reasons).toEqual(expected);
   });
 
   it("checks subscriptions without any indexable condition against every story", () => {

@@ -1,15 +1,39 @@
-import { type KeywordExpr, parseKeywords } from "./keywords.ts";
+import { type KeywordExpr, matchKeywordTokens, parseKeywords } from "./keywords.ts";
 import type { StoryChange } from "./story.ts";
 import type { Subscription } from "./subscription.ts";
-import { type FilterMatch, matchStoryFilter } from "./subscription-filter.ts";
+import type { FilterMatch } from "./subscription-filter.ts";
 import { words } from "./text.ts";
 import type { Story } from "./types.ts";
 
-type Dimension = "topic" | "category" | "country" | "treaty" | "word";
+const DIMENSIONS = ["topic", "category", "country", "treaty"] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+const NO_DIMENSION = -1;
 
-interface Entry {
-  subscription: Subscription;
-  keywords?: KeywordExpr | undefined;
+function wantedValues(subscription: Subscription, dimension: Dimension): readonly string[] | undefined {
+  const { filter } = subscription;
+  switch (dimension) {
+    case "topic":
+      return filter.topics;
+    case "category":
+      return filter.categories;
+    case "country":
+      return filter.countries;
+    case "treaty":
+      return filter.treaties;
+  }
+}
+
+function storyValues(story: Story, dimension: Dimension): readonly string[] {
+  switch (dimension) {
+    case "topic":
+      return story.topics;
+    case "category":
+      return story.categories;
+    case "country":
+      return story.countries;
+    case "treaty":
+      return story.treaties;
+  }
 }
 
 export interface SubscriptionMatch {
@@ -58,76 +82,298 @@ export function necessaryWords(expr: KeywordExpr): string[] | undefined {
   }
 }
 
-/** The text keyword expressions are matched against; the same as the filter matcher's. */
-function storyWords(story: Story): Set<string> {
-  return new Set(words([story.title, story.summary, ...story.sources.map((source) => source.title)].join("\n")));
+/**
+ * One filter dimension: its values interned to small ids, every subscription's wanted ids in one
+ * flat array (`wanted[offsets[s]..offsets[s + 1]]`, empty when the filter leaves it open), and the
+ * posting list of subscriptions anchored on each value.
+ */
+interface DimensionTable {
+  readonly dimension: Dimension;
+  readonly ids: Map<string, number>;
+  readonly names: string[];
+  readonly offsets: Int32Array;
+  readonly wanted: Int32Array;
+  /** How many subscriptions want each value: the cost of anchoring on it. */
+  readonly wantedBy: number[];
+  postings: Int32Array[];
 }
 
-/** The smallest necessary key set of a filter: each listed dimension is one, keywords another. */
-function anchor(entry: Entry): { dimension: Dimension; keys: readonly string[] } | undefined {
-  const { filter } = entry.subscription;
-  const options: { dimension: Dimension; keys: readonly string[] }[] = [];
-  if (filter.topics?.length) options.push({ dimension: "topic", keys: filter.topics });
-  if (filter.countries?.length) options.push({ dimension: "country", keys: filter.countries });
-  if (filter.treaties?.length) options.push({ dimension: "treaty", keys: filter.treaties });
-  if (filter.categories?.length) options.push({ dimension: "category", keys: filter.categories });
-  const keywordSet = entry.keywords ? necessaryWords(entry.keywords) : undefined;
-  if (keywordSet) options.push({ dimension: "word", keys: keywordSet });
-  // Countries and words split the population most finely; prefer them on a tie.
-  const rank: Record<Dimension, number> = { word: 0, country: 1, treaty: 2, topic: 3, category: 4 };
-  return options.sort((a, b) => a.keys.length - b.keys.length || rank[a.dimension] - rank[b.dimension])[0];
-}
-
-/** Builds the index. Subscriptions whose keywords do not parse never match. */
-export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIndex {
-  const postings = new Map<string, Entry[]>();
-  const unanchored: Entry[] = [];
-  let size = 0;
-  for (const subscription of subscriptions) {
-    let keywords: KeywordExpr | undefined;
-    if (subscription.filter.keywords !== undefined && subscription.filter.keywords.trim() !== "") {
-      const parsed = parseKeywords(subscription.filter.keywords);
-      if (!parsed.ok) continue;
-      keywords = parsed.expr;
+function dimensionTable(dimension: Dimension, subscriptions: readonly Subscription[]): DimensionTable {
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const offsets = new Int32Array(subscriptions.length + 1);
+  const flat: number[] = [];
+  const wantedBy: number[] = [];
+  subscriptions.forEach((subscription, ordinal) => {
+    const values = wantedValues(subscription, dimension) ?? [];
+    const first = flat.length;
+    for (const value of values) {
+      let id = ids.get(value);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(value, id);
+        names.push(value);
+        wantedBy.push(0);
+      }
+      // A value listed twice counts once towards the cost but stays in the reasons twice, as the filter reads.
+      if (!flat.slice(first).includes(id)) wantedBy[id] = (wantedBy[id] ?? 0) + 1;
+      flat.push(id);
     }
-    const entry: Entry = { subscription, keywords };
-    size++;
-    const key = anchor(entry);
-    if (!key) {
-      unanchored.push(entry);
+    offsets[ordinal + 1] = flat.length;
+  });
+  return { dimension, ids, names, offsets, wanted: Int32Array.from(flat), wantedBy, postings: [] };
+}
+
+/** The distinct wanted ids of one subscription in one dimension. */
+function distinctWanted(table: DimensionTable, ordinal: number): number[] {
+  return [...new Set(table.wanted.subarray(table.offsets[ordinal], table.offsets[ordinal + 1]))];
+}
+
+/** The dimension whose posting lists are shortest for this subscription, or -1 when it constrains none. */
+function anchorOf(tables: readonly DimensionTable[], ordinal: number): number {
+  let best = NO_DIMENSION;
+  let bestCost = Number.POSITIVE_INFINITY;
+  tables.forEach((table, dimension) => {
+    const ids = distinctWanted(table, ordinal);
+    if (ids.length === 0) return;
+    const cost = ids.reduce((sum, id) => sum + (table.wantedBy[id] ?? 0), 0);
+    if (cost < bestCost) {
+      best = dimension;
+      bestCost = cost;
+    }
+  });
+  return best;
+}
+
+function toPostings(lists: readonly number[][]): Int32Array[] {
+  return lists.map((list) => Int32Array.from(list));
+}
+
+/**
+ * Builds the index. Subscriptions whose keywords do not parse never match.
+ *
+ * Each subscription is anchored on the one constrained dimension (topic, category, country, treaty)
+ * whose values fewest others want; a story visits only the posting lists of its own values, and the
+ * other dimensions of a visited subscription are checked against a per-story table of present values.
+ * Subscriptions that constrain none of the four are grouped by keyword expression, each group indexed
+ * by a word a matching text must contain, and each distinct expression is evaluated once a story.
+ */
+export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIndex {
+  const indexed: Subscription[] = [];
+  const expressionOf: number[] = [];
+  const expressions: KeywordExpr[] = [];
+  const expressionIds = new Map<string, number>();
+  for (const subscription of subscriptions) {
+    const source = subscription.filter.keywords;
+    if (source === undefined || source.trim() === "") {
+      indexed.push(subscription);
+      expressionOf.push(NO_DIMENSION);
       continue;
     }
-    for (const value of new Set(key.keys)) {
-      const posting = `${key.dimension}:${value}`;
-      const list = postings.get(posting);
-      if (list) list.push(entry);
-      else postings.set(posting, [entry]);
+    let id = expressionIds.get(source);
+    if (id === undefined) {
+      const parsed = parseKeywords(source);
+      if (!parsed.ok) continue;
+      id = expressions.length;
+      expressions.push(parsed.expr);
+      expressionIds.set(source, id);
     }
+    indexed.push(subscription);
+    expressionOf.push(id);
   }
 
+  const size = indexed.length;
+  const tables = DIMENSIONS.map((dimension) => dimensionTable(dimension, indexed));
+  const expressionIdOf = Int32Array.from(expressionOf);
+  const minScores = Float64Array.from(indexed, (subscription) => subscription.filter.minScore ?? Number.NaN);
+  const anchoredIn = new Int8Array(size);
+  const postingLists = tables.map((table) => table.names.map((): number[] => []));
+  const open: number[] = [];
+  const byExpression = expressions.map((): number[] => []);
+  for (let ordinal = 0; ordinal < size; ordinal++) {
+    const dimension = anchorOf(tables, ordinal);
+    anchoredIn[ordinal] = dimension;
+    const table = tables[dimension];
+    const lists = postingLists[dimension];
+    if (table && lists) {
+      for (const id of distinctWanted(table, ordinal)) lists[id]?.push(ordinal);
+      continue;
+    }
+    const expression = expressionIdOf[ordinal] ?? NO_DIMENSION;
+    if (expression === NO_DIMENSION) open.push(ordinal);
+    else byExpression[expression]?.push(ordinal);
+  }
+  tables.forEach((table, dimension) => {
+    table.postings = toPostings(postingLists[dimension] ?? []);
+  });
+  const openOrdinals = Int32Array.from(open);
+  const expressionMembers = toPostings(byExpression);
+  // Expressions with an unanchored group, by a word the text must contain (or always tried).
+  const expressionsByWord = new Map<string, number[]>();
+  const alwaysTried: number[] = [];
+  expressions.forEach((expr, id) => {
+    if ((expressionMembers[id]?.length ?? 0) === 0) return;
+    const needed = necessaryWords(expr);
+    if (!needed) {
+      alwaysTried.push(id);
+      return;
+    }
+    for (const word of new Set(needed)) {
+      const list = expressionsByWord.get(word);
+      if (list) list.push(id);
+      else expressionsByWord.set(word, [id]);
+    }
+  });
+
+  // Per-story scratch space, reused across calls: the index is read-only, matching is single-threaded.
+  const present = tables.map((table) => new Uint8Array(table.names.length));
+  const visited = new Uint32Array(size);
+  const expressionVisited = new Uint32Array(expressions.length);
+  const expressionState = new Uint8Array(expressions.length);
+  const expressionReason: (string | undefined)[] = new Array(expressions.length);
+  let generation = 0;
   let lastCandidates = 0;
+
   return {
     size,
     get lastCandidates() {
       return lastCandidates;
     },
     match(story) {
-      const candidates = new Set<Entry>(unanchored);
-      const collect = (dimension: Dimension, values: Iterable<string>) => {
-        for (const value of values)
-          for (const entry of postings.get(`${dimension}:${value}`) ?? []) candidates.add(entry);
-      };
-      collect("topic", story.topics);
-      collect("country", story.countries);
-      collect("treaty", story.treaties);
-      collect("category", story.categories);
-      collect("word", storyWords(story));
-      lastCandidates = candidates.size;
-      const matches: SubscriptionMatch[] = [];
-      for (const entry of candidates) {
-        const result = matchStoryFilter(story, entry.subscription.filter, entry.keywords);
-        if (result.matched) matches.push({ subscription: entry.subscription, reasons: result.reasons });
+      generation++;
+      if (generation === 0xffffffff) {
+        visited.fill(0);
+        expressionVisited.fill(0);
+        generation = 1;
       }
+      const storyIds = tables.map((table, dimension) => {
+        const seen = present[dimension] ?? new Uint8Array(0);
+        seen.fill(0);
+        const ids: number[] = [];
+        for (const value of storyValues(story, table.dimension)) {
+          const id = table.ids.get(value);
+          if (id === undefined || seen[id]) continue;
+          seen[id] = 1;
+          ids.push(id);
+        }
+        return ids;
+      });
+      const tokens = words([story.title, story.summary, ...story.sources.map((source) => source.title)].join("\n"));
+      expressionState.fill(0);
+      const singleReasons = tables.map((table) => new Array<string | undefined>(table.names.length));
+
+      const keywordsMatch = (expression: number): boolean => {
+        const state = expressionState[expression];
+        if (state !== 0) return state === 1;
+        const expr = expressions[expression];
+        const result = expr ? matchKeywordTokens(expr, tokens) : { matched: false, terms: [] };
+        expressionState[expression] = result.matched ? 1 : 2;
+        expressionReason[expression] =
+          result.matched && result.terms.length > 0 ? `keywords: ${result.terms.join(", ")}` : undefined;
+        return result.matched;
+      };
+
+      const reasonFor = (dimension: number, from: number, to: number): string => {
+        const table = tables[dimension];
+        const seen = present[dimension];
+        const cache = singleReasons[dimension];
+        if (!table || !seen || !cache) return "";
+        let only = NO_DIMENSION;
+        let common = 0;
+        for (let k = from; k < to; k++) {
+          const id = table.wanted[k] ?? 0;
+          if (seen[id] === 1) {
+            only = id;
+            common++;
+          }
+        }
+        if (common === 1) {
+          const cached = cache[only];
+          if (cached !== undefined) return cached;
+          const reason = `${table.dimension}: ${table.names[only]}`;
+          cache[only] = reason;
+          return reason;
+        }
+        const values: string[] = [];
+        for (let k = from; k < to; k++) {
+          const id = table.wanted[k] ?? 0;
+          if (seen[id] === 1) values.push(table.names[id] ?? "");
+        }
+        return `${table.dimension}: ${values.join(", ")}`;
+      };
+      const scoreReasons = new Map<number, string>();
+      const scoreReason = (minScore: number): string => {
+        let reason = scoreReasons.get(minScore);
+        if (reason === undefined) {
+          reason = `score: ${story.score} ≥ ${minScore}`;
+          scoreReasons.set(minScore, reason);
+        }
+        return reason;
+      };
+
+      const matches: SubscriptionMatch[] = [];
+      const scratch: string[] = ["", "", "", "", "", ""];
+      let candidates = 0;
+      const consider = (ordinal: number, anchor: number) => {
+        candidates++;
+        for (let dimension = 0; dimension < tables.length; dimension++) {
+          if (dimension === anchor) continue;
+          const table = tables[dimension];
+          const seen = present[dimension];
+          if (!table || !seen) continue;
+          const from = table.offsets[ordinal] ?? 0;
+          const to = table.offsets[ordinal + 1] ?? 0;
+          if (from === to) continue;
+          let hit = false;
+          for (let k = from; k < to && !hit; k++) hit = seen[table.wanted[k] ?? 0] === 1;
+          if (!hit) return;
+        }
+        const minScore = minScores[ordinal] ?? Number.NaN;
+        if (!Number.isNaN(minScore) && !(story.score >= minScore)) return;
+        const expression = expressionIdOf[ordinal] ?? NO_DIMENSION;
+        if (expression !== NO_DIMENSION && !keywordsMatch(expression)) return;
+        const subscription = indexed[ordinal];
+        if (!subscription) return;
+        let count = 0;
+        for (let dimension = 0; dimension < tables.length; dimension++) {
+          const table = tables[dimension];
+          if (!table) continue;
+          const from = table.offsets[ordinal] ?? 0;
+          const to = table.offsets[ordinal + 1] ?? 0;
+          if (from !== to) scratch[count++] = reasonFor(dimension, from, to);
+        }
+        const keywordReason = expression === NO_DIMENSION ? undefined : expressionReason[expression];
+        if (keywordReason !== undefined) scratch[count++] = keywordReason;
+        if (!Number.isNaN(minScore)) scratch[count++] = scoreReason(minScore);
+        // Sliced from scratch space so each match's list is allocated once, at its size.
+        matches.push({ subscription, reasons: scratch.slice(0, count) });
+      };
+
+      tables.forEach((table, dimension) => {
+        for (const id of storyIds[dimension] ?? []) {
+          const posting = table.postings[id];
+          if (!posting) continue;
+          for (let k = 0; k < posting.length; k++) {
+            const ordinal = posting[k] ?? 0;
+            if (visited[ordinal] === generation) continue;
+            visited[ordinal] = generation;
+            consider(ordinal, dimension);
+          }
+        }
+      });
+      for (let k = 0; k < openOrdinals.length; k++) consider(openOrdinals[k] ?? 0, NO_DIMENSION);
+      const tryExpression = (expression: number) => {
+        if (expressionVisited[expression] === generation) return;
+        expressionVisited[expression] = generation;
+        if (!keywordsMatch(expression)) return;
+        const members = expressionMembers[expression] ?? new Int32Array(0);
+        for (let k = 0; k < members.length; k++) consider(members[k] ?? 0, NO_DIMENSION);
+      };
+      for (const expression of alwaysTried) tryExpression(expression);
+      for (const word of new Set(tokens)) {
+        for (const expression of expressionsByWord.get(word) ?? []) tryExpression(expression);
+      }
+      lastCandidates = candidates;
       return matches;
     },
   };
