@@ -29,12 +29,19 @@ const TREATY_WEIGHT = 3;
 const BARE_LANDMINE_WEIGHT = 3;
 const BARE_AMBIGUOUS_WEIGHT = 1;
 
+/** The word-start guard every lexicon pattern opens with. */
+const WORD_START = "(?<![\\p{L}\\p{N}])";
+
 /**
- * One pattern that matches wherever any of the named ones does, so that a text none of
- * them matches (most texts, for most families) is scanned once rather than once a pattern.
+ * One pattern that matches wherever any of the named ones does (and a little more: without
+ * their word-start guard, which stops the regex engine skipping ahead), so that a text none
+ * of them matches, as most texts for most families, is scanned once rather than once a pattern.
  */
 function anyOf(patterns: ReadonlyArray<readonly [string, RegExp]>): RegExp {
-  return new RegExp(patterns.map(([, pattern]) => `(?:${pattern.source})`).join("|"), "iu");
+  const loosened = patterns.map(([, { source }]) =>
+    source.startsWith(WORD_START) ? source.slice(WORD_START.length) : source,
+  );
+  return new RegExp(loosened.map((source) => `(?:${source})`).join("|"), "iu");
 }
 
 const ANY_VETO = anyOf(VETOES);

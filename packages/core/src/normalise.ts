@@ -70,9 +70,12 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   const split = entry.outlet || isSearchFeed ? splitOutletSuffix(rawTitle, entry.outlet) : { title: rawTitle };
   const title = split.title || truncate(summary, 160);
   if (!title) return undefined;
+  const foldedTitle = foldForMatching(title);
+  let foldedSummary = foldForMatching(summary);
   // Search feeds often repeat the headline (and outlet) as the description.
-  if (foldForMatching(summary).startsWith(foldForMatching(title)) && summary.length < title.length + 80) {
+  if (foldedSummary.startsWith(foldedTitle) && summary.length < title.length + 80) {
     summary = "";
+    foldedSummary = "";
   }
 
   const outlet =
@@ -82,7 +85,7 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
     hostOf(url) ||
     hostOf(context.feedUrl) ||
     "unknown";
-  const contentHash = sha256Hex(`${foldForMatching(title)}\n${foldForMatching(summary)}`).slice(0, 32);
+  const contentHash = sha256Hex(`${foldedTitle}\n${foldedSummary}`).slice(0, 32);
   const guid = entry.guid?.trim() || undefined;
   const id = guid
     ? stableId("itm", context.feedId, guid)

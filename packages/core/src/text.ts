@@ -4,6 +4,8 @@ const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|sect
 
 /** Plain text from an HTML fragment: scripts dropped, tags removed, entities decoded. */
 export function htmlToText(html: string): string {
+  // Without a tag there is nothing to strip: only entities to decode.
+  if (!html.includes("<")) return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
   const withoutCode = html
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1")
     .replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, " ")
@@ -16,8 +18,13 @@ export function foldWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b]+/g, " ").trim();
 }
 
+/** Anything but printable ASCII and the usual whitespace. */
+const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/;
+
 /** Lower-cased, accent-free form used for matching; keeps letters of every script. */
 export function foldForMatching(text: string): string {
+  // ASCII has nothing to decompose, no marks and none of the dashes or quotes below.
+  if (!NOT_PLAIN_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { foldForMatching, htmlToText } from "./text.ts";
+
+describe("foldForMatching", () => {
+  it.each([
+    ["plain ASCII, lower-cased", "Ottawa Treaty", "ottawa treaty"],
+    ["accents stripped", "Côte d'Ivoire DÉMINAGE", "cote d'ivoire deminage"],
+    ["typographic dashes and quotes made plain", "anti‑personnel — Kyiv’s", "anti-personnel - kyiv's"],
+    ["compatibility forms decomposed", "ﬁeld", "field"],
+    ["Cyrillic kept, й and ї folded as patterns are", "Разминирование Київ й", "разминирование киів и"],
+    ["control characters left alone", "A\u0007B", "a\u0007b"],
+  ])("%s", (_case, text, folded) => {
+    expect(foldForMatching(text)).toBe(folded);
+  });
+});
+
+describe("htmlToText", () => {
+  it.each([
+    ["text without markup, whitespace folded", "  Mines\n cleared\u00a0 ", "Mines cleared"],
+    ["entities without tags decoded", "Mines &amp; ordnance &lt;UXO&gt;", "Mines & ordnance <UXO>"],
+    ["tags removed, blocks spaced", "<p>Mines</p><p>cleared &amp; <b>counted</b></p>", "Mines cleared & counted"],
+    ["scripts and comments dropped", "<script>alert(1)</script>Mines<!-- hidden -->", "Mines"],
+    ["CDATA kept as text", "<![CDATA[Mines & more]]>", "Mines & more"],
+  ])("%s", (_case, html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});
