@@ -388,6 +388,34 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         expect(candidates).toEqual([{ storyId: story.id, fingerprints: [print] }]);
       });
 
+      it("gives each candidate its eight newest members, newest first, whatever their number", async () => {
+        const title = "Deminers clear a village field in Kharkiv region";
+        const verdict = aVerdict();
+        const expected: [string, string[]][] = [];
+        for (const [start, members] of [
+          [0, 10],
+          [20, 2],
+        ] as const) {
+          const story = aStory(anItem({ title }), verdict, at(start));
+          const minutes = Array.from({ length: members }, (_, index) => start + index + 1);
+          for (const minute of minutes) {
+            const item = anItem({ title, fetchedAt: at(minute) });
+            await store.saveIngest({
+              stored: { item, verdict, storyId: story.id },
+              story,
+              fingerprint: fingerprint(item, verdict),
+            });
+          }
+          expected.push([story.id, minutes.reverse().slice(0, 8).map(at)]);
+        }
+        const query = fingerprint(anItem({ title, fetchedAt: at(30) }), verdict);
+
+        const candidates = await store.storyCandidates(indexKeys(query), at(0), 10);
+
+        const found = candidates.map(({ storyId, fingerprints }) => [storyId, fingerprints.map((print) => print.at)]);
+        expect(found.sort()).toEqual(expected.sort());
+      });
+
       it.each([
         ["keys seen before `since`", (keys: string[]) => [keys, at(31)] as const],
         ["keys it never indexed", () => [["b0:1.2", "b1:3.4"], at(0)] as const],

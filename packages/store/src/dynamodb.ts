@@ -48,7 +48,7 @@ export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
  * | hash marker   | `ITEMHASH#<hash>`    | `ITEMHASH`        |                                                | duplicate check by content hash |
  * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
  * | story member  | `STORY#<id>`         | `MEMBER#<itemId>` |                                                | the fingerprints a new item is compared with |
- * | story key     | `SKEY#<key>`         | `<storyId>`       |                                                | near-duplicate index: key → stories, with the time it was last seen |
+ * | story key     | `SKEY#<key>`         | `SEEN#<at>#<storyId>` |                                            | near-duplicate index: key → the stories seen under it, read by a key condition on the clustering window; TTL |
  * | tenant        | `TENANT#<id>`        | `TENANT`          |                                                | tenant by id (the id derives from the name, so also by name) |
  * | API key       | `APIKEY#<hash>`      | `APIKEY`          | gsi1: `KEYS#<tenantId>` / `<createdAt>#<id>`; gsi2: `APIKEYS` / `<createdAt>#<id>` | key by hash (every request); a tenant's keys; all keys (revoke by id or prefix) |
  * | subscription  | `SUB#<id>`           | `SUB`             | gsi1: `TENANT#<tenantId>#SUBS` / `<createdAt>#<id>`; gsi2: `SUBS#<status>` / `<createdAt>#<id>` | subscription by id (tenant checked on the record); a tenant's newest first; all in a status |
@@ -106,8 +106,7 @@ interface MemberRecord {
 }
 
 interface StoryKeyRecord {
-  sk: string;
-  at: Timestamp;
+  storyId: string;
 }
 
 interface MarkerRecord {
@@ -120,6 +119,9 @@ const itemKey = (id: string) => ({ pk: `ITEM#${id}`, sk: "ITEM" });
 const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
 const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
 const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
+const SEEN = "SEEN#";
+/** A story key's sort key: the time first, so a window is one key range however old the key is. */
+const seenKey = (at: Timestamp, storyId: string) => `${SEEN}${timeKey(at, storyId)}`;
 
 export class DynamoStore implements Store {
   readonly #doc: DynamoDBDocumentClient;
@@ -312,10 +314,15 @@ export class DynamoStore implements Store {
     if (keys.length === 0) return [];
     const hits = await Promise.all(
       [...new Set(keys)].map((key) =>
-        this.#queryAll<StoryKeyRecord>(undefined, { ":pk": `SKEY#${key}`, ":since": since }, "#at >= :since"),
+        this.#queryAll<StoryKeyRecord>(
+          undefined,
+          { ":pk": `SKEY#${key}`, ":since": seenKey(since, ""), ":until": `${SEEN}\uffff` },
+          undefined,
+          "sk BETWEEN :since AND :until",
+        ),
       ),
     );
-    const storyIds = [...new Set(hits.flat().map((record) => record.sk))].slice(0, limit);
+    const storyIds = [...new Set(hits.flat().map((record) => record.storyId))].slice(0, limit);
     return Promise.all(
       storyIds.map(async (storyId) => {
         const members = await this.#queryAll<MemberRecord>(
@@ -486,22 +493,14 @@ export class DynamoStore implements Store {
     }
   }
 
-  /** Indexes a story under a key; the key's time only moves forward. */
+  /** Indexes a story under a key at a time: one record a sighting, so a replayed write is the same record. */
   async #touchStoryKey(key: string, storyId: string, at: Timestamp, ttl: number): Promise<void> {
-    try {
-      await this.#doc.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: `SKEY#${key}`, sk: storyId },
-          UpdateExpression: "SET #at = :at, expiresAt = :ttl",
-          ConditionExpression: "attribute_not_exists(pk) OR #at < :at",
-          ExpressionAttributeNames: { "#at": "at" },
-          ExpressionAttributeValues: { ":at": at, ":ttl": ttl },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: { pk: `SKEY#${key}`, sk: seenKey(at, storyId), storyId, at, expiresAt: ttl },
+      }),
+    );
   }
 
   /**

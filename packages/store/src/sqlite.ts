@@ -72,6 +72,12 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (key, story_id)
   ) WITHOUT ROWID;
   `,
+  // Candidate lookups seek each key's recent range and each story's newest members, so their
+  // cost follows the clustering window, not the size of the archive.
+  `
+  CREATE INDEX story_keys_recent ON story_keys (key, at);
+  CREATE INDEX story_members_recent ON story_members (story_id, at);
+  `,
 ];
 
 /** How many recent members of a story the clusterer compares a new item with. */
@@ -240,21 +246,24 @@ export class SqliteStore implements Store {
 
   async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
     if (keys.length === 0) return [];
-    const ids = this.db
-      .prepare(
-        `SELECT DISTINCT story_id FROM story_keys
+    const ids = this.statement(
+      `SELECT DISTINCT story_id FROM story_keys INDEXED BY story_keys_recent
          WHERE key IN (SELECT value FROM json_each(?)) AND at >= ? LIMIT ?`,
-      )
+    )
       .pluck()
-      .all(JSON.stringify(keys), since, limit) as string[];
-    const members = this.db.prepare(
-      "SELECT fingerprint FROM story_members WHERE story_id = ? ORDER BY at DESC LIMIT ?",
-    );
-    return ids.map((storyId) => ({
-      storyId,
-      fingerprints: (members.pluck().all(storyId, MEMBERS_COMPARED) as string[]).map(
-        (json) => JSON.parse(json) as Fingerprint,
-      ),
+      .all(JSON.stringify([...new Set(keys)]), since, limit) as string[];
+    if (ids.length === 0) return [];
+    // One query for every candidate's newest members, each read newest first from its index range.
+    const rows = this.statement(
+      `SELECT candidate.value AS story_id,
+         (SELECT json_group_array(json(fingerprint)) FROM
+           (SELECT fingerprint FROM story_members WHERE story_id = candidate.value ORDER BY at DESC LIMIT ?)
+         ) AS fingerprints
+       FROM json_each(?) AS candidate ORDER BY candidate.key`,
+    ).all(MEMBERS_COMPARED, JSON.stringify(ids)) as { story_id: string; fingerprints: string }[];
+    return rows.map((row) => ({
+      storyId: row.story_id,
+      fingerprints: (JSON.parse(row.fingerprints) as Fingerprint[]).sort((a, b) => b.at.localeCompare(a.at)),
     }));
   }
 
