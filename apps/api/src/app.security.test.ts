@@ -25,6 +25,15 @@ describe("CORS", () => {
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://dashboard.example.org");
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("lets a configured origin read the ETag it needs to revalidate", async () => {
+    const app = appWith(new SqliteStore(":memory:"), { corsOrigins: ["https://dashboard.example.org"] });
+
+    const response = await app.request("/v1/stories", { headers: { origin: "https://dashboard.example.org" } });
+
+    expect(response.headers.get("etag")).not.toBeNull();
+    expect(response.headers.get("access-control-expose-headers")?.split(/,\s*/)).toContain("etag");
+  });
 });
 
 describe("request ids", () => {

@@ -62,7 +62,10 @@ export function createApp(services: Services, options: AppOptions = {}) {
     );
   });
   if (options.corsOrigins && options.corsOrigins.length > 0) {
-    api.use("/v1/*", cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after"] }));
+    api.use(
+      "/v1/*",
+      cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after", "etag"] }),
+    );
   }
   const limitBody = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 64 * 1024,
