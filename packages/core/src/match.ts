@@ -145,6 +145,19 @@ function anchorOf(tables: readonly DimensionTable[], ordinal: number): number {
   return best;
 }
 
+/** Subscription ordinals sorted by anchor dimension and value (keyword expression when unanchored). */
+function postingOrder(subscriptions: readonly Subscription[], expressionOf: readonly number[]): number[] {
+  const tables = DIMENSIONS.map((dimension) => dimensionTable(dimension, subscriptions));
+  const keys = subscriptions.map((_, ordinal) => {
+    const dimension = anchorOf(tables, ordinal);
+    const table = tables[dimension];
+    const value = table ? Math.min(...distinctWanted(table, ordinal)) : (expressionOf[ordinal] ?? NO_DIMENSION);
+    return { ordinal, dimension, value };
+  });
+  keys.sort((a, b) => a.dimension - b.dimension || a.value - b.value || a.ordinal - b.ordinal);
+  return keys.map((key) => key.ordinal);
+}
+
 function toPostings(lists: readonly number[][]): Int32Array[] {
   return lists.map((list) => Int32Array.from(list));
 }
@@ -159,15 +172,15 @@ function toPostings(lists: readonly number[][]): Int32Array[] {
  * by a word a matching text must contain, and each distinct expression is evaluated once a story.
  */
 export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIndex {
-  const indexed: Subscription[] = [];
-  const expressionOf: number[] = [];
+  const accepted: Subscription[] = [];
+  const acceptedExpressions: number[] = [];
   const expressions: KeywordExpr[] = [];
   const expressionIds = new Map<string, number>();
   for (const subscription of subscriptions) {
     const source = subscription.filter.keywords;
     if (source === undefined || source.trim() === "") {
-      indexed.push(subscription);
-      expressionOf.push(NO_DIMENSION);
+      accepted.push(subscription);
+      acceptedExpressions.push(NO_DIMENSION);
       continue;
     }
     let id = expressionIds.get(source);
@@ -178,21 +191,23 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
       expressions.push(parsed.expr);
       expressionIds.set(source, id);
     }
-    indexed.push(subscription);
-    expressionOf.push(id);
+    accepted.push(subscription);
+    acceptedExpressions.push(id);
   }
+  // Laid out posting by posting, so a story's candidates are read in runs rather than scattered.
+  const order = postingOrder(accepted, acceptedExpressions);
+  const indexed = order.flatMap((ordinal) => accepted[ordinal] ?? []);
+  const expressionOf = order.map((ordinal) => acceptedExpressions[ordinal] ?? NO_DIMENSION);
 
   const size = indexed.length;
   const tables = DIMENSIONS.map((dimension) => dimensionTable(dimension, indexed));
   const expressionIdOf = Int32Array.from(expressionOf);
   const minScores = Float64Array.from(indexed, (subscription) => subscription.filter.minScore ?? Number.NaN);
-  const anchoredIn = new Int8Array(size);
   const postingLists = tables.map((table) => table.names.map((): number[] => []));
   const open: number[] = [];
   const byExpression = expressions.map((): number[] => []);
   for (let ordinal = 0; ordinal < size; ordinal++) {
     const dimension = anchorOf(tables, ordinal);
-    anchoredIn[ordinal] = dimension;
     const table = tables[dimension];
     const lists = postingLists[dimension];
     if (table && lists) {
