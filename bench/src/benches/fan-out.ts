@@ -108,11 +108,12 @@ export const fanOut: Bench = {
     for (let round = 0; round < rounds; round++) {
       for (const story of stories) {
         const viaIndex = timed(() => index.match(story));
+        // Reduced to ids before the scan runs, so the scan's timing does not carry the index's results.
+        const fromIndex = viaIndex.value.map((match) => match.subscription.id).sort();
+        candidates += index.lastCandidates;
         const viaScan = timed(() => scan(parsed, story));
         indexMs += viaIndex.ms;
         scanMs += viaScan.ms;
-        candidates += index.lastCandidates;
-        const fromIndex = viaIndex.value.map((match) => match.subscription.id).sort();
         const fromScan = viaScan.value.sort();
         if (fromIndex.join() !== fromScan.join()) {
           throw new Error(`fan-out: the index and the scan disagree on story ${story.id}`);
@@ -137,7 +138,8 @@ export const fanOut: Bench = {
           `keyword expression, 10% treaties, 10% topics, 4% categories, 1% everything; a third also narrowed by ` +
           `topic, a fifth by a minimum score) through core's inverted ` +
           `index (\`buildMatchIndex\`), against \`matchStoryFilter\` on every subscription; ${stories.length} generated ` +
-          `stories × ${rounds}, the same subscriptions matched each time (asserted), ${num(matches / matched, 1)} ` +
+          `stories × ${rounds}, the index's matches reduced to ids before the scan runs, the same subscriptions ` +
+          `matched each time (asserted), ${num(matches / matched, 1)} ` +
           `matches and ${num(candidates / matched)} candidates tested a story on average.`,
       },
     ];
