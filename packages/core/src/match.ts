@@ -203,6 +203,10 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
   const tables = DIMENSIONS.map((dimension) => dimensionTable(dimension, indexed));
   const expressionIdOf = Int32Array.from(expressionOf);
   const minScores = Float64Array.from(indexed, (subscription) => subscription.filter.minScore ?? Number.NaN);
+  // Distinct minimum scores, so a story words each score reason once.
+  const minScoreValues = [...new Set(minScores)];
+  const minScoreIds = new Map(minScoreValues.map((value, id) => [value, id]));
+  const minScoreIdOf = Int32Array.from(minScores, (value) => minScoreIds.get(value) ?? 0);
   const postingLists = tables.map((table) => table.names.map((): number[] => []));
   const open: number[] = [];
   const byExpression = expressions.map((): number[] => []);
@@ -243,6 +247,7 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
   // Per-story scratch space, reused across calls: the index is read-only, matching is single-threaded.
   const present = tables.map((table) => new Uint8Array(table.names.length));
   const visited = new Uint32Array(size);
+  const matched = new Int32Array(size);
   const expressionVisited = new Uint32Array(expressions.length);
   const expressionState = new Uint8Array(expressions.length);
   const expressionReason: (string | undefined)[] = new Array(expressions.length);
@@ -293,6 +298,12 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
         const seen = present[dimension];
         const cache = singleReasons[dimension];
         if (!table || !seen || !cache) return "";
+        if (to === from + 1) {
+          // A single wanted value of a matched subscription is one the story has.
+          const id = table.wanted[from] ?? 0;
+          const cached = cache[id];
+          if (cached !== undefined) return cached;
+        }
         let only = NO_DIMENSION;
         let common = 0;
         for (let k = from; k < to; k++) {
@@ -316,19 +327,20 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
         }
         return `${table.dimension}: ${values.join(", ")}`;
       };
-      const scoreReasons = new Map<number, string>();
-      const scoreReason = (minScore: number): string => {
-        let reason = scoreReasons.get(minScore);
+      const scoreReasons = new Array<string | undefined>(minScoreValues.length);
+      const scoreReason = (ordinal: number): string => {
+        const id = minScoreIdOf[ordinal] ?? 0;
+        let reason = scoreReasons[id];
         if (reason === undefined) {
-          reason = `score: ${story.score} ≥ ${minScore}`;
-          scoreReasons.set(minScore, reason);
+          reason = `score: ${story.score} ≥ ${minScoreValues[id]}`;
+          scoreReasons[id] = reason;
         }
         return reason;
       };
 
-      const matches: SubscriptionMatch[] = [];
       const scratch: string[] = ["", "", "", "", "", ""];
       let candidates = 0;
+      let found = 0;
       const consider = (ordinal: number, anchor: number) => {
         candidates++;
         for (let dimension = 0; dimension < tables.length; dimension++) {
@@ -347,21 +359,29 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
         if (!Number.isNaN(minScore) && !(story.score >= minScore)) return;
         const expression = expressionIdOf[ordinal] ?? NO_DIMENSION;
         if (expression !== NO_DIMENSION && !keywordsMatch(expression)) return;
+        matched[found++] = ordinal;
+      };
+      // Reasons are written once the matches are known, in one pass over them.
+      const materialise = (ordinal: number): SubscriptionMatch | undefined => {
         const subscription = indexed[ordinal];
-        if (!subscription) return;
+        if (!subscription) return undefined;
         let count = 0;
         for (let dimension = 0; dimension < tables.length; dimension++) {
           const table = tables[dimension];
           if (!table) continue;
           const from = table.offsets[ordinal] ?? 0;
           const to = table.offsets[ordinal + 1] ?? 0;
-          if (from !== to) scratch[count++] = reasonFor(dimension, from, to);
+          if (from === to) continue;
+          const single = to === from + 1 ? singleReasons[dimension]?.[table.wanted[from] ?? 0] : undefined;
+          scratch[count++] = single ?? reasonFor(dimension, from, to);
         }
+        const expression = expressionIdOf[ordinal] ?? NO_DIMENSION;
         const keywordReason = expression === NO_DIMENSION ? undefined : expressionReason[expression];
         if (keywordReason !== undefined) scratch[count++] = keywordReason;
-        if (!Number.isNaN(minScore)) scratch[count++] = scoreReason(minScore);
+        const minScore = minScores[ordinal] ?? Number.NaN;
+        if (!Number.isNaN(minScore)) scratch[count++] = scoreReason(ordinal);
         // Sliced from scratch space so each match's list is allocated once, at its size.
-        matches.push({ subscription, reasons: scratch.slice(0, count) });
+        return { subscription, reasons: scratch.slice(0, count) };
       };
 
       tables.forEach((table, dimension) => {
@@ -389,6 +409,11 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
         for (const expression of expressionsByWord.get(word) ?? []) tryExpression(expression);
       }
       lastCandidates = candidates;
+      const matches: SubscriptionMatch[] = [];
+      for (let k = 0; k < found; k++) {
+        const match = materialise(matched[k] ?? 0);
+        if (match) matches.push(match);
+      }
       return matches;
     },
   };
