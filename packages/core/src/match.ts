@@ -364,7 +364,8 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
       // Reasons are written once the matches are known, in one pass over them.
       const materialise = (ordinal: number): SubscriptionMatch | undefined => {
         const subscription = indexed[ordinal];
-        if (!subscription) return undefined;
+        // Compared with undefined rather than tested for truth, which would read the (cold) object itself.
+        if (subscription === undefined) return undefined;
         let count = 0;
         for (let dimension = 0; dimension < tables.length; dimension++) {
           const table = tables[dimension];
