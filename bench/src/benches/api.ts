@@ -122,7 +122,7 @@ export const api: Bench = {
             note:
               `${setting} Every answer is the full page, ${num(page.byteLength / 1024)} KiB; a bare route ` +
               `answering those same bytes does ${num(sameBytes.rps)} req/s (p99 ${num(sameBytes.p99)} ms), ` +
-              `${ratio(sameBytes.rps / baseline.rps)} of the small constant, so most of the gap is moving the page.`,
+              `${ratio(sameBytes.rps / baseline.rps)} of the small constant: the most a full-page answer reaches on this setup.`,
           },
           {
             name: "api (revalidated)",
