@@ -1,4 +1,5 @@
 import {
+  CANDIDATE_LIMIT,
   type Clock,
   classify,
   DEFAULT_CLUSTER_OPTIONS,
@@ -44,9 +45,6 @@ export interface FeedContext {
   feedUrl: string;
   feedTitle?: string | undefined;
 }
-
-/** How many stories sharing an index key are compared with a new item, at most. */
-const CANDIDATE_LIMIT = 64;
 
 export function emptySummary(): IngestSummary {
   return { fresh: 0, duplicate: 0, relevant: 0, skipped: 0, events: [] };

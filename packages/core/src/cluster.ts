@@ -234,14 +234,33 @@ export function pickStory(
  * An in-memory story index for one-shot runs (the classify command, tests,
  * benchmarks). Stores implement the same lookup over their own tables.
  */
+/**
+ * How many candidate stories a new item is compared with: those sharing the most index
+ * keys with it. A few suffice (the labelled set scores the same from 8 up), and the cap
+ * keeps assignment cheap however crowded a popular key gets.
+ */
+export const CANDIDATE_LIMIT = 16;
+
+/** Story ids ordered by how many of the looked-up keys they share, most first; ties keep first-seen order. */
+export function rankBySharedKeys(hits: Iterable<string>, limit: number): string[] {
+  const shared = new Map<string, number>();
+  for (const id of hits) shared.set(id, (shared.get(id) ?? 0) + 1);
+  return [...shared]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([id]) => id);
+}
+
 export class MemoryStoryIndex {
   readonly #members = new Map<string, Fingerprint[]>();
   readonly #byKey = new Map<string, Set<string>>();
 
-  candidates(fp: Fingerprint): StoryCandidate[] {
-    const ids = new Set<string>();
-    for (const key of lookupKeys(fp)) for (const id of this.#byKey.get(key) ?? []) ids.add(id);
-    return [...ids].map((storyId) => ({ storyId, fingerprints: this.#members.get(storyId) ?? [] }));
+  candidates(fp: Fingerprint, limit = CANDIDATE_LIMIT): StoryCandidate[] {
+    const hits = lookupKeys(fp).flatMap((key) => [...(this.#byKey.get(key) ?? [])]);
+    return rankBySharedKeys(hits, limit).map((storyId) => ({
+      storyId,
+      fingerprints: this.#members.get(storyId) ?? [],
+    }));
   }
 
   add(storyId: string, fp: Fingerprint): void {

@@ -75,6 +75,10 @@ export interface Store {
   findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined>;
   /** Keeps the item's identity while its title or summary changes. */
   updateItemText(id: string, title: string, summary: string): Promise<void>;
+  /**
+   * Stories indexed under any of `keys` since `since`: those sharing the most keys first
+   * (more shared LSH bands means more alike), at most `limit` of them.
+   */
   storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]>;
   saveIngest(write: IngestWrite): Promise<void>;
   /**

@@ -416,6 +416,29 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         expect(found.sort()).toEqual(expected.sort());
       });
 
+      it("ranks candidates by the keys they share with the query and keeps at most `limit`", async () => {
+        const verdict = aVerdict();
+        const alike = anItem({ title: "Deminers clear a village field in Kharkiv region", fetchedAt: at(10) });
+        const unlike = anItem({ title: "Sappers survey farmland near Izium for mines", fetchedAt: at(11) });
+        const ids: string[] = [];
+        for (const item of [unlike, alike]) {
+          const story = aStory(item, verdict, item.fetchedAt);
+          await store.saveIngest({
+            stored: { item, verdict, storyId: story.id },
+            story,
+            fingerprint: fingerprint(item, verdict),
+          });
+          ids.push(story.id);
+        }
+        const query = fingerprint(anItem({ title: alike.title, fetchedAt: at(30) }), verdict);
+
+        const all = await store.storyCandidates(indexKeys(query), at(0), 10);
+        const one = await store.storyCandidates(indexKeys(query), at(0), 1);
+
+        expect(all.map((candidate) => candidate.storyId)).toEqual([ids[1], ids[0]]);
+        expect(one.map((candidate) => candidate.storyId)).toEqual([ids[1]]);
+      });
+
       it.each([
         ["keys seen before `since`", (keys: string[]) => [keys, at(31)] as const],
         ["keys it never indexed", () => [["b0:1.2", "b1:3.4"], at(0)] as const],

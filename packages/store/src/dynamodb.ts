@@ -20,6 +20,7 @@ import {
   type ItemQuery,
   indexKeys,
   type Page,
+  rankBySharedKeys,
   type Store,
   type StoredItem,
   type Story,
@@ -322,7 +323,10 @@ export class DynamoStore implements Store {
         ),
       ),
     );
-    const storyIds = [...new Set(hits.flat().map((record) => record.storyId))].slice(0, limit);
+    const storyIds = rankBySharedKeys(
+      hits.flat().map((record) => record.storyId),
+      limit,
+    );
     return Promise.all(
       storyIds.map(async (storyId) => {
         const members = await this.#queryAll<MemberRecord>(

@@ -247,8 +247,9 @@ export class SqliteStore implements Store {
   async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
     if (keys.length === 0) return [];
     const ids = this.statement(
-      `SELECT DISTINCT story_id FROM story_keys INDEXED BY story_keys_recent
-         WHERE key IN (SELECT value FROM json_each(?)) AND at >= ? LIMIT ?`,
+      `SELECT story_id FROM story_keys INDEXED BY story_keys_recent
+         WHERE key IN (SELECT value FROM json_each(?)) AND at >= ?
+         GROUP BY story_id ORDER BY count(*) DESC, max(at) DESC LIMIT ?`,
     )
       .pluck()
       .all(JSON.stringify([...new Set(keys)]), since, limit) as string[];

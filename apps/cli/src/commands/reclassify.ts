@@ -1,4 +1,5 @@
 import {
+  CANDIDATE_LIMIT,
   CLASSIFIER_VERSION,
   type Clock,
   classify,
@@ -24,8 +25,6 @@ export interface ReclassifySummary {
 }
 
 const PAGE_SIZE = 500;
-/** How many stories sharing an index key are compared with an item, at most (as in ingest). */
-const CANDIDATE_LIMIT = 64;
 
 async function staleItems(store: Store): Promise<{ scanned: number; stale: StoredItem[] }> {
   const stale: StoredItem[] = [];
