@@ -3,10 +3,10 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
-import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
+import type { SecretValueClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { NodeSafeHttpClient } from "@treatywatch/http/node";
-import { AesGcmSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
+import { configuredSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
 import { SesMailer, SuppressingMailer } from "@treatywatch/notify/ses";
 import {
   DynamoDeliveryStore,
@@ -51,13 +51,7 @@ export function apiSecretBox(
   secretKeyArn: string | undefined,
   client: () => SecretValueClient = () => new SecretsManagerClient({}),
 ): SecretBox | undefined {
-  if (secretKeyArn) {
-    return deferredBox(async () => {
-      const keys = await readSecretKeys(client(), secretKeyArn, secrets.old);
-      return new AesGcmSecretBox(keys.current, keys.old);
-    });
-  }
-  return secrets.current ? new AesGcmSecretBox(secrets.current, secrets.old) : undefined;
+  return configuredSecretBox(secrets, secretKeyArn, client);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
 import type { OpenResult, SecretBox, SigningSecret, SubscriptionStore, Timestamp } from "@treatywatch/core";
 
 const VERSION = "v1";
@@ -135,4 +136,23 @@ export function sealedSigningSecrets(store: SubscriptionStore, box: SecretBox): 
     unsubscribeToken: (subscriptionId) => store.unsubscribeToken(subscriptionId),
     findByUnsubscribeToken: (token) => store.findByUnsubscribeToken(token),
   };
+}
+
+/**
+ * The box a deployed function seals and opens webhook secrets with: from the Secrets
+ * Manager secret `secretKeyArn` names (read on first use, once per cold start; its previous
+ * version still opens), else the configured key; undefined when neither is set.
+ */
+export function configuredSecretBox(
+  secrets: { current?: Buffer | undefined; old: Buffer[] },
+  secretKeyArn: string | undefined,
+  client: () => SecretValueClient,
+): SecretBox | undefined {
+  if (secretKeyArn) {
+    return deferredBox(async () => {
+      const keys = await readSecretKeys(client(), secretKeyArn, secrets.old);
+      return new AesGcmSecretBox(keys.current, keys.old);
+    });
+  }
+  return secrets.current ? new AesGcmSecretBox(secrets.current, secrets.old) : undefined;
 }

@@ -3,9 +3,9 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type LambdaMetrics, powertoolsLogger, powertoolsMetrics } from "@treatywatch/config/powertools";
-import { deferredBox, readSecretKeys, type SecretValueClient } from "@treatywatch/config/secret-key";
+import type { SecretValueClient } from "@treatywatch/config/secret-key";
 import { type Clock, type Logger, type SecretBox, type SubscriptionStore, systemClock } from "@treatywatch/core";
-import { AesGcmSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
+import { configuredSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
 import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
 import {
   DynamoDeliveryStore,
@@ -27,17 +27,12 @@ export function secretBoxFor(
   secretKeyArn?: string | undefined,
   client: () => SecretValueClient = () => new SecretsManagerClient({}),
 ): SecretBox {
-  if (secretKeyArn) {
-    return deferredBox(async () => {
-      const keys = await readSecretKeys(client(), secretKeyArn, secrets.old);
-      return new AesGcmSecretBox(keys.current, keys.old);
-    });
-  }
-  if (secrets.current) return new AesGcmSecretBox(secrets.current, secrets.old);
-  return {
-    seal: () => Promise.reject(new Error("TREATYWATCH_SECRET_KEY is not configured for this function")),
-    open: async () => ({ ok: false, error: "undecryptable" }),
-  };
+  return (
+    configuredSecretBox(secrets, secretKeyArn, client) ?? {
+      seal: () => Promise.reject(new Error("TREATYWATCH_SECRET_KEY is not configured for this function")),
+      open: async () => ({ ok: false, error: "undecryptable" }),
+    }
+  );
 }
 
 function required(url: string | undefined, variable: string): string {
