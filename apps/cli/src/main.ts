@@ -14,6 +14,7 @@ import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/
 import { pollOnceCommand } from "./commands/poll.ts";
 import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { trainCommand } from "./commands/train.ts";
 import { openRuntime } from "./runtime.ts";
 
 const program = new Command()
@@ -49,7 +50,7 @@ program
 program
   .command("classify")
   .description(
-    'read JSON Lines {"id","title","summary"?,"link"?,"source"?,"published"?} on stdin; write one verdict a line with its storyId',
+    'read JSON Lines {"id","title","summary"?,"link"?,"source"?,"published"?,"language"?} on stdin; write one verdict a line with its storyId',
   )
   .action(async () => {
     process.exitCode = await classifyCommand();
@@ -57,13 +58,25 @@ program
 
 program
   .command("eval")
-  .description("score classification and story clustering on a labelled JSON Lines set")
-  .option("--file <file>", "a labelled set (default: packages/core/eval/labelled.jsonl)")
-  .option("--verbose", "also list the ids classified or clustered wrongly")
+  .description(
+    "score classification and story clustering: on the shared real-news splits beside the project (the frozen test split is the figure to report) and on our own labelled sets",
+  )
+  .option("--file <file>", "score this labelled JSON Lines set instead")
+  .option("--shared <folder>", "where the shared splits are (default: ../shared/news beside the project)")
+  .option("--verbose", "also list the ids classified or clustered wrongly (never for the frozen test split)")
   .option("--json", "print one JSON document instead of text")
-  .option("--check", "exit 1 when a target is missed")
-  .action(async (options: { file?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
+  .option("--check", "exit 1 when the frozen test split falls below the floors in packages/core/eval/floors.json")
+  .action(async (options: { file?: string; shared?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
     process.exitCode = await evalCommand(options);
+  });
+
+program
+  .command("train")
+  .description("retrain the classifier's model on the shared dev split and our labelled sets, and write its weights")
+  .option("--shared <folder>", "where the shared splits are (default: ../shared/news beside the project)")
+  .option("--out <folder>", "write the weights here instead of packages/core/src/model/")
+  .action(async (options: { shared?: string; out?: string }) => {
+    process.exitCode = await trainCommand(options);
   });
 
 program

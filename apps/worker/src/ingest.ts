@@ -1,9 +1,9 @@
 import {
+  assess,
   CANDIDATE_LIMIT,
   type Clock,
-  classify,
   DEFAULT_CLUSTER_OPTIONS,
-  fingerprint,
+  type Fingerprint,
   foundStory,
   type Item,
   joinStory,
@@ -50,10 +50,14 @@ export function emptySummary(): IngestSummary {
   return { fresh: 0, duplicate: 0, relevant: 0, skipped: 0, events: [] };
 }
 
-/** An item normalised and classified, ready for story assignment: what a fetcher hands the single writer. */
+/**
+ * An item normalised, classified and fingerprinted, ready for story assignment: what a
+ * fetcher hands the single writer, so the writer never reads text again.
+ */
 export interface PreparedItem {
   item: Item;
   verdict: Verdict;
+  fingerprint: Fingerprint;
 }
 
 export interface PreparedEntries {
@@ -68,13 +72,17 @@ export function prepareEntries(entries: readonly RawEntry[], feed: FeedContext, 
   let skipped = 0;
   for (const entry of entries) {
     const item = normaliseEntry(entry, { ...feed, fetchedAt });
-    if (item) items.push({ item, verdict: classify(item) });
+    if (item) items.push({ item, ...assess(item) });
     else skipped++;
   }
   return { items, skipped };
 }
 
-async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, summary: IngestSummary): Promise<void> {
+async function ingestItem(
+  { item, verdict, fingerprint: print }: PreparedItem,
+  deps: IngestDeps,
+  summary: IngestSummary,
+): Promise<void> {
   const { store } = deps;
   const now = deps.clock.now().toISOString();
   const existing = await store.findDuplicate(item);
@@ -92,7 +100,6 @@ async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, sum
     return;
   }
   summary.relevant++;
-  const print = fingerprint(item, verdict);
   const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
   const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
   const pick = pickStory(print, candidates);

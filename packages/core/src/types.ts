@@ -61,6 +61,8 @@ export interface Verdict {
   countries: string[];
   treaties: TreatyId[];
   why: Cue[];
+  /** The language the item was read in (ISO 639-1); absent on verdicts from before it was recorded. */
+  language?: string | undefined;
   classifierVersion: string;
 }
 

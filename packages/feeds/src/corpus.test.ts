@@ -2,10 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  assess,
   type BatchOutput,
-  classify,
   DEFAULT_CLUSTER_OPTIONS,
-  fingerprint,
   MemoryStoryIndex,
   normaliseEntry,
   pickStory,
@@ -93,8 +92,7 @@ describe.skipIf(!existsSync(CORPUS))("the shared feed corpus", () => {
       for (const entry of result.feed.entries) {
         const item = normaliseEntry(entry, { feedId: name, feedUrl, fetchedAt: FETCHED_AT });
         if (!item) continue;
-        const verdict = classify(item);
-        const print = fingerprint(item, verdict);
+        const { verdict, fingerprint: print } = assess(item);
         const storyId =
           pickStory(print, index.candidates(print), DEFAULT_CLUSTER_OPTIONS)?.storyId ?? stableId("sty", item.id);
         index.add(storyId, print);

@@ -1,6 +1,6 @@
 import {
+  assess,
   type Feed,
-  fingerprint,
   type Item,
   indexKeys,
   type Store,
@@ -73,7 +73,7 @@ async function ingestStory(
   const verdict = aVerdict(options.verdict);
   const story = aStory(item, verdict, options.updatedAt ?? item.fetchedAt);
   const stored = { item, verdict, storyId: story.id };
-  await store.saveIngest({ stored, story, fingerprint: fingerprint(item, verdict) });
+  await store.saveIngest({ stored, story, fingerprint: assess(item).fingerprint });
   return { stored, story };
 }
 
@@ -381,7 +381,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     describe("story candidates", () => {
       it("finds a story by the index keys of its members, with their fingerprints", async () => {
         const { stored, story } = await ingestStory(store, { item: { fetchedAt: at(30) } });
-        const print = fingerprint(stored.item, stored.verdict);
+        const print = assess(stored.item).fingerprint;
 
         const candidates = await store.storyCandidates(indexKeys(print), at(0), 10);
 
@@ -403,12 +403,12 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
             await store.saveIngest({
               stored: { item, verdict, storyId: story.id },
               story,
-              fingerprint: fingerprint(item, verdict),
+              fingerprint: assess(item).fingerprint,
             });
           }
           expected.push([story.id, minutes.reverse().slice(0, 8).map(at)]);
         }
-        const query = fingerprint(anItem({ title, fetchedAt: at(30) }), verdict);
+        const query = assess(anItem({ title, fetchedAt: at(30) })).fingerprint;
 
         const candidates = await store.storyCandidates(indexKeys(query), at(0), 10);
 
@@ -426,11 +426,11 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           await store.saveIngest({
             stored: { item, verdict, storyId: story.id },
             story,
-            fingerprint: fingerprint(item, verdict),
+            fingerprint: assess(item).fingerprint,
           });
           ids.push(story.id);
         }
-        const query = fingerprint(anItem({ title: alike.title, fetchedAt: at(30) }), verdict);
+        const query = assess(anItem({ title: alike.title, fetchedAt: at(30) })).fingerprint;
 
         const all = await store.storyCandidates(indexKeys(query), at(0), 10);
         const one = await store.storyCandidates(indexKeys(query), at(0), 1);
@@ -445,7 +445,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         ["no keys", () => [[], at(0)] as const],
       ])("finds nothing for %s", async (_, query) => {
         const { stored } = await ingestStory(store, { item: { fetchedAt: at(30) } });
-        const [keys, since] = query(indexKeys(fingerprint(stored.item, stored.verdict)));
+        const [keys, since] = query(indexKeys(assess(stored.item).fingerprint));
 
         expect(await store.storyCandidates(keys, since, 10)).toEqual([]);
       });

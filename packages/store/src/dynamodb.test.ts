@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { fingerprint, indexKeys } from "@treatywatch/core";
+import { assess, indexKeys } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
 import { storeContract } from "./contract.ts";
@@ -40,7 +40,7 @@ describe("DynamoDB records", () => {
       why: [],
       classifierVersion: "ttl",
     };
-    const print = fingerprint(item, verdict);
+    const print = assess(item).fingerprint;
     const story = {
       id: "sty_ttl",
       title: item.title,
