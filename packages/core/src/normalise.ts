@@ -1,5 +1,6 @@
 import { canonicalUrl } from "./canonical-url.ts";
 import { sha256Hex, stableId } from "./hash.ts";
+import { parserText } from "./parser-output.ts";
 import { foldForMatching, foldWhitespace, htmlToText, truncate } from "./text.ts";
 import type { Item, RawEntry, Timestamp } from "./types.ts";
 
@@ -8,9 +9,15 @@ export interface NormaliseContext {
   feedUrl: string;
   feedTitle?: string | undefined;
   fetchedAt: Timestamp;
+  /**
+   * Canonical links that several entries of this feed share (a podcast's home page): they
+   * say nothing about which entry is which, so they are neither an identity nor a duplicate key.
+   */
+  sharedLinks?: ReadonlySet<string> | undefined;
 }
 
 const MAX_SUMMARY_CHARS = 2_000;
+const MAX_TITLE_CHARS = 500;
 const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
 
@@ -58,16 +65,36 @@ export function splitOutletSuffix(title: string, outlet: string | undefined): { 
   return { title: match[1], outlet: suffix };
 }
 
-/** Turns a parsed feed entry into an Item, or undefined when it has nothing to say. */
+/** Canonical links that more than one of a feed's entries carry. */
+export function sharedLinks(entries: readonly RawEntry[], feedUrl: string): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const entry of entries) {
+    const canonical = canonicalUrl(resolveLink(parserText(entry.link), feedUrl));
+    if (!canonical) continue;
+    if (seen.has(canonical)) shared.add(canonical);
+    seen.add(canonical);
+  }
+  return shared;
+}
+
+/**
+ * Turns a parsed feed entry into an Item, or undefined when it has nothing to say. The entry
+ * is untrusted parser output: every field is read as text or nothing, and nothing here throws.
+ * Its identity is its GUID (Atom id, JSON Feed id) within its feed, else its canonical link,
+ * else its content.
+ */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
-  const rawTitle = foldWhitespace(htmlToText(entry.title ?? ""));
-  const body = entry.summary ?? entry.contentHtml ?? "";
+  const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
+  const body = parserText(entry.summary) ?? parserText(entry.contentHtml) ?? "";
   let summary = truncate(htmlToText(body), MAX_SUMMARY_CHARS);
-  const url = resolveLink(entry.link, context.feedUrl);
-  const canonical = canonicalUrl(url);
+  const url = resolveLink(parserText(entry.link), context.feedUrl);
+  const linked = canonicalUrl(url);
+  const canonical = linked && !context.sharedLinks?.has(linked) ? linked : undefined;
+  const declaredOutlet = foldWhitespace(htmlToText(parserText(entry.outlet) ?? "")) || undefined;
 
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
-  const split = entry.outlet || isSearchFeed ? splitOutletSuffix(rawTitle, entry.outlet) : { title: rawTitle };
+  const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
   const title = split.title || truncate(summary, 160);
   if (!title) return undefined;
   const foldedTitle = foldForMatching(title);
@@ -79,19 +106,16 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   }
 
   const outlet =
-    entry.outlet?.trim() ||
-    split.outlet ||
-    context.feedTitle?.trim() ||
-    hostOf(url) ||
-    hostOf(context.feedUrl) ||
-    "unknown";
+    declaredOutlet || split.outlet || context.feedTitle?.trim() || hostOf(url) || hostOf(context.feedUrl) || "unknown";
   const contentHash = sha256Hex(`${foldedTitle}\n${foldedSummary}`).slice(0, 32);
-  const guid = entry.guid?.trim() || undefined;
+  const guid = foldWhitespace(parserText(entry.guid) ?? "") || undefined;
   const id = guid
     ? stableId("itm", context.feedId, guid)
     : canonical
       ? stableId("itm", canonical)
       : stableId("itm", context.feedId, contentHash);
+  const published = foldWhitespace(parserText(entry.published) ?? "") || undefined;
+  const language = foldWhitespace(parserText(entry.language) ?? "") || undefined;
 
   return {
     id,
@@ -102,10 +126,10 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
     title,
     summary,
     outlet,
-    publishedAt: plausibleDate(entry.published, context.fetchedAt),
-    publishedRaw: entry.published?.trim() || undefined,
+    publishedAt: plausibleDate(published, context.fetchedAt),
+    publishedRaw: published,
     fetchedAt: context.fetchedAt,
     contentHash,
-    language: entry.language,
+    language,
   };
 }
