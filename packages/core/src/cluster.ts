@@ -252,6 +252,8 @@ export function rankBySharedKeys(hits: Iterable<string>, limit: number): string[
 }
 
 export class MemoryStoryIndex {
+  /** Like the stores, a story is compared through its newest few members, so a big story costs no more than a small one. */
+  static readonly MEMBERS_COMPARED = 8;
   readonly #members = new Map<string, Fingerprint[]>();
   readonly #byKey = new Map<string, Set<string>>();
 
@@ -265,7 +267,9 @@ export class MemoryStoryIndex {
 
   add(storyId: string, fp: Fingerprint): void {
     const members = this.#members.get(storyId) ?? [];
-    members.push(fp);
+    const newer = members.findIndex((member) => member.at < fp.at);
+    members.splice(newer < 0 ? members.length : newer, 0, fp);
+    if (members.length > MemoryStoryIndex.MEMBERS_COMPARED) members.pop();
     this.#members.set(storyId, members);
     for (const key of indexKeys(fp)) {
       const ids = this.#byKey.get(key) ?? new Set<string>();
