@@ -112,7 +112,7 @@ describe("entry identity", () => {
     expect(new Set(items.map((item) => item?.id)).size).toBe(131);
     expect(shared).toEqual(new Set(["https://podcast.example/"]));
     // A link every episode carries is no duplicate key: it would match them all.
-    expect(items.every((item) => item?.canonicalUrl === undefined && item.url === "https://podcast.example/")).toBe(
+    expect(items.every((item) => item?.canonicalUrl === undefined && item?.url === "https://podcast.example/")).toBe(
       true,
     );
   });
