@@ -335,7 +335,9 @@ export class SqliteStore implements Store {
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return work();
-    this.db.exec("BEGIN");
+    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
+    // commit by another process (the API beside the poller) cannot invalidate the batch midway.
+    this.db.exec("BEGIN IMMEDIATE");
     try {
       return await work();
     } finally {
