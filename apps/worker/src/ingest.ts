@@ -15,7 +15,7 @@ import {
   type Store,
   type Story,
   type StoryChange,
-  sharedLinks,
+  sharedKeys,
   type Verdict,
 } from "@treatywatch/core";
 
@@ -78,10 +78,10 @@ export interface PreparedEntries {
  */
 export function prepareEntries(entries: readonly RawEntry[], feed: FeedContext, fetchedAt: string): PreparedEntries {
   const prepared: PreparedEntries = { items: [], skipped: 0, failed: 0 };
-  const shared = sharedLinks(entries, feed.feedUrl);
+  const shared = sharedKeys(entries, feed.feedUrl);
   for (const entry of entries) {
     try {
-      const item = normaliseEntry(entry, { ...feed, fetchedAt, sharedLinks: shared });
+      const item = normaliseEntry(entry, { ...feed, fetchedAt, shared });
       if (item) prepared.items.push({ item, verdict: classify(item) });
       else prepared.skipped++;
     } catch (error) {

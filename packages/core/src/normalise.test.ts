@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normaliseEntry, sharedLinks } from "./normalise.ts";
+import { normaliseEntry, sharedKeys } from "./normalise.ts";
 import { parserText } from "./parser-output.ts";
 import { foldWhitespace, htmlToText } from "./text.ts";
 import type { RawEntry } from "./types.ts";
@@ -106,11 +106,11 @@ describe("entry identity", () => {
   }));
 
   it("is the GUID within the feed, so episodes sharing the show's home page stay apart", () => {
-    const shared = sharedLinks(podcast, CONTEXT.feedUrl);
-    const items = podcast.map((episode) => normaliseEntry(episode, { ...CONTEXT, sharedLinks: shared }));
+    const shared = sharedKeys(podcast, CONTEXT.feedUrl);
+    const items = podcast.map((episode) => normaliseEntry(episode, { ...CONTEXT, shared }));
 
     expect(new Set(items.map((item) => item?.id)).size).toBe(131);
-    expect(shared).toEqual(new Set(["https://podcast.example/"]));
+    expect(shared.links).toEqual(new Set(["https://podcast.example/"]));
     // A link every episode carries is no duplicate key: it would match them all.
     expect(items.every((item) => item?.canonicalUrl === undefined && item?.url === "https://podcast.example/")).toBe(
       true,
@@ -122,11 +122,25 @@ describe("entry identity", () => {
       { link: "https://outlet.example/", title: "Mines cleared in Kharkiv" },
       { link: "https://outlet.example/", title: "Treaty withdrawal takes effect" },
     ];
-    const shared = sharedLinks(entries, CONTEXT.feedUrl);
+    const shared = sharedKeys(entries, CONTEXT.feedUrl);
 
-    const [first, second] = entries.map((raw) => normaliseEntry(raw, { ...CONTEXT, sharedLinks: shared }));
+    const [first, second] = entries.map((raw) => normaliseEntry(raw, { ...CONTEXT, shared }));
 
     expect(first?.id).not.toBe(second?.id);
+  });
+
+  it("does not take a GUID several entries share for an identity", () => {
+    const entries = ["Single-session schools", "Work plan seminar"].map((title, n) => ({
+      guid: "https://ministry.example/spotlight/",
+      link: `https://ministry.example/spotlight/${n}`,
+      title,
+    }));
+    const shared = sharedKeys(entries, CONTEXT.feedUrl);
+
+    const items = entries.map((raw) => normaliseEntry(raw, { ...CONTEXT, shared }));
+
+    expect(new Set(items.map((item) => item?.id)).size).toBe(2);
+    expect(items.map((item) => item?.guid)).toEqual([undefined, undefined]);
   });
 
   it("keeps the id of an entry whose title changes", () => {

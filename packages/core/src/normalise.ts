@@ -10,10 +10,11 @@ export interface NormaliseContext {
   feedTitle?: string | undefined;
   fetchedAt: Timestamp;
   /**
-   * Canonical links that several entries of this feed share (a podcast's home page): they
-   * say nothing about which entry is which, so they are neither an identity nor a duplicate key.
+   * Links and GUIDs that several entries of this feed share (a podcast's home page, a section
+   * URL as every GUID): they say nothing about which entry is which, so they are neither an
+   * identity nor a duplicate key.
    */
-  sharedLinks?: ReadonlySet<string> | undefined;
+  shared?: SharedKeys | undefined;
 }
 
 const MAX_SUMMARY_CHARS = 2_000;
@@ -65,24 +66,39 @@ export function splitOutletSuffix(title: string, outlet: string | undefined): { 
   return { title: match[1], outlet: suffix };
 }
 
-/** Canonical links that more than one of a feed's entries carry. */
-export function sharedLinks(entries: readonly RawEntry[], feedUrl: string): Set<string> {
+/** What several of one feed's entries carry alike, and so cannot tell them apart. */
+export interface SharedKeys {
+  links: ReadonlySet<string>;
+  guids: ReadonlySet<string>;
+}
+
+function repeated(values: Iterable<string | undefined>): Set<string> {
   const seen = new Set<string>();
   const shared = new Set<string>();
-  for (const entry of entries) {
-    const canonical = canonicalUrl(resolveLink(parserText(entry.link), feedUrl));
-    if (!canonical) continue;
-    if (seen.has(canonical)) shared.add(canonical);
-    seen.add(canonical);
+  for (const value of values) {
+    if (!value) continue;
+    if (seen.has(value)) shared.add(value);
+    seen.add(value);
   }
   return shared;
+}
+
+/**
+ * The canonical links and GUIDs that more than one of a feed's entries carry: a podcast's
+ * home page as every episode's link, or a section URL given as every entry's GUID.
+ */
+export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): SharedKeys {
+  return {
+    links: repeated(entries.map((entry) => canonicalUrl(resolveLink(parserText(entry.link), feedUrl)))),
+    guids: repeated(entries.map((entry) => foldWhitespace(parserText(entry.guid) ?? "") || undefined)),
+  };
 }
 
 /**
  * Turns a parsed feed entry into an Item, or undefined when it has nothing to say. The entry
  * is untrusted parser output: every field is read as text or nothing, and nothing here throws.
  * Its identity is its GUID (Atom id, JSON Feed id) within its feed, else its canonical link,
- * else its content.
+ * else its content; a GUID or link that other entries of the feed share does not count.
  */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
   const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
@@ -90,7 +106,7 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   let summary = truncate(htmlToText(body), MAX_SUMMARY_CHARS);
   const url = resolveLink(parserText(entry.link), context.feedUrl);
   const linked = canonicalUrl(url);
-  const canonical = linked && !context.sharedLinks?.has(linked) ? linked : undefined;
+  const canonical = linked && !context.shared?.links.has(linked) ? linked : undefined;
   const declaredOutlet = foldWhitespace(htmlToText(parserText(entry.outlet) ?? "")) || undefined;
 
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
@@ -108,7 +124,8 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   const outlet =
     declaredOutlet || split.outlet || context.feedTitle?.trim() || hostOf(url) || hostOf(context.feedUrl) || "unknown";
   const contentHash = sha256Hex(`${foldedTitle}\n${foldedSummary}`).slice(0, 32);
-  const guid = foldWhitespace(parserText(entry.guid) ?? "") || undefined;
+  const declaredGuid = foldWhitespace(parserText(entry.guid) ?? "") || undefined;
+  const guid = declaredGuid && !context.shared?.guids.has(declaredGuid) ? declaredGuid : undefined;
   const id = guid
     ? stableId("itm", context.feedId, guid)
     : canonical

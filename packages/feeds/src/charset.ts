@@ -30,22 +30,10 @@ export interface DecodedBody {
 }
 
 const REPLACEMENT = /\ufffd/g;
+const NON_ASCII = /[^\x00-\x7f]/g;
 
 function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
-}
-
-/** Valid multi-byte UTF-8 sequences (a lead byte and its continuation bytes): text that is UTF-8 has some. */
-function hasUtf8Sequence(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length - 1; i++) {
-    const lead = bytes[i] ?? 0;
-    if (lead < 0xc2 || lead > 0xf4) continue;
-    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-    let valid = i + length <= bytes.length;
-    for (let k = 1; valid && k < length; k++) valid = ((bytes[i + k] ?? 0) & 0xc0) === 0x80;
-    if (valid) return true;
-  }
-  return false;
 }
 
 /** U+FFFD written as valid UTF-8 in the body itself (EF BF BD), which is not damage. */
@@ -67,16 +55,17 @@ function decodeUtf8(body: Uint8Array, declared: boolean): DecodedBody {
   } catch {
     // Not valid UTF-8: repaired below, never refused.
   }
-  if (!declared && !hasUtf8Sequence(body)) {
-    // No character set named anywhere and not one UTF-8 sequence: a legacy single-byte
-    // encoding, in practice Windows-1252 (a superset of ISO-8859-1), as browsers assume.
+  const text = new TextDecoder("utf-8").decode(body);
+  const replaced = count(text, REPLACEMENT) - encodedReplacements(body);
+  if (!declared && replaced > count(text, NON_ASCII) - count(text, REPLACEMENT)) {
+    // No character set named anywhere, and more bytes invalid as UTF-8 than characters that
+    // decoded: a legacy single-byte encoding, in practice windows-1252 (a superset of
+    // ISO-8859-1), as browsers assume. UTF-8 with a few bad bytes has far more good ones.
     return {
       text: iconv.decode(Buffer.from(body), "windows-1252"),
       damage: { kind: "encoding", message: "not UTF-8 and no character set declared: read as windows-1252" },
     };
   }
-  const text = new TextDecoder("utf-8").decode(body);
-  const replaced = count(text, REPLACEMENT) - encodedReplacements(body);
   return {
     text,
     damage: {

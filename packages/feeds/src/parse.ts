@@ -63,6 +63,17 @@ function atomLinks(links: unknown): unknown {
   );
 }
 
+/** The document with an empty channel where it has none. */
+function withChannel<Root extends string, Document extends Record<Root, XmlNode>>(
+  document: Document,
+  root: Root,
+): Document {
+  const node: XmlNode = typeof document[root] === "object" && document[root] !== null ? document[root] : {};
+  return Array.isArray(node.channel) && node.channel.length > 0
+    ? document
+    : { ...document, [root]: { ...node, channel: [{}] } };
+}
+
 /**
  * rss-parser, made to read what it would throw on: it reads every Atom `<link>`'s attributes
  * without checking there are any, and turns Atom dates with `toISOString`, which throws on a
@@ -70,6 +81,19 @@ function atomLinks(links: unknown): unknown {
  * given the shape it expects and dates are handed on as written (normalising checks them).
  */
 class TolerantParser extends Parser<XmlFeed, XmlItem> {
+  // An <rss> (or RDF) document without a <channel> is an empty feed, not a TypeError.
+  buildRSS0_9(document: { rss: XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS0_9.call(this, withChannel(document, "rss"));
+  }
+
+  buildRSS2(document: { rss: XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS2.call(this, withChannel(document, "rss"));
+  }
+
+  buildRSS1(document: { "rdf:RDF": XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS1.call(this, withChannel(document, "rdf:RDF"));
+  }
+
   buildAtomFeed(document: { feed: XmlNode }): unknown {
     const feed = { ...document.feed, link: atomLinks(document.feed.link) };
     return (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
@@ -89,6 +113,8 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 }
 
 const parser = new TolerantParser({
+  // An <rss> without a version is read as RSS 2.0, as readers and browsers do.
+  defaultRSS: 2,
   customFields: { feed: ["ttl", "language"], item: ["source", "summary", "dc:language"] },
 });
 
