@@ -38,6 +38,8 @@ interface XmlItem {
   content?: unknown;
   "content:encoded"?: unknown;
   summary?: unknown;
+  description?: unknown;
+  body?: unknown;
   creator?: unknown;
   author?: unknown;
   source?: unknown;
@@ -53,14 +55,17 @@ interface XmlFeed {
 
 type XmlNode = Record<string, unknown>;
 
-/** An Atom `<link>` as rss-parser reads it: attributes under `$`; a bare `<link>URL</link>` becomes one. */
+/**
+ * An Atom `<link>` as rss-parser reads it: attributes under `$`, the URL in `href`. A bare
+ * `<link>URL</link>`, or Atom 0.3's `<link rel="alternate">URL</link>`, gets its URL as `href`.
+ */
 function atomLinks(links: unknown): unknown {
   if (!Array.isArray(links)) return undefined;
-  return links.map((link) =>
-    typeof link === "object" && link !== null && typeof (link as XmlNode).$ === "object" && (link as XmlNode).$ !== null
-      ? link
-      : { $: { href: parserText(link) } },
-  );
+  return links.map((link) => {
+    const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
+    if (typeof attributes === "object" && attributes !== null && "href" in attributes) return link;
+    return { $: { ...(typeof attributes === "object" ? attributes : {}), href: parserText(link) } };
+  });
 }
 
 /** The document with an empty channel where it has none. */
@@ -96,18 +101,46 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 
   buildAtomFeed(document: { feed: XmlNode }): unknown {
     const feed = { ...document.feed, link: atomLinks(document.feed.link) };
-    return (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
+    const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
+    const title = (feed as XmlNode).title;
+    return title === undefined ? built : { ...(built as XmlNode), title };
   }
 
   parseItemAtom(entry: XmlNode | string): XmlNode {
     const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
-    const { published, updated, ...rest } = node;
+    const { published, updated, issued, modified, created, ...rest } = node;
     const item = (Parser.prototype as unknown as TolerantParser).parseItemAtom.call(this, {
       ...rest,
       link: atomLinks(node.link),
     });
-    const date = parserText(published) ?? parserText(updated);
+    // Atom 1.0 dates, then Atom 0.3's, as the feed wrote them.
+    const date = [published, issued, updated, modified, created].map(parserText).find(Boolean);
     if (date) item.pubDate = date;
+    // The elements themselves, for parserText: rss-parser keeps only the text before the first
+    // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
+    for (const field of ["title", "summary", "content"] as const)
+      if (node[field] !== undefined) item[field] = node[field];
+    return item;
+  }
+
+  parseItemRss(entry: XmlNode | string, fields: unknown): XmlNode {
+    const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
+    const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, node, fields);
+    // What rss-parser leaves out, in the order a reader would look: Dublin Core terms dates,
+    // dc:description and XHTML bodies, an RSS 1.0 item's rdf:about as its id, and a
+    // permalink GUID as the link of an item that has none.
+    const date = ["pubDate", "dc:date", "dcterms:issued", "dcterms:created", "dcterms:modified"]
+      .map((field) => parserText(node[field]))
+      .find(Boolean);
+    if (date) item.pubDate = date;
+    item.description ??= node["dc:description"];
+    item.body = node["xhtml:body"] ?? node.body;
+    item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
+    const guid = Array.isArray(node.guid) ? (node.guid[0] as unknown) : undefined;
+    const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
+    const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
+    const guidText = parserText(guid);
+    if (item.link === undefined && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
     return item;
   }
 }
@@ -150,9 +183,9 @@ function xmlBase(head: string, url: string | undefined): string | undefined {
   return resolveLink(declared, url) ?? url;
 }
 
-/** An Atom text construct of `type="xhtml"`: its markup is content, not structure. */
+/** An Atom text construct of `type="xhtml"` (Atom 0.3: `application/xhtml+xml`): its markup is content, not structure. */
 const XHTML_CONSTRUCT =
-  /<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["']xhtml["'][^>]*)>([\s\S]*?)<\/\1\s*>/g;
+  /<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["'][^>]*)>([\s\S]*?)<\/\1\s*>/g;
 
 /**
  * Atom's inline xhtml handed to the XML parser as escaped text, as `type="html"` would carry
@@ -195,8 +228,8 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
         guid: parserText(item.guid) ?? parserText(item.id),
         link: resolveLink(item.link, base),
         title: parserText(item.title),
-        summary: parserText(item.summary) ?? parserText(item.content),
-        contentHtml: parserText(item["content:encoded"]),
+        summary: parserText(item.summary) ?? parserText(item.content) ?? parserText(item.description),
+        contentHtml: parserText(item["content:encoded"]) ?? parserText(item.body),
         published: parserText(item.pubDate) ?? parserText(item.isoDate),
         author: plainText(item.creator) ?? plainText(item.author),
         outlet: plainText(item.source),
