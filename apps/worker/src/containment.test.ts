@@ -1,9 +1,10 @@
-import type { Clock, Fetcher, IngestWrite, Store } from "@treatywatch/core";
+import type { Clock, Fetcher, Store } from "@treatywatch/core";
 import { HttpFetcher } from "@treatywatch/http";
 import { SqliteStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rss, startTestServer, type TestServer } from "../test/feed-server.ts";
 import { fetchFeed } from "./fetch-feed.ts";
+import { coalesceStoryEvents } from "./ingest.ts";
 import { pollDueFeeds, pollFeeds } from "./poll.ts";
 
 const NOW = new Date("2025-06-30T12:00:00Z");
@@ -21,61 +22,81 @@ const XHTML_ATOM = `<?xml version="1.0" encoding="utf-8"?>
 <entry><id>tag:atom,2025:1</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Landmine <b>clearance</b> in Ukraine</div></title>
 <link href="https://atom.example/1"/><updated>2025-06-29T10:00:00Z</updated></entry></feed>`;
 
-/** A store whose writes throw for one feed's items: a stand-in for any failure inside the pipeline. */
-function failingFor(store: Store, feedId: () => string | undefined): Store {
+/** The store with one method that throws when `failure` gives an error: a stand-in for any failure inside the pipeline. */
+function throwingOn<Method extends "saveIngest" | "recordFetch">(
+  store: Store,
+  method: Method,
+  failure: (...args: Parameters<Store[Method]>) => Error | undefined,
+): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === "saveIngest") {
-        return async (write: IngestWrite) => {
-          if (write.stored.item.feedId === feedId()) throw new TypeError("html.includes is not a function");
-          return target.saveIngest(write);
-        };
-      }
       const value = Reflect.get(target, property, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      if (property !== method) return value.bind(target);
+      return async (...args: Parameters<Store[Method]>) => {
+        const error = failure(...args);
+        if (error) throw error;
+        return value.apply(target, args);
+      };
     },
   });
 }
 
+let episodes = Array.from({ length: 131 }, (_, n) => item(n, "https://podcast.example/"));
+let server: TestServer;
+let store: SqliteStore;
+const fetcher = new HttpFetcher({
+  userAgent: "treatywatch-test",
+  timeoutMs: 5_000,
+  maxBytes: 1_000_000,
+  allow: ["127.0.0.1"],
+});
+
+beforeEach(async () => {
+  store = new SqliteStore(":memory:");
+  server = await startTestServer({
+    "/good.xml": (_request, response) =>
+      response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Good Wire", [item(1), item(2)])),
+    "/bad.xml": (_request, response) =>
+      response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Bad Wire", [item(3), item(4)])),
+    "/xhtml.atom": (_request, response) =>
+      response.writeHead(200, { "content-type": "application/atom+xml" }).end(XHTML_ATOM),
+    "/damaged.xml": (_request, response) => {
+      const [head, tail] = rss("Damaged Wire", [item(5)]).split("minefield");
+      response
+        .writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" })
+        .end(Buffer.concat([Buffer.from(head ?? ""), Buffer.from([0xff, 0xfe]), Buffer.from(`minefield${tail}`)]));
+    },
+    "/podcast.xml": (_request, response) =>
+      response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Podcast", episodes)),
+    "/big.xml": (request, response) => {
+      if (request.headers["if-none-match"] === '"big"') return void response.writeHead(304).end();
+      response.writeHead(200, { "content-type": "application/rss+xml", etag: '"big"' }).end(
+        rss(
+          "Big Wire",
+          Array.from({ length: 25 }, (_, n) => item(n)),
+        ),
+      );
+    },
+  });
+});
+
+afterEach(async () => {
+  await server.close();
+  await store.close();
+});
+
 describe("one feed's failure stays that feed's", () => {
-  let server: TestServer;
-  let store: SqliteStore;
-  const fetcher = new HttpFetcher({
-    userAgent: "treatywatch-test",
-    timeoutMs: 5_000,
-    maxBytes: 1_000_000,
-    allow: ["127.0.0.1"],
-  });
-
-  beforeEach(async () => {
-    store = new SqliteStore(":memory:");
-    server = await startTestServer({
-      "/good.xml": (_request, response) =>
-        response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Good Wire", [item(1), item(2)])),
-      "/bad.xml": (_request, response) =>
-        response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Bad Wire", [item(3), item(4)])),
-      "/xhtml.atom": (_request, response) =>
-        response.writeHead(200, { "content-type": "application/atom+xml" }).end(XHTML_ATOM),
-      "/damaged.xml": (_request, response) => {
-        const [head, tail] = rss("Damaged Wire", [item(5)]).split("minefield");
-        response
-          .writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" })
-          .end(Buffer.concat([Buffer.from(head ?? ""), Buffer.from([0xff, 0xfe]), Buffer.from(`minefield${tail}`)]));
-      },
-    });
-  });
-
-  afterEach(async () => {
-    await server.close();
-    await store.close();
-  });
-
   it("records a feed that makes the pipeline throw as its own internal error, and ingests the others of the tick", async () => {
     const bad = (await store.addFeed(server.url("/bad.xml"), NOW.toISOString())).feed;
     await store.addFeed(server.url("/good.xml"), NOW.toISOString());
     await store.addFeed(server.url("/xhtml.atom"), NOW.toISOString());
 
-    const outcomes = await pollDueFeeds({ store: failingFor(store, () => bad.id), fetcher, clock });
+    const failing = throwingOn(store, "saveIngest", (write) =>
+      write.stored.item.feedId === bad.id ? new TypeError("html.includes is not a function") : undefined,
+    );
+
+    const outcomes = await pollDueFeeds({ store: failing, fetcher, clock });
 
     const byUrl = Object.fromEntries(outcomes.map((outcome) => [new URL(outcome.url).pathname, outcome]));
     expect(byUrl["/good.xml"]).toMatchObject({ status: "ok", summary: { fresh: 2 } });
@@ -116,18 +137,9 @@ describe("one feed's failure stays that feed's", () => {
   it("gives a feed whose error cannot even be recorded an outcome of its own, and polls the rest", async () => {
     const { feed: broken } = await store.addFeed("https://broken.example/feed.xml", NOW.toISOString());
     const { feed: good } = await store.addFeed(server.url("/good.xml"), NOW.toISOString());
-    const unrecordable: Store = new Proxy(store, {
-      get(target, property, receiver) {
-        if (property === "recordFetch") {
-          return async (feedId: string, update: Parameters<Store["recordFetch"]>[1]) => {
-            if (feedId === broken.id) throw new Error("database is locked");
-            return target.recordFetch(feedId, update);
-          };
-        }
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    const unrecordable = throwingOn(store, "recordFetch", (feedId) =>
+      feedId === broken.id ? new Error("database is locked") : undefined,
+    );
 
     const outcomes = await pollFeeds([broken, good], { store: unrecordable, fetcher, clock });
 
@@ -150,29 +162,6 @@ describe("one feed's failure stays that feed's", () => {
 });
 
 describe("entry identity in a feed", () => {
-  let server: TestServer;
-  let store: SqliteStore;
-  let episodes = Array.from({ length: 131 }, (_, n) => item(n, "https://podcast.example/"));
-  const fetcher = new HttpFetcher({
-    userAgent: "treatywatch-test",
-    timeoutMs: 5_000,
-    maxBytes: 1_000_000,
-    allow: ["127.0.0.1"],
-  });
-
-  beforeEach(async () => {
-    store = new SqliteStore(":memory:");
-    server = await startTestServer({
-      "/podcast.xml": (_request, response) =>
-        response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Podcast", episodes)),
-    });
-  });
-
-  afterEach(async () => {
-    await server.close();
-    await store.close();
-  });
-
   it("stores 131 episodes with their own GUIDs and the show's home page as link, once each", async () => {
     const { feed } = await store.addFeed(server.url("/podcast.xml"), NOW.toISOString());
 
@@ -191,35 +180,6 @@ describe("entry identity in a feed", () => {
 });
 
 describe("a feed adds at most so many items a tick", () => {
-  let server: TestServer;
-  let store: SqliteStore;
-  const fetcher = new HttpFetcher({
-    userAgent: "treatywatch-test",
-    timeoutMs: 5_000,
-    maxBytes: 1_000_000,
-    allow: ["127.0.0.1"],
-  });
-
-  beforeEach(async () => {
-    store = new SqliteStore(":memory:");
-    server = await startTestServer({
-      "/big.xml": (request, response) => {
-        if (request.headers["if-none-match"] === '"big"') return void response.writeHead(304).end();
-        response.writeHead(200, { "content-type": "application/rss+xml", etag: '"big"' }).end(
-          rss(
-            "Big Wire",
-            Array.from({ length: 25 }, (_, n) => item(n)),
-          ),
-        );
-      },
-    });
-  });
-
-  afterEach(async () => {
-    await server.close();
-    await store.close();
-  });
-
   it("keeps the rest in the store and takes it on the next ticks, without fetching again", async () => {
     await store.addFeed(server.url("/big.xml"), NOW.toISOString());
     const deps = { store, fetcher, clock, maxNewItemsPerTick: 10 };
@@ -239,5 +199,37 @@ describe("a feed adds at most so many items a tick", () => {
     const feed = (await store.listFeeds())[0];
     expect(feed).toMatchObject({ etag: '"big"', health: { deferred: 0 } });
     expect(Date.parse(feed?.nextPollAt ?? "")).toBeGreaterThan(NOW.getTime());
+  });
+});
+
+describe("coalesceStoryEvents", () => {
+  it("keeps one event a story: the newest version, every change once, created if it began in the tick", () => {
+    const events = coalesceStoryEvents([
+      { kind: "created", storyId: "s1", version: 1, changes: [] },
+      { kind: "updated", storyId: "s2", version: 4, changes: [{ kind: "new-outlet", outlet: "Wire" }] },
+      { kind: "updated", storyId: "s1", version: 2, changes: [{ kind: "new-figures", figures: ["7"] }] },
+      {
+        kind: "updated",
+        storyId: "s2",
+        version: 5,
+        changes: [
+          { kind: "new-outlet", outlet: "Wire" },
+          { kind: "new-country", country: "UA" },
+        ],
+      },
+    ]);
+
+    expect(events).toEqual([
+      { kind: "created", storyId: "s1", version: 2, changes: [{ kind: "new-figures", figures: ["7"] }] },
+      {
+        kind: "updated",
+        storyId: "s2",
+        version: 5,
+        changes: [
+          { kind: "new-outlet", outlet: "Wire" },
+          { kind: "new-country", country: "UA" },
+        ],
+      },
+    ]);
   });
 });

@@ -26,6 +26,31 @@ export interface StoryEvent {
   changes: StoryChange[];
 }
 
+/**
+ * A tick's story events with one per story: the newest version, its changes together, and
+ * "created" when the story began in the tick. A feed that changes one story a thousand times
+ * in a tick makes one alert, not a thousand, and matching reads each story once.
+ */
+export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
+  const byStory = new Map<string, StoryEvent>();
+  for (const event of events) {
+    const seen = byStory.get(event.storyId);
+    if (!seen) {
+      byStory.set(event.storyId, { ...event, changes: [...event.changes] });
+      continue;
+    }
+    const known = new Set(seen.changes.map((change) => JSON.stringify(change)));
+    const changes = event.changes.filter((change) => !known.has(JSON.stringify(change)));
+    byStory.set(event.storyId, {
+      kind: seen.kind === "created" ? "created" : event.kind,
+      storyId: event.storyId,
+      version: Math.max(seen.version, event.version),
+      changes: [...seen.changes, ...changes],
+    });
+  }
+  return [...byStory.values()];
+}
+
 export interface IngestSummary {
   /** Items seen for the first time. */
   fresh: number;
@@ -168,6 +193,13 @@ export async function ingestItems(items: readonly PreparedItem[], deps: IngestDe
   return deps.store.batch ? deps.store.batch(ingestAll) : ingestAll();
 }
 
+/**
+ * Items written in one store batch (one SQLite transaction) by in-process ingest: enough that
+ * a commit per item is not the cost, few enough that another process waiting to write (the
+ * API beside the poller) waits tens of milliseconds, not seconds.
+ */
+const ITEMS_PER_BATCH = 100;
+
 /** What one feed's in-process ingest did, and the items it left for a later tick. */
 export interface FeedIngest {
   summary: IngestSummary;
@@ -187,7 +219,8 @@ export async function ingestFeedItems(
   const summary = emptySummary();
   let taken = 0;
   const ingestSome = async () => {
-    for (; taken < items.length && summary.fresh < maxFresh; taken++) {
+    const until = Math.min(items.length, taken + ITEMS_PER_BATCH);
+    for (; taken < until && summary.fresh < maxFresh; taken++) {
       const prepared = items[taken];
       if (!prepared) continue;
       try {
@@ -197,9 +230,10 @@ export async function ingestFeedItems(
         summary.failure ??= oneLineReason(error);
       }
     }
-    return summary;
   };
-  await (deps.store.batch ? deps.store.batch(ingestSome) : ingestSome());
+  while (taken < items.length && summary.fresh < maxFresh) {
+    await (deps.store.batch ? deps.store.batch(ingestSome) : ingestSome());
+  }
   return { summary, rest: items.slice(taken) };
 }
 

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { foldWhitespace, htmlToText, type Item, normaliseEntry, parserText, sharedKeys } from "@treatywatch/core";
 import { parseFeed as independentParse } from "feedsmith";
 import { afterAll, describe, expect, it } from "vitest";
+import { filesUnder, SHARED_CORPUS } from "../test/shared-corpus.ts";
 import { decodeBody } from "./charset.ts";
 import { parseFeed } from "./parse.ts";
 
@@ -12,8 +12,7 @@ import { parseFeed } from "./parse.ts";
  * each read by our parse and normalise steps and checked against an independent parser,
  * feedsmith: the same number of entries, and the same first title.
  */
-const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const CORPUS = join(REPO_ROOT, "..", "shared", "corpus", "feeds");
+const CORPUS = join(SHARED_CORPUS, "feeds");
 const FETCHED_AT = "2026-11-28T12:00:00.000Z";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -33,16 +32,6 @@ const ACCEPTED: Record<string, string> = {
   "kurtmckee__feedparser/rss_version_091_netscape.xml":
     "an <rss> with no <channel>: we read an empty feed (feedparser too), feedsmith calls the format invalid",
 };
-
-function feedFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return feedFiles(path);
-      return /\.(xml|rss|atom|json)$/i.test(name) ? [path] : [];
-    });
-}
 
 /** A title as text our normalisation would keep: markup stripped, entities decoded, whitespace folded. */
 const text = (value: unknown) => foldWhitespace(htmlToText(parserText(value) ?? ""));
@@ -72,7 +61,7 @@ const disagreements: string[] = [];
 if (!existsSync(CORPUS)) console.info(`feed corpus: skipped, ${CORPUS} is absent`);
 
 describe.skipIf(!existsSync(CORPUS))("the shared feed corpus, against an independent parser", () => {
-  const files = existsSync(CORPUS) ? feedFiles(CORPUS) : [];
+  const files = existsSync(CORPUS) ? filesUnder(CORPUS, /\.(xml|rss|atom|json)$/i) : [];
 
   afterAll(() => {
     console.info(

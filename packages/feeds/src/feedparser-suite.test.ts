@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   foldWhitespace,
   htmlToText,
@@ -11,6 +10,7 @@ import {
   sharedKeys,
 } from "@treatywatch/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { filesUnder, SHARED_CORPUS } from "../test/shared-corpus.ts";
 import { type Comparison, expectationOf, type Literal, parseExpectation } from "./feedparser-expect.ts";
 import { type FeedEntry, type ParsedFeed, parseFeed } from "./parse.ts";
 
@@ -20,8 +20,7 @@ import { type FeedEntry, type ParsedFeed, parseFeed } from "./parse.ts";
  * where its expectation names a field we read (feed title and link; entry title, link, id,
  * summary, content, dates), our value must agree, allowing only for our text normalisation.
  */
-const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const SUITE = join(REPO_ROOT, "..", "shared", "corpus", "feedparser-tests");
+const SUITE = join(SHARED_CORPUS, "feedparser-tests");
 const FETCHED_AT = "2026-11-28T12:00:00.000Z";
 /** feedparser resolves relative links against the document's own URL in its tests. */
 const DOCUMENT_URL = "http://127.0.0.1:8097/";
@@ -137,16 +136,6 @@ const ACCEPTED: Array<{ reason: string; files: string[] }> = [
 
 const acceptedReason = (file: string) => ACCEPTED.find((group) => group.files.includes(file))?.reason;
 
-function documents(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return documents(path);
-      return name.endsWith(".xml") ? [path] : [];
-    });
-}
-
 /** Text as our normalisation leaves it: markup stripped, entities decoded, whitespace folded. */
 const text = (value: string | undefined) => foldWhitespace(htmlToText(value ?? ""));
 
@@ -233,7 +222,7 @@ const crashes: string[] = [];
 if (!existsSync(SUITE)) console.info(`feedparser suite: skipped, ${SUITE} is absent`);
 
 describe.skipIf(!existsSync(SUITE))("Python feedparser's test documents", () => {
-  const files = existsSync(SUITE) ? documents(SUITE) : [];
+  const files = existsSync(SUITE) ? filesUnder(SUITE, /\.xml$/) : [];
 
   afterAll(() => {
     console.info(

@@ -99,6 +99,8 @@ const MIGRATIONS: string[] = [
 
 /** How many recent members of a story the clusterer compares a new item with. */
 const MEMBERS_COMPARED = 8;
+/** Deferred items written in one transaction. */
+const DEFER_CHUNK = 500;
 
 interface FeedRow {
   id: string;
@@ -348,9 +350,12 @@ export class SqliteStore implements Store {
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
     const insert = this.statement("INSERT INTO deferred_items (feed_id, item, verdict) VALUES (?, ?, ?)");
-    this.db.transaction(() => {
-      for (const { item, verdict } of items) insert.run(feedId, JSON.stringify(item), JSON.stringify(verdict));
-    })();
+    const write = this.db.transaction((chunk: readonly DeferredItem[]) => {
+      for (const { item, verdict } of chunk) insert.run(feedId, JSON.stringify(item), JSON.stringify(verdict));
+    });
+    // In short transactions, so another process waiting to write is not held up for long.
+    for (let start = 0; start < items.length; start += DEFER_CHUNK)
+      write.immediate(items.slice(start, start + DEFER_CHUNK));
   }
 
   async deferredItems(feedId: string, limit: number): Promise<DeferredBatch> {

@@ -1,26 +1,15 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "@treatywatch/config";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { filesUnder, SHARED_CORPUS as SHARED } from "../../../../packages/feeds/test/shared-corpus.ts";
 import { openRuntime } from "../runtime.ts";
 import { pollOnceCommand } from "./poll.ts";
 
 /** Real feeds beside the repository, read in place: our corpus, and feedparser's test documents. */
-const SHARED = join(fileURLToPath(new URL("../../../..", import.meta.url)), "..", "shared", "corpus");
 const CORPORA = ["feeds", "feedparser-tests"].map((name) => join(SHARED, name));
-
-function feedFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return feedFiles(path);
-      return /\.(xml|rss|atom|json)$/i.test(name) ? [path] : [];
-    });
-}
 
 const present = CORPORA.every((dir) => existsSync(dir));
 if (!present) console.info(`poll --once over the shared corpora: skipped, ${SHARED} is absent`);
@@ -34,7 +23,7 @@ describe.skipIf(!present)("poll --once over every real feed we have", () => {
   it("reads each feed or records why not, crashes on none, and exits 0", { timeout: 300_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tw-poll-corpus-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const files = CORPORA.flatMap(feedFiles);
+    const files = CORPORA.flatMap((dir) => filesUnder(dir, /\.(xml|rss|atom|json)$/i));
     const feedsFile = join(dataDir, "feeds.txt");
     await writeFile(feedsFile, `${files.join("\n")}\n`);
     const runtime = openRuntime(

@@ -4,7 +4,7 @@
  * API's event loop. It writes to the same SQLite file (WAL lets the API read meanwhile) and
  * hands each tick's story events back to `serve`, which matches and delivers them.
  */
-import { startPollLoop } from "@treatywatch/worker";
+import { coalesceStoryEvents, startPollLoop } from "@treatywatch/worker";
 import { openPollRuntime } from "../runtime.ts";
 import type { FromPoller, ToPoller } from "./messages.ts";
 
@@ -22,7 +22,7 @@ process.on("message", (message: ToPoller) => {
       batchSize: 500,
       logger: runtime.logger,
       onTick: (outcomes) => {
-        const events = outcomes.flatMap((outcome) => outcome.summary.events);
+        const events = coalesceStoryEvents(outcomes.flatMap((outcome) => outcome.summary.events));
         if (events.length > 0) send({ type: "events", events });
       },
     });
