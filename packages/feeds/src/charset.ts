@@ -30,7 +30,7 @@ export interface DecodedBody {
 }
 
 const REPLACEMENT = /\ufffd/g;
-const NON_ASCII = /[^\x00-\x7f]/g;
+const NON_ASCII = /[\u0080-\u{10ffff}]/gu;
 
 function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
