@@ -62,10 +62,28 @@ function secretBox(config: Config, logger: Logger): AesGcmSecretBox {
   return new AesGcmSecretBox(key, config.secrets.old);
 }
 
+/** What polling needs, and no more: the poller process of `serve` opens only this. */
+export type PollRuntime = Pick<Runtime, "config" | "store" | "fetcher" | "clock" | "logger" | "policy">;
+
+/** The polling half of the composition root: its own connection to the database, HTTP and file feeds. */
+export function openPollRuntime(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): PollRuntime & { store: SqliteStore } {
+  return {
+    config,
+    store: new SqliteStore(config.databasePath),
+    fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
+    clock: systemClock,
+    logger,
+    policy: pollPolicy(config.poll),
+  };
+}
+
 /** The composition root for one machine: SQLite under the data dir, HTTP and file feeds. */
 export function openRuntime(config: Config = readConfig()): Runtime {
   const logger = createLogger(config.logLevel);
-  const store = new SqliteStore(config.databasePath);
+  const { store, fetcher, clock, policy } = openPollRuntime(config, logger);
   const subscriptions = versionedSubscriptions(
     sealedSigningSecrets(new SqliteSubscriptionStore(store.db), secretBox(config, logger)),
   );
@@ -78,10 +96,10 @@ export function openRuntime(config: Config = readConfig()): Runtime {
     deliveries: new SqliteDeliveryStore(store.db),
     deliveryQueue: new SqliteQueue(store.db, { name: "deliveries", maxReceives: 5 }),
     suppressions: new SqliteSuppressionList(store.db),
-    fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
-    clock: systemClock,
+    fetcher,
+    clock,
     logger,
-    policy: pollPolicy(config.poll),
+    policy,
   };
 }
 

@@ -373,6 +373,9 @@ export interface DeliveryLoopDeps extends Omit<DeliveryServices, "subscriptions"
 }
 
 /** A story the ingest step created or materially changed. */
+/** How long matching story events runs before it lets the event loop serve anything else. */
+const YIELD_AFTER_MS = 5;
+
 export interface StoryEventInput {
   kind: "created" | "updated";
   storyId: string;
@@ -449,7 +452,13 @@ export function startDeliveryLoop(
     serial(async () => {
       if (events.length === 0) return;
       await refresh();
+      let slice = performance.now();
       for (const event of events) {
+        // Matching runs beside the API on one machine: give requests a turn every few milliseconds.
+        if (performance.now() - slice > YIELD_AFTER_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
         const story = await deps.store.getStory(event.storyId);
         if (!story) {
           deps.logger.warn(

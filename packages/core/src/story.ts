@@ -32,6 +32,29 @@ export function figuresIn(text: string): string[] {
   return [...found];
 }
 
+/**
+ * The most reports a story lists. Every item of a story stays stored under it; the list is
+ * what a reader sees and what each join reads and writes, so it is kept bounded: a feed of
+ * thousands of near-identical items must not make each join cost more than the last.
+ */
+export const MAX_STORY_SOURCES = 100;
+
+/**
+ * The sources with one more report, or undefined when the list is full and the report adds
+ * nothing a reader would miss. A full list still takes a new outlet, in place of the latest
+ * report of the outlet listed most often, so every outlet that reported the story is named.
+ */
+function withSource(sources: readonly StorySource[], source: StorySource): StorySource[] | undefined {
+  if (sources.length < MAX_STORY_SOURCES) return [...sources, source];
+  if (sources.some((listed) => listed.outlet === source.outlet)) return undefined;
+  const counts = new Map<string, number>();
+  for (const listed of sources) counts.set(listed.outlet, (counts.get(listed.outlet) ?? 0) + 1);
+  const [crowded, count] = [...counts].reduce((most, entry) => (entry[1] > most[1] ? entry : most));
+  if (count < 2) return undefined;
+  const last = sources.findLastIndex((listed) => listed.outlet === crowded);
+  return [...sources.slice(0, last), ...sources.slice(last + 1), source];
+}
+
 function union<T>(a: readonly T[], b: readonly T[]): T[] {
   return [...new Set([...a, ...b])];
 }
@@ -57,6 +80,7 @@ export function foundStory(item: Item, verdict: Verdict, now: Timestamp): Story 
 /**
  * Folds one more report into a story. The version moves on only for a material
  * change: a new outlet, topic, country or treaty, or figures not reported before.
+ * Its cost is bounded by `MAX_STORY_SOURCES`, not by how many items the story holds.
  */
 export function joinStory(
   story: Story,
@@ -65,8 +89,9 @@ export function joinStory(
   now: Timestamp,
 ): { story: Story; changes: StoryChange[] } {
   if (story.sources.some((source) => source.itemId === item.id)) return { story, changes: [] };
+  const sources = withSource(story.sources, sourceOf(item));
   const changes: StoryChange[] = [];
-  if (!story.sources.some((source) => source.outlet === item.outlet)) {
+  if (sources && !story.sources.some((source) => source.outlet === item.outlet)) {
     changes.push({ kind: "new-outlet", outlet: item.outlet });
   }
   for (const topic of verdict.topics) if (!story.topics.includes(topic)) changes.push({ kind: "new-topic", topic });
@@ -94,7 +119,7 @@ export function joinStory(
       categories: union(story.categories, verdict.categories),
       countries: union(story.countries, verdict.countries),
       treaties: union(story.treaties, verdict.treaties),
-      sources: [...story.sources, sourceOf(item)],
+      sources: sources ?? story.sources,
     },
   };
 }

@@ -247,6 +247,23 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         });
       });
 
+      it("keeps encoding damage and the deferred count in health until a later fetch changes them", async () => {
+        const { feed } = await store.addFeed("https://news.example/rss", at(0));
+        const damage = { kind: "encoding" as const, message: "2 invalid UTF-8 sequences replaced with U+FFFD" };
+
+        await store.recordFetch(feed.id, { nextPollAt: at(5), at: at(1), damage, deferred: 40 });
+        const clean = await store.recordFetch(feed.id, { nextPollAt: at(10), at: at(6) });
+        const failed = await store.recordFetch(feed.id, {
+          error: { kind: "internal", message: "TypeError: boom" },
+          nextPollAt: at(20),
+          at: at(11),
+          deferred: 0,
+        });
+
+        expect(clean?.health).toMatchObject({ lastDamage: damage, lastDamageAt: at(1), deferred: 40 });
+        expect(failed?.health).toMatchObject({ lastDamage: damage, lastDamageAt: at(1), deferred: 0 });
+      });
+
       it("records nothing for a feed it does not have", async () => {
         expect(await store.recordFetch("fd_missing", { nextPollAt: at(1), at: at(0) })).toBeUndefined();
       });
@@ -268,6 +285,29 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         expect(duplicate).toEqual(stored);
       });
 
+      it("never takes an entry with its own id for another entry of its feed, whatever its link or text", async () => {
+        const { stored } = await ingestStory(store, { item: { feedId: "fd_podcast", guid: "episode-1" } });
+        const sameFeed = { feedId: "fd_podcast", guid: "episode-2", id: "it_episode_2" };
+
+        const byLink = await store.findDuplicate({
+          ...sameFeed,
+          canonicalUrl: stored.item.canonicalUrl,
+          contentHash: "x",
+        });
+        const byText = await store.findDuplicate({ ...sameFeed, contentHash: stored.item.contentHash });
+        const fromOtherFeed = await store.findDuplicate({
+          id: "it_syndicated",
+          feedId: "fd_other",
+          guid: "other-1",
+          canonicalUrl: stored.item.canonicalUrl,
+          contentHash: "y",
+        });
+
+        expect(byLink).toBeUndefined();
+        expect(byText).toBeUndefined();
+        expect(fromOtherFeed).toEqual(stored);
+      });
+
       it("finds no duplicate for new keys", async () => {
         await ingestStory(store);
 
@@ -278,6 +318,34 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         });
 
         expect(duplicate).toBeUndefined();
+      });
+
+      it("keeps a feed's deferred items in order until they are dropped", async () => {
+        const deferred = (item: Item) => ({ item, verdict: aVerdict(), fingerprint: assess(item).fingerprint });
+        const items = Array.from({ length: 5 }, () => deferred(anItem({ feedId: "fd_big" })));
+        await store.deferItems("fd_big", items.slice(0, 3));
+        await store.deferItems("fd_big", items.slice(3));
+        await store.deferItems("fd_other", [deferred(anItem({ feedId: "fd_other" }))]);
+
+        const first = await store.deferredItems("fd_big", 2);
+        await store.dropDeferred(
+          "fd_big",
+          first.items.map((deferred) => deferred.key),
+        );
+        const rest = await store.deferredItems("fd_big", 10);
+        await store.dropDeferred(
+          "fd_big",
+          rest.items.map((deferred) => deferred.key),
+        );
+
+        expect(first.items.map(({ item }) => item.id)).toEqual(items.slice(0, 2).map(({ item }) => item.id));
+        expect(first.more).toBe(true);
+        expect(rest.items.map(({ item, verdict, fingerprint }) => ({ item, verdict, fingerprint }))).toEqual(
+          items.slice(2),
+        );
+        expect(rest.more).toBe(false);
+        expect(await store.deferredItems("fd_big", 10)).toEqual({ items: [], more: false });
+        expect((await store.deferredItems("fd_other", 10)).items).toHaveLength(1);
       });
 
       it("updates an item's text and keeps its identity", async () => {

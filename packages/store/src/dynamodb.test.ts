@@ -61,7 +61,7 @@ describe("DynamoDB records", () => {
     const read = (pk: string, sk: string) => readRecord(tableName, pk, sk);
     const expected = Date.UTC(2025, 5, 27, 10) / 1000 + 14 * 86_400;
     expect(expiresAt(item.fetchedAt, 14)).toBe(expected);
-    expect((await read("STORY#sty_ttl", "MEMBER#it_ttl"))?.expiresAt).toBe(expected);
+    expect((await read("STORY#sty_ttl", `MEMBER#${print.at}#it_ttl`))?.expiresAt).toBe(expected);
     expect((await read(`SKEY#${indexKeys(print)[0]}`, `SEEN#${print.at}#sty_ttl`))?.expiresAt).toBe(expected);
     expect((await read("STORY#sty_ttl", "STORY"))?.expiresAt).toBeUndefined();
   });

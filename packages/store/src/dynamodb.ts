@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,6 +11,8 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
+  type DeferredBatch,
+  type DeferredItem,
   type DuplicateKeys,
   decodeCursor,
   type Feed,
@@ -48,7 +51,8 @@ export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
  * | url marker    | `ITEMURL#<url>`      | `ITEMURL`         |                                                | duplicate check by canonical URL |
  * | hash marker   | `ITEMHASH#<hash>`    | `ITEMHASH`        |                                                | duplicate check by content hash |
  * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
- * | story member  | `STORY#<id>`         | `MEMBER#<itemId>` |                                                | the fingerprints a new item is compared with |
+ * | story member  | `STORY#<id>`         | `MEMBER#<at>#<itemId>` |                                           | the fingerprints a new item is compared with: the newest few, read newest first |
+ * | deferred item | `DEFER#<feedId>`     | `<deferredAt>#<n, padded>` |                                       | what a feed could not add in one tick, oldest first |
  * | story key     | `SKEY#<key>`         | `SEEN#<at>#<storyId>` |                                            | near-duplicate index: key → the stories seen under it, read by a key condition on the clustering window; TTL |
  * | tenant        | `TENANT#<id>`        | `TENANT`          |                                                | tenant by id (the id derives from the name, so also by name) |
  * | API key       | `APIKEY#<hash>`      | `APIKEY`          | gsi1: `KEYS#<tenantId>` / `<createdAt>#<id>`; gsi2: `APIKEYS` / `<createdAt>#<id>` | key by hash (every request); a tenant's keys; all keys (revoke by id or prefix) |
@@ -121,6 +125,22 @@ const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
 const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
 const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
 const SEEN = "SEEN#";
+const MEMBER = "MEMBER#";
+/** A story member's sort key: the time first, so the newest members are one descending read. */
+const memberKey = (at: Timestamp, itemId: string) => `${MEMBER}${timeKey(at, itemId)}`;
+const deferKey = (feedId: string) => `DEFER#${feedId}`;
+/** Orders items deferred in the same millisecond by this process. */
+let deferSequence = 0;
+/** BatchWriteItem takes at most 25 requests. */
+const WRITE_BATCH = 25;
+
+/** The damage and deferred count a fetch records in the feed's health. */
+function repairs(feed: Feed, update: FeedUpdate): Partial<Feed["health"]> {
+  return {
+    ...(update.damage ? { lastDamage: update.damage, lastDamageAt: update.at } : {}),
+    deferred: update.deferred ?? feed.health.deferred ?? 0,
+  };
+}
 /** A story key's sort key: the time first, so a window is one key range however old the key is. */
 const seenKey = (at: Timestamp, storyId: string) => `${SEEN}${timeKey(at, storyId)}`;
 
@@ -253,6 +273,7 @@ export class DynamoStore implements Store {
           nextPollAt: update.nextPollAt,
           health: {
             ...feed.health,
+            ...repairs(feed, update),
             lastErrorAt: update.at,
             lastError: update.error,
             consecutiveFailures: feed.health.consecutiveFailures + 1,
@@ -264,7 +285,7 @@ export class DynamoStore implements Store {
           lastModified: update.lastModified,
           title: update.title ?? feed.title,
           nextPollAt: update.nextPollAt,
-          health: { ...feed.health, lastSuccessAt: update.at, consecutiveFailures: 0 },
+          health: { ...feed.health, ...repairs(feed, update), lastSuccessAt: update.at, consecutiveFailures: 0 },
         };
     try {
       await this.#doc.send(
@@ -290,8 +311,14 @@ export class DynamoStore implements Store {
     const found = result.Responses?.[this.#table] ?? [];
     const byId = found.find((record) => record.pk === itemKey(keys.id).pk) as ItemRecord | undefined;
     if (byId) return storedFrom(byId);
-    const marker = (found as MarkerRecord[]).find((record) => record.itemId !== undefined);
-    return marker ? this.getItem(marker.itemId) : undefined;
+    // A marker names the first item seen under a URL or hash; an entry with its own id is a
+    // duplicate of it only when that item came from another feed.
+    for (const marker of found as MarkerRecord[]) {
+      if (marker.itemId === undefined) continue;
+      const first = await this.getItem(marker.itemId);
+      if (first && (!keys.guid || first.item.feedId !== keys.feedId)) return first;
+    }
+    return undefined;
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
@@ -329,13 +356,24 @@ export class DynamoStore implements Store {
     );
     return Promise.all(
       storyIds.map(async (storyId) => {
-        const members = await this.#queryAll<MemberRecord>(
-          undefined,
-          { ":pk": `STORY#${storyId}`, ":member": "MEMBER#" },
-          undefined,
-          "begins_with(sk, :member)",
-        );
-        const recent = members.sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
+        // The newest members, read newest first: the cost is the same for a story of ten or ten thousand.
+        const { records } = await this.#query<MemberRecord>({
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}0`, ":to": `${MEMBER}9\uffff` },
+          ScanIndexForward: false,
+          Limit: MEMBERS_COMPARED,
+        });
+        // Members written as `MEMBER#<itemId>` (before they sorted by time) until their TTL ends them.
+        const older =
+          records.length < MEMBERS_COMPARED
+            ? await this.#queryAll<MemberRecord>(
+                undefined,
+                { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}A`, ":to": `${MEMBER}\uffff` },
+                undefined,
+                "sk BETWEEN :from AND :to",
+              )
+            : [];
+        const recent = [...records, ...older].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
         return { storyId, fingerprints: recent.map((member) => member.fingerprint) };
       }),
     );
@@ -373,10 +411,63 @@ export class DynamoStore implements Store {
     await this.#doc.send(
       new PutCommand({
         TableName: this.#table,
-        Item: { pk: `STORY#${story.id}`, sk: `MEMBER#${item.id}`, at: fingerprint.at, fingerprint, expiresAt: ttl },
+        Item: {
+          pk: `STORY#${story.id}`,
+          sk: memberKey(fingerprint.at, item.id),
+          at: fingerprint.at,
+          fingerprint,
+          expiresAt: ttl,
+        },
       }),
     );
     await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
+  }
+
+  async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
+    const at = new Date().toISOString();
+    const records = items.map(({ item, verdict, fingerprint }) => ({
+      pk: deferKey(feedId),
+      sk: `${at}#${String(deferSequence++).padStart(12, "0")}`,
+      item,
+      verdict,
+      fingerprint,
+    }));
+    await this.#writeAll(records.map((record) => ({ PutRequest: { Item: record } })));
+  }
+
+  async deferredItems(feedId: string, limit: number): Promise<DeferredBatch> {
+    const items: DeferredBatch["items"] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#query<DeferredItem & { sk: string }>({
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": deferKey(feedId) },
+        Limit: limit + 1 - items.length,
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      });
+      for (const record of page.records) {
+        items.push({ key: record.sk, item: record.item, verdict: record.verdict, fingerprint: record.fingerprint });
+      }
+      start = page.next;
+    } while (start && items.length <= limit);
+    return { items: items.slice(0, limit), more: items.length > limit };
+  }
+
+  async dropDeferred(feedId: string, keys: readonly string[]): Promise<void> {
+    await this.#writeAll(keys.map((sk) => ({ DeleteRequest: { Key: { pk: deferKey(feedId), sk } } })));
+  }
+
+  /** Writes in batches of 25, sending again whatever DynamoDB leaves unprocessed. */
+  async #writeAll(requests: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    for (let start = 0; start < requests.length; start += WRITE_BATCH) {
+      let pending: Array<Record<string, unknown>> | undefined = requests.slice(start, start + WRITE_BATCH);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const result = await this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
+        pending = result.UnprocessedItems?.[this.#table] as Array<Record<string, unknown>> | undefined;
+      }
+    }
   }
 
   async getStory(id: string): Promise<Story | undefined> {

@@ -10,7 +10,8 @@ import {
   safeHttpPoster,
   webhookPingVerifier,
 } from "@treatywatch/notify";
-import { startDeliveryLoop, startPollLoop } from "@treatywatch/worker";
+import { startDeliveryLoop } from "@treatywatch/worker";
+import { startPoller } from "../poller/index.ts";
 import { addFeedsFromFile, type Runtime } from "../runtime.ts";
 
 export interface Running {
@@ -29,7 +30,10 @@ function localMailer(runtime: Runtime): { mailer: Mailer; close(): void } {
 /** The configured public origin, else where this server listens (by name, so links open in a browser). */
 const publicUrlOf = (config: Config, port: number) => config.publicUrl ?? `http://localhost:${port}`;
 
-/** The all-in-one local process: the API plus the in-process poll schedule. */
+/**
+ * The all-in-one local machine: the API and delivery in this process, the poll schedule in a
+ * child process (see `poller/`), so fetching and story assignment never hold up a request.
+ */
 export async function startServer(runtime: Runtime, options: { tickMs?: number } = {}): Promise<Running> {
   const { config, logger } = runtime;
   const mail = localMailer(runtime);
@@ -71,20 +75,16 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
     },
     { tickMs: 60_000, concurrency: 4 },
   );
-  const stopPolling = startPollLoop(runtime, {
+  const poller = startPoller(config, {
     tickMs: options.tickMs ?? config.poll.tickSeconds * 1000,
-    concurrency: config.poll.concurrency,
-    batchSize: 500,
     logger,
-    onTick: (outcomes) => {
-      const events = outcomes.flatMap((outcome) => outcome.summary?.events ?? []);
-      if (events.length > 0) void delivery.storyEvents(events);
-    },
+    onEvents: (events) => void delivery.storyEvents(events),
   });
+  await poller.started;
   return {
     port,
     async stop() {
-      await stopPolling();
+      await poller.stop();
       await delivery.stop();
       await webhookClient.close();
       mail.close();

@@ -99,7 +99,7 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     const counted = new Map<string, number>();
     const metrics = { count: (name: string, value = 1) => counted.set(name, (counted.get(name) ?? 0) + value) };
 
-    await Promise.all([0, 1].map((index) => sink({ items: prepared(index), skipped: 0 })));
+    await Promise.all([0, 1].map((index) => sink({ items: prepared(index), skipped: 0, failed: 0 })));
     const response = await consumeIngestBatch(queue.records(), {
       store,
       clock,
@@ -132,7 +132,7 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     const store = await createStore();
     const queue = fifoGroup();
     const events = matchQueue();
-    await queueIngestSink(queue)({ items: prepared(0), skipped: 0 });
+    await queueIngestSink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
     const record = queue.records();
 
     await consumeIngestBatch(record, { store, clock, logger: silent, storyEvents: events });
@@ -157,7 +157,7 @@ describe("consumeIngestBatch", () => {
   it("drops an unreadable message and goes on; a store failure stops the batch for SQS to retry in order", async () => {
     const store = new SqliteStore(":memory:");
     const queue = fifoGroup();
-    await queueIngestSink(queue)({ items: [...prepared(0), ...prepared(1)], skipped: 0 });
+    await queueIngestSink(queue)({ items: [...prepared(0), ...prepared(1)], skipped: 0, failed: 0 });
     const [first, second] = queue.records();
     if (!first || !second) throw new Error("two records expected");
     const garbled = { messageId: "m-garbled", body: "{not json" };
