@@ -41,6 +41,7 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
       normalised.topic,
       normalised.country,
       normalised.treaty,
+      normalised.language,
       normalised.since,
     ]);
     const page = version === undefined ? rendered(await render()) : await pages.get(version, key, render);
