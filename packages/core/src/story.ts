@@ -124,13 +124,12 @@ export interface StoryGrowthStep {
 }
 
 /**
- * How a story grew, replayed from its reports in the order they arrived (by `fetchedAt`),
- * with the same rules that versioned it when they were ingested.
+ * How a story grew, replayed from its reports in the order they arrived (by `fetchedAt`, then
+ * as given), with the same rules that versioned it when they were ingested.
  */
 export function storyGrowth(reports: readonly { item: Item; verdict: Verdict }[]): StoryGrowthStep[] {
-  const ordered = [...reports].sort(
-    (a, b) => a.item.fetchedAt.localeCompare(b.item.fetchedAt) || a.item.id.localeCompare(b.item.id),
-  );
+  // A stable sort: reports fetched at the same moment keep the order they are given in.
+  const ordered = [...reports].sort((a, b) => a.item.fetchedAt.localeCompare(b.item.fetchedAt));
   const steps: StoryGrowthStep[] = [];
   let story: Story | undefined;
   for (const { item, verdict } of ordered) {
