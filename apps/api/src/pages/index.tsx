@@ -22,6 +22,11 @@ export interface PagesOptions {
   clock: Clock;
 }
 
+/** Whether a route path is one of the pages' rather than the API's (which the OpenAPI document describes). */
+export function isPageRoute(path: string): boolean {
+  return path === "/" || /^\/(stories|subscribe|manage|feed)(\/|$)/.test(path);
+}
+
 /** Sign-ups one client address may make in an hour, and sign-ups for one email address in a day. */
 export const SIGNUPS_PER_CLIENT = { requests: 10, windowSeconds: 3600 };
 export const SIGNUPS_PER_ADDRESS = { requests: 5, windowSeconds: 86_400 };

@@ -3,7 +3,7 @@ import type { Context, Hono } from "hono";
 import { describeSubscription } from "../lib/confirmations.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { applyStatusChange } from "../lib/subscription-status.ts";
-import { type FieldError, Notice, Time } from "./components.tsx";
+import { ErrorSummary, type FieldError, Notice, Time } from "./components.tsx";
 import { Layout } from "./layout.tsx";
 import { type PageDeps, pageHeaders, problemPage, sendPage } from "./respond.tsx";
 import { sameOriginPosts } from "./security.ts";
@@ -92,6 +92,7 @@ function ManagePage(props: {
       ) : (
         <>
           <h2>Change what you get</h2>
+          <ErrorSummary errors={props.errors} />
           <div class="subscribe">
             <form
               method="post"

@@ -46,22 +46,28 @@ function safeHref(link: string | undefined): string | undefined {
   }
 }
 
+/** `Sentence.` cited by sources 1 and 2 reads `Sentence [1] [2].`, each mark linking to its source. */
 function CitedSummary(props: { sentences: readonly CitedSentence[] }) {
   return (
     <p>
-      {props.sentences.map((sentence) => (
-        <>
-          {sentence.text}
-          {sentence.citations.map((number) => (
-            <>
-              {" "}
-              <a href={`#source-${number}`} aria-label={`source ${number}`}>
-                [{number}]
-              </a>
-            </>
-          ))}{" "}
-        </>
-      ))}
+      {props.sentences.map((sentence) => {
+        const end = /[.!?]$/.exec(sentence.text)?.[0] ?? ".";
+        const text = sentence.text.replace(/[.!?]$/, "");
+        return (
+          <>
+            {text}
+            {sentence.citations.map((number) => (
+              <>
+                {" "}
+                <a href={`#source-${number}`} aria-label={`source ${number}`}>
+                  [{number}]
+                </a>
+              </>
+            ))}
+            {end}{" "}
+          </>
+        );
+      })}
     </p>
   );
 }

@@ -4,7 +4,7 @@ import { clientAddress, type RemoteAddress } from "../lib/client-address.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { previewFilter } from "../lib/matching-stories.ts";
 import { createSubscription } from "../lib/subscribe.ts";
-import { type FieldError, Notice } from "./components.tsx";
+import { ErrorSummary, type FieldError, Notice } from "./components.tsx";
 import { Layout } from "./layout.tsx";
 import { type PageDeps, pageHeaders, problemPage, sendPage } from "./respond.tsx";
 import { sameOriginPosts } from "./security.ts";
@@ -132,6 +132,7 @@ export function registerSubscribePages(pages: Hono<AppEnv>, deps: PageDeps, clie
         <p class="lede">
           Choose what to follow and how often. A preview shows the recent stories your choice would have sent.
         </p>
+        <ErrorSummary errors={errors} />
         {deps.signupTenant ? (
           <SubscribeForm values={values} errors={errors} preview={preview} csrf={deps.tokens.issue(c)} />
         ) : (
@@ -170,10 +171,11 @@ export function registerSubscribePages(pages: Hono<AppEnv>, deps: PageDeps, clie
 
   pages.post("/subscribe", pageHeaders("private"), sameOriginPosts(deps.publicUrl), async (c) => {
     const { services } = c.var;
+    if (!deps.signupTenant) {
+      return problemPage(c, 403, "Sign-ups are closed", [], undefined, "This server takes no new sign-ups.");
+    }
     const form = await postedFields(c);
     if (!deps.tokens.matches(c, form.raw)) return expiredForm(c);
-    if (!deps.signupTenant)
-      return problemPage(c, 403, "Sign-ups are closed", [], undefined, "This server takes no new sign-ups.");
     const sent = c.redirect("/subscribe/sent", 303);
     if (form.all(HONEYPOT).some((value) => value.trim() !== "")) {
       services.logger.info({ requestId: c.var.requestId }, "sign-up with the hidden field filled in: not subscribed");
