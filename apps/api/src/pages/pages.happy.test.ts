@@ -1,3 +1,4 @@
+import type { Store } from "@treatywatch/core";
 import { describe, expect, it } from "vitest";
 import { appWith, storeWithStories, testServices } from "../../test/factories.ts";
 import { aVisitor, visibleText } from "../../test/pages.ts";
@@ -75,7 +76,8 @@ describe("GET / (the stories)", () => {
   it("serves the same bytes from its cache as a fresh rendering", async () => {
     const { store, stories } = await storeWithStories(3);
     const cached = appWith(store);
-    const uncached = createApp({ ...testServices(store), store: { ...storeMethods(store), dataVersion: undefined } });
+    const withoutVersion: Store = { ...storeMethods<Store>(store), dataVersion: undefined };
+    const uncached = createApp({ ...testServices(store), store: withoutVersion });
 
     for (const path of ["/", "/?country=LV", `/stories/${stories[0]?.id}`]) {
       await cached.request(path);
@@ -96,7 +98,7 @@ describe("GET / (the stories)", () => {
 });
 
 /** The store's methods bound to it, so a copy can leave one out. */
-function storeMethods<T extends object>(store: T): T {
+function storeMethods<T extends object>(store: object): T {
   const proto = Object.getPrototypeOf(store) as Record<string, unknown>;
   const bound: Record<string, unknown> = {};
   for (const name of Object.getOwnPropertyNames(proto)) {
