@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Story } from "@treatywatch/core";
 import type { Child } from "hono/jsx";
 import { categoryName, countryLabel, languageLabel, shorten, topicName, treatyName, utcTime } from "./labels.ts";

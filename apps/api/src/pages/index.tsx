@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Clock } from "@treatywatch/core";
 import { type Env, Hono, type Schema } from "hono";

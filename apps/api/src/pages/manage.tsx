@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { reviseSubscription, type StatusChange, type Subscription } from "@treatywatch/core";
 import type { Context, Hono } from "hono";
 import { describeSubscription } from "../lib/confirmations.ts";

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
 import type { AppEnv } from "../lib/env.ts";
 import { cachedPage, RenderedCache, sendRendered } from "../lib/rendered-cache.ts";

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { SubscriptionFilter } from "@treatywatch/core";
 import type { Context, Hono } from "hono";
 import { clientAddress, type RemoteAddress } from "../lib/client-address.ts";

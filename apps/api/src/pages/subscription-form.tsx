@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Cadence, Story, Subscription, SubscriptionFilter } from "@treatywatch/core";
 import { CadenceSchema, ChannelSchema, FilterSchema } from "../routes/subscriptions/schema.ts";
 import { describedBy, type FieldError, FieldErrorText, Time } from "./components.tsx";
