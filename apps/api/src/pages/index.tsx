@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { RemoteAddress } from "../lib/client-address.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { RateLimiter } from "../lib/rate-limit.ts";
+import { STYLE, STYLESHEET_PATH } from "./assets.ts";
 import { registerFilterFeeds } from "./feed.ts";
 import { registerManagePages } from "./manage.tsx";
 import { problemPage } from "./respond.tsx";
@@ -25,7 +26,7 @@ export interface PagesOptions {
 
 /** Whether a route path is one of the pages' rather than the API's (which the OpenAPI document describes). */
 export function isPageRoute(path: string): boolean {
-  return path === "/" || /^\/(stories|subscribe|manage|feed)(\/|$)/.test(path);
+  return path === "/" || /^\/(stories|subscribe|manage|feed|assets)(\/|$)/.test(path);
 }
 
 /** Sign-ups one client address may make in an hour, and sign-ups for one email address in a day. */
@@ -52,6 +53,11 @@ export function registerPages<E extends Env, S extends Schema>(api: OpenAPIHono<
   registerSubscribePages(pages, deps, clientOf(options.remoteAddress, options.trustedProxies));
   registerManagePages(pages, deps);
   registerFilterFeeds(pages);
+  pages.get(STYLESHEET_PATH, (c) => {
+    c.header("cache-control", "public, max-age=31536000, immutable");
+    c.header("x-content-type-options", "nosniff");
+    return c.body(STYLE, 200, { "content-type": "text/css; charset=utf-8" });
+  });
   pages.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) return expiredForm(c);
     const requestId = c.var.requestId;

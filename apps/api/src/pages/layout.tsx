@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
-import { SCRIPT, STYLE } from "./assets.ts";
+import { SCRIPT, STYLESHEET_PATH } from "./assets.ts";
 
 export interface FeedLink {
   type: string;
@@ -19,7 +19,7 @@ export interface LayoutProps {
   children?: Child;
 }
 
-/** Every page: landmarks, a skip link, the site's navigation, the inlined style and script. */
+/** Every page: landmarks, a skip link, the site's navigation, the stylesheet and the inlined script. */
 export function Layout(props: LayoutProps) {
   const current = (name: LayoutProps["current"]) => (props.current === name ? "page" : undefined);
   return (
@@ -34,7 +34,7 @@ export function Layout(props: LayoutProps) {
         {(props.feeds ?? []).map((feed) => (
           <link rel="alternate" type={feed.type} title={feed.title} href={feed.href} />
         ))}
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
       </head>
       <body>
         <a class="skip" href="#main">
