@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 
 /**
- * The pages' one stylesheet, served once under a name that changes with its content so
- * browsers keep it for good, and their one script, inlined and allowed by the
- * Content-Security-Policy by its hash: no nonce changes a page's bytes, so its ETag holds.
+ * The pages' one stylesheet and one script, each served under a name that changes with its
+ * content so browsers keep it for good. The script is allowed by the Content-Security-Policy
+ * by its hash (the page names it with a matching `integrity`): no nonce changes a page's
+ * bytes, so its ETag holds. A browser that does not match hashes to external scripts runs
+ * the pages without it; they need none.
  */
 export const STYLE = `
 :root{--ink:#1b1f24;--muted:#4a5360;--line:#d3d8de;--paper:#fff;--tint:#f3f5f8;--link:#0b57a4;--accent:#8a1c1c;--focus:#1d4ed8;--ok:#0f5c2e}
@@ -95,15 +97,19 @@ var button=form.querySelector("[data-preview-button]");if(button)button.hidden=t
 })();
 `.trim();
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+const named = (text: string, extension: string) =>
+  `/assets/site-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.${extension}`;
 
-/** Where the stylesheet is served: its name carries its content hash. */
-export const STYLESHEET_PATH = `/assets/site-${createHash("sha256").update(STYLE).digest("hex").slice(0, 16)}.css`;
+/** Where the stylesheet and the script are served: their names carry their content hashes. */
+export const STYLESHEET_PATH = named(STYLE, "css");
+export const SCRIPT_PATH = named(SCRIPT, "js");
+/** The script's Subresource Integrity value, which is also its hash-source in the policy. */
+export const SCRIPT_INTEGRITY = `sha256-${createHash("sha256").update(SCRIPT).digest("base64")}`;
 
 /** The policy every page is sent with: nothing runs but the page's own script, nothing loads but its own stylesheet. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
+  `script-src '${SCRIPT_INTEGRITY}'`,
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",

@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { RemoteAddress } from "../lib/client-address.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { RateLimiter } from "../lib/rate-limit.ts";
-import { STYLE, STYLESHEET_PATH } from "./assets.ts";
+import { SCRIPT, SCRIPT_PATH, STYLE, STYLESHEET_PATH } from "./assets.ts";
 import { registerFilterFeeds } from "./feed.ts";
 import { registerManagePages } from "./manage.tsx";
 import { problemPage } from "./respond.tsx";
@@ -53,11 +53,16 @@ export function registerPages<E extends Env, S extends Schema>(api: OpenAPIHono<
   registerSubscribePages(pages, deps, clientOf(options.remoteAddress, options.trustedProxies));
   registerManagePages(pages, deps);
   registerFilterFeeds(pages);
-  pages.get(STYLESHEET_PATH, (c) => {
-    c.header("cache-control", "public, max-age=31536000, immutable");
-    c.header("x-content-type-options", "nosniff");
-    return c.body(STYLE, 200, { "content-type": "text/css; charset=utf-8" });
-  });
+  for (const [path, body, type] of [
+    [STYLESHEET_PATH, STYLE, "text/css; charset=utf-8"],
+    [SCRIPT_PATH, SCRIPT, "text/javascript; charset=utf-8"],
+  ] as const) {
+    pages.get(path, (c) => {
+      c.header("cache-control", "public, max-age=31536000, immutable");
+      c.header("x-content-type-options", "nosniff");
+      return c.body(body, 200, { "content-type": type });
+    });
+  }
   pages.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) return expiredForm(c);
     const requestId = c.var.requestId;

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
-import { SCRIPT, STYLESHEET_PATH } from "./assets.ts";
+import { SCRIPT_INTEGRITY, SCRIPT_PATH, STYLESHEET_PATH } from "./assets.ts";
 
 export interface FeedLink {
   type: string;
@@ -19,7 +19,7 @@ export interface LayoutProps {
   children?: Child;
 }
 
-/** Every page: landmarks, a skip link, the site's navigation, the stylesheet and the inlined script. */
+/** Every page: landmarks, a skip link, the site's navigation, the stylesheet and the script. */
 export function Layout(props: LayoutProps) {
   const current = (name: LayoutProps["current"]) => (props.current === name ? "page" : undefined);
   return (
@@ -75,7 +75,7 @@ export function Layout(props: LayoutProps) {
             </p>
           </div>
         </footer>
-        <script dangerouslySetInnerHTML={{ __html: SCRIPT }} />
+        <script src={SCRIPT_PATH} integrity={SCRIPT_INTEGRITY} defer />
       </body>
     </html>
   );

@@ -10,8 +10,8 @@ export type PageKind = "public" | "private";
 
 /** Headers every page carries. Private pages are never stored and never leak their URL as a referrer. */
 export function pageHeaders(kind: PageKind): MiddlewareHandler<AppEnv> {
+  // Set before the handler answers, so they go into its response as it is made rather than onto it after.
   return async (c, next) => {
-    await next();
     c.header("content-security-policy", CONTENT_SECURITY_POLICY);
     c.header("x-content-type-options", "nosniff");
     c.header("x-frame-options", "DENY");
@@ -19,6 +19,7 @@ export function pageHeaders(kind: PageKind): MiddlewareHandler<AppEnv> {
     c.header("referrer-policy", kind === "private" ? "no-referrer" : "strict-origin-when-cross-origin");
     c.header("cache-control", kind === "private" ? "no-store" : "no-cache");
     if (kind === "private") c.header("x-robots-tag", "noindex");
+    await next();
   };
 }
 
