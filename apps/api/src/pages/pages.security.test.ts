@@ -100,7 +100,7 @@ describe("form posts", () => {
   });
 
   it("never answers a page's form post with a 500, whatever the body", async () => {
-    const { app, visitor, token } = await signedUp();
+    const { visitor, token } = await signedUp();
     const paths = ["/subscribe", `/manage/${token}`, `/manage/${token}/pause`];
 
     await fc.assert(

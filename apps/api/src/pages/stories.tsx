@@ -5,16 +5,7 @@ import { cachedPage, RenderedCache, sendRendered } from "../lib/rendered-cache.t
 import { StoryListQuery } from "../routes/stories/schema.ts";
 import { type FieldError, StoryCard } from "./components.tsx";
 import { feedLinks } from "./feed.ts";
-import {
-  COUNTRIES_BY_NAME,
-  countryLabel,
-  LANGUAGES,
-  languageLabel,
-  TOPICS,
-  TREATY_IDS,
-  topicName,
-  treatyName,
-} from "./labels.ts";
+import { COUNTRIES_BY_NAME, LANGUAGES, languageLabel, TOPICS, TREATY_IDS, topicName, treatyName } from "./labels.ts";
 import { Layout, renderPage } from "./layout.tsx";
 import { describeFilter, filterQuery, type ListFilter, subscribeQuery } from "./list-filter.ts";
 import { type PageDeps, pageHeaders, problemPage } from "./respond.tsx";
