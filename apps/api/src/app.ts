@@ -12,6 +12,7 @@ import { allowedMethods } from "./lib/methods.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
+import { registerPages } from "./pages/index.tsx";
 import { registerConfirm } from "./routes/confirm/index.ts";
 import { registerDeliveries } from "./routes/deliveries/index.ts";
 import { registerDocs } from "./routes/docs/index.ts";
@@ -98,6 +99,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
 
   registerWebhookEvents(api);
   registerDocs(api);
+  registerPages(api, {
+    publicUrl,
+    signupTenant: options.publicSignups === false ? undefined : (options.publicSignups?.tenant ?? "public"),
+    remoteAddress: anonymous.remoteAddress,
+    trustedProxies: anonymous.trustedProxies,
+    clock: services.clock,
+  });
 
   api.notFound((c) => {
     const allowed = allowedMethods(api.routes, c.req.path);

@@ -2,6 +2,7 @@ import { compileErrors, validate } from "@readme/openapi-parser";
 import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
 import { appWith } from "../test/factories.ts";
+import { isPageRoute } from "./pages/index.tsx";
 
 /** Routes that serve the documents themselves rather than the API they describe. */
 const SELF_DESCRIBING = new Set(["/openapi.json", "/docs"]);
@@ -16,7 +17,13 @@ async function documentAndRoutes() {
     >;
   };
   const routes = app.routes
-    .filter((route) => route.method !== "ALL" && !route.path.includes("*") && !SELF_DESCRIBING.has(route.path))
+    .filter(
+      (route) =>
+        route.method !== "ALL" &&
+        !route.path.includes("*") &&
+        !SELF_DESCRIBING.has(route.path) &&
+        !isPageRoute(route.path),
+    )
     .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
   return { document, routes };
 }

@@ -87,7 +87,11 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
  * many words they share with the whole story, near-duplicates folded together
  * with every source that said them cited.
  */
-function summarise(story: Story, itemSummaries: ReadonlyMap<string, string> | undefined, max: number): CitedSentence[] {
+export function summarise(
+  story: Story,
+  itemSummaries: ReadonlyMap<string, string> | undefined,
+  max: number,
+): CitedSentence[] {
   const candidates = story.sources.flatMap((source, index) =>
     sentences(itemSummaries?.get(source.itemId) ?? "").map((text) => ({ text, citation: index + 1 })),
   );

@@ -14,6 +14,8 @@ export interface StoryQuery {
   topic?: Topic | undefined;
   country?: string | undefined;
   treaty?: TreatyId | undefined;
+  /** A primary language tag one of the story's sources is in, e.g. `uk`. */
+  language?: string | undefined;
   since?: Timestamp | undefined;
 }
 

@@ -41,10 +41,28 @@ function page(title: string, body: string): string {
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
 
+/**
+ * The page where a subscriber changes their filter and cadence, pauses or stops: the same
+ * capability token as the one-click unsubscribe link (`…/v1/unsubscribe?token=T` → `…/manage/T`).
+ */
+export function manageLinkFor(unsubscribeUrl: string): string | undefined {
+  try {
+    const url = new URL(unsubscribeUrl);
+    const token = url.searchParams.get("token");
+    if (!token || !url.pathname.endsWith("/v1/unsubscribe")) return undefined;
+    url.pathname = `${url.pathname.slice(0, -"/v1/unsubscribe".length)}/manage/${encodeURIComponent(token)}`;
+    url.search = "";
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function footer(unsubscribeUrl: string): { text: string; html: string } {
+  const manage = manageLinkFor(unsubscribeUrl);
   return {
-    text: `\n--\nYou get this because you subscribed to treatywatch alerts.\nUnsubscribe: ${unsubscribeUrl}\n`,
-    html: `<hr>\n<p>You get this because you subscribed to treatywatch alerts. <a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>.</p>`,
+    text: `\n--\nYou get this because you subscribed to treatywatch alerts.\n${manage ? `Change or pause them: ${manage}\n` : ""}Unsubscribe: ${unsubscribeUrl}\n`,
+    html: `<hr>\n<p>You get this because you subscribed to treatywatch alerts. ${manage ? `<a href="${escapeHtml(manage)}">Change or pause them</a> or <a href="${escapeHtml(unsubscribeUrl)}">unsubscribe</a>` : `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>`}.</p>`,
   };
 }
 

@@ -59,6 +59,18 @@ function union<T>(a: readonly T[], b: readonly T[]): T[] {
   return [...new Set([...a, ...b])];
 }
 
+/** `en-GB`, `EN_us` → `en`; undefined for anything that is not a language tag. */
+export function primaryLanguage(tag: string | undefined): string | undefined {
+  const primary = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(tag ?? "")?.[1];
+  return primary?.toLowerCase();
+}
+
+/** The language the feed declares for the item, else the one the classifier read it in. */
+function languagesOf(item: Item, verdict: Pick<Verdict, "language">): string[] {
+  const language = primaryLanguage(item.language) ?? verdict.language;
+  return language ? [language] : [];
+}
+
 /** A story founded by its first item; the id derives from that item so retries found the same one. */
 export function foundStory(item: Item, verdict: Verdict, now: Timestamp): Story {
   return {
@@ -74,6 +86,7 @@ export function foundStory(item: Item, verdict: Verdict, now: Timestamp): Story 
     countries: [...verdict.countries],
     treaties: [...verdict.treaties],
     sources: [sourceOf(item)],
+    languages: languagesOf(item, verdict),
   };
 }
 
@@ -120,6 +133,41 @@ export function joinStory(
       countries: union(story.countries, verdict.countries),
       treaties: union(story.treaties, verdict.treaties),
       sources: sources ?? story.sources,
+      languages: union(story.languages ?? [], languagesOf(item, verdict)),
     },
   };
+}
+
+/** One report as it joined a story: when, from whom, and what it changed. */
+export interface StoryGrowthStep {
+  at: Timestamp;
+  itemId: string;
+  outlet: string;
+  title: string;
+  /** Empty for the report that founded the story and for reports that added nothing material. */
+  changes: StoryChange[];
+  founded: boolean;
+}
+
+/**
+ * How a story grew, replayed from its reports in the order they arrived (by `fetchedAt`, then
+ * as given), with the same rules that versioned it when they were ingested.
+ */
+export function storyGrowth(reports: readonly { item: Item; verdict: Verdict }[]): StoryGrowthStep[] {
+  // A stable sort: reports fetched at the same moment keep the order they are given in.
+  const ordered = [...reports].sort((a, b) => a.item.fetchedAt.localeCompare(b.item.fetchedAt));
+  const steps: StoryGrowthStep[] = [];
+  let story: Story | undefined;
+  for (const { item, verdict } of ordered) {
+    const step = { at: item.fetchedAt, itemId: item.id, outlet: item.outlet, title: item.title };
+    if (!story) {
+      story = foundStory(item, verdict, item.fetchedAt);
+      steps.push({ ...step, changes: [], founded: true });
+      continue;
+    }
+    const joined = joinStory(story, item, verdict, item.fetchedAt);
+    story = joined.story;
+    steps.push({ ...step, changes: joined.changes, founded: false });
+  }
+  return steps;
 }

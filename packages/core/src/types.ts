@@ -93,6 +93,11 @@ export interface Story {
   countries: string[];
   treaties: TreatyId[];
   sources: StorySource[];
+  /**
+   * Primary language tags (`en`, `uk`) of the sources that named theirs; absent on stories
+   * stored before stories kept them.
+   */
+  languages?: string[] | undefined;
 }
 
 export type FeedErrorKind =

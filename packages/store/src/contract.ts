@@ -60,6 +60,7 @@ function aStory(item: Item, verdict: Verdict, updatedAt: string, overrides: Part
     countries: verdict.countries,
     treaties: verdict.treaties,
     sources: [{ itemId: item.id, outlet: item.outlet, title: item.title, link: item.url, feedId: item.feedId }],
+    languages: item.language ? [item.language] : [],
     ...overrides,
   };
 }
@@ -420,13 +421,15 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       });
 
       const filterCases: Array<
-        [string, { topic?: Topic; country?: string; treaty?: TreatyId; since?: string }, string[]]
+        [string, { topic?: Topic; country?: string; treaty?: TreatyId; language?: string; since?: string }, string[]]
       > = [
         ["topic", { topic: "cluster-munitions" }, ["oslo"]],
         ["country", { country: "LA" }, ["oslo"]],
         ["treaty", { treaty: "mine-ban" }, ["ottawa", "older"]],
         ["since", { since: at(10) }, ["oslo", "ottawa"]],
         ["treaty and since", { treaty: "mine-ban", since: at(10) }, ["ottawa"]],
+        ["language", { language: "lo" }, ["oslo"]],
+        ["language of a later source", { language: "fr" }, ["ottawa"]],
       ];
 
       it.each(filterCases)("filters stories by %s", async (_, filter, expected) => {
@@ -436,8 +439,16 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           ["ottawa", aVerdict(), 10],
           ["oslo", aVerdict({ topics: ["cluster-munitions"], countries: ["LA"], treaties: ["ccm"] }), 15],
         ] as const) {
-          const { story } = await ingestStory(store, { verdict, updatedAt: at(minute) });
+          const language = title === "oslo" ? "lo" : "en";
+          const { story } = await ingestStory(store, { item: { language }, verdict, updatedAt: at(minute) });
           titles.set(story.id, title);
+          if (title === "ottawa") {
+            const joined = { ...story, languages: ["en", "fr"] };
+            await store.saveIngest({
+              stored: { item: anItem({ language: "fr" }), verdict, storyId: story.id },
+              story: joined,
+            });
+          }
         }
 
         const pages = await allPages((cursor) => store.listStories({ limit: 1, cursor, ...filter }));

@@ -483,6 +483,7 @@ export class DynamoStore implements Store {
       ["topics", query.topic],
       ["countries", query.country],
       ["treaties", query.treaty],
+      ["languages", query.language],
     ] as const) {
       if (value === undefined) continue;
       filters.push(`contains(#${field}, :${field})`);
@@ -576,6 +577,7 @@ export class DynamoStore implements Store {
             topics: story.topics,
             countries: story.countries,
             treaties: story.treaties,
+            languages: story.languages ?? [],
             story,
           },
           ConditionExpression: "attribute_not_exists(pk) OR #version <= :version",

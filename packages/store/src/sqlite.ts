@@ -403,6 +403,7 @@ export class SqliteStore implements Store {
       ["topics", query.topic],
       ["countries", query.country],
       ["treaties", query.treaty],
+      ["languages", query.language],
     ] as const) {
       if (value === undefined) continue;
       where.push(`EXISTS (SELECT 1 FROM json_each(story, '$.${field}') WHERE value = @${field})`);

@@ -46,6 +46,8 @@ export interface AppOptions {
   remoteAddress?: RemoteAddress | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
+  /** The tenant sign-ups on the public pages join (default `public`); false turns public sign-ups off. */
+  publicSignups?: { tenant: string } | false | undefined;
 }
 
 /** The caller, when the request carried a valid API key. */

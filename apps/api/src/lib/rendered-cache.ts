@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Context } from "hono";
 
 /** A response body rendered and encoded once, with the strong validator that names it. */
 export interface Rendered {
@@ -57,4 +58,25 @@ export class RenderedCache {
     this.entries.set(key, page);
     return page;
   }
+}
+
+/**
+ * Reads a page through the cache while the store tells its data version (rendering it
+ * afresh when it cannot), so one rendering serves every request until the data changes.
+ */
+export async function cachedPage(
+  cache: RenderedCache,
+  dataVersion: string | undefined,
+  key: string,
+  render: () => Promise<string>,
+): Promise<Rendered> {
+  return dataVersion === undefined ? rendered(await render()) : cache.get(dataVersion, key, render);
+}
+
+/** Answers with a rendered page and its ETag, or 304 with no body when the client holds it already. */
+export function sendRendered(c: Context, page: Rendered, contentType: string): Response {
+  c.header("etag", page.etag);
+  if (etagMatches(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
+  c.header("content-type", contentType);
+  return c.body(page.body, 200);
 }

@@ -29,6 +29,8 @@ export interface FeedDescription {
   description: string;
   /** The feed's own URL without the format, e.g. https://…/v1/topics/mine-use/feed */
   selfBase: string;
+  /** A query string the feed's own URLs end with, e.g. `?country=UA`. */
+  selfQuery?: string | undefined;
   publicUrl: string;
 }
 
@@ -36,13 +38,13 @@ export interface FeedDescription {
 export function renderFeed(stories: readonly Story[], about: FeedDescription, format: FeedFormat): string {
   const updated = stories[0]?.updatedAt;
   const feed = new Feed({
-    id: `${about.selfBase}/${format}`,
+    id: `${about.selfBase}/${format}${about.selfQuery ?? ""}`,
     title: about.title,
     description: about.description,
     link: about.publicUrl,
     updated: updated ? new Date(updated) : new Date(0),
     generator: "treatywatch",
-    feedLinks: Object.fromEntries(FEED_FORMATS.map((f) => [f, `${about.selfBase}/${f}`])),
+    feedLinks: Object.fromEntries(FEED_FORMATS.map((f) => [f, `${about.selfBase}/${f}${about.selfQuery ?? ""}`])),
   });
   for (const story of stories) {
     const storyUrl = `${about.publicUrl}/v1/stories/${story.id}`;

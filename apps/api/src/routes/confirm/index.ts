@@ -51,6 +51,13 @@ export function registerConfirm<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
       if (!confirmed) {
         return c.html(htmlPage("Link expired", "<p>This link has expired or was already used.</p>"), 404);
       }
-      return c.html(htmlPage("Confirmed", "<p>Your alerts are on. Every message has a link to stop them.</p>"), 200);
+      const manageToken = await subscriptions.unsubscribeToken(confirmed.id);
+      const manage = manageToken
+        ? ` <a href="/manage/${encodeURIComponent(manageToken)}">Change or pause them</a> here.`
+        : "";
+      return c.html(
+        htmlPage("Confirmed", `<p>Your alerts are on. Every message has a link to change or stop them.${manage}</p>`),
+        200,
+      );
     });
 }

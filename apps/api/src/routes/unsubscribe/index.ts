@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { changeStatus } from "@treatywatch/core";
 import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { buttonPage, HtmlResponse, htmlPage, TokenQuery } from "../../lib/page.ts";
+import { applyStatusChange } from "../../lib/subscription-status.ts";
 
 const show = createRoute({
   method: "get",
@@ -59,10 +59,7 @@ export function registerUnsubscribe<S extends Schema>(api: OpenAPIHono<AppEnv, S
       const subscription = await subscriptions.findByUnsubscribeToken(token);
       if (!subscription)
         return c.html(htmlPage("Unknown link", "<p>This unsubscribe link is not one we sent.</p>"), 404);
-      const result = changeStatus(subscription, "unsubscribe", clock.now().toISOString());
-      if (result.ok && result.subscription !== subscription) {
-        await subscriptions.updateSubscription(result.subscription);
-      }
+      await applyStatusChange(subscriptions, subscription, "unsubscribe", clock.now().toISOString());
       return c.html(htmlPage("Unsubscribed", "<p>You will get no more alerts from this subscription.</p>"), 200);
     });
 }
