@@ -9,6 +9,7 @@ import { runtimeRemoteAddress } from "./lib/client-address.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
+import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
@@ -87,13 +88,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
   const routes = registerFeeds(registerSyndication(registerDeliveries(subscribers)));
 
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "treatywatch API",
-      version: API_VERSION,
-      description: "Arms-control treaty and landmine news, classified and folded into stories.",
-    },
+  registerOpenApiDocument(api, {
+    title: "treatywatch API",
+    version: API_VERSION,
+    description: API_DESCRIPTION,
+    publicUrl,
   });
 
   registerWebhookEvents(api);

@@ -13,6 +13,7 @@ export const CONFIRMATION_TTL_MS = 48 * 60 * 60 * 1000;
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions",
+  operationId: "createSubscription",
   tags: ["subscriptions"],
   summary: "Create a subscription",
   description:
