@@ -10,7 +10,7 @@ import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
 import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
-import { RateLimiter } from "./lib/rate-limit.ts";
+import { memoryRateLimiters, RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
 import { registerConfirm } from "./routes/confirm/index.ts";
@@ -35,9 +35,12 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
-  const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
+  const limiters = options.rateLimiters ?? memoryRateLimiters;
+  const keyLimit = options.rateLimit ?? { requests: 600, windowSeconds: 60 };
+  const anonymousLimit = options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 };
+  const limiter = new RateLimiter(limiters(keyLimit, "key"), keyLimit);
   const anonymous = {
-    limiter: new RateLimiter(options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 }, services.clock),
+    limiter: new RateLimiter(limiters(anonymousLimit, "anonymous"), anonymousLimit),
     remoteAddress: options.remoteAddress ?? runtimeRemoteAddress,
     trustedProxies: options.trustedProxies ?? 0,
   };
@@ -65,7 +68,18 @@ export function createApp(services: Services, options: AppOptions = {}) {
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use(
       "/v1/*",
-      cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after", "etag"] }),
+      cors({
+        origin: [...options.corsOrigins],
+        exposeHeaders: [
+          "x-request-id",
+          "retry-after",
+          "etag",
+          "ratelimit-limit",
+          "ratelimit-remaining",
+          "ratelimit-reset",
+          "ratelimit-policy",
+        ],
+      }),
     );
   }
   const limitBody = bodyLimit({

@@ -10,6 +10,7 @@ import type {
 } from "@treatywatch/core";
 import type { Delivery } from "@treatywatch/store";
 import type { RemoteAddress } from "./client-address.ts";
+import type { RateLimiterFactory } from "./rate-limit.ts";
 
 /** The slice of the delivery store the API uses: a subscription's log, newest first, and its webhook's health. */
 export interface DeliveryLog {
@@ -40,6 +41,8 @@ export interface AppOptions {
   rateLimit?: { requests: number; windowSeconds: number } | undefined;
   /** Requests without a key one client address may make in a window. */
   anonymousRateLimit?: { requests: number; windowSeconds: number } | undefined;
+  /** Counts requests for the limits above; by default in this process's memory. */
+  rateLimiters?: RateLimiterFactory | undefined;
   /** Proxies in front whose X-Forwarded-For entries are trusted; 0 (the default) trusts none. */
   trustedProxies?: number | undefined;
   /** The peer address of a request; by default read from the node server or Lambda event. Unknown peers share one limit. */
