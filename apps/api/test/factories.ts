@@ -125,9 +125,7 @@ export function appWith(store: SqliteStore, options: AppOptions = {}) {
 
 /** The typed client, talking to an in-process app rather than a socket. */
 export function clientFor(app: ReturnType<typeof createApp>, key?: string) {
-  return createClient("http://treatywatch.test", key, {
-    fetch: async (input, init) => app.fetch(new Request(input, init)),
-  });
+  return createClient("http://treatywatch.test", key, { fetch: async (request) => app.fetch(request) });
 }
 
 /** Creates a subscription through the API (a webhook, instant, unless the body says otherwise). */
