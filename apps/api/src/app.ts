@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
+import { parseAllowList } from "@treatywatch/http";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -35,6 +36,7 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
+  const outboundAllow = parseAllowList(options.outboundAllow ?? []);
   const limiters = options.rateLimiters ?? memoryRateLimiters;
   const keyLimit = options.rateLimit ?? { requests: 600, windowSeconds: 60 };
   const anonymousLimit = options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 };
@@ -49,7 +51,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
-    c.set("options", { publicUrl });
+    c.set("options", { publicUrl, outboundAllow });
     c.header("x-request-id", requestId);
     const started = services.clock.now().getTime();
     await next();

@@ -97,6 +97,7 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
     publicUrl: aws.publicUrl,
     anonymousRateLimit: config.anonymousRateLimit,
     trustedProxies: config.trustedProxies,
+    outboundAllow: config.fetch.allow,
   };
   return { services, options };
 }

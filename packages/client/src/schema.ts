@@ -667,7 +667,7 @@ export interface components {
             type: "webhook";
             /**
              * Format: uri
-             * @description An https URL on a public host name.
+             * @description https on a public host name. http and IP addresses are accepted only for hosts listed in the server's TREATYWATCH_FETCH_ALLOW, e.g. a receiver on the same machine during development.
              * @example https://hooks.example.org/treatywatch
              */
             url: string;

@@ -8,6 +8,7 @@ import type {
   SubscriptionStore,
   WebhookVerifier,
 } from "@treatywatch/core";
+import type { AllowList } from "@treatywatch/http";
 import type { Delivery } from "@treatywatch/store";
 import type { RemoteAddress } from "./client-address.ts";
 import type { RateLimiterFactory } from "./rate-limit.ts";
@@ -47,6 +48,11 @@ export interface AppOptions {
   trustedProxies?: number | undefined;
   /** The peer address of a request; by default read from the node server or Lambda event. Unknown peers share one limit. */
   remoteAddress?: RemoteAddress | undefined;
+  /**
+   * Hosts, addresses and ranges outbound requests may reach although the address guard
+   * would refuse them (TREATYWATCH_FETCH_ALLOW): webhook URLs on them may use http and IP literals.
+   */
+  outboundAllow?: readonly string[] | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
 }
@@ -61,7 +67,7 @@ export interface Caller {
 export interface AppEnv {
   Variables: {
     services: Services;
-    options: Required<Pick<AppOptions, "publicUrl">>;
+    options: { publicUrl: string; outboundAllow: AllowList };
     requestId: string;
     caller: Caller | undefined;
   };

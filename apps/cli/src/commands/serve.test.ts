@@ -95,18 +95,16 @@ describe("serve", () => {
       method: "POST",
       headers: authorized,
       body: JSON.stringify({
-        channel: { type: "webhook", url: "https://hooks.example.org/treatywatch" },
+        // A plain-http receiver on this machine: accepted because TREATYWATCH_FETCH_ALLOW lists 127.0.0.1.
+        channel: { type: "webhook", url: endpoint.url },
         cadence: { kind: "instant" },
       }),
     });
+    expect(created.status).toBe(201);
     const { subscription, signingSecret } = (await created.json()) as {
       subscription: { id: string };
       signingSecret: string;
     };
-    // The API takes only public https URLs; the stored subscription is pointed at loopback instead.
-    const stored = await runtime.subscriptions.findSubscription(subscription.id);
-    if (!stored) throw new Error("the subscription was not stored");
-    await runtime.subscriptions.updateSubscription({ ...stored, channel: { type: "webhook", url: endpoint.url } });
     const verified = await fetch(`${base}/v1/subscriptions/${subscription.id}/verify`, {
       method: "POST",
       headers: authorized,

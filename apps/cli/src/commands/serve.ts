@@ -50,6 +50,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       publicUrl: publicUrlOf(config, config.port),
       anonymousRateLimit: config.anonymousRateLimit,
       trustedProxies: config.trustedProxies,
+      outboundAllow: config.fetch.allow,
     },
   );
   const { server, port } = await serveApp(app, { host: config.host, port: config.port });

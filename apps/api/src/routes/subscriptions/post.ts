@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { type Subscription, sha256Hex } from "@treatywatch/core";
+import { webhookUrlProblem } from "@treatywatch/http";
 import type { Schema } from "hono";
 import { BEARER, requireScope, tenantOf } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
-import { errorResponses } from "../../lib/errors.ts";
+import { ApiError, errorResponses } from "../../lib/errors.ts";
 import { newId, newSigningSecret, newToken } from "../../lib/secrets.ts";
 import { CreatedSubscriptionSchema, CreateSubscriptionBody, present } from "./schema.ts";
 
@@ -30,6 +31,13 @@ const route = createRoute({
 export function registerCreateSubscription<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
   return api.openapi(route, async (c) => {
     const body = c.req.valid("json");
+    if (body.channel.type === "webhook") {
+      const problem = webhookUrlProblem(body.channel.url, c.var.options.outboundAllow);
+      if (problem)
+        throw new ApiError("BAD_REQUEST", `invalid json: json.channel.url: ${problem}`, [
+          { path: "json.channel.url", message: problem },
+        ]);
+    }
     const { subscriptions, clock, confirmations } = c.var.services;
     const now = clock.now();
     const subscription: Subscription = {
