@@ -294,13 +294,9 @@ describe("worker stack: delivery", () => {
     expect(tasks).toHaveLength(2);
   });
 
-  it.each([
-    ["worker", "DeliverRole"],
-    ["api", "ApiRole"],
-  ] as const)(
-    "lets the %s stack's %s send mail only from the sender identity through the configuration set",
-    (stack, role) => {
-      const statements = policyOfRole(templates[stack], role);
+  it("lets the worker stack's DeliverRole send mail only from the sender identity through the configuration set", () => {
+    {
+      const statements = policyOfRole(templates.worker, "DeliverRole");
       const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
 
       expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
@@ -311,8 +307,16 @@ describe("worker stack: delivery", () => {
       );
       expect(resources).toContain("configuration-set/");
       expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
-    },
-  );
+    }
+  });
+
+  it("lets the API queue confirmation mail on the delivery queue, and send no mail itself", () => {
+    const statements = policyOfRole(templates.api, "ApiRole");
+    const sending = statements.filter((statement) => actionsOf([statement]).includes("sqs:SendMessage"));
+
+    expect(actionsOf(statements).filter((action) => action.startsWith("ses:"))).toEqual([]);
+    expect(sending.map((statement) => JSON.stringify(statement.Resource).includes("DeliveryQueue"))).toEqual([true]);
+  });
 
   it.each([
     ["MatchRole", true],
@@ -428,6 +432,7 @@ describe("api stack", () => {
       TREATYWATCH_MAIL_FROM: "alerts@example.org",
       TREATYWATCH_SES_CONFIGURATION_SET: expect.anything(),
       TREATYWATCH_TRUSTED_PROXIES: "1",
+      TREATYWATCH_DELIVERY_QUEUE_URL: expect.anything(),
     });
     expect(api.Properties.Environment.Variables).not.toHaveProperty("TREATYWATCH_PUBLIC_URL");
   });

@@ -37,6 +37,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   };
   const api = new ApiStack(app, name("api"), {
     table: data.table,
+    deliveryQueue: queues.queues.delivery.queue,
     alarmTopic,
     webhookKey: data.webhookKey,
     domainName: params.domainName,

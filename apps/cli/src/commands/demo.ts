@@ -32,7 +32,6 @@ export async function demoCommand(): Promise<void> {
     `\ntreatywatch demo is running. Try:\n  curl -s ${base}/v1/stories | jq '.data[] | {title, sources: [.sources[].outlet]}'\n  curl -s '${base}/v1/items?relevant=false&limit=5' | jq '.data[].item.title'\n\n`,
   );
   stopOnSignal({
-    port: running.port,
     async stop() {
       await running.stop();
       await feeds.close();

@@ -147,7 +147,7 @@ describe("serve", () => {
   });
 
   it("mails the confirmation link of an email subscription to the outbox, pointing at the public URL", async () => {
-    const { runtime, base, dataDir } = await serve({ TREATYWATCH_PUBLIC_URL: "https://alerts.example.org" });
+    const { runtime, running, base, dataDir } = await serve({ TREATYWATCH_PUBLIC_URL: "https://alerts.example.org" });
     const { key } = await issueApiKey(runtime.keys, {
       tenant: "e2e",
       scopes: ["write"],
@@ -162,6 +162,7 @@ describe("serve", () => {
         cadence: { kind: "instant" },
       }),
     });
+    await running.sendDue();
     const outbox = join(dataDir, "outbox");
     const mails = (await readdir(outbox)).map((name) => readFileSync(join(outbox, name), "utf8"));
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createApp, mailedConfirmations, serveApp } from "@treatywatch/api";
+import { createApp, deliveredConfirmations, serveApp } from "@treatywatch/api";
 import type { Config } from "@treatywatch/config";
 import { SafeHttpClient } from "@treatywatch/http";
 import {
@@ -10,11 +10,13 @@ import {
   safeHttpPoster,
   webhookPingVerifier,
 } from "@treatywatch/notify";
-import { startDeliveryLoop, startPollLoop } from "@treatywatch/worker";
+import { type DeliveryLoop, startDeliveryLoop, startPollLoop } from "@treatywatch/worker";
 import { addFeedsFromFile, type Runtime } from "../runtime.ts";
 
 export interface Running {
   port: number;
+  /** Builds due digests and sends what is due now, as the minute's tick does. */
+  sendDue(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
   const { config, logger } = runtime;
   const mail = localMailer(runtime);
   const webhookClient = new SafeHttpClient({ allow: config.fetch.allow });
+  let delivery: DeliveryLoop | undefined;
   const poster = safeHttpPoster(webhookClient);
   const app = createApp(
     {
@@ -43,7 +46,13 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       subscriptions: runtime.subscriptions,
       clock: runtime.clock,
       webhookVerifier: webhookPingVerifier(poster, runtime.clock),
-      confirmations: mailedConfirmations(mail.mailer, config.mail.from, logger),
+      // Sent by the delivery loop below, so a mail server that is down is retried like an alert.
+      confirmations: deliveredConfirmations({
+        deliveries: runtime.deliveries,
+        clock: runtime.clock,
+        logger,
+        dispatch: async (deliveryId) => void delivery?.deliverNow(deliveryId),
+      }),
       deliveries: runtime.deliveries,
     },
     {
@@ -55,7 +64,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
   );
   const { server, port } = await serveApp(app, { host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${port}` }, "API listening");
-  const delivery = startDeliveryLoop(
+  const loop = startDeliveryLoop(
     {
       store: runtime.store,
       subscriptions: runtime.subscriptions,
@@ -72,6 +81,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
     },
     { tickMs: 60_000, concurrency: 4 },
   );
+  delivery = loop;
   const stopPolling = startPollLoop(runtime, {
     tickMs: options.tickMs ?? config.poll.tickSeconds * 1000,
     concurrency: config.poll.concurrency,
@@ -79,14 +89,15 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
     logger,
     onTick: (outcomes) => {
       const events = outcomes.flatMap((outcome) => outcome.summary?.events ?? []);
-      if (events.length > 0) void delivery.storyEvents(events);
+      if (events.length > 0) void loop.storyEvents(events);
     },
   });
   return {
     port,
+    sendDue: () => loop.tick(),
     async stop() {
       await stopPolling();
-      await delivery.stop();
+      await loop.stop();
       await webhookClient.close();
       mail.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -102,7 +113,7 @@ export async function serveCommand(runtime: Runtime): Promise<void> {
   stopOnSignal(running);
 }
 
-export function stopOnSignal(running: Running): void {
+export function stopOnSignal(running: Pick<Running, "stop">): void {
   const stop = () => {
     void running.stop().then(() => process.exit(0));
   };

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { type Subscription, sha256Hex } from "@treatywatch/core";
+import type { Subscription } from "@treatywatch/core";
 import { webhookUrlProblem } from "@treatywatch/http";
 import type { Schema } from "hono";
 import { BEARER, requireScope, tenantOf } from "../../lib/auth.ts";
@@ -7,9 +7,6 @@ import type { AppEnv } from "../../lib/env.ts";
 import { ApiError, errorResponses } from "../../lib/errors.ts";
 import { newId, newSigningSecret, newToken } from "../../lib/secrets.ts";
 import { CreatedSubscriptionSchema, CreateSubscriptionBody, present } from "./schema.ts";
-
-/** How long an email confirmation link works. */
-export const CONFIRMATION_TTL_MS = 48 * 60 * 60 * 1000;
 
 const route = createRoute({
   method: "post",
@@ -52,13 +49,8 @@ export function registerCreateSubscription<S extends Schema>(api: OpenAPIHono<Ap
     };
     const unsubscribeToken = newToken();
     if (subscription.channel.type === "email") {
-      const token = newToken();
-      const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS).toISOString();
-      await subscriptions.createSubscription(subscription, {
-        confirmation: { tokenHash: sha256Hex(token), expiresAt },
-        unsubscribeToken,
-      });
-      await confirmations.sendConfirmation(subscription, `${c.var.options.publicUrl}/v1/confirm?token=${token}`);
+      await subscriptions.createSubscription(subscription, { unsubscribeToken });
+      await confirmations.sendConfirmation(subscription);
       return c.json({ subscription: present(subscription) }, 201);
     }
     const signingSecret = newSigningSecret();

@@ -177,6 +177,7 @@ const WRITE_ROUTES = (id: string): Array<[string, string]> => [
   ["POST", `/v1/subscriptions/${id}/resume`],
   ["POST", `/v1/subscriptions/${id}/verify`],
   ["POST", `/v1/subscriptions/${id}/rotate-secret`],
+  ["POST", `/v1/subscriptions/${id}/resend-confirmation`],
   ["POST", "/v1/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
   ["POST", "/v1/unsubscribe?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
   ["POST", "/v1/feeds"],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aKey, clientFor, storeWithStories, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
+import { deliveredConfirmations } from "../../lib/confirmations.ts";
 import {
   CreatedSubscriptionSchema,
   PreviewSchema,
@@ -179,6 +180,49 @@ describe("subscriptions through the typed client", () => {
     expect(matching.data[0]?.reasons).toEqual(["country: LV", "keywords: withdrawal, Ottawa"]);
     expect(none.data).toEqual([]);
     expect(stale.data).toEqual([]);
+  });
+});
+
+describe("resending a confirmation", () => {
+  async function pendingEmail() {
+    const services = testServices();
+    services.confirmations = deliveredConfirmations({
+      deliveries: services.deliveries,
+      clock: services.clock,
+      logger: services.logger,
+    });
+    const client = clientFor(createApp(services), await aKey(services));
+    const created = await client.POST("/v1/subscriptions", { body: { channel: email, cadence: { kind: "instant" } } });
+    const id = CreatedSubscriptionSchema.parse(created.data).subscription.id;
+    return { services, client, id };
+  }
+
+  it("records a new confirmation delivery each time, up to five mails in all", async () => {
+    const { services, client, id } = await pendingEmail();
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await client.POST("/v1/subscriptions/{id}/resend-confirmation", byId(id))).response.status);
+    const confirmations = services.deliveries.forSubscription(id, 10).map((delivery) => delivery.id);
+
+    expect(statuses).toEqual([202, 202, 202, 202, 409]);
+    expect(confirmations.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `confirm_${id}_${n}`).sort());
+  });
+
+  it("refuses a webhook and a subscription that is no longer pending, saying why", async () => {
+    const { services, client, id } = await pendingEmail();
+    const hook = CreatedSubscriptionSchema.parse(
+      (await client.POST("/v1/subscriptions", { body: { channel: webhook, cadence: { kind: "instant" } } })).data,
+    );
+    const stored = await services.subscriptions.findSubscription(id);
+    if (!stored) throw new Error("the subscription was not stored");
+    await services.subscriptions.updateSubscription({ ...stored, status: "active" });
+
+    const forWebhook = await client.POST("/v1/subscriptions/{id}/resend-confirmation", byId(hook.subscription.id));
+    const forActive = await client.POST("/v1/subscriptions/{id}/resend-confirmation", byId(id));
+
+    expect(forWebhook.error?.error.message).toMatch(/only email subscriptions/);
+    expect(forActive.error?.error).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/is active/) });
   });
 });
 
