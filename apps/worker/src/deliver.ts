@@ -35,7 +35,7 @@ import {
   type SqsBatchResponse,
   type SqsRecord,
 } from "@treatywatch/queue";
-import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
+import { runDueDigests, storedItemSummaries, storiesUpdatedBetween } from "./digest.ts";
 import { endpointDisabledHandler } from "./endpoint-notice.ts";
 import { matchStory } from "./match.ts";
 
@@ -389,7 +389,8 @@ export function deliverDepsFor(services: DeliveryServices): DeliverDeps {
 }
 
 export interface DeliveryLoopDeps extends Omit<DeliveryServices, "subscriptions" | "unsubscribeUrl"> {
-  store: Pick<Store, "getStory" | "listStories">;
+  /** With `getItem`, digests quote each source's own summary. */
+  store: Pick<Store, "getStory" | "listStories"> & Partial<Pick<Store, "getItem">>;
   subscriptions: DeliveryServices["subscriptions"] &
     Pick<SubscriptionStore, "subscriptionsWithStatus" | "unsubscribeToken">;
   queue: Queue;
@@ -466,6 +467,8 @@ export function startDeliveryLoop(
         queue: deps.queue,
         clock: deps.clock,
         storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
+        itemSummaries: deps.store.getItem && storedItemSummaries({ getItem: deps.store.getItem.bind(deps.store) }),
+        storiesUrl: (subscriptionId) => `${deps.publicUrl}/v1/subscriptions/${subscriptionId}/feed/atom`,
         unsubscribeUrl,
       });
       if (digests.built.length > 0) deps.logger.info({ digests: digests.built.length }, "digests built");

@@ -23,6 +23,8 @@ export interface DigestDeps {
   /** Item summaries by item id, for extractive summaries; optional. */
   itemSummaries?: ((itemIds: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined;
   unsubscribeUrl(subscriptionId: string): Promise<string>;
+  /** Where every story a subscription matches is listed, for a digest's "and N more"; optional. */
+  storiesUrl?: ((subscriptionId: string) => string) | undefined;
   /** Send a digest that says "nothing new" when the window is empty. Off by default. */
   sendEmpty?: boolean | undefined;
 }
@@ -81,6 +83,7 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
       keywords: keywordsOf(subscription),
       stories: candidates,
       itemSummaries,
+      maxStories: subscription.cadence.kind === "instant" ? undefined : subscription.cadence.maxStories,
     });
     if (!composed && !deps.sendEmpty) {
       run.empty++;
@@ -92,8 +95,12 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
       windowEnd: period.windowEnd.toISOString(),
       sections: [],
       storyCount: 0,
+      omitted: 0,
     };
-    const rendered = renderDigest(digest, { unsubscribeUrl: await deps.unsubscribeUrl(subscription.id) });
+    const rendered = renderDigest(digest, {
+      unsubscribeUrl: await deps.unsubscribeUrl(subscription.id),
+      moreUrl: deps.storiesUrl?.(subscription.id),
+    });
     const included = new Set(digest.sections.flatMap((section) => section.entries.map((entry) => entry.storyId)));
     const event: DigestReadyEvent = {
       type: "digest.ready",
@@ -130,6 +137,18 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
     run.built.push(id);
   }
   return run;
+}
+
+/** The summaries of stored items, for digests that quote each source. */
+export function storedItemSummaries(
+  store: Pick<Store, "getItem">,
+): (itemIds: readonly string[]) => Promise<ReadonlyMap<string, string>> {
+  return async (itemIds) => {
+    const stored = await Promise.all([...new Set(itemIds)].map((id) => store.getItem(id)));
+    return new Map(
+      stored.flatMap((entry) => (entry?.item.summary ? [[entry.item.id, entry.item.summary] as const] : [])),
+    );
+  };
 }
 
 /** Reads the stories updated in [start, end) from the store, page by page. */

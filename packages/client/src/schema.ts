@@ -701,6 +701,11 @@ export interface components {
             hour: number;
             /** @example Europe/Kyiv */
             timeZone: string;
+            /**
+             * @description The most stories one digest lists (default 20); past it the digest says how many more there were and links to them all.
+             * @example 20
+             */
+            maxStories?: number;
         } | {
             /** @enum {string} */
             kind: "weekly";
@@ -709,6 +714,11 @@ export interface components {
             hour: number;
             /** @example Europe/Kyiv */
             timeZone: string;
+            /**
+             * @description The most stories one digest lists (default 20); past it the digest says how many more there were and links to them all.
+             * @example 20
+             */
+            maxStories?: number;
         };
         CreateSubscription: {
             channel: components["schemas"]["Channel"];

@@ -17,6 +17,7 @@ export * from "./schedule-digest.ts";
 export type * from "./secret-box.ts";
 export * from "./story.ts";
 export type * from "./subscription.ts";
+export { DEFAULT_DIGEST_STORIES } from "./subscription.ts";
 export * from "./subscription-filter.ts";
 export * from "./subscription-lifecycle.ts";
 export * from "./taxonomy.ts";

@@ -57,16 +57,22 @@ const TimeZoneSchema = z
   .refine(isTimeZone, "an IANA time zone such as Europe/Kyiv")
   .openapi({ example: "Europe/Kyiv" });
 const Hour = z.number().int().min(0).max(23);
+const MaxStories = z.number().int().min(1).max(100).optional().openapi({
+  description:
+    "The most stories one digest lists (default 20); past it the digest says how many more there were and links to them all.",
+  example: 20,
+});
 
 export const CadenceSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("instant") }),
-    z.object({ kind: z.literal("daily"), hour: Hour, timeZone: TimeZoneSchema }),
+    z.object({ kind: z.literal("daily"), hour: Hour, timeZone: TimeZoneSchema, maxStories: MaxStories }),
     z.object({
       kind: z.literal("weekly"),
       weekday: z.number().int().min(1).max(7).openapi({ description: "ISO weekday: 1 is Monday, 7 Sunday." }),
       hour: Hour,
       timeZone: TimeZoneSchema,
+      maxStories: MaxStories,
     }),
   ])
   .openapi("Cadence");

@@ -203,7 +203,7 @@ describe("resending a confirmation", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++)
       statuses.push((await client.POST("/v1/subscriptions/{id}/resend-confirmation", byId(id))).response.status);
-    const confirmations = services.deliveries.forSubscription(id, 10).map((delivery) => delivery.id);
+    const confirmations = (await services.deliveries.forSubscription(id, 10)).map((delivery) => delivery.id);
 
     expect(statuses).toEqual([202, 202, 202, 202, 409]);
     expect(confirmations.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `confirm_${id}_${n}`).sort());
