@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Context } from "hono";
 
 /** A response body rendered and encoded once, with the strong validator that names it. */
 export interface Rendered {
@@ -27,6 +28,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   if (ifNoneMatch.trim() === "*") return true;
   const opaque = etag.replace(/^W\//, "");
   return ifNoneMatch.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === opaque);
+}
+
+/** 304 Not Modified, with the headers set so far (the ETag) and no Content-Type. */
+export function notModified(c: Context): Response {
+  const response = c.body(null, 304);
+  response.headers.delete("content-type");
+  return response;
 }
 
 /**

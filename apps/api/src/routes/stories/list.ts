@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
-import { etagMatches, RenderedCache, rendered } from "../../lib/rendered-cache.ts";
+import { etagMatches, notModified, RenderedCache, rendered } from "../../lib/rendered-cache.ts";
 import { StoryListQuery, StoryPage } from "./schema.ts";
 
 /** Distinct list queries whose rendered pages are kept between store changes. */
@@ -46,7 +46,7 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
     ]);
     const page = version === undefined ? rendered(await render()) : await pages.get(version, key, render);
     c.header("etag", page.etag);
-    if (etagMatches(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
+    if (etagMatches(c.req.header("if-none-match"), page.etag)) return notModified(c);
     c.header("content-type", "application/json");
     return c.body(page.body, 200);
   });
