@@ -13,6 +13,7 @@ import { startDeliveryLoop } from "@treatywatch/worker";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRuntime, type Runtime } from "../runtime.ts";
+import { confirmLinkCommand } from "./outbox.ts";
 import { type Running, startServer } from "./serve.ts";
 
 interface Received {
@@ -170,5 +171,8 @@ describe("serve", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatch(/^To: reader@example\.org/m);
     expect(mails[0]).toContain("https://alerts.example.org/v1/confirm?token=");
+    const printed: string[] = [];
+    await confirmLinkCommand(runtime, "reader@example.org", { out: (line) => printed.push(line), err: () => {} });
+    expect(printed).toEqual([expect.stringMatching(/^https:\/\/alerts\.example\.org\/v1\/confirm\?token=[\w-]{43}$/)]);
   });
 });

@@ -29,15 +29,51 @@ function localMailer(runtime: Runtime): { mailer: Mailer; close(): void } {
 }
 
 /** The configured public origin, else where this server listens (by name, so links open in a browser). */
-const publicUrlOf = (config: Config, port: number) => config.publicUrl ?? `http://localhost:${port}`;
+export const publicUrlOf = (config: Config, port: number) => config.publicUrl ?? `http://localhost:${port}`;
+
+/**
+ * The delivery loop of one machine: alerts, digests, confirmation mail and retries, sent
+ * through the local mailer and the guarded webhook client. `serve` runs it on a minute's
+ * tick; `deliveries send-now` runs one tick of it.
+ */
+export function startLocalDelivery(
+  runtime: Runtime,
+  options: { publicUrl: string; tickMs: number; webhookClient: SafeHttpClient },
+): { loop: DeliveryLoop; close(): Promise<void> } {
+  const { config, logger } = runtime;
+  const mail = localMailer(runtime);
+  const poster = safeHttpPoster(options.webhookClient);
+  const loop = startDeliveryLoop(
+    {
+      store: runtime.store,
+      subscriptions: runtime.subscriptions,
+      subscriptionsVersion: runtime.subscriptionsVersion,
+      tenants: runtime.keys,
+      deliveries: runtime.deliveries,
+      queue: runtime.deliveryQueue,
+      poster,
+      mailer: mail.mailer,
+      mailFrom: config.mail.from,
+      publicUrl: options.publicUrl,
+      clock: runtime.clock,
+      logger,
+    },
+    { tickMs: options.tickMs, concurrency: 4 },
+  );
+  return {
+    loop,
+    async close() {
+      await loop.stop();
+      mail.close();
+    },
+  };
+}
 
 /** The all-in-one local process: the API plus the in-process poll schedule. */
 export async function startServer(runtime: Runtime, options: { tickMs?: number } = {}): Promise<Running> {
   const { config, logger } = runtime;
-  const mail = localMailer(runtime);
-  const webhookClient = new SafeHttpClient({ allow: config.fetch.allow });
   let delivery: DeliveryLoop | undefined;
-  const poster = safeHttpPoster(webhookClient);
+  const webhookClient = new SafeHttpClient({ allow: config.fetch.allow });
   const app = createApp(
     {
       store: runtime.store,
@@ -45,7 +81,7 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
       keys: runtime.keys,
       subscriptions: runtime.subscriptions,
       clock: runtime.clock,
-      webhookVerifier: webhookPingVerifier(poster, runtime.clock),
+      webhookVerifier: webhookPingVerifier(safeHttpPoster(webhookClient), runtime.clock),
       // Sent by the delivery loop below, so a mail server that is down is retried like an alert.
       confirmations: deliveredConfirmations({
         deliveries: runtime.deliveries,
@@ -64,23 +100,8 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
   );
   const { server, port } = await serveApp(app, { host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${port}` }, "API listening");
-  const loop = startDeliveryLoop(
-    {
-      store: runtime.store,
-      subscriptions: runtime.subscriptions,
-      subscriptionsVersion: runtime.subscriptionsVersion,
-      tenants: runtime.keys,
-      deliveries: runtime.deliveries,
-      queue: runtime.deliveryQueue,
-      poster,
-      mailer: mail.mailer,
-      mailFrom: config.mail.from,
-      publicUrl: publicUrlOf(config, port),
-      clock: runtime.clock,
-      logger,
-    },
-    { tickMs: 60_000, concurrency: 4 },
-  );
+  const local = startLocalDelivery(runtime, { publicUrl: publicUrlOf(config, port), tickMs: 60_000, webhookClient });
+  const loop = local.loop;
   delivery = loop;
   const stopPolling = startPollLoop(runtime, {
     tickMs: options.tickMs ?? config.poll.tickSeconds * 1000,
@@ -97,9 +118,8 @@ export async function startServer(runtime: Runtime, options: { tickMs?: number }
     sendDue: () => loop.tick(),
     async stop() {
       await stopPolling();
-      await loop.stop();
+      await local.close();
       await webhookClient.close();
-      mail.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.store.close();
     },
