@@ -85,6 +85,13 @@ describe("the command line in a user's first hour", () => {
     await rm(fresh, { recursive: true, force: true });
   }, 60_000);
 
+  it("sends what is due at once, and says what it did", async () => {
+    const ran = await treatywatch(dataDir, ["deliveries", "send-now", "--digests", "--demo"]);
+
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toBe("0 sent, 0 failed, 0 waiting for a retry\n");
+  }, 60_000);
+
   it("says where to look when there is no confirmation mail yet", async () => {
     const ran = await treatywatch(dataDir, ["outbox", "confirm-link", "--demo"]);
 

@@ -191,9 +191,13 @@ deliveries
 deliveries
   .command("send-now")
   .description("send what is due now instead of within the minute: new alerts, due digests, confirmation mail, retries")
-  .action(async () => {
+  .option(
+    "--digests",
+    "also send every digest subscription its digest of the last day or week now, outside its schedule",
+  )
+  .action(async (options: { digests?: boolean }) => {
     const runtime = open();
-    process.exitCode = await sendNowCommand(runtime);
+    process.exitCode = await sendNowCommand(runtime, options);
     await runtime.store.close();
   });
 deliveries

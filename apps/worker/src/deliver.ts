@@ -35,7 +35,7 @@ import {
   type SqsBatchResponse,
   type SqsRecord,
 } from "@treatywatch/queue";
-import { runDueDigests, storedItemSummaries, storiesUpdatedBetween } from "./digest.ts";
+import { type DigestDeps, runDigestsNow, runDueDigests, storedItemSummaries, storiesUpdatedBetween } from "./digest.ts";
 import { endpointDisabledHandler } from "./endpoint-notice.ts";
 import { matchStory } from "./match.ts";
 
@@ -410,8 +410,11 @@ export interface DeliveryLoop {
   storyEvents(events: readonly StoryEventInput[]): Promise<void>;
   /** Makes the first attempt at a delivery just recorded (a confirmation mail) now rather than on the next tick. */
   deliverNow(deliveryId: string): Promise<void>;
-  /** Builds due digests, queues due retries and drains the queue. */
-  tick(): Promise<void>;
+  /**
+   * Builds due digests, queues due retries and drains the queue. With `digestsNow`, every
+   * digest subscription also gets its digest of the day or week up to now, outside its schedule.
+   */
+  tick(options?: { digestsNow?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -459,18 +462,20 @@ export function startDeliveryLoop(
     chain = chain.then(work).catch((error: unknown) => deps.logger.error({ err: error }, "delivery tick failed"));
     return chain;
   };
-  const tick = () =>
+  const digestDeps: DigestDeps = {
+    deliveries: deps.deliveries,
+    queue: deps.queue,
+    clock: deps.clock,
+    storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
+    itemSummaries: deps.store.getItem && storedItemSummaries({ getItem: deps.store.getItem.bind(deps.store) }),
+    storiesUrl: (subscriptionId) => `${deps.publicUrl}/v1/subscriptions/${subscriptionId}/feed/atom`,
+    unsubscribeUrl,
+  };
+  const tick = (tickOptions: { digestsNow?: boolean } = {}) =>
     serial(async () => {
       await refresh();
-      const digests = await runDueDigests(active, {
-        deliveries: deps.deliveries,
-        queue: deps.queue,
-        clock: deps.clock,
-        storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
-        itemSummaries: deps.store.getItem && storedItemSummaries({ getItem: deps.store.getItem.bind(deps.store) }),
-        storiesUrl: (subscriptionId) => `${deps.publicUrl}/v1/subscriptions/${subscriptionId}/feed/atom`,
-        unsubscribeUrl,
-      });
+      const digests = await runDueDigests(active, digestDeps);
+      if (tickOptions.digestsNow) digests.built.push(...(await runDigestsNow(active, digestDeps)).built);
       if (digests.built.length > 0) deps.logger.info({ digests: digests.built.length }, "digests built");
       await enqueueDueDeliveries(deps.queue, deliverDeps, { limit: 1000, leaseSeconds: 300 });
       await drain();

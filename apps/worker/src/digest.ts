@@ -50,13 +50,38 @@ function keywordsOf(subscription: Subscription): KeywordExpr | undefined {
  * come. Each digest's delivery id is derived from the subscription and the period,
  * so a schedule that fires twice, or a run that dies and is repeated, builds it once.
  */
-export async function runDueDigests(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+export function runDueDigests(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+  return buildDigests(subscriptions, deps, digestPeriod);
+}
+
+/**
+ * Builds every digest subscriber's digest of the day (or week) up to now, outside its
+ * schedule, so a reader can see one at once; the scheduled digests still go out as
+ * usual. Asked for twice in one minute, it builds each once.
+ */
+export function runDigestsNow(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+  return buildDigests(subscriptions, deps, (cadence, now) => {
+    if (cadence.kind === "instant") return undefined;
+    const days = cadence.kind === "daily" ? 1 : 7;
+    return {
+      key: `now-${now.toISOString().slice(0, 16)}`,
+      windowStart: new Date(now.getTime() - days * 24 * 60 * 60 * 1000),
+      windowEnd: now,
+    };
+  });
+}
+
+async function buildDigests(
+  subscriptions: readonly Subscription[],
+  deps: DigestDeps,
+  periodOf: typeof digestPeriod,
+): Promise<DigestRun> {
   const now = deps.clock.now();
   const run: DigestRun = { built: [], alreadyBuilt: 0, empty: 0 };
   const windows = new Map<string, Promise<Story[]>>();
   for (const subscription of subscriptions) {
     if (subscription.status !== "active") continue;
-    const period = digestPeriod(subscription.cadence, now);
+    const period = periodOf(subscription.cadence, now);
     if (!period) continue;
     const id = digestDeliveryId(subscription.id, period.key);
     if (await deps.deliveries.get(id)) {

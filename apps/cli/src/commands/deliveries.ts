@@ -102,10 +102,14 @@ export async function deadLettersCommand(
 
 /**
  * `deliveries send-now`: one delivery tick at once rather than within the minute: due
- * digests are built (a new daily or weekly subscription's latest period included), and
- * new alerts, confirmation mail and retries that are due are sent.
+ * digests are built, and new alerts, confirmation mail and retries that are due are sent.
+ * With `digests`, every digest subscription also gets its digest of the day (or week) up to now.
  */
-export async function sendNowCommand(runtime: Runtime, io: FeedsOutput = stdio): Promise<number> {
+export async function sendNowCommand(
+  runtime: Runtime,
+  options: { digests?: boolean | undefined } = {},
+  io: FeedsOutput = stdio,
+): Promise<number> {
   const before = runtime.deliveries.countByStatus();
   const webhookClient = new SafeHttpClient({ allow: runtime.config.fetch.allow });
   const local = startLocalDelivery(runtime, {
@@ -114,7 +118,7 @@ export async function sendNowCommand(runtime: Runtime, io: FeedsOutput = stdio):
     webhookClient,
   });
   try {
-    await local.loop.tick();
+    await local.loop.tick({ digestsNow: options.digests });
   } finally {
     await local.close();
     await webhookClient.close();
