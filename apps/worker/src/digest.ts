@@ -64,7 +64,8 @@ export function runDigestsNow(subscriptions: readonly Subscription[], deps: Dige
     if (cadence.kind === "instant") return undefined;
     const days = cadence.kind === "daily" ? 1 : 7;
     return {
-      key: `now-${now.toISOString().slice(0, 16)}`,
+      // Names the digest in its subject, "treatywatch digest 2026-03-02 11:00 UTC: …", and keys it to the minute.
+      key: `${now.toISOString().slice(0, 10)} ${now.toISOString().slice(11, 16)} UTC`,
       windowStart: new Date(now.getTime() - days * 24 * 60 * 60 * 1000),
       windowEnd: now,
     };
