@@ -127,7 +127,7 @@ export async function sendNowCommand(
   const sent = after.delivered - before.delivered;
   const failed = after.failed - before.failed;
   io.out(
-    `${sent} sent, ${failed} failed, ${after.pending} waiting for a retry${sent > 0 && !runtime.config.mail.smtpUrl ? ` (mail is in ${join(runtime.config.dataDir, "outbox")}: npx treatywatch outbox)` : ""}`,
+    `${sent} sent, ${failed} failed, ${after.pending} waiting for a retry${sent > 0 && !runtime.config.mail.smtpUrl ? ` (mail is in ${join(runtime.config.dataDir, "outbox")})` : ""}`,
   );
   return failed > 0 ? 1 : 0;
 }
