@@ -196,7 +196,9 @@ deliveries
     "also send every digest subscription its digest of the last day or week now, outside its schedule",
   )
   .action(async (options: { digests?: boolean }) => {
-    const runtime = open();
+    const config = readConfig();
+    // The command reports what it sent on stdout; the loop's info lines would only repeat it.
+    const runtime = open(config.logLevel === "info" ? { ...config, logLevel: "warn" } : config);
     process.exitCode = await sendNowCommand(runtime, options);
     await runtime.store.close();
   });
