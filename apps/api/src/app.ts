@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
-import { parseAllowList } from "@treatywatch/http";
+import { parseAllowList } from "@treatywatch/http/address";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";

@@ -8,7 +8,7 @@ import type {
   SubscriptionStore,
   WebhookVerifier,
 } from "@treatywatch/core";
-import type { AllowList } from "@treatywatch/http";
+import type { AllowList } from "@treatywatch/http/address";
 import type { Delivery } from "@treatywatch/store";
 import type { RemoteAddress } from "./client-address.ts";
 import type { RateLimiterFactory } from "./rate-limit.ts";

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Subscription } from "@treatywatch/core";
-import { webhookUrlProblem } from "@treatywatch/http";
+import { webhookUrlProblem } from "@treatywatch/http/webhook-url";
 import type { Schema } from "hono";
 import { BEARER, requireScope, tenantOf } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isTimeZone, parseKeywords } from "@treatywatch/core";
-import { WEBHOOK_URL_RULE } from "@treatywatch/http";
+import { WEBHOOK_URL_RULE } from "@treatywatch/http/webhook-url";
 import { PageQuery, pageOf } from "../../lib/pagination.ts";
 import { CategorySchema, CountryCode, StorySchema, TopicSchema, TreatySchema } from "../stories/schema.ts";
 
