@@ -1,4 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDB, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
@@ -11,6 +11,7 @@ import { SqsQueue } from "@treatywatch/queue/sqs";
 import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import { deliveredConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
+import { dynamoRateLimiters } from "./lib/rate-limit-dynamodb.ts";
 
 /** The SDK client the API function queues confirmation mail with; tests point it at an emulator. */
 export interface ApiClients {
@@ -97,6 +98,8 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
     anonymousRateLimit: config.anonymousRateLimit,
     trustedProxies: config.trustedProxies,
     outboundAllow: config.fetch.allow,
+    // Counted in a table every instance shares, so a limit holds however many instances run.
+    rateLimiters: aws.rateLimitTable ? dynamoRateLimiters(new DynamoDB({}), aws.rateLimitTable) : undefined,
   };
   return { services, options };
 }

@@ -33,6 +33,8 @@ export interface ApiStackProps extends StackProps, MailSender {
    * function sends it through SES, retrying as it does alerts. The API itself mails nothing.
    */
   deliveryQueue: IQueue;
+  /** Where every instance counts requests, so rate limits hold across instances. */
+  rateLimits: ITableV2;
   /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
   webhookKey: ISecret;
   domainName?: string | undefined;
@@ -63,6 +65,7 @@ export class ApiStack extends Stack {
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
         ...mailEnvironment(props),
         TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
+        TREATYWATCH_RATE_LIMIT_TABLE: props.rateLimits.tableName,
         ...(props.publicUrl ? { TREATYWATCH_PUBLIC_URL: props.publicUrl } : {}),
         // CloudFront appends the viewer's address to X-Forwarded-For; the function URL adds nothing.
         TREATYWATCH_TRUSTED_PROXIES: "1",
@@ -72,6 +75,7 @@ export class ApiStack extends Stack {
     grantStore(this.handler, props.table, "readWrite");
     props.webhookKey.grantRead(this.handler);
     props.deliveryQueue.grantSendMessages(this.handler);
+    props.rateLimits.grant(this.handler, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     const url = this.handler.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
 
