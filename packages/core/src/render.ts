@@ -225,7 +225,7 @@ function referenceHtml(reference: DigestReference): string {
 
 /** Category names as a reader says them: "Conflict, war and peace", not `war-and-conflicts`. */
 export function categoryNames(categories: readonly Category[]): string {
-  return categories.map((category) => CATEGORIES[category].label).join("; ") || "General news";
+  return categories.map(categoryLabel).join("; ") || "General news";
 }
 
 function entryText(entry: DigestEntry): string {
