@@ -88,6 +88,17 @@ describe("/openapi.json", () => {
     expect(described("warn")).toEqual(["info-license #/info: Info object should contain `license` field."]);
   });
 
+  it("describes every tag an operation uses", async () => {
+    const { document } = await documentAndRoutes();
+
+    const described = new Set(((document as { tags?: Array<{ name: string }> }).tags ?? []).map((tag) => tag.name));
+    const used = Object.values(document.paths).flatMap((item) =>
+      Object.values(item).flatMap((operation) => (operation as { tags?: string[] }).tags ?? []),
+    );
+
+    expect(used.filter((tag) => !described.has(tag))).toEqual([]);
+  });
+
   it("names every operation with a unique operationId, for client generators", async () => {
     const { document } = await documentAndRoutes();
 

@@ -23,12 +23,14 @@ const TAGS: Array<{ name: string; description: string }> = [
   { name: "stories", description: "Stories: one event, every outlet that reported it. Public." },
   { name: "items", description: "Single feed items with the classifier's verdict and why. Public." },
   { name: "taxonomy", description: "Topics, categories with their IPTC Media Topic codes, and treaties. Public." },
-  { name: "feeds", description: "Atom, RSS and JSON Feed views of stories, and the polled feeds (admin)." },
+  { name: "feeds", description: "Stories as Atom 1.0, RSS 2.0 or JSON Feed 1.1: a topic's, or a saved filter's." },
   {
     name: "subscriptions",
     description: "Alerts and digests by email or signed webhook. Needs an API key, except the links in mail.",
   },
-  { name: "deliveries", description: "What was sent to a subscription, each attempt, and its digests." },
+  { name: "deliveries", description: "What was sent to a subscription, and each attempt." },
+  { name: "digests", description: "A subscription's daily or weekly digests, as JSON, HTML or text." },
+  { name: "feeds (admin)", description: "The feeds treatywatch polls, with their health. Needs an admin key." },
   { name: "health", description: "Liveness." },
   {
     name: "webhook events",
