@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
+import { parseAllowList } from "@treatywatch/http/address";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -9,7 +10,8 @@ import { runtimeRemoteAddress } from "./lib/client-address.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
-import { RateLimiter } from "./lib/rate-limit.ts";
+import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
+import { memoryRateLimiters, RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
 import { registerPages } from "./pages/index.tsx";
@@ -35,9 +37,13 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
-  const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
+  const outboundAllow = parseAllowList(options.outboundAllow ?? []);
+  const limiters = options.rateLimiters ?? memoryRateLimiters;
+  const keyLimit = options.rateLimit ?? { requests: 600, windowSeconds: 60 };
+  const anonymousLimit = options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 };
+  const limiter = new RateLimiter(limiters(keyLimit, "key"), keyLimit);
   const anonymous = {
-    limiter: new RateLimiter(options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 }, services.clock),
+    limiter: new RateLimiter(limiters(anonymousLimit, "anonymous"), anonymousLimit),
     remoteAddress: options.remoteAddress ?? runtimeRemoteAddress,
     trustedProxies: options.trustedProxies ?? 0,
   };
@@ -46,7 +52,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
-    c.set("options", { publicUrl });
+    c.set("options", { publicUrl, outboundAllow });
     c.header("x-request-id", requestId);
     const started = services.clock.now().getTime();
     await next();
@@ -65,7 +71,18 @@ export function createApp(services: Services, options: AppOptions = {}) {
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use(
       "/v1/*",
-      cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after", "etag"] }),
+      cors({
+        origin: [...options.corsOrigins],
+        exposeHeaders: [
+          "x-request-id",
+          "retry-after",
+          "etag",
+          "ratelimit-limit",
+          "ratelimit-remaining",
+          "ratelimit-reset",
+          "ratelimit-policy",
+        ],
+      }),
     );
   }
   const limitBody = bodyLimit({
@@ -88,13 +105,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
   const routes = registerFeeds(registerSyndication(registerDeliveries(subscribers)));
 
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "treatywatch API",
-      version: API_VERSION,
-      description: "Arms-control treaty and landmine news, classified and folded into stories.",
-    },
+  registerOpenApiDocument(api, {
+    title: "treatywatch API",
+    version: API_VERSION,
+    description: API_DESCRIPTION,
+    publicUrl,
   });
 
   registerWebhookEvents(api);
@@ -104,7 +119,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     signupTenant: options.publicSignups === false ? undefined : (options.publicSignups?.tenant ?? "public"),
     remoteAddress: anonymous.remoteAddress,
     trustedProxies: anonymous.trustedProxies,
-    clock: services.clock,
+    rateLimiters: limiters,
   });
 
   api.notFound((c) => {

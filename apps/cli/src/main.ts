@@ -1,4 +1,3 @@
-import { ConfigError } from "@treatywatch/config";
 import { Command } from "commander";
 import { classifyCommand } from "./commands/classify.ts";
 import {
@@ -6,28 +5,42 @@ import {
   deliveryLogCommand,
   listFailedDeliveries,
   replayDeliveries,
+  sendNowCommand,
 } from "./commands/deliveries.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { addFeedCommand, feedHealthCommand, listFeedsCommand, removeFeedCommand } from "./commands/feeds.ts";
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/keys.ts";
+import { confirmLinkCommand, listOutboxCommand } from "./commands/outbox.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
 import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { trainCommand } from "./commands/train.ts";
-import { openRuntime } from "./runtime.ts";
+import { describeFailure } from "./errors.ts";
+import { demoConfig, inMemoryConfig, openRuntime, readConfig } from "./runtime.ts";
 
 const program = new Command()
   .name("treatywatch")
   .description("News alerts for arms-control treaty and landmine news.")
   .version("0.1.0")
+  .option("--demo", "work on the demo's data (DATA_DIR/demo), e.g. while `treatywatch demo` runs")
   .showHelpAfterError();
+
+/** The configuration, pointed at the demo's data when --demo is given. */
+function configured(config = readConfig()) {
+  return program.opts<{ demo?: boolean }>().demo ? demoConfig(config) : config;
+}
+
+/** This machine's runtime, on the demo's data when --demo is given. */
+function open(config = readConfig()) {
+  return openRuntime(configured(config));
+}
 
 program
   .command("serve")
   .description("run the API and the feed poller on this machine (SQLite under ./data)")
   .action(async () => {
-    await serveCommand(openRuntime());
+    await serveCommand(open());
   });
 
 program
@@ -43,8 +56,13 @@ program
   .requiredOption("--once", "poll once and exit (the only mode; the schedule runs under `serve`)")
   .option("--feeds <file>", "a feeds file: one URL or relative path a line, # for comments")
   .option("--json", "print one JSON document instead of text")
-  .action(async (options: { feeds?: string; json?: boolean }) => {
-    process.exitCode = await pollOnceCommand(openRuntime(), options);
+  .option("--dry-run", "keep what the feeds give in memory only: nothing is written to the database")
+  .action(async (options: { feeds?: string; json?: boolean; dryRun?: boolean }) => {
+    const config = readConfig();
+    process.exitCode = await pollOnceCommand(
+      options.dryRun ? openRuntime(inMemoryConfig(config)) : open(config),
+      options,
+    );
   });
 
 program
@@ -83,7 +101,7 @@ program
   .command("reclassify")
   .description("re-run the classifier over stored items whose verdict came from another classifier version")
   .action(async () => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.stdout.write(formatReclassify(await reclassifyStore(runtime.store, runtime.clock)));
     await runtime.store.close();
   });
@@ -96,21 +114,21 @@ keys
   .option("--scopes <list>", "comma-separated: read, write, admin", "read,write")
   .option("--email <address>", "the tenant's contact address: notices such as a disabled webhook go there")
   .action(async (options: { tenant: string; scopes: string; email?: string }) => {
-    process.exitCode = await createKeyCommand(openRuntime(), options);
+    process.exitCode = await createKeyCommand(open(), options);
   });
 keys
   .command("list")
   .description("list keys by prefix, tenant, scopes and state")
   .option("--tenant <name>", "only this tenant's keys")
   .action(async (options: { tenant?: string }) => {
-    process.exitCode = await listKeysCommand(openRuntime(), options);
+    process.exitCode = await listKeysCommand(open(), options);
   });
 keys
   .command("revoke")
   .argument("<key>", "a key id (key_…) or its prefix (tw_…)")
   .description("revoke a key; it stops working at once")
   .action(async (key: string) => {
-    process.exitCode = await revokeKeyCommand(openRuntime(), key);
+    process.exitCode = await revokeKeyCommand(open(), key);
   });
 
 const feeds = program.command("feeds").description("the feeds the poller fetches: add, list, remove, health");
@@ -119,7 +137,7 @@ feeds
   .argument("<url>", "an http or https feed URL")
   .description("add a feed; an invalid URL or one already added is refused")
   .action(async (url: string) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await addFeedCommand(runtime, url);
     await runtime.store.close();
   });
@@ -128,7 +146,7 @@ feeds
   .description("list feeds: id, URL and title")
   .option("--json", "print one JSON document instead of text")
   .action(async (options: { json?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await listFeedsCommand(runtime, options);
     await runtime.store.close();
   });
@@ -137,7 +155,7 @@ feeds
   .argument("<feed>", "a feed id (fd_…) or URL")
   .description("remove a feed; its items stay")
   .action(async (feed: string) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await removeFeedCommand(runtime, feed);
     await runtime.store.close();
   });
@@ -147,7 +165,7 @@ feeds
   .option("--failing", "only feeds that are failing")
   .option("--json", "print one JSON document instead of text")
   .action(async (options: { json?: boolean; failing?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await feedHealthCommand(runtime, options);
     await runtime.store.close();
   });
@@ -160,7 +178,7 @@ deliveries
   .description("deliveries that used up their attempts or were refused")
   .option("--json", "print one JSON document instead of text")
   .action(async (options: { json?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await listFailedDeliveries(runtime, options);
     await runtime.store.close();
   });
@@ -169,7 +187,7 @@ deliveries
   .argument("<subscription>", "a subscription id (sub_…)")
   .description("a subscription's deliveries with every attempt: time, outcome, HTTP status, latency")
   .action(async (subscription: string) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await deliveryLogCommand(runtime, subscription);
     await runtime.store.close();
   });
@@ -179,8 +197,22 @@ deliveries
   .option("--all", "every failed delivery")
   .description("give failed deliveries fresh attempts; a running server sends them within a minute")
   .action(async (ids: string[], options: { all?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await replayDeliveries(runtime, ids, options);
+    await runtime.store.close();
+  });
+deliveries
+  .command("send-now")
+  .description("send what is due now instead of within the minute: new alerts, due digests, confirmation mail, retries")
+  .option(
+    "--digests",
+    "also send every digest subscription its digest of the last day or week now, outside its schedule",
+  )
+  .action(async (options: { digests?: boolean }) => {
+    const config = readConfig();
+    // The command reports what it sent on stdout; the loop's info lines would only repeat it.
+    const runtime = open(config.logLevel === "info" ? { ...config, logLevel: "warn" } : config);
+    process.exitCode = await sendNowCommand(runtime, options);
     await runtime.store.close();
   });
 deliveries
@@ -188,17 +220,39 @@ deliveries
   .option("--redrive", "queue them all again")
   .description("delivery-queue messages no worker could handle")
   .action(async (options: { redrive?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await deadLettersCommand(runtime, options);
     await runtime.store.close();
+  });
+
+const outbox = program
+  .command("outbox")
+  .description("mail written to DATA_DIR/outbox (when no SMTP server is set), newest first, links decoded")
+  .option("--to <address>", "only mail to this address")
+  .option("--limit <n>", "how many messages", (value) => Number.parseInt(value, 10), 10)
+  .action(async (options: { to?: string; limit: number }) => {
+    process.exitCode = await listOutboxCommand({ config: configured() }, options);
+  });
+outbox
+  .command("confirm-link")
+  .argument("[address]", "the address the confirmation was sent to; the newest of any by default")
+  .description("print the newest confirmation link in the outbox, to open or POST")
+  .action(async (address: string | undefined) => {
+    process.exitCode = await confirmLinkCommand({ config: configured() }, address);
   });
 
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`treatywatch: ${error.message}\n`);
-    process.exit(2);
+  process.stderr.write(`treatywatch: ${describeFailure(error)}\n`);
+  if (readLogLevel() === "debug" || readLogLevel() === "trace") process.stderr.write(`${(error as Error)?.stack}\n`);
+  process.exit(1);
+}
+
+function readLogLevel(): string | undefined {
+  try {
+    return readConfig().logLevel;
+  } catch {
+    return undefined;
   }
-  throw error;
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { type Config, loadConfig } from "@treatywatch/config";
 import {
   type Clock,
@@ -48,6 +50,29 @@ export function createLogger(level: Config["logLevel"]): Logger {
 /** The one place the environment is read. */
 export function readConfig(): Config {
   return loadConfig(process.env);
+}
+
+/**
+ * The demo's own data: DATA_DIR/demo, so sample data never mixes with real data. The
+ * demo keeps it there, and every command given `--demo` works on it.
+ */
+export function demoConfig(config: Config): Config {
+  const dataDir = join(config.dataDir, "demo");
+  return {
+    ...config,
+    dataDir,
+    databasePath: join(dataDir, "treatywatch.db"),
+    secrets: { ...config.secrets, keyFile: join(dataDir, "secret.key") },
+  };
+}
+
+/** A throwaway database in memory, for a look at what feeds give that writes nothing to disk. */
+export function inMemoryConfig(config: Config): Config {
+  return {
+    ...config,
+    databasePath: ":memory:",
+    secrets: { current: randomBytes(32), old: [], keyFile: config.secrets.keyFile },
+  };
 }
 
 /** The key that seals secrets: the configured one, else one kept in the data dir. */

@@ -16,6 +16,7 @@ const schema = z.object({
   TREATYWATCH_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TREATYWATCH_SECRET_KEY_ARN: z.string().startsWith("arn:").optional(),
+  TREATYWATCH_RATE_LIMIT_TABLE: z.string().min(1).optional(),
 });
 
 /** The environment variables the infra sets on a function, by name. */
@@ -38,6 +39,8 @@ export interface AwsConfig {
   publicUrl?: string | undefined;
   /** The Secrets Manager secret the webhook secret key derives from (see `readSecretKeys`). */
   secretKeyArn?: string | undefined;
+  /** The table API instances count requests in, so a rate limit holds across all of them. */
+  rateLimitTable?: string | undefined;
 }
 
 /** Parses the AWS settings once per cold start; a missing table name stops the function at init. */
@@ -60,5 +63,6 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     sesConfigurationSet: parsed.data.TREATYWATCH_SES_CONFIGURATION_SET,
     publicUrl: parsed.data.TREATYWATCH_PUBLIC_URL,
     secretKeyArn: parsed.data.TREATYWATCH_SECRET_KEY_ARN,
+    rateLimitTable: parsed.data.TREATYWATCH_RATE_LIMIT_TABLE,
   };
 }

@@ -1,7 +1,7 @@
 import { type Analysis, analyse } from "./analyse.ts";
 import { findConcepts } from "./concepts.ts";
 import { COUNTRY_CODE_LIST, EDITORIAL_NAMES, GROUP_NAMES } from "./country-names.ts";
-import { LANGUAGES, type Language, languageOf } from "./language.ts";
+import { LANGUAGES, type Language } from "./language.ts";
 import { compilePhrase, type Element, type Phrase, PhraseIndex, type PhraseMatch } from "./phrases.ts";
 import { treatyPlaceTokens } from "./treaties.ts";
 
@@ -127,11 +127,12 @@ export function findCountriesIn(analysis: Analysis, skip?: (token: number) => bo
 }
 
 /**
- * Countries named in a text, read in its language (declared, or detected); a city in a
- * treaty's name ("the Ottawa Convention") names no country.
+ * Countries named in a text. Names in every language are found whatever the text's language;
+ * the language (English unless given) says which words make a city a treaty's name, as in
+ * "the Ottawa Convention", where it names no country.
  */
-export function findCountries(text: string, language?: string | undefined): CountryMatch[] {
-  const analysis = analyse(text, languageOf(text, language));
+export function findCountries(text: string, language: Language = "en"): CountryMatch[] {
+  const analysis = analyse(text, language);
   const inTreatyName = treatyPlaceTokens(findConcepts(analysis));
   return findCountriesIn(analysis, (token) => inTreatyName.has(token)).map(({ code, match }) => ({ code, match }));
 }

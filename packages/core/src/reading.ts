@@ -1,7 +1,8 @@
 import { type Analysis, analyse, isStopword } from "./analyse.ts";
 import { type ConceptMatch, conceptKind, findConcepts } from "./concepts.ts";
 import { type CountryMatch, findCountriesIn } from "./countries.ts";
-import { type Language, languageOf } from "./language.ts";
+import { languageOf } from "./detect-language.ts";
+import type { Language } from "./language.ts";
 import { findTreaties, type TreatyMatch, treatyPlaceTokens } from "./treaties.ts";
 
 export interface ReadingInput {

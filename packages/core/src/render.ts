@@ -241,12 +241,17 @@ function referenceHtml(reference: DigestReference): string {
   return `<li value="${reference.number}">${escapeHtml(reference.outlet)}, “${title}”${date ? `, ${escapeHtml(date)}` : ""}</li>`;
 }
 
+/** Category names as a reader says them: "Conflict, war and peace", not `war-and-conflicts`. */
+export function categoryNames(categories: readonly Category[]): string {
+  return categories.map(categoryLabel).join("; ") || "General news";
+}
+
 function entryText(entry: DigestEntry): string {
   return [
     entry.headline,
     entry.summary.map(citedText).join(" "),
-    `References: ${entry.references.map(referenceText).join(" ")}`,
-    `Categories: ${entry.categories.join(", ") || "general-news"}`,
+    ["References:", ...entry.references.map(referenceText)].join("\n"),
+    `Categories: ${categoryNames(entry.categories)}`,
   ]
     .filter(Boolean)
     .join("\n");
@@ -259,17 +264,23 @@ function entryHtml(entry: DigestEntry): string {
     "<ol>",
     ...entry.references.map(referenceHtml),
     "</ol>",
-    `<p><small>Categories: ${escapeHtml(entry.categories.join(", ") || "general-news")}</small></p>`,
+    `<p><small>Categories: ${escapeHtml(categoryNames(entry.categories))}</small></p>`,
   ]
     .filter(Boolean)
     .join("\n");
 }
 
 /** A digest as a subject, plain text and plain HTML, in the order it was composed. */
-export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }): RenderedMessage {
-  const count = `${digest.storyCount} ${digest.storyCount === 1 ? "story" : "stories"}`;
+export function renderDigest(
+  digest: Digest,
+  options: { unsubscribeUrl: string /** Where every matching story is listed. */; moreUrl?: string | undefined },
+): RenderedMessage {
+  const total = digest.storyCount + digest.omitted;
+  const count = `${total} ${total === 1 ? "story" : "stories"}`;
   const subject = `treatywatch digest ${digest.period}: ${count}`;
   const end = footer(options.unsubscribeUrl);
+  const more = digest.omitted > 0 ? `…and ${digest.omitted} more ${digest.omitted === 1 ? "story" : "stories"}` : "";
+  const moreHref = safeHref(options.moreUrl);
   const text = [
     subject,
     ...digest.sections.flatMap((section) => [
@@ -278,6 +289,7 @@ export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }
       "",
       section.entries.map(entryText).join("\n\n"),
     ]),
+    ...(more ? ["", moreHref ? `${more}: ${moreHref}` : `${more}.`] : []),
     end.text,
   ].join("\n");
   const html = page(
@@ -288,6 +300,9 @@ export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }
         `<h2>${escapeHtml(section.label)}</h2>`,
         ...section.entries.map(entryHtml),
       ]),
+      ...(more
+        ? [`<p>${moreHref ? `<a href="${escapeHtml(moreHref)}">${escapeHtml(more)}</a>` : escapeHtml(`${more}.`)}</p>`]
+        : []),
       end.html,
     ].join("\n"),
   );

@@ -138,7 +138,8 @@ export function parseAllowList(entries: readonly string[]): AllowList {
   return { hosts, ranges };
 }
 
-function inAllowedRange(text: string, allow: AllowList): boolean {
+/** Whether an address lies in one of the allow list's ranges (public or not). */
+export function inAllowedRange(text: string, allow: AllowList): boolean {
   const bare = text.replace(/^\[|\]$/g, "");
   if (!isIP(bare)) return false;
   const parsed = parseAddress(bare);

@@ -1,9 +1,6 @@
-import { type Cadence, type Channel, type Subscription, type SubscriptionFilter, sha256Hex } from "@treatywatch/core";
+import type { Cadence, Channel, Subscription, SubscriptionFilter } from "@treatywatch/core";
 import type { Services } from "./env.ts";
 import { newId, newSigningSecret, newToken } from "./secrets.ts";
-
-/** How long an email confirmation link works. */
-export const CONFIRMATION_TTL_MS = 48 * 60 * 60 * 1000;
 
 export interface NewSubscription {
   tenantId: string;
@@ -14,12 +11,11 @@ export interface NewSubscription {
 
 /**
  * Creates a subscription, `pending` until its owner proves the channel: an email address is
- * sent its one confirmation link, a webhook gets a signing secret (returned here, never again).
- * Both the API and the public sign-up page subscribe through this.
+ * sent a confirmation link through the retried delivery path, a webhook gets a signing secret
+ * (returned here, never again). Both the API and the public sign-up page subscribe through this.
  */
 export async function createSubscription(
   services: Pick<Services, "subscriptions" | "clock" | "confirmations">,
-  publicUrl: string,
   wanted: NewSubscription,
 ): Promise<{ subscription: Subscription; signingSecret?: string | undefined }> {
   const now = services.clock.now();
@@ -35,13 +31,8 @@ export async function createSubscription(
   };
   const unsubscribeToken = newToken();
   if (subscription.channel.type === "email") {
-    const token = newToken();
-    const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS).toISOString();
-    await services.subscriptions.createSubscription(subscription, {
-      confirmation: { tokenHash: sha256Hex(token), expiresAt },
-      unsubscribeToken,
-    });
-    await services.confirmations.sendConfirmation(subscription, `${publicUrl}/v1/confirm?token=${token}`);
+    await services.subscriptions.createSubscription(subscription, { unsubscribeToken });
+    await services.confirmations.sendConfirmation(subscription);
     return { subscription };
   }
   const signingSecret = newSigningSecret();

@@ -5,7 +5,7 @@ import { type Env, Hono, type Schema } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { RemoteAddress } from "../lib/client-address.ts";
 import type { AppEnv } from "../lib/env.ts";
-import { RateLimiter } from "../lib/rate-limit.ts";
+import { RateLimiter, type RateLimiterFactory } from "../lib/rate-limit.ts";
 import { SCRIPT, SCRIPT_PATH, STYLE, STYLESHEET_PATH } from "./assets.ts";
 import { registerFilterFeeds } from "./feed.ts";
 import { registerManagePages } from "./manage.tsx";
@@ -21,7 +21,8 @@ export interface PagesOptions {
   signupTenant: string | undefined;
   remoteAddress: RemoteAddress;
   trustedProxies: number;
-  clock: Clock;
+  /** Where sign-ups are counted: in memory, or in a store every instance shares. */
+  rateLimiters: RateLimiterFactory;
 }
 
 /** Whether a route path is one of the pages' rather than the API's (which the OpenAPI document describes). */
@@ -44,8 +45,8 @@ export function registerPages<E extends Env, S extends Schema>(api: OpenAPIHono<
     tokens: new FormTokens(options.publicUrl),
     signupTenant: options.signupTenant,
     signupLimits: {
-      perClient: new RateLimiter(SIGNUPS_PER_CLIENT, options.clock),
-      perAddress: new RateLimiter(SIGNUPS_PER_ADDRESS, options.clock),
+      perClient: new RateLimiter(options.rateLimiters(SIGNUPS_PER_CLIENT, "signup-client"), SIGNUPS_PER_CLIENT),
+      perAddress: new RateLimiter(options.rateLimiters(SIGNUPS_PER_ADDRESS, "signup-address"), SIGNUPS_PER_ADDRESS),
     },
   };
   registerStoriesPage(pages, deps);

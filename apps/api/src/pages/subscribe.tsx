@@ -1,9 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
 import type { SubscriptionFilter } from "@treatywatch/core";
 import type { Context, Hono } from "hono";
 import { clientAddress, type RemoteAddress } from "../lib/client-address.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { previewFilter } from "../lib/matching-stories.ts";
+import type { RateDecision } from "../lib/rate-limit.ts";
 import { createSubscription } from "../lib/subscribe.ts";
 import { ErrorSummary, type FieldError, Notice } from "./components.tsx";
 import { Layout } from "./layout.tsx";
@@ -189,8 +191,8 @@ export function registerSubscribePages(pages: Hono<AppEnv>, deps: PageDeps, clie
     const errors = [...filter.errors, ...cadence.errors, ...address.errors];
     if (errors.length > 0) return page(c, 400, values, errors);
     const limited =
-      refused(deps.signupLimits.perClient.take(`client:${client(c)}`)) ??
-      refused(deps.signupLimits.perAddress.take(`address:${address.address.toLowerCase()}`));
+      refused(await deps.signupLimits.perClient.take(`client:${client(c)}`)) ??
+      refused(await deps.signupLimits.perAddress.take(`address:${address.address.toLowerCase()}`));
     if (limited !== undefined) {
       c.header("retry-after", String(limited));
       return problemPage(
@@ -203,7 +205,7 @@ export function registerSubscribePages(pages: Hono<AppEnv>, deps: PageDeps, clie
       );
     }
     const tenant = await services.keys.ensureTenant(deps.signupTenant, services.clock.now().toISOString());
-    await createSubscription(services, deps.publicUrl, {
+    await createSubscription(services, {
       tenantId: tenant.id,
       channel: { type: "email", address: address.address },
       filter: filter.filter,
@@ -220,8 +222,9 @@ export function clientOf(remoteAddress: RemoteAddress, trustedProxies: number): 
   return (c) => clientAddress(remoteAddress(c), c.req.header("x-forwarded-for"), trustedProxies);
 }
 
-function refused(decision: { allowed: true } | { allowed: false; retryAfterSeconds: number }): number | undefined {
-  return decision.allowed ? undefined : decision.retryAfterSeconds;
+/** Seconds to wait when a limit refused the sign-up, else undefined. */
+function refused(decision: RateDecision): number | undefined {
+  return decision.allowed ? undefined : decision.resetSeconds;
 }
 
 /** A form posted without this visitor's token: from another site, or from a page kept open for long. */

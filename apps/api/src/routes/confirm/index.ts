@@ -8,6 +8,7 @@ import { buttonPage, HtmlResponse, htmlPage, TokenQuery } from "../../lib/page.t
 const show = createRoute({
   method: "get",
   path: "/v1/confirm",
+  operationId: "showConfirmationPage",
   tags: ["subscriptions"],
   summary: "The page an email confirmation link opens",
   description: "Shows a button that confirms; opening the link changes nothing, so link scanners cannot confirm.",
@@ -18,6 +19,7 @@ const show = createRoute({
 const confirm = createRoute({
   method: "post",
   path: "/v1/confirm",
+  operationId: "confirmSubscription",
   tags: ["subscriptions"],
   summary: "Confirm an email subscription",
   description: "Spends the single-use token. Expired or spent tokens answer 404.",

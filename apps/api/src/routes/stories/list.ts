@@ -11,6 +11,7 @@ const CACHED_PAGES = 256;
 const route = createRoute({
   method: "get",
   path: "/v1/stories",
+  operationId: "listStories",
   tags: ["stories"],
   summary: "List stories, most recently updated first",
   description:

@@ -10,6 +10,7 @@ import { present, SubscriptionParams, SubscriptionSchema, UpdateSubscriptionBody
 const route = createRoute({
   method: "patch",
   path: "/v1/subscriptions/{id}",
+  operationId: "updateSubscription",
   tags: ["subscriptions"],
   summary: "Change a subscription's filter or cadence",
   description: "The channel cannot change: create a new subscription for a new address or URL.",

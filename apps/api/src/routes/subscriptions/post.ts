@@ -1,14 +1,16 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { webhookUrlProblem } from "@treatywatch/http/webhook-url";
 import type { Schema } from "hono";
 import { BEARER, requireScope, tenantOf } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
-import { errorResponses } from "../../lib/errors.ts";
+import { ApiError, errorResponses } from "../../lib/errors.ts";
 import { createSubscription } from "../../lib/subscribe.ts";
 import { CreatedSubscriptionSchema, CreateSubscriptionBody, present } from "./schema.ts";
 
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions",
+  operationId: "createSubscription",
   tags: ["subscriptions"],
   summary: "Create a subscription",
   description:
@@ -25,7 +27,14 @@ const route = createRoute({
 export function registerCreateSubscription<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
   return api.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const created = await createSubscription(c.var.services, c.var.options.publicUrl, {
+    if (body.channel.type === "webhook") {
+      const problem = webhookUrlProblem(body.channel.url, c.var.options.outboundAllow);
+      if (problem)
+        throw new ApiError("BAD_REQUEST", `invalid json: json.channel.url: ${problem}`, [
+          { path: "json.channel.url", message: problem },
+        ]);
+    }
+    const created = await createSubscription(c.var.services, {
       tenantId: tenantOf(c),
       ...body,
     });

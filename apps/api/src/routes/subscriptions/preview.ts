@@ -11,6 +11,7 @@ const MAX_MATCHES = 100;
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/preview",
+  operationId: "previewSubscription",
   tags: ["subscriptions"],
   summary: "Dry-run a filter over the last 30 days",
   description: "The stories updated in the last 30 days that the filter matches (at most 100), each with the reasons.",

@@ -8,6 +8,7 @@ import { applyStatusChange } from "../../lib/subscription-status.ts";
 const show = createRoute({
   method: "get",
   path: "/v1/unsubscribe",
+  operationId: "showUnsubscribePage",
   tags: ["subscriptions"],
   summary: "The page an unsubscribe link opens",
   description: "Shows a button; opening the link changes nothing.",
@@ -18,6 +19,7 @@ const show = createRoute({
 const unsubscribe = createRoute({
   method: "post",
   path: "/v1/unsubscribe",
+  operationId: "unsubscribe",
   tags: ["subscriptions"],
   summary: "Unsubscribe (RFC 8058 one-click)",
   description:
