@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Clock } from "@treatywatch/core";
 import { type Env, Hono, type Schema } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { RemoteAddress } from "../lib/client-address.ts";
