@@ -230,8 +230,8 @@ const CONCEPT_SOURCES = {
       fr: "=miné | =minée | =minés | =minées | =minage | poser mines | pose mines | posé mines",
       de: "vermint* | ~verminung | ~minenleg | ~minenverleg | minen verleg* | minen gelegt",
       es: "=minado | =minada | =minados | =minadas | =minar | =minaron | =minan | sembrar minas | sembraron minas | siembra minas",
-      ru: "заминир* | минирова* | минирует | минируют | заминирова* | дистанционн* минировани*",
-      uk: "замінов* | замінув* | мінува* | мінуван* | мінують | мінує | дистанційн* мінуван*",
+      ru: "заминир* | минирова* | =минирует | =минируют | дистанционн* минировани*",
+      uk: "замінов* | замінув* | мінува* | =мінують | =мінує | дистанційн* мінуван*",
     },
   },
   "use-weapon": {
@@ -644,7 +644,7 @@ const CONCEPT_SOURCES = {
     kind: "domain",
     say: {
       en: "climate | paris agreement | paris accord | tax | taxes | taxation | trade | free trade | tariff* | customs | energy charter | pandemic | world health | plastic* | torture | istanbul convention | human rights convention | minerals deal | minerals agreement | rare earth* | resources | investment | extradition | fisheries | waitangi | schengen | migration | asylum | labour | labor | union contract | collective agreement | strike",
-      fr: "climat* | accord paris | impôt* | fiscal* | commerce | libre échange | droit* douane | douan* | charte l'énergie | pandémie | oms | plastique* | torture | convention d'istanbul | minerais | terres rares | ressources | extradition | pêche | migration* | asile | syndicat* | convention collective | grève*",
+      fr: "climat* | accord paris | impôt* | fiscal* | commerce | libre échange | droit* douane | douan* | charte l'énergie | pandémie | oms | plastique* | torture | convention d'istanbul | minerai* | terres rares | ressources | extradition | pêche | migration* | asile | syndicat* | convention collective | grève*",
       de: "~klima | pariser abkommen | ~steuer | ~besteuerung | ~handel | ~freihandel | ~zoll | ~energiecharta | ~pandemie | ~plastik | ~folter | istanbul-konvention | ~rohstoff | ~seltene erden | ~auslieferung | ~fischerei | ~migration | ~asyl | ~gewerkschaft | ~tarif | ~streik",
       es: "clima* | acuerdo parís | acuerdo paris | impuesto* | fiscal* | comercio | libre comercio | arancel* | aduan* | carta energía | pandemia | oms | plástic* | tortura | convenio estambul | minerales | tierras raras | recursos | extradición | pesca | migra* | asilo | sindica* | convenio colectivo | huelga*",
       ru: "климат* | парижск* | налог* | торгов* | свободн* торговл* | пошлин* | таможен* | энергетическ* харти* | пандеми* | воз | пластик* | пыт* | стамбульск* | недр* | полезн* ископаем* | редкоземельн* | ресурс* | экстрадиц* | рыболов* | миграц* | убежищ* | профсоюз* | забастовк*",
