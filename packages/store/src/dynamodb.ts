@@ -29,12 +29,32 @@ import {
   stableId,
   type Timestamp,
 } from "@treatywatch/core";
+import {
+  batchGet,
+  batchPut,
+  duplicateKeys,
+  feedKey,
+  hashKey,
+  itemKey,
+  itemRecord,
+  markerRecords,
+  storyKey,
+  storyRecord,
+  urlKey,
+} from "./dynamodb/records.ts";
 import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
 import type { IndexName } from "./dynamodb/table.ts";
 
 export { DynamoDeliveryStore, DynamoSuppressionList } from "./dynamodb/deliveries.ts";
 export { DynamoKeyStore } from "./dynamodb/keys.ts";
 export { expiresAt } from "./dynamodb/shared.ts";
+export {
+  DynamoStoryShards,
+  type PreparedForShard,
+  type ShardAssignment,
+  ShardWaitTimeout,
+  storyShard,
+} from "./dynamodb/story-shards.ts";
 export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";
 export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
 
@@ -80,12 +100,16 @@ export interface DynamoStoreOptions {
   dueShards?: number;
   /** How long story keys and members are kept, in days. */
   clusterIndexTtlDays?: number;
+  /** How long items (and their URL and hash markers) are kept after they were fetched, in days; unset keeps them. */
+  itemRetentionDays?: number | undefined;
 }
 
 /** How many recent members of a story the clusterer compares a new item with. */
 const MEMBERS_COMPARED = 8;
 const DEFAULT_DUE_SHARDS = 4;
 const DEFAULT_CLUSTER_INDEX_TTL_DAYS = 14;
+/** Feed leases written at once by one tick. */
+const LEASES_IN_FLIGHT = 32;
 
 interface FeedRecord {
   feed: Feed;
@@ -115,11 +139,6 @@ interface MarkerRecord {
   itemId: string;
 }
 
-const feedKey = (id: string) => ({ pk: `FEED#${id}`, sk: "FEED" });
-const itemKey = (id: string) => ({ pk: `ITEM#${id}`, sk: "ITEM" });
-const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
-const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
-const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
 const SEEN = "SEEN#";
 /** A story key's sort key: the time first, so a window is one key range however old the key is. */
 const seenKey = (at: Timestamp, storyId: string) => `${SEEN}${timeKey(at, storyId)}`;
@@ -129,12 +148,14 @@ export class DynamoStore implements Store {
   readonly #table: string;
   readonly #shards: number;
   readonly #ttlDays: number;
+  readonly #itemRetentionDays: number | undefined;
 
   constructor(options: DynamoStoreOptions) {
     this.#doc = documentClient(options.client);
     this.#table = options.tableName;
     this.#shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
     this.#ttlDays = options.clusterIndexTtlDays ?? DEFAULT_CLUSTER_INDEX_TTL_DAYS;
+    this.#itemRetentionDays = options.itemRetentionDays;
   }
 
   #dueShard(feedId: string): string {
@@ -197,25 +218,44 @@ export class DynamoStore implements Store {
 
   async dueFeeds(now: Timestamp, limit: number): Promise<Feed[]> {
     // "$" sorts just after "#", so every `<now>#<id>` is below the bound and every later time above it.
+    // Each shard is read page by page up to `limit`: the earliest `limit` of all shards are among them.
     const shards = await Promise.all(
-      this.#shardNames().map((shard) =>
-        this.#query<FeedRecord>({
-          IndexName: "gsi2",
-          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
-          ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
-          Limit: limit,
-        }),
-      ),
+      this.#shardNames().map(async (shard) => {
+        const feeds: Feed[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await this.#query<FeedRecord>({
+            IndexName: "gsi2",
+            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
+            ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
+            Limit: Math.min(limit - feeds.length, 1_000),
+            ExclusiveStartKey: start,
+          });
+          feeds.push(...page.records.map((record) => record.feed));
+          start = page.next;
+        } while (start && feeds.length < limit);
+        return feeds;
+      }),
     );
     return shards
-      .flatMap((shard) => shard.records.map((record) => record.feed))
+      .flat()
       .sort((a, b) => a.nextPollAt.localeCompare(b.nextPollAt) || a.id.localeCompare(b.id))
       .slice(0, limit);
   }
 
   async leaseDueFeeds(now: Timestamp, limit: number, leaseUntil: Timestamp): Promise<Feed[]> {
     const due = await this.dueFeeds(now, limit);
-    const leased = await Promise.all(due.map((feed) => this.#lease(feed, leaseUntil)));
+    const leased: (Feed | undefined)[] = new Array(due.length);
+    let next = 0;
+    // Conditional writes cannot be batched; a bounded number in flight keeps a large tick quick without a burst.
+    const worker = async () => {
+      while (next < due.length) {
+        const index = next++;
+        const feed = due[index];
+        if (feed) leased[index] = await this.#lease(feed, leaseUntil);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LEASES_IN_FLIGHT, due.length) }, worker));
     return leased.filter((feed): feed is Feed => feed !== undefined);
   }
 
@@ -282,16 +322,58 @@ export class DynamoStore implements Store {
   }
 
   async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
-    const wanted = [itemKey(keys.id), hashKey(keys.contentHash)];
-    if (keys.canonicalUrl) wanted.push(urlKey(keys.canonicalUrl));
     const result = await this.#doc.send(
-      new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: wanted, ConsistentRead: true } } }),
+      new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: duplicateKeys(keys), ConsistentRead: true } } }),
     );
     const found = result.Responses?.[this.#table] ?? [];
     const byId = found.find((record) => record.pk === itemKey(keys.id).pk) as ItemRecord | undefined;
     if (byId) return storedFrom(byId);
     const marker = (found as MarkerRecord[]).find((record) => record.itemId !== undefined);
     return marker ? this.getItem(marker.itemId) : undefined;
+  }
+
+  /**
+   * `findDuplicate` for many items in a few calls: their ids, URL and hash markers in batched
+   * reads, then the items the markers point at. Undefined for an item never seen.
+   */
+  async findDuplicates(items: readonly DuplicateKeys[]): Promise<(StoredItem | undefined)[]> {
+    if (items.length === 0) return [];
+    const found = new Map(
+      (await batchGet<Record<string, unknown>>(this.#doc, this.#table, items.flatMap(duplicateKeys), true)).map(
+        (record) => [record.pk as string, record],
+      ),
+    );
+    const pointedAt = (keys: DuplicateKeys): string | undefined => {
+      if (found.has(itemKey(keys.id).pk)) return keys.id;
+      const marker = [hashKey(keys.contentHash), ...(keys.canonicalUrl ? [urlKey(keys.canonicalUrl)] : [])]
+        .map((key) => found.get(key.pk))
+        .find((record) => record?.itemId !== undefined);
+      return marker?.itemId as string | undefined;
+    };
+    const ids = items.map(pointedAt);
+    const missing = ids.filter((id): id is string => id !== undefined && !found.has(itemKey(id).pk));
+    for (const record of await batchGet<Record<string, unknown>>(this.#doc, this.#table, missing.map(itemKey), true)) {
+      found.set(record.pk as string, record);
+    }
+    return ids.map((id) => {
+      const record = id === undefined ? undefined : found.get(itemKey(id).pk);
+      return record ? storedFrom(record as unknown as ItemRecord) : undefined;
+    });
+  }
+
+  /**
+   * Stores items that join no story (not relevant) with their URL and hash markers, in
+   * batched writes. Unconditional: callers pass items `findDuplicates` found unseen.
+   */
+  async saveItems(items: readonly StoredItem[]): Promise<void> {
+    await batchPut(
+      this.#doc,
+      this.#table,
+      items.flatMap((stored) => [
+        itemRecord(stored, this.#itemRetentionDays),
+        ...markerRecords(stored.item, this.#itemRetentionDays),
+      ]),
+    );
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
@@ -344,28 +426,12 @@ export class DynamoStore implements Store {
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
     const { item } = stored;
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: {
-          ...itemKey(item.id),
-          gsi1pk: "ITEMS",
-          gsi1sk: timeKey(item.fetchedAt, item.id),
-          gsi2pk: `FEED#${item.feedId}`,
-          gsi2sk: timeKey(item.fetchedAt, item.id),
-          gsi3pk: stored.storyId ? `STORY#${stored.storyId}` : undefined,
-          gsi3sk: stored.storyId ? timeKey(item.fetchedAt, item.id) : undefined,
-          relevant: stored.verdict.relevant,
-          item,
-          verdict: stored.verdict,
-          storyId: stored.storyId,
-        },
-      }),
+    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: itemRecord(stored, this.#itemRetentionDays) }));
+    await Promise.all(
+      markerRecords(item, this.#itemRetentionDays).map((marker) =>
+        this.#putFirst(marker as unknown as MarkerRecord & { sk: string }),
+      ),
     );
-    await Promise.all([
-      item.canonicalUrl ? this.#putFirst({ ...urlKey(item.canonicalUrl), itemId: item.id }) : undefined,
-      this.#putFirst({ ...hashKey(item.contentHash), itemId: item.id }),
-    ]);
     if (!story) return;
     await this.#putStory(story);
     if (!fingerprint) return;
@@ -477,16 +543,7 @@ export class DynamoStore implements Store {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: {
-            ...storyKey(story.id),
-            gsi1pk: "STORIES",
-            gsi1sk: timeKey(story.updatedAt, story.id),
-            version: story.version,
-            topics: story.topics,
-            countries: story.countries,
-            treaties: story.treaties,
-            story,
-          },
+          Item: storyRecord(story),
           ConditionExpression: "attribute_not_exists(pk) OR #version <= :version",
           ExpressionAttributeNames: { "#version": "version" },
           ExpressionAttributeValues: { ":version": story.version },
