@@ -9,6 +9,7 @@ import { runtimeRemoteAddress } from "./lib/client-address.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
+import { FORWARDED_HOST_HEADER, forwardedOrigin, requireOriginSecret } from "./lib/origin.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
@@ -33,7 +34,8 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 /** Builds the API. The node server and the Lambda entry both serve what this returns. */
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
+  const configuredUrl = options.publicUrl?.replace(/\/+$/, "");
+  const fallbackUrl = configuredUrl ?? "http://localhost:8787";
   const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
   const anonymous = {
     limiter: new RateLimiter(options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 }, services.clock),
@@ -45,7 +47,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
-    c.set("options", { publicUrl });
+    // Behind CloudFront (and only then: the origin secret is checked next) the viewer's host names the public URL.
+    const viewer = options.origin ? forwardedOrigin(c.req.header(FORWARDED_HOST_HEADER)) : undefined;
+    c.set("options", { publicUrl: configuredUrl ?? viewer ?? fallbackUrl });
     c.header("x-request-id", requestId);
     const started = services.clock.now().getTime();
     await next();
@@ -61,6 +65,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
       "request",
     );
   });
+  if (options.origin) api.use(requireOriginSecret(options.origin.secret));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use(
       "/v1/*",

@@ -3,7 +3,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
-import type { SecretValueClient } from "@treatywatch/config/secret-key";
+import { readSecretValue, type SecretValueClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { NodeSafeHttpClient } from "@treatywatch/http/node";
 import { configuredSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
@@ -18,9 +18,10 @@ import {
 import { mailedConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
 
-/** The SDK client the API function mails through; tests pass a stand-in. */
+/** The SDK clients the API function mails and reads its origin secret through; tests pass stand-ins. */
 export interface ApiClients {
   ses: () => Pick<SESv2Client, "send">;
+  secrets?: (() => SecretValueClient) | undefined;
 }
 
 const awsClients: ApiClients = { ses: () => new SESv2Client({}) };
@@ -69,9 +70,14 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
     new SesMailer(clients.ses(), aws.sesConfigurationSet),
     new DynamoSuppressionList(table),
   );
+  // Behind CloudFront the links are made on the viewer's host when no public URL is configured.
+  const originSecretArn = aws.originSecretArn;
+  const origin = originSecretArn
+    ? { secret: () => readSecretValue(clients.secrets?.() ?? new SecretsManagerClient({}), originSecretArn) }
+    : undefined;
   const missing = [
     ...(aws.mailFrom ? [] : ["TREATYWATCH_MAIL_FROM"]),
-    ...(aws.publicUrl ? [] : ["TREATYWATCH_PUBLIC_URL"]),
+    ...(aws.publicUrl || origin ? [] : ["TREATYWATCH_PUBLIC_URL"]),
   ];
   const services: Services = {
     store: new DynamoStore(table),
@@ -95,6 +101,7 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   };
   const options: AppOptions = {
     publicUrl: aws.publicUrl,
+    origin,
     anonymousRateLimit: config.anonymousRateLimit,
     trustedProxies: config.trustedProxies,
   };

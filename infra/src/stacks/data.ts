@@ -1,5 +1,5 @@
 import { TABLE_KEYS } from "@treatywatch/store/dynamodb";
-import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
@@ -34,6 +34,10 @@ export class DataStack extends Stack {
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       })),
+    });
+    new CfnOutput(this, "TableName", {
+      description: "the DynamoDB table; `treatywatch keys` and `feeds` with --aws find it here",
+      value: this.table.tableName,
     });
     this.webhookKey = new Secret(this, "WebhookSecretKey", {
       description:

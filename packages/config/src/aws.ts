@@ -8,7 +8,7 @@ const schema = z.object({
   TREATYWATCH_TABLE_NAME: z.string().min(1),
   TREATYWATCH_FETCH_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_FETCH_DLQ_URL: queueUrl.optional(),
-  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(25_000),
   TREATYWATCH_INGEST_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_MATCH_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_DELIVERY_QUEUE_URL: queueUrl.optional(),

@@ -46,6 +46,11 @@ export interface AppOptions {
   remoteAddress?: RemoteAddress | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
+  /**
+   * Behind CloudFront: the secret its origin header must carry (requests without it are refused
+   * with 403), and links are made on the host the viewer asked for, when no `publicUrl` is set.
+   */
+  origin?: { secret: () => Promise<string> } | undefined;
 }
 
 /** The caller, when the request carried a valid API key. */
