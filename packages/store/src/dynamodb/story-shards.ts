@@ -16,27 +16,40 @@ import {
   type Story,
   type StoryCandidate,
   type StoryChange,
-  similarity,
   type Timestamp,
   type Verdict,
 } from "@treatywatch/core";
-import { batchGet, batchPut, itemRecord, markerRecords, type RecordKey, storyKey, storyRecord } from "./records.ts";
+import {
+  batchGet,
+  batchPut,
+  itemKey,
+  itemRecord,
+  markerRecords,
+  type RecordKey,
+  storyKey,
+  storyRecord,
+} from "./records.ts";
 import { type DynamoTableOptions, documentClient, expiresAt, isConditionFailure } from "./shared.ts";
 
 /**
- * Which assignment shard an item goes to: a MinHash of its index keys (the smallest hash of
- * any of them). Two items land in one shard with a probability equal to the share of index keys
- * they have in common, so copies of one report, which share nearly all, nearly always meet in
- * one shard. Correctness does not rest on it: shards that meet are kept apart by claims.
+ * Which assignment shard an item goes to: a MinHash (the smallest hash) of the countries and
+ * treaties it names, or of its index keys when it names none. Reports of one event name the
+ * same country and treaty, so they land in one shard with a probability equal to the share of
+ * those they have in common; copies of one report always do. Correctness does not rest on it:
+ * shards that meet are kept apart by claims, and the shard key only decides how often they meet.
  */
 export function storyShard(print: Fingerprint, shards: number): number {
+  const entities = [
+    ...print.countries.map((country) => `c:${country}`),
+    ...print.treaties.map((treaty) => `t:${treaty}`),
+  ];
   let least = 0xffffffff;
-  for (const key of indexKeys(print)) least = Math.min(least, fnv1a(key));
+  for (const key of entities.length > 0 ? entities : indexKeys(print)) least = Math.min(least, fnv1a(key));
   return least % Math.max(1, shards);
 }
 
 export interface DynamoStoryShardsOptions extends DynamoTableOptions {
-  /** How many shards assign stories at once; every reader reads every shard's index record of a key. */
+  /** How many shards assign stories at once: message groups of the ingest queue. */
   shards: number;
   /** How long a shard's index records are kept after their newest entry, in days. */
   clusterIndexTtlDays?: number | undefined;
@@ -63,32 +76,22 @@ export interface ShardAssignment {
   /** `already`: a redelivered item whose assignment an earlier attempt stored. */
   outcome: "founded" | "joined" | "already";
   storyId: string;
-  /** The story after this batch, and the version and changes this item brought to it. */
+  /** The story's version after this item (0 for `already`), and the changes the item brought to it. */
   version: number;
   changes: StoryChange[];
 }
 
-/** One sighting of a story under an index key: `[storyId, itemId, at]`. */
-type Entry = [string, string, Timestamp];
-
-interface IndexRecord {
-  pk: string;
-  sk: string;
-  e?: Entry[];
-}
-
-interface ClaimedItem {
-  itemId: string;
-  fingerprint: Fingerprint;
-}
+/** The stories seen under an index key, each with when its latest member there was, newest first. */
+type Entries = Map<string, Timestamp>;
 
 interface ClaimRecord {
   pk: string;
   sk: string;
   token: string;
   claimedAt: number;
-  items: ClaimedItem[];
-  /** Lower shards this claim waits for: each may go ahead without waiting for it. */
+  /** The fingerprints of the items being assigned, as JSON (cheap to store and read); empty when settled. */
+  prints: string;
+  /** Older claims' shards this claim waits for: each may go ahead without waiting for it. */
   waitingFor?: number[];
 }
 
@@ -101,32 +104,61 @@ interface StoryState {
   joined: PreparedForShard[];
 }
 
+interface Decisions {
+  outcomes: ShardAssignment[];
+  stories: Map<string, StoryState>;
+  /** Index records this batch changes, with their entries after it. */
+  changed: Map<string, Entries>;
+}
+
 /** Fingerprints kept on a story record, the most recent first: what a new item is compared with. */
 const RECENT_MEMBERS = 8;
-/** Entries one index record keeps, newest first. */
-const ENTRIES_KEPT = 256;
+/** Stories one index record keeps, the most recently seen first; candidates are the 16 sharing the most keys. */
+const ENTRIES_KEPT = 16;
 const DEFAULT_TTL_DAYS = 14;
 const CLAIMS = "STORYCLAIM";
-const indexKey = (key: string, shard: number): RecordKey => ({ pk: `SIDX#${key}`, sk: `S${shard}` });
+const indexKey = (key: string): RecordKey => ({ pk: `SIDX#${key}`, sk: "SIDX" });
 const claimKey = (shard: number): RecordKey => ({ pk: CLAIMS, sk: `S${shard}` });
+
+/** Index entries as one string attribute, `<storyId> <at>` a line: cheap to marshal, store and read. */
+function encodeEntries(entries: Entries): string {
+  return [...entries].map(([storyId, at]) => `${storyId} ${at}`).join("\n");
+}
+
+function decodeEntries(text: unknown): Entries {
+  const entries: Entries = new Map();
+  if (typeof text !== "string" || text === "") return entries;
+  for (const line of text.split("\n")) {
+    const [storyId, at] = line.split(" ");
+    if (storyId && at) entries.set(storyId, at);
+  }
+  return entries;
+}
+
+/** Every key an item is read or written under. */
+function keysOf(print: Fingerprint): string[] {
+  return [...new Set([...lookupKeys(print), ...indexKeys(print)])];
+}
 
 export class ShardWaitTimeout extends Error {
   override name = "ShardWaitTimeout";
 }
 
 /**
- * Story assignment sharded over message groups, on the DynamoDB table. Each shard is the only
- * writer of its own index records (`SIDX#<key>` / `S<shard>`: the stories it saw under a key),
- * so it rewrites them whole in batched writes; every shard reads every shard's records of the
- * keys it looks up, in batched reads. Where two shards meet (an item one shard assigns is
- * similar to one another shard is assigning), a claim decides who goes first: each shard puts
- * the items it is about to assign in its claim record before it reads, so of two shards
- * assigning similar items at once at least one sees the other's claim. A shard that sees an
- * unsettled claim of a lower shard waits for it, and says so in its own claim; one that sees an
- * unsettled claim of a higher shard waits unless that shard says it waits for this one. The
- * shard that waits reads again once the other's items are indexed, and joins their stories: two
- * copies of one story never found two. Stories founded by a shard are written before its index
- * records; stories joined across shards are written conditionally on the revision read.
+ * Story assignment sharded over message groups, on the DynamoDB table. The near-duplicate index
+ * is one record a key (`SIDX#<key>`: the stories seen under it, newest first), read in batched
+ * reads and rewritten whole in batched writes. That is safe because no two shards ever assign
+ * items that share a key at the same time: each shard puts the fingerprints of the items it is
+ * about to assign in its claim record before it reads, so of two shards whose items share a key
+ * at least one sees the other's claim, and claims are ordered by age (then shard). A shard that
+ * sees an unsettled older claim sharing a key with its items waits for it, and says so in its
+ * own claim; one that sees an unsettled younger claim waits unless that claim says it waits
+ * for this one. A claim is settled when its shard has written everything and clears it; the
+ * shard that waited then reads the index again, finds the other's stories and joins them, so
+ * two copies of one story never found two. Ordering by age means a shard that waited is first
+ * the next time it meets the same shard: none is starved. Stories a batch founds are written
+ * before the index records that name them; stories it joins, which unrelated items in other
+ * shards may join at the same time, are written conditionally on the revision read.
  */
 export class DynamoStoryShards {
   readonly #doc;
@@ -147,7 +179,7 @@ export class DynamoStoryShards {
     this.#retentionDays = options.itemRetentionDays;
     this.#leaseMs = options.claimLeaseMs ?? 120_000;
     this.#maxWaitMs = options.maxWaitMs ?? 20_000;
-    this.#pollMs = options.pollMs ?? 25;
+    this.#pollMs = options.pollMs ?? 10;
     this.#now = options.now ?? Date.now;
   }
 
@@ -171,61 +203,51 @@ export class DynamoStoryShards {
       ...claimKey(shard),
       token: randomUUID(),
       claimedAt: this.#now(),
-      items: items.map(({ item }, index) => ({ itemId: item.id, fingerprint: prints[index] as Fingerprint })),
+      prints: JSON.stringify(prints),
     };
     await this.#put(claim);
     try {
       const index = await this.#settledIndex(shard, claim, prints);
-      const assigned = await this.#decide(items, prints, index, now);
-      return await this.#write(shard, items, index, assigned, now);
+      const decisions = await this.#decide(items, prints, index, now);
+      return await this.#write(shard, claim, items, decisions, now);
     } catch (error) {
       // Others need not wait out the lease for a batch that will be retried.
-      await this.#put({ ...claimKey(shard), token: claim.token, claimedAt: 0, items: [] }).catch(() => undefined);
+      await this.#put({ ...claim, prints: "[]", waitingFor: [] }).catch(() => undefined);
       throw error;
     }
   }
 
-  /** Reads the index records of every key the items look up, in every shard, once no unsettled claim stands in the way. */
+  /**
+   * Reads the index records of every key the items look up or are stored under, once no
+   * unsettled claim stands in the way. While it waits, only the other shards' claims are read.
+   */
   async #settledIndex(
     shard: number,
     claim: ClaimRecord,
     prints: readonly Fingerprint[],
-  ): Promise<Map<string, Entry[][]>> {
-    const keys = [...new Set(prints.flatMap((print) => [...lookupKeys(print), ...indexKeys(print)]))];
+  ): Promise<Map<string, Entries>> {
+    const keys = [...new Set(prints.flatMap(keysOf))];
+    const mine = { all: new Set(keys), written: new Set(prints.flatMap(indexKeys)) };
+    const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
     const started = this.#now();
-    const extraKeys = new Set<string>();
+    let waiting = false;
     for (;;) {
-      const wanted = [...keys, ...extraKeys];
-      const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
       const records = await batchGet<Record<string, unknown>>(
         this.#doc,
         this.#table,
-        [
-          ...wanted.flatMap((key) => Array.from({ length: this.#shards }, (_, other) => indexKey(key, other))),
-          ...others.map(claimKey),
-        ],
+        [...(waiting ? [] : keys.map(indexKey)), ...others.map(claimKey)],
         true,
       );
-      const index = new Map<string, Entry[][]>();
+      const index = new Map<string, Entries>();
       const claims: ClaimRecord[] = [];
       for (const record of records) {
-        if (record.pk === CLAIMS) {
-          claims.push(record as unknown as ClaimRecord);
-          continue;
-        }
-        const { pk, sk, e } = record as unknown as IndexRecord;
-        const key = pk.slice("SIDX#".length);
-        const slots = index.get(key) ?? Array.from({ length: this.#shards }, () => []);
-        slots[Number(sk.slice(1))] = e ?? [];
-        index.set(key, slots);
+        if (record.pk === CLAIMS) claims.push(record as unknown as ClaimRecord);
+        else index.set((record.pk as string).slice("SIDX#".length), decodeEntries(record.e));
       }
-      const blockers = this.#blockers(shard, claims, prints, index, extraKeys);
-      if (blockers.waitFor.length === 0 && !claim.waitingFor?.length) return index;
+      const blockers = this.#blockers(shard, claim, claims, mine);
       if (blockers.waitFor.length === 0) {
-        // Withdraw the word that this shard waits before going ahead, then read once more: a lower
-        // shard that went ahead on that word has claimed its items by now, and is waited for.
-        claim.waitingFor = [];
-        await this.#put(claim);
+        if (!waiting) return index;
+        waiting = false; // the claims waited for are settled: read the index again, their stories in it
         continue;
       }
       if (this.#now() - started > this.#maxWaitMs) {
@@ -233,9 +255,9 @@ export class DynamoStoryShards {
           `shard ${shard} waited ${this.#maxWaitMs} ms for shards ${blockers.waitFor.join(", ")}`,
         );
       }
-      const lower = blockers.waitFor.filter((other) => other < shard).sort((a, b) => a - b);
-      if (lower.join() !== (claim.waitingFor ?? []).join()) {
-        claim.waitingFor = lower;
+      waiting = true;
+      if (blockers.older.join() !== (claim.waitingFor ?? []).join()) {
+        claim.waitingFor = blockers.older;
         await this.#put(claim);
       }
       await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
@@ -243,83 +265,89 @@ export class DynamoStoryShards {
   }
 
   /**
-   * The shards this one must wait for: those holding a live claim on an item similar to one of
-   * this batch that is not indexed yet. A higher shard that says it waits for this one is not waited for.
-   * Keys of claimed items are added to `extraKeys`, so the next read shows when they are indexed.
+   * The shards this one must wait for: those holding a live claim on an item that shares a key
+   * with one of this batch. Claims are ordered by when they were made (then by shard): a younger
+   * claim that says it waits for this one is not waited for; `older` lists the older claims
+   * waited for. A claim this shard waits on can only be younger while its shard has not yet
+   * seen this one; once it has, it waits, says so, and this shard goes ahead.
    */
   #blockers(
     shard: number,
+    mine: ClaimRecord,
     claims: readonly ClaimRecord[],
-    prints: readonly Fingerprint[],
-    index: Map<string, Entry[][]>,
-    extraKeys: Set<string>,
-  ): { waitFor: number[] } {
+    keys: { all: ReadonlySet<string>; written: ReadonlySet<string> },
+  ): { waitFor: number[]; older: number[] } {
     const waitFor: number[] = [];
+    const older: number[] = [];
     const now = this.#now();
     for (const claim of claims) {
       const other = Number(claim.sk.slice(1));
-      if (!claim.items?.length || now - claim.claimedAt > this.#leaseMs) continue;
-      if (other > shard && claim.waitingFor?.includes(shard)) continue;
-      const unsettled = claim.items.some(({ itemId, fingerprint: theirs }) => {
-        if (!prints.some((ours) => similarity(ours, theirs) >= DEFAULT_CLUSTER_OPTIONS.threshold)) return false;
-        const keys = indexKeys(theirs);
-        for (const key of keys) if (!index.has(key)) extraKeys.add(key);
-        return !keys.some((key) => index.get(key)?.[other]?.some((entry) => entry[1] === itemId));
-      });
-      if (unsettled) waitFor.push(other);
+      if (!claim.prints || claim.prints === "[]" || now - claim.claimedAt > this.#leaseMs) continue;
+      const theirsFirst = claim.claimedAt < mine.claimedAt || (claim.claimedAt === mine.claimedAt && other < shard);
+      if (!theirsFirst && claim.waitingFor?.includes(shard)) continue;
+      // They meet where one writes a key the other reads or writes.
+      const theirs = JSON.parse(claim.prints) as Fingerprint[];
+      const meet = theirs.some(
+        (print) =>
+          indexKeys(print).some((key) => keys.all.has(key)) || lookupKeys(print).some((key) => keys.written.has(key)),
+      );
+      if (!meet) continue;
+      waitFor.push(other);
+      if (theirsFirst) older.push(other);
     }
-    return { waitFor };
+    return { waitFor, older: older.sort((a, b) => a - b) };
   }
 
   async #decide(
     items: readonly PreparedForShard[],
     prints: readonly Fingerprint[],
-    index: Map<string, Entry[][]>,
+    index: Map<string, Entries>,
     now: Timestamp,
-  ): Promise<{ outcomes: ShardAssignment[]; stories: Map<string, StoryState>; added: Map<string, Entry[]> }> {
-    const added = new Map<string, Entry[]>();
-    const entriesUnder = (key: string): Entry[] => [...(index.get(key)?.flat() ?? []), ...(added.get(key) ?? [])];
+  ): Promise<Decisions> {
     const since = (print: Fingerprint) =>
       new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
     const wanted = new Set<string>();
     for (const print of prints) {
       for (const key of lookupKeys(print)) {
-        for (const [storyId, , at] of entriesUnder(key)) if (at >= since(print)) wanted.add(storyId);
+        for (const [storyId, at] of index.get(key) ?? []) if (at >= since(print)) wanted.add(storyId);
       }
     }
+    // The items' own records come along: one stored by an earlier attempt is not assigned again.
+    const records = await batchGet<Record<string, unknown>>(
+      this.#doc,
+      this.#table,
+      [...[...wanted].map(storyKey), ...items.map(({ item }) => itemKey(item.id))],
+      true,
+    );
     const stories = new Map<string, StoryState>();
-    const records = await batchGet<Record<string, unknown>>(this.#doc, this.#table, [...wanted].map(storyKey), true);
+    const stored = new Map<string, string>();
     for (const record of records) {
+      if (record.sk === "ITEM") {
+        if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
+        continue;
+      }
       const story = record.story as Story;
       stories.set(story.id, {
         story,
-        recent: (record.recent as Fingerprint[] | undefined) ?? [],
+        recent: recentOf(record),
         revision: (record.rev as number | undefined) ?? 0,
         joined: [],
       });
     }
 
+    const changed = new Map<string, Entries>();
     const outcomes: ShardAssignment[] = [];
     for (const [position, prepared] of items.entries()) {
       const print = prints[position] as Fingerprint;
       const { item, verdict } = prepared;
-      const earlier = indexKeys(print)
-        .flatMap(entriesUnder)
-        .find((entry) => entry[1] === item.id);
-      const known = earlier && stories.get(earlier[0]);
-      if (earlier && known) {
-        outcomes.push({
-          itemId: item.id,
-          outcome: "already",
-          storyId: earlier[0],
-          version: known.story.version,
-          changes: [],
-        });
+      const earlier = stored.get(item.id);
+      if (earlier) {
+        outcomes.push({ itemId: item.id, outcome: "already", storyId: earlier, version: 0, changes: [] });
         continue;
       }
       const hits = lookupKeys(print).flatMap((key) =>
-        entriesUnder(key)
-          .filter(([storyId, , at]) => at >= since(print) && stories.has(storyId))
+        [...(changed.get(key) ?? index.get(key) ?? [])]
+          .filter(([storyId, at]) => at >= since(print) && stories.has(storyId))
           .map(([storyId]) => storyId),
       );
       const candidates: StoryCandidate[] = rankBySharedKeys(hits, CANDIDATE_LIMIT).map((storyId) => ({
@@ -337,10 +365,15 @@ export class DynamoStoryShards {
       } else {
         state = { story: foundStory(item, verdict, now), recent: [], revision: undefined, joined: [] };
       }
-      state.recent = [print, ...state.recent].sort((a, b) => b.at.localeCompare(a.at)).slice(0, RECENT_MEMBERS);
+      state.recent = newest([print, ...state.recent]);
       stories.set(state.story.id, state);
-      for (const key of indexKeys(print))
-        added.set(key, [...(added.get(key) ?? []), [state.story.id, item.id, print.at]]);
+      for (const key of indexKeys(print)) {
+        const entries = changed.get(key) ?? new Map(index.get(key) ?? []);
+        // A key that already names the story as recently needs no write.
+        if ((entries.get(state.story.id) ?? "") >= print.at && !changed.has(key)) continue;
+        if (print.at > (entries.get(state.story.id) ?? "")) entries.set(state.story.id, print.at);
+        changed.set(key, entries);
+      }
       outcomes.push({
         itemId: item.id,
         outcome: current ? "joined" : "founded",
@@ -349,24 +382,24 @@ export class DynamoStoryShards {
         changes,
       });
     }
-    return { outcomes, stories, added };
+    return { outcomes, stories, changed };
   }
 
   /**
    * Stories first (those founded here in batched writes; those joined, which other shards may
-   * also join, each conditionally on its revision), then items, markers and this shard's index
-   * records: whoever sees an index entry finds its story stored.
+   * also join, each conditionally on its revision), then items, markers and index records, and
+   * last the claim, cleared: whoever sees an index entry finds its story stored.
    */
   async #write(
     shard: number,
+    claim: ClaimRecord,
     items: readonly PreparedForShard[],
-    index: Map<string, Entry[][]>,
-    assigned: { outcomes: ShardAssignment[]; stories: Map<string, StoryState>; added: Map<string, Entry[]> },
+    decisions: Decisions,
     now: Timestamp,
   ): Promise<ShardAssignment[]> {
-    const fresh = assigned.outcomes.filter((outcome) => outcome.outcome !== "already");
+    const fresh = decisions.outcomes.filter((outcome) => outcome.outcome !== "already");
     const touched = new Set(fresh.map((outcome) => outcome.storyId));
-    const states = [...assigned.stories.values()].filter((state) => touched.has(state.story.id));
+    const states = [...decisions.stories.values()].filter((state) => touched.has(state.story.id));
     const [, ...rejoined] = await Promise.all([
       batchPut(
         this.#doc,
@@ -385,15 +418,14 @@ export class DynamoStoryShards {
       records.push(itemRecord({ item, verdict, storyId }, this.#retentionDays));
       records.push(...markerRecords(item, this.#retentionDays));
     }
-    for (const [key, mine] of assigned.added) {
-      const kept = [...mine, ...(index.get(key)?.[shard] ?? [])]
-        .sort((a, b) => b[2].localeCompare(a[2]))
-        .slice(0, ENTRIES_KEPT);
-      const newest = kept[0]?.[2] ?? now;
-      records.push({ ...indexKey(key, shard), e: kept, expiresAt: expiresAt(newest, this.#ttlDays) });
+    for (const [key, entries] of decisions.changed) {
+      const kept: Entries = new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT));
+      const newest = kept.values().next().value ?? now;
+      records.push({ ...indexKey(key), e: encodeEntries(kept), expiresAt: expiresAt(newest, this.#ttlDays) });
     }
     await batchPut(this.#doc, this.#table, records);
-    return assigned.outcomes.map((outcome) => {
+    await this.#put({ ...claim, prints: "[]", waitingFor: [] });
+    return decisions.outcomes.map((outcome) => {
       const story = stored.get(outcome.storyId);
       return story && outcome.outcome !== "already"
         ? { ...outcome, version: Math.max(outcome.version, story.version) }
@@ -402,7 +434,7 @@ export class DynamoStoryShards {
   }
 
   #storyRecord(state: StoryState, revision: number): Record<string, unknown> {
-    return { ...storyRecord(state.story), recent: state.recent, rev: revision };
+    return { ...storyRecord(state.story), recent: JSON.stringify(state.recent), rev: revision };
   }
 
   /** Writes a story other shards may also have joined: on a lost race, reads it again and redoes this batch's joins. */
@@ -431,12 +463,10 @@ export class DynamoStoryShards {
       );
       if (!record) throw new Error(`story ${state.story.id} vanished while it was being joined`);
       let story = record.story as Story;
-      let recent = (record.recent as Fingerprint[] | undefined) ?? [];
+      let recent = recentOf(record);
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
-        recent = [fingerprint(prepared.item, prepared.verdict), ...recent]
-          .sort((a, b) => b.at.localeCompare(a.at))
-          .slice(0, RECENT_MEMBERS);
+        recent = newest([fingerprint(prepared.item, prepared.verdict), ...recent]);
       }
       current = { story, recent, revision: (record.rev as number | undefined) ?? 0, joined: state.joined };
     }
@@ -446,4 +476,12 @@ export class DynamoStoryShards {
   async #put(record: ClaimRecord): Promise<void> {
     await this.#doc.send(new PutCommand({ TableName: this.#table, Item: record }));
   }
+}
+
+function recentOf(record: Record<string, unknown>): Fingerprint[] {
+  return typeof record.recent === "string" ? (JSON.parse(record.recent) as Fingerprint[]) : [];
+}
+
+function newest(prints: readonly Fingerprint[]): Fingerprint[] {
+  return [...prints].sort((a, b) => b.at.localeCompare(a.at)).slice(0, RECENT_MEMBERS);
 }
