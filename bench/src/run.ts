@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { api } from "./benches/api.ts";
+import { awsIngest } from "./benches/aws-ingest.ts";
 import { clusterScale } from "./benches/cluster-scale.ts";
 import { coldStart } from "./benches/cold-start.ts";
 import { digest } from "./benches/digest.ts";
@@ -11,7 +12,7 @@ import { ingest } from "./benches/ingest.ts";
 import { poll } from "./benches/poll.ts";
 import { type Bench, benchmarksPage, type Machine, mergeRows, type Row, rowsOfPage, table, verdict } from "./report.ts";
 
-const BENCHES: readonly Bench[] = [ingest, clusterScale, fanOut, poll, api, digest, coldStart];
+const BENCHES: readonly Bench[] = [ingest, clusterScale, awsIngest, fanOut, poll, api, digest, coldStart];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const USAGE = `usage: npm run bench -- [NAME ...] [--quick] [--write]
   NAME     ${BENCHES.map((bench) => bench.name).join(", ")} (all when none is given)

@@ -1,6 +1,7 @@
 import { Stack } from "aws-cdk-lib";
 import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IConfigurationSet, IEmailIdentity } from "aws-cdk-lib/aws-ses";
+import { Construct } from "constructs";
 import { acknowledge } from "./nag.ts";
 
 /** Mail goes out from this address, through this identity and configuration set. */
@@ -40,7 +41,9 @@ export function grantSendMail(grantee: IGrantable, sender: MailSender): void {
       conditions: { StringEquals: { "ses:FromAddress": sender.mailFrom } },
     }),
   );
-  acknowledge(grantee.grantPrincipal, [
+  const principal = grantee.grantPrincipal;
+  if (!Construct.isConstruct(principal)) return;
+  acknowledge(principal, [
     {
       id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
       reason:

@@ -209,7 +209,7 @@ export class DynamoStoryShards {
     try {
       const index = await this.#settledIndex(shard, claim, prints);
       const decisions = await this.#decide(items, prints, index, now);
-      return await this.#write(shard, claim, items, decisions, now);
+      return await this.#write(claim, items, decisions, now);
     } catch (error) {
       // Others need not wait out the lease for a batch that will be retried.
       await this.#put({ ...claim, prints: "[]", waitingFor: [] }).catch(() => undefined);
@@ -391,7 +391,6 @@ export class DynamoStoryShards {
    * last the claim, cleared: whoever sees an index entry finds its story stored.
    */
   async #write(
-    shard: number,
     claim: ClaimRecord,
     items: readonly PreparedForShard[],
     decisions: Decisions,
