@@ -48,6 +48,8 @@ async function inParallel<T>(
 interface PathResult {
   fresh: number;
   ms: number;
+  /** For the sharded path, the fetch side's share of `ms`. */
+  fetchMs?: number;
   calls: number;
   stories: number;
 }
@@ -80,6 +82,7 @@ async function shardedPath(counted: CountedClient, tableName: string, feeds: rea
     const summary = await sink({ items: feed.items, skipped: 0 });
     fresh += summary.fresh;
   });
+  const fetchMs = performance.now() - start;
   await Promise.all(
     [...groups].map(async ([group, messages]) => {
       for (const batch of chunk(messages, FIFO_BATCH)) {
@@ -102,7 +105,7 @@ async function shardedPath(counted: CountedClient, tableName: string, feeds: rea
   const ms = performance.now() - start;
   const calls = counted.total();
   const stories = await countStories(store);
-  return { fresh, ms, calls, stories };
+  return { fresh, ms, fetchMs, calls, stories };
 }
 
 /** Today's single writer: every entry through one message group, assigned one at a time. */
@@ -180,7 +183,8 @@ export const awsIngest: Bench = {
       log(`aws-ingest: single writer ${num(single.fresh)} items in ${num(single.ms)} ms, ${num(single.calls)} calls`);
       const sharded = await shardedPath(counted, await dynamo.freshTable(), feeds);
       log(
-        `aws-ingest: sharded ${num(sharded.fresh)} items (${num(relevant.length)} relevant) in ${num(sharded.ms)} ms, ` +
+        `aws-ingest: sharded ${num(sharded.fresh)} items (${num(relevant.length)} relevant) in ${num(sharded.ms)} ms ` +
+          `(fetch side ${num(sharded.fetchMs ?? 0)} ms), ` +
           `${num(sharded.calls)} calls, ${num(sharded.stories)} stories`,
       );
       const tickFeeds = quick ? 5_000 : 100_000;
@@ -189,6 +193,7 @@ export const awsIngest: Bench = {
         `aws-ingest: tick over ${num(tickFeeds)} feeds: ${num(tick.enqueued)} leased in ${num(tick.ms)} ms, ${num(tick.calls)} calls`,
       );
       const emulatorCpuMs = await dynamo.cpuMs();
+      log(`aws-ingest: the emulator used ${num(emulatorCpuMs)} ms of CPU`);
       const rate = (result: PathResult) => (result.fresh / result.ms) * 1000;
       const speedup = rate(sharded) / rate(single);
       const perItem = (result: PathResult) => result.calls / result.fresh;

@@ -16,6 +16,7 @@ import {
   type Story,
   type StoryCandidate,
   type StoryChange,
+  similarity,
   type Timestamp,
   type Verdict,
 } from "@treatywatch/core";
@@ -84,6 +85,9 @@ export interface ShardAssignment {
 /** The stories seen under an index key, each with when its latest member there was, newest first. */
 type Entries = Map<string, Timestamp>;
 
+/** Each key's entries, one slice a shard (each shard writes only its own). */
+type ShardedIndex = Map<string, (Entries | undefined)[]>;
+
 interface ClaimRecord {
   pk: string;
   sk: string;
@@ -117,7 +121,7 @@ const RECENT_MEMBERS = 8;
 const ENTRIES_KEPT = 16;
 const DEFAULT_TTL_DAYS = 14;
 const CLAIMS = "STORYCLAIM";
-const indexKey = (key: string): RecordKey => ({ pk: `SIDX#${key}`, sk: "SIDX" });
+const indexKey = (key: string, shard: number): RecordKey => ({ pk: `SIDX#${key}`, sk: `S${shard}` });
 const claimKey = (shard: number): RecordKey => ({ pk: CLAIMS, sk: `S${shard}` });
 
 /** Index entries as one string attribute, `<storyId> <at>` a line: cheap to marshal, store and read. */
@@ -146,19 +150,22 @@ export class ShardWaitTimeout extends Error {
 
 /**
  * Story assignment sharded over message groups, on the DynamoDB table. The near-duplicate index
- * is one record a key (`SIDX#<key>`: the stories seen under it, newest first), read in batched
- * reads and rewritten whole in batched writes. That is safe because no two shards ever assign
- * items that share a key at the same time: each shard puts the fingerprints of the items it is
- * about to assign in its claim record before it reads, so of two shards whose items share a key
- * at least one sees the other's claim, and claims are ordered by age (then shard). A shard that
- * sees an unsettled older claim sharing a key with its items waits for it, and says so in its
- * own claim; one that sees an unsettled younger claim waits unless that claim says it waits
- * for this one. A claim is settled when its shard has written everything and clears it; the
- * shard that waited then reads the index again, finds the other's stories and joins them, so
- * two copies of one story never found two. Ordering by age means a shard that waited is first
- * the next time it meets the same shard: none is starved. Stories a batch founds are written
- * before the index records that name them; stories it joins, which unrelated items in other
- * shards may join at the same time, are written conditionally on the revision read.
+ * is one record a key and shard (`SIDX#<key>` / `S<shard>`: the stories that shard saw under the
+ * key, newest first). Each shard is the only writer of its own records (one batch of its message
+ * group at a time), so it rewrites them whole in batched writes; every shard reads every shard's
+ * records of the keys it looks up, in batched reads. Where two shards meet (an item one is
+ * assigning is similar enough to one the other is assigning to join its story), a claim decides
+ * who goes first: each shard puts the fingerprints of the items it is about to assign in its
+ * claim record before it reads, so of two shards assigning similar items at once at least one
+ * sees the other's claim. Claims are ordered by age (then shard). A shard that sees an older
+ * unsettled claim on a similar item waits for it, and says so in its own claim; one that sees a
+ * younger one waits unless that claim says it waits for this one. A claim is settled when its
+ * shard has written everything and clears it; the shard that waited then reads the index again,
+ * finds the other's stories and joins them, so two copies of one story never found two.
+ * Ordering by age means a shard that waited is first the next time it meets the same shard:
+ * none is starved. Stories a batch founds are written before the index records that name them;
+ * stories it joins, which unrelated items in other shards may join at the same time, are written
+ * conditionally on the revision read, and joined again on a newer copy when that fails.
  */
 export class DynamoStoryShards {
   readonly #doc;
@@ -208,8 +215,8 @@ export class DynamoStoryShards {
     await this.#put(claim);
     try {
       const index = await this.#settledIndex(shard, claim, prints);
-      const decisions = await this.#decide(items, prints, index, now);
-      return await this.#write(claim, items, decisions, now);
+      const decisions = await this.#decide(shard, items, prints, index, now);
+      return await this.#write(shard, claim, items, decisions, now);
     } catch (error) {
       // Others need not wait out the lease for a batch that will be retried.
       await this.#put({ ...claim, prints: "[]", waitingFor: [] }).catch(() => undefined);
@@ -221,13 +228,8 @@ export class DynamoStoryShards {
    * Reads the index records of every key the items look up or are stored under, once no
    * unsettled claim stands in the way. While it waits, only the other shards' claims are read.
    */
-  async #settledIndex(
-    shard: number,
-    claim: ClaimRecord,
-    prints: readonly Fingerprint[],
-  ): Promise<Map<string, Entries>> {
+  async #settledIndex(shard: number, claim: ClaimRecord, prints: readonly Fingerprint[]): Promise<ShardedIndex> {
     const keys = [...new Set(prints.flatMap(keysOf))];
-    const mine = { all: new Set(keys), written: new Set(prints.flatMap(indexKeys)) };
     const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
     const started = this.#now();
     let waiting = false;
@@ -235,16 +237,25 @@ export class DynamoStoryShards {
       const records = await batchGet<Record<string, unknown>>(
         this.#doc,
         this.#table,
-        [...(waiting ? [] : keys.map(indexKey)), ...others.map(claimKey)],
+        [
+          ...(waiting ? [] : keys.flatMap((key) => Array.from({ length: this.#shards }, (_, n) => indexKey(key, n)))),
+          ...others.map(claimKey),
+        ],
         true,
       );
-      const index = new Map<string, Entries>();
+      const index: ShardedIndex = new Map();
       const claims: ClaimRecord[] = [];
       for (const record of records) {
-        if (record.pk === CLAIMS) claims.push(record as unknown as ClaimRecord);
-        else index.set((record.pk as string).slice("SIDX#".length), decodeEntries(record.e));
+        if (record.pk === CLAIMS) {
+          claims.push(record as unknown as ClaimRecord);
+          continue;
+        }
+        const key = (record.pk as string).slice("SIDX#".length);
+        const slices = index.get(key) ?? [];
+        slices[Number((record.sk as string).slice(1))] = decodeEntries(record.e);
+        index.set(key, slices);
       }
-      const blockers = this.#blockers(shard, claim, claims, mine);
+      const blockers = this.#blockers(shard, claim, claims, prints);
       if (blockers.waitFor.length === 0) {
         if (!waiting) return index;
         waiting = false; // the claims waited for are settled: read the index again, their stories in it
@@ -265,17 +276,17 @@ export class DynamoStoryShards {
   }
 
   /**
-   * The shards this one must wait for: those holding a live claim on an item that shares a key
-   * with one of this batch. Claims are ordered by when they were made (then by shard): a younger
-   * claim that says it waits for this one is not waited for; `older` lists the older claims
-   * waited for. A claim this shard waits on can only be younger while its shard has not yet
-   * seen this one; once it has, it waits, says so, and this shard goes ahead.
+   * The shards this one must wait for: those holding a live claim on an item similar enough to
+   * one of this batch that either could join the other's story. Claims are ordered by when they
+   * were made (then by shard): a younger claim that says it waits for this one is not waited
+   * for; `older` lists the older claims waited for. A younger claim is waited for only while its
+   * shard has not yet seen this one; once it has, it waits, says so, and this shard goes ahead.
    */
   #blockers(
     shard: number,
     mine: ClaimRecord,
     claims: readonly ClaimRecord[],
-    keys: { all: ReadonlySet<string>; written: ReadonlySet<string> },
+    prints: readonly Fingerprint[],
   ): { waitFor: number[]; older: number[] } {
     const waitFor: number[] = [];
     const older: number[] = [];
@@ -285,11 +296,10 @@ export class DynamoStoryShards {
       if (!claim.prints || claim.prints === "[]" || now - claim.claimedAt > this.#leaseMs) continue;
       const theirsFirst = claim.claimedAt < mine.claimedAt || (claim.claimedAt === mine.claimedAt && other < shard);
       if (!theirsFirst && claim.waitingFor?.includes(shard)) continue;
-      // They meet where one writes a key the other reads or writes.
+      // They meet where an item of one could join the story of an item of the other.
       const theirs = JSON.parse(claim.prints) as Fingerprint[];
-      const meet = theirs.some(
-        (print) =>
-          indexKeys(print).some((key) => keys.all.has(key)) || lookupKeys(print).some((key) => keys.written.has(key)),
+      const meet = theirs.some((print) =>
+        prints.some((ours) => similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold),
       );
       if (!meet) continue;
       waitFor.push(other);
@@ -299,19 +309,36 @@ export class DynamoStoryShards {
   }
 
   async #decide(
+    shard: number,
     items: readonly PreparedForShard[],
     prints: readonly Fingerprint[],
-    index: Map<string, Entries>,
+    index: ShardedIndex,
     now: Timestamp,
   ): Promise<Decisions> {
+    const changed = new Map<string, Entries>();
+    // What every shard saw under a key, with this batch's own assignments.
+    const seenUnder = (key: string): Entries => {
+      const all: Entries = new Map();
+      const slices = [...(index.get(key) ?? [])];
+      slices[shard] = changed.get(key) ?? slices[shard];
+      for (const slice of slices) {
+        for (const [storyId, at] of slice ?? []) if (at > (all.get(storyId) ?? "")) all.set(storyId, at);
+      }
+      return all;
+    };
     const since = (print: Fingerprint) =>
       new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
-    const wanted = new Set<string>();
-    for (const print of prints) {
-      for (const key of lookupKeys(print)) {
-        for (const [storyId, at] of index.get(key) ?? []) if (at >= since(print)) wanted.add(storyId);
-      }
-    }
+    // Each item's candidates: the stories sharing the most keys with it, as the other stores rank them.
+    const ranked = (print: Fingerprint, known?: ReadonlySet<string>) =>
+      rankBySharedKeys(
+        lookupKeys(print).flatMap((key) =>
+          [...seenUnder(key)]
+            .filter(([storyId, at]) => at >= since(print) && (!known || known.has(storyId)))
+            .map(([storyId]) => storyId),
+        ),
+        CANDIDATE_LIMIT,
+      );
+    const wanted = new Set(prints.flatMap((print) => ranked(print)));
     // The items' own records come along: one stored by an earlier attempt is not assigned again.
     const records = await batchGet<Record<string, unknown>>(
       this.#doc,
@@ -335,7 +362,6 @@ export class DynamoStoryShards {
       });
     }
 
-    const changed = new Map<string, Entries>();
     const outcomes: ShardAssignment[] = [];
     for (const [position, prepared] of items.entries()) {
       const print = prints[position] as Fingerprint;
@@ -345,12 +371,7 @@ export class DynamoStoryShards {
         outcomes.push({ itemId: item.id, outcome: "already", storyId: earlier, version: 0, changes: [] });
         continue;
       }
-      const hits = lookupKeys(print).flatMap((key) =>
-        [...(changed.get(key) ?? index.get(key) ?? [])]
-          .filter(([storyId, at]) => at >= since(print) && stories.has(storyId))
-          .map(([storyId]) => storyId),
-      );
-      const candidates: StoryCandidate[] = rankBySharedKeys(hits, CANDIDATE_LIMIT).map((storyId) => ({
+      const candidates: StoryCandidate[] = ranked(print, new Set(stories.keys())).map((storyId) => ({
         storyId,
         fingerprints: stories.get(storyId)?.recent ?? [],
       }));
@@ -368,7 +389,7 @@ export class DynamoStoryShards {
       state.recent = newest([print, ...state.recent]);
       stories.set(state.story.id, state);
       for (const key of indexKeys(print)) {
-        const entries = changed.get(key) ?? new Map(index.get(key) ?? []);
+        const entries = changed.get(key) ?? new Map(index.get(key)?.[shard] ?? []);
         // A key that already names the story as recently needs no write.
         if ((entries.get(state.story.id) ?? "") >= print.at && !changed.has(key)) continue;
         if (print.at > (entries.get(state.story.id) ?? "")) entries.set(state.story.id, print.at);
@@ -391,6 +412,7 @@ export class DynamoStoryShards {
    * last the claim, cleared: whoever sees an index entry finds its story stored.
    */
   async #write(
+    shard: number,
     claim: ClaimRecord,
     items: readonly PreparedForShard[],
     decisions: Decisions,
@@ -420,7 +442,7 @@ export class DynamoStoryShards {
     for (const [key, entries] of decisions.changed) {
       const kept: Entries = new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT));
       const newest = kept.values().next().value ?? now;
-      records.push({ ...indexKey(key), e: encodeEntries(kept), expiresAt: expiresAt(newest, this.#ttlDays) });
+      records.push({ ...indexKey(key, shard), e: encodeEntries(kept), expiresAt: expiresAt(newest, this.#ttlDays) });
     }
     await batchPut(this.#doc, this.#table, records);
     await this.#put({ ...claim, prints: "[]", waitingFor: [] });
