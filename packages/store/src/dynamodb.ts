@@ -102,6 +102,8 @@ export interface DynamoStoreOptions {
   clusterIndexTtlDays?: number;
   /** How long items (and their URL and hash markers) are kept after they were fetched, in days; unset keeps them. */
   itemRetentionDays?: number | undefined;
+  /** Due feeds read a query page; `dueFeeds` reads page after page up to its limit. */
+  duePageSize?: number | undefined;
 }
 
 /** How many recent members of a story the clusterer compares a new item with. */
@@ -149,6 +151,7 @@ export class DynamoStore implements Store {
   readonly #shards: number;
   readonly #ttlDays: number;
   readonly #itemRetentionDays: number | undefined;
+  readonly #duePageSize: number;
 
   constructor(options: DynamoStoreOptions) {
     this.#doc = documentClient(options.client);
@@ -156,6 +159,7 @@ export class DynamoStore implements Store {
     this.#shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
     this.#ttlDays = options.clusterIndexTtlDays ?? DEFAULT_CLUSTER_INDEX_TTL_DAYS;
     this.#itemRetentionDays = options.itemRetentionDays;
+    this.#duePageSize = options.duePageSize ?? 1_000;
   }
 
   #dueShard(feedId: string): string {
@@ -228,7 +232,7 @@ export class DynamoStore implements Store {
             IndexName: "gsi2",
             KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
             ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
-            Limit: Math.min(limit - feeds.length, 1_000),
+            Limit: Math.min(limit - feeds.length, this.#duePageSize),
             ExclusiveStartKey: start,
           });
           feeds.push(...page.records.map((record) => record.feed));
