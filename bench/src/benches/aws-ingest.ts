@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import type { RawEntry } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
@@ -193,7 +194,8 @@ export const awsIngest: Bench = {
         `aws-ingest: tick over ${num(tickFeeds)} feeds: ${num(tick.enqueued)} leased in ${num(tick.ms)} ms, ${num(tick.calls)} calls`,
       );
       const emulatorCpuMs = await dynamo.cpuMs();
-      log(`aws-ingest: the emulator used ${num(emulatorCpuMs)} ms of CPU`);
+      const load = loadavg()[0] ?? 0;
+      log(`aws-ingest: the emulator used ${num(emulatorCpuMs)} ms of CPU; load average ${num(load, 1)}`);
       const rate = (result: PathResult) => (result.fresh / result.ms) * 1000;
       const speedup = rate(sharded) / rate(single);
       const perItem = (result: PathResult) => result.calls / result.fresh;
@@ -214,7 +216,8 @@ export const awsIngest: Bench = {
             `at once, ${FIFO_BATCH} messages a batch, from the first fetch to the last assignment; it founded ${num(sharded.stories)} stories. ` +
             `The baseline is the single writer it replaces: the worker's \`ingestItems\` on the DynamoDB store one item at a time ` +
             `(the first ${num(single.fresh)} relevant items). Calls are DynamoDB requests per fresh item, counted on the client. ` +
-            `The emulator used ${num(emulatorCpuMs / 1000, 1)} s of CPU over the run.`,
+            `The emulator used ${num(emulatorCpuMs / 1000, 1)} s of CPU over the run; the machine's load average was ` +
+            `${num(load, 1)} at its end (every figure here shares the machine's cores with whatever else runs).`,
         },
         {
           name: "aws-ingest tick",
