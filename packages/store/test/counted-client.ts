@@ -17,6 +17,8 @@ export function countedClient(endpoint: string, latencyMs = 0): CountedClient {
     endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    // One client stands for many functions at once here, so it may hold as many connections as they would.
+    requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 } },
   });
   const calls = new Map<string, number>();
   client.middlewareStack.add(
