@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import type { CfnResource } from "aws-cdk-lib";
 import { App, type Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -688,6 +689,24 @@ describe("observability", () => {
 });
 
 describe("least privilege", () => {
+  it("grants every DynamoDB call the store makes (and the store makes no other)", () => {
+    const sources = readdirSync(new URL("../../packages/store/src/", import.meta.url), { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+      .map((name) => readFileSync(new URL(`../../packages/store/src/${name}`, import.meta.url), "utf8"));
+    const calls = new Set(
+      sources.flatMap((source) =>
+        [...source.matchAll(/new (\w+)Command\(/g)].map(([, command]) =>
+          command === "Query" || command === "Scan" ? `dynamodb:${command}` : `dynamodb:${command}Item`,
+        ),
+      ),
+    );
+    const granted = new Set<string>([...STORE_ACTIONS.read, ...STORE_ACTIONS.write]);
+
+    expect(calls.size).toBeGreaterThan(5);
+    expect([...calls].filter((call) => !granted.has(call) && call !== "dynamodb:CreateTableItem")).toEqual([]);
+  });
+
   it("grants nothing on every resource (`*`) in any stack", () => {
     const unbounded = Object.entries(templates).flatMap(([name, template]) =>
       statementsOf(template)
