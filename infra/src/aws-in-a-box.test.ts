@@ -26,9 +26,10 @@ import { ORIGIN_SECRET_HEADER } from "./stacks/api.ts";
  * AWS in a box: the functions as `npm run synth` builds them, their environment read from the
  * synthesised templates, against dynalite, local-aws-sqs, an SMTP sink (behind a stand-in for
  * SES v2), a local feed server and a Standard Webhooks receiver, with a local "CloudFront" that
- * runs the template's viewer-request function and adds its origin header. Only two variables are
- * added to what the templates set: TREATYWATCH_FETCH_ALLOW=127.0.0.1, since the feed server and
- * the webhook receiver listen on loopback, which the address guard refuses, and LOG_LEVEL=silent.
+ * runs the template's viewer-request function and adds its origin header. Besides the SDK's
+ * endpoint and credential settings for the stand-ins, only these are added to what the templates
+ * set: TREATYWATCH_FETCH_ALLOW=127.0.0.1, since the feed server and the webhook receiver listen on
+ * loopback, which the address guard refuses; LOG_LEVEL=silent and POWERTOOLS_METRICS_DISABLED.
  */
 
 const REGION = "us-east-1";
