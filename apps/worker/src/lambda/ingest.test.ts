@@ -224,6 +224,7 @@ describe("consumeIngestBatch", () => {
     const failingGroup = records[0]?.attributes?.MessageGroupId;
     const failingShard = Number(failingGroup?.slice("shard-".length));
     const shards = {
+      shards: storyShards.shards,
       shardOf: storyShards.shardOf.bind(storyShards),
       assign: (shard: number, items: Parameters<typeof storyShards.assign>[1], now: string) =>
         shard === failingShard ? Promise.reject(new Error("table unavailable")) : storyShards.assign(shard, items, now),

@@ -41,6 +41,8 @@ export interface SeenItems {
 
 /** Story assignment by shard (`DynamoStoryShards` on AWS). */
 export interface StoryShards {
+  /** How many shards there are. */
+  readonly shards: number;
   shardOf(print: Fingerprint): number;
   assign(shard: number, items: readonly PreparedForShard[], now: string): Promise<ShardAssignment[]>;
 }
@@ -170,9 +172,12 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   for (const { prepared } of parsed.filter((entry) => !entry.prepared.verdict.relevant)) {
     await deps.store.saveIngest({ stored: { item: prepared.item, verdict: prepared.verdict } });
   }
+  const named = shardOfGroup(group);
   const shard = (prepared: PreparedItem) =>
-    shardOfGroup(group) ?? deps.shards.shardOf(fingerprint(prepared.item, prepared.verdict));
-  // A group from an earlier deployment may hold several shards' items: each goes to its own.
+    named !== undefined && named < deps.shards.shards
+      ? named
+      : deps.shards.shardOf(fingerprint(prepared.item, prepared.verdict));
+  // A group from a deployment with other shards may hold several shards' items: each goes to its own.
   const byShard = new Map<number, Parsed[]>();
   for (const entry of relevant)
     byShard.set(shard(entry.prepared), [...(byShard.get(shard(entry.prepared)) ?? []), entry]);
