@@ -187,6 +187,7 @@ function fill(template: string, slots: Record<string, string>): string {
 
 export interface GeneratedEntry extends RawEntry {
   guid: string;
+  link?: string | undefined;
   title: string;
   summary: string;
   published: string;

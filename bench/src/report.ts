@@ -137,7 +137,7 @@ npm run bench -- --quick         # small sizes, as CI runs it (no thresholds ass
 npm run bench -- --write         # run, then rewrite this page
 \`\`\`
 
-Names: ingest, cluster-scale, aws-ingest, fan-out, poll, api, digest, cold-start. With names and
+Names: ingest, big-feed, cluster-scale, aws-ingest, fan-out, poll, api, pages, digest, cold-start. With names and
 \`--write\`, only those rows are replaced.
 
 ${ROWS_MARK}${JSON.stringify(doc.rows)} -->

@@ -4,15 +4,28 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { api } from "./benches/api.ts";
 import { awsIngest } from "./benches/aws-ingest.ts";
+import { bigFeed } from "./benches/big-feed.ts";
 import { clusterScale } from "./benches/cluster-scale.ts";
 import { coldStart } from "./benches/cold-start.ts";
 import { digest } from "./benches/digest.ts";
 import { fanOut } from "./benches/fan-out.ts";
 import { ingest } from "./benches/ingest.ts";
+import { pages } from "./benches/pages.ts";
 import { poll } from "./benches/poll.ts";
 import { type Bench, benchmarksPage, type Machine, mergeRows, type Row, rowsOfPage, table, verdict } from "./report.ts";
 
-const BENCHES: readonly Bench[] = [ingest, clusterScale, awsIngest, fanOut, poll, api, digest, coldStart];
+const BENCHES: readonly Bench[] = [
+  ingest,
+  bigFeed,
+  clusterScale,
+  awsIngest,
+  fanOut,
+  poll,
+  api,
+  pages,
+  digest,
+  coldStart,
+];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const USAGE = `usage: npm run bench -- [NAME ...] [--quick] [--write]
   NAME     ${BENCHES.map((bench) => bench.name).join(", ")} (all when none is given)

@@ -1,7 +1,6 @@
 import {
-  classify,
+  assess,
   type Fingerprint,
-  fingerprint,
   foundStory,
   type Item,
   joinStory,
@@ -25,8 +24,8 @@ export function classifyEntries(entries: readonly GeneratedEntry[], fetchedAt: s
   for (const entry of entries) {
     const item = normaliseEntry(entry, { feedId: "fd_bench", feedUrl: "https://news.example.org/feed", fetchedAt });
     if (!item) continue;
-    const verdict = classify(item);
-    if (verdict.relevant) classified.push({ item, verdict, print: fingerprint(item, verdict) });
+    const { verdict, fingerprint: print } = assess(item);
+    if (verdict.relevant) classified.push({ item, verdict, print });
   }
   return classified;
 }

@@ -19,8 +19,8 @@ const API_SDK_CLIENTS = [
   "@aws-sdk/client-dynamodb",
   "@aws-sdk/lib-dynamodb",
   "@aws-sdk/client-secrets-manager",
-  // Confirmation links are mailed through SES v2 as the request is answered.
-  "@aws-sdk/client-sesv2",
+  // Confirmation mail is queued for the deliver function as the request is answered.
+  "@aws-sdk/client-sqs",
 ];
 const IMPORT_RUNS = 3;
 /** Packages no Lambda bundle may contain: native code built for this machine, not Lambda's. */

@@ -69,10 +69,11 @@ function policyOfRole(template: Template, rolePrefix: string): Statement[] {
 }
 
 describe("data stack", () => {
-  it("keeps one on-demand table with the store's keys, PITR, TTL, and retains it", () => {
+  it("keeps the store's on-demand table with its keys, PITR, TTL, and retains it; the rate-limit table beside it", () => {
     const template = templates.data;
 
-    template.resourceCountIs("AWS::DynamoDB::GlobalTable", 1);
+    // The store's table and the API's rate-limit counts (see the API role's test below).
+    template.resourceCountIs("AWS::DynamoDB::GlobalTable", 2);
     template.hasResource("AWS::DynamoDB::GlobalTable", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
     template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
       BillingMode: "PAY_PER_REQUEST",
@@ -323,13 +324,9 @@ describe("worker stack: delivery", () => {
     expect(tasks).toHaveLength(2);
   });
 
-  it.each([
-    ["worker", "DeliverRole"],
-    ["api", "ApiRole"],
-  ] as const)(
-    "lets the %s stack's %s send mail only from the sender address through the configuration set, in the sandbox too",
-    (stack, role) => {
-      const statements = policyOfRole(templates[stack], role);
+  it("lets the worker stack's DeliverRole send mail only from the sender address through the configuration set, in the sandbox too", () => {
+    {
+      const statements = policyOfRole(templates.worker, "DeliverRole");
       const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
 
       expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
@@ -341,8 +338,31 @@ describe("worker stack: delivery", () => {
         StringEquals: { "ses:FromAddress": "alerts@example.org" },
       });
       expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
-    },
-  );
+    }
+  });
+
+  it("lets the API count requests in the rate-limit table, with get, update and delete only", () => {
+    const statements = policyOfRole(templates.api, "ApiRole");
+    const counting = statements.filter((statement) => JSON.stringify(statement.Resource).includes("RateLimits"));
+
+    expect(counting.flatMap((statement) => actionsOf([statement])).sort()).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:UpdateItem",
+    ]);
+    templates.data.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      KeySchema: [{ AttributeName: "key", KeyType: "HASH" }],
+      TimeToLiveSpecification: { AttributeName: "expire", Enabled: true },
+    });
+  });
+
+  it("lets the API queue confirmation mail on the delivery queue, and send no mail itself", () => {
+    const statements = policyOfRole(templates.api, "ApiRole");
+    const sending = statements.filter((statement) => actionsOf([statement]).includes("sqs:SendMessage"));
+
+    expect(actionsOf(statements).filter((action) => action.startsWith("ses:"))).toEqual([]);
+    expect(sending.map((statement) => JSON.stringify(statement.Resource).includes("DeliveryQueue"))).toEqual([true]);
+  });
 
   it.each([
     [1, 1, 2],
@@ -546,6 +566,8 @@ describe("api stack", () => {
       TREATYWATCH_MAIL_FROM: "alerts@example.org",
       TREATYWATCH_SES_CONFIGURATION_SET: expect.anything(),
       TREATYWATCH_TRUSTED_PROXIES: "1",
+      TREATYWATCH_DELIVERY_QUEUE_URL: expect.anything(),
+      TREATYWATCH_RATE_LIMIT_TABLE: expect.anything(),
     });
     // Without a custom domain the function makes links on the host CloudFront forwards.
     expect(api.Properties.Environment.Variables).not.toHaveProperty("TREATYWATCH_PUBLIC_URL");

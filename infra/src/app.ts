@@ -38,6 +38,8 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   };
   const api = new ApiStack(app, name("api"), {
     table: data.table,
+    deliveryQueue: queues.queues.delivery.queue,
+    rateLimits: data.rateLimits,
     alarmTopic,
     webhookKey: data.webhookKey,
     domainName: params.domainName,

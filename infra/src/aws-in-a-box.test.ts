@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
+import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { startWebhookReceiver, type WebhookReceiver } from "@treatywatch/notify/testing";
 import { type SmtpSink, startSmtpSink } from "@treatywatch/notify/testing/smtp-sink";
@@ -48,6 +49,7 @@ let feeds: Server;
 let cloudFront: Server;
 let publicHost: string;
 let tableName: string;
+let rateLimitTable: string;
 /** Logical resources (by stack and id) and what they are locally. */
 const local = new Map<string, string>();
 const baseEnv = { ...process.env };
@@ -133,6 +135,12 @@ async function createQueue(name: string, fifo: boolean): Promise<{ url: string; 
   return { url: QueueUrl, arn: Attributes?.QueueArn ?? "" };
 }
 
+/** The local URL of one of the queues stack's work queues. */
+function queueUrl(name: keyof TreatywatchStacks["queues"]["queues"]): string {
+  const { queues } = stacks;
+  return lookup(`${queues.stackName}/${queues.getLogicalId(queues.queues[name].queue.node.defaultChild as CfnQueue)}`);
+}
+
 /** What a queue holds, as the SQS event records Lambda hands its consumer (group ids included). */
 async function drain(url: string): Promise<SqsRecord[]> {
   const records: SqsRecord[] = [];
@@ -215,6 +223,15 @@ beforeAll(async () => {
 
   [dynamo, sqs, smtp] = await Promise.all([startDynalite(), startLocalSqs(), startSmtpSink()]);
   tableName = await dynamo.freshTable();
+  rateLimitTable = `rate-limits-${tableName}`;
+  await dynamo.client.send(
+    new CreateTableCommand({
+      TableName: rateLimitTable,
+      AttributeDefinitions: [{ AttributeName: "key", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "key", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
   const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
   aws = await startLocalAws({
     smtpPort: smtp.port,
@@ -233,6 +250,7 @@ beforeAll(async () => {
   // The local stand-in of every resource a function's environment names.
   const { data, queues, api: apiStack, email } = stacks;
   local.set(`${data.stackName}/${data.getLogicalId(data.table.node.defaultChild as CfnQueue)}`, tableName);
+  local.set(`${data.stackName}/${data.getLogicalId(data.rateLimits.node.defaultChild as CfnQueue)}`, rateLimitTable);
   local.set(
     `${data.stackName}/${data.getLogicalId(data.webhookKey.node.defaultChild as CfnQueue)}`,
     secretArn("webhook-key"),
@@ -362,11 +380,14 @@ describe("AWS in a box: the synthesised functions end to end", () => {
     expect([direct.statusCode, forged.statusCode]).toEqual([403, 403]);
   });
 
-  it("mails a confirmation whose link, on the public URL, confirms the subscription", async () => {
+  it("queues a confirmation the deliver function mails, whose link, on the public URL, confirms the subscription", async () => {
+    const deliver = await deployed(stacks.worker, stacks.worker.deliver, "@treatywatch/worker/lambda/deliver");
     const created = await viaPublicUrl("POST", `https://${publicHost}/v1/subscriptions`, {
       key,
       body: { channel: { type: "email", address: "desk@example.org" }, filter: {}, cadence: { kind: "instant" } },
     });
+    const queued = await drain(queueUrl("delivery"));
+    const delivered = await deliver({ Records: queued });
     const [mail] = await smtp.received(1);
     const link = /https:\/\/\S+\/v1\/confirm\?token=[\w-]+/.exec(mail?.text ?? "")?.[0] ?? "";
 
@@ -376,6 +397,8 @@ describe("AWS in a box: the synthesised functions end to end", () => {
     const after = await viaPublicUrl("GET", `https://${publicHost}/v1/subscriptions/${id}`, { key });
 
     expect(created.status).toBe(201);
+    expect(queued).toHaveLength(1);
+    expect(delivered).toEqual({ batchItemFailures: [] });
     expect(link.startsWith(`https://${publicHost}/v1/confirm?token=`)).toBe(true);
     expect(aws.sent[0]).toMatchObject({
       from: "alerts@example.org",
@@ -385,6 +408,12 @@ describe("AWS in a box: the synthesised functions end to end", () => {
     expect(page.status).toBe(200);
     expect(confirmed.status).toBe(200);
     expect(JSON.parse(after.text)).toMatchObject({ status: "active" });
+  });
+
+  it("counts the requests in the rate-limit table the template names, which every instance shares", async () => {
+    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: rateLimitTable }));
+
+    expect(Items.map((item) => item.key?.S ?? "").some((name) => name.startsWith("key"))).toBe(true);
   });
 
   it("verifies a webhook with a ping the receiver checks with standardwebhooks", async () => {
@@ -418,9 +447,7 @@ describe("AWS in a box: the synthesised functions end to end", () => {
   });
 
   it("runs a scheduler tick through fetch, ingest, match and deliver to the webhook and the mailbox", async () => {
-    const { worker, queues } = stacks;
-    const queueUrl = (name: keyof typeof queues.queues) =>
-      lookup(`${queues.stackName}/${queues.getLogicalId(queues.queues[name].queue.node.defaultChild as CfnQueue)}`);
+    const { worker } = stacks;
     const poll = await deployed(worker, worker.poll, "@treatywatch/worker/lambda/poll");
     const fetchFeeds = await deployed(worker, worker.fetch, "@treatywatch/worker/lambda/fetch");
     const ingest = await deployed(worker, worker.ingest, "@treatywatch/worker/lambda/ingest");

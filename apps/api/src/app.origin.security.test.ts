@@ -1,6 +1,7 @@
 import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
-import { appWith } from "../test/factories.ts";
+import { appWith, testServices } from "../test/factories.ts";
+import { createApp } from "./app.ts";
 import { ErrorSchema } from "./lib/errors.ts";
 import { FORWARDED_HOST_HEADER, ORIGIN_SECRET_HEADER } from "./lib/origin.ts";
 
@@ -53,5 +54,37 @@ describe("the origin behind CloudFront", () => {
     ).text();
 
     expect(body).toContain("https://alerts.example.org/v1/topics/mine-use/feed/atom");
+  });
+
+  it("serves the pages and the OpenAPI document on the viewer's host: feed links, form cookie and sign-up origin", async () => {
+    const services = testServices();
+    const app = createApp(services, behindCloudFront);
+    const viewer = "https://d1234abcd.cloudfront.net";
+    const cloudFront = { [ORIGIN_SECRET_HEADER]: SECRET, [FORWARDED_HOST_HEADER]: "d1234abcd.cloudfront.net" };
+    const form = await app.request("/subscribe", { headers: cloudFront });
+    const cookie = (form.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+    const signUp = (origin: string) =>
+      app.request("/subscribe", {
+        method: "POST",
+        headers: { ...cloudFront, "content-type": "application/x-www-form-urlencoded", origin, cookie },
+        body: new URLSearchParams({ csrf, email: "reader@example.org" }).toString(),
+      });
+
+    const stories = await (await app.request("/", { headers: cloudFront })).text();
+    const document = (await (await app.request("/openapi.json", { headers: cloudFront })).json()) as {
+      servers: Array<{ url: string }>;
+    };
+    const elsewhere = await signUp("https://evil.example");
+    const signedUp = await signUp(viewer);
+
+    expect(stories).toContain(`href="${viewer}/feed/atom"`);
+    expect(document.servers.map((server) => server.url)).toEqual([viewer]);
+    expect(cookie).toMatch(/^__Host-tw_csrf=/);
+    expect(elsewhere.status).toBe(403);
+    expect(signedUp.status).toBe(303);
+    expect(services.sentConfirmations.map((sent) => sent.subscription.channel)).toEqual([
+      { type: "email", address: "reader@example.org" },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { aKey, bearer, testServices } from "../test/factories.ts";
 import { createApp } from "./app.ts";
 import { clientAddress } from "./lib/client-address.ts";
@@ -31,13 +31,37 @@ describe("anonymous rate limit", () => {
   });
 
   it("lets the address in again when the window has passed", async () => {
-    const { get, services } = setUp();
-    for (let i = 0; i < 3; i++) await get(fromPeer("203.0.113.7"));
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    try {
+      const { get } = setUp();
+      for (let i = 0; i < 3; i++) await get(fromPeer("203.0.113.7"));
 
-    services.clock.advance(60_000);
-    const later = await get(fromPeer("203.0.113.7"));
+      vi.advanceTimersByTime(60_000);
+      const later = await get(fromPeer("203.0.113.7"));
 
-    expect(later.status).toBe(200);
+      expect(later.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reports the limit in the RateLimit headers of every answer, the 429 included", async () => {
+    const { get } = setUp();
+
+    const first = await get(fromPeer("203.0.113.7"));
+    await get(fromPeer("203.0.113.7"));
+    const refused = await get(fromPeer("203.0.113.7"));
+
+    expect(Object.fromEntries([...first.headers].filter(([name]) => name.startsWith("ratelimit-")))).toEqual({
+      "ratelimit-limit": "2",
+      "ratelimit-remaining": "1",
+      "ratelimit-reset": "60",
+      "ratelimit-policy": "2;w=60",
+    });
+    expect(refused.headers.get("ratelimit-remaining")).toBe("0");
+    expect(((await refused.json()) as ErrorBody).error.message).toBe(
+      "rate limit of 2 requests in 60 s reached; retry in 60 s",
+    );
   });
 
   it("ignores X-Forwarded-For unless proxies are trusted", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
+import { parseAllowList } from "@treatywatch/http/address";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -9,10 +10,12 @@ import { runtimeRemoteAddress } from "./lib/client-address.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
+import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
 import { FORWARDED_HOST_HEADER, forwardedOrigin, requireOriginSecret } from "./lib/origin.ts";
-import { RateLimiter } from "./lib/rate-limit.ts";
+import { memoryRateLimiters, RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
+import { registerPages } from "./pages/index.tsx";
 import { registerConfirm } from "./routes/confirm/index.ts";
 import { registerDeliveries } from "./routes/deliveries/index.ts";
 import { registerDocs } from "./routes/docs/index.ts";
@@ -36,9 +39,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const configuredUrl = options.publicUrl?.replace(/\/+$/, "");
   const fallbackUrl = configuredUrl ?? "http://localhost:8787";
-  const limiter = new RateLimiter(options.rateLimit ?? { requests: 600, windowSeconds: 60 }, services.clock);
+  const outboundAllow = parseAllowList(options.outboundAllow ?? []);
+  const limiters = options.rateLimiters ?? memoryRateLimiters;
+  const keyLimit = options.rateLimit ?? { requests: 600, windowSeconds: 60 };
+  const anonymousLimit = options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 };
+  const limiter = new RateLimiter(limiters(keyLimit, "key"), keyLimit);
   const anonymous = {
-    limiter: new RateLimiter(options.anonymousRateLimit ?? { requests: 120, windowSeconds: 60 }, services.clock),
+    limiter: new RateLimiter(limiters(anonymousLimit, "anonymous"), anonymousLimit),
     remoteAddress: options.remoteAddress ?? runtimeRemoteAddress,
     trustedProxies: options.trustedProxies ?? 0,
   };
@@ -49,7 +56,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.set("services", services);
     // Behind CloudFront (and only then: the origin secret is checked next) the viewer's host names the public URL.
     const viewer = options.origin ? forwardedOrigin(c.req.header(FORWARDED_HOST_HEADER)) : undefined;
-    c.set("options", { publicUrl: configuredUrl ?? viewer ?? fallbackUrl });
+    c.set("options", { publicUrl: configuredUrl ?? viewer ?? fallbackUrl, outboundAllow });
     c.header("x-request-id", requestId);
     const started = services.clock.now().getTime();
     await next();
@@ -69,7 +76,18 @@ export function createApp(services: Services, options: AppOptions = {}) {
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use(
       "/v1/*",
-      cors({ origin: [...options.corsOrigins], exposeHeaders: ["x-request-id", "retry-after", "etag"] }),
+      cors({
+        origin: [...options.corsOrigins],
+        exposeHeaders: [
+          "x-request-id",
+          "retry-after",
+          "etag",
+          "ratelimit-limit",
+          "ratelimit-remaining",
+          "ratelimit-reset",
+          "ratelimit-policy",
+        ],
+      }),
     );
   }
   const limitBody = bodyLimit({
@@ -92,17 +110,20 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
   const routes = registerFeeds(registerSyndication(registerDeliveries(subscribers)));
 
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "treatywatch API",
-      version: API_VERSION,
-      description: "Arms-control treaty and landmine news, classified and folded into stories.",
-    },
+  registerOpenApiDocument(api, {
+    title: "treatywatch API",
+    version: API_VERSION,
+    description: API_DESCRIPTION,
   });
 
   registerWebhookEvents(api);
   registerDocs(api);
+  registerPages(api, {
+    signupTenant: options.publicSignups === false ? undefined : (options.publicSignups?.tenant ?? "public"),
+    remoteAddress: anonymous.remoteAddress,
+    trustedProxies: anonymous.trustedProxies,
+    rateLimiters: limiters,
+  });
 
   api.notFound((c) => {
     const allowed = allowedMethods(api.routes, c.req.path);

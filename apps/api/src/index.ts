@@ -1,5 +1,5 @@
 export * from "./app.ts";
-export { describeSubscription, mailedConfirmations } from "./lib/confirmations.ts";
+export { confirmationsSent, deliveredConfirmations, describeSubscription } from "./lib/confirmations.ts";
 export * from "./lib/defaults.ts";
 export type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 export * from "./lib/errors.ts";

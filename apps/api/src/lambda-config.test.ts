@@ -72,7 +72,6 @@ describe("confirmations without a sender address or public origin", () => {
 
     await unconfiguredConfirmations(logger, missing).sendConfirmation(
       aSubscription({ type: "email", address: "desk@example.org" }),
-      "https://alerts.example.org/v1/confirm?token=t",
     );
 
     expect(errors).toEqual([
@@ -89,7 +88,6 @@ describe("confirmations without a sender address or public origin", () => {
 
     await unconfiguredConfirmations(logger, ["TREATYWATCH_MAIL_FROM"]).sendConfirmation(
       aSubscription({ type: "webhook", url: "https://hooks.example.org/treatywatch" }),
-      "https://alerts.example.org/v1/confirm?token=t",
     );
 
     expect(errors).toEqual([]);

@@ -1,30 +1,24 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDB, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
 import { readSecretValue, type SecretValueClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { NodeSafeHttpClient } from "@treatywatch/http/node";
 import { configuredSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
-import { SesMailer, SuppressingMailer } from "@treatywatch/notify/ses";
-import {
-  DynamoDeliveryStore,
-  DynamoKeyStore,
-  DynamoStore,
-  DynamoSubscriptionStore,
-  DynamoSuppressionList,
-} from "@treatywatch/store/dynamodb";
-import { mailedConfirmations } from "./lib/confirmations.ts";
+import { SqsQueue } from "@treatywatch/queue/sqs";
+import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
+import { deliveredConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
+import { dynamoRateLimiters } from "./lib/rate-limit-dynamodb.ts";
 
-/** The SDK clients the API function mails and reads its origin secret through; tests pass stand-ins. */
+/** The SDK clients the API function queues confirmation mail with and reads its origin secret through; tests pass stand-ins. */
 export interface ApiClients {
-  ses: () => Pick<SESv2Client, "send">;
+  sqs: () => SQSClient;
   secrets?: (() => SecretValueClient) | undefined;
 }
-
-const awsClients: ApiClients = { ses: () => new SESv2Client({}) };
+const awsClients: ApiClients = { sqs: () => new SQSClient({}) };
 
 /**
  * Without a sender address, or a public origin for the link, no confirmation is mailed:
@@ -66,10 +60,11 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   const secretBox = apiSecretBox(config.secrets, aws.secretKeyArn);
   const logger = powertoolsLogger(config.logLevel).logger;
-  const mailer = new SuppressingMailer(
-    new SesMailer(clients.ses(), aws.sesConfigurationSet),
-    new DynamoSuppressionList(table),
-  );
+  const deliveries = new DynamoDeliveryStore(table);
+  // The deliver function mails it through SES at once, and retries it as it does alerts.
+  const deliveryQueue = aws.deliveryQueueUrl
+    ? new SqsQueue(clients.sqs(), { queueUrl: aws.deliveryQueueUrl, deadLetterQueueUrl: aws.deliveryQueueUrl })
+    : undefined;
   // Behind CloudFront the links are made on the viewer's host when no public URL is configured.
   const originSecretArn = aws.originSecretArn;
   const origin = originSecretArn
@@ -94,16 +89,25 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
       systemClock,
     ),
     confirmations:
-      aws.mailFrom && missing.length === 0
-        ? mailedConfirmations(mailer, aws.mailFrom, logger)
+      missing.length === 0
+        ? deliveredConfirmations({
+            deliveries,
+            clock: systemClock,
+            logger,
+            dispatch: deliveryQueue && ((deliveryId) => deliveryQueue.send(JSON.stringify({ deliveryId }))),
+          })
         : unconfiguredConfirmations(logger, missing),
-    deliveries: new DynamoDeliveryStore(table),
+    deliveries,
   };
   const options: AppOptions = {
     publicUrl: aws.publicUrl,
     origin,
     anonymousRateLimit: config.anonymousRateLimit,
     trustedProxies: config.trustedProxies,
+    publicSignups: config.publicSignups,
+    outboundAllow: config.fetch.allow,
+    // Counted in a table every instance shares, so a limit holds however many instances run.
+    rateLimiters: aws.rateLimitTable ? dynamoRateLimiters(new DynamoDB({}), aws.rateLimitTable) : undefined,
   };
   return { services, options };
 }

@@ -1,10 +1,10 @@
-import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { classify, foundStory } from "@treatywatch/core";
 import { startWebhookReceiver } from "@treatywatch/notify/testing";
-import { DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
+import { type LocalSqs, startLocalSqs } from "@treatywatch/queue/testing/local-sqs";
+import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import type { ApiGatewayRequestContextV2 } from "hono/aws-lambda";
-import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anItem } from "../test/factories.ts";
 import { issueApiKey } from "./lib/keys.ts";
@@ -48,18 +48,6 @@ function functionUrlEvent(
   };
 }
 
-/** Stands in for SES v2: records each SendEmail and answers with a message id. */
-function recordingSes() {
-  const sent: SendEmailCommand[] = [];
-  const client = {
-    send: async (command: SendEmailCommand) => {
-      sent.push(command);
-      return { MessageId: `ses-${sent.length}`, $metadata: {} };
-    },
-  } as never;
-  return { sent, clients: { ses: () => client } };
-}
-
 const emailSubscription = {
   channel: { type: "email", address: "desk@example.org" },
   filter: { treaties: ["mine-ban"] },
@@ -68,6 +56,10 @@ const emailSubscription = {
 
 describe("API Lambda entry", () => {
   let dynamo: LocalDynamo;
+  let sqs: LocalSqs;
+  let deliveryQueueUrl: string;
+  let deliveries: DynamoDeliveryStore;
+  const clients = () => ({ sqs: () => sqs.client });
   let storyId: string;
   let writerKey: string;
   let otherTenantKey: string;
@@ -75,8 +67,11 @@ describe("API Lambda entry", () => {
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
+    [dynamo, sqs] = await Promise.all([startDynalite(), startLocalSqs()]);
     const tableName = await dynamo.freshTable();
+    deliveryQueueUrl =
+      (await sqs.client.send(new CreateQueueCommand({ QueueName: "deliveries" }))).QueueUrl ?? "no queue";
+    deliveries = new DynamoDeliveryStore({ client: dynamo.client, tableName });
     const store = new DynamoStore({ client: dynamo.client, tableName });
     const item = anItem();
     const verdict = classify(item);
@@ -97,6 +92,7 @@ describe("API Lambda entry", () => {
       LOG_LEVEL: "silent",
       TREATYWATCH_MAIL_FROM: "alerts@alerts.example.org",
       TREATYWATCH_PUBLIC_URL: "https://alerts.example.org",
+      TREATYWATCH_DELIVERY_QUEUE_URL: deliveryQueueUrl,
       // The webhook endpoint below listens on loopback, which the address guard refuses by default.
       TREATYWATCH_FETCH_ALLOW: "127.0.0.1",
     });
@@ -104,7 +100,7 @@ describe("API Lambda entry", () => {
 
   afterAll(async () => {
     process.env = savedEnv;
-    await dynamo.stop();
+    await Promise.all([dynamo.stop(), sqs.stop()]);
   });
 
   it("answers a function-URL request from the DynamoDB store", async () => {
@@ -142,32 +138,43 @@ describe("API Lambda entry", () => {
     expect(elsewhere.statusCode).toBe(404);
   });
 
-  it("mails one confirmation through SES, from the sender, with the link on the public URL", async () => {
+  /** The delivery ids waiting on the delivery queue (each received once, then hidden). */
+  async function queuedDeliveries(): Promise<string[]> {
+    const received = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: deliveryQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+    );
+    return (received.Messages ?? []).map(
+      (message) => (JSON.parse(message.Body ?? "{}") as { deliveryId: string }).deliveryId,
+    );
+  }
+
+  it("records the confirmation mail as a delivery and queues it for the deliver function", async () => {
     const { lambdaHandler } = await import("./lambda.ts");
-    const ses = recordingSes();
-    const handler = lambdaHandler(ses.clients);
+    const handler = lambdaHandler(clients());
 
     const created = await handler(
       functionUrlEvent("/v1/subscriptions", "", { method: "POST", key: writerKey, body: emailSubscription }),
     );
 
     expect(created.statusCode).toBe(201);
-    expect(ses.sent).toHaveLength(1);
-    const input = ses.sent[0]?.input;
-    expect(input?.FromEmailAddress).toBe("alerts@alerts.example.org");
-    expect(input?.Destination?.ToAddresses).toEqual(["desk@example.org"]);
-    const mail = await simpleParser(Buffer.from(input?.Content?.Raw?.Data ?? new Uint8Array()));
-    expect(mail.text).toMatch(/https:\/\/alerts\.example\.org\/v1\/confirm\?token=[\w-]{43}/);
+    const { subscription } = CreatedSubscriptionSchema.parse(JSON.parse(created.body));
+    const id = `confirm_${subscription.id}_1`;
+    expect(await queuedDeliveries()).toEqual([id]);
+    expect(await deliveries.get(id)).toMatchObject({
+      kind: "confirmation",
+      status: "pending",
+      channel: { type: "email", address: "desk@example.org" },
+    });
+    expect((await deliveries.get(id))?.payload).not.toContain("token");
   });
 
   it.each(["TREATYWATCH_MAIL_FROM", "TREATYWATCH_PUBLIC_URL"])(
     "keeps an email subscription pending and mails nothing without %s",
     async (setting) => {
       const { lambdaHandler } = await import("./lambda.ts");
-      const ses = recordingSes();
       const saved = process.env[setting];
       delete process.env[setting];
-      const handler = lambdaHandler(ses.clients);
+      const handler = lambdaHandler(clients());
       process.env[setting] = saved;
 
       const created = await handler(
@@ -176,13 +183,13 @@ describe("API Lambda entry", () => {
 
       expect(created.statusCode).toBe(201);
       expect(CreatedSubscriptionSchema.parse(JSON.parse(created.body)).subscription.status).toBe("pending");
-      expect(ses.sent).toHaveLength(0);
+      expect(await queuedDeliveries()).toEqual([]);
     },
   );
 
   it("verifies a webhook with a signed ping that the endpoint checks with standardwebhooks", async () => {
     const { lambdaHandler } = await import("./lambda.ts");
-    const handler = lambdaHandler(recordingSes().clients);
+    const handler = lambdaHandler(clients());
     const created = await handler(
       functionUrlEvent("/v1/subscriptions", "", {
         method: "POST",
@@ -218,7 +225,7 @@ describe("API Lambda entry", () => {
   it("counts anonymous requests per viewer behind CloudFront, at the configured rate", async () => {
     const { lambdaHandler } = await import("./lambda.ts");
     Object.assign(process.env, { TREATYWATCH_TRUSTED_PROXIES: "1", TREATYWATCH_ANON_RATE_LIMIT: "1" });
-    const handler = lambdaHandler(recordingSes().clients);
+    const handler = lambdaHandler(clients());
     delete process.env.TREATYWATCH_TRUSTED_PROXIES;
     delete process.env.TREATYWATCH_ANON_RATE_LIMIT;
     // Every request reaches the function from the same CloudFront address (127.0.0.1 in these events).

@@ -14,6 +14,7 @@ import {
   silentLogger,
   type VerificationResult,
 } from "@treatywatch/core";
+import { issueConfirmationLink } from "@treatywatch/notify";
 import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import { createApp } from "../src/app.ts";
 import type { AppOptions, Services } from "../src/lib/env.ts";
@@ -103,7 +104,14 @@ export function testServices(
       },
     },
     confirmations: {
-      sendConfirmation: async (subscription, link) => {
+      // The link is minted as the deliver step mints it, on the origin the tests' apps use.
+      sendConfirmation: async (subscription) => {
+        const link = await issueConfirmationLink(
+          services.subscriptions,
+          subscription.id,
+          "https://alerts.example.org",
+          services.clock.now(),
+        );
         services.sentConfirmations.push({ subscription, link });
       },
     },
@@ -125,9 +133,7 @@ export function appWith(store: SqliteStore, options: AppOptions = {}) {
 
 /** The typed client, talking to an in-process app rather than a socket. */
 export function clientFor(app: ReturnType<typeof createApp>, key?: string) {
-  return createClient("http://treatywatch.test", key, {
-    fetch: async (input, init) => app.fetch(new Request(input, init)),
-  });
+  return createClient("http://treatywatch.test", key, { fetch: async (request) => app.fetch(request) });
 }
 
 /** Creates a subscription through the API (a webhook, instant, unless the body says otherwise). */

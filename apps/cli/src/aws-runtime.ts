@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-clo
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Clock, type KeyStore, type Store, systemClock } from "@treatywatch/core";
 import { DynamoKeyStore, DynamoStore } from "@treatywatch/store/dynamodb";
+import { UserError } from "./errors.ts";
 
 /** Where the deployed store is: a table named outright, or the data stack of a stage, whose `TableName` output names it. */
 export interface AwsTarget {
@@ -16,7 +17,8 @@ export interface StackOutputs {
   ): Promise<{ Stacks?: Array<{ Outputs?: Array<{ OutputKey?: string; OutputValue?: string }> }> }>;
 }
 
-export class AwsTargetError extends Error {
+/** The deployed table cannot be found: said in one line, with what to do (see `describeFailure`). */
+export class AwsTargetError extends UserError {
   override name = "AwsTargetError";
 }
 

@@ -1,13 +1,13 @@
-import { ConfigError } from "@treatywatch/config";
 import type { Clock, KeyStore, Store } from "@treatywatch/core";
 import { Command } from "commander";
-import { AwsTargetError, DEFAULT_STAGE, openAwsRuntime } from "./aws-runtime.ts";
+import { DEFAULT_STAGE, openAwsRuntime } from "./aws-runtime.ts";
 import { classifyCommand } from "./commands/classify.ts";
 import {
   deadLettersCommand,
   deliveryLogCommand,
   listFailedDeliveries,
   replayDeliveries,
+  sendNowCommand,
 } from "./commands/deliveries.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
@@ -19,10 +19,13 @@ import {
   removeFeedCommand,
 } from "./commands/feeds.ts";
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/keys.ts";
+import { confirmLinkCommand, listOutboxCommand } from "./commands/outbox.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
 import { formatReclassify, reclassifyStore } from "./commands/reclassify.ts";
 import { serveCommand } from "./commands/serve.ts";
-import { openRuntime } from "./runtime.ts";
+import { trainCommand } from "./commands/train.ts";
+import { describeFailure } from "./errors.ts";
+import { demoConfig, inMemoryConfig, openRuntime, readConfig } from "./runtime.ts";
 
 interface AwsFlags {
   aws?: boolean;
@@ -51,7 +54,7 @@ async function withStore(
       await runtime.close();
     }
   }
-  const runtime = openRuntime();
+  const runtime = open();
   try {
     return await run(runtime);
   } finally {
@@ -63,13 +66,24 @@ const program = new Command()
   .name("treatywatch")
   .description("News alerts for arms-control treaty and landmine news.")
   .version("0.1.0")
+  .option("--demo", "work on the demo's data (DATA_DIR/demo), e.g. while `treatywatch demo` runs")
   .showHelpAfterError();
+
+/** The configuration, pointed at the demo's data when --demo is given. */
+function configured(config = readConfig()) {
+  return program.opts<{ demo?: boolean }>().demo ? demoConfig(config) : config;
+}
+
+/** This machine's runtime, on the demo's data when --demo is given. */
+function open(config = readConfig()) {
+  return openRuntime(configured(config));
+}
 
 program
   .command("serve")
   .description("run the API and the feed poller on this machine (SQLite under ./data)")
   .action(async () => {
-    await serveCommand(openRuntime());
+    await serveCommand(open());
   });
 
 program
@@ -85,14 +99,19 @@ program
   .requiredOption("--once", "poll once and exit (the only mode; the schedule runs under `serve`)")
   .option("--feeds <file>", "a feeds file: one URL or relative path a line, # for comments")
   .option("--json", "print one JSON document instead of text")
-  .action(async (options: { feeds?: string; json?: boolean }) => {
-    process.exitCode = await pollOnceCommand(openRuntime(), options);
+  .option("--dry-run", "keep what the feeds give in memory only: nothing is written to the database")
+  .action(async (options: { feeds?: string; json?: boolean; dryRun?: boolean }) => {
+    const config = readConfig();
+    process.exitCode = await pollOnceCommand(
+      options.dryRun ? openRuntime(inMemoryConfig(config)) : open(config),
+      options,
+    );
   });
 
 program
   .command("classify")
   .description(
-    'read JSON Lines {"id","title","summary"?,"link"?,"source"?,"published"?} on stdin; write one verdict a line with its storyId',
+    'read JSON Lines {"id","title","summary"?,"link"?,"source"?,"published"?,"language"?} on stdin; write one verdict a line with its storyId',
   )
   .action(async () => {
     process.exitCode = await classifyCommand();
@@ -100,20 +119,32 @@ program
 
 program
   .command("eval")
-  .description("score classification and story clustering on a labelled JSON Lines set")
-  .option("--file <file>", "a labelled set (default: packages/core/eval/labelled.jsonl)")
-  .option("--verbose", "also list the ids classified or clustered wrongly")
+  .description(
+    "score classification and story clustering: on the shared real-news splits beside the project (the frozen test split is the figure to report) and on our own labelled sets",
+  )
+  .option("--file <file>", "score this labelled JSON Lines set instead")
+  .option("--shared <folder>", "where the shared splits are (default: ../shared/news beside the project)")
+  .option("--verbose", "also list the ids classified or clustered wrongly (never for the frozen test split)")
   .option("--json", "print one JSON document instead of text")
-  .option("--check", "exit 1 when a target is missed")
-  .action(async (options: { file?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
+  .option("--check", "exit 1 when the frozen test split falls below the floors in packages/core/eval/floors.json")
+  .action(async (options: { file?: string; shared?: string; verbose?: boolean; json?: boolean; check?: boolean }) => {
     process.exitCode = await evalCommand(options);
+  });
+
+program
+  .command("train")
+  .description("retrain the classifier's model on the shared dev split and our labelled sets, and write its weights")
+  .option("--shared <folder>", "where the shared splits are (default: ../shared/news beside the project)")
+  .option("--out <folder>", "write the weights here instead of packages/core/src/model/")
+  .action(async (options: { shared?: string; out?: string }) => {
+    process.exitCode = await trainCommand(options);
   });
 
 program
   .command("reclassify")
   .description("re-run the classifier over stored items whose verdict came from another classifier version")
   .action(async () => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.stdout.write(formatReclassify(await reclassifyStore(runtime.store, runtime.clock)));
     await runtime.store.close();
   });
@@ -194,7 +225,7 @@ deliveries
   .description("deliveries that used up their attempts or were refused")
   .option("--json", "print one JSON document instead of text")
   .action(async (options: { json?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await listFailedDeliveries(runtime, options);
     await runtime.store.close();
   });
@@ -203,7 +234,7 @@ deliveries
   .argument("<subscription>", "a subscription id (sub_…)")
   .description("a subscription's deliveries with every attempt: time, outcome, HTTP status, latency")
   .action(async (subscription: string) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await deliveryLogCommand(runtime, subscription);
     await runtime.store.close();
   });
@@ -213,8 +244,22 @@ deliveries
   .option("--all", "every failed delivery")
   .description("give failed deliveries fresh attempts; a running server sends them within a minute")
   .action(async (ids: string[], options: { all?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await replayDeliveries(runtime, ids, options);
+    await runtime.store.close();
+  });
+deliveries
+  .command("send-now")
+  .description("send what is due now instead of within the minute: new alerts, due digests, confirmation mail, retries")
+  .option(
+    "--digests",
+    "also send every digest subscription its digest of the last day or week now, outside its schedule",
+  )
+  .action(async (options: { digests?: boolean }) => {
+    const config = readConfig();
+    // The command reports what it sent on stdout; the loop's info lines would only repeat it.
+    const runtime = open(config.logLevel === "info" ? { ...config, logLevel: "warn" } : config);
+    process.exitCode = await sendNowCommand(runtime, options);
     await runtime.store.close();
   });
 deliveries
@@ -222,17 +267,39 @@ deliveries
   .option("--redrive", "queue them all again")
   .description("delivery-queue messages no worker could handle")
   .action(async (options: { redrive?: boolean }) => {
-    const runtime = openRuntime();
+    const runtime = open();
     process.exitCode = await deadLettersCommand(runtime, options);
     await runtime.store.close();
+  });
+
+const outbox = program
+  .command("outbox")
+  .description("mail written to DATA_DIR/outbox (when no SMTP server is set), newest first, links decoded")
+  .option("--to <address>", "only mail to this address")
+  .option("--limit <n>", "how many messages", (value) => Number.parseInt(value, 10), 10)
+  .action(async (options: { to?: string; limit: number }) => {
+    process.exitCode = await listOutboxCommand({ config: configured() }, options);
+  });
+outbox
+  .command("confirm-link")
+  .argument("[address]", "the address the confirmation was sent to; the newest of any by default")
+  .description("print the newest confirmation link in the outbox, to open or POST")
+  .action(async (address: string | undefined) => {
+    process.exitCode = await confirmLinkCommand({ config: configured() }, address);
   });
 
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof AwsTargetError) {
-    process.stderr.write(`treatywatch: ${error.message}\n`);
-    process.exit(2);
+  process.stderr.write(`treatywatch: ${describeFailure(error)}\n`);
+  if (readLogLevel() === "debug" || readLogLevel() === "trace") process.stderr.write(`${(error as Error)?.stack}\n`);
+  process.exit(1);
+}
+
+function readLogLevel(): string | undefined {
+  try {
+    return readConfig().logLevel;
+  } catch {
+    return undefined;
   }
-  throw error;
 }

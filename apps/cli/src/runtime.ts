@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { type Config, loadConfig } from "@treatywatch/config";
 import {
   type Clock,
@@ -50,6 +52,29 @@ export function readConfig(): Config {
   return loadConfig(process.env);
 }
 
+/**
+ * The demo's own data: DATA_DIR/demo, so sample data never mixes with real data. The
+ * demo keeps it there, and every command given `--demo` works on it.
+ */
+export function demoConfig(config: Config): Config {
+  const dataDir = join(config.dataDir, "demo");
+  return {
+    ...config,
+    dataDir,
+    databasePath: join(dataDir, "treatywatch.db"),
+    secrets: { ...config.secrets, keyFile: join(dataDir, "secret.key") },
+  };
+}
+
+/** A throwaway database in memory, for a look at what feeds give that writes nothing to disk. */
+export function inMemoryConfig(config: Config): Config {
+  return {
+    ...config,
+    databasePath: ":memory:",
+    secrets: { current: randomBytes(32), old: [], keyFile: config.secrets.keyFile },
+  };
+}
+
 /** The key that seals secrets: the configured one, else one kept in the data dir. */
 function secretBox(config: Config, logger: Logger): AesGcmSecretBox {
   if (config.secrets.current) return new AesGcmSecretBox(config.secrets.current, config.secrets.old);
@@ -62,10 +87,28 @@ function secretBox(config: Config, logger: Logger): AesGcmSecretBox {
   return new AesGcmSecretBox(key, config.secrets.old);
 }
 
+/** What polling needs, and no more: the poller process of `serve` opens only this. */
+export type PollRuntime = Pick<Runtime, "config" | "store" | "fetcher" | "clock" | "logger" | "policy">;
+
+/** The polling half of the composition root: its own connection to the database, HTTP and file feeds. */
+export function openPollRuntime(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): PollRuntime & { store: SqliteStore } {
+  return {
+    config,
+    store: new SqliteStore(config.databasePath),
+    fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
+    clock: systemClock,
+    logger,
+    policy: pollPolicy(config.poll),
+  };
+}
+
 /** The composition root for one machine: SQLite under the data dir, HTTP and file feeds. */
 export function openRuntime(config: Config = readConfig()): Runtime {
   const logger = createLogger(config.logLevel);
-  const store = new SqliteStore(config.databasePath);
+  const { store, fetcher, clock, policy } = openPollRuntime(config, logger);
   const subscriptions = versionedSubscriptions(
     sealedSigningSecrets(new SqliteSubscriptionStore(store.db), secretBox(config, logger)),
   );
@@ -78,10 +121,10 @@ export function openRuntime(config: Config = readConfig()): Runtime {
     deliveries: new SqliteDeliveryStore(store.db),
     deliveryQueue: new SqliteQueue(store.db, { name: "deliveries", maxReceives: 5 }),
     suppressions: new SqliteSuppressionList(store.db),
-    fetcher: schemeFetcher(new HttpFetcher(config.fetch)),
-    clock: systemClock,
+    fetcher,
+    clock,
     logger,
-    policy: pollPolicy(config.poll),
+    policy,
   };
 }
 

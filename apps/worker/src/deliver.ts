@@ -14,8 +14,10 @@ import {
   type Timestamp,
 } from "@treatywatch/core";
 import {
+  confirmationMail,
   DISABLE_AFTER_FAILING_MS,
   type HttpPoster,
+  issueConfirmationLink,
   type Mailer,
   mailForEvent,
   retryDelaySeconds,
@@ -33,7 +35,7 @@ import {
   type SqsBatchResponse,
   type SqsRecord,
 } from "@treatywatch/queue";
-import { runDueDigests, storiesUpdatedBetween } from "./digest.ts";
+import { type DigestDeps, runDigestsNow, runDueDigests, storedItemSummaries, storiesUpdatedBetween } from "./digest.ts";
 import { endpointDisabledHandler } from "./endpoint-notice.ts";
 import { matchStory } from "./match.ts";
 
@@ -236,7 +238,9 @@ async function inactiveReason(
 ): Promise<string | undefined> {
   const status = await statusOf(delivery.subscriptionId);
   if (status === undefined) return "the subscription was deleted";
-  return status === "active" ? undefined : `the subscription is ${status}`;
+  // A confirmation is for a subscription still waiting for one; everything else for an active one.
+  const wanted = delivery.kind === "confirmation" ? "pending" : "active";
+  return status === wanted ? undefined : `the subscription is ${status}`;
 }
 
 async function disable(delivery: Delivery, reason: string, nowMs: number, deps: DeliverDeps): Promise<void> {
@@ -293,16 +297,33 @@ function readEvent(payload: string): WebhookEvent | undefined {
   }
 }
 
+/** What sending a confirmation needs: the subscription, and where the link it mints points. */
+export interface ConfirmationDeps {
+  subscriptions: Pick<SubscriptionStore, "findSubscription" | "addConfirmation">;
+  publicUrl: string;
+  clock: Clock;
+}
+
 /**
  * Sends email deliveries through a mailer: the event is rendered into a multipart
- * message carrying the subscription's one-click unsubscribe link.
+ * message carrying the subscription's one-click unsubscribe link. A confirmation gets
+ * a fresh link minted as it is sent.
  */
 export function mailSender(
   mailer: Mailer,
-  options: { from: string; unsubscribeUrl(subscriptionId: string): Promise<string> },
+  options: { from: string; unsubscribeUrl(subscriptionId: string): Promise<string>; confirmation?: ConfirmationDeps },
 ): (delivery: Delivery) => Promise<EmailSendResult> {
   return async (delivery) => {
     if (delivery.channel.type !== "email") return { ok: false, retryable: false, error: "not an email delivery" };
+    if (delivery.kind === "confirmation") {
+      const deps = options.confirmation;
+      if (!deps) return { ok: false, retryable: false, error: "confirmations are not configured" };
+      const subscription = await deps.subscriptions.findSubscription(delivery.subscriptionId);
+      if (!subscription) return { ok: false, retryable: false, error: "the subscription was deleted" };
+      const link = await issueConfirmationLink(deps.subscriptions, subscription.id, deps.publicUrl, deps.clock.now());
+      const sent = await mailer.send(confirmationMail({ id: delivery.id, subscription, link, from: options.from }));
+      return sent.ok ? { ok: true } : sent;
+    }
     const event = readEvent(delivery.payload);
     if (!event) return { ok: false, retryable: false, error: "the delivery's event could not be read" };
     const message = mailForEvent(event, {
@@ -319,7 +340,7 @@ export function mailSender(
 export interface DeliveryServices {
   subscriptions: Pick<
     SubscriptionStore,
-    "signingSecrets" | "findSubscription" | "getSubscription" | "updateSubscription"
+    "signingSecrets" | "findSubscription" | "getSubscription" | "updateSubscription" | "addConfirmation"
   >;
   /** The tenants, for the contact address a disabled webhook's notice goes to; absent, no notice is mailed. */
   tenants?: Pick<KeyStore, "getTenant"> | undefined;
@@ -346,7 +367,11 @@ export function deliverDepsFor(services: DeliveryServices): DeliverDeps {
     signingSecrets: async (id, now) => (await services.subscriptions.signingSecrets(id, now)).map((s) => s.secret),
     poster: services.poster,
     sendEmail: services.mailer
-      ? mailSender(services.mailer, { from: services.mailFrom, unsubscribeUrl: services.unsubscribeUrl })
+      ? mailSender(services.mailer, {
+          from: services.mailFrom,
+          unsubscribeUrl: services.unsubscribeUrl,
+          confirmation: { subscriptions: services.subscriptions, publicUrl: services.publicUrl, clock: services.clock },
+        })
       : undefined,
     subscriptionStatus: async (id) => (await services.subscriptions.findSubscription(id))?.status,
     onEndpointDisabled: endpointDisabledHandler({
@@ -364,7 +389,8 @@ export function deliverDepsFor(services: DeliveryServices): DeliverDeps {
 }
 
 export interface DeliveryLoopDeps extends Omit<DeliveryServices, "subscriptions" | "unsubscribeUrl"> {
-  store: Pick<Store, "getStory" | "listStories">;
+  /** With `getItem`, digests quote each source's own summary. */
+  store: Pick<Store, "getStory" | "listStories"> & Partial<Pick<Store, "getItem">>;
   subscriptions: DeliveryServices["subscriptions"] &
     Pick<SubscriptionStore, "subscriptionsWithStatus" | "unsubscribeToken">;
   queue: Queue;
@@ -373,6 +399,9 @@ export interface DeliveryLoopDeps extends Omit<DeliveryServices, "subscriptions"
 }
 
 /** A story the ingest step created or materially changed. */
+/** How long matching story events runs before it lets the event loop serve anything else. */
+const YIELD_AFTER_MS = 5;
+
 export interface StoryEventInput {
   kind: "created" | "updated";
   storyId: string;
@@ -382,8 +411,13 @@ export interface StoryEventInput {
 export interface DeliveryLoop {
   /** Matches new and updated stories and sends their alerts now. */
   storyEvents(events: readonly StoryEventInput[]): Promise<void>;
-  /** Builds due digests, queues due retries and drains the queue. */
-  tick(): Promise<void>;
+  /** Makes the first attempt at a delivery just recorded (a confirmation mail) now rather than on the next tick. */
+  deliverNow(deliveryId: string): Promise<void>;
+  /**
+   * Builds due digests, queues due retries and drains the queue. With `digestsNow`, every
+   * digest subscription also gets its digest of the day or week up to now, outside its schedule.
+   */
+  tick(options?: { digestsNow?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -431,16 +465,20 @@ export function startDeliveryLoop(
     chain = chain.then(work).catch((error: unknown) => deps.logger.error({ err: error }, "delivery tick failed"));
     return chain;
   };
-  const tick = () =>
+  const digestDeps: DigestDeps = {
+    deliveries: deps.deliveries,
+    queue: deps.queue,
+    clock: deps.clock,
+    storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
+    itemSummaries: deps.store.getItem && storedItemSummaries({ getItem: deps.store.getItem.bind(deps.store) }),
+    storiesUrl: (subscriptionId) => `${deps.publicUrl}/v1/subscriptions/${subscriptionId}/feed/atom`,
+    unsubscribeUrl,
+  };
+  const tick = (tickOptions: { digestsNow?: boolean } = {}) =>
     serial(async () => {
       await refresh();
-      const digests = await runDueDigests(active, {
-        deliveries: deps.deliveries,
-        queue: deps.queue,
-        clock: deps.clock,
-        storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
-        unsubscribeUrl,
-      });
+      const digests = await runDueDigests(active, digestDeps);
+      if (tickOptions.digestsNow) digests.built.push(...(await runDigestsNow(active, digestDeps)).built);
       if (digests.built.length > 0) deps.logger.info({ digests: digests.built.length }, "digests built");
       await enqueueDueDeliveries(deps.queue, deliverDeps, { limit: 1000, leaseSeconds: 300 });
       await drain();
@@ -449,7 +487,13 @@ export function startDeliveryLoop(
     serial(async () => {
       if (events.length === 0) return;
       await refresh();
+      let slice = performance.now();
       for (const event of events) {
+        // Matching runs beside the API on one machine: give requests a turn every few milliseconds.
+        if (performance.now() - slice > YIELD_AFTER_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
         const story = await deps.store.getStory(event.storyId);
         if (!story) {
           deps.logger.warn(
@@ -467,10 +511,15 @@ export function startDeliveryLoop(
       }
       await drain();
     });
+  const deliverNow = (deliveryId: string) =>
+    serial(async () => {
+      await deliver(deliveryId, deliverDeps);
+    });
   void tick();
   const timer = setInterval(() => void tick(), options.tickMs);
   return {
     storyEvents,
+    deliverNow,
     tick,
     async stop() {
       clearInterval(timer);

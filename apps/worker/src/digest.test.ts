@@ -3,7 +3,7 @@ import { DigestReadyEventSchema } from "@treatywatch/notify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryHarness, story, subscription } from "../test/delivery-fixtures.ts";
 import { enqueueDueDeliveries } from "./deliver.ts";
-import { type DigestDeps, runDueDigests } from "./digest.ts";
+import { type DigestDeps, runDigestsNow, runDueDigests } from "./digest.ts";
 
 const DAILY = subscription("sub_daily", {
   channel: { type: "email", address: "reader@example.org" },
@@ -36,7 +36,46 @@ function arrange(stories: Story[], overrides: Partial<DigestDeps> = {}) {
   return { ...harness, deps, asked };
 }
 
+describe("runDigestsNow", () => {
+  it("builds the day up to now outside the schedule, once a minute however often asked", async () => {
+    const { deps, clock, deliveries } = arrange([story("st_fresh", { updatedAt: "2026-03-02T10:55:00.000Z" })]);
+    clock.set(new Date("2026-03-02T11:00:00Z"));
+
+    const due = await runDueDigests([DAILY], deps);
+    const now = await runDigestsNow([DAILY], deps);
+    const again = await runDigestsNow([DAILY], deps);
+
+    const event = DigestReadyEventSchema.parse(JSON.parse(deliveries.get(now.built[0] ?? "")?.payload ?? "{}"));
+    expect(due.empty).toBe(1);
+    expect(now.built).toHaveLength(1);
+    expect(again).toEqual({ built: [], alreadyBuilt: 1, empty: 0 });
+    expect(event.data).toMatchObject({
+      windowStart: "2026-03-01T11:00:00.000Z",
+      windowEnd: "2026-03-02T11:00:00.000Z",
+    });
+    expect(event.data.stories.map((s) => s.id)).toEqual(["st_fresh"]);
+  });
+});
+
 describe("runDueDigests", () => {
+  it("lists at most the subscription's maxStories and says how many more, linking to its feed", async () => {
+    const stories = Array.from({ length: 5 }, (_, n) => story(`st_${n}`, { updatedAt: `2026-03-01T1${n}:00:00.000Z` }));
+    const limited = { ...DAILY, cadence: { ...DAILY.cadence, maxStories: 3 } } as typeof DAILY;
+    const { deps, clock, deliveries } = arrange(stories, {
+      storiesUrl: (id) => `https://alerts.example/v1/subscriptions/${id}/feed/atom`,
+    });
+    clock.set(new Date("2026-03-02T06:00:00Z"));
+
+    const run = await runDueDigests([limited], deps);
+
+    const event = DigestReadyEventSchema.parse(JSON.parse(deliveries.get(run.built[0] ?? "")?.payload ?? "{}"));
+    expect(event.data.subject).toBe("treatywatch digest 2026-03-02: 5 stories");
+    expect(event.data.stories).toHaveLength(3);
+    expect(event.data.text).toContain(
+      "…and 2 more stories: https://alerts.example/v1/subscriptions/sub_daily/feed/atom",
+    );
+  });
+
   it("builds the day's digest once, however often the schedule fires", async () => {
     // 08:00 in Vilnius (UTC+2 in March) is 06:00 UTC.
     const { deps, clock, queue, deliveries } = arrange([story("st_1", { updatedAt: "2026-03-01T12:00:00.000Z" })]);

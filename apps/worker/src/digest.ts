@@ -23,6 +23,8 @@ export interface DigestDeps {
   /** Item summaries by item id, for extractive summaries; optional. */
   itemSummaries?: ((itemIds: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined;
   unsubscribeUrl(subscriptionId: string): Promise<string>;
+  /** Where every story a subscription matches is listed, for a digest's "and N more"; optional. */
+  storiesUrl?: ((subscriptionId: string) => string) | undefined;
   /** Send a digest that says "nothing new" when the window is empty. Off by default. */
   sendEmpty?: boolean | undefined;
 }
@@ -48,13 +50,39 @@ function keywordsOf(subscription: Subscription): KeywordExpr | undefined {
  * come. Each digest's delivery id is derived from the subscription and the period,
  * so a schedule that fires twice, or a run that dies and is repeated, builds it once.
  */
-export async function runDueDigests(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+export function runDueDigests(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+  return buildDigests(subscriptions, deps, digestPeriod);
+}
+
+/**
+ * Builds every digest subscriber's digest of the day (or week) up to now, outside its
+ * schedule, so a reader can see one at once; the scheduled digests still go out as
+ * usual. Asked for twice in one minute, it builds each once.
+ */
+export function runDigestsNow(subscriptions: readonly Subscription[], deps: DigestDeps): Promise<DigestRun> {
+  return buildDigests(subscriptions, deps, (cadence, now) => {
+    if (cadence.kind === "instant") return undefined;
+    const days = cadence.kind === "daily" ? 1 : 7;
+    return {
+      // Names the digest in its subject, "treatywatch digest 2026-03-02 11:00 UTC: …", and keys it to the minute.
+      key: `${now.toISOString().slice(0, 10)} ${now.toISOString().slice(11, 16)} UTC`,
+      windowStart: new Date(now.getTime() - days * 24 * 60 * 60 * 1000),
+      windowEnd: now,
+    };
+  });
+}
+
+async function buildDigests(
+  subscriptions: readonly Subscription[],
+  deps: DigestDeps,
+  periodOf: typeof digestPeriod,
+): Promise<DigestRun> {
   const now = deps.clock.now();
   const run: DigestRun = { built: [], alreadyBuilt: 0, empty: 0 };
   const windows = new Map<string, Promise<Story[]>>();
   for (const subscription of subscriptions) {
     if (subscription.status !== "active") continue;
-    const period = digestPeriod(subscription.cadence, now);
+    const period = periodOf(subscription.cadence, now);
     if (!period) continue;
     const id = digestDeliveryId(subscription.id, period.key);
     if (await deps.deliveries.get(id)) {
@@ -81,6 +109,7 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
       keywords: keywordsOf(subscription),
       stories: candidates,
       itemSummaries,
+      maxStories: subscription.cadence.kind === "instant" ? undefined : subscription.cadence.maxStories,
     });
     if (!composed && !deps.sendEmpty) {
       run.empty++;
@@ -92,8 +121,12 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
       windowEnd: period.windowEnd.toISOString(),
       sections: [],
       storyCount: 0,
+      omitted: 0,
     };
-    const rendered = renderDigest(digest, { unsubscribeUrl: await deps.unsubscribeUrl(subscription.id) });
+    const rendered = renderDigest(digest, {
+      unsubscribeUrl: await deps.unsubscribeUrl(subscription.id),
+      moreUrl: deps.storiesUrl?.(subscription.id),
+    });
     const included = new Set(digest.sections.flatMap((section) => section.entries.map((entry) => entry.storyId)));
     const event: DigestReadyEvent = {
       type: "digest.ready",
@@ -130,6 +163,18 @@ export async function runDueDigests(subscriptions: readonly Subscription[], deps
     run.built.push(id);
   }
   return run;
+}
+
+/** The summaries of stored items, for digests that quote each source. */
+export function storedItemSummaries(
+  store: Pick<Store, "getItem">,
+): (itemIds: readonly string[]) => Promise<ReadonlyMap<string, string>> {
+  return async (itemIds) => {
+    const stored = await Promise.all([...new Set(itemIds)].map((id) => store.getItem(id)));
+    return new Map(
+      stored.flatMap((entry) => (entry?.item.summary ? [[entry.item.id, entry.item.summary] as const] : [])),
+    );
+  };
 }
 
 /** Reads the stories updated in [start, end) from the store, page by page. */

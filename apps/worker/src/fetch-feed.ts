@@ -1,6 +1,21 @@
-import type { Clock, Feed, FeedError, Fetcher, Store } from "@treatywatch/core";
+import {
+  type Clock,
+  type Feed,
+  type FeedDamage,
+  type FeedError,
+  type Fetcher,
+  feedError,
+  type Store,
+} from "@treatywatch/core";
 import { parseFeed } from "@treatywatch/feeds";
-import { emptySummary, type IngestSummary, ingestItems, type PreparedEntries, prepareEntries } from "./ingest.ts";
+import {
+  emptySummary,
+  type IngestSummary,
+  ingestFeedItems,
+  type PreparedEntries,
+  type PreparedItem,
+  prepareEntries,
+} from "./ingest.ts";
 import {
   DEFAULT_POLL_POLICY,
   failureInterval,
@@ -13,6 +28,13 @@ import {
 /** Takes a feed's prepared items on to story assignment, which has a single writer. */
 export type IngestSink = (prepared: PreparedEntries) => Promise<IngestSummary>;
 
+/**
+ * The most new items one feed adds in one tick. Story assignment has a single writer, so a
+ * feed of tens of thousands of entries would otherwise hold every other feed up (and, in
+ * SQLite, the write lock) for minutes; its other entries wait in the store for the next ticks.
+ */
+export const MAX_NEW_ITEMS_PER_TICK = 1_000;
+
 export interface FetchDeps {
   store: Store;
   fetcher: Fetcher;
@@ -22,6 +44,8 @@ export interface FetchDeps {
   serialize?: <T>(task: () => Promise<T>) => Promise<T>;
   /** Replaces in-process story assignment (and `serialize`): on AWS, prepared items go to the ingest queue. */
   ingest?: IngestSink | undefined;
+  /** In-process ingest only (the ingest queue is the backlog on AWS); `MAX_NEW_ITEMS_PER_TICK` by default. */
+  maxNewItemsPerTick?: number | undefined;
 }
 
 export interface FeedOutcome {
@@ -29,6 +53,10 @@ export interface FeedOutcome {
   url: string;
   status: "ok" | "not-modified" | "error";
   error?: FeedError | undefined;
+  /** Set when not even the failure could be stored: the feed is due again when its lease ends. */
+  unrecorded?: boolean | undefined;
+  /** What decoding had to repair to read the feed, if anything. */
+  damage?: FeedDamage | undefined;
   entries: number;
   summary: IngestSummary;
   nextPollAt: string;
@@ -38,33 +66,52 @@ function after(now: Date, seconds: number): string {
   return new Date(now.getTime() + seconds * 1000).toISOString();
 }
 
-/** Fetches, parses and ingests one feed, and records its health. Never throws for a bad feed. */
-export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
-  const policy = deps.policy ?? DEFAULT_POLL_POLICY;
-  const serialize = deps.serialize ?? ((task) => task());
-  const outcome = (
-    status: FeedOutcome["status"],
-    nextPollAt: string,
-    rest: Partial<FeedOutcome> = {},
-  ): FeedOutcome => ({
-    feedId: feed.id,
-    url: feed.url,
-    status,
-    entries: 0,
-    summary: emptySummary(),
-    nextPollAt,
-    ...rest,
-  });
-  const fail = async (error: FeedError, retryAfterSeconds?: number): Promise<FeedOutcome> => {
-    const now = deps.clock.now();
-    const failures = feed.health.consecutiveFailures + 1;
-    const nextPollAt = after(now, failureInterval(policy, failures, retryAfterSeconds));
-    await deps.store.recordFetch(feed.id, { error, nextPollAt, at: now.toISOString() });
-    return outcome("error", nextPollAt, { error });
-  };
+function outcomeOf(feed: Feed, status: FeedOutcome["status"], nextPollAt: string, rest: Partial<FeedOutcome> = {}) {
+  return { feedId: feed.id, url: feed.url, status, entries: 0, summary: emptySummary(), nextPollAt, ...rest };
+}
 
+/** Records a failed fetch on the feed (backing off) and says so. */
+async function recordFailure(
+  feed: Feed,
+  deps: FetchDeps,
+  error: FeedError,
+  rest: Partial<FeedOutcome> & { retryAfterSeconds?: number | undefined; deferred?: number | undefined } = {},
+): Promise<FeedOutcome> {
+  const { retryAfterSeconds, deferred, ...outcome } = rest;
+  const now = deps.clock.now();
+  const failures = feed.health.consecutiveFailures + 1;
+  const nextPollAt = after(now, failureInterval(deps.policy ?? DEFAULT_POLL_POLICY, failures, retryAfterSeconds));
+  await deps.store.recordFetch(feed.id, { error, nextPollAt, at: now.toISOString(), deferred });
+  return outcomeOf(feed, "error", nextPollAt, { ...outcome, error });
+}
+
+/** Entries that could not be read or stored make the fetch an error, though the others were kept. */
+function entryFailure(summary: IngestSummary, entries: number): FeedError | undefined {
+  if (summary.failed === 0) return undefined;
+  return feedError("internal", `${summary.failed} of ${entries} entries could not be read: ${summary.failure}`);
+}
+
+/**
+ * Fetches, parses and ingests one feed, and records its health. Never throws for a bad feed:
+ * anything that goes wrong on the way, expected or not, is recorded as the feed's error (an
+ * unexpected one as `internal`). Only a store that cannot record even that throws.
+ */
+export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
+  try {
+    return (feed.health.deferred ?? 0) > 0 && !deps.ingest
+      ? await takeDeferred(feed, deps)
+      : await fetchAndIngest(feed, deps);
+  } catch (error) {
+    return recordFailure(feed, deps, feedError("internal", error));
+  }
+}
+
+async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
+  const policy = deps.policy ?? DEFAULT_POLL_POLICY;
   const result = await deps.fetcher.fetch({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified });
-  if (result.status === "error") return fail(result.error, result.retryAfterSeconds);
+  if (result.status === "error") {
+    return recordFailure(feed, deps, result.error, { retryAfterSeconds: result.retryAfterSeconds });
+  }
   if (result.status === "not-modified") {
     const now = deps.clock.now();
     const nextPollAt = after(
@@ -80,37 +127,91 @@ export async function fetchFeed(feed: Feed, deps: FetchDeps): Promise<FeedOutcom
       nextPollAt,
       at: now.toISOString(),
     });
-    return outcome("not-modified", nextPollAt);
+    return outcomeOf(feed, "not-modified", nextPollAt);
   }
 
   const parsed = await parseFeed(result.body, result.contentType, { url: result.finalUrl });
-  if (!parsed.ok) return fail(parsed.error);
+  if (!parsed.ok) return recordFailure(feed, deps, parsed.error);
   const prepared = prepareEntries(
     parsed.feed.entries,
     { feedId: feed.id, feedUrl: result.finalUrl, feedTitle: parsed.feed.title ?? feed.title },
     deps.clock.now().toISOString(),
   );
-  const summary = deps.ingest
-    ? await deps.ingest(prepared)
-    : await serialize(async () => ({ ...(await ingestItems(prepared.items, deps)), skipped: prepared.skipped }));
+  const summary = deps.ingest ? await deps.ingest(prepared) : await ingestInProcess(feed, prepared.items, deps);
+  summary.skipped = prepared.skipped;
+  summary.failed += prepared.failed;
+  summary.failure ??= prepared.failure;
+  const entries = parsed.feed.entries.length;
+  const failure = entryFailure(summary, entries);
+  const damage = parsed.feed.damage;
+  if (failure) return recordFailure(feed, deps, failure, { entries, summary, damage, deferred: summary.deferred });
+
   const now = deps.clock.now();
-  const nextPollAt = after(
-    now,
-    successInterval(policy, {
-      maxAgeSeconds: result.maxAgeSeconds,
-      ttlMinutes: parsed.feed.ttlMinutes,
-      publishingSeconds: publishingIntervalSeconds(
-        parsed.feed.entries.map((entry) => entry.published),
-        now,
-      ),
-    }),
-  );
+  const nextPollAt =
+    summary.deferred > 0
+      ? now.toISOString()
+      : after(
+          now,
+          successInterval(policy, {
+            maxAgeSeconds: result.maxAgeSeconds,
+            ttlMinutes: parsed.feed.ttlMinutes,
+            publishingSeconds: publishingIntervalSeconds(
+              parsed.feed.entries.map((entry) => entry.published),
+              now,
+            ),
+          }),
+        );
   await deps.store.recordFetch(feed.id, {
     etag: result.etag,
     lastModified: result.lastModified,
     title: parsed.feed.title,
     nextPollAt,
+    damage: parsed.feed.damage,
+    deferred: summary.deferred,
     at: now.toISOString(),
   });
-  return outcome("ok", nextPollAt, { entries: parsed.feed.entries.length, summary });
+  return outcomeOf(feed, "ok", nextPollAt, { entries, summary, damage });
+}
+
+/** In-process story assignment, one feed at a time; what the tick's cap leaves is kept for the next. */
+async function ingestInProcess(feed: Feed, items: readonly PreparedItem[], deps: FetchDeps): Promise<IngestSummary> {
+  const serialize = deps.serialize ?? ((task) => task());
+  return serialize(async () => {
+    const { summary, rest } = await ingestFeedItems(items, deps, deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK);
+    if (rest.length > 0) await deps.store.deferItems(feed.id, rest);
+    summary.deferred = rest.length;
+    return summary;
+  });
+}
+
+/**
+ * A tick for a feed with entries held over: the next of them are taken from the store instead
+ * of fetching again (a fetch would find the same entries), and the feed stays due until none
+ * are left. Its validators stay as the fetch that found the entries left them.
+ */
+async function takeDeferred(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
+  const serialize = deps.serialize ?? ((task) => task());
+  const limit = deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK;
+  const { summary, taken, more } = await serialize(async () => {
+    const batch = await deps.store.deferredItems(feed.id, limit);
+    const { summary } = await ingestFeedItems(batch.items, deps);
+    await deps.store.dropDeferred(
+      feed.id,
+      batch.items.map((item) => item.key),
+    );
+    return { summary, taken: batch.items.length, more: batch.more };
+  });
+  summary.deferred = more ? Math.max(1, (feed.health.deferred ?? 0) - taken) : 0;
+  const failure = entryFailure(summary, taken);
+  if (failure) return recordFailure(feed, deps, failure, { entries: taken, summary, deferred: summary.deferred });
+  const now = deps.clock.now();
+  const nextPollAt = more ? now.toISOString() : after(now, successInterval(deps.policy ?? DEFAULT_POLL_POLICY, {}));
+  await deps.store.recordFetch(feed.id, {
+    etag: feed.etag,
+    lastModified: feed.lastModified,
+    nextPollAt,
+    deferred: summary.deferred,
+    at: now.toISOString(),
+  });
+  return outcomeOf(feed, "ok", nextPollAt, { entries: taken, summary });
 }

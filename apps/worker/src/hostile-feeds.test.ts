@@ -58,7 +58,8 @@ describe("a poll tick against a hostile feed server", () => {
       [server.url("/to-loopback"), "refused-address"],
       [server.url("/feed.xml", "intranet.test"), "refused-address"],
       [server.url("/html"), "parse"],
-      [server.url("/invalid-utf8.xml"), "parse"],
+      // Damage is repaired, not refused: read with U+FFFD, and the repair kept in health.
+      [server.url("/invalid-utf8.xml"), "ok"],
       [server.url("/empty.xml"), "parse"],
       [server.url("/busy.xml"), "http-status"],
       [server.url("/feed.xml"), "ok"],
@@ -68,10 +69,12 @@ describe("a poll tick against a hostile feed server", () => {
 
     const kinds = new Map(outcomes.map((outcome) => [outcome.url, outcome.error?.kind ?? outcome.status]));
     expect(Object.fromEntries(kinds)).toEqual(Object.fromEntries(expected));
-    const good = outcomes.find((outcome) => outcome.status === "ok");
+    const good = outcomes.find((outcome) => outcome.url === server.url("/feed.xml"));
     expect(good?.summary.fresh).toBe(1);
     for (const feed of await store.listFeeds()) {
-      if (feed.url === server.url("/feed.xml")) expect(feed.health).toMatchObject({ consecutiveFailures: 0 });
+      if (feed.url === server.url("/invalid-utf8.xml")) {
+        expect(feed.health).toMatchObject({ consecutiveFailures: 0, lastDamage: { kind: "encoding" } });
+      } else if (feed.url === server.url("/feed.xml")) expect(feed.health).toMatchObject({ consecutiveFailures: 0 });
       else expect(feed.health).toMatchObject({ consecutiveFailures: 1, lastError: { kind: kinds.get(feed.url) } });
     }
     const busy = outcomes.find((outcome) => outcome.url === server.url("/busy.xml"));

@@ -1,19 +1,21 @@
 import {
+  assess,
   CANDIDATE_LIMIT,
   type Clock,
-  classify,
   DEFAULT_CLUSTER_OPTIONS,
-  fingerprint,
+  type Fingerprint,
   foundStory,
   type Item,
   joinStory,
   lookupKeys,
   normaliseEntry,
+  oneLineReason,
   pickStory,
   type RawEntry,
   type Store,
   type Story,
   type StoryChange,
+  sharedKeys,
   type Verdict,
 } from "@treatywatch/core";
 
@@ -24,6 +26,31 @@ export interface StoryEvent {
   changes: StoryChange[];
 }
 
+/**
+ * A tick's story events with one per story: the newest version, its changes together, and
+ * "created" when the story began in the tick. A feed that changes one story a thousand times
+ * in a tick makes one alert, not a thousand, and matching reads each story once.
+ */
+export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
+  const byStory = new Map<string, StoryEvent>();
+  for (const event of events) {
+    const seen = byStory.get(event.storyId);
+    if (!seen) {
+      byStory.set(event.storyId, { ...event, changes: [...event.changes] });
+      continue;
+    }
+    const known = new Set(seen.changes.map((change) => JSON.stringify(change)));
+    const changes = event.changes.filter((change) => !known.has(JSON.stringify(change)));
+    byStory.set(event.storyId, {
+      kind: seen.kind === "created" ? "created" : event.kind,
+      storyId: event.storyId,
+      version: Math.max(seen.version, event.version),
+      changes: [...seen.changes, ...changes],
+    });
+  }
+  return [...byStory.values()];
+}
+
 export interface IngestSummary {
   /** Items seen for the first time. */
   fresh: number;
@@ -32,6 +59,11 @@ export interface IngestSummary {
   relevant: number;
   /** Entries with neither a title nor text. */
   skipped: number;
+  /** Entries that could not be read or stored; `failure` says why the first one failed. */
+  failed: number;
+  failure?: string | undefined;
+  /** Entries held over for later ticks: one feed adds only so many items a tick. */
+  deferred: number;
   events: StoryEvent[];
 }
 
@@ -47,34 +79,53 @@ export interface FeedContext {
 }
 
 export function emptySummary(): IngestSummary {
-  return { fresh: 0, duplicate: 0, relevant: 0, skipped: 0, events: [] };
+  return { fresh: 0, duplicate: 0, relevant: 0, skipped: 0, failed: 0, deferred: 0, events: [] };
 }
 
-/** An item normalised and classified, ready for story assignment: what a fetcher hands the single writer. */
+/**
+ * An item normalised, classified and fingerprinted, ready for story assignment: what a
+ * fetcher hands the single writer, so the writer never reads text again.
+ */
 export interface PreparedItem {
   item: Item;
   verdict: Verdict;
+  fingerprint: Fingerprint;
 }
 
 export interface PreparedEntries {
   items: PreparedItem[];
   /** Entries with neither a title nor text. */
   skipped: number;
+  /** Entries normalising or classifying threw on; `failure` says why the first did. */
+  failed: number;
+  failure?: string | undefined;
 }
 
-/** The pure half of ingest: normalises and classifies one feed's entries, in order. Runs anywhere, in parallel. */
+/**
+ * The pure half of ingest: normalises and classifies one feed's entries, in order. Runs anywhere,
+ * in parallel. An entry that makes either step throw is counted, not allowed to lose the others.
+ */
 export function prepareEntries(entries: readonly RawEntry[], feed: FeedContext, fetchedAt: string): PreparedEntries {
-  const items: PreparedItem[] = [];
-  let skipped = 0;
+  const prepared: PreparedEntries = { items: [], skipped: 0, failed: 0 };
+  const shared = sharedKeys(entries, feed.feedUrl);
   for (const entry of entries) {
-    const item = normaliseEntry(entry, { ...feed, fetchedAt });
-    if (item) items.push({ item, verdict: classify(item) });
-    else skipped++;
+    try {
+      const item = normaliseEntry(entry, { ...feed, fetchedAt, shared });
+      if (item) prepared.items.push({ item, ...assess(item) });
+      else prepared.skipped++;
+    } catch (error) {
+      prepared.failed++;
+      prepared.failure ??= oneLineReason(error);
+    }
   }
-  return { items, skipped };
+  return prepared;
 }
 
-async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, summary: IngestSummary): Promise<void> {
+async function ingestItem(
+  { item, verdict, fingerprint: print }: PreparedItem,
+  deps: IngestDeps,
+  summary: IngestSummary,
+): Promise<void> {
   const { store } = deps;
   const now = deps.clock.now().toISOString();
   const existing = await store.findDuplicate(item);
@@ -92,7 +143,6 @@ async function ingestItem({ item, verdict }: PreparedItem, deps: IngestDeps, sum
     return;
   }
   summary.relevant++;
-  const print = fingerprint(item, verdict);
   const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
   const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
   const pick = pickStory(print, candidates);
@@ -142,6 +192,7 @@ export async function replayStoryEvent(
  * The store half of ingest: de-duplicates prepared items and assigns each to a story, in
  * order. Story assignment reads then writes the index, so it must have a single writer:
  * callers run it one call at a time (in process: a serializer; on AWS: the ingest FIFO queue).
+ * A failure throws, so a queue consumer can have the message retried.
  */
 export async function ingestItems(items: readonly PreparedItem[], deps: IngestDeps): Promise<IngestSummary> {
   const summary = emptySummary();
@@ -150,6 +201,50 @@ export async function ingestItems(items: readonly PreparedItem[], deps: IngestDe
     return summary;
   };
   return deps.store.batch ? deps.store.batch(ingestAll) : ingestAll();
+}
+
+/**
+ * Items written in one store batch (one SQLite transaction) by in-process ingest: enough that
+ * a commit per item is not the cost, few enough that another process waiting to write (the
+ * API beside the poller) waits tens of milliseconds, not seconds.
+ */
+const ITEMS_PER_BATCH = 100;
+
+/** What one feed's in-process ingest did, and the items it left for a later tick. */
+export interface FeedIngest {
+  summary: IngestSummary;
+  rest: PreparedItem[];
+}
+
+/**
+ * The store half of ingest for one feed in process: like `ingestItems`, but an item whose
+ * ingest throws is counted in `failed` and the others go on, and at most `maxFresh` new items
+ * are added; the items after that are handed back, unread, for a later tick.
+ */
+export async function ingestFeedItems(
+  items: readonly PreparedItem[],
+  deps: IngestDeps,
+  maxFresh = Number.POSITIVE_INFINITY,
+): Promise<FeedIngest> {
+  const summary = emptySummary();
+  let taken = 0;
+  const ingestSome = async () => {
+    const until = Math.min(items.length, taken + ITEMS_PER_BATCH);
+    for (; taken < until && summary.fresh < maxFresh; taken++) {
+      const prepared = items[taken];
+      if (!prepared) continue;
+      try {
+        await ingestItem(prepared, deps, summary);
+      } catch (error) {
+        summary.failed++;
+        summary.failure ??= oneLineReason(error);
+      }
+    }
+  };
+  while (taken < items.length && summary.fresh < maxFresh) {
+    await (deps.store.batch ? deps.store.batch(ingestSome) : ingestSome());
+  }
+  return { summary, rest: items.slice(taken) };
 }
 
 /** Normalises, de-duplicates, classifies and clusters one feed's entries, in order (both halves, in process). */
@@ -161,5 +256,7 @@ export async function ingestEntries(
   const prepared = prepareEntries(entries, feed, deps.clock.now().toISOString());
   const summary = await ingestItems(prepared.items, deps);
   summary.skipped = prepared.skipped;
+  summary.failed = prepared.failed;
+  summary.failure = prepared.failure;
   return summary;
 }

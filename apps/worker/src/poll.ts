@@ -1,6 +1,7 @@
-import type { Feed } from "@treatywatch/core";
+import { type Feed, feedError } from "@treatywatch/core";
 import { leaseDueFeeds } from "./feed-lease.ts";
 import { type FeedOutcome, type FetchDeps, fetchFeed } from "./fetch-feed.ts";
+import { emptySummary } from "./ingest.ts";
 import { createSerializer } from "./serial.ts";
 
 export { FEED_LEASE_SECONDS, leaseDueFeeds } from "./feed-lease.ts";
@@ -30,7 +31,25 @@ export interface FetchBatch {
   leaseUntil?: string | undefined;
 }
 
-/** Fetches the given feeds, at most `concurrency` at a time; outcomes come back in the same order. */
+/**
+ * What a feed's fetch ended with when not even its error could be recorded (the store threw):
+ * still an outcome of its own, so one feed never takes the others of its tick down. It is due
+ * again when its lease runs out.
+ */
+function unrecorded(feed: Feed, error: unknown): FeedOutcome {
+  return {
+    feedId: feed.id,
+    url: feed.url,
+    status: "error",
+    error: feedError("internal", error),
+    unrecorded: true,
+    entries: 0,
+    summary: emptySummary(),
+    nextPollAt: feed.nextPollAt,
+  };
+}
+
+/** Fetches the given feeds, at most `concurrency` at a time; outcomes come back in the same order. Never throws. */
 export async function pollFeeds(
   feeds: readonly Feed[],
   deps: FetchDeps,
@@ -43,7 +62,12 @@ export async function pollFeeds(
     while (next < feeds.length) {
       const index = next++;
       const feed = feeds[index];
-      if (feed) outcomes[index] = await fetchFeed(feed, { ...deps, serialize });
+      if (!feed) continue;
+      try {
+        outcomes[index] = await fetchFeed(feed, { ...deps, serialize });
+      } catch (error) {
+        outcomes[index] = unrecorded(feed, error);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, feeds.length) }, worker));

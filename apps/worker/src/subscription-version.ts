@@ -24,6 +24,7 @@ export function versionedSubscriptions(inner: SubscriptionStore): VersionedSubsc
     subscriptionsWithStatus: (status) => inner.subscriptionsWithStatus(status),
     updateSubscription: async (subscription) => bump(await inner.updateSubscription(subscription)),
     deleteSubscription: async (tenantId, id) => bump(await inner.deleteSubscription(tenantId, id)),
+    addConfirmation: (subscriptionId, confirmation) => inner.addConfirmation(subscriptionId, confirmation),
     confirmSubscription: async (tokenHash, now) => bump(await inner.confirmSubscription(tokenHash, now)),
     signingSecrets: (subscriptionId, now) => inner.signingSecrets(subscriptionId, now),
     rotateSigningSecret: (subscriptionId, secret, overlapUntil) =>

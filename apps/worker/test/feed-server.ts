@@ -47,3 +47,26 @@ export function rss(
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${channel}</title><link>https://wire.example/</link>${entries}</channel></rss>`;
 }
+
+/**
+ * An RSS feed of near-identical items (one wire story re-sent with a counter) of about
+ * `targetBytes`: every item joins the same story, the case where per-item cost used to grow
+ * with the story. Under the 10 MiB fetch cap for any target up to it.
+ */
+export function nearIdenticalRss(targetBytes: number, end = new Date("2026-11-28T12:00:00Z")): string {
+  const head = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Repeat Wire</title><link>https://repeat.example/</link>`;
+  const tail = "</channel></rss>";
+  const items: string[] = [];
+  let bytes = head.length + tail.length;
+  for (let n = 0; ; n++) {
+    const at = new Date(end.getTime() - n * 1_000).toUTCString();
+    const entry =
+      `<item><guid isPermaLink="false">repeat-${n}</guid><title>Ukraine withdraws from the Ottawa Convention on anti-personnel mines, update ${n}</title>` +
+      `<link>https://repeat.example/news/${n}</link><pubDate>${at}</pubDate>` +
+      "<description>Kyiv notified the UN secretary-general of its withdrawal from the Mine Ban Treaty; deminers keep clearing fields near the front.</description></item>";
+    if (bytes + entry.length > targetBytes) break;
+    items.push(entry);
+    bytes += entry.length;
+  }
+  return head + items.join("") + tail;
+}

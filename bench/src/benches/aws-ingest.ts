@@ -80,7 +80,7 @@ async function shardedPath(counted: CountedClient, tableName: string, feeds: rea
   counted.reset();
   const start = performance.now();
   await inParallel(feeds, FETCH_CONCURRENCY, async (feed) => {
-    const summary = await sink({ items: feed.items, skipped: 0 });
+    const summary = await sink({ items: feed.items, skipped: 0, failed: 0 });
     fresh += summary.fresh;
   });
   const fetchMs = performance.now() - start;

@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  classify,
+  assess,
   DEFAULT_CLUSTER_OPTIONS,
   type Fingerprint,
-  fingerprint,
   foundStory,
   joinStory,
   MemoryStoryIndex,
@@ -107,9 +106,8 @@ async function pipelineInMemory(documents: readonly FeedDocument[]): Promise<Pas
       items++;
       const item = normaliseEntry(entry, { feedId: `fd_${position}`, feedUrl: document.url, fetchedAt });
       if (!item) continue;
-      const verdict = classify(item);
+      const { verdict, fingerprint: print } = assess(item);
       if (!verdict.relevant) continue;
-      const print = fingerprint(item, verdict);
       const picked = pickStory(print, index.candidates(print));
       const current = picked && stories.get(picked.storyId);
       const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);

@@ -22,15 +22,23 @@ import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { FunctionUrlAuthType, InvokeMode } from "aws-cdk-lib/aws-lambda";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { grantStore } from "../grants.ts";
 import { HouseFunction } from "../house-function.ts";
-import { grantSendMail, type MailSender, mailEnvironment } from "../mail.ts";
+import { type MailSender, mailEnvironment } from "../mail.ts";
 import { acknowledge } from "../nag.ts";
 
 export interface ApiStackProps extends StackProps, MailSender {
   table: ITableV2;
   alarmTopic: ITopic;
+  /**
+   * Where confirmation mail is queued: the API records it as a delivery and the deliver
+   * function sends it through SES, retrying as it does alerts. The API itself mails nothing.
+   */
+  deliveryQueue: IQueue;
+  /** Where every instance counts requests, so rate limits hold across instances. */
+  rateLimits: ITableV2;
   /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
   webhookKey: ISecret;
   domainName?: string | undefined;
@@ -89,6 +97,8 @@ export class ApiStack extends Stack {
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
         TREATYWATCH_ORIGIN_SECRET_ARN: this.originSecret.secretArn,
         ...mailEnvironment(props),
+        TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
+        TREATYWATCH_RATE_LIMIT_TABLE: props.rateLimits.tableName,
         ...(props.publicUrl ? { TREATYWATCH_PUBLIC_URL: props.publicUrl } : {}),
         // CloudFront appends the viewer's address to X-Forwarded-For; the function URL adds nothing.
         TREATYWATCH_TRUSTED_PROXIES: "1",
@@ -98,7 +108,8 @@ export class ApiStack extends Stack {
     grantStore(this.handler, props.table, "readWrite");
     props.webhookKey.grantRead(this.handler);
     this.originSecret.grantRead(this.handler);
-    grantSendMail(this.handler, props);
+    props.deliveryQueue.grantSendMessages(this.handler);
+    props.rateLimits.grant(this.handler, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     const url = this.handler.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
 

@@ -15,6 +15,8 @@ export const WEBHOOK_KEY_SECRET_LENGTH = 64;
  */
 export class DataStack extends Stack {
   readonly table: TableV2;
+  /** The API's request counts, one item a key and window, which TTL removes: rate limits shared by every instance. */
+  readonly rateLimits: TableV2;
   /** Generated at deploy time; the functions derive the AES-256 key from it (HKDF-SHA256). */
   readonly webhookKey: Secret;
 
@@ -39,6 +41,22 @@ export class DataStack extends Stack {
       description: "the DynamoDB table; `treatywatch keys` and `feeds` with --aws find it here",
       value: this.table.tableName,
     });
+    this.rateLimits = new TableV2(this, "RateLimits", {
+      // rate-limiter-flexible's DynamoDB schema (RATE_LIMIT_TABLE_KEYS in apps/api): `key`, and `expire` in Unix seconds.
+      partitionKey: { name: "key", type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: "expire",
+      encryption: TableEncryptionV2.awsManagedKey(),
+      // Counts that lapse within minutes: nothing to keep if the stack goes.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(this.rateLimits, [
+      {
+        id: "AwsSolutions-DDB3",
+        reason:
+          "Rate-limit counts live a minute and expire by TTL; restoring them to an earlier point would restore nothing worth having.",
+      },
+    ]);
     this.webhookKey = new Secret(this, "WebhookSecretKey", {
       description:
         "treatywatch: webhook signing secrets are sealed with an AES-256 key derived from this value (HKDF-SHA256)",

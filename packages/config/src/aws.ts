@@ -20,6 +20,7 @@ const schema = z.object({
   TREATYWATCH_ITEM_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   TREATYWATCH_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   TREATYWATCH_ORIGIN_SECRET_ARN: z.string().startsWith("arn:").optional(),
+  TREATYWATCH_RATE_LIMIT_TABLE: z.string().min(1).optional(),
 });
 
 /** The environment variables the infra sets on a function, by name. */
@@ -50,6 +51,8 @@ export interface AwsConfig {
   deliveryRetentionDays: number;
   /** The secret CloudFront sends in the origin header; requests without it are refused. */
   originSecretArn?: string | undefined;
+  /** The table API instances count requests in, so a rate limit holds across all of them. */
+  rateLimitTable?: string | undefined;
 }
 
 /** Parses the AWS settings once per cold start; a missing table name stops the function at init. */
@@ -76,5 +79,6 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     itemRetentionDays: parsed.data.TREATYWATCH_ITEM_RETENTION_DAYS,
     deliveryRetentionDays: parsed.data.TREATYWATCH_DELIVERY_RETENTION_DAYS,
     originSecretArn: parsed.data.TREATYWATCH_ORIGIN_SECRET_ARN,
+    rateLimitTable: parsed.data.TREATYWATCH_RATE_LIMIT_TABLE,
   };
 }

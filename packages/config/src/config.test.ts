@@ -24,6 +24,8 @@ describe("loadConfig", () => {
     ["TREATYWATCH_SECRET_KEY_OLD", `${Buffer.alloc(32).toString("base64")},short`, "TREATYWATCH_SECRET_KEY_OLD"],
     ["TREATYWATCH_SMTP_URL", "http://mail.example.org", "TREATYWATCH_SMTP_URL"],
     ["TREATYWATCH_TRUSTED_PROXIES", "-1", "TREATYWATCH_TRUSTED_PROXIES"],
+    ["TREATYWATCH_PUBLIC_SIGNUPS", "yes", "TREATYWATCH_PUBLIC_SIGNUPS"],
+    ["TREATYWATCH_PUBLIC_TENANT", "Public Readers", "TREATYWATCH_PUBLIC_TENANT"],
   ])("refuses %s=%s and names the variable", (name, value, named) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${named}: `));
@@ -45,5 +47,13 @@ describe("loadConfig", () => {
     const config = loadConfig({ TREATYWATCH_DATA_DIR: "/var/lib/tw" });
 
     expect(config.secrets).toEqual({ current: undefined, old: [], keyFile: "/var/lib/tw/secret.key" });
+  });
+
+  it.each([
+    [{}, { tenant: "public" }],
+    [{ TREATYWATCH_PUBLIC_TENANT: "readers" }, { tenant: "readers" }],
+    [{ TREATYWATCH_PUBLIC_SIGNUPS: "off", TREATYWATCH_PUBLIC_TENANT: "readers" }, false],
+  ])("reads public sign-ups from %o", (env, expected) => {
+    expect(loadConfig(env).publicSignups).toEqual(expected);
   });
 });

@@ -43,6 +43,11 @@ const schema = z.object({
   TREATYWATCH_ANON_RATE_LIMIT: positiveInt(120),
   TREATYWATCH_ANON_RATE_WINDOW_SECONDS: positiveInt(60),
   TREATYWATCH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  TREATYWATCH_PUBLIC_SIGNUPS: z.enum(["on", "off"], "must be on or off").default("on"),
+  TREATYWATCH_PUBLIC_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a tenant name: lower-case letters, digits and -")
+    .default("public"),
 });
 
 export interface Config {
@@ -73,6 +78,8 @@ export interface Config {
   anonymousRateLimit: { requests: number; windowSeconds: number };
   /** Proxies in front of the API whose X-Forwarded-For entries are trusted; 0 trusts none. */
   trustedProxies: number;
+  /** The tenant sign-ups on the public pages join, or false when public sign-ups are off. */
+  publicSignups: { tenant: string } | false;
 }
 
 export class ConfigError extends Error {
@@ -125,5 +132,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       windowSeconds: settings.TREATYWATCH_ANON_RATE_WINDOW_SECONDS,
     },
     trustedProxies: settings.TREATYWATCH_TRUSTED_PROXIES,
+    publicSignups: settings.TREATYWATCH_PUBLIC_SIGNUPS === "on" && { tenant: settings.TREATYWATCH_PUBLIC_TENANT },
   };
 }

@@ -1,7 +1,8 @@
-import { classify } from "./classify.ts";
+import { verdictOf } from "./classify.ts";
 import { DEFAULT_CLUSTER_OPTIONS, fingerprint, MemoryStoryIndex, pickStory } from "./cluster.ts";
 import { stableId } from "./hash.ts";
 import { plausibleDate, splitOutletSuffix } from "./normalise.ts";
+import { read } from "./reading.ts";
 import { htmlToText } from "./text.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
@@ -13,12 +14,14 @@ export interface BatchInput {
   link?: string | undefined;
   source?: string | undefined;
   published?: string | undefined;
+  /** The item's language if known (ISO 639-1 or a BCP 47 tag); detected otherwise. */
+  language?: string | undefined;
 }
 
 export type BatchOutput = Pick<
   Verdict,
   "relevant" | "score" | "topics" | "categories" | "countries" | "treaties" | "why"
-> & { id: string; storyId: string };
+> & { id: string; storyId: string; language: string };
 
 /**
  * Classifies items and clusters them into stories in input order, in memory:
@@ -38,16 +41,22 @@ export class BatchClassifier {
       ? splitOutletSuffix(htmlToText(input.title), input.source).title
       : htmlToText(input.title);
     const summary = input.summary ? htmlToText(input.summary) : "";
-    const verdict = classify({ title, summary });
-    const print = fingerprint(
-      { title, summary, publishedAt: plausibleDate(input.published, this.#now), fetchedAt: this.#now },
-      verdict,
-    );
+    const item = {
+      title,
+      summary,
+      language: input.language,
+      publishedAt: plausibleDate(input.published, this.#now),
+      fetchedAt: this.#now,
+    };
+    const reading = read(item);
+    const verdict = verdictOf(reading);
+    const print = fingerprint(item, verdict, reading);
     const pick = pickStory(print, this.#index.candidates(print), DEFAULT_CLUSTER_OPTIONS);
     const storyId = pick?.storyId ?? stableId("sty", input.id);
     this.#index.add(storyId, print);
     return {
       id: input.id,
+      language: verdict.language ?? "",
       relevant: verdict.relevant,
       score: verdict.score,
       topics: verdict.topics,

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { classify } from "./classify.ts";
+import { assess } from "./classify.ts";
 import {
-  canonicalTerms,
   DEFAULT_CLUSTER_OPTIONS,
   type Fingerprint,
-  fingerprint,
   indexKeys,
-  lookupKeys,
   MemoryStoryIndex,
+  nameKey,
+  pairFeatures,
   pickStory,
   similarity,
 } from "./cluster.ts";
@@ -15,7 +14,7 @@ import {
 const FETCHED_AT = "2025-07-01T00:00:00.000Z";
 
 function printOf(title: string, publishedAt: string, summary = ""): Fingerprint {
-  return fingerprint({ title, summary, publishedAt, fetchedAt: FETCHED_AT }, classify({ title, summary }));
+  return assess({ title, summary, publishedAt, fetchedAt: FETCHED_AT }).fingerprint;
 }
 
 /** Clusters headlines in order through the in-memory index; returns a story number per headline. */
@@ -102,30 +101,40 @@ describe("story clustering", () => {
 });
 
 describe("index keys", () => {
-  it("files an item under its LSH bands and one key per country and treaty for its day", () => {
-    const print = printOf("Latvia and Estonia leave the Ottawa Convention", "2025-06-27T10:00:00Z");
+  it("files an item under bands of its stems and under what it names in any language", () => {
+    const print = printOf("Latvia and Estonia leave the Ottawa Convention on landmines", "2025-06-27T10:00:00Z");
 
     const keys = indexKeys(print);
 
-    expect(keys.filter((key) => key.startsWith("b"))).toHaveLength(24);
-    expect(keys).toEqual(expect.arrayContaining(["ev:c:LV|20266", "ev:c:EE|20266", "ev:t:mine-ban|20266"]));
+    expect(keys.filter((key) => /^b\d+:/.test(key))).toHaveLength(8);
+    expect(keys).toEqual(expect.arrayContaining(["c:LV", "c:EE", "t:mine-ban", "a:withdraw|landmine"]));
   });
 
-  it("looks up the neighbouring days too, so a report after midnight still meets its story", () => {
-    const print = printOf("Latvia leaves the Ottawa Convention", "2025-06-27T23:30:00Z");
+  it("gives reports of one event in two languages keys in common", () => {
+    const english = printOf("Finland withdraws from the Ottawa Convention on landmines", "2026-01-10T09:00:00Z");
+    const russian = printOf("Финляндия вышла из Оттавской конвенции о запрете мин", "2026-01-10T10:00:00Z");
 
-    expect(lookupKeys(print)).toEqual(expect.arrayContaining(["ev:c:LV|20265", "ev:c:LV|20266", "ev:c:LV|20267"]));
+    const shared = indexKeys(english).filter((key) => indexKeys(russian).includes(key));
+
+    expect(shared).toEqual(expect.arrayContaining(["c:FI", "t:mine-ban"]));
   });
 });
 
-describe("canonicalTerms", () => {
-  it("folds the words reporters swap for one another", () => {
-    const entities = { countries: ["LT"], treaties: ["mine-ban"] };
+describe("names", () => {
+  it.each([
+    ["Magawa", "Магава"],
+    ["Zelensky", "Зеленский"],
+    ["Kostenko", "Костенко"],
+  ])("%s and %s share a key", (latin, cyrillic) => {
+    expect(nameKey(latin.toLowerCase())).toBe(nameKey(cyrillic.toLowerCase()));
+  });
 
-    const quits = canonicalTerms("Lithuania quits landmine pact", "", entities);
-    const withdraws = canonicalTerms("Lithuania withdraws from mine treaty", "", entities);
+  it("compares names across scripts in the pair features", () => {
+    const spanish = printOf("Muere Magawa, la rata que detectaba minas en Camboya", "2022-01-11T10:00:00Z");
+    const russian = printOf("Умерла крыса Магава, искавшая мины в Камбодже", "2022-01-11T12:00:00Z");
 
-    expect(quits).toEqual(withdraws);
-    expect(quits).toEqual(expect.arrayContaining(["country:LT", "treaty:mine-ban", "exit", "treaty"]));
+    expect(pairFeatures(spanish, russian)).toEqual(
+      expect.arrayContaining(["language:other", "names>=1", "countries>=1"]),
+    );
   });
 });

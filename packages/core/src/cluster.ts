@@ -1,21 +1,40 @@
+import { isStopword, romanise } from "./analyse.ts";
+import { type ConceptId, conceptKind } from "./concepts.ts";
 import { fnv1a } from "./hash.ts";
-import { words } from "./text.ts";
+import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
+import trained from "./model/stories.json" with { type: "json" };
+import type { Reading } from "./reading.ts";
+import { figuresIn } from "./story.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
-/** What the clusterer remembers of one item: small, and enough to compare. */
+/**
+ * What the clusterer remembers of one item: small, and enough to tell whether two reports
+ * are of one event. Most of it is independent of language (countries, treaties, the kind
+ * of event and the weapons, names, figures), so reports in different languages can meet;
+ * the stems compare reports in one language.
+ */
 export interface Fingerprint {
-  minhash: number[];
+  /** When the event was reported: the item's date, else when it was fetched. */
+  at: Timestamp;
+  /** `at` is the item's own date rather than the time it was fetched. */
+  dated?: boolean | undefined;
+  language?: string | undefined;
+  relevant?: boolean | undefined;
   countries: string[];
   treaties: string[];
   topics: string[];
-  /**
-   * Canonical content terms (synonyms folded: "quit", "leave" and "withdraw" are one
-   * term) plus the item's countries and treaties. Absent on fingerprints stored
-   * before terms existed; the MinHash stands in for them then.
-   */
+  /** Concepts the item mentions: what happened, with what, to whom, and neighbouring subjects. */
+  concepts?: string[] | undefined;
+  /** Names written with a capital (people, places, organisations), romanised and cut to a key. */
+  names?: string[] | undefined;
+  /** Numbers that carry news: casualties, hectares, votes. */
+  figures?: string[] | undefined;
+  /** Years the item names: a yearly report of 2024 is not the one of 2025. */
+  years?: string[] | undefined;
+  /** Content stems of the headline and lead. */
   terms?: string[] | undefined;
-  /** When the event was reported: the item's date, else when it was fetched. */
-  at: Timestamp;
+  /** Fingerprints stored before stems were kept carry a MinHash of their words instead. */
+  minhash?: number[] | undefined;
 }
 
 export interface StoryCandidate {
@@ -24,204 +43,243 @@ export interface StoryCandidate {
 }
 
 export interface ClusterOptions {
-  /** Items further apart than this are never one story. */
+  /** Reports whose own dates lie further apart than this are never one story. */
   windowHours: number;
-  /** Minimum similarity for an item to join a story. */
+  /** Probability that two reports are of one event from which an item joins a story. */
   threshold: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { windowHours: 72, threshold: 0.42 };
-
-const HASHES = 48;
-const ROWS_PER_BAND = 2;
-const LEAD_WORDS = 40;
-const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`seed-${i}`));
-
-const STOPWORDS = new Set(
-  (
-    "the a an and or of to in on at for by with from as is are was were be been has have had it its " +
-    "this that these those after before over under into about amid says said say new news report reports " +
-    "reported will would could can may more than not but also who what when where why how their they them " +
-    "his her he she we our you your which while up out off all any one two three first last year years week " +
-    "day days today yesterday monday tuesday wednesday thursday friday saturday sunday le la les des du de et " +
-    "en un une der die das und den dem des ein eine el los las del y por para con и в на с по из о об від та у"
-  ).split(" "),
-);
-
-function stem(word: string): string {
-  if (word.length > 5 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
-  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
-  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
-  return word;
+/** The model that weighs how alike two reports are, and the probability from which they are one story. */
+export interface StoryModel extends LinearModel {
+  threshold: number;
 }
 
-/** Content words of the headline and the lead, stemmed, without stopwords. */
-export function contentTokens(title: string, summary = ""): string[] {
-  const lead = words(summary).slice(0, LEAD_WORDS);
-  const tokens = new Set<string>();
-  for (const word of [...words(title), ...lead]) {
-    if (STOPWORDS.has(word) || (word.length < 3 && !/\d/.test(word))) continue;
-    tokens.add(stem(word));
-  }
-  return [...tokens];
+export const STORY_MODEL: StoryModel = trained as StoryModel;
+
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { windowHours: 72, threshold: STORY_MODEL.threshold };
+
+/** Enough of a headline and lead to compare; the rest of a long summary is other news. */
+const TERMS_KEPT = 40;
+
+/** A name as a short key that Cyrillic and Latin spellings share: "Magawa" and "Магава" are both "magav". */
+export function nameKey(word: string): string {
+  return romanise(word)
+    .replace(/kh/g, "h")
+    .replace(/h/g, "g")
+    .replace(/w/g, "v")
+    .replace(/[yj]/g, "i")
+    .replace(/ck|q/g, "k")
+    .replace(/(.)\1+/g, "$1")
+    .slice(0, 5);
+}
+
+/** Most content words of a headline in title case start with a capital: there a capital says nothing. */
+function titleCase(reading: Reading): boolean {
+  const words = reading.analysis.tokens.slice(0, reading.titleTokens).filter((token) => token.word.length > 3);
+  const capitals = words.filter((token) => reading.analysis.text.charAt(token.start) !== token.word.charAt(0)).length;
+  return words.length >= 4 && capitals / words.length > 0.6;
 }
 
 /**
- * Words that reporters swap for one another when they rewrite the same wire story,
- * in the languages the classifier reads. Keys are stems as `stem` leaves them.
+ * Names: words written with a capital where a capital is news (not at a sentence's start, not
+ * in a title-case headline, not in German, which capitalises every noun), and a headline's
+ * first word when it is no common word, since headlines often open with one.
  */
-const SYNONYMS: Record<string, string> = Object.fromEntries(
-  (
-    [
-      [
-        "exit",
-        "exit withdraw withdrawal withdrew quit leave leav left ditch pull out aussteig austritt retrait sortie quitter salir retirada выход вихід exits",
-      ],
-      [
-        "mine",
-        "mine landmine land antipersonnel anti-personnel personnel minen landminen antipersonenminen mina minas мин мины міни мін",
-      ],
-      [
-        "treaty",
-        "treaty convention pact accord agreement abkommen konvention vertrag traite convencion tratado конвенции конвенції договор",
-      ],
-      [
-        "parliament",
-        "parliament parliamentary lawmaker legislator mp deputy seima sejm saeima rada duma verkhovna senate parlament",
-      ],
-      ["vote", "vote back approve pass endorse adopt"],
-      ["kill", "kill die dead death fatal killing"],
-      ["injure", "injur wound hurt maim"],
-      ["send", "send ship supply deliver transfer provide liefern livrer enviar"],
-      ["cluster", "cluster submunition bomblet dpicm streumunition sous-munition racimo"],
-      ["ratif", "ratify ratification de-ratification deratification ratif revoke"],
-      ["notify", "notify notification inform papers file submit"],
-      ["effect", "effect force effective"],
-    ] as const
-  ).flatMap(([canonical, variants]) => variants.split(" ").map((variant) => [variant, canonical])),
-);
+function namesOf(reading: Reading): string[] {
+  if (reading.language === "de" || titleCase(reading)) return [];
+  // Words already read as a country, a treaty or a concept are counted there.
+  const covered = new Set<number>();
+  for (const match of [...reading.concepts, ...reading.treaties, ...reading.countries]) {
+    for (let at = match.from ?? 0; at < (match.to ?? 0); at++) covered.add(at);
+  }
+  const { tokens, text } = reading.analysis;
+  const names = new Set<string>();
+  tokens.forEach((token, at) => {
+    if (covered.has(at) || token.word.length < 3 || /\d/.test(token.word)) return;
+    const capital = at === 0 ? text.charAt(token.start) !== token.word.charAt(0) : token.capitalised;
+    if (!capital || isStopword(token.word, reading.language)) return;
+    names.add(nameKey(token.word));
+  });
+  return [...names].sort();
+}
 
-/** Content terms with synonyms folded together, plus the verdict's entities. */
-export function canonicalTerms(
-  title: string,
-  summary: string,
-  entities: { countries: readonly string[]; treaties: readonly string[] },
-): string[] {
+function termsOf(reading: Reading): string[] {
   const terms = new Set<string>();
-  for (const token of contentTokens(title, summary)) terms.add(SYNONYMS[token] ?? SYNONYMS[stem(token)] ?? token);
-  for (const country of entities.countries) terms.add(`country:${country}`);
-  for (const treaty of entities.treaties) terms.add(`treaty:${treaty}`);
+  for (const token of reading.analysis.tokens) {
+    if (token.word.length < 3 || /^\d+$/.test(token.word) || isStopword(token.word, reading.language)) continue;
+    terms.add(token.stem);
+    if (terms.size >= TERMS_KEPT) break;
+  }
   return [...terms].sort();
 }
 
-function minhash(tokens: readonly string[]): number[] {
-  const signature = new Array<number>(HASHES).fill(0xffffffff);
-  for (const token of tokens) {
-    for (let i = 0; i < HASHES; i++) {
-      const value = fnv1a(token, SEEDS[i]);
-      if (value < (signature[i] ?? 0xffffffff)) signature[i] = value;
-    }
-  }
-  return signature;
+export interface FingerprintItem {
+  title: string;
+  summary?: string | undefined;
+  language?: string | undefined;
+  publishedAt?: Timestamp | undefined;
+  fetchedAt: Timestamp;
 }
 
+/**
+ * The fingerprint of an item, from its reading and its verdict (`assess` in classify.ts
+ * gives both from one reading).
+ */
 export function fingerprint(
-  item: { title: string; summary?: string | undefined; publishedAt?: Timestamp | undefined; fetchedAt: Timestamp },
-  verdict: Pick<Verdict, "countries" | "treaties" | "topics">,
+  item: FingerprintItem,
+  verdict: Pick<Verdict, "topics"> & Partial<Pick<Verdict, "relevant">>,
+  reading: Reading,
 ): Fingerprint {
   return {
-    minhash: minhash(contentTokens(item.title, item.summary)),
-    terms: canonicalTerms(item.title, item.summary ?? "", verdict),
-    countries: [...verdict.countries].sort(),
-    treaties: [...verdict.treaties].sort(),
-    topics: [...verdict.topics].sort(),
     at: item.publishedAt ?? item.fetchedAt,
+    dated: item.publishedAt !== undefined,
+    language: reading.language,
+    relevant: verdict.relevant,
+    countries: [...new Set(reading.countries.map((country) => country.code))].sort(),
+    treaties: [...new Set(reading.treaties.map((treaty) => treaty.treaty))].sort(),
+    topics: [...verdict.topics].sort(),
+    concepts: [...new Set(reading.concepts.map((concept) => concept.target))].sort(),
+    names: namesOf(reading),
+    figures: figuresIn(reading.analysis.text).sort(),
+    years: [...new Set(reading.analysis.text.match(/(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)/g) ?? [])].sort(),
+    terms: termsOf(reading),
   };
 }
 
-function dayNumber(at: Timestamp): number {
-  return Math.floor(Date.parse(at) / 86_400_000);
+function shared(a: readonly string[] | undefined, b: readonly string[] | undefined): number {
+  if (!a || !b) return 0;
+  let count = 0;
+  for (const value of a) if (b.includes(value)) count++;
+  return count;
 }
 
-/** One key per country and per treaty for a day, so reports naming more or fewer countries still meet. */
-function eventKeys(fp: Fingerprint, day: number): string[] {
-  return [
-    ...fp.countries.map((country) => `ev:c:${country}|${day}`),
-    ...fp.treaties.map((treaty) => `ev:t:${treaty}|${day}`),
-  ];
+function jaccard(a: readonly string[] | undefined, b: readonly string[] | undefined): number {
+  if (!a || !b || a.length + b.length === 0) return 0;
+  const both = shared(a, b);
+  return both / (a.length + b.length - both);
 }
 
-/** Index keys under which a story member is stored (LSH bands plus an event key). */
-export function indexKeys(fp: Fingerprint): string[] {
-  const keys: string[] = [];
-  for (let band = 0; band * ROWS_PER_BAND < HASHES; band++) {
-    const rows = fp.minhash.slice(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND);
-    keys.push(`b${band}:${rows.join(".")}`);
+function ofKind(concepts: readonly string[] | undefined, kind: string): string[] {
+  return (concepts ?? []).filter((concept) => conceptKind(concept as ConceptId) === kind);
+}
+
+/** Cumulative bins: a value of 0.35 sets `name>=0.1`, `name>=0.2` and `name>=0.3`. */
+function bins(name: string, value: number, edges: readonly number[], into: string[]): void {
+  for (const edge of edges) if (value >= edge) into.push(`${name}>=${edge}`);
+}
+
+/**
+ * How two lists agree, as features: whether either is empty, how much they share (Jaccard,
+ * binned) and whether both name something and share nothing. Returns how many they share.
+ */
+function agreement(
+  name: string,
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+  into: string[],
+): number {
+  const left = a?.length ?? 0;
+  const right = b?.length ?? 0;
+  if (left === 0 && right === 0) {
+    into.push(`${name}:none`);
+    return 0;
   }
-  keys.push(...eventKeys(fp, dayNumber(fp.at)));
-  return keys;
+  if (left === 0 || right === 0) {
+    into.push(`${name}:one`);
+    return 0;
+  }
+  const both = shared(a, b);
+  if (both === 0) into.push(`${name}:differ`);
+  else bins(name, both / (left + right - both), [0.01, 0.34, 0.5, 0.75, 1], into);
+  return both;
 }
 
-/** Keys to look up for a new item: its own, plus the event key of neighbouring days. */
-export function lookupKeys(fp: Fingerprint): string[] {
-  const keys = indexKeys(fp);
-  const day = dayNumber(fp.at);
-  for (const neighbour of [day - 1, day + 1]) keys.push(...eventKeys(fp, neighbour));
-  return keys;
+const HOUR = 3_600_000;
+
+const letterCache = new WeakMap<Fingerprint, string[]>();
+
+/** Three-letter pieces of an item's stems and names, romanised, as a language-blind view of its words. */
+function lettersOf(fp: Fingerprint): string[] {
+  const cached = letterCache.get(fp);
+  if (cached) return cached;
+  const grams = new Set<string>();
+  for (const word of [...(fp.terms ?? []), ...(fp.names ?? [])]) {
+    const latin = nameKey(` ${word}`.trim().length > 0 ? word : "");
+    const full = romanise(word).replace(/kh/g, "h").replace(/h/g, "g").replace(/w/g, "v").replace(/[yj]/g, "i");
+    for (let at = 0; at + 3 <= full.length; at++) grams.add(full.slice(at, at + 3));
+    if (latin.length < 3) grams.add(latin);
+  }
+  const list = [...grams].sort();
+  letterCache.set(fp, list);
+  return list;
 }
 
-function estimatedJaccard(a: readonly number[], b: readonly number[]): number {
-  let same = 0;
-  for (let i = 0; i < HASHES; i++) if (a[i] === b[i]) same++;
-  return same / HASHES;
+/**
+ * The features the story model weighs for a pair of reports: how alike their words are
+ * (in one language), and whether their countries, treaties, kind of event, weapons, names,
+ * figures and dates agree (in any language).
+ */
+export function pairFeatures(a: Fingerprint, b: Fingerprint): string[] {
+  const features: string[] = [];
+  const sameLanguage = a.language !== undefined && a.language === b.language;
+  features.push(sameLanguage ? "language:same" : "language:other");
+  if (sameLanguage) bins("text", jaccard(a.terms, b.terms), [0.1, 0.2, 0.3, 0.45, 0.6], features);
+  // Across languages, cognates and names share letters: "konventsii" and "convention", "Ottawa" and "Оттава".
+  else bins("letters", jaccard(lettersOf(a), lettersOf(b)), [0.05, 0.1, 0.15, 0.2, 0.3], features);
+  const countries = agreement("countries", a.countries, b.countries, features);
+  const treaties = agreement("treaties", a.treaties, b.treaties, features);
+  const actions = agreement("actions", ofKind(a.concepts, "action"), ofKind(b.concepts, "action"), features);
+  const weapons = agreement("weapons", ofKind(a.concepts, "weapon"), ofKind(b.concepts, "weapon"), features);
+  agreement("actors", ofKind(a.concepts, "actor"), ofKind(b.concepts, "actor"), features);
+  agreement("domains", ofKind(a.concepts, "domain"), ofKind(b.concepts, "domain"), features);
+  agreement("topics", a.topics, b.topics, features);
+  const names = agreement("names", a.names, b.names, features);
+  if (names >= 2) features.push("names:several");
+  const figures = agreement("figures", a.figures, b.figures, features);
+  agreement("years", a.years, b.years, features);
+  features.push(a.relevant === b.relevant ? (a.relevant ? "relevant:both" : "relevant:neither") : "relevant:one");
+  if (a.dated && b.dated) {
+    const hours = Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR;
+    features.push(hours <= 24 ? "days:1" : hours <= 72 ? "days:3" : hours <= 24 * 7 ? "days:7" : "days:more");
+  } else {
+    features.push("days:unknown");
+  }
+  // Across languages, what the reports name must carry the match.
+  const scope = sameLanguage ? "same" : "other";
+  if (countries > 0 && actions > 0) features.push(`${scope}:country+action`);
+  if (countries > 0 && treaties > 0) features.push(`${scope}:country+treaty`);
+  if (countries > 0 && weapons > 0) features.push(`${scope}:country+weapon`);
+  if (countries > 0 && names > 0) features.push(`${scope}:country+name`);
+  if (names > 0 && actions > 0) features.push(`${scope}:name+action`);
+  if (figures > 0 && countries > 0) features.push(`${scope}:figure+country`);
+  return features;
 }
 
-function overlap(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const shared = a.filter((value) => b.includes(value)).length;
-  return shared / Math.min(a.length, b.length);
+/** How likely two reports are of one event, in [0, 1]; 0 when their own dates lie too far apart. */
+export function similarity(
+  a: Fingerprint,
+  b: Fingerprint,
+  options = DEFAULT_CLUSTER_OPTIONS,
+  model = STORY_MODEL,
+): number {
+  if (a.dated && b.dated && Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR > options.windowHours) return 0;
+  return sigmoid(logit(model, pairFeatures(a, b)));
 }
 
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 && b.length === 0) return 0;
-  const shared = a.filter((value) => b.includes(value)).length;
-  return shared / (a.length + b.length - shared);
-}
-
-/** Hours within which two reports of one treaty, country and kind of event are taken as one event. */
-const EVENT_HOURS = 36;
-
-/** How alike two items are as reports of one event, in [0, 1]. */
-export function similarity(a: Fingerprint, b: Fingerprint, options = DEFAULT_CLUSTER_OPTIONS): number {
-  const hours = Math.abs(Date.parse(a.at) - Date.parse(b.at)) / 3_600_000;
-  if (hours > options.windowHours) return 0;
-  const text = Math.max(estimatedJaccard(a.minhash, b.minhash), a.terms && b.terms ? jaccard(a.terms, b.terms) : 0);
-  const countries = overlap(a.countries, b.countries);
-  const treaties = overlap(a.treaties, b.treaties);
-  // Two reports naming different countries are rarely the same event.
-  if (a.countries.length > 0 && b.countries.length > 0 && countries === 0) return text * 0.5;
-  const topics = jaccard(a.topics, b.topics);
-  const entities = 0.5 * countries + 0.3 * treaties + 0.2 * overlap(a.topics, b.topics);
-  // The same treaty, the same countries (or none named) and the same kind of news, close in time.
-  const sameEvent =
-    hours <= EVENT_HOURS &&
-    treaties > 0 &&
-    topics >= 0.5 &&
-    (countries >= 0.5 || a.countries.length === 0 || b.countries.length === 0);
-  return Math.min(1, text + 0.35 * entities + (sameEvent ? 0.2 : 0));
-}
-
-/** The story a new item belongs to, if any candidate is similar enough. */
+/**
+ * The story a new item belongs to, if any: each candidate is scored by its closest member,
+ * and the best story at or above the threshold wins.
+ */
 export function pickStory(
   fp: Fingerprint,
   candidates: readonly StoryCandidate[],
   options = DEFAULT_CLUSTER_OPTIONS,
+  model = STORY_MODEL,
 ): { storyId: string; similarity: number } | undefined {
   let best: { storyId: string; similarity: number } | undefined;
   for (const candidate of candidates) {
     for (const member of candidate.fingerprints) {
-      const score = similarity(fp, member, options);
+      const score = similarity(fp, member, options, model);
       if (score >= options.threshold && (!best || score > best.similarity)) {
         best = { storyId: candidate.storyId, similarity: score };
       }
@@ -230,27 +288,71 @@ export function pickStory(
   return best;
 }
 
+const HASHES = 16;
+const ROWS_PER_BAND = 2;
+const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`seed-${i}`));
+
+function minhash(terms: readonly string[]): number[] {
+  const signature = new Array<number>(HASHES).fill(0xffffffff);
+  for (const term of terms) {
+    for (let i = 0; i < HASHES; i++) {
+      const value = fnv1a(term, SEEDS[i]);
+      if (value < (signature[i] ?? 0xffffffff)) signature[i] = value;
+    }
+  }
+  return signature;
+}
+
 /**
- * An in-memory story index for one-shot runs (the classify command, tests,
- * benchmarks). Stores implement the same lookup over their own tables.
+ * Index keys under which a story member is stored: bands of a MinHash of its stems (reports
+ * worded alike in one language), and language-independent keys for its countries, treaties,
+ * names and the pairs of what happened with what it happened to.
  */
+export function indexKeys(fp: Fingerprint): string[] {
+  const keys: string[] = [];
+  const signature = fp.terms ? minhash(fp.terms) : fp.minhash;
+  if (signature) {
+    for (let band = 0; band * ROWS_PER_BAND < Math.min(HASHES, signature.length); band++) {
+      keys.push(`b${band}:${signature.slice(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND).join(".")}`);
+    }
+  }
+  for (const country of fp.countries) keys.push(`c:${country}`);
+  for (const treaty of fp.treaties) keys.push(`t:${treaty}`);
+  for (const name of fp.names ?? []) keys.push(`n:${name}`);
+  const actions = ofKind(fp.concepts, "action");
+  const weapons = ofKind(fp.concepts, "weapon");
+  for (const action of actions) for (const weapon of weapons) keys.push(`a:${action}|${weapon}`);
+  return keys;
+}
+
+/** Keys to look up for a new item: the same as it is stored under. */
+export function lookupKeys(fp: Fingerprint): string[] {
+  return indexKeys(fp);
+}
+
 /**
  * How many candidate stories a new item is compared with: those sharing the most index
- * keys with it. A few suffice (the labelled set scores the same from 8 up), and the cap
- * keeps assignment cheap however crowded a popular key gets.
+ * keys with it. The cap keeps assignment cheap however crowded a popular key gets.
  */
 export const CANDIDATE_LIMIT = 16;
 
+/** How many members of a story a new item is compared with: its first report and its latest. */
+export const MEMBERS_COMPARED = 8;
+
 /** Story ids ordered by how many of the looked-up keys they share, most first; ties keep first-seen order. */
 export function rankBySharedKeys(hits: Iterable<string>, limit: number): string[] {
-  const shared = new Map<string, number>();
-  for (const id of hits) shared.set(id, (shared.get(id) ?? 0) + 1);
-  return [...shared]
+  const counts = new Map<string, number>();
+  for (const id of hits) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([id]) => id);
 }
 
+/**
+ * An in-memory story index for one-shot runs (the classify command, the evaluation, tests,
+ * benchmarks). Stores implement the same lookup over their own tables.
+ */
 export class MemoryStoryIndex {
   readonly #members = new Map<string, Fingerprint[]>();
   readonly #byKey = new Map<string, Set<string>>();
@@ -265,7 +367,9 @@ export class MemoryStoryIndex {
 
   add(storyId: string, fp: Fingerprint): void {
     const members = this.#members.get(storyId) ?? [];
+    // The first report stays; the rest are the latest, so a story's cost to compare is bounded.
     members.push(fp);
+    if (members.length > MEMBERS_COMPARED) members.splice(1, 1);
     this.#members.set(storyId, members);
     for (const key of indexKeys(fp)) {
       const ids = this.#byKey.get(key) ?? new Set<string>();

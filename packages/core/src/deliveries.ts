@@ -1,7 +1,8 @@
 import type { Channel } from "./subscription.ts";
 import type { Timestamp } from "./types.ts";
 
-export type DeliveryKind = "alert" | "digest";
+/** A confirmation is the mail that asks a pending email subscription to confirm. */
+export type DeliveryKind = "alert" | "digest" | "confirmation";
 export type DeliveryStatus = "pending" | "delivered" | "failed";
 
 /** One alert or digest for one subscription; its id is the idempotency key. */

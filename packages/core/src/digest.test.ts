@@ -114,6 +114,72 @@ describe("composeDigest", () => {
   });
 });
 
+describe("a digest over its subscription's limit", () => {
+  const clearance = Array.from({ length: 30 }, (_, n) =>
+    story(`clear-${String(n).padStart(2, "0")}`, { score: 0.9 - n / 100 }),
+  );
+  const casualties = [
+    story("cas-1", { topics: ["casualties"], score: 0.3 }),
+    story("cas-2", { topics: ["casualties"], score: 0.2 }),
+  ];
+  const stockpiles = story("stock-1", { topics: ["stockpile-transfer"], score: 0.1 });
+
+  it("lists the limit, keeps every topic in, and counts the rest", () => {
+    const digest = composeDigest(input([...clearance, ...casualties, stockpiles], { maxStories: 10 }));
+
+    const listed = digest?.sections.flatMap((section) => section.entries.map((entry) => entry.storyId)) ?? [];
+    expect(listed).toHaveLength(10);
+    expect(digest?.sections.map((section) => section.topic)).toEqual(["casualties", "clearance", "stockpile-transfer"]);
+    expect(listed).toContain("cas-1");
+    expect(listed).toContain("stock-1");
+    expect(listed).not.toContain("cas-2");
+    expect(digest?.storyCount).toBe(10);
+    expect(digest?.omitted).toBe(23);
+  });
+
+  it("says how many more there were, linking to them all, in text and HTML", () => {
+    const digest = composeDigest(input([...clearance, ...casualties, stockpiles], { maxStories: 10 }));
+    if (!digest) throw new Error("empty digest");
+
+    const rendered = renderDigest(digest, {
+      unsubscribeUrl: "https://alerts.example/u?t=1",
+      moreUrl: "https://alerts.example/v1/subscriptions/sub_1/feed/atom",
+    });
+
+    expect(rendered.subject).toBe("treatywatch digest 2026-03-02: 33 stories");
+    expect(rendered.text).toContain("…and 23 more stories: https://alerts.example/v1/subscriptions/sub_1/feed/atom");
+    expect(rendered.html).toContain(
+      '<a href="https://alerts.example/v1/subscriptions/sub_1/feed/atom">…and 23 more stories</a>',
+    );
+  });
+
+  it("lists twenty by default and says nothing more when all fit", () => {
+    const over = composeDigest(input(clearance));
+    const under = composeDigest(input(clearance.slice(0, 5)));
+
+    expect([over?.storyCount, over?.omitted]).toEqual([20, 10]);
+    expect(under?.omitted).toBe(0);
+    expect(under && renderDigest(under, { unsubscribeUrl: "https://alerts.example/u" }).text).not.toContain("more");
+  });
+});
+
+describe("summaries of headline-only stories", () => {
+  it("cite every outlet whose headline says the same thing", () => {
+    const reported = story("ua", {
+      sources: [
+        source("ua-1", "Capital Examiner", "Ukraine begins withdrawal from Ottawa Convention on landmines"),
+        source("ua-2", "Northern Wire", "Ukraine begins its withdrawal from the Ottawa Convention on landmines"),
+        source("ua-3", "Meridian Dispatch", "Ukraine starts withdrawal from Ottawa Convention on landmines"),
+        source("ua-4", "Borderlands Post", "Zelensky signs decree on leaving the mine ban treaty"),
+      ],
+    });
+
+    const [entry] = composeDigest(input([reported]))?.sections[0]?.entries ?? [];
+
+    expect(entry?.summary.map((sentence) => sentence.citations)).toEqual([[1, 2, 3], [4]]);
+  });
+});
+
 describe("renderDigest", () => {
   const digest = composeDigest(input([WITHDRAWAL, story("kh")], { itemSummaries: SUMMARIES, maxSentences: 2 }));
   if (!digest) throw new Error("empty digest");
@@ -125,9 +191,14 @@ describe("renderDigest", () => {
       "Finland completes withdrawal from the Ottawa Convention\nFinland's withdrawal from the Ottawa Convention took effect on Sunday[1][2].",
     );
     expect(rendered.text).toContain(
-      'References: [1] Northern Wire, "Finland leaves the mine ban treaty", 1 March 2026. https://wire.example/fi [2] Baltic Ledger, "Helsinki\'s treaty exit takes effect". [3] Meridian Dispatch, "Nordic mine treaty exit completed", 1 March 2026.',
+      [
+        "References:",
+        '[1] Northern Wire, "Finland leaves the mine ban treaty", 1 March 2026. https://wire.example/fi',
+        '[2] Baltic Ledger, "Helsinki\'s treaty exit takes effect".',
+        '[3] Meridian Dispatch, "Nordic mine treaty exit completed", 1 March 2026.',
+      ].join("\n"),
     );
-    expect(rendered.text).toContain("Categories: politics, war-and-conflicts");
+    expect(rendered.text).toContain("Categories: Politics; Conflict, war and peace");
     expect(rendered.text).toContain("Unsubscribe: https://alerts.example/u?t=1");
   });
 

@@ -1,5 +1,5 @@
 import type { KeywordExpr } from "./keywords.ts";
-import type { SubscriptionFilter } from "./subscription.ts";
+import { DEFAULT_DIGEST_STORIES, type SubscriptionFilter } from "./subscription.ts";
 import { matchStoryFilter } from "./subscription-filter.ts";
 import { type Category, TOPIC_LABELS, TOPICS, type Topic } from "./taxonomy.ts";
 import { foldWhitespace, words } from "./text.ts";
@@ -44,6 +44,8 @@ export interface Digest {
   windowEnd: Timestamp;
   sections: DigestSection[];
   storyCount: number;
+  /** Stories of the window that matched but were left out by the subscription's limit. */
+  omitted: number;
 }
 
 export interface DigestInput {
@@ -57,6 +59,7 @@ export interface DigestInput {
   stories: readonly Story[];
   /** Item summaries by item id, where the store has them; headline-only items have none. */
   itemSummaries?: ReadonlyMap<string, string> | undefined;
+  /** The subscription's limit; those beyond it are counted in `omitted`, never dropped silently. */
   maxStories?: number | undefined;
   maxSentences?: number | undefined;
 }
@@ -87,10 +90,17 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
  * many words they share with the whole story, near-duplicates folded together
  * with every source that said them cited.
  */
-function summarise(story: Story, itemSummaries: ReadonlyMap<string, string> | undefined, max: number): CitedSentence[] {
-  const candidates = story.sources.flatMap((source, index) =>
-    sentences(itemSummaries?.get(source.itemId) ?? "").map((text) => ({ text, citation: index + 1 })),
-  );
+export function summarise(
+  story: Story,
+  itemSummaries: ReadonlyMap<string, string> | undefined,
+  max: number,
+): CitedSentence[] {
+  // Each source speaks through its summary's sentences or, when it has none (headline-only feeds), its headline.
+  const candidates = story.sources.flatMap((source, index) => {
+    const own = sentences(itemSummaries?.get(source.itemId) ?? "");
+    const said = own.length > 0 ? own : sentences(source.title);
+    return said.map((text) => ({ text, citation: index + 1 }));
+  });
   // Without item summaries, the story's own summary is its first source's.
   if (candidates.length === 0 && story.sources.length > 0) {
     candidates.push(...sentences(story.summary).map((text) => ({ text, citation: 1 })));
@@ -148,22 +158,44 @@ function sectionOf(story: Story, filter: SubscriptionFilter): Topic | "other" {
 }
 
 /**
+ * At most `limit` of the ranked stories: first the best of each topic, so a busy topic
+ * cannot crowd the others out, then the rest by rank.
+ */
+function withinLimit<T extends { story: Story; entry: DigestEntry }>(
+  ranked: readonly T[],
+  limit: number,
+  filter: SubscriptionFilter,
+): T[] {
+  const leaders = new Map<Topic | "other", T>();
+  for (const candidate of ranked) {
+    const topic = sectionOf(candidate.story, filter);
+    if (!leaders.has(topic)) leaders.set(topic, candidate);
+  }
+  const chosen = new Set([...leaders.values()].slice(0, limit));
+  for (const candidate of ranked) {
+    if (chosen.size >= limit) break;
+    chosen.add(candidate);
+  }
+  return ranked.filter((candidate) => chosen.has(candidate));
+}
+
+/**
  * Composes a subscriber's digest: the stories updated in the window that pass the
- * filter, grouped by topic (in taxonomy order) and ranked within each group.
- * Undefined when the window has nothing for this subscriber.
+ * filter, grouped by topic (in taxonomy order) and ranked within each group. Past the
+ * limit the rest are counted, not listed. Undefined when the window has nothing for this subscriber.
  */
 export function composeDigest(input: DigestInput): Digest | undefined {
   const start = input.windowStart.getTime();
   const end = input.windowEnd.getTime();
-  const chosen = input.stories
+  const ranked = input.stories
     .filter((story) => {
       const updated = Date.parse(story.updatedAt);
       return updated >= start && updated < end;
     })
     .filter((story) => matchStoryFilter(story, input.filter, input.keywords).matched)
     .map((story) => ({ story, entry: entryFor(story, input) }))
-    .sort((a, b) => b.entry.rank - a.entry.rank || a.story.id.localeCompare(b.story.id))
-    .slice(0, input.maxStories ?? 20);
+    .sort((a, b) => b.entry.rank - a.entry.rank || a.story.id.localeCompare(b.story.id));
+  const chosen = withinLimit(ranked, Math.max(1, input.maxStories ?? DEFAULT_DIGEST_STORIES), input.filter);
   if (chosen.length === 0) return undefined;
   const groups = new Map<Topic | "other", DigestEntry[]>();
   for (const { story, entry } of chosen) {
@@ -185,5 +217,6 @@ export function composeDigest(input: DigestInput): Digest | undefined {
     windowEnd: input.windowEnd.toISOString(),
     sections,
     storyCount: chosen.length,
+    omitted: ranked.length - chosen.length,
   };
 }

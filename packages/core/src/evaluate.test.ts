@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bcubed, evaluate, type LabelledItem, meetsTargets, precisionRecall, setCounts } from "./evaluate.ts";
+import { bcubed, evaluate, type LabelledItem, missedTargets, precisionRecall, setCounts } from "./evaluate.ts";
 
 const NOW = "2026-11-28T12:00:00.000Z";
 
@@ -76,6 +76,26 @@ describe("evaluate", () => {
     const { report } = evaluate(items, NOW);
 
     expect(report.misses.relevance).toEqual(["a"]);
-    expect(meetsTargets(report)).toBe(false);
+    expect(missedTargets(report)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^relevance F1 0\.000 < 0\.97$/)]),
+    );
+  });
+
+  it("scores each language on its own and events told in several languages together", () => {
+    const items: LabelledItem[] = [
+      {
+        ...labelled("en", "Finland withdraws from the Ottawa Convention on landmines", { story: "fi" }),
+        language: "en",
+      },
+      { ...labelled("ru", "Финляндия вышла из Оттавской конвенции о запрете мин", { story: "fi" }), language: "ru" },
+      { ...labelled("fr", "Le Cambodge déclare une nouvelle province sans mines", { story: "kh" }), language: "fr" },
+    ];
+
+    const { report } = evaluate(items, NOW);
+
+    expect(Object.keys(report.byLanguage)).toEqual(["en", "fr", "ru"]);
+    expect(report.byLanguage.ru?.items).toBe(1);
+    // Only the Finnish event is told in two languages; its two reports found one story.
+    expect(report.crossLanguageRecall).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { canonicalUrl } from "./canonical-url.ts";
 import { sha256Hex, stableId } from "./hash.ts";
+import { parserText } from "./parser-output.ts";
 import { foldForMatching, foldWhitespace, htmlToText, truncate } from "./text.ts";
 import type { Item, RawEntry, Timestamp } from "./types.ts";
 
@@ -8,9 +9,16 @@ export interface NormaliseContext {
   feedUrl: string;
   feedTitle?: string | undefined;
   fetchedAt: Timestamp;
+  /**
+   * Links and GUIDs that several entries of this feed share (a podcast's home page, a section
+   * URL as every GUID): they say nothing about which entry is which, so they are neither an
+   * identity nor a duplicate key.
+   */
+  shared?: SharedKeys | undefined;
 }
 
 const MAX_SUMMARY_CHARS = 2_000;
+const MAX_TITLE_CHARS = 500;
 const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
 
@@ -58,16 +66,51 @@ export function splitOutletSuffix(title: string, outlet: string | undefined): { 
   return { title: match[1], outlet: suffix };
 }
 
-/** Turns a parsed feed entry into an Item, or undefined when it has nothing to say. */
+/** What several of one feed's entries carry alike, and so cannot tell them apart. */
+export interface SharedKeys {
+  links: ReadonlySet<string>;
+  guids: ReadonlySet<string>;
+}
+
+function repeated(values: Iterable<string | undefined>): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    if (seen.has(value)) shared.add(value);
+    seen.add(value);
+  }
+  return shared;
+}
+
+/**
+ * The canonical links and GUIDs that more than one of a feed's entries carry: a podcast's
+ * home page as every episode's link, or a section URL given as every entry's GUID.
+ */
+export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): SharedKeys {
+  return {
+    links: repeated(entries.map((entry) => canonicalUrl(resolveLink(parserText(entry.link), feedUrl)))),
+    guids: repeated(entries.map((entry) => foldWhitespace(parserText(entry.guid) ?? "") || undefined)),
+  };
+}
+
+/**
+ * Turns a parsed feed entry into an Item, or undefined when it has nothing to say. The entry
+ * is untrusted parser output: every field is read as text or nothing, and nothing here throws.
+ * Its identity is its GUID (Atom id, JSON Feed id) within its feed, else its canonical link,
+ * else its content; a GUID or link that other entries of the feed share does not count.
+ */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
-  const rawTitle = foldWhitespace(htmlToText(entry.title ?? ""));
-  const body = entry.summary ?? entry.contentHtml ?? "";
+  const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
+  const body = parserText(entry.summary) ?? parserText(entry.contentHtml) ?? "";
   let summary = truncate(htmlToText(body), MAX_SUMMARY_CHARS);
-  const url = resolveLink(entry.link, context.feedUrl);
-  const canonical = canonicalUrl(url);
+  const url = resolveLink(parserText(entry.link), context.feedUrl);
+  const linked = canonicalUrl(url);
+  const canonical = linked && !context.shared?.links.has(linked) ? linked : undefined;
+  const declaredOutlet = foldWhitespace(htmlToText(parserText(entry.outlet) ?? "")) || undefined;
 
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
-  const split = entry.outlet || isSearchFeed ? splitOutletSuffix(rawTitle, entry.outlet) : { title: rawTitle };
+  const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
   const title = split.title || truncate(summary, 160);
   if (!title) return undefined;
   const foldedTitle = foldForMatching(title);
@@ -79,19 +122,17 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   }
 
   const outlet =
-    entry.outlet?.trim() ||
-    split.outlet ||
-    context.feedTitle?.trim() ||
-    hostOf(url) ||
-    hostOf(context.feedUrl) ||
-    "unknown";
+    declaredOutlet || split.outlet || context.feedTitle?.trim() || hostOf(url) || hostOf(context.feedUrl) || "unknown";
   const contentHash = sha256Hex(`${foldedTitle}\n${foldedSummary}`).slice(0, 32);
-  const guid = entry.guid?.trim() || undefined;
+  const declaredGuid = foldWhitespace(parserText(entry.guid) ?? "") || undefined;
+  const guid = declaredGuid && !context.shared?.guids.has(declaredGuid) ? declaredGuid : undefined;
   const id = guid
     ? stableId("itm", context.feedId, guid)
     : canonical
       ? stableId("itm", canonical)
       : stableId("itm", context.feedId, contentHash);
+  const published = foldWhitespace(parserText(entry.published) ?? "") || undefined;
+  const language = foldWhitespace(parserText(entry.language) ?? "") || undefined;
 
   return {
     id,
@@ -102,10 +143,10 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
     title,
     summary,
     outlet,
-    publishedAt: plausibleDate(entry.published, context.fetchedAt),
-    publishedRaw: entry.published?.trim() || undefined,
+    publishedAt: plausibleDate(published, context.fetchedAt),
+    publishedRaw: published,
     fetchedAt: context.fetchedAt,
     contentHash,
-    language: entry.language,
+    language,
   };
 }

@@ -1,6 +1,6 @@
 import type { Fingerprint, StoryCandidate } from "./cluster.ts";
 import type { Topic, TreatyId } from "./taxonomy.ts";
-import type { Feed, FeedError, Item, Story, Timestamp, Verdict } from "./types.ts";
+import type { Feed, FeedDamage, FeedError, Item, Story, Timestamp, Verdict } from "./types.ts";
 
 /** A page of results and the cursor for the next one, if there is more. */
 export interface Page<T> {
@@ -14,6 +14,8 @@ export interface StoryQuery {
   topic?: Topic | undefined;
   country?: string | undefined;
   treaty?: TreatyId | undefined;
+  /** A primary language tag one of the story's sources is in, e.g. `uk`. */
+  language?: string | undefined;
   since?: Timestamp | undefined;
 }
 
@@ -31,11 +33,18 @@ export interface StoredItem {
   storyId?: string | undefined;
 }
 
-/** Keys under which an item counts as already seen. */
+/**
+ * Keys under which an item counts as already seen. An item with its own id (a GUID) is
+ * a duplicate of another item of its feed only under that id: two entries with different
+ * ids are never merged, however their links or text compare. Its canonical URL and
+ * content hash still find the same article syndicated by another feed.
+ */
 export interface DuplicateKeys {
   id: string;
   canonicalUrl?: string | undefined;
   contentHash: string;
+  feedId?: string | undefined;
+  guid?: string | undefined;
 }
 
 export interface FeedUpdate {
@@ -45,7 +54,25 @@ export interface FeedUpdate {
   nextPollAt: Timestamp;
   /** Undefined on success. */
   error?: FeedError | undefined;
+  /** What decoding repaired, when it had to: kept in the feed's health with `at`. */
+  damage?: FeedDamage | undefined;
+  /** Entries held over for later ticks (see `Store.deferItems`); 0 clears the count. */
+  deferred?: number | undefined;
   at: Timestamp;
+}
+
+/** An item normalised and classified whose story assignment waits for a later tick. */
+export interface DeferredItem {
+  item: Item;
+  verdict: Verdict;
+  fingerprint: Fingerprint;
+}
+
+/** A feed's oldest deferred items, with the keys that drop them once they are taken. */
+export interface DeferredBatch {
+  items: Array<DeferredItem & { key: string }>;
+  /** Whether more items wait behind these. */
+  more: boolean;
 }
 
 /** Everything one ingested item changes, written together. */
@@ -81,6 +108,15 @@ export interface Store {
    */
   storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]>;
   saveIngest(write: IngestWrite): Promise<void>;
+  /**
+   * One feed may add only so many items a tick; the rest of its entries are kept here, in
+   * order, and taken on the following ticks, so a huge feed neither holds the single writer
+   * for long nor loses an entry.
+   */
+  deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void>;
+  /** A feed's oldest `limit` deferred items, left in place until `dropDeferred`. */
+  deferredItems(feedId: string, limit: number): Promise<DeferredBatch>;
+  dropDeferred(feedId: string, keys: readonly string[]): Promise<void>;
   /**
    * Optional: runs a run of ingest writes as one unit of work (one transaction in SQLite),
    * since a commit per item costs more than the item. Writes finished before a failure stay

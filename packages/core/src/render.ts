@@ -41,10 +41,28 @@ function page(title: string, body: string): string {
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
 
+/**
+ * The page where a subscriber changes their filter and cadence, pauses or stops: the same
+ * capability token as the one-click unsubscribe link (`…/v1/unsubscribe?token=T` → `…/manage/T`).
+ */
+export function manageLinkFor(unsubscribeUrl: string): string | undefined {
+  try {
+    const url = new URL(unsubscribeUrl);
+    const token = url.searchParams.get("token");
+    if (!token || !url.pathname.endsWith("/v1/unsubscribe")) return undefined;
+    url.pathname = `${url.pathname.slice(0, -"/v1/unsubscribe".length)}/manage/${encodeURIComponent(token)}`;
+    url.search = "";
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function footer(unsubscribeUrl: string): { text: string; html: string } {
+  const manage = manageLinkFor(unsubscribeUrl);
   return {
-    text: `\n--\nYou get this because you subscribed to treatywatch alerts.\nUnsubscribe: ${unsubscribeUrl}\n`,
-    html: `<hr>\n<p>You get this because you subscribed to treatywatch alerts. <a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>.</p>`,
+    text: `\n--\nYou get this because you subscribed to treatywatch alerts.\n${manage ? `Change or pause them: ${manage}\n` : ""}Unsubscribe: ${unsubscribeUrl}\n`,
+    html: `<hr>\n<p>You get this because you subscribed to treatywatch alerts. ${manage ? `<a href="${escapeHtml(manage)}">Change or pause them</a> or <a href="${escapeHtml(unsubscribeUrl)}">unsubscribe</a>` : `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>`}.</p>`,
   };
 }
 
@@ -223,12 +241,17 @@ function referenceHtml(reference: DigestReference): string {
   return `<li value="${reference.number}">${escapeHtml(reference.outlet)}, “${title}”${date ? `, ${escapeHtml(date)}` : ""}</li>`;
 }
 
+/** Category names as a reader says them: "Conflict, war and peace", not `war-and-conflicts`. */
+export function categoryNames(categories: readonly Category[]): string {
+  return categories.map(categoryLabel).join("; ") || "General news";
+}
+
 function entryText(entry: DigestEntry): string {
   return [
     entry.headline,
     entry.summary.map(citedText).join(" "),
-    `References: ${entry.references.map(referenceText).join(" ")}`,
-    `Categories: ${entry.categories.join(", ") || "general-news"}`,
+    ["References:", ...entry.references.map(referenceText)].join("\n"),
+    `Categories: ${categoryNames(entry.categories)}`,
   ]
     .filter(Boolean)
     .join("\n");
@@ -241,17 +264,23 @@ function entryHtml(entry: DigestEntry): string {
     "<ol>",
     ...entry.references.map(referenceHtml),
     "</ol>",
-    `<p><small>Categories: ${escapeHtml(entry.categories.join(", ") || "general-news")}</small></p>`,
+    `<p><small>Categories: ${escapeHtml(categoryNames(entry.categories))}</small></p>`,
   ]
     .filter(Boolean)
     .join("\n");
 }
 
 /** A digest as a subject, plain text and plain HTML, in the order it was composed. */
-export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }): RenderedMessage {
-  const count = `${digest.storyCount} ${digest.storyCount === 1 ? "story" : "stories"}`;
+export function renderDigest(
+  digest: Digest,
+  options: { unsubscribeUrl: string /** Where every matching story is listed. */; moreUrl?: string | undefined },
+): RenderedMessage {
+  const total = digest.storyCount + digest.omitted;
+  const count = `${total} ${total === 1 ? "story" : "stories"}`;
   const subject = `treatywatch digest ${digest.period}: ${count}`;
   const end = footer(options.unsubscribeUrl);
+  const more = digest.omitted > 0 ? `…and ${digest.omitted} more ${digest.omitted === 1 ? "story" : "stories"}` : "";
+  const moreHref = safeHref(options.moreUrl);
   const text = [
     subject,
     ...digest.sections.flatMap((section) => [
@@ -260,6 +289,7 @@ export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }
       "",
       section.entries.map(entryText).join("\n\n"),
     ]),
+    ...(more ? ["", moreHref ? `${more}: ${moreHref}` : `${more}.`] : []),
     end.text,
   ].join("\n");
   const html = page(
@@ -270,6 +300,9 @@ export function renderDigest(digest: Digest, options: { unsubscribeUrl: string }
         `<h2>${escapeHtml(section.label)}</h2>`,
         ...section.entries.map(entryHtml),
       ]),
+      ...(more
+        ? [`<p>${moreHref ? `<a href="${escapeHtml(moreHref)}">${escapeHtml(more)}</a>` : escapeHtml(`${more}.`)}</p>`]
+        : []),
       end.html,
     ].join("\n"),
   );

@@ -32,8 +32,43 @@ export function figuresIn(text: string): string[] {
   return [...found];
 }
 
+/**
+ * The most reports a story lists. Every item of a story stays stored under it; the list is
+ * what a reader sees and what each join reads and writes, so it is kept bounded: a feed of
+ * thousands of near-identical items must not make each join cost more than the last.
+ */
+export const MAX_STORY_SOURCES = 100;
+
+/**
+ * The sources with one more report, or undefined when the list is full and the report adds
+ * nothing a reader would miss. A full list still takes a new outlet, in place of the latest
+ * report of the outlet listed most often, so every outlet that reported the story is named.
+ */
+function withSource(sources: readonly StorySource[], source: StorySource): StorySource[] | undefined {
+  if (sources.length < MAX_STORY_SOURCES) return [...sources, source];
+  if (sources.some((listed) => listed.outlet === source.outlet)) return undefined;
+  const counts = new Map<string, number>();
+  for (const listed of sources) counts.set(listed.outlet, (counts.get(listed.outlet) ?? 0) + 1);
+  const [crowded, count] = [...counts].reduce((most, entry) => (entry[1] > most[1] ? entry : most));
+  if (count < 2) return undefined;
+  const last = sources.findLastIndex((listed) => listed.outlet === crowded);
+  return [...sources.slice(0, last), ...sources.slice(last + 1), source];
+}
+
 function union<T>(a: readonly T[], b: readonly T[]): T[] {
   return [...new Set([...a, ...b])];
+}
+
+/** `en-GB`, `EN_us` → `en`; undefined for anything that is not a language tag. */
+export function primaryLanguage(tag: string | undefined): string | undefined {
+  const primary = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(tag ?? "")?.[1];
+  return primary?.toLowerCase();
+}
+
+/** The language the feed declares for the item, else the one the classifier read it in. */
+function languagesOf(item: Item, verdict: Pick<Verdict, "language">): string[] {
+  const language = primaryLanguage(item.language) ?? verdict.language;
+  return language ? [language] : [];
 }
 
 /** A story founded by its first item; the id derives from that item so retries found the same one. */
@@ -51,12 +86,14 @@ export function foundStory(item: Item, verdict: Verdict, now: Timestamp): Story 
     countries: [...verdict.countries],
     treaties: [...verdict.treaties],
     sources: [sourceOf(item)],
+    languages: languagesOf(item, verdict),
   };
 }
 
 /**
  * Folds one more report into a story. The version moves on only for a material
  * change: a new outlet, topic, country or treaty, or figures not reported before.
+ * Its cost is bounded by `MAX_STORY_SOURCES`, not by how many items the story holds.
  */
 export function joinStory(
   story: Story,
@@ -65,8 +102,9 @@ export function joinStory(
   now: Timestamp,
 ): { story: Story; changes: StoryChange[] } {
   if (story.sources.some((source) => source.itemId === item.id)) return { story, changes: [] };
+  const sources = withSource(story.sources, sourceOf(item));
   const changes: StoryChange[] = [];
-  if (!story.sources.some((source) => source.outlet === item.outlet)) {
+  if (sources && !story.sources.some((source) => source.outlet === item.outlet)) {
     changes.push({ kind: "new-outlet", outlet: item.outlet });
   }
   for (const topic of verdict.topics) if (!story.topics.includes(topic)) changes.push({ kind: "new-topic", topic });
@@ -94,7 +132,42 @@ export function joinStory(
       categories: union(story.categories, verdict.categories),
       countries: union(story.countries, verdict.countries),
       treaties: union(story.treaties, verdict.treaties),
-      sources: [...story.sources, sourceOf(item)],
+      sources: sources ?? story.sources,
+      languages: union(story.languages ?? [], languagesOf(item, verdict)),
     },
   };
+}
+
+/** One report as it joined a story: when, from whom, and what it changed. */
+export interface StoryGrowthStep {
+  at: Timestamp;
+  itemId: string;
+  outlet: string;
+  title: string;
+  /** Empty for the report that founded the story and for reports that added nothing material. */
+  changes: StoryChange[];
+  founded: boolean;
+}
+
+/**
+ * How a story grew, replayed from its reports in the order they arrived (by `fetchedAt`, then
+ * as given), with the same rules that versioned it when they were ingested.
+ */
+export function storyGrowth(reports: readonly { item: Item; verdict: Verdict }[]): StoryGrowthStep[] {
+  // A stable sort: reports fetched at the same moment keep the order they are given in.
+  const ordered = [...reports].sort((a, b) => a.item.fetchedAt.localeCompare(b.item.fetchedAt));
+  const steps: StoryGrowthStep[] = [];
+  let story: Story | undefined;
+  for (const { item, verdict } of ordered) {
+    const step = { at: item.fetchedAt, itemId: item.id, outlet: item.outlet, title: item.title };
+    if (!story) {
+      story = foundStory(item, verdict, item.fetchedAt);
+      steps.push({ ...step, changes: [], founded: true });
+      continue;
+    }
+    const joined = joinStory(story, item, verdict, item.fetchedAt);
+    story = joined.story;
+    steps.push({ ...step, changes: joined.changes, founded: false });
+  }
+  return steps;
 }

@@ -1,4 +1,4 @@
-import type { Cadence, Subscription, SubscriptionStatus } from "./subscription.ts";
+import type { Cadence, Subscription, SubscriptionFilter, SubscriptionStatus } from "./subscription.ts";
 import type { Timestamp } from "./types.ts";
 
 export type StatusChange = "pause" | "resume" | "unsubscribe";
@@ -22,6 +22,20 @@ export function changeStatus(subscription: Subscription, change: StatusChange, n
     return { ok: false, reason: `a ${subscription.status} subscription cannot ${change}` };
   }
   return { ok: true, subscription: { ...subscription, status: rule.to, updatedAt: now } };
+}
+
+/** A subscription with a new filter or cadence; the channel never changes (a new address is a new subscription). */
+export function reviseSubscription(
+  subscription: Subscription,
+  changes: { filter?: SubscriptionFilter | undefined; cadence?: Cadence | undefined },
+  now: Timestamp,
+): Subscription {
+  return {
+    ...subscription,
+    filter: changes.filter ?? subscription.filter,
+    cadence: changes.cadence ?? subscription.cadence,
+    updatedAt: now,
+  };
 }
 
 /** Whether the runtime knows an IANA time zone name. */

@@ -20,10 +20,14 @@ export interface SubscriptionFilter {
   languages?: string[] | undefined;
 }
 
+/** How many stories a digest lists when the subscription does not say. */
+export const DEFAULT_DIGEST_STORIES = 20;
+
+/** A digest lists at most `maxStories` (default 20) and says how many more there were. */
 export type Cadence =
   | { kind: "instant" }
-  | { kind: "daily"; hour: number; timeZone: string }
-  | { kind: "weekly"; weekday: number; hour: number; timeZone: string };
+  | { kind: "daily"; hour: number; timeZone: string; maxStories?: number | undefined }
+  | { kind: "weekly"; weekday: number; hour: number; timeZone: string; maxStories?: number | undefined };
 
 export type SubscriptionStatus = "pending" | "active" | "paused" | "disabled" | "unsubscribed";
 

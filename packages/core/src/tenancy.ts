@@ -119,6 +119,8 @@ export interface SubscriptionStore {
   subscriptionsWithStatus(status: Subscription["status"]): Promise<Subscription[]>;
   updateSubscription(subscription: Subscription): Promise<boolean>;
   deleteSubscription(tenantId: string, id: string): Promise<boolean>;
+  /** Adds a confirmation token (a hash) to a subscription; earlier ones keep working until they expire. */
+  addConfirmation(subscriptionId: string, confirmation: PendingConfirmation): Promise<void>;
   /** Spends a confirmation token: it works once, before it expires. Returns the confirmed subscription. */
   confirmSubscription(tokenHash: string, now: Timestamp): Promise<Subscription | undefined>;
   /** Secrets that sign at `now`: the newest first. */
@@ -139,7 +141,10 @@ export interface WebhookVerifier {
   verify(subscription: Subscription, secrets: SigningSecret[]): Promise<VerificationResult>;
 }
 
-/** Sends the one message an unconfirmed address may get: the link that confirms it. */
+/**
+ * Sends the one message an unconfirmed address may get: the link that confirms it. The
+ * link is made when the mail is sent, so only its hash is ever stored, and a failed send is retried.
+ */
 export interface ConfirmationSender {
-  sendConfirmation(subscription: Subscription, link: string): Promise<void>;
+  sendConfirmation(subscription: Subscription): Promise<void>;
 }

@@ -3,21 +3,24 @@ import type { Category, Topic, TreatyId } from "./taxonomy.ts";
 /** ISO 8601 timestamp in UTC, e.g. `2025-06-29T10:15:00.000Z`. */
 export type Timestamp = string;
 
-/** One entry as a feed parser produced it, before normalisation. */
+/**
+ * One entry as a feed parser produced it, before normalisation. Parser output is untrusted:
+ * any field may hold any JSON value, and `normaliseEntry` reads each through `parserText`.
+ */
 export interface RawEntry {
-  guid?: string | undefined;
-  link?: string | undefined;
-  title?: string | undefined;
+  guid?: unknown;
+  link?: unknown;
+  title?: unknown;
   /** Plain-text or HTML summary (RSS description, Atom summary, JSON Feed summary). */
-  summary?: string | undefined;
+  summary?: unknown;
   /** Full HTML content (RSS content:encoded, Atom content, JSON Feed content_html). */
-  contentHtml?: string | undefined;
+  contentHtml?: unknown;
   /** The date string exactly as the feed carried it. */
-  published?: string | undefined;
-  author?: string | undefined;
+  published?: unknown;
+  author?: unknown;
   /** Google News style feeds name the outlet per item. */
-  outlet?: string | undefined;
-  language?: string | undefined;
+  outlet?: unknown;
+  language?: unknown;
 }
 
 /** One entry from one feed, normalised. */
@@ -61,6 +64,8 @@ export interface Verdict {
   countries: string[];
   treaties: TreatyId[];
   why: Cue[];
+  /** The language the item was read in (ISO 639-1); absent on verdicts from before it was recorded. */
+  language?: string | undefined;
   classifierVersion: string;
 }
 
@@ -88,6 +93,11 @@ export interface Story {
   countries: string[];
   treaties: TreatyId[];
   sources: StorySource[];
+  /**
+   * Primary language tags (`en`, `uk`) of the sources that named theirs; absent on stories
+   * stored before stories kept them.
+   */
+  languages?: string[] | undefined;
 }
 
 export type FeedErrorKind =
@@ -98,10 +108,18 @@ export type FeedErrorKind =
   | "too-large"
   | "http-status"
   | "parse"
-  | "invalid-url";
+  | "invalid-url"
+  /** Something in treatywatch itself failed while reading the feed: a bug, or the store. */
+  | "internal";
 
 export interface FeedError {
   kind: FeedErrorKind;
+  message: string;
+}
+
+/** Damage a fetch read past rather than refuse the feed for: its entries were kept. */
+export interface FeedDamage {
+  kind: "encoding";
   message: string;
 }
 
@@ -109,7 +127,12 @@ export interface FeedHealth {
   lastSuccessAt?: Timestamp | undefined;
   lastErrorAt?: Timestamp | undefined;
   lastError?: FeedError | undefined;
+  /** When a fetch last had to repair the feed, and what it repaired. */
+  lastDamageAt?: Timestamp | undefined;
+  lastDamage?: FeedDamage | undefined;
   consecutiveFailures: number;
+  /** Entries fetched but held over for the next ticks: one feed adds only so many a tick. */
+  deferred?: number | undefined;
 }
 
 export interface Feed {

@@ -95,11 +95,132 @@ describe("parseFeed refusals", () => {
     ],
     ["an HTML page", "<!DOCTYPE html><html><body>Welcome</body></html>", /HTML page/],
     ["an empty body", "", /empty/],
-    ["invalid UTF-8", Buffer.from([0x3c, 0x72, 0x73, 0x73, 0x3e, 0xc3, 0x28]), /not valid UTF-8/],
     ["JSON that is not a feed", '{"hello":"world"}', /not a JSON Feed/],
-  ])("refuses %s as a parse error", async (_name, body, message) => {
+    [
+      "malformed XML",
+      '<rss version="2.0"><channel><item></channel></rss>',
+      /^Unexpected close tag \(line 1, column \d+\)$/,
+    ],
+  ])("refuses %s as a parse error, in one line", async (_name, body, message) => {
     const result = await parseFeed(body, undefined, { url: FEED_URL });
 
     expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(message) } });
+  });
+});
+
+const utf8 = (text: string) => Buffer.from(text, "utf8");
+
+describe("parseFeed encoding damage", () => {
+  it("keeps a UTF-8 feed with invalid bytes, replaced with U+FFFD, and reports the damage", async () => {
+    const body = Buffer.concat([
+      utf8('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Déminage</title>'),
+      utf8("<item><guid>1</guid><title>Mines "),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      utf8(" cleared</title></item><item><guid>2</guid><title>Kyiv ✓ intact</title></item></channel></rss>"),
+    ]);
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        title: "Déminage",
+        entries: [{ title: "Mines \ufffd(\ufffd cleared" }, { title: "Kyiv ✓ intact" }],
+        damage: { kind: "encoding", message: "2 invalid UTF-8 sequences replaced with U+FFFD" },
+      },
+    });
+  });
+
+  it("reads a feed that names no character set and is not UTF-8 as windows-1252", async () => {
+    const body = iconv.encode(rssDocument("Genève accueille la réunion — déminage"), "windows-1252");
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        entries: [{ title: "Genève accueille la réunion — déminage" }],
+        damage: { kind: "encoding", message: expect.stringMatching(/read as windows-1252/) },
+      },
+    });
+  });
+
+  it("reads a character set nobody knows as UTF-8, and says so", async () => {
+    const result = await parseFeed(utf8(rssDocument("Déminage", { encoding: "x-unheard-of" })), undefined, {
+      url: FEED_URL,
+    });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        entries: [{ title: "Déminage" }],
+        damage: { message: 'unknown character set "x-unheard-of": read as UTF-8' },
+      },
+    });
+  });
+
+  it("reports nothing for a clean feed", async () => {
+    const result = await parseFeed(utf8(rssDocument("Déminage")), "application/rss+xml", { url: FEED_URL });
+
+    expect(result.ok && result.feed.damage).toBeUndefined();
+  });
+});
+
+const atom = (entry: string, head = "") =>
+  `<feed xmlns="http://www.w3.org/2005/Atom">${head}<title>Atom desk</title><entry>${entry}</entry><entry><id>tag:ok</id><title>Second entry</title></entry></feed>`;
+
+describe("parseFeed reads what rss-parser gives as something other than a string", () => {
+  it.each([
+    [
+      "an xhtml title, kept as the markup it is, in order",
+      atom(
+        '<id>tag:1</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><b>Example</b> Atom &amp; co</div></title>',
+      ),
+      { guid: "tag:1", title: '<div xmlns="http://www.w3.org/1999/xhtml"><b>Example</b> Atom &amp; co</div>' },
+    ],
+    [
+      "an html title",
+      atom('<id>tag:1</id><title type="html">Example &lt;b&gt;Atom&lt;/b&gt;</title>'),
+      { guid: "tag:1", title: "Example <b>Atom</b>" },
+    ],
+    [
+      "a date it cannot parse",
+      atom("<id>tag:1</id><title>Dated</title><published>soon</published>"),
+      { published: "soon" },
+    ],
+    [
+      "a link without attributes",
+      atom("<id>tag:1</id><title>Linked</title><link>/a/1</link>"),
+      { link: "https://news.example/a/1" },
+    ],
+    [
+      "a guid with attributes",
+      '<rss version="2.0"><channel><item><guid isPermaLink="false">g-1</guid><title>Guid</title></item><item><title>Second</title></item></channel></rss>',
+      { guid: "g-1" },
+    ],
+  ])("%s", async (_case, body, entry) => {
+    const result = await parseFeed(body, undefined, { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: true, feed: { entries: [entry, { title: expect.any(String) }] } });
+  });
+
+  it.each([
+    ["numbers", { id: 7, title: 2025, url: "/n/7" }, { guid: "7", title: "2025", link: "https://news.example/n/7" }],
+    [
+      "objects and arrays",
+      { id: ["x-1"], title: { "#text": "Mines" }, summary: [null, "Cleared"] },
+      { guid: "x-1", title: "Mines", summary: "Cleared" },
+    ],
+    [
+      "values that say nothing",
+      { id: true, title: null, summary: {} },
+      { guid: undefined, title: undefined, summary: undefined },
+    ],
+  ])("JSON Feed items with %s", async (_case, item, entry) => {
+    const body = JSON.stringify({ version: "https://jsonfeed.org/version/1.1", title: { x: 1 }, items: [item] });
+
+    const result = await parseFeed(body, "application/feed+json", { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: true, feed: { format: "json", entries: [entry] } });
   });
 });

@@ -1,6 +1,18 @@
-import type { FeedError, RawEntry } from "@treatywatch/core";
+import {
+  type FeedDamage,
+  type FeedError,
+  feedError,
+  foldWhitespace,
+  htmlToText,
+  oneLineReason,
+  parserText,
+  type RawEntry,
+} from "@treatywatch/core";
 import Parser from "rss-parser";
-import { CharsetError, decodeBody } from "./charset.ts";
+import { decodeBody } from "./charset.ts";
+
+/** One entry as the parsers below hand it on: every field read as text or nothing. */
+export type FeedEntry = { [Field in keyof RawEntry]?: string | undefined };
 
 export interface ParsedFeed {
   format: "rss" | "atom" | "json";
@@ -8,48 +20,144 @@ export interface ParsedFeed {
   link?: string | undefined;
   /** RSS <ttl>, in minutes, when the feed gives one. */
   ttlMinutes?: number | undefined;
-  entries: RawEntry[];
+  entries: FeedEntry[];
+  /** What decoding the body had to repair (invalid bytes replaced, a character set guessed), if anything. */
+  damage?: FeedDamage | undefined;
 }
 
 export type ParseResult = { ok: true; feed: ParsedFeed } | { ok: false; error: FeedError };
 
-type XmlText = string | { _?: string; $?: Record<string, string> };
-
+/** The fields read from rss-parser's output, each untrusted: a string, an object, an array or nothing. */
 interface XmlItem {
-  title?: string;
-  link?: string;
-  guid?: string;
-  id?: string;
-  pubDate?: string;
-  isoDate?: string;
-  content?: string;
-  contentSnippet?: string;
-  "content:encoded"?: string;
-  summary?: string;
-  creator?: string;
-  author?: string;
-  source?: XmlText;
-  "dc:language"?: string;
+  title?: unknown;
+  link?: unknown;
+  guid?: unknown;
+  id?: unknown;
+  pubDate?: unknown;
+  isoDate?: unknown;
+  content?: unknown;
+  "content:encoded"?: unknown;
+  summary?: unknown;
+  description?: unknown;
+  body?: unknown;
+  creator?: unknown;
+  author?: unknown;
+  source?: unknown;
+  "dc:language"?: unknown;
 }
 
 interface XmlFeed {
-  title?: string;
-  link?: string;
-  ttl?: string;
-  language?: string;
+  title?: unknown;
+  link?: unknown;
+  ttl?: unknown;
+  language?: unknown;
 }
 
-const parser = new Parser<XmlFeed, XmlItem>({
+type XmlNode = Record<string, unknown>;
+
+/**
+ * An Atom `<link>` as rss-parser reads it: attributes under `$`, the URL in `href`. A bare
+ * `<link>URL</link>`, or Atom 0.3's `<link rel="alternate">URL</link>`, gets its URL as `href`.
+ */
+function atomLinks(links: unknown): unknown {
+  if (!Array.isArray(links)) return undefined;
+  return links.map((link) => {
+    const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
+    if (typeof attributes === "object" && attributes !== null && "href" in attributes) return link;
+    return { $: { ...(typeof attributes === "object" ? attributes : {}), href: parserText(link) } };
+  });
+}
+
+/** The document with an empty channel where it has none. */
+function withChannel<Root extends string, Document extends Record<Root, XmlNode>>(
+  document: Document,
+  root: Root,
+): Document {
+  const node: XmlNode = typeof document[root] === "object" && document[root] !== null ? document[root] : {};
+  return Array.isArray(node.channel) && node.channel.length > 0
+    ? document
+    : { ...document, [root]: { ...node, channel: [{}] } };
+}
+
+/**
+ * rss-parser, made to read what it would throw on: it reads every Atom `<link>`'s attributes
+ * without checking there are any, and turns Atom dates with `toISOString`, which throws on a
+ * date it cannot parse. Either would lose the whole feed for one odd entry, so links are
+ * given the shape it expects and dates are handed on as written (normalising checks them).
+ */
+class TolerantParser extends Parser<XmlFeed, XmlItem> {
+  // An <rss> (or RDF) document without a <channel> is an empty feed, not a TypeError.
+  buildRSS0_9(document: { rss: XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS0_9.call(this, withChannel(document, "rss"));
+  }
+
+  buildRSS2(document: { rss: XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS2.call(this, withChannel(document, "rss"));
+  }
+
+  buildRSS1(document: { "rdf:RDF": XmlNode }): unknown {
+    return (Parser.prototype as unknown as TolerantParser).buildRSS1.call(this, withChannel(document, "rdf:RDF"));
+  }
+
+  buildAtomFeed(document: { feed: XmlNode }): unknown {
+    const feed = { ...document.feed, link: atomLinks(document.feed.link) };
+    const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
+    const title = (feed as XmlNode).title;
+    return title === undefined ? built : { ...(built as XmlNode), title };
+  }
+
+  parseItemAtom(entry: XmlNode | string): XmlNode {
+    const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
+    const { published, updated, issued, modified, created, ...rest } = node;
+    const item = (Parser.prototype as unknown as TolerantParser).parseItemAtom.call(this, {
+      ...rest,
+      link: atomLinks(node.link),
+    });
+    // Atom 1.0 dates, then Atom 0.3's, as the feed wrote them.
+    const date = [published, issued, updated, modified, created].map(parserText).find(Boolean);
+    if (date) item.pubDate = date;
+    // The elements themselves, for parserText: rss-parser keeps only the text before the first
+    // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
+    for (const field of ["title", "summary", "content"] as const)
+      if (node[field] !== undefined) item[field] = node[field];
+    return item;
+  }
+
+  parseItemRss(entry: XmlNode | string, fields: unknown): XmlNode {
+    const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
+    const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, node, fields);
+    // What rss-parser leaves out, in the order a reader would look: Dublin Core terms dates,
+    // dc:description and XHTML bodies, an RSS 1.0 item's rdf:about as its id, and a
+    // permalink GUID as the link of an item that has none.
+    const date = ["pubDate", "dc:date", "dcterms:issued", "dcterms:created", "dcterms:modified"]
+      .map((field) => parserText(node[field]))
+      .find(Boolean);
+    if (date) item.pubDate = date;
+    item.description ??= node["dc:description"];
+    item.body = node["xhtml:body"] ?? node.body;
+    item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
+    const guid = Array.isArray(node.guid) ? (node.guid[0] as unknown) : undefined;
+    const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
+    const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
+    const guidText = parserText(guid);
+    if (item.link === undefined && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
+    return item;
+  }
+}
+
+const parser = new TolerantParser({
+  // An <rss> without a version is read as RSS 2.0, as readers and browsers do.
+  defaultRSS: 2,
   customFields: { feed: ["ttl", "language"], item: ["source", "summary", "dc:language"] },
 });
 
-function textOf(value: XmlText | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === "string" ? value : value._;
+/** A field as one line of plain text (markup stripped, entities decoded), or nothing. */
+function plainText(value: unknown): string | undefined {
+  return foldWhitespace(htmlToText(parserText(value) ?? "")) || undefined;
 }
 
-function parseError(message: string): ParseResult {
-  return { ok: false, error: { kind: "parse", message } };
+function parseError(reason: unknown): ParseResult {
+  return { ok: false, error: feedError("parse", reason) };
 }
 
 export interface ParseOptions {
@@ -58,8 +166,8 @@ export interface ParseOptions {
 }
 
 /** Resolves a link against a base; a link that cannot be resolved is dropped, not guessed. */
-function resolveLink(link: string | undefined, base: string | undefined): string | undefined {
-  const trimmed = link?.trim();
+function resolveLink(link: unknown, base: string | undefined): string | undefined {
+  const trimmed = parserText(link)?.trim();
   if (!trimmed) return undefined;
   try {
     return base ? new URL(trimmed, base).toString() : new URL(trimmed).toString();
@@ -75,6 +183,24 @@ function xmlBase(head: string, url: string | undefined): string | undefined {
   return resolveLink(declared, url) ?? url;
 }
 
+/** An Atom text construct of `type="xhtml"` (Atom 0.3: `application/xhtml+xml`): its markup is content, not structure. */
+const XHTML_CONSTRUCT =
+  /<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["'][^>]*)>([\s\S]*?)<\/\1\s*>/g;
+
+/**
+ * Atom's inline xhtml handed to the XML parser as escaped text, as `type="html"` would carry
+ * it: read as elements, its words would come back out of order (xml2js keeps an element's
+ * text apart from its children), and markup such as `&nbsp;` would stop the whole feed.
+ */
+function xhtmlAsText(text: string): string {
+  if (!text.includes("xhtml")) return text;
+  return text.replace(
+    XHTML_CONSTRUCT,
+    (_whole, name: string, attributes: string, markup: string) =>
+      `<${name}${attributes}>${markup.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</${name}>`,
+  );
+}
+
 async function parseXml(text: string, options: ParseOptions): Promise<ParseResult> {
   const head = text.slice(0, 2048).toLowerCase();
   if (/<!doctype\s+html|<html[\s>]/.test(head)) return parseError("an HTML page, not a feed");
@@ -83,30 +209,31 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
   }
   let parsed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
-    parsed = await parser.parseString(text);
+    parsed = await parser.parseString(xhtmlAsText(text));
   } catch (error) {
-    return parseError(error instanceof Error ? error.message : String(error));
+    return parseError(error);
   }
   const format = /<feed[\s>]/.test(head) ? "atom" : "rss";
   const base = xmlBase(text.slice(0, 4096), options.url);
-  const ttl = Number(parsed.ttl);
+  const ttl = Number(parserText(parsed.ttl));
+  const feedLanguage = parserText(parsed.language);
   return {
     ok: true,
     feed: {
       format,
-      title: parsed.title?.trim() || undefined,
+      title: plainText(parsed.title),
       link: resolveLink(parsed.link, base),
       ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
-      entries: parsed.items.map((item) => ({
-        guid: item.guid ?? item.id,
+      entries: (Array.isArray(parsed.items) ? parsed.items : []).map((item) => ({
+        guid: parserText(item.guid) ?? parserText(item.id),
         link: resolveLink(item.link, base),
-        title: item.title,
-        summary: item.summary ?? item.content,
-        contentHtml: item["content:encoded"],
-        published: item.pubDate ?? item.isoDate,
-        author: item.creator ?? item.author,
-        outlet: textOf(item.source)?.trim() || undefined,
-        language: item["dc:language"] ?? parsed.language,
+        title: parserText(item.title),
+        summary: parserText(item.summary) ?? parserText(item.content) ?? parserText(item.description),
+        contentHtml: parserText(item["content:encoded"]) ?? parserText(item.body),
+        published: parserText(item.pubDate) ?? parserText(item.isoDate),
+        author: plainText(item.creator) ?? plainText(item.author),
+        outlet: plainText(item.source),
+        language: parserText(item["dc:language"]) ?? feedLanguage,
       })),
     },
   };
@@ -123,18 +250,28 @@ interface JsonFeedItem {
   date_published?: unknown;
   date_modified?: unknown;
   language?: unknown;
-  authors?: Array<{ name?: unknown }>;
-  author?: { name?: unknown };
+  authors?: unknown;
+  author?: unknown;
 }
 
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+/** A JSON Feed author's name: `authors[0].name` (1.1), else `author.name` (1.0). */
+function authorName(item: JsonFeedItem): string | undefined {
+  const first = Array.isArray(item.authors) ? (item.authors[0] as unknown) : undefined;
+  for (const author of [first, item.author]) {
+    if (typeof author === "object" && author !== null) {
+      const name = plainText((author as { name?: unknown }).name);
+      if (name) return name;
+    }
+  }
+  return undefined;
+}
 
 function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return parseError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return parseError(`invalid JSON: ${oneLineReason(error)}`);
   }
   if (typeof document !== "object" || document === null) return parseError("JSON Feed must be an object");
   const feed = document as {
@@ -148,37 +285,45 @@ function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
     return parseError("not a JSON Feed: missing or unknown version");
   }
   if (!Array.isArray(feed.items)) return parseError("JSON Feed has no items array");
-  const entries = (feed.items as JsonFeedItem[])
-    .filter((item) => typeof item === "object" && item !== null)
+  const feedLanguage = parserText(feed.language);
+  const entries = (feed.items as unknown[])
+    .filter((item): item is JsonFeedItem => typeof item === "object" && item !== null && !Array.isArray(item))
     .map((item) => ({
-      guid: str(item.id) ?? (typeof item.id === "number" ? String(item.id) : undefined),
-      link: resolveLink(str(item.url) ?? str(item.external_url), options.url),
-      title: str(item.title),
-      summary: str(item.summary) ?? str(item.content_text),
-      contentHtml: str(item.content_html),
-      published: str(item.date_published) ?? str(item.date_modified),
-      author: str(item.authors?.[0]?.name) ?? str(item.author?.name),
-      language: str(item.language) ?? str(feed.language),
+      guid: parserText(item.id),
+      link: resolveLink(parserText(item.url) ?? parserText(item.external_url), options.url),
+      title: parserText(item.title),
+      summary: parserText(item.summary) ?? parserText(item.content_text),
+      contentHtml: parserText(item.content_html),
+      published: parserText(item.date_published) ?? parserText(item.date_modified),
+      author: authorName(item),
+      language: parserText(item.language) ?? feedLanguage,
     }));
   return {
     ok: true,
-    feed: { format: "json", title: str(feed.title), link: str(feed.home_page_url), entries },
+    feed: {
+      format: "json",
+      title: plainText(feed.title),
+      link: resolveLink(feed.home_page_url, options.url),
+      entries,
+    },
   };
 }
 
-/** Parses an RSS, Atom or JSON Feed body. Never throws: a bad feed is a typed parse error. */
+/**
+ * Parses an RSS, Atom or JSON Feed body. Never throws: a bad feed is a typed parse error.
+ * Invalid bytes do not reject a feed: they are decoded as U+FFFD and reported as `damage`.
+ */
 export async function parseFeed(
   body: Uint8Array | string,
   contentType?: string,
   options: ParseOptions = {},
 ): Promise<ParseResult> {
-  let text: string;
-  try {
-    text = typeof body === "string" ? body : decodeBody(body, contentType);
-  } catch (error) {
-    if (error instanceof CharsetError) return parseError(error.message);
-    throw error;
-  }
+  const decoded = typeof body === "string" ? { text: body } : decodeBody(body, contentType);
+  const result = await parseText(decoded.text, contentType, options);
+  return result.ok && decoded.damage ? { ok: true, feed: { ...result.feed, damage: decoded.damage } } : result;
+}
+
+async function parseText(text: string, contentType: string | undefined, options: ParseOptions): Promise<ParseResult> {
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return parseError("empty body");
   if (/json/i.test(contentType ?? "") || trimmed.startsWith("{")) return parseJsonFeed(trimmed, options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressAllowed, hostAllowed, isRefusedAddress, parseAllowList } from "./address.ts";
+import { addressAllowed, hostAllowed, isRefusedAddress, parseAllowList, refusalRule } from "./address.ts";
 
 describe("isRefusedAddress", () => {
   it.each([
@@ -32,12 +32,39 @@ describe("isRefusedAddress", () => {
     expect(isRefusedAddress(address)).toBe(true);
   });
 
-  it.each([["93.184.215.14"], ["1.1.1.1"], ["2606:4700:4700::1111"], ["::ffff:93.184.215.14"], ["64:ff9b::808:808"]])(
-    "lets public %s through",
-    (address) => {
-      expect(isRefusedAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    ["::127.0.0.1", "IPv4-compatible IPv6 (::/96) of a loopback address"],
+    ["::7f00:1", "IPv4-compatible IPv6 (::/96) of a loopback address"],
+    ["[::169.254.169.254]", "IPv4-compatible IPv6 (::/96) of a link-local address"],
+    ["::a00:1", "IPv4-compatible IPv6 (::/96) of a private-use address"],
+    ["::ffff:127.0.0.1", "IPv4-mapped IPv6 (::ffff:0:0/96) of a loopback address"],
+    ["::ffff:0:7f00:1", "IPv4-translated IPv6 (::ffff:0:0:0/96) of a loopback address"],
+    ["64:ff9b::7f00:1", "NAT64 (64:ff9b::/96) of a loopback address"],
+    ["2002:7f00:1::", "6to4 (2002::/16) of a loopback address"],
+    ["2002:a9fe:a9fe:1::1", "6to4 (2002::/16) of a link-local address"],
+    ["64:ff9b:1::808:808", "local-use NAT64 (64:ff9b:1::/48)"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo (2001::/32)"],
+    ["2a00:1450:4001:81c::5efe:7f00:1", "ISATAP of a loopback address"],
+    ["2a00:1450:4001:81c:200:5efe:a00:1", "ISATAP of a private-use address"],
+    ["::1", "loopback"],
+    ["127.0.0.1", "loopback"],
+    ["example.org", "not an IP address"],
+  ])("refuses %s, naming the rule: %s", (address, rule) => {
+    expect(refusalRule(address)).toBe(rule);
+  });
+
+  it.each([
+    ["93.184.215.14"],
+    ["1.1.1.1"],
+    ["2606:4700:4700::1111"],
+    ["::ffff:93.184.215.14"],
+    ["64:ff9b::808:808"],
+    ["::808:808"],
+    ["2002:808:808::1"],
+    ["2a00:1450:4001:81c::5efe:808:808"],
+  ])("lets public %s through", (address) => {
+    expect(isRefusedAddress(address)).toBe(false);
+  });
 });
 
 describe("allow-list", () => {

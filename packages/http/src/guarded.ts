@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type { FeedErrorKind } from "@treatywatch/core";
-import { type AllowList, addressAllowed, EMPTY_ALLOW_LIST, hostAllowed, parseAllowList } from "./address.ts";
+import { type AllowList, EMPTY_ALLOW_LIST, hostAllowed, parseAllowList, refusedBy } from "./address.ts";
 
 /** Resolves a host name to every address it has; injectable so tests need no DNS. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -100,11 +100,12 @@ export function guardedLookup(resolver: Resolver, allow: AllowList) {
           callback(Object.assign(new Error(`${hostname} has no addresses`), { code: "ENOTFOUND" }), []);
           return;
         }
-        const refused = hostAllowed(hostname, allow)
+        const rule = hostAllowed(hostname, allow)
           ? undefined
-          : addresses.find((candidate) => !addressAllowed(candidate.address, allow));
-        if (refused) {
-          callback(new RefusedAddressError(`${hostname} resolves to ${refused.address}, which is refused`), []);
+          : addresses.map((candidate) => refusedBy(candidate.address, allow)).find((found) => found !== undefined);
+        if (rule) {
+          // The rule, not the address: what a name resolves to inside a network is not the caller's to learn.
+          callback(new RefusedAddressError(`${hostname} resolves to a refused address: ${rule}`), []);
           return;
         }
         const family = options.family === 6 || options.family === "IPv6" ? 6 : options.family === 4 ? 4 : 0;
@@ -161,7 +162,8 @@ function checkTarget(raw: string, allow: AllowList): URL {
     fail("invalid-url", `scheme ${url.protocol} refused`, false);
   // The URL parser already turned decimal, octal and hex IPv4 spellings into dotted form.
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) && !addressAllowed(host, allow)) fail("refused-address", `address ${host} is refused`, false);
+  const rule = isIP(host) ? refusedBy(host, allow) : undefined;
+  if (rule) fail("refused-address", `refused address: ${rule}`, false);
   return url;
 }
 

@@ -64,6 +64,12 @@ export const DigestReadyEventSchema = envelope(
   }),
 );
 
+/** The ping that verifies a webhook endpoint; never a delivery, so not in `WebhookEventSchema`. */
+export const SubscriptionVerifyEventSchema = envelope(
+  "subscription.verify",
+  z.object({}).describe("Empty: the signed request is the proof"),
+);
+
 export const WebhookEventSchema = z.discriminatedUnion("type", [
   StoryCreatedEventSchema,
   StoryUpdatedEventSchema,
@@ -75,4 +81,5 @@ export type StoryCreatedEvent = z.infer<typeof StoryCreatedEventSchema>;
 export type StoryUpdatedEvent = z.infer<typeof StoryUpdatedEventSchema>;
 export type DigestReadyEvent = z.infer<typeof DigestReadyEventSchema>;
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+export type SubscriptionVerifyEvent = z.infer<typeof SubscriptionVerifyEventSchema>;
 export type WebhookEventType = WebhookEvent["type"];

@@ -1,3 +1,4 @@
+export * from "./confirmation.ts";
 export * from "./events.ts";
 export * from "./ids.ts";
 export * from "./mail.ts";

@@ -128,6 +128,7 @@ export function sealedSigningSecrets(store: SubscriptionStore, box: SecretBox): 
     subscriptionsWithStatus: (status) => store.subscriptionsWithStatus(status),
     updateSubscription: (subscription) => store.updateSubscription(subscription),
     deleteSubscription: (tenantId, id) => store.deleteSubscription(tenantId, id),
+    addConfirmation: (subscriptionId, confirmation) => store.addConfirmation(subscriptionId, confirmation),
     confirmSubscription: (tokenHash, now) => store.confirmSubscription(tokenHash, now),
     signingSecrets: async (subscriptionId: string, now: Timestamp) =>
       Promise.all((await store.signingSecrets(subscriptionId, now)).map((secret) => open(subscriptionId, secret))),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { WebhookVerifier } from "@treatywatch/core";
+import type { SubscriptionVerifyEvent } from "./events.ts";
 import type { HttpPoster } from "./poster.ts";
 import { sendWebhook } from "./webhook.ts";
 
@@ -20,14 +21,15 @@ export function webhookPingVerifier(
       if (subscription.channel.type !== "webhook") return { ok: false, reason: "not a webhook subscription" };
       if (secrets.length === 0) return { ok: false, reason: "the subscription has no signing secret" };
       const id = newId();
-      const body = JSON.stringify({
+      const event: SubscriptionVerifyEvent = {
         type: "subscription.verify",
         schemaVersion: 1,
         id,
         subscriptionId: subscription.id,
         timestamp: clock.now().toISOString(),
         data: {},
-      });
+      };
+      const body = JSON.stringify(event);
       const message = { id, url: subscription.channel.url, body, secrets: secrets.map((secret) => secret.secret) };
       const attempt = await sendWebhook(message, poster, clock, VERIFY_TIMEOUT_MS);
       if (attempt.outcome === "delivered") return { ok: true };

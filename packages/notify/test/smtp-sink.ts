@@ -12,7 +12,7 @@ export interface SmtpSink {
 
 /** A local SMTP server that parses every message it accepts with mailparser. */
 export async function startSmtpSink(
-  options: { rejectRecipient?: (address: string) => boolean } = {},
+  options: { rejectRecipient?: (address: string) => boolean; port?: number } = {},
 ): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters: { count: number; resolve: (messages: ParsedMail[]) => void }[] = [];
@@ -38,7 +38,7 @@ export async function startSmtpSink(
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     port,

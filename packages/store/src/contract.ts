@@ -1,6 +1,6 @@
 import {
+  assess,
   type Feed,
-  fingerprint,
   type Item,
   indexKeys,
   type Store,
@@ -60,6 +60,7 @@ function aStory(item: Item, verdict: Verdict, updatedAt: string, overrides: Part
     countries: verdict.countries,
     treaties: verdict.treaties,
     sources: [{ itemId: item.id, outlet: item.outlet, title: item.title, link: item.url, feedId: item.feedId }],
+    languages: item.language ? [item.language] : [],
     ...overrides,
   };
 }
@@ -73,7 +74,7 @@ async function ingestStory(
   const verdict = aVerdict(options.verdict);
   const story = aStory(item, verdict, options.updatedAt ?? item.fetchedAt);
   const stored = { item, verdict, storyId: story.id };
-  await store.saveIngest({ stored, story, fingerprint: fingerprint(item, verdict) });
+  await store.saveIngest({ stored, story, fingerprint: assess(item).fingerprint });
   return { stored, story };
 }
 
@@ -247,6 +248,23 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         });
       });
 
+      it("keeps encoding damage and the deferred count in health until a later fetch changes them", async () => {
+        const { feed } = await store.addFeed("https://news.example/rss", at(0));
+        const damage = { kind: "encoding" as const, message: "2 invalid UTF-8 sequences replaced with U+FFFD" };
+
+        await store.recordFetch(feed.id, { nextPollAt: at(5), at: at(1), damage, deferred: 40 });
+        const clean = await store.recordFetch(feed.id, { nextPollAt: at(10), at: at(6) });
+        const failed = await store.recordFetch(feed.id, {
+          error: { kind: "internal", message: "TypeError: boom" },
+          nextPollAt: at(20),
+          at: at(11),
+          deferred: 0,
+        });
+
+        expect(clean?.health).toMatchObject({ lastDamage: damage, lastDamageAt: at(1), deferred: 40 });
+        expect(failed?.health).toMatchObject({ lastDamage: damage, lastDamageAt: at(1), deferred: 0 });
+      });
+
       it("records nothing for a feed it does not have", async () => {
         expect(await store.recordFetch("fd_missing", { nextPollAt: at(1), at: at(0) })).toBeUndefined();
       });
@@ -268,6 +286,29 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         expect(duplicate).toEqual(stored);
       });
 
+      it("never takes an entry with its own id for another entry of its feed, whatever its link or text", async () => {
+        const { stored } = await ingestStory(store, { item: { feedId: "fd_podcast", guid: "episode-1" } });
+        const sameFeed = { feedId: "fd_podcast", guid: "episode-2", id: "it_episode_2" };
+
+        const byLink = await store.findDuplicate({
+          ...sameFeed,
+          canonicalUrl: stored.item.canonicalUrl,
+          contentHash: "x",
+        });
+        const byText = await store.findDuplicate({ ...sameFeed, contentHash: stored.item.contentHash });
+        const fromOtherFeed = await store.findDuplicate({
+          id: "it_syndicated",
+          feedId: "fd_other",
+          guid: "other-1",
+          canonicalUrl: stored.item.canonicalUrl,
+          contentHash: "y",
+        });
+
+        expect(byLink).toBeUndefined();
+        expect(byText).toBeUndefined();
+        expect(fromOtherFeed).toEqual(stored);
+      });
+
       it("finds no duplicate for new keys", async () => {
         await ingestStory(store);
 
@@ -278,6 +319,34 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         });
 
         expect(duplicate).toBeUndefined();
+      });
+
+      it("keeps a feed's deferred items in order until they are dropped", async () => {
+        const deferred = (item: Item) => ({ item, verdict: aVerdict(), fingerprint: assess(item).fingerprint });
+        const items = Array.from({ length: 5 }, () => deferred(anItem({ feedId: "fd_big" })));
+        await store.deferItems("fd_big", items.slice(0, 3));
+        await store.deferItems("fd_big", items.slice(3));
+        await store.deferItems("fd_other", [deferred(anItem({ feedId: "fd_other" }))]);
+
+        const first = await store.deferredItems("fd_big", 2);
+        await store.dropDeferred(
+          "fd_big",
+          first.items.map((deferred) => deferred.key),
+        );
+        const rest = await store.deferredItems("fd_big", 10);
+        await store.dropDeferred(
+          "fd_big",
+          rest.items.map((deferred) => deferred.key),
+        );
+
+        expect(first.items.map(({ item }) => item.id)).toEqual(items.slice(0, 2).map(({ item }) => item.id));
+        expect(first.more).toBe(true);
+        expect(rest.items.map(({ item, verdict, fingerprint }) => ({ item, verdict, fingerprint }))).toEqual(
+          items.slice(2),
+        );
+        expect(rest.more).toBe(false);
+        expect(await store.deferredItems("fd_big", 10)).toEqual({ items: [], more: false });
+        expect((await store.deferredItems("fd_other", 10)).items).toHaveLength(1);
       });
 
       it("updates an item's text and keeps its identity", async () => {
@@ -352,13 +421,15 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       });
 
       const filterCases: Array<
-        [string, { topic?: Topic; country?: string; treaty?: TreatyId; since?: string }, string[]]
+        [string, { topic?: Topic; country?: string; treaty?: TreatyId; language?: string; since?: string }, string[]]
       > = [
         ["topic", { topic: "cluster-munitions" }, ["oslo"]],
         ["country", { country: "LA" }, ["oslo"]],
         ["treaty", { treaty: "mine-ban" }, ["ottawa", "older"]],
         ["since", { since: at(10) }, ["oslo", "ottawa"]],
         ["treaty and since", { treaty: "mine-ban", since: at(10) }, ["ottawa"]],
+        ["language", { language: "lo" }, ["oslo"]],
+        ["language of a later source", { language: "fr" }, ["ottawa"]],
       ];
 
       it.each(filterCases)("filters stories by %s", async (_, filter, expected) => {
@@ -368,8 +439,16 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           ["ottawa", aVerdict(), 10],
           ["oslo", aVerdict({ topics: ["cluster-munitions"], countries: ["LA"], treaties: ["ccm"] }), 15],
         ] as const) {
-          const { story } = await ingestStory(store, { verdict, updatedAt: at(minute) });
+          const language = title === "oslo" ? "lo" : "en";
+          const { story } = await ingestStory(store, { item: { language }, verdict, updatedAt: at(minute) });
           titles.set(story.id, title);
+          if (title === "ottawa") {
+            const joined = { ...story, languages: ["en", "fr"] };
+            await store.saveIngest({
+              stored: { item: anItem({ language: "fr" }), verdict, storyId: story.id },
+              story: joined,
+            });
+          }
         }
 
         const pages = await allPages((cursor) => store.listStories({ limit: 1, cursor, ...filter }));
@@ -381,7 +460,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     describe("story candidates", () => {
       it("finds a story by the index keys of its members, with their fingerprints", async () => {
         const { stored, story } = await ingestStory(store, { item: { fetchedAt: at(30) } });
-        const print = fingerprint(stored.item, stored.verdict);
+        const print = assess(stored.item).fingerprint;
 
         const candidates = await store.storyCandidates(indexKeys(print), at(0), 10);
 
@@ -403,12 +482,12 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
             await store.saveIngest({
               stored: { item, verdict, storyId: story.id },
               story,
-              fingerprint: fingerprint(item, verdict),
+              fingerprint: assess(item).fingerprint,
             });
           }
           expected.push([story.id, minutes.reverse().slice(0, 8).map(at)]);
         }
-        const query = fingerprint(anItem({ title, fetchedAt: at(30) }), verdict);
+        const query = assess(anItem({ title, fetchedAt: at(30) })).fingerprint;
 
         const candidates = await store.storyCandidates(indexKeys(query), at(0), 10);
 
@@ -426,11 +505,11 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           await store.saveIngest({
             stored: { item, verdict, storyId: story.id },
             story,
-            fingerprint: fingerprint(item, verdict),
+            fingerprint: assess(item).fingerprint,
           });
           ids.push(story.id);
         }
-        const query = fingerprint(anItem({ title: alike.title, fetchedAt: at(30) }), verdict);
+        const query = assess(anItem({ title: alike.title, fetchedAt: at(30) })).fingerprint;
 
         const all = await store.storyCandidates(indexKeys(query), at(0), 10);
         const one = await store.storyCandidates(indexKeys(query), at(0), 1);
@@ -445,7 +524,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         ["no keys", () => [[], at(0)] as const],
       ])("finds nothing for %s", async (_, query) => {
         const { stored } = await ingestStory(store, { item: { fetchedAt: at(30) } });
-        const [keys, since] = query(indexKeys(fingerprint(stored.item, stored.verdict)));
+        const [keys, since] = query(indexKeys(assess(stored.item).fingerprint));
 
         expect(await store.storyCandidates(keys, since, 10)).toEqual([]);
       });

@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { fingerprint, indexKeys } from "@treatywatch/core";
+import { assess, indexKeys } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
 import { storeContract } from "./contract.ts";
@@ -40,7 +40,7 @@ describe("DynamoDB records", () => {
       why: [],
       classifierVersion: "ttl",
     };
-    const print = fingerprint(item, verdict);
+    const print = assess(item).fingerprint;
     const story = {
       id: "sty_ttl",
       title: item.title,
@@ -61,7 +61,7 @@ describe("DynamoDB records", () => {
     const read = (pk: string, sk: string) => readRecord(tableName, pk, sk);
     const expected = Date.UTC(2025, 5, 27, 10) / 1000 + 14 * 86_400;
     expect(expiresAt(item.fetchedAt, 14)).toBe(expected);
-    expect((await read("STORY#sty_ttl", "MEMBER#it_ttl"))?.expiresAt).toBe(expected);
+    expect((await read("STORY#sty_ttl", `MEMBER#${print.at}#it_ttl`))?.expiresAt).toBe(expected);
     expect((await read(`SKEY#${indexKeys(print)[0]}`, `SEEN#${print.at}#sty_ttl`))?.expiresAt).toBe(expected);
     expect((await read("STORY#sty_ttl", "STORY"))?.expiresAt).toBeUndefined();
   });

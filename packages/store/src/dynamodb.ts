@@ -10,6 +10,8 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
+  type DeferredBatch,
+  type DeferredItem,
   type DuplicateKeys,
   decodeCursor,
   type Feed,
@@ -30,6 +32,7 @@ import {
   type Timestamp,
 } from "@treatywatch/core";
 import {
+  batchDelete,
   batchGet,
   batchPut,
   duplicateKeys,
@@ -68,7 +71,8 @@ export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
  * | url marker    | `ITEMURL#<url>`      | `ITEMURL`         |                                                | duplicate check by canonical URL |
  * | hash marker   | `ITEMHASH#<hash>`    | `ITEMHASH`        |                                                | duplicate check by content hash |
  * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
- * | story member  | `STORY#<id>`         | `MEMBER#<itemId>` |                                                | the fingerprints a new item is compared with |
+ * | story member  | `STORY#<id>`         | `MEMBER#<at>#<itemId>` |                                           | the fingerprints a new item is compared with: the newest few, read newest first |
+ * | deferred item | `DEFER#<feedId>`     | `<deferredAt>#<n, padded>` |                                       | what a feed could not add in one tick, oldest first |
  * | story key     | `SKEY#<key>`         | `SEEN#<at>#<storyId>` |                                            | near-duplicate index: key → the stories seen under it, read by a key condition on the clustering window; TTL |
  * | tenant        | `TENANT#<id>`        | `TENANT`          |                                                | tenant by id (the id derives from the name, so also by name) |
  * | API key       | `APIKEY#<hash>`      | `APIKEY`          | gsi1: `KEYS#<tenantId>` / `<createdAt>#<id>`; gsi2: `APIKEYS` / `<createdAt>#<id>` | key by hash (every request); a tenant's keys; all keys (revoke by id or prefix) |
@@ -142,6 +146,20 @@ interface MarkerRecord {
 }
 
 const SEEN = "SEEN#";
+const MEMBER = "MEMBER#";
+/** A story member's sort key: the time first, so the newest members are one descending read. */
+const memberKey = (at: Timestamp, itemId: string) => `${MEMBER}${timeKey(at, itemId)}`;
+const deferKey = (feedId: string) => `DEFER#${feedId}`;
+/** Orders items deferred in the same millisecond by this process. */
+let deferSequence = 0;
+
+/** The damage and deferred count a fetch records in the feed's health. */
+function repairs(feed: Feed, update: FeedUpdate): Partial<Feed["health"]> {
+  return {
+    ...(update.damage ? { lastDamage: update.damage, lastDamageAt: update.at } : {}),
+    deferred: update.deferred ?? feed.health.deferred ?? 0,
+  };
+}
 /** A story key's sort key: the time first, so a window is one key range however old the key is. */
 const seenKey = (at: Timestamp, storyId: string) => `${SEEN}${timeKey(at, storyId)}`;
 
@@ -297,6 +315,7 @@ export class DynamoStore implements Store {
           nextPollAt: update.nextPollAt,
           health: {
             ...feed.health,
+            ...repairs(feed, update),
             lastErrorAt: update.at,
             lastError: update.error,
             consecutiveFailures: feed.health.consecutiveFailures + 1,
@@ -308,7 +327,7 @@ export class DynamoStore implements Store {
           lastModified: update.lastModified,
           title: update.title ?? feed.title,
           nextPollAt: update.nextPollAt,
-          health: { ...feed.health, lastSuccessAt: update.at, consecutiveFailures: 0 },
+          health: { ...feed.health, ...repairs(feed, update), lastSuccessAt: update.at, consecutiveFailures: 0 },
         };
     try {
       await this.#doc.send(
@@ -332,13 +351,20 @@ export class DynamoStore implements Store {
     const found = result.Responses?.[this.#table] ?? [];
     const byId = found.find((record) => record.pk === itemKey(keys.id).pk) as ItemRecord | undefined;
     if (byId) return storedFrom(byId);
-    const marker = (found as MarkerRecord[]).find((record) => record.itemId !== undefined);
-    return marker ? this.getItem(marker.itemId) : undefined;
+    // A marker names the first item seen under a URL or hash; an entry with its own id is a
+    // duplicate of it only when that item came from another feed.
+    for (const marker of found as MarkerRecord[]) {
+      if (marker.itemId === undefined) continue;
+      const first = await this.getItem(marker.itemId);
+      if (first && (!keys.guid || first.item.feedId !== keys.feedId)) return first;
+    }
+    return undefined;
   }
 
   /**
    * `findDuplicate` for many items in a few calls: their ids, URL and hash markers in batched
-   * reads, then the items the markers point at. Undefined for an item never seen.
+   * reads, then the items the markers point at. Undefined for an item never seen. As there, an
+   * entry with its own id is a duplicate of a marker's item only when that came from another feed.
    */
   async findDuplicates(items: readonly DuplicateKeys[]): Promise<(StoredItem | undefined)[]> {
     if (items.length === 0) return [];
@@ -347,21 +373,29 @@ export class DynamoStore implements Store {
         (record) => [record.pk as string, record],
       ),
     );
-    const pointedAt = (keys: DuplicateKeys): string | undefined => {
-      if (found.has(itemKey(keys.id).pk)) return keys.id;
-      const marker = [hashKey(keys.contentHash), ...(keys.canonicalUrl ? [urlKey(keys.canonicalUrl)] : [])]
-        .map((key) => found.get(key.pk))
-        .find((record) => record?.itemId !== undefined);
-      return marker?.itemId as string | undefined;
-    };
-    const ids = items.map(pointedAt);
-    const missing = ids.filter((id): id is string => id !== undefined && !found.has(itemKey(id).pk));
+    const markedBy = (keys: DuplicateKeys): string[] =>
+      [hashKey(keys.contentHash), ...(keys.canonicalUrl ? [urlKey(keys.canonicalUrl)] : [])]
+        .map((key) => found.get(key.pk)?.itemId)
+        .filter((id): id is string => typeof id === "string");
+    const missing = items
+      .filter((keys) => !found.has(itemKey(keys.id).pk))
+      .flatMap(markedBy)
+      .filter((id) => !found.has(itemKey(id).pk));
     for (const record of await batchGet<Record<string, unknown>>(this.#doc, this.#table, missing.map(itemKey), true)) {
       found.set(record.pk as string, record);
     }
-    return ids.map((id) => {
-      const record = id === undefined ? undefined : found.get(itemKey(id).pk);
+    const storedAt = (id: string) => {
+      const record = found.get(itemKey(id).pk);
       return record ? storedFrom(record as unknown as ItemRecord) : undefined;
+    };
+    return items.map((keys) => {
+      const byId = storedAt(keys.id);
+      if (byId) return byId;
+      for (const id of markedBy(keys)) {
+        const first = storedAt(id);
+        if (first && (!keys.guid || first.item.feedId !== keys.feedId)) return first;
+      }
+      return undefined;
     });
   }
 
@@ -415,13 +449,24 @@ export class DynamoStore implements Store {
     );
     return Promise.all(
       storyIds.map(async (storyId) => {
-        const members = await this.#queryAll<MemberRecord>(
-          undefined,
-          { ":pk": `STORY#${storyId}`, ":member": "MEMBER#" },
-          undefined,
-          "begins_with(sk, :member)",
-        );
-        const recent = members.sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
+        // The newest members, read newest first: the cost is the same for a story of ten or ten thousand.
+        const { records } = await this.#query<MemberRecord>({
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}0`, ":to": `${MEMBER}9\uffff` },
+          ScanIndexForward: false,
+          Limit: MEMBERS_COMPARED,
+        });
+        // Members written as `MEMBER#<itemId>` (before they sorted by time) until their TTL ends them.
+        const older =
+          records.length < MEMBERS_COMPARED
+            ? await this.#queryAll<MemberRecord>(
+                undefined,
+                { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}A`, ":to": `${MEMBER}\uffff` },
+                undefined,
+                "sk BETWEEN :from AND :to",
+              )
+            : [];
+        const recent = [...records, ...older].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
         return { storyId, fingerprints: recent.map((member) => member.fingerprint) };
       }),
     );
@@ -443,10 +488,55 @@ export class DynamoStore implements Store {
     await this.#doc.send(
       new PutCommand({
         TableName: this.#table,
-        Item: { pk: `STORY#${story.id}`, sk: `MEMBER#${item.id}`, at: fingerprint.at, fingerprint, expiresAt: ttl },
+        Item: {
+          pk: `STORY#${story.id}`,
+          sk: memberKey(fingerprint.at, item.id),
+          at: fingerprint.at,
+          fingerprint,
+          expiresAt: ttl,
+        },
       }),
     );
     await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
+  }
+
+  async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
+    const at = new Date().toISOString();
+    const records = items.map(({ item, verdict, fingerprint }) => ({
+      pk: deferKey(feedId),
+      sk: `${at}#${String(deferSequence++).padStart(12, "0")}`,
+      item,
+      verdict,
+      fingerprint,
+    }));
+    await batchPut(this.#doc, this.#table, records);
+  }
+
+  async deferredItems(feedId: string, limit: number): Promise<DeferredBatch> {
+    const items: DeferredBatch["items"] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#query<DeferredItem & { sk: string }>({
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": deferKey(feedId) },
+        Limit: limit + 1 - items.length,
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      });
+      for (const record of page.records) {
+        items.push({ key: record.sk, item: record.item, verdict: record.verdict, fingerprint: record.fingerprint });
+      }
+      start = page.next;
+    } while (start && items.length <= limit);
+    return { items: items.slice(0, limit), more: items.length > limit };
+  }
+
+  async dropDeferred(feedId: string, keys: readonly string[]): Promise<void> {
+    await batchDelete(
+      this.#doc,
+      this.#table,
+      keys.map((sk) => ({ pk: deferKey(feedId), sk })),
+    );
   }
 
   async getStory(id: string): Promise<Story | undefined> {
@@ -462,6 +552,7 @@ export class DynamoStore implements Store {
       ["topics", query.topic],
       ["countries", query.country],
       ["treaties", query.treaty],
+      ["languages", query.language],
     ] as const) {
       if (value === undefined) continue;
       filters.push(`contains(#${field}, :${field})`);

@@ -1,4 +1,6 @@
 import {
+  type DeferredBatch,
+  type DeferredItem,
   type DuplicateKeys,
   decodeCursor,
   encodeCursor,
@@ -78,10 +80,28 @@ const MIGRATIONS: string[] = [
   CREATE INDEX story_keys_recent ON story_keys (key, at);
   CREATE INDEX story_members_recent ON story_members (story_id, at);
   `,
+  // Duplicate checks by URL and content look past the item's own feed when it has its own id,
+  // as index ranges either side of it; the backlog keeps what a feed could not add in one tick.
+  `
+  DROP INDEX items_canonical_url;
+  DROP INDEX items_content_hash;
+  CREATE INDEX items_canonical_url ON items (canonical_url, feed_id) WHERE canonical_url IS NOT NULL;
+  CREATE INDEX items_content_hash ON items (content_hash, feed_id);
+  CREATE TABLE deferred_items (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    feed_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+  );
+  CREATE INDEX deferred_items_feed ON deferred_items (feed_id, seq);
+  `,
 ];
 
 /** How many recent members of a story the clusterer compares a new item with. */
 const MEMBERS_COMPARED = 8;
+/** Deferred items written in one transaction. */
+const DEFER_CHUNK = 500;
 
 interface FeedRow {
   id: string;
@@ -201,41 +221,54 @@ export class SqliteStore implements Store {
 
   async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
     // One statement a fetch: health is updated inside SQLite rather than read, merged and written back.
-    const row = update.error
-      ? (this.statement(
-          `UPDATE feeds SET title = coalesce(@title, title), next_poll_at = @next,
-             health = json_set(health, '$.lastErrorAt', @at, '$.lastError', json(@error),
-               '$.consecutiveFailures', coalesce(json_extract(health, '$.consecutiveFailures'), 0) + 1)
-           WHERE id = @id RETURNING *`,
-        ).get({
-          id: feedId,
-          title: update.title ?? null,
-          next: update.nextPollAt,
-          at: update.at,
-          error: JSON.stringify(update.error),
-        }) as FeedRow | undefined)
-      : (this.statement(
-          `UPDATE feeds SET etag = @etag, last_modified = @lastModified, title = coalesce(@title, title),
-             next_poll_at = @next, health = json_set(health, '$.lastSuccessAt', @at, '$.consecutiveFailures', 0)
-           WHERE id = @id RETURNING *`,
-        ).get({
-          id: feedId,
-          etag: update.etag ?? null,
-          lastModified: update.lastModified ?? null,
-          title: update.title ?? null,
-          next: update.nextPollAt,
-          at: update.at,
-        }) as FeedRow | undefined);
+    const outcome = update.error
+      ? `json_set(health, '$.lastErrorAt', @at, '$.lastError', json(@error),
+           '$.consecutiveFailures', coalesce(json_extract(health, '$.consecutiveFailures'), 0) + 1)`
+      : "json_set(health, '$.lastSuccessAt', @at, '$.consecutiveFailures', 0)";
+    const validators = update.error ? "" : "etag = @etag, last_modified = @lastModified,";
+    const row = this.statement(
+      `UPDATE feeds SET ${validators} title = coalesce(@title, title), next_poll_at = @next,
+         health = json_set(${outcome},
+           '$.lastDamageAt', CASE WHEN @damage IS NULL THEN json_extract(health, '$.lastDamageAt') ELSE @at END,
+           '$.lastDamage', CASE WHEN @damage IS NULL THEN json_extract(health, '$.lastDamage') ELSE json(@damage) END,
+           '$.deferred', coalesce(@deferred, json_extract(health, '$.deferred'), 0))
+       WHERE id = @id RETURNING *`,
+    ).get({
+      id: feedId,
+      title: update.title ?? null,
+      next: update.nextPollAt,
+      at: update.at,
+      ...(update.error
+        ? { error: JSON.stringify(update.error) }
+        : { etag: update.etag ?? null, lastModified: update.lastModified ?? null }),
+      damage: update.damage ? JSON.stringify(update.damage) : null,
+      deferred: update.deferred ?? null,
+    }) as FeedRow | undefined;
     return row && feedFrom(row);
   }
 
   async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
-    const row = this.statement(
-      `SELECT item, verdict, story_id FROM items
-         WHERE id = @id OR (@url IS NOT NULL AND canonical_url = @url) OR content_hash = @hash
-         ORDER BY (id = @id) DESC LIMIT 1`,
-    ).get({ id: keys.id, url: keys.canonicalUrl ?? null, hash: keys.contentHash }) as ItemRow | undefined;
-    return row && storedFrom(row);
+    const params = {
+      id: keys.id,
+      url: keys.canonicalUrl ?? null,
+      hash: keys.contentHash,
+      feed: keys.feedId ?? "",
+    };
+    const byId = this.statement("SELECT item, verdict, story_id FROM items WHERE id = @id").get(params);
+    if (byId) return storedFrom(byId as ItemRow);
+    // An entry with its own id is matched by URL or content only against other feeds' items:
+    // two seeks either side of its feed in each index, whatever its own feed holds.
+    const others = keys.guid ? ["feed_id < @feed", "feed_id > @feed"] : ["1"];
+    for (const column of ["canonical_url = @url", "content_hash = @hash"]) {
+      if (column.includes("@url") && params.url === null) continue;
+      for (const side of others) {
+        const row = this.statement(`SELECT item, verdict, story_id FROM items WHERE ${column} AND ${side} LIMIT 1`).get(
+          params,
+        );
+        if (row) return storedFrom(row as ItemRow);
+      }
+    }
+    return undefined;
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
@@ -305,13 +338,51 @@ export class SqliteStore implements Store {
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return work();
-    this.db.exec("BEGIN");
+    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
+    // commit by another process (the API beside the poller) cannot invalidate the batch midway.
+    this.db.exec("BEGIN IMMEDIATE");
     try {
       return await work();
     } finally {
       // Committed even when the work failed: each item's own savepoint already undid a half-written one.
       if (this.db.inTransaction) this.db.exec("COMMIT");
     }
+  }
+
+  async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
+    const insert = this.statement(
+      "INSERT INTO deferred_items (feed_id, item, verdict, fingerprint) VALUES (?, ?, ?, ?)",
+    );
+    const write = this.db.transaction((chunk: readonly DeferredItem[]) => {
+      for (const { item, verdict, fingerprint } of chunk) {
+        insert.run(feedId, JSON.stringify(item), JSON.stringify(verdict), JSON.stringify(fingerprint));
+      }
+    });
+    // In short transactions, so another process waiting to write is not held up for long.
+    for (let start = 0; start < items.length; start += DEFER_CHUNK)
+      write.immediate(items.slice(start, start + DEFER_CHUNK));
+  }
+
+  async deferredItems(feedId: string, limit: number): Promise<DeferredBatch> {
+    const rows = this.statement(
+      "SELECT seq, item, verdict, fingerprint FROM deferred_items WHERE feed_id = ? ORDER BY seq LIMIT ?",
+    ).all(feedId, limit + 1) as Array<{ seq: number; item: string; verdict: string; fingerprint: string }>;
+    return {
+      items: rows.slice(0, limit).map((row) => ({
+        key: String(row.seq),
+        item: JSON.parse(row.item),
+        verdict: JSON.parse(row.verdict),
+        fingerprint: JSON.parse(row.fingerprint),
+      })),
+      more: rows.length > limit,
+    };
+  }
+
+  async dropDeferred(feedId: string, keys: readonly string[]): Promise<void> {
+    const drop = this.statement("DELETE FROM deferred_items WHERE feed_id = ? AND seq = ?");
+    this.db.transaction(() => {
+      for (const key of keys) drop.run(feedId, Number(key));
+    })();
   }
 
   async getStory(id: string): Promise<Story | undefined> {
@@ -332,6 +403,7 @@ export class SqliteStore implements Store {
       ["topics", query.topic],
       ["countries", query.country],
       ["treaties", query.treaty],
+      ["languages", query.language],
     ] as const) {
       if (value === undefined) continue;
       where.push(`EXISTS (SELECT 1 FROM json_each(story, '$.${field}') WHERE value = @${field})`);

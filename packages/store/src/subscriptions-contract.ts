@@ -98,6 +98,21 @@ export function subscriptionStoreContract(name: string, open: () => Promise<Subs
       expect(pending.map((subscription) => subscription.id)).toEqual([a1.id]);
     });
 
+    it("confirms with a token added later, and with an earlier one still unexpired", async () => {
+      const store = await open();
+      await store.createSubscription(aSubscription(), {
+        confirmation: { tokenHash: "first", expiresAt: "2026-01-02T00:00:00.000Z" },
+        unsubscribeToken: "u1",
+      });
+      await store.addConfirmation("sub_1", { tokenHash: "resent", expiresAt: "2026-01-03T00:00:00.000Z" });
+
+      const byResent = await store.confirmSubscription("resent", "2026-01-02T12:00:00.000Z");
+      const byFirstLate = await store.confirmSubscription("first", "2026-01-02T12:00:00.000Z");
+
+      expect(byResent?.status).toBe("active");
+      expect(byFirstLate).toBeUndefined();
+    });
+
     it("confirms once, and never after the token expires", async () => {
       const store = await open();
       await store.createSubscription(aSubscription(), {

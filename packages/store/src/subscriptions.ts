@@ -156,6 +156,12 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return this.db.prepare("DELETE FROM subscriptions WHERE id = ? AND tenant_id = ?").run(id, tenantId).changes > 0;
   }
 
+  async addConfirmation(subscriptionId: string, confirmation: PendingConfirmation): Promise<void> {
+    this.db
+      .prepare("INSERT INTO subscription_confirmations (token_hash, subscription_id, expires_at) VALUES (?, ?, ?)")
+      .run(confirmation.tokenHash, subscriptionId, confirmation.expiresAt);
+  }
+
   async confirmSubscription(tokenHash: string, now: Timestamp): Promise<Subscription | undefined> {
     return this.db.transaction(() => {
       const pending = this.db

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { clientAddress, type RemoteAddress } from "./client-address.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import { type RateDecision, type RateLimiter, rateLimitHeaders } from "./rate-limit.ts";
 
 export interface AnonymousLimit {
   limiter: RateLimiter;
@@ -11,12 +11,15 @@ export interface AnonymousLimit {
   trustedProxies: number;
 }
 
-function refuseOver(c: { header(name: string, value: string): void }, decision: ReturnType<RateLimiter["take"]>): void {
+function refuseOver(c: { header(name: string, value: string): void }, decision: RateDecision): void {
+  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
   if (!decision.allowed) {
-    c.header("retry-after", String(decision.retryAfterSeconds));
-    throw new ApiError("TOO_MANY_REQUESTS", `rate limit reached; retry in ${decision.retryAfterSeconds} s`);
+    c.header("retry-after", String(decision.resetSeconds));
+    throw new ApiError(
+      "TOO_MANY_REQUESTS",
+      `rate limit of ${decision.limit} requests in ${decision.windowSeconds} s reached; retry in ${decision.resetSeconds} s`,
+    );
   }
-  c.header("ratelimit-remaining", String(decision.remaining));
 }
 
 /**
@@ -33,7 +36,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
         c.req.header("x-forwarded-for"),
         anonymous.trustedProxies,
       );
-      refuseOver(c, anonymous.limiter.take(client));
+      refuseOver(c, await anonymous.limiter.take(client));
       c.set("caller", undefined);
       return next();
     }
@@ -43,7 +46,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
       throw new ApiError("UNAUTHORIZED", "the Authorization header holds no valid API key");
     const stored = await c.var.services.keys.findKeyByHash(hashApiKey(key));
     if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
-    refuseOver(c, limiter.take(stored.id));
+    refuseOver(c, await limiter.take(stored.id));
     c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });
     return next();
   });

@@ -1,40 +1,40 @@
-import { type ConfirmationSender, type Logger, renderConfirmation, type Subscription } from "@treatywatch/core";
-import type { Mailer } from "@treatywatch/notify";
+import type { Clock, ConfirmationSender, DeliveryStore, Logger } from "@treatywatch/core";
+import { confirmationDelivery } from "@treatywatch/notify";
 
-/** One line a person can recognise their subscription by. */
-export function describeSubscription(subscription: Subscription): string {
-  const { filter, cadence } = subscription;
-  const parts = [
-    ...(filter.topics ?? []),
-    ...(filter.treaties ?? []),
-    ...(filter.countries ?? []),
-    ...(filter.keywords ? [`"${filter.keywords}"`] : []),
-  ];
-  const what = parts.length > 0 ? parts.join(", ") : "all arms-control and landmine news";
-  const when =
-    cadence.kind === "instant"
-      ? "as it happens"
-      : `${cadence.kind === "daily" ? "daily" : "weekly"} at ${String(cadence.hour).padStart(2, "0")}:00 ${cadence.timeZone}`;
-  return `${what}, ${when}`;
+export { describeSubscription } from "@treatywatch/notify";
+
+/** Confirmation mails already made for a subscription. */
+export async function confirmationsSent(
+  deliveries: { forSubscription: DeliveryStore["forSubscription"] },
+  subscriptionId: string,
+): Promise<number> {
+  return (await deliveries.forSubscription(subscriptionId, 100)).filter((delivery) => delivery.kind === "confirmation")
+    .length;
 }
 
 /**
- * Mails the double opt-in link: the only message an unconfirmed address ever gets. A
- * failed send is logged, not raised: the subscription stays pending and its link expires.
+ * Confirmation mail through the delivery path alerts take: each mail is a delivery, so a
+ * failed send is retried with backoff and shows in the subscription's delivery log.
+ * `dispatch` starts the first attempt at once (on one machine, sending it; on AWS,
+ * queueing it); without it the delivery schedule sends it on its next run.
  */
-export function mailedConfirmations(mailer: Mailer, from: string, logger: Logger): ConfirmationSender {
+export function deliveredConfirmations(deps: {
+  deliveries: Pick<DeliveryStore, "create" | "forSubscription">;
+  clock: Clock;
+  logger: Logger;
+  dispatch?: ((deliveryId: string) => Promise<unknown>) | undefined;
+}): ConfirmationSender {
   return {
-    async sendConfirmation(subscription, link) {
+    async sendConfirmation(subscription) {
       if (subscription.channel.type !== "email") return;
-      const rendered = renderConfirmation({ confirmUrl: link, description: describeSubscription(subscription) });
-      const result = await mailer.send({
-        id: `confirm_${subscription.id}`,
-        from,
-        to: subscription.channel.address,
-        ...rendered,
-      });
-      if (!result.ok)
-        logger.warn({ subscriptionId: subscription.id, error: result.error }, "confirmation mail not sent");
+      const sequence = (await confirmationsSent(deps.deliveries, subscription.id)) + 1;
+      const delivery = confirmationDelivery(subscription, sequence, deps.clock.now());
+      if (!(await deps.deliveries.create(delivery))) return;
+      await deps
+        .dispatch?.(delivery.id)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, deliveryId: delivery.id }, "confirmation mail left for the delivery schedule"),
+        );
     },
   };
 }

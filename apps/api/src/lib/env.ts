@@ -8,8 +8,10 @@ import type {
   SubscriptionStore,
   WebhookVerifier,
 } from "@treatywatch/core";
+import type { AllowList } from "@treatywatch/http/address";
 import type { Delivery } from "@treatywatch/store";
 import type { RemoteAddress } from "./client-address.ts";
+import type { RateLimiterFactory } from "./rate-limit.ts";
 
 /** The slice of the delivery store the API uses: a subscription's log, newest first, and its webhook's health. */
 export interface DeliveryLog {
@@ -40,10 +42,17 @@ export interface AppOptions {
   rateLimit?: { requests: number; windowSeconds: number } | undefined;
   /** Requests without a key one client address may make in a window. */
   anonymousRateLimit?: { requests: number; windowSeconds: number } | undefined;
+  /** Counts requests for the limits above; by default in this process's memory. */
+  rateLimiters?: RateLimiterFactory | undefined;
   /** Proxies in front whose X-Forwarded-For entries are trusted; 0 (the default) trusts none. */
   trustedProxies?: number | undefined;
   /** The peer address of a request; by default read from the node server or Lambda event. Unknown peers share one limit. */
   remoteAddress?: RemoteAddress | undefined;
+  /**
+   * Hosts, addresses and ranges outbound requests may reach although the address guard
+   * would refuse them (TREATYWATCH_FETCH_ALLOW): webhook URLs on them may use http and IP literals.
+   */
+  outboundAllow?: readonly string[] | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
   /**
@@ -51,6 +60,8 @@ export interface AppOptions {
    * with 403), and links are made on the host the viewer asked for, when no `publicUrl` is set.
    */
   origin?: { secret: () => Promise<string> } | undefined;
+  /** The tenant sign-ups on the public pages join (default `public`); false turns public sign-ups off. */
+  publicSignups?: { tenant: string } | false | undefined;
 }
 
 /** The caller, when the request carried a valid API key. */
@@ -63,7 +74,7 @@ export interface Caller {
 export interface AppEnv {
   Variables: {
     services: Services;
-    options: Required<Pick<AppOptions, "publicUrl">>;
+    options: { publicUrl: string; outboundAllow: AllowList };
     requestId: string;
     caller: Caller | undefined;
   };

@@ -1,6 +1,8 @@
 import { matchStoryFilter, parseKeywords, type Store, type Story, type SubscriptionFilter } from "@treatywatch/core";
 
 const PAGE = 100;
+/** How far back a filter preview looks. */
+export const PREVIEW_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_SCANNED = 5000;
 
 /** Stories updated since `since` that pass a filter, newest first, each with why it matched. */
@@ -25,4 +27,15 @@ export async function storiesMatching(
     cursor = page.nextCursor;
   } while (cursor && found.length < max && scanned < MAX_SCANNED);
   return found.slice(0, max);
+}
+
+/** A filter's preview: the stories of the last 30 days it matches, newest first, and the window's start. */
+export async function previewFilter(
+  store: Store,
+  filter: SubscriptionFilter,
+  now: Date,
+  max: number,
+): Promise<{ since: string; data: Array<{ story: Story; reasons: string[] }> }> {
+  const since = new Date(now.getTime() - PREVIEW_WINDOW_MS).toISOString();
+  return { since, data: await storiesMatching(store, filter, since, max) };
 }

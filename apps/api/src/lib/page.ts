@@ -10,7 +10,7 @@ export function escapeHtml(text: string): string {
 export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}
 button{font:inherit;padding:.5rem 1.25rem;border-radius:.375rem;border:1px solid #444;background:#222;color:#fff;cursor:pointer}</style>
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;

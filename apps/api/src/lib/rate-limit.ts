@@ -1,28 +1,68 @@
-import type { Clock } from "@treatywatch/core";
+/// <reference path="./rate-limiter-flexible.d.ts" />
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import RateLimiterMemory from "rate-limiter-flexible/lib/RateLimiterMemory.js";
+import RateLimiterRes from "rate-limiter-flexible/lib/RateLimiterRes.js";
 
-export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
+/** Requests allowed per window, per API key or per client address. */
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
 
-/** A fixed-window counter per key, in memory: one API process, one set of windows. */
+/** What a limiter said of one request, with what the RateLimit headers report. */
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window ends and the count starts again. */
+  resetSeconds: number;
+  windowSeconds: number;
+}
+
+/**
+ * The counting behind a limit: rate-limiter-flexible's limiters, in memory by default
+ * (entries are dropped when their window ends, so memory follows the clients of one
+ * window) or in a store that instances share.
+ */
+export type RateLimiterFactory = (
+  limit: RateLimit,
+  name: "key" | "anonymous" | "signup-client" | "signup-address",
+) => RateLimiterAbstract;
+
+export const memoryRateLimiters: RateLimiterFactory = (limit, name) =>
+  new RateLimiterMemory({ points: limit.requests, duration: limit.windowSeconds, keyPrefix: name });
+
+/** One limit over one limiter: takes a request from a key's window. */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
   constructor(
-    private readonly limit: { requests: number; windowSeconds: number },
-    private readonly clock: Clock,
+    private readonly limiter: RateLimiterAbstract,
+    readonly limit: RateLimit,
   ) {}
 
-  take(key: string): RateDecision {
-    const now = this.clock.now().getTime();
-    const windowMs = this.limit.windowSeconds * 1000;
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= windowMs) {
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
+  async take(key: string): Promise<RateDecision> {
+    const decide = (result: RateLimiterRes, allowed: boolean): RateDecision => ({
+      allowed,
+      limit: this.limit.requests,
+      remaining: Math.max(0, result.remainingPoints),
+      resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+      windowSeconds: this.limit.windowSeconds,
+    });
+    try {
+      return decide(await this.limiter.consume(key), true);
+    } catch (refusal) {
+      // The library rejects with its result when the window is used up, and with an Error when its store fails.
+      if (refusal instanceof RateLimiterRes) return decide(refusal, false);
+      throw refusal;
     }
-    if (window.count >= this.limit.requests) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)) };
-    }
-    window.count++;
-    return { allowed: true, remaining: this.limit.requests - window.count };
   }
+}
+
+/** The IETF RateLimit header fields (draft 6) for a decision. */
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  return {
+    "ratelimit-limit": String(decision.limit),
+    "ratelimit-remaining": String(decision.remaining),
+    "ratelimit-reset": String(decision.resetSeconds),
+    "ratelimit-policy": `${decision.limit};w=${decision.windowSeconds}`,
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Context } from "hono";
 
 /** A response body rendered and encoded once, with the strong validator that names it. */
 export interface Rendered {
@@ -29,6 +30,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === opaque);
 }
 
+/** 304 Not Modified, with the headers set so far (the ETag) and no Content-Type. */
+export function notModified(c: Context): Response {
+  const response = c.body(null, 304);
+  response.headers.delete("content-type");
+  return response;
+}
+
 /**
  * Rendered pages keyed by their normalised query, valid for one store data version: the
  * first read under a new version drops them all. Bounded; the oldest entry goes first.
@@ -57,4 +65,25 @@ export class RenderedCache {
     this.entries.set(key, page);
     return page;
   }
+}
+
+/**
+ * Reads a page through the cache while the store tells its data version (rendering it
+ * afresh when it cannot), so one rendering serves every request until the data changes.
+ */
+export async function cachedPage(
+  cache: RenderedCache,
+  dataVersion: string | undefined,
+  key: string,
+  render: () => Promise<string>,
+): Promise<Rendered> {
+  return dataVersion === undefined ? rendered(await render()) : cache.get(dataVersion, key, render);
+}
+
+/** Answers with a rendered page and its ETag, or 304 with no body when the client holds it already. */
+export function sendRendered(c: Context, page: Rendered, contentType: string): Response {
+  c.header("etag", page.etag);
+  if (etagMatches(c.req.header("if-none-match"), page.etag)) return notModified(c);
+  c.header("content-type", contentType);
+  return c.body(page.body, 200);
 }

@@ -9,5 +9,6 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
     path: `${result.target}${issue.path.length ? "." : ""}${issue.path.join(".")}`,
     message: issue.message,
   }));
-  throw new ApiError("BAD_REQUEST", `invalid ${result.target}: ${details.map((d) => d.path).join(", ")}`, details);
+  const described = details.map((detail) => `${detail.path}: ${detail.message}`).join("; ");
+  throw new ApiError("BAD_REQUEST", `invalid ${result.target}: ${described}`, details);
 };

@@ -1,29 +1,73 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import { DigestReadyEventSchema, StoryCreatedEventSchema, StoryUpdatedEventSchema } from "@treatywatch/notify/events";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  DigestReadyEventSchema,
+  StoryCreatedEventSchema,
+  StoryUpdatedEventSchema,
+  SubscriptionVerifyEventSchema,
+} from "@treatywatch/notify/events";
 import type { AppEnv } from "./env.ts";
 
 const EVENTS = [
-  ["story.created", "A story a subscription matches has appeared.", StoryCreatedEventSchema],
-  ["story.updated", "A story changed materially: a new outlet, topic, country or treaty.", StoryUpdatedEventSchema],
-  ["digest.ready", "A daily or weekly digest, composed and rendered.", DigestReadyEventSchema],
+  [
+    "subscription.verify",
+    "verifySubscriptionEvent",
+    "A ping that proves the endpoint is yours",
+    "Sent by `POST /v1/subscriptions/{id}/verify` (and by `/resume` for a disabled webhook). A 2xx within 10 seconds makes the subscription active.",
+    SubscriptionVerifyEventSchema,
+  ],
+  [
+    "story.created",
+    "storyCreatedEvent",
+    "A story the subscription matches has appeared",
+    "Carries the story with its sources and `reasons`: why it matched the filter.",
+    StoryCreatedEventSchema,
+  ],
+  [
+    "story.updated",
+    "storyUpdatedEvent",
+    "A story changed materially",
+    "A new outlet, topic, country or treaty; `changes` says which.",
+    StoryUpdatedEventSchema,
+  ],
+  [
+    "digest.ready",
+    "digestReadyEvent",
+    "A daily or weekly digest",
+    "The period's stories, composed and rendered as text and HTML.",
+    DigestReadyEventSchema,
+  ],
 ] as const;
 
+const SignatureHeaders = z.object({
+  "webhook-id": z.string().openapi({
+    description: "The delivery id, the same on every retry: drop repeats by it.",
+    example: "dlv_3f9a…",
+  }),
+  "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed." }),
+  "webhook-signature": z.string().openapi({
+    description:
+      "`v1,<base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body>`, space-separated, one for each secret valid while a secret is rotated.",
+  }),
+});
+
 /**
- * Describes what treatywatch POSTs to webhook subscribers, in the document's `webhooks`.
- * Each request carries Standard Webhooks headers: `webhook-id`, `webhook-timestamp` and
- * `webhook-signature` (one signature per valid secret during a rotation).
+ * Describes what treatywatch POSTs to webhook subscribers, in the document's `webhooks`,
+ * with the Standard Webhooks headers every request carries.
  */
 export function registerWebhookEvents(api: OpenAPIHono<AppEnv>): void {
-  for (const [type, summary, schema] of EVENTS) {
+  for (const [type, operationId, summary, description, schema] of EVENTS) {
     api.openAPIRegistry.registerWebhook({
       method: "post",
       path: type,
+      operationId,
       tags: ["webhook events"],
       summary,
-      description:
-        "Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id.webhook-timestamp.body` with your `whsec_` secret.",
-      request: { body: { content: { "application/json": { schema } }, required: true } },
-      responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried with backoff." } },
+      description: `${description} Verify \`webhook-signature\` over \`webhook-id.webhook-timestamp.body\` with your \`whsec_\` secret, e.g. with the \`standardwebhooks\` library.`,
+      request: { headers: SignatureHeaders, body: { content: { "application/json": { schema } }, required: true } },
+      responses: {
+        200: { description: "Any 2xx acknowledges the event; anything else is retried with backoff." },
+        410: { description: "Gone: the endpoint is disabled at once and no more events are sent." },
+      },
     });
   }
 }

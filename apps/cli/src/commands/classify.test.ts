@@ -34,7 +34,7 @@ describe("treatywatch classify", () => {
     expect(output[0]?.storyId).toBe(output[2]?.storyId);
     expect(output[1]?.storyId).not.toBe(output[0]?.storyId);
     expect(Object.keys(output[0] ?? {}).sort()).toEqual(
-      ["categories", "countries", "id", "relevant", "score", "storyId", "topics", "treaties", "why"].sort(),
+      ["categories", "countries", "id", "language", "relevant", "score", "storyId", "topics", "treaties", "why"].sort(),
     );
   });
 

@@ -25,6 +25,17 @@ const InputLine = z.object({
     .optional()
     .nullable()
     .transform((value) => value ?? undefined),
+  language: z
+    .string()
+    .optional()
+    .nullable()
+    .transform((value) => value ?? undefined),
+  /** Labelled news sets call the summary the lead; either name is read. */
+  lead: z
+    .string()
+    .optional()
+    .nullable()
+    .transform((value) => value ?? undefined),
 });
 
 /**
@@ -57,7 +68,8 @@ export async function classifyCommand(
       output.write(`${JSON.stringify({ line: lineNumber, error: message })}\n`);
       continue;
     }
-    output.write(`${JSON.stringify(classifier.next(parsed))}\n`);
+    const { lead, ...item } = parsed;
+    output.write(`${JSON.stringify(classifier.next({ ...item, summary: item.summary ?? lead }))}\n`);
   }
   return failures > 0 ? 1 : 0;
 }

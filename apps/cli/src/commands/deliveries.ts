@@ -1,5 +1,8 @@
+import { join } from "node:path";
+import { SafeHttpClient } from "@treatywatch/http";
 import type { Runtime } from "../runtime.ts";
 import type { FeedsOutput } from "./feeds.ts";
+import { publicUrlOf, startLocalDelivery } from "./serve.ts";
 
 export type DeliveriesRuntime = Pick<Runtime, "deliveries" | "deliveryQueue" | "clock">;
 
@@ -95,4 +98,36 @@ export async function deadLettersCommand(
   for (const letter of letters) io.out(`${letter.id}\t${letter.receiveCount} receives\t${letter.body}`);
   if (letters.length === 0) io.err("no dead letters");
   return 0;
+}
+
+/**
+ * `deliveries send-now`: one delivery tick at once rather than within the minute: due
+ * digests are built, and new alerts, confirmation mail and retries that are due are sent.
+ * With `digests`, every digest subscription also gets its digest of the day (or week) up to now.
+ */
+export async function sendNowCommand(
+  runtime: Runtime,
+  options: { digests?: boolean | undefined } = {},
+  io: FeedsOutput = stdio,
+): Promise<number> {
+  const before = runtime.deliveries.countByStatus();
+  const webhookClient = new SafeHttpClient({ allow: runtime.config.fetch.allow });
+  const local = startLocalDelivery(runtime, {
+    publicUrl: publicUrlOf(runtime.config, runtime.config.port),
+    tickMs: 3_600_000,
+    webhookClient,
+  });
+  try {
+    await local.loop.tick({ digestsNow: options.digests });
+  } finally {
+    await local.close();
+    await webhookClient.close();
+  }
+  const after = runtime.deliveries.countByStatus();
+  const sent = after.delivered - before.delivered;
+  const failed = after.failed - before.failed;
+  io.out(
+    `${sent} sent, ${failed} failed, ${after.pending} waiting for a retry${sent > 0 && !runtime.config.mail.smtpUrl ? ` (mail is in ${join(runtime.config.dataDir, "outbox")})` : ""}`,
+  );
+  return failed > 0 ? 1 : 0;
 }

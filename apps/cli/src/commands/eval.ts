@@ -1,89 +1,121 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EvalReport, evaluate, type LabelledItem, meetsTargets, TOPICS } from "@treatywatch/core";
+import { CLASSIFIER_VERSION, type EvalReport, evaluate, type SliceReport } from "@treatywatch/core";
 import { z } from "zod";
+import { asRead, DEFAULT_SHARED_NEWS, exists, LABELLED_SETS, type LoadedSet, loadSet } from "./labelled.ts";
 
-/** The labelled set shipped with the core. */
-export const DEFAULT_EVAL_FILE = fileURLToPath(
-  new URL("../../../../packages/core/eval/labelled.jsonl", import.meta.url),
-);
+/** Lowest figures the frozen test split may score; CI fails below them. */
+export const FLOORS_FILE = fileURLToPath(new URL("../../../../packages/core/eval/floors.json", import.meta.url));
 
-const optional = z
-  .string()
-  .optional()
-  .nullable()
-  .transform((value) => value ?? undefined);
-
-const LabelledLine = z.object({
-  id: z.union([z.string().min(1), z.number()]).transform(String),
-  title: z.string(),
-  summary: optional,
-  link: optional,
-  source: optional,
-  published: optional,
-  label: z.object({
-    relevant: z.boolean(),
-    topics: z.array(z.enum(TOPICS)).default([]),
-    story: z.union([z.string().min(1), z.number()]).transform(String),
-  }),
+const Floor = z.object({
+  relevanceF1: z.number(),
+  relevanceF1EachLanguage: z.number(),
+  topicF1: z.number(),
+  storyF1: z.number(),
+  crossLanguageRecall: z.number(),
 });
+const Floors = z.object({ headlineOnly: Floor, withLead: Floor });
+export type Floors = z.infer<typeof Floors>;
 
 export interface EvalOptions {
+  /** A labelled JSON Lines file to score instead of the project's sets. */
   file?: string | undefined;
+  /** The folder holding the shared real-news splits (dev.jsonl, test.jsonl). */
+  shared?: string | undefined;
   verbose?: boolean | undefined;
   check?: boolean | undefined;
   json?: boolean | undefined;
 }
 
-/** Parses a labelled JSON Lines text; a bad line is reported with its number. */
-export function parseLabelled(text: string): { items: LabelledItem[]; errors: string[] } {
-  const items: LabelledItem[] = [];
-  const errors: string[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (!line.trim()) return;
-    try {
-      const result = LabelledLine.safeParse(JSON.parse(line));
-      if (result.success) items.push(result.data);
-      else
-        errors.push(
-          `line ${index + 1}: ${result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
-        );
-    } catch (error) {
-      errors.push(`line ${index + 1}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-  return { items, errors };
+interface SetReport {
+  name: string;
+  file: string;
+  /** Whether its errors may be listed: never for the frozen test split. */
+  frozen: boolean;
+  headlineOnly: EvalReport;
+  withLead?: EvalReport | undefined;
 }
 
-const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const fixed = (value: number | undefined) => (value === undefined ? "  -  " : value.toFixed(3));
 
-export function formatReport(report: EvalReport, verbose: boolean): string {
-  const { relevance, topics, stories } = report;
+function row(label: string, slice: SliceReport, crossLanguage?: number): string {
+  const { relevance } = slice;
+  return [
+    `  ${label.padEnd(15)}`,
+    String(slice.items).padStart(5),
+    `   ${fixed(relevance.f1)} (${fixed(relevance.precision)} / ${fixed(relevance.recall)})`,
+    `   ${fixed(slice.topics.f1)}`,
+    `    ${fixed(slice.stories.f1)}`,
+    `      ${fixed(slice.countries?.f1)}`,
+    `     ${fixed(slice.treaties?.f1)}`,
+    crossLanguage === undefined ? "" : `     ${fixed(crossLanguage)}`,
+  ].join("");
+}
+
+function formatMode(label: string, report: EvalReport): string[] {
+  const lines = [row(label, report, report.crossLanguageRecall)];
+  for (const [language, slice] of Object.entries(report.byLanguage)) lines.push(row(`  ${language}`, slice));
+  return lines;
+}
+
+export function formatSet(set: SetReport, verbose: boolean): string {
   const lines = [
-    `items              ${report.items}`,
-    `relevance          P ${percent(relevance.precision)}  R ${percent(relevance.recall)}  F1 ${percent(relevance.f1)}  (tp ${relevance.truePositive}, fp ${relevance.falsePositive}, fn ${relevance.falseNegative})`,
-    `topics (micro)     P ${percent(topics.precision)}  R ${percent(topics.recall)}  F1 ${percent(topics.f1)}`,
-    `stories (B-cubed)  P ${percent(stories.precision)}  R ${percent(stories.recall)}  F1 ${percent(stories.f1)}`,
-    "",
-    "per topic",
+    `${set.name}: ${set.file}`,
+    "                   items   relevance F1 (P / R)     topics   stories B³  countries  treaties  across languages",
+    ...formatMode("headline only", set.headlineOnly),
+    ...(set.withLead ? formatMode("with lead", set.withLead) : []),
   ];
-  for (const topic of TOPICS) {
-    const score = report.perTopic[topic];
-    lines.push(
-      `  ${topic.padEnd(22)} P ${percent(score.precision).padStart(6)}  R ${percent(score.recall).padStart(6)}  F1 ${percent(score.f1).padStart(6)}  (${score.truePositive + score.falseNegative} labelled)`,
-    );
-  }
-  if (verbose) {
-    lines.push("", `relevance wrong: ${report.misses.relevance.join(" ") || "none"}`);
-    lines.push(`topics wrong:    ${report.misses.topics.join(" ") || "none"}`);
-    lines.push(`stories wrong:   ${report.misses.stories.join(" ") || "none"}`);
+  if (verbose && !set.frozen) {
+    const { misses } = set.headlineOnly;
+    lines.push(`  relevance wrong: ${misses.relevance.join(" ") || "none"}`);
+    lines.push(`  topics wrong:    ${misses.topics.join(" ") || "none"}`);
+    lines.push(`  stories wrong:   ${misses.stories.join(" ") || "none"}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
+function scoreSet(set: LoadedSet, frozen: boolean, now: string): SetReport {
+  const hasLeads = set.items.some((item) => item.lead);
+  return {
+    name: set.name,
+    file: set.file,
+    frozen,
+    headlineOnly: evaluate(
+      set.items.map((item) => asRead(item, false)),
+      now,
+    ).report,
+    withLead: hasLeads
+      ? evaluate(
+          set.items.map((item) => asRead(item, true)),
+          now,
+        ).report
+      : undefined,
+  };
+}
+
+/** Where a report falls below its floors, worded for people. */
+export function belowFloors(report: EvalReport, floor: Floors["headlineOnly"]): string[] {
+  const below: string[] = [];
+  const check = (name: string, value: number | undefined, limit: number) => {
+    if (value !== undefined && value + 1e-9 < limit)
+      below.push(`${name} ${value.toFixed(3)} is below its floor ${limit}`);
+  };
+  check("relevance F1", report.relevance.f1, floor.relevanceF1);
+  for (const [language, slice] of Object.entries(report.byLanguage)) {
+    check(`relevance F1 (${language})`, slice.relevance.f1, floor.relevanceF1EachLanguage);
+  }
+  check("topic F1", report.topics.f1, floor.topicF1);
+  check("story B-cubed F1", report.stories.f1, floor.storyF1);
+  check("cross-language story recall", report.crossLanguageRecall, floor.crossLanguageRecall);
+  return below;
+}
+
 /**
- * Scores the classifier and the story clustering on a labelled set.
- * Exit code: 2 for an unreadable set, 1 with --check when a target is missed.
+ * Scores the classifier and the story clustering: on the shared real-news splits when
+ * they are beside the project (the frozen test split is the figure to report; its
+ * errors are never listed), and on the project's own sets, which it was trained on.
+ * With --check, exits 1 when the test split falls below the floors in eval/floors.json.
  */
 export async function evalCommand(
   options: EvalOptions,
@@ -91,29 +123,54 @@ export async function evalCommand(
   errors: NodeJS.WritableStream = process.stderr,
   now = new Date().toISOString(),
 ): Promise<number> {
-  const file = options.file ?? DEFAULT_EVAL_FILE;
-  let text: string;
+  const sets: Array<{ set: LoadedSet; frozen: boolean }> = [];
   try {
-    text = await readFile(file, "utf8");
+    if (options.file) {
+      sets.push({ set: await loadSet("labelled set", options.file), frozen: false });
+    } else {
+      const shared = options.shared ?? DEFAULT_SHARED_NEWS;
+      if (await exists(join(shared, "test.jsonl"))) {
+        sets.push({
+          set: await loadSet("shared test split (frozen; the figure to report)", join(shared, "test.jsonl")),
+          frozen: true,
+        });
+        sets.push({
+          set: await loadSet("shared dev split (trained and tuned on)", join(shared, "dev.jsonl")),
+          frozen: false,
+        });
+      } else {
+        output.write(`shared real-news splits not found in ${shared}: held-out figures skipped\n`);
+      }
+      sets.push({ set: await loadSet("our real headlines (trained on)", LABELLED_SETS.news), frozen: false });
+      sets.push({ set: await loadSet("our written set (trained on)", LABELLED_SETS.written), frozen: false });
+    }
   } catch (error) {
-    errors.write(`treatywatch eval: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    errors.write(`treatywatch eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const parsed = parseLabelled(text);
-  for (const message of parsed.errors) errors.write(`treatywatch eval: ${message}\n`);
-  if (parsed.items.length === 0) {
-    errors.write(`treatywatch eval: no labelled items in ${file}\n`);
-    return 2;
-  }
-  const { report, outputs } = evaluate(parsed.items, now);
+
+  const reports = sets.map(({ set, frozen }) => scoreSet(set, frozen, now));
   if (options.json) {
-    output.write(`${JSON.stringify({ file, report, ...(options.verbose ? { outputs } : {}) })}\n`);
+    output.write(`${JSON.stringify({ classifier: CLASSIFIER_VERSION, sets: reports })}\n`);
   } else {
-    output.write(`${file}\n${formatReport(report, options.verbose ?? false)}`);
+    output.write(
+      `classifier ${CLASSIFIER_VERSION}\n\n${reports.map((set) => formatSet(set, options.verbose ?? false)).join("\n")}`,
+    );
   }
-  if (options.check && !meetsTargets(report)) {
-    errors.write("treatywatch eval: below target (relevance F1 0.95, topic F1 0.85, story F1 0.90)\n");
-    return 1;
+
+  if (!options.check) return 0;
+  const frozen = reports.find((set) => set.frozen);
+  if (!frozen) {
+    output.write("eval check: no frozen test split beside the project, nothing to check\n");
+    return 0;
   }
-  return parsed.errors.length > 0 ? 2 : 0;
+  const floors = Floors.parse(JSON.parse(await readFile(FLOORS_FILE, "utf8")));
+  const below = [
+    ...belowFloors(frozen.headlineOnly, floors.headlineOnly).map((line) => `headline only: ${line}`),
+    ...(frozen.withLead ? belowFloors(frozen.withLead, floors.withLead).map((line) => `with lead: ${line}`) : []),
+  ];
+  for (const line of below) errors.write(`treatywatch eval: ${line}\n`);
+  if (below.length > 0) return 1;
+  output.write(`eval check: the test split is at or above every floor in ${FLOORS_FILE}\n`);
+  return 0;
 }

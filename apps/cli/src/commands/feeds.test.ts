@@ -74,7 +74,7 @@ describe("treatywatch feeds", () => {
   it("reports health: last error and its kind, failures in a row and the next attempt", async () => {
     const { feed } = await store.addFeed("https://down.example/rss", NOW.toISOString());
     await store.recordFetch(feed.id, {
-      error: { kind: "refused-address", message: "down.example resolves to 10.0.0.7, which is refused" },
+      error: { kind: "refused-address", message: "down.example resolves to a refused address: private-use" },
       nextPollAt: "2025-06-30T12:05:00.000Z",
       at: NOW.toISOString(),
     });

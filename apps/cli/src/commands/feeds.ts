@@ -93,7 +93,10 @@ export interface FeedHealthReport {
   lastSuccessAt?: string | undefined;
   lastErrorAt?: string | undefined;
   lastError?: { kind: string; message: string } | undefined;
+  lastDamageAt?: string | undefined;
+  lastDamage?: { kind: string; message: string } | undefined;
   consecutiveFailures: number;
+  deferred: number;
   nextAttemptAt: string;
 }
 
@@ -106,7 +109,10 @@ export function healthOf(feed: Feed): FeedHealthReport {
     lastSuccessAt: health.lastSuccessAt,
     lastErrorAt: health.lastErrorAt,
     lastError: health.lastError,
+    lastDamageAt: health.lastDamageAt,
+    lastDamage: health.lastDamage,
     consecutiveFailures: health.consecutiveFailures,
+    deferred: health.deferred ?? 0,
     nextAttemptAt: feed.nextPollAt,
   };
 }
@@ -134,6 +140,10 @@ export async function feedHealthCommand(
         `    ${report.consecutiveFailures} failure(s) in a row; last ${report.lastError.kind}: ${report.lastError.message}`,
       );
     }
+    if (report.lastDamage) {
+      io.out(`    last repaired ${report.lastDamageAt}: ${report.lastDamage.kind}: ${report.lastDamage.message}`);
+    }
+    if (report.deferred > 0) io.out(`    ${report.deferred} entries held for the next polls`);
   }
   const failing = reports.filter((report) => report.state === "failing").length;
   io.out(`\n${reports.length} feeds, ${failing} failing`);

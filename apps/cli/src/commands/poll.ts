@@ -30,17 +30,23 @@ function totals(outcomes: readonly FeedOutcome[]) {
 }
 
 function line(outcome: FeedOutcome): string {
-  const { fresh, duplicate, relevant } = outcome.summary;
-  const what =
-    outcome.status === "error"
-      ? `error ${outcome.error?.kind}: ${outcome.error?.message}`
-      : outcome.status === "not-modified"
-        ? "not modified"
-        : `${outcome.entries} entries, ${fresh} new, ${duplicate} duplicate, ${relevant} relevant`;
-  return `${outcome.status === "error" ? "✗" : "✓"} ${outcome.url}\n    ${what}`;
+  // A failure is one line: the feed and the reason.
+  if (outcome.status === "error") {
+    const note = outcome.unrecorded ? " (not recorded)" : "";
+    return `✗ ${outcome.url}: ${outcome.error?.kind}: ${outcome.error?.message}${note}`;
+  }
+  if (outcome.status === "not-modified") return `✓ ${outcome.url}\n    not modified`;
+  const { fresh, duplicate, relevant, deferred } = outcome.summary;
+  const held = deferred > 0 ? `; ${deferred} held for the next poll` : "";
+  const repaired = outcome.damage ? `\n    repaired: ${outcome.damage.message}` : "";
+  return `✓ ${outcome.url}\n    ${outcome.entries} entries, ${fresh} new, ${duplicate} duplicate, ${relevant} relevant${held}${repaired}`;
 }
 
-/** One poll of the feeds in a feeds file (the configured one by default), with a per-feed summary. Exit code 1 if any failed. */
+/**
+ * One poll of the feeds in a feeds file (the configured one by default), with a per-feed summary.
+ * Exit code 0 when every feed was read or its failure recorded in its health, 1 when a failure
+ * could not even be recorded.
+ */
 export async function pollOnceCommand(runtime: Runtime, options: PollOnceOptions): Promise<number> {
   try {
     const listed = new Set((await addFeedsFromFile(runtime, options.feeds ?? runtime.config.feedsFile)).urls);
@@ -61,7 +67,7 @@ export async function pollOnceCommand(runtime: Runtime, options: PollOnceOptions
         `\n${sum.feeds} feeds (${sum.failed} failed): ${sum.fresh} new items, ${sum.duplicate} duplicate, ${sum.relevant} relevant; ${sum.storiesCreated} stories created, ${sum.storiesUpdated} updated\n`,
       );
     }
-    return sum.failed > 0 ? 1 : 0;
+    return outcomes.some((outcome) => outcome.unrecorded) ? 1 : 0;
   } finally {
     await runtime.store.close();
   }

@@ -1,10 +1,9 @@
 import {
+  assess,
   CANDIDATE_LIMIT,
   CLASSIFIER_VERSION,
   type Clock,
-  classify,
   DEFAULT_CLUSTER_OPTIONS,
-  fingerprint,
   foundStory,
   joinStory,
   lookupKeys,
@@ -55,7 +54,7 @@ export async function reclassifyStore(store: Store, clock: Clock): Promise<Recla
     clustered: 0,
   };
   for (const { item, verdict: old, storyId } of stale) {
-    const verdict = classify(item);
+    const { verdict, fingerprint: print } = assess(item);
     summary.reclassified++;
     if (verdict.relevant && !old.relevant) summary.becameRelevant++;
     if (!verdict.relevant && old.relevant) summary.becameIrrelevant++;
@@ -64,7 +63,6 @@ export async function reclassifyStore(store: Store, clock: Clock): Promise<Recla
       continue;
     }
     const now = clock.now().toISOString();
-    const print = fingerprint(item, verdict);
     const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
     const pick = pickStory(print, await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT));
     const current = pick && (await store.getStory(pick.storyId));

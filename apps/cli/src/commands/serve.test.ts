@@ -13,6 +13,7 @@ import { startDeliveryLoop } from "@treatywatch/worker";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRuntime, type Runtime } from "../runtime.ts";
+import { confirmLinkCommand } from "./outbox.ts";
 import { type Running, startServer } from "./serve.ts";
 
 interface Received {
@@ -95,18 +96,16 @@ describe("serve", () => {
       method: "POST",
       headers: authorized,
       body: JSON.stringify({
-        channel: { type: "webhook", url: "https://hooks.example.org/treatywatch" },
+        // A plain-http receiver on this machine: accepted because TREATYWATCH_FETCH_ALLOW lists 127.0.0.1.
+        channel: { type: "webhook", url: endpoint.url },
         cadence: { kind: "instant" },
       }),
     });
+    expect(created.status).toBe(201);
     const { subscription, signingSecret } = (await created.json()) as {
       subscription: { id: string };
       signingSecret: string;
     };
-    // The API takes only public https URLs; the stored subscription is pointed at loopback instead.
-    const stored = await runtime.subscriptions.findSubscription(subscription.id);
-    if (!stored) throw new Error("the subscription was not stored");
-    await runtime.subscriptions.updateSubscription({ ...stored, channel: { type: "webhook", url: endpoint.url } });
     const verified = await fetch(`${base}/v1/subscriptions/${subscription.id}/verify`, {
       method: "POST",
       headers: authorized,
@@ -149,7 +148,7 @@ describe("serve", () => {
   });
 
   it("mails the confirmation link of an email subscription to the outbox, pointing at the public URL", async () => {
-    const { runtime, base, dataDir } = await serve({ TREATYWATCH_PUBLIC_URL: "https://alerts.example.org" });
+    const { runtime, running, base, dataDir } = await serve({ TREATYWATCH_PUBLIC_URL: "https://alerts.example.org" });
     const { key } = await issueApiKey(runtime.keys, {
       tenant: "e2e",
       scopes: ["write"],
@@ -164,6 +163,7 @@ describe("serve", () => {
         cadence: { kind: "instant" },
       }),
     });
+    await running.sendDue();
     const outbox = join(dataDir, "outbox");
     const mails = (await readdir(outbox)).map((name) => readFileSync(join(outbox, name), "utf8"));
 
@@ -171,5 +171,8 @@ describe("serve", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatch(/^To: reader@example\.org/m);
     expect(mails[0]).toContain("https://alerts.example.org/v1/confirm?token=");
+    const printed: string[] = [];
+    await confirmLinkCommand(runtime, "reader@example.org", { out: (line) => printed.push(line), err: () => {} });
+    expect(printed).toEqual([expect.stringMatching(/^https:\/\/alerts\.example\.org\/v1\/confirm\?token=[\w-]{43}$/)]);
   });
 });

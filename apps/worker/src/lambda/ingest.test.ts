@@ -1,4 +1,4 @@
-import { type Clock, fingerprint, type RawEntry, type Store } from "@treatywatch/core";
+import type { Clock, RawEntry, Store } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { SqliteStore } from "@treatywatch/store";
 import { DynamoStore, DynamoStoryShards, storyShard } from "@treatywatch/store/dynamodb";
@@ -109,7 +109,7 @@ describe("two copies of one story ingested at once", () => {
     const counted = new Map<string, number>();
     const metrics = { count: (name: string, value = 1) => counted.set(name, (counted.get(name) ?? 0) + value) };
 
-    await Promise.all([0, 1].map((index) => sink(queue)({ items: prepared(index), skipped: 0 })));
+    await Promise.all([0, 1].map((index) => sink(queue)({ items: prepared(index), skipped: 0, failed: 0 })));
     const response = await consumeIngestBatch(queue.records(), {
       shards: storyShards,
       store,
@@ -143,13 +143,13 @@ describe("two copies of one story ingested at once", () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
     const events = matchQueue();
-    await sink(queue)({ items: prepared(0), skipped: 0 });
+    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
     const record = queue.records();
     const deps = { shards: storyShards, store, clock, logger: silent, storyEvents: events };
 
     await consumeIngestBatch(record, deps);
     await consumeIngestBatch(record, deps);
-    const refetched = await sink(queue)({ items: prepared(0), skipped: 0 });
+    const refetched = await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
 
     expect(refetched).toMatchObject({ fresh: 0, duplicate: 1 });
     expect(queue.messages).toHaveLength(1);
@@ -178,22 +178,48 @@ describe("shardedIngestSink", () => {
       NOW.toISOString(),
     ).items;
 
-    const summary = await sink(queue)({ items: [...prepared(0), ...lookalike, ...prepared(0)], skipped: 1 });
+    const summary = await sink(queue)({ items: [...prepared(0), ...lookalike, ...prepared(0)], skipped: 1, failed: 0 });
 
     expect(summary).toMatchObject({ fresh: 2, duplicate: 1, relevant: 1, skipped: 1 });
     expect(queue.messages.map((message) => parseIngestMessage(message.body).item.guid)).toEqual(["w-1"]);
     const [relevant] = prepared(0);
     if (!relevant) throw new Error("a prepared item expected");
-    expect(queue.messages[0]?.groupId).toBe(
-      `shard-${storyShards.shardOf(fingerprint(relevant.item, relevant.verdict))}`,
-    );
+    expect(queue.messages[0]?.groupId).toBe(`shard-${storyShards.shardOf(relevant.fingerprint)}`);
     expect((await store.getItem(lookalike[0]?.item.id ?? ""))?.verdict.relevant).toBe(false);
+  });
+
+  it("routes and assigns each item by the fingerprint the fetch stage made, reading no text again", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
+    const [wire] = prepared(0);
+    const [copy] = prepared(1);
+    const [elsewhere] = unrelatedReport();
+    if (!wire || !copy || !elsewhere) throw new Error("prepared items expected");
+    // The second outlet's copy of the wire's report, carrying an unrelated report's fingerprint.
+    const misprinted = { ...copy, fingerprint: elsewhere.fingerprint };
+
+    await sink(queue)({ items: [wire, misprinted], skipped: 0, failed: 0 });
+    await consumeIngestBatch(queue.records(), {
+      shards: storyShards,
+      store,
+      clock,
+      logger: silent,
+      storyEvents: matchQueue(),
+    });
+
+    expect(queue.messages.map((message) => message.groupId)).toEqual([
+      `shard-${storyShards.shardOf(wire.fingerprint)}`,
+      `shard-${storyShards.shardOf(elsewhere.fingerprint)}`,
+    ]);
+    expect(parseIngestMessage(queue.messages[1]?.body ?? "").fingerprint).toEqual(elsewhere.fingerprint);
+    // Read again from its text, the copy would have joined the wire's story.
+    expect((await stories(store)).map((story) => story.sources.length)).toEqual([1, 1]);
   });
 
   it("writes an edited title onto the stored item and queues nothing", async () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
-    await sink(queue)({ items: prepared(0), skipped: 0 });
+    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
     await consumeIngestBatch(queue.records(), {
       shards: storyShards,
       store,
@@ -205,7 +231,7 @@ describe("shardedIngestSink", () => {
     if (!original) throw new Error("a prepared item expected");
     const edited = { ...original, item: { ...original.item, title: `${original.item.title} (updated)` } };
 
-    const summary = await sink(queue)({ items: [edited], skipped: 0 });
+    const summary = await sink(queue)({ items: [edited], skipped: 0, failed: 0 });
 
     expect(summary).toMatchObject({ fresh: 0, duplicate: 1 });
     expect(queue.messages).toHaveLength(1);
@@ -217,7 +243,7 @@ describe("consumeIngestBatch", () => {
   it("drops an unreadable message; a failing shard fails only its own group's records, through Powertools", async () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
-    await sink(queue)({ items: [...prepared(0), ...unrelatedReport()], skipped: 0 });
+    await sink(queue)({ items: [...prepared(0), ...unrelatedReport()], skipped: 0, failed: 0 });
     const records = queue.records();
     const groups = new Set(records.map((record) => record.attributes?.MessageGroupId));
     expect(groups.size).toBe(2);
@@ -265,7 +291,7 @@ function unrelatedReport(): PreparedItem[] {
     const [wire] = prepared(0);
     const [report] = items;
     if (!wire || !report) continue;
-    const shardOf = (entry: PreparedItem) => storyShard(fingerprint(entry.item, entry.verdict), 4);
+    const shardOf = (entry: PreparedItem) => storyShard(entry.fingerprint, 4);
     if (shardOf(report) !== shardOf(wire)) return items;
   }
   throw new Error("no report in another shard");

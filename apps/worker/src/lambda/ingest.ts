@@ -1,14 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import type { LambdaMetrics } from "@treatywatch/config/powertools";
-import {
-  type Clock,
-  type DuplicateKeys,
-  type Fingerprint,
-  fingerprint,
-  type Logger,
-  type Store,
-  type StoredItem,
-} from "@treatywatch/core";
+import type { Clock, DuplicateKeys, Fingerprint, Logger, Store, StoredItem } from "@treatywatch/core";
 import { type FifoMessage, MAX_BATCH, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import type { PreparedForShard, ShardAssignment } from "@treatywatch/store/dynamodb";
 import type { IngestSink } from "../fetch-feed.ts";
@@ -47,14 +39,17 @@ export interface StoryShards {
   assign(shard: number, items: readonly PreparedForShard[], now: string): Promise<ShardAssignment[]>;
 }
 
-/** Entries of one feed that share an id, a URL or a text: only the first counts. */
+/**
+ * Entries of one feed that repeat an earlier one: only the first counts. An entry with its own
+ * id (a GUID) repeats only that id, as the store decides; one without repeats an id, a URL or a text.
+ */
 function firstOfEach(items: readonly PreparedItem[]): { unique: PreparedItem[]; repeated: number } {
   const seen = new Set<string>();
   const unique: PreparedItem[] = [];
   for (const prepared of items) {
-    const { id, canonicalUrl, contentHash } = prepared.item;
+    const { id, canonicalUrl, contentHash, guid } = prepared.item;
     const keys = [`id:${id}`, `hash:${contentHash}`, ...(canonicalUrl ? [`url:${canonicalUrl}`] : [])];
-    if (keys.some((key) => seen.has(key))) continue;
+    if ((guid ? [`id:${id}`] : keys).some((key) => seen.has(key))) continue;
     for (const key of keys) seen.add(key);
     unique.push(prepared);
   }
@@ -98,7 +93,7 @@ export function shardedIngestSink(deps: {
         continue;
       }
       summary.relevant++;
-      const shard = deps.shards.shardOf(fingerprint(candidate.item, candidate.verdict));
+      const shard = deps.shards.shardOf(candidate.fingerprint);
       messages.push(encodeIngestMessage(candidate, shard));
     }
     await Promise.all([...edits, deps.seen.saveItems(unclustered), deps.sender.sendAll(messages)]);
@@ -174,9 +169,7 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   }
   const named = shardOfGroup(group);
   const shard = (prepared: PreparedItem) =>
-    named !== undefined && named < deps.shards.shards
-      ? named
-      : deps.shards.shardOf(fingerprint(prepared.item, prepared.verdict));
+    named !== undefined && named < deps.shards.shards ? named : deps.shards.shardOf(prepared.fingerprint);
   // A group from a deployment with other shards may hold several shards' items: each goes to its own.
   const byShard = new Map<number, Parsed[]>();
   for (const entry of relevant)

@@ -69,6 +69,8 @@ export interface LambdaRuntime {
   deliveryQueue(): Queue;
   /** The one-click unsubscribe link of a subscription, on the API's public origin. */
   unsubscribeUrl(subscriptionId: string): Promise<string>;
+  /** The subscription's own feed: every story its filter matches. */
+  storiesUrl(subscriptionId: string): string;
 }
 
 let runtime: LambdaRuntime | undefined;
@@ -139,6 +141,9 @@ export function lambdaRuntime(): LambdaRuntime {
     deliveryQueue() {
       deliveryQueue ??= sendOnly(aws.deliveryQueueUrl, "TREATYWATCH_DELIVERY_QUEUE_URL");
       return deliveryQueue;
+    },
+    storiesUrl(subscriptionId) {
+      return `${required(aws.publicUrl, "TREATYWATCH_PUBLIC_URL")}/v1/subscriptions/${subscriptionId}/feed/atom`;
     },
     async unsubscribeUrl(subscriptionId) {
       const origin = required(aws.publicUrl, "TREATYWATCH_PUBLIC_URL");

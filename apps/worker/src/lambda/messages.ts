@@ -48,17 +48,22 @@ export function shardOfGroup(groupId: string | undefined): number | undefined {
 export function encodeIngestMessage(prepared: PreparedItem, shard: number): FifoMessage {
   const { item } = prepared;
   return {
-    body: JSON.stringify({ item: prepared.item, verdict: prepared.verdict }),
+    body: JSON.stringify({ item: prepared.item, verdict: prepared.verdict, fingerprint: prepared.fingerprint }),
     deduplicationId: stableId("ing", item.id, item.title, item.summary),
     groupId: shardGroup(shard),
   };
 }
 
 export function parseIngestMessage(body: string): PreparedItem {
-  const value = parseJson(body, "ingest") as { item?: { id?: unknown }; verdict?: { relevant?: unknown } } | null;
+  const value = parseJson(body, "ingest") as {
+    item?: { id?: unknown };
+    verdict?: { relevant?: unknown };
+    fingerprint?: { at?: unknown };
+  } | null;
   if (typeof value?.item?.id !== "string" || typeof value.verdict?.relevant !== "boolean") {
     throw new BadMessageError("ingest message has no item or verdict");
   }
+  if (typeof value.fingerprint?.at !== "string") throw new BadMessageError("ingest message has no fingerprint");
   return value as PreparedItem;
 }
 

@@ -1,20 +1,23 @@
 import type { Clock, DeliveryStore, Logger, Store, Subscription } from "@treatywatch/core";
 import type { Queue } from "@treatywatch/queue/sqs";
 import { enqueueDueDeliveries } from "../deliver.ts";
-import { runDueDigests, storiesUpdatedBetween } from "../digest.ts";
+import { runDueDigests, storedItemSummaries, storiesUpdatedBetween } from "../digest.ts";
 import { instrumented } from "./lambda-config.ts";
 
 /** What a schedule asks of the tick: build due digests, or queue due deliveries (new and retries). */
 export type TickTask = "digests" | "retries";
 
 export interface DeliveryTickDeps {
-  store: Pick<Store, "listStories">;
+  /** With `getItem`, digests quote each source's own summary. */
+  store: Pick<Store, "listStories"> & Partial<Pick<Store, "getItem">>;
   activeSubscriptions(): Promise<Subscription[]>;
   deliveries: DeliveryStore;
   deliveryQueue: Queue;
   clock: Clock;
   logger: Logger;
   unsubscribeUrl(subscriptionId: string): Promise<string>;
+  /** Where all of a subscription's stories are listed, for a digest's "and N more". */
+  storiesUrl?: ((subscriptionId: string) => string) | undefined;
 }
 
 /** Deliveries one retry tick queues at most; the next tick takes the rest. */
@@ -51,7 +54,9 @@ export async function runTick(task: TickTask, deps: DeliveryTickDeps): Promise<{
     queue: deps.deliveryQueue,
     clock: deps.clock,
     storiesBetween: (start, end) => storiesUpdatedBetween(deps.store, start, end),
+    itemSummaries: deps.store.getItem && storedItemSummaries({ getItem: deps.store.getItem.bind(deps.store) }),
     unsubscribeUrl: (id) => deps.unsubscribeUrl(id),
+    storiesUrl: deps.storiesUrl,
   });
   deps.logger.info({ built: run.built.length, alreadyBuilt: run.alreadyBuilt, empty: run.empty }, "digest tick");
   return { task, queued: run.built.length };
@@ -67,6 +72,7 @@ export const handler = instrumented(async (event: unknown, runtime) => {
     clock: runtime.clock,
     logger: runtime.logger,
     unsubscribeUrl: (id) => runtime.unsubscribeUrl(id),
+    storiesUrl: (id) => runtime.storiesUrl(id),
   });
   runtime.metrics.count(tick.task === "digests" ? "DigestsBuilt" : "DueDeliveriesQueued", tick.queued);
   return tick;

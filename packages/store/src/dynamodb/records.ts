@@ -60,6 +60,7 @@ export function storyRecord(story: Story): Record<string, unknown> {
     topics: story.topics,
     countries: story.countries,
     treaties: story.treaties,
+    languages: story.languages ?? [],
     story,
   };
 }
@@ -112,18 +113,47 @@ export async function batchPut(
   table: string,
   records: readonly Record<string, unknown>[],
 ): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let start = 0; start < records.length; start += WRITE_LIMIT) {
-    chunks.push(records.slice(start, start + WRITE_LIMIT));
+  await batchWrite(
+    doc,
+    table,
+    records.map((record) => ({ PutRequest: { Item: record } })),
+  );
+}
+
+/** Deletes records by key in BatchWriteItem calls of 25; keys left unprocessed are deleted again. */
+export async function batchDelete(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly RecordKey[],
+): Promise<void> {
+  await batchWrite(
+    doc,
+    table,
+    keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+  );
+}
+
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += WRITE_LIMIT) {
+    chunks.push(requests.slice(start, start + WRITE_LIMIT));
   }
   await Promise.all(
     chunks.map(async (chunk) => {
-      let pending = chunk.map((record) => ({ PutRequest: { Item: record } }));
+      let pending = chunk;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > RETRIES) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed`);
         if (attempt > 0) await pause(attempt);
         const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+        pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];
       }
     }),
   );

@@ -4,7 +4,6 @@ import {
   CANDIDATE_LIMIT,
   DEFAULT_CLUSTER_OPTIONS,
   type Fingerprint,
-  fingerprint,
   fnv1a,
   foundStory,
   type Item,
@@ -66,9 +65,11 @@ export interface DynamoStoryShardsOptions extends DynamoTableOptions {
   now?: () => number;
 }
 
+/** An item as the fetch stage prepared it: its fingerprint was made there, from the one reading of its text. */
 export interface PreparedForShard {
   item: Item;
   verdict: Verdict;
+  fingerprint: Fingerprint;
 }
 
 /** What became of one item of a shard batch. */
@@ -205,7 +206,7 @@ export class DynamoStoryShards {
    */
   async assign(shard: number, items: readonly PreparedForShard[], now: Timestamp): Promise<ShardAssignment[]> {
     if (items.length === 0) return [];
-    const prints = items.map(({ item, verdict }) => fingerprint(item, verdict));
+    const prints = items.map((prepared) => prepared.fingerprint);
     const claim: ClaimRecord = {
       ...claimKey(shard),
       token: randomUUID(),
@@ -487,7 +488,7 @@ export class DynamoStoryShards {
       let recent = recentOf(record);
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
-        recent = newest([fingerprint(prepared.item, prepared.verdict), ...recent]);
+        recent = newest([prepared.fingerprint, ...recent]);
       }
       current = { story, recent, revision: (record.rev as number | undefined) ?? 0, joined: state.joined };
     }

@@ -51,13 +51,7 @@ export class DynamoSubscriptionStore extends OnTable implements SubscriptionStor
     },
   ): Promise<void> {
     await this.#putToken(unsubscribeKey(extras.unsubscribeToken), subscription.id);
-    if (extras.confirmation) {
-      const { tokenHash, expiresAt } = extras.confirmation;
-      await this.#putToken(confirmationKey(tokenHash), subscription.id, {
-        until: expiresAt,
-        expiresAt: epochSeconds(expiresAt),
-      });
-    }
+    if (extras.confirmation) await this.addConfirmation(subscription.id, extras.confirmation);
     if (extras.secret) await this.#putSecret(subscription.id, extras.secret);
     const created = await conditionally(() =>
       this.doc.send(
@@ -157,6 +151,14 @@ export class DynamoSubscriptionStore extends OnTable implements SubscriptionStor
       );
     }
     return deleted;
+  }
+
+  async addConfirmation(subscriptionId: string, confirmation: PendingConfirmation): Promise<void> {
+    const { tokenHash, expiresAt } = confirmation;
+    await this.#putToken(confirmationKey(tokenHash), subscriptionId, {
+      until: expiresAt,
+      expiresAt: epochSeconds(expiresAt),
+    });
   }
 
   async confirmSubscription(tokenHash: string, now: Timestamp): Promise<Subscription | undefined> {

@@ -8,6 +8,7 @@ import { buttonPage, HtmlResponse, htmlPage, TokenQuery } from "../../lib/page.t
 const show = createRoute({
   method: "get",
   path: "/v1/confirm",
+  operationId: "showConfirmationPage",
   tags: ["subscriptions"],
   summary: "The page an email confirmation link opens",
   description: "Shows a button that confirms; opening the link changes nothing, so link scanners cannot confirm.",
@@ -18,6 +19,7 @@ const show = createRoute({
 const confirm = createRoute({
   method: "post",
   path: "/v1/confirm",
+  operationId: "confirmSubscription",
   tags: ["subscriptions"],
   summary: "Confirm an email subscription",
   description: "Spends the single-use token. Expired or spent tokens answer 404.",
@@ -51,6 +53,13 @@ export function registerConfirm<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
       if (!confirmed) {
         return c.html(htmlPage("Link expired", "<p>This link has expired or was already used.</p>"), 404);
       }
-      return c.html(htmlPage("Confirmed", "<p>Your alerts are on. Every message has a link to stop them.</p>"), 200);
+      const manageToken = await subscriptions.unsubscribeToken(confirmed.id);
+      const manage = manageToken
+        ? ` <a href="/manage/${encodeURIComponent(manageToken)}">Change or pause them</a> here.`
+        : "";
+      return c.html(
+        htmlPage("Confirmed", `<p>Your alerts are on. Every message has a link to change or stop them.${manage}</p>`),
+        200,
+      );
     });
 }

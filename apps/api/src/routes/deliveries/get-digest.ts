@@ -10,6 +10,7 @@ import { DigestSchema } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions/{id}/digests/{digestId}",
+  operationId: "getDigest",
   tags: ["digests"],
   summary: "One digest as JSON, HTML or plain text",
   security: BEARER,

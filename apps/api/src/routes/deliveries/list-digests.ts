@@ -11,6 +11,7 @@ import { DigestList } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions/{id}/digests",
+  operationId: "listDigests",
   tags: ["digests"],
   summary: "A subscription's digests, newest first",
   security: BEARER,

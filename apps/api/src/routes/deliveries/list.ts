@@ -11,6 +11,7 @@ import { DeliveryList } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions/{id}/deliveries",
+  operationId: "listDeliveries",
   tags: ["deliveries"],
   summary: "A subscription's recent alerts and digests, with their delivery state",
   security: BEARER,

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 export const DeliverySchema = z
   .object({
     id: z.string().openapi({ description: "Also the `webhook-id` header of every attempt." }),
-    kind: z.enum(["alert", "digest"]),
+    kind: z.enum(["alert", "digest", "confirmation"]),
     eventType: z.string().openapi({ example: "story.created" }),
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.number().int(),

@@ -8,6 +8,7 @@ import { FeedParams } from "./schema.ts";
 const route = createRoute({
   method: "delete",
   path: "/v1/feeds/{id}",
+  operationId: "deleteFeed",
   tags: ["feeds (admin)"],
   summary: "Stop polling a feed",
   description: "Items and stories already gathered from it stay.",

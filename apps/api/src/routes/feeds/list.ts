@@ -8,6 +8,7 @@ import { FeedList, presentFeed } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/feeds",
+  operationId: "listFeeds",
   tags: ["feeds (admin)"],
   summary: "List the polled feeds with their health",
   security: BEARER,

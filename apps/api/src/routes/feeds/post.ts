@@ -9,6 +9,7 @@ import { AddFeedBody, FeedSchema, presentFeed } from "./schema.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/feeds",
+  operationId: "addFeed",
   tags: ["feeds (admin)"],
   summary: "Add a feed to poll",
   description: "Answers 201 for a new feed and 200 with the existing one when the URL is already polled.",

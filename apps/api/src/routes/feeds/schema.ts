@@ -11,7 +11,17 @@ export const FeedSchema = z
       lastSuccessAt: z.string().optional(),
       lastErrorAt: z.string().optional(),
       lastError: z.object({ kind: z.string(), message: z.string() }).optional(),
+      lastDamageAt: z.string().optional(),
+      lastDamage: z
+        .object({ kind: z.string(), message: z.string() })
+        .optional()
+        .openapi({ description: "what the last fetch that had to repair the feed (invalid bytes) repaired" }),
       consecutiveFailures: z.number().int(),
+      deferred: z
+        .number()
+        .int()
+        .optional()
+        .openapi({ description: "entries fetched and held for the next polls: a feed adds at most 1,000 a poll" }),
     }),
   })
   .openapi("Feed");

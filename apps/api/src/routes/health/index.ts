@@ -7,6 +7,7 @@ const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() }).
 const route = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["health"],
   summary: "Liveness",
   responses: { 200: { description: "The API is up", content: { "application/json": { schema: HealthSchema } } } },

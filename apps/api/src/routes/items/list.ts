@@ -7,6 +7,7 @@ import { ItemListQuery, ItemPage } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/items",
+  operationId: "listItems",
   tags: ["items"],
   summary: "List fetched items with their verdicts, newest first",
   request: { query: ItemListQuery },

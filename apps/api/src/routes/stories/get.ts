@@ -7,6 +7,7 @@ import { StorySchema } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/stories/{id}",
+  operationId: "getStory",
   tags: ["stories"],
   summary: "Get one story with its sources",
   request: { params: z.object({ id: z.string().min(1).max(64) }) },

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
-import { etagMatches, RenderedCache, rendered } from "../../lib/rendered-cache.ts";
+import { cachedPage, RenderedCache, sendRendered } from "../../lib/rendered-cache.ts";
 import { StoryListQuery, StoryPage } from "./schema.ts";
 
 /** Distinct list queries whose rendered pages are kept between store changes. */
@@ -11,6 +11,7 @@ const CACHED_PAGES = 256;
 const route = createRoute({
   method: "get",
   path: "/v1/stories",
+  operationId: "listStories",
   tags: ["stories"],
   summary: "List stories, most recently updated first",
   description:
@@ -34,19 +35,16 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
     const { store } = c.var.services;
     const normalised = { ...query, since: query.since && new Date(query.since).toISOString() };
     const render = async () => JSON.stringify(await store.listStories(normalised));
-    const version = store.dataVersion?.();
     const key = JSON.stringify([
       normalised.limit,
       normalised.cursor,
       normalised.topic,
       normalised.country,
       normalised.treaty,
+      normalised.language,
       normalised.since,
     ]);
-    const page = version === undefined ? rendered(await render()) : await pages.get(version, key, render);
-    c.header("etag", page.etag);
-    if (etagMatches(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
-    c.header("content-type", "application/json");
-    return c.body(page.body, 200);
+    const page = await cachedPage(pages, store.dataVersion?.(), key, render);
+    return sendRendered(c, page, "application/json");
   });
 }

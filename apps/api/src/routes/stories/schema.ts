@@ -37,13 +37,23 @@ export const StorySchema = z
     countries: z.array(z.string()),
     treaties: z.array(TreatySchema),
     sources: z.array(StorySourceSchema),
+    languages: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "Primary language tags of the sources that named theirs, e.g. `en`, `uk`." }),
   })
   .openapi("Story");
+
+export const LanguageCode = z
+  .string()
+  .regex(/^[a-z]{2,3}$/, "a primary language tag such as en")
+  .openapi({ example: "uk" });
 
 export const StoryListQuery = PageQuery.extend({
   topic: TopicSchema.optional(),
   country: CountryCode.optional(),
   treaty: TreatySchema.optional(),
+  language: LanguageCode.optional().openapi({ description: "Only stories with a source in this language." }),
   since: z.iso
     .datetime({ offset: true })
     .optional()

@@ -51,6 +51,7 @@ describe("GET /v1/stories conditional requests", () => {
     expect(etag).toMatch(/^"[^"]+"$/);
     expect(again.status).toBe(304);
     expect(again.headers.get("etag")).toBe(etag);
+    expect(again.headers.get("content-type")).toBeNull();
     expect(await again.text()).toBe("");
   });
 

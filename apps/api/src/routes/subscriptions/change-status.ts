@@ -1,6 +1,7 @@
-import { changeStatus, type StatusChange } from "@treatywatch/core";
+import type { StatusChange } from "@treatywatch/core";
 import type { AppEnv } from "../../lib/env.ts";
 import { ApiError } from "../../lib/errors.ts";
+import { applyStatusChange as storeStatusChange } from "../../lib/subscription-status.ts";
 import { loadSubscription } from "./load.ts";
 import { present } from "./schema.ts";
 
@@ -11,8 +12,8 @@ export async function applyStatusChange(
   change: StatusChange,
 ) {
   const current = await loadSubscription(c, id);
-  const result = changeStatus(current, change, c.var.services.clock.now().toISOString());
+  const { subscriptions, clock } = c.var.services;
+  const result = await storeStatusChange(subscriptions, current, change, clock.now().toISOString());
   if (!result.ok) throw new ApiError("CONFLICT", result.reason);
-  if (result.subscription !== current) await c.var.services.subscriptions.updateSubscription(result.subscription);
   return present(result.subscription);
 }

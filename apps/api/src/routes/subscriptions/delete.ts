@@ -8,6 +8,7 @@ import { SubscriptionParams } from "./schema.ts";
 const route = createRoute({
   method: "delete",
   path: "/v1/subscriptions/{id}",
+  operationId: "deleteSubscription",
   tags: ["subscriptions"],
   summary: "Delete a subscription",
   security: BEARER,

@@ -9,6 +9,7 @@ import { present, SubscriptionParams, SubscriptionSchema } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions/{id}",
+  operationId: "getSubscription",
   tags: ["subscriptions"],
   summary: "Get one subscription",
   security: BEARER,

@@ -8,6 +8,7 @@ import { registerUpdateSubscription } from "./patch.ts";
 import { registerPauseSubscription } from "./pause.ts";
 import { registerCreateSubscription } from "./post.ts";
 import { registerPreviewSubscription } from "./preview.ts";
+import { registerResendConfirmation } from "./resend-confirmation.ts";
 import { registerResumeSubscription } from "./resume.ts";
 import { registerRotateSecret } from "./rotate-secret.ts";
 import { registerVerifySubscription } from "./verify.ts";
@@ -20,5 +21,6 @@ export function registerSubscriptions<S extends Schema>(api: OpenAPIHono<AppEnv,
       registerGetSubscription(registerListSubscriptions(registerCreateSubscription(withPreview))),
     ),
   );
-  return registerRotateSecret(registerVerifySubscription(registerResumeSubscription(registerPauseSubscription(crud))));
+  const lifecycle = registerVerifySubscription(registerResumeSubscription(registerPauseSubscription(crud)));
+  return registerResendConfirmation(registerRotateSecret(lifecycle));
 }

@@ -8,6 +8,7 @@ import { present, SubscriptionListQuery, SubscriptionPage } from "./schema.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions",
+  operationId: "listSubscriptions",
   tags: ["subscriptions"],
   summary: "List the tenant's subscriptions, newest first",
   security: BEARER,

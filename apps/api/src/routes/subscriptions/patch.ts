@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { reviseSubscription } from "@treatywatch/core";
 import type { Schema } from "hono";
 import { BEARER, requireScope } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
@@ -9,6 +10,7 @@ import { present, SubscriptionParams, SubscriptionSchema, UpdateSubscriptionBody
 const route = createRoute({
   method: "patch",
   path: "/v1/subscriptions/{id}",
+  operationId: "updateSubscription",
   tags: ["subscriptions"],
   summary: "Change a subscription's filter or cadence",
   description: "The channel cannot change: create a new subscription for a new address or URL.",
@@ -35,12 +37,7 @@ export function registerUpdateSubscription<S extends Schema>(api: OpenAPIHono<Ap
   return api.openapi(route, async (c) => {
     const changes = c.req.valid("json");
     const current = await loadSubscription(c, c.req.valid("param").id);
-    const updated = {
-      ...current,
-      filter: changes.filter ?? current.filter,
-      cadence: changes.cadence ?? current.cadence,
-      updatedAt: c.var.services.clock.now().toISOString(),
-    };
+    const updated = reviseSubscription(current, changes, c.var.services.clock.now().toISOString());
     await c.var.services.subscriptions.updateSubscription(updated);
     return c.json(present(updated), 200);
   });

@@ -9,6 +9,7 @@ import { SubscriptionParams, SubscriptionSchema } from "./schema.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/{id}/pause",
+  operationId: "pauseSubscription",
   tags: ["subscriptions"],
   summary: "Pause an active subscription",
   security: BEARER,

@@ -1,18 +1,16 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { type Subscription, sha256Hex } from "@treatywatch/core";
+import { webhookUrlProblem } from "@treatywatch/http/webhook-url";
 import type { Schema } from "hono";
 import { BEARER, requireScope, tenantOf } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
-import { errorResponses } from "../../lib/errors.ts";
-import { newId, newSigningSecret, newToken } from "../../lib/secrets.ts";
+import { ApiError, errorResponses } from "../../lib/errors.ts";
+import { createSubscription } from "../../lib/subscribe.ts";
 import { CreatedSubscriptionSchema, CreateSubscriptionBody, present } from "./schema.ts";
-
-/** How long an email confirmation link works. */
-export const CONFIRMATION_TTL_MS = 48 * 60 * 60 * 1000;
 
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions",
+  operationId: "createSubscription",
   tags: ["subscriptions"],
   summary: "Create a subscription",
   description:
@@ -29,34 +27,21 @@ const route = createRoute({
 export function registerCreateSubscription<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
   return api.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const { subscriptions, clock, confirmations } = c.var.services;
-    const now = clock.now();
-    const subscription: Subscription = {
-      id: newId("sub"),
-      tenantId: tenantOf(c),
-      channel: body.channel,
-      filter: body.filter,
-      cadence: body.cadence,
-      status: "pending",
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    const unsubscribeToken = newToken();
-    if (subscription.channel.type === "email") {
-      const token = newToken();
-      const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS).toISOString();
-      await subscriptions.createSubscription(subscription, {
-        confirmation: { tokenHash: sha256Hex(token), expiresAt },
-        unsubscribeToken,
-      });
-      await confirmations.sendConfirmation(subscription, `${c.var.options.publicUrl}/v1/confirm?token=${token}`);
-      return c.json({ subscription: present(subscription) }, 201);
+    if (body.channel.type === "webhook") {
+      const problem = webhookUrlProblem(body.channel.url, c.var.options.outboundAllow);
+      if (problem)
+        throw new ApiError("BAD_REQUEST", `invalid json: json.channel.url: ${problem}`, [
+          { path: "json.channel.url", message: problem },
+        ]);
     }
-    const signingSecret = newSigningSecret();
-    await subscriptions.createSubscription(subscription, {
-      secret: { secret: signingSecret, createdAt: subscription.createdAt },
-      unsubscribeToken,
+    const created = await createSubscription(c.var.services, {
+      tenantId: tenantOf(c),
+      ...body,
     });
-    return c.json({ subscription: present(subscription), signingSecret }, 201);
+    const subscription = present(created.subscription);
+    return c.json(
+      created.signingSecret ? { subscription, signingSecret: created.signingSecret } : { subscription },
+      201,
+    );
   });
 }

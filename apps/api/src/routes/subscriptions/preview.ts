@@ -3,15 +3,15 @@ import type { Schema } from "hono";
 import { BEARER, requireScope } from "../../lib/auth.ts";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
-import { storiesMatching } from "../../lib/matching-stories.ts";
+import { previewFilter } from "../../lib/matching-stories.ts";
 import { PreviewBody, PreviewSchema } from "./schema.ts";
 
-const WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_MATCHES = 100;
 
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/preview",
+  operationId: "previewSubscription",
   tags: ["subscriptions"],
   summary: "Dry-run a filter over the last 30 days",
   description: "The stories updated in the last 30 days that the filter matches (at most 100), each with the reasons.",
@@ -28,8 +28,6 @@ export function registerPreviewSubscription<S extends Schema>(api: OpenAPIHono<A
   return api.openapi(route, async (c) => {
     const { filter } = c.req.valid("json");
     const { store, clock } = c.var.services;
-    const since = new Date(clock.now().getTime() - WINDOW_MS).toISOString();
-    const data = await storiesMatching(store, filter, since, MAX_MATCHES);
-    return c.json({ since, data }, 200);
+    return c.json(await previewFilter(store, filter, clock.now(), MAX_MATCHES), 200);
   });
 }

@@ -11,6 +11,7 @@ import { verifyWebhook } from "./verify.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/{id}/resume",
+  operationId: "resumeSubscription",
   tags: ["subscriptions"],
   summary: "Resume a paused subscription, or re-verify a disabled webhook",
   description:

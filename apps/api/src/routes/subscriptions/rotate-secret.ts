@@ -13,6 +13,7 @@ export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/{id}/rotate-secret",
+  operationId: "rotateSigningSecret",
   tags: ["subscriptions"],
   summary: "Rotate a webhook's signing secret",
   description:

@@ -1,20 +1,24 @@
 import { z } from "@hono/zod-openapi";
 import { isTimeZone, parseKeywords } from "@treatywatch/core";
+import { WEBHOOK_URL_RULE } from "@treatywatch/http/webhook-url";
 import { PageQuery, pageOf } from "../../lib/pagination.ts";
 import { CategorySchema, CountryCode, StorySchema, TopicSchema, TreatySchema } from "../stories/schema.ts";
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
 
 export const ChannelSchema = z
   .discriminatedUnion("type", [
     z.object({ type: z.literal("email"), address: z.email().max(254) }),
     z.object({
       type: z.literal("webhook"),
-      url: z
-        .url({ protocol: /^https$/, hostname: z.regexes.domain })
-        .max(2048)
-        .openapi({
-          description: "An https URL on a public host name.",
-          example: "https://hooks.example.org/treatywatch",
-        }),
+      url: z.string().max(2048).refine(isHttpUrl, WEBHOOK_URL_RULE).openapi({
+        format: "uri",
+        description:
+          "https on a public host name. http and IP addresses are accepted only for hosts listed in the server's TREATYWATCH_FETCH_ALLOW, e.g. a receiver on the same machine during development.",
+        example: "https://hooks.example.org/treatywatch",
+      }),
     }),
   ])
   .openapi("Channel");
@@ -53,16 +57,22 @@ const TimeZoneSchema = z
   .refine(isTimeZone, "an IANA time zone such as Europe/Kyiv")
   .openapi({ example: "Europe/Kyiv" });
 const Hour = z.number().int().min(0).max(23);
+const MaxStories = z.number().int().min(1).max(100).optional().openapi({
+  description:
+    "The most stories one digest lists (default 20); past it the digest says how many more there were and links to them all.",
+  example: 20,
+});
 
 export const CadenceSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("instant") }),
-    z.object({ kind: z.literal("daily"), hour: Hour, timeZone: TimeZoneSchema }),
+    z.object({ kind: z.literal("daily"), hour: Hour, timeZone: TimeZoneSchema, maxStories: MaxStories }),
     z.object({
       kind: z.literal("weekly"),
       weekday: z.number().int().min(1).max(7).openapi({ description: "ISO weekday: 1 is Monday, 7 Sunday." }),
       hour: Hour,
       timeZone: TimeZoneSchema,
+      maxStories: MaxStories,
     }),
   ])
   .openapi("Cadence");

@@ -1,8 +1,10 @@
+import { WEBHOOK_URL_RULE } from "@treatywatch/http";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { aKey, aSubscription, bearer, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
 import { ErrorSchema } from "../../lib/errors.ts";
+import { isPageRoute } from "../../pages/index.tsx";
 
 async function setUp() {
   const services = testServices();
@@ -21,6 +23,47 @@ const json = (key: string, body: unknown, method = "POST") => ({
 async function fieldsAtFault(response: Response): Promise<string[]> {
   return (ErrorSchema.parse(await response.json()).error.details ?? []).map((detail) => detail.path);
 }
+
+describe("the webhook URL rule", () => {
+  const localReceiver = {
+    channel: { type: "webhook", url: "http://127.0.0.1:9911/hook" },
+    cadence: { kind: "instant" },
+  };
+
+  async function post(body: unknown, outboundAllow?: string[]) {
+    const services = testServices();
+    const app = createApp(services, { outboundAllow });
+    return app.request("/v1/subscriptions", json(await aKey(services), body));
+  }
+
+  it("refuses a local http receiver by default, with the rule in the message and the field", async () => {
+    const response = await post(localReceiver);
+    const body = ErrorSchema.parse(await response.json());
+
+    expect(response.status).toBe(400);
+    expect(body.error.message).toBe(`invalid json: json.channel.url: ${WEBHOOK_URL_RULE}`);
+    expect(body.error.details).toEqual([{ path: "json.channel.url", message: WEBHOOK_URL_RULE }]);
+  });
+
+  it("accepts the local http receiver when its address is in TREATYWATCH_FETCH_ALLOW", async () => {
+    const accepted = await post(localReceiver, ["127.0.0.1"]);
+    const otherPort = await post(
+      { ...localReceiver, channel: { type: "webhook", url: "http://127.0.0.1:8080/other" } },
+      ["127.0.0.1"],
+    );
+    const notListed = await post(localReceiver, ["10.0.0.0/8"]);
+
+    expect([accepted.status, otherPort.status, notListed.status]).toEqual([201, 201, 400]);
+  });
+
+  it("states the rule for a URL that does not parse, rather than a bare 'Invalid URL'", async () => {
+    const response = await post({ ...localReceiver, channel: { type: "webhook", url: "hooks.example.org/x" } });
+
+    expect(ErrorSchema.parse(await response.json()).error.details).toEqual([
+      { path: "json.channel.url", message: WEBHOOK_URL_RULE },
+    ]);
+  });
+});
 
 describe("subscription validation", () => {
   it.each([
@@ -135,6 +178,7 @@ const WRITE_ROUTES = (id: string): Array<[string, string]> => [
   ["POST", `/v1/subscriptions/${id}/resume`],
   ["POST", `/v1/subscriptions/${id}/verify`],
   ["POST", `/v1/subscriptions/${id}/rotate-secret`],
+  ["POST", `/v1/subscriptions/${id}/resend-confirmation`],
   ["POST", "/v1/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
   ["POST", "/v1/unsubscribe?token=AAAAAAAAAAAAAAAAAAAAAAAA"],
   ["POST", "/v1/feeds"],
@@ -219,7 +263,7 @@ describe("the write routes above", () => {
     const pattern = (path: string) => path.replace(/\?.*$/, "").replace(/\/(sub|fd)_[\w-]+/, "/:id");
 
     const writes = app.routes
-      .filter((route) => !["GET", "ALL"].includes(route.method))
+      .filter((route) => !["GET", "ALL"].includes(route.method) && !isPageRoute(route.path))
       .map((route) => `${route.method} ${route.path}`);
     const covered = WRITE_ROUTES("sub_x").map(([method, path]) => `${method} ${pattern(path)}`);
 

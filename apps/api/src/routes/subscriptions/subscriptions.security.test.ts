@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { aKey, aSubscription, bearer, testServices } from "../../../test/factories.ts";
 import { createApp } from "../../app.ts";
 import { ErrorSchema } from "../../lib/errors.ts";
@@ -97,16 +97,21 @@ describe("subscriptions: keys and scopes", () => {
 });
 
 describe("rate limits", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("answers 429 with Retry-After once a key spends its window, and per key", async () => {
-    const { services, app, ours, theirs } = await twoTenants({ rateLimit: { requests: 3, windowSeconds: 60 } });
-    services.clock.advance(60_000);
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    const { app, ours, theirs } = await twoTenants({ rateLimit: { requests: 3, windowSeconds: 60 } });
+    vi.advanceTimersByTime(60_000);
 
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++)
       statuses.push((await app.request("/v1/subscriptions", { headers: bearer(ours) })).status);
     const limited = await app.request("/v1/subscriptions", { headers: bearer(ours) });
     const other = await app.request("/v1/subscriptions", { headers: bearer(theirs) });
-    services.clock.advance(60_000);
+    vi.advanceTimersByTime(60_000);
     const later = await app.request("/v1/subscriptions", { headers: bearer(ours) });
 
     expect(statuses).toEqual([200, 200, 200, 429]);

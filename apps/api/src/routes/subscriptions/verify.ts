@@ -10,6 +10,7 @@ import { present, SubscriptionParams, SubscriptionSchema } from "./schema.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/subscriptions/{id}/verify",
+  operationId: "verifySubscription",
   tags: ["subscriptions"],
   summary: "Send a webhook the signed verification ping",
   description:

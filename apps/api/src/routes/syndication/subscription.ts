@@ -11,6 +11,7 @@ const WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 const route = createRoute({
   method: "get",
   path: "/v1/subscriptions/{id}/feed/{format}",
+  operationId: "getSubscriptionFeed",
   tags: ["feeds"],
   summary: "A saved filter's stories as a feed",
   description:

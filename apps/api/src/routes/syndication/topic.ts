@@ -11,6 +11,7 @@ const ENTRIES = 50;
 const route = createRoute({
   method: "get",
   path: "/v1/topics/{topic}/feed/{format}",
+  operationId: "getTopicFeed",
   tags: ["feeds"],
   summary: "A topic's stories as a feed",
   description: "The 50 most recently updated stories on a topic. Send `If-None-Match` with the last `ETag` to get 304.",

@@ -20,6 +20,7 @@ const TaxonomySchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/taxonomy",
+  operationId: "getTaxonomy",
   tags: ["taxonomy"],
   summary: "The topics, categories (with IPTC codes) and treaties filters use",
   responses: { 200: { description: "The taxonomy", content: { "application/json": { schema: TaxonomySchema } } } },

@@ -1,13 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { changeStatus } from "@treatywatch/core";
 import type { Schema } from "hono";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { buttonPage, HtmlResponse, htmlPage, TokenQuery } from "../../lib/page.ts";
+import { applyStatusChange } from "../../lib/subscription-status.ts";
 
 const show = createRoute({
   method: "get",
   path: "/v1/unsubscribe",
+  operationId: "showUnsubscribePage",
   tags: ["subscriptions"],
   summary: "The page an unsubscribe link opens",
   description: "Shows a button; opening the link changes nothing.",
@@ -18,6 +19,7 @@ const show = createRoute({
 const unsubscribe = createRoute({
   method: "post",
   path: "/v1/unsubscribe",
+  operationId: "unsubscribe",
   tags: ["subscriptions"],
   summary: "Unsubscribe (RFC 8058 one-click)",
   description:
@@ -59,10 +61,7 @@ export function registerUnsubscribe<S extends Schema>(api: OpenAPIHono<AppEnv, S
       const subscription = await subscriptions.findByUnsubscribeToken(token);
       if (!subscription)
         return c.html(htmlPage("Unknown link", "<p>This unsubscribe link is not one we sent.</p>"), 404);
-      const result = changeStatus(subscription, "unsubscribe", clock.now().toISOString());
-      if (result.ok && result.subscription !== subscription) {
-        await subscriptions.updateSubscription(result.subscription);
-      }
+      await applyStatusChange(subscriptions, subscription, "unsubscribe", clock.now().toISOString());
       return c.html(htmlPage("Unsubscribed", "<p>You will get no more alerts from this subscription.</p>"), 200);
     });
 }

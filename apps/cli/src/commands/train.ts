@@ -1,0 +1,118 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CLASSIFIER_TRAINING,
+  type ClassifierModel,
+  fingerprint,
+  plausibleDate,
+  read,
+  type StoryExample,
+  type TrainingItem,
+  trainClassifier,
+  trainStoryModel,
+  verdictOf,
+} from "@treatywatch/core";
+import { asRead, DEFAULT_SHARED_NEWS, exists, LABELLED_SETS, type LabelledNews, loadSet } from "./labelled.ts";
+
+/** Where the models' weights live; the core imports them. */
+export const CLASSIFIER_WEIGHTS = fileURLToPath(
+  new URL("../../../../packages/core/src/model/classifier.json", import.meta.url),
+);
+export const STORY_WEIGHTS = fileURLToPath(
+  new URL("../../../../packages/core/src/model/stories.json", import.meta.url),
+);
+
+export interface TrainOptions {
+  shared?: string | undefined;
+  /** A folder to write the weights to instead of the core's model folder. */
+  out?: string | undefined;
+}
+
+/** When every labelled item is taken to have been fetched: undated items meet only by their words. */
+const TRAINED_AT = "2026-12-01T00:00:00.000Z";
+
+/**
+ * Story examples from a labelled set, read one way (headline only, or with the lead), with
+ * the classifier just trained, as the clusterer will meet them. Items alone in a set get an
+ * event of their own.
+ */
+export function storyExamples(
+  items: readonly LabelledNews[],
+  withLead: boolean,
+  model: ClassifierModel,
+): StoryExample[] {
+  return items.map((labelled) => {
+    const form = asRead(labelled, withLead);
+    const item = {
+      title: form.title,
+      summary: form.summary,
+      language: form.language,
+      publishedAt: plausibleDate(form.published, TRAINED_AT),
+      fetchedAt: TRAINED_AT,
+    };
+    const reading = read(item);
+    return { fingerprint: fingerprint(item, verdictOf(reading, model), reading), story: labelled.label.story };
+  });
+}
+
+/**
+ * Training items from a labelled set: every item as a headline alone (as news-search feeds
+ * give it), and again with its lead where it has one (as most feeds give it).
+ */
+export function trainingItems(items: readonly LabelledNews[]): TrainingItem[] {
+  return items.flatMap((item) => {
+    const forms = item.lead ? [asRead(item, false), asRead(item, true)] : [asRead(item, false)];
+    return forms.map((form) => ({
+      reading: read({ title: form.title, summary: form.summary, language: form.language }),
+      relevant: item.label.relevant,
+      topics: item.label.topics,
+    }));
+  });
+}
+
+/**
+ * Retrains the classifier's model on the shared dev split, our real headlines and our
+ * written set, and writes its weights. The frozen test split is never read.
+ */
+export async function trainCommand(
+  options: TrainOptions,
+  output: NodeJS.WritableStream = process.stdout,
+  errors: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
+  const shared = options.shared ?? DEFAULT_SHARED_NEWS;
+  const dev = join(shared, "dev.jsonl");
+  if (!(await exists(dev))) {
+    errors.write(
+      `treatywatch train: the shared dev split is needed and was not found at ${dev} (use --shared <folder>)\n`,
+    );
+    return 2;
+  }
+  let sets: Awaited<ReturnType<typeof loadSet>>[];
+  try {
+    sets = await Promise.all([
+      loadSet("shared dev split", dev),
+      loadSet("our real headlines", LABELLED_SETS.news),
+      loadSet("our written set", LABELLED_SETS.written),
+    ]);
+  } catch (error) {
+    errors.write(`treatywatch train: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const items = sets.flatMap((set) => trainingItems(set.items));
+  const classifier = trainClassifier(items);
+  const stories = trainStoryModel(
+    sets.flatMap((set) => [storyExamples(set.items, false, classifier), storyExamples(set.items, true, classifier)]),
+  );
+  const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
+  const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
+  await writeFile(classifierOut, `${JSON.stringify(classifier, null, 1)}\n`);
+  await writeFile(storiesOut, `${JSON.stringify(stories, null, 1)}\n`);
+  output.write(
+    `${sets.map((set) => `${set.items.length} from ${set.name}`).join(", ")}: ${items.length} training items\n` +
+      `classifier ${classifier.version}: ${Object.keys(classifier.relevance.weights).length} relevance features ` +
+      `(L2 ${CLASSIFIER_TRAINING.l2}, ${CLASSIFIER_TRAINING.epochs} passes), written to ${classifierOut}\n` +
+      `story model: ${Object.keys(stories.weights).length} pair features, joining from ${stories.threshold}, written to ${storiesOut}\n`,
+  );
+  return 0;
+}

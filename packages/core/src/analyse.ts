@@ -1,0 +1,166 @@
+/// <reference path="./types/stopword.d.ts" />
+import { stemmer as stemEn } from "@orama/stemmers/english";
+import { stemmer as stemFr } from "@orama/stemmers/french";
+import { stemmer as stemDe } from "@orama/stemmers/german";
+import { stemmer as stemRu } from "@orama/stemmers/russian";
+import { stemmer as stemEs } from "@orama/stemmers/spanish";
+import { stemmer as stemUk } from "@orama/stemmers/ukrainian";
+import { deu, eng, fra, rus, spa, ukr } from "stopword";
+import type { Language } from "./language.ts";
+
+/** One word of a text: where it stands, its folded form and its stem. */
+export interface Token {
+  /** Lower case, accents and diacritics removed (й→и, ї→і, é→e, ß→ss). */
+  word: string;
+  /** The word's stem in the text's language, folded the same way. */
+  stem: string;
+  /** Offsets in the analysed text, for quoting what matched. */
+  start: number;
+  end: number;
+  /** Written with a capital letter where a sentence does not start: a name, most often. */
+  capitalised: boolean;
+  /** A function word of the language (an article, a preposition ...). */
+  stop: boolean;
+}
+
+export interface Analysis {
+  language: Language;
+  text: string;
+  tokens: Token[];
+}
+
+const STEMMERS: Readonly<Record<Language, (word: string) => string>> = {
+  en: stemEn,
+  fr: stemFr,
+  de: stemDe,
+  es: stemEs,
+  ru: stemRu,
+  uk: stemUk,
+};
+
+/** Lower case without marks; the form every comparison of words uses. */
+export function fold(word: string): string {
+  return word
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/ß/g, "ss")
+    .replace(/ё/g, "е");
+}
+
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+/**
+ * The folded stem of a lower-case word. Stemmers read the word with its accents (Russian
+ * endings in -ий, German umlauts), so folding comes after; words with digits are kept whole.
+ */
+export function stem(word: string, language: Language): string {
+  const key = `${language}:${word}`;
+  const cached = stemCache.get(key);
+  if (cached !== undefined) return cached;
+  const stemmed = /\d/.test(word) || word.length < 3 ? word : STEMMERS[language](word);
+  const folded = fold(stemmed.length >= 2 ? stemmed : word);
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(key, folded);
+  return folded;
+}
+
+// Letters and digits with inner apostrophes ("l'ONU" splits below, "п'ять" stays whole); a hyphen
+// parts words, so "anti-personnel" reads as "anti personnel" and "Ottawa-Konvention" names Ottawa.
+const WORD = /[\p{L}\p{N}]+(?:['’ʼ][\p{L}\p{N}]+)*/gu;
+/** French and Italian elisions: "l'ONU" reads as "ONU", "d'Ottawa" as "Ottawa". */
+const ELISION = /^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]/i;
+const SENTENCE_END = /[.!?:;«»"“”]\s*$/;
+
+/** Splits a text into tokens with stems in the given language. */
+export function analyse(text: string, language: Language): Analysis {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(WORD)) {
+    let raw = match[0];
+    let start = match.index ?? 0;
+    const elided = language === "fr" ? ELISION.exec(raw) : null;
+    if (elided) {
+      start += elided[0].length;
+      raw = raw.slice(elided[0].length);
+    }
+    const lower = raw.toLowerCase().replace(/[’ʼ]/g, "'");
+    const before = text.slice(Math.max(0, start - 3), start);
+    const first = raw.charAt(0);
+    const capitalised =
+      tokens.length > 0 && !SENTENCE_END.test(before) && first !== first.toLowerCase() && /\p{L}/u.test(first);
+    const word = fold(lower);
+    tokens.push({
+      word,
+      stem: stem(lower, language),
+      start,
+      end: start + raw.length,
+      capitalised,
+      stop: isStopword(word, language),
+    });
+  }
+  return { language, text, tokens };
+}
+
+/** Function words only (the `stopword` package's lists): content words such as "mine" or "war" stay. */
+const STOPWORDS: Readonly<Record<Language, ReadonlySet<string>>> = {
+  en: new Set(eng.map(fold)),
+  fr: new Set(fra.map(fold)),
+  de: new Set(deu.map(fold)),
+  es: new Set(spa.map(fold)),
+  ru: new Set(rus.map(fold)),
+  uk: new Set(ukr.map(fold)),
+};
+
+/** Whether a folded word is a function word of the language. */
+export function isStopword(word: string, language: Language): boolean {
+  return STOPWORDS[language].has(word);
+}
+
+const CYRILLIC_TO_LATIN: Readonly<Record<string, string>> = {
+  а: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  ґ: "g",
+  д: "d",
+  е: "e",
+  є: "ye",
+  ж: "zh",
+  з: "z",
+  и: "i",
+  і: "i",
+  ї: "yi",
+  й: "y",
+  к: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  о: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ф: "f",
+  х: "kh",
+  ц: "ts",
+  ч: "ch",
+  ш: "sh",
+  щ: "shch",
+  ъ: "",
+  ы: "y",
+  ь: "",
+  э: "e",
+  ю: "yu",
+  я: "ya",
+};
+
+/**
+ * A rough Latin spelling of a folded word, so that a name written in Cyrillic and in Latin
+ * letters ("Магава", "Magawa") can be compared letter by letter.
+ */
+export function romanise(word: string): string {
+  let latin = "";
+  for (const char of word) latin += CYRILLIC_TO_LATIN[char] ?? char;
+  return latin;
+}

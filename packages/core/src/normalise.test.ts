@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normaliseEntry, sharedKeys } from "./normalise.ts";
+import { parserText } from "./parser-output.ts";
+import { foldWhitespace, htmlToText } from "./text.ts";
+import type { RawEntry } from "./types.ts";
+
+const CONTEXT = { feedId: "fd_1", feedUrl: "https://news.example/feed.xml", fetchedAt: "2026-11-28T12:00:00.000Z" };
+
+describe("parserText", () => {
+  it.each([
+    ["a string as it is", "Mines <b>cleared</b>", "Mines <b>cleared</b>"],
+    ["a number written out", 2025, "2025"],
+    ["an array's first element with text", [null, "", "first", "second"], "first"],
+    ["xml2js text beside attributes", { _: "g-1", $: { isPermaLink: "false" } }, "g-1"],
+    ["fast-xml-parser text", { "#text": "Kyiv", "@_lang": "en" }, "Kyiv"],
+    ["BadgerFish text", { $: "Oslo" }, "Oslo"],
+    [
+      "inline xhtml, child elements after the text",
+      { $: { type: "xhtml" }, div: [{ $: { xmlns: "http://www.w3.org/1999/xhtml" }, _: "Example ", b: ["Atom"] }] },
+      "Example Atom",
+    ],
+    ["attributes only", { $: { href: "https://news.example/" } }, undefined],
+    ["whitespace", " \n ", undefined],
+    ["null", null, undefined],
+    ["a boolean", true, undefined],
+    ["a number that is not one", Number.NaN, undefined],
+  ])("%s", (_case, value, text) => {
+    expect(parserText(value)).toBe(text);
+  });
+
+  it("stops at markup nested deeper than any feed's", () => {
+    let deep: unknown = "too deep";
+    for (let level = 0; level < 10_000; level++) deep = { div: [deep] };
+
+    expect(parserText({ _: "kept", span: deep })).toBe("kept");
+  });
+});
+
+/** Any JSON, and the shapes XML parsers build: text with attributes, repeated elements, nested markup. */
+const parserValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string(),
+  fc.record({ _: fc.string(), $: fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }) }, { requiredKeys: [] }),
+  fc.record({ "#text": fc.string(), "@_type": fc.constantFrom("html", "xhtml", "text") }, { requiredKeys: [] }),
+  fc.array(fc.oneof(fc.string(), fc.record({ _: fc.string() })), { maxLength: 3 }),
+  fc.record({
+    div: fc.array(fc.record({ _: fc.string(), b: fc.array(fc.string(), { maxLength: 2 }) }), { maxLength: 2 }),
+  }),
+  fc.constantFrom(
+    "<p>Mines &amp; <b>ordnance</b></p>",
+    "<![CDATA[x]]>",
+    "&#x1F4A3; &bogus; <",
+    "\ud800 lone surrogate",
+  ),
+);
+
+const entry: fc.Arbitrary<RawEntry> = fc.record(
+  {
+    guid: parserValue,
+    link: fc.oneof(parserValue, fc.webUrl(), fc.constantFrom("/relative/1", "javascript:alert(1)", "http://[::1")),
+    title: parserValue,
+    summary: parserValue,
+    contentHtml: parserValue,
+    published: fc.oneof(
+      parserValue,
+      fc.date({ noInvalidDate: false }).map((date) => String(date)),
+    ),
+    author: parserValue,
+    outlet: parserValue,
+    language: parserValue,
+  },
+  { requiredKeys: [] },
+);
+
+/** Whether a field carries text our normalisation keeps (markup and whitespace alone do not count). */
+const hasText = (value: unknown) => foldWhitespace(htmlToText(parserText(value) ?? "")) !== "";
+
+describe("normaliseEntry on arbitrary parser output", () => {
+  it("never throws, and an entry with a title or text comes out as an item with a text title", () => {
+    fc.assert(
+      fc.property(entry, (raw) => {
+        const item = normaliseEntry(raw, CONTEXT);
+        if (hasText(raw.title) || hasText(raw.summary) || hasText(raw.contentHtml)) {
+          expect(item).toBeDefined();
+          expect(typeof item?.title).toBe("string");
+          expect(item?.title.trim()).not.toBe("");
+          expect(typeof item?.summary).toBe("string");
+        }
+        if (item) {
+          expect(item.id).toMatch(/^itm_/);
+          expect(item.url === undefined || /^https?:/.test(item.url)).toBe(true);
+          expect(item.publishedAt === undefined || !Number.isNaN(Date.parse(item.publishedAt))).toBe(true);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe("entry identity", () => {
+  const podcast = Array.from({ length: 131 }, (_, n) => ({
+    guid: `episode-${n}`,
+    link: "https://podcast.example/",
+    title: `Episode ${n}`,
+  }));
+
+  it("is the GUID within the feed, so episodes sharing the show's home page stay apart", () => {
+    const shared = sharedKeys(podcast, CONTEXT.feedUrl);
+    const items = podcast.map((episode) => normaliseEntry(episode, { ...CONTEXT, shared }));
+
+    expect(new Set(items.map((item) => item?.id)).size).toBe(131);
+    expect(shared.links).toEqual(new Set(["https://podcast.example/"]));
+    // A link every episode carries is no duplicate key: it would match them all.
+    expect(items.every((item) => item?.canonicalUrl === undefined && item?.url === "https://podcast.example/")).toBe(
+      true,
+    );
+  });
+
+  it("falls back on the content for entries without a GUID whose link is shared", () => {
+    const entries = [
+      { link: "https://outlet.example/", title: "Mines cleared in Kharkiv" },
+      { link: "https://outlet.example/", title: "Treaty withdrawal takes effect" },
+    ];
+    const shared = sharedKeys(entries, CONTEXT.feedUrl);
+
+    const [first, second] = entries.map((raw) => normaliseEntry(raw, { ...CONTEXT, shared }));
+
+    expect(first?.id).not.toBe(second?.id);
+  });
+
+  it("does not take a GUID several entries share for an identity", () => {
+    const entries = ["Single-session schools", "Work plan seminar"].map((title, n) => ({
+      guid: "https://ministry.example/spotlight/",
+      link: `https://ministry.example/spotlight/${n}`,
+      title,
+    }));
+    const shared = sharedKeys(entries, CONTEXT.feedUrl);
+
+    const items = entries.map((raw) => normaliseEntry(raw, { ...CONTEXT, shared }));
+
+    expect(new Set(items.map((item) => item?.id)).size).toBe(2);
+    expect(items.map((item) => item?.guid)).toEqual([undefined, undefined]);
+  });
+
+  it("keeps the id of an entry whose title changes", () => {
+    const before = normaliseEntry({ guid: "g-7", title: "Mines cleared" }, CONTEXT);
+    const after = normaliseEntry({ guid: "g-7", title: "Mines cleared near Izium" }, CONTEXT);
+
+    expect(after?.id).toBe(before?.id);
+    expect(after?.contentHash).not.toBe(before?.contentHash);
+  });
+});

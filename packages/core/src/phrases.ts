@@ -1,0 +1,183 @@
+import { type Analysis, analyse, isStopword, type Token } from "./analyse.ts";
+import type { Language } from "./language.ts";
+
+/**
+ * Phrases matched over analysed text, token by token, so that one written form finds
+ * every inflection. A phrase is words separated by spaces, each matching one token in turn:
+ * - `word`   the token's stem equals the word's stem in the phrase's language;
+ * - `=word`  the token is this word, in any case (for forms whose stem a stemmer shares with
+ *            other words: "mined" and "mines" are both "mine" to the English stemmer);
+ * - `word*`  the token starts with these letters ("разминир*" finds every form of the verb);
+ * - `~part`  the token contains these letters, for compounds ("~minen" finds "Landminen");
+ * - `^WORD`  the token is written exactly so (acronyms: "^MAG", "^START").
+ * Letters are compared folded: lower case, without accents (é→e, й→и, ß→ss). Function words
+ * are left out of phrases and skipped in the text, so "bombas racimo" finds "bombas de racimo"
+ * and "champ mines" finds "champs de mines".
+ */
+export type Element =
+  | { type: "stem"; value: string }
+  | { type: "word"; value: string }
+  | { type: "prefix"; value: string }
+  | { type: "part"; value: string }
+  | { type: "exact"; value: string };
+
+export interface Phrase<T> {
+  target: T;
+  elements: Element[];
+}
+
+/** The folded letters of a written form, as tokens fold them. */
+export function foldedForm(raw: string): string {
+  return analyse(raw, "en")
+    .tokens.map((token) => token.word)
+    .join("");
+}
+
+function element(raw: string, language: Language): Element {
+  if (raw.startsWith("^")) return { type: "exact", value: raw.slice(1) };
+  if (raw.startsWith("~")) return { type: "part", value: foldedForm(raw.slice(1)) };
+  if (raw.startsWith("=")) return { type: "word", value: foldedForm(raw.slice(1)) };
+  if (raw.endsWith("*")) return { type: "prefix", value: foldedForm(raw.slice(0, -1)) };
+  const token = analyse(raw, language).tokens[0];
+  return { type: "stem", value: token?.stem ?? foldedForm(raw) };
+}
+
+/** One phrase in the syntax above. Hyphens part words, as they part tokens. */
+export function compilePhrase<T>(target: T, phrase: string, language: Language): Phrase<T> {
+  const words = phrase
+    .trim()
+    .split(/\s+/)
+    .flatMap((word) => (/^[\^~=]/.test(word) ? [word] : word.split("-")))
+    .filter(Boolean);
+  const content = words.filter((word) => /[*^~=]/.test(word) || !isStopword(foldedForm(word), language));
+  return { target, elements: (content.length > 0 ? content : words).map((word) => element(word, language)) };
+}
+
+/** `a | b c | d*`: alternatives, each a phrase. */
+export function compileAlternatives<T>(target: T, source: string, language: Language): Phrase<T>[] {
+  return source
+    .split("|")
+    .map((phrase) => phrase.trim())
+    .filter(Boolean)
+    .map((phrase) => compilePhrase(target, phrase, language));
+}
+
+/** A phrase found in a text. */
+export interface PhraseMatch<T> {
+  target: T;
+  /** The text as written. */
+  match: string;
+  /** Token positions it covers: [from, to). */
+  from: number;
+  to: number;
+  /** How many letters the phrase spells out: of two phrases found at one place, the longer says more. */
+  letters: number;
+}
+
+function matches(element: Element, token: Token, text: string): boolean {
+  switch (element.type) {
+    case "stem":
+      return token.stem === element.value;
+    case "word":
+      return token.word === element.value;
+    case "prefix":
+      return token.word.startsWith(element.value);
+    case "part":
+      return token.word.includes(element.value);
+    case "exact":
+      return text.slice(token.start, token.end) === element.value;
+  }
+}
+
+function lettersOf(elements: readonly Element[]): number {
+  let letters = 0;
+  for (const element of elements) letters += element.value.length;
+  return letters;
+}
+
+/** How many tokens the phrase covers from `at`, function words between its words included; 0 when it does not match. */
+function lengthAt<T>(phrase: Phrase<T>, tokens: readonly Token[], at: number, text: string): number {
+  let position = at;
+  for (const [index, element] of phrase.elements.entries()) {
+    if (index > 0) while (tokens[position]?.stop && !matches(element, tokens[position] as Token, text)) position++;
+    const token = tokens[position];
+    if (!token || !matches(element, token, text)) return 0;
+    position++;
+  }
+  return position - at;
+}
+
+/**
+ * Phrases indexed by how their first word can match, so that a token is tried only
+ * against the phrases it could start: by stem, by word, by its first two letters, and (for
+ * compound parts and exact spellings, which no key finds) always.
+ */
+export class PhraseIndex<T> {
+  readonly #byStem = new Map<string, Phrase<T>[]>();
+  readonly #byWord = new Map<string, Phrase<T>[]>();
+  readonly #byPrefix = new Map<string, Phrase<T>[]>();
+  readonly #parts: Phrase<T>[] = [];
+  readonly #exact = new Map<string, Phrase<T>[]>();
+
+  constructor(phrases: Iterable<Phrase<T>>) {
+    for (const phrase of phrases) {
+      const first = phrase.elements[0];
+      if (!first) continue;
+      if (first.type === "stem") push(this.#byStem, first.value, phrase);
+      else if (first.type === "word") push(this.#byWord, first.value, phrase);
+      else if (first.type === "exact") push(this.#exact, first.value, phrase);
+      else if (first.type === "prefix" && first.value.length >= 2)
+        push(this.#byPrefix, first.value.slice(0, 2), phrase);
+      else this.#parts.push(phrase);
+    }
+  }
+
+  #candidates(token: Token, text: string): Phrase<T>[] {
+    const found: Phrase<T>[] = [];
+    const byStem = this.#byStem.get(token.stem);
+    if (byStem) found.push(...byStem);
+    const byWord = this.#byWord.get(token.word);
+    if (byWord) found.push(...byWord);
+    const byPrefix = this.#byPrefix.get(token.word.slice(0, 2));
+    if (byPrefix) found.push(...byPrefix);
+    const exact = this.#exact.get(text.slice(token.start, token.end));
+    if (exact) found.push(...exact);
+    for (const phrase of this.#parts) {
+      const first = phrase.elements[0];
+      if (first && token.word.includes(first.value)) found.push(phrase);
+    }
+    return found;
+  }
+
+  /** Every phrase that matches, in text order; a target is reported once per starting token. */
+  find(analysis: Analysis): PhraseMatch<T>[] {
+    const { tokens, text } = analysis;
+    const found: PhraseMatch<T>[] = [];
+    for (let at = 0; at < tokens.length; at++) {
+      const token = tokens[at];
+      if (!token) continue;
+      const reported = new Set<T>();
+      for (const phrase of this.#candidates(token, text)) {
+        if (reported.has(phrase.target)) continue;
+        const length = lengthAt(phrase, tokens, at, text);
+        if (length === 0) continue;
+        reported.add(phrase.target);
+        const last = tokens[at + length - 1] ?? token;
+        found.push({
+          target: phrase.target,
+          match: text.slice(token.start, last.end),
+          from: at,
+          to: at + length,
+          letters: lettersOf(phrase.elements),
+        });
+      }
+    }
+    return found;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,75 @@
+import { type Analysis, analyse, isStopword } from "./analyse.ts";
+import { type ConceptMatch, conceptKind, findConcepts } from "./concepts.ts";
+import { type CountryMatch, findCountriesIn } from "./countries.ts";
+import { languageOf } from "./detect-language.ts";
+import type { Language } from "./language.ts";
+import { findTreaties, type TreatyMatch, treatyPlaceTokens } from "./treaties.ts";
+
+export interface ReadingInput {
+  title: string;
+  summary?: string | undefined;
+  /** The language the feed declares, if any; detected from the text otherwise. */
+  language?: string | undefined;
+}
+
+/** Everything the classifier and the clusterer read off one item, worked out once. */
+export interface Reading {
+  language: Language;
+  /** The headline and the start of the summary, analysed together. */
+  analysis: Analysis;
+  /** Tokens before this position belong to the headline. */
+  titleTokens: number;
+  concepts: ConceptMatch[];
+  treaties: TreatyMatch[];
+  countries: CountryMatch[];
+}
+
+/** The start of a summary says what the item is about; the rest costs time and adds noise. */
+const SUMMARY_CHARS = 400;
+
+function leadOf(summary: string): string {
+  if (summary.length <= SUMMARY_CHARS) return summary;
+  const cut = summary.slice(0, SUMMARY_CHARS);
+  const sentence = cut.search(/[.!?]\s[^.!?]*$/);
+  return sentence > SUMMARY_CHARS / 2 ? cut.slice(0, sentence + 1) : cut;
+}
+
+/** Reads an item: its language, words, concepts, treaties and countries. */
+export function read(input: ReadingInput): Reading {
+  const title = input.title.trim();
+  const lead = leadOf(input.summary?.trim() ?? "");
+  // Headlines are short: the lead, where there is one, helps tell the language.
+  const language = languageOf(lead ? `${title} ${lead.slice(0, 120)}` : title, input.language);
+  const titleTokens = analyse(title, language).tokens.length;
+  const analysis = analyse(lead ? `${title}. ${lead}` : title, language);
+  const concepts = findConcepts(analysis);
+  const treaties = findTreaties(analysis, concepts);
+  const inTreatyName = treatyPlaceTokens(concepts);
+  const countries = findCountriesIn(analysis, (token) => inTreatyName.has(token));
+  return { language, analysis, titleTokens, concepts, treaties, countries };
+}
+
+/**
+ * The features the classifier's model weighs: each concept (and again when the headline
+ * says it), each pair of a weapon with anything else the item says of it, the treaties,
+ * the item's content words by stem, and its language.
+ */
+export function featuresOf(reading: Reading): string[] {
+  const features = new Set<string>([`lang:${reading.language}`]);
+  const weapons = new Set<string>();
+  const others = new Set<string>();
+  for (const concept of reading.concepts) {
+    features.add(`c:${concept.target}`);
+    if (concept.from < reading.titleTokens) features.add(`t:${concept.target}`);
+    if (conceptKind(concept.target) === "weapon") weapons.add(concept.target);
+    else others.add(concept.target);
+  }
+  for (const weapon of weapons) for (const other of others) features.add(`p:${weapon}+${other}`);
+  for (const treaty of reading.treaties) features.add(`tr:${treaty.treaty}`);
+  if (reading.countries.length > 0) features.add("countries");
+  for (const token of reading.analysis.tokens) {
+    if (token.word.length < 3 || /^\d+$/.test(token.word) || isStopword(token.word, reading.language)) continue;
+    features.add(`s:${reading.language}:${token.stem}`);
+  }
+  return [...features];
+}

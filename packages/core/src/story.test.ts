@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { classify } from "./classify.ts";
+import { normaliseEntry } from "./normalise.ts";
+import { foundStory, joinStory, MAX_STORY_SOURCES, primaryLanguage, storyGrowth } from "./story.ts";
+import type { Item, Story, Verdict } from "./types.ts";
+
+const NOW = "2026-11-28T12:00:00.000Z";
+const verdict: Verdict = {
+  relevant: true,
+  score: 0.9,
+  topics: ["treaty-status"],
+  categories: ["politics"],
+  countries: ["UA"],
+  treaties: ["mine-ban"],
+  why: [],
+  classifierVersion: "test",
+};
+
+const wireReport = (n: number, outlet: string): Item => ({
+  id: `itm_${outlet}_${n}`,
+  feedId: `fd_${outlet}`,
+  title: "Ukraine leaves the Ottawa Convention",
+  summary: "",
+  outlet,
+  fetchedAt: NOW,
+  contentHash: `h${n}`,
+});
+
+function storyOf(count: number, outlet: string): Story {
+  let story = foundStory(wireReport(0, outlet), verdict, NOW);
+  for (let n = 1; n < count; n++) story = joinStory(story, wireReport(n, outlet), verdict, NOW).story;
+  return story;
+}
+
+describe("joinStory on a story with many reports", () => {
+  it("lists at most MAX_STORY_SOURCES reports, however many items join", () => {
+    const story = storyOf(1_000, "wire");
+
+    expect(story.sources).toHaveLength(MAX_STORY_SOURCES);
+    expect(story.sources[0]?.itemId).toBe("itm_wire_0");
+  });
+
+  it("still names a new outlet on a full list, in place of the latest report of the outlet listed most", () => {
+    const full = storyOf(MAX_STORY_SOURCES, "wire");
+
+    const { story, changes } = joinStory(full, wireReport(1, "herald"), verdict, NOW);
+
+    expect(changes).toContainEqual({ kind: "new-outlet", outlet: "herald" });
+    expect(story.sources).toHaveLength(MAX_STORY_SOURCES);
+    expect(story.sources.at(-1)?.outlet).toBe("herald");
+    expect(story.sources.map((source) => source.itemId)).not.toContain(`itm_wire_${MAX_STORY_SOURCES - 1}`);
+    expect(story.version).toBe(full.version + 1);
+  });
+
+  it("leaves a full list as it is for one more report of a listed outlet", () => {
+    const full = storyOf(MAX_STORY_SOURCES, "wire");
+
+    const { story, changes } = joinStory(full, wireReport(500, "wire"), verdict, NOW);
+
+    expect(story.sources).toEqual(full.sources);
+    expect(changes).toEqual([]);
+    expect(story.version).toBe(full.version);
+  });
+});
+
+function report(n: number, title: string, fetchedAt: string, outlet: string, language?: string): Item {
+  const item = normaliseEntry(
+    { guid: `g-${n}`, title, link: `https://outlet${n}.example/${n}`, language },
+    { feedId: `fd_${n}`, feedUrl: `https://outlet${n}.example/feed`, feedTitle: outlet, fetchedAt },
+  );
+  if (!item) throw new Error("did not normalise");
+  return item;
+}
+
+describe("primaryLanguage", () => {
+  it.each([
+    ["en", "en"],
+    ["en-GB", "en"],
+    ["EN_us", "en"],
+    ["uk-UA", "uk"],
+    [" fr ", "fr"],
+    ["english", undefined],
+    ["", undefined],
+    [undefined, undefined],
+  ])("%s gives %s", (tag, expected) => {
+    expect(primaryLanguage(tag)).toBe(expected);
+  });
+});
+
+describe("story languages", () => {
+  it("gathers the primary language of every source that names one", () => {
+    const first = report(1, "Finland leaves the Ottawa Convention on landmines", "2026-01-01T10:00:00Z", "A", "en-GB");
+    const second = report(2, "Finland withdraws from the mine ban treaty", "2026-01-01T11:00:00Z", "B");
+    const third = report(3, "Finland withdraws from the Ottawa treaty on landmines", "2026-01-01T12:00:00Z", "C", "fi");
+
+    let story = foundStory(first, classify(first), first.fetchedAt);
+    story = joinStory(story, second, classify(second), second.fetchedAt).story;
+    story = joinStory(story, third, classify(third), third.fetchedAt).story;
+
+    expect(story.languages).toEqual(["en", "fi"]);
+  });
+});
+
+describe("storyGrowth", () => {
+  it("replays reports in arrival order, with what each changed", () => {
+    const founding = report(1, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T10:00:00Z", "North");
+    const sameOutlet = report(2, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T11:00:00Z", "North");
+    const widened = report(
+      3,
+      "Lithuania and Latvia leave the Ottawa Convention, 2 treaties on landmines",
+      "2026-01-01T12:00:00Z",
+      "South",
+    );
+
+    const steps = storyGrowth([widened, founding, sameOutlet].map((item) => ({ item, verdict: classify(item) })));
+
+    expect(steps.map((step) => [step.outlet, step.founded])).toEqual([
+      ["North", true],
+      ["North", false],
+      ["South", false],
+    ]);
+    expect(steps[0]?.changes).toEqual([]);
+    expect(steps[1]?.changes).toEqual([]);
+    expect(steps[2]?.changes).toContainEqual({ kind: "new-outlet", outlet: "South" });
+    expect(steps[2]?.changes).toContainEqual({ kind: "new-country", country: "LV" });
+  });
+
+  it("is empty for no reports", () => {
+    expect(storyGrowth([])).toEqual([]);
+  });
+});
