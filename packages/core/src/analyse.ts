@@ -38,8 +38,11 @@ const STEMMERS: Readonly<Record<Language, (word: string) => string>> = {
   uk: stemUk,
 };
 
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** Lower case without marks; the form every comparison of words uses. */
 export function fold(word: string): string {
+  if (PLAIN.test(word)) return word;
   return word
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -47,22 +50,41 @@ export function fold(word: string): string {
     .replace(/ё/g, "е");
 }
 
-const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
-
 /**
  * The folded stem of a lower-case word. Stemmers read the word with its accents (Russian
  * endings in -ий, German umlauts), so folding comes after; words with digits are kept whole.
  */
 export function stem(word: string, language: Language): string {
-  const key = `${language}:${word}`;
-  const cached = stemCache.get(key);
-  if (cached !== undefined) return cached;
-  const stemmed = /\d/.test(word) || word.length < 3 ? word : STEMMERS[language](word);
-  const folded = fold(stemmed.length >= 2 ? stemmed : word);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-  stemCache.set(key, folded);
-  return folded;
+  return wordOf(word, language).stem;
+}
+
+interface WordForms {
+  word: string;
+  stem: string;
+  stop: boolean;
+}
+
+/** What a lower-case word is in a language, worked out once: news repeats its words. */
+const wordCaches: Record<Language, Map<string, WordForms>> = {
+  en: new Map(),
+  fr: new Map(),
+  de: new Map(),
+  es: new Map(),
+  ru: new Map(),
+  uk: new Map(),
+};
+const WORD_CACHE_LIMIT = 100_000;
+
+function wordOf(lower: string, language: Language): WordForms {
+  const cache = wordCaches[language];
+  const cached = cache.get(lower);
+  if (cached) return cached;
+  const word = fold(lower);
+  const stemmed = /\d/.test(lower) || lower.length < 3 ? lower : STEMMERS[language](lower);
+  const forms = { word, stem: fold(stemmed.length >= 2 ? stemmed : lower), stop: isStopword(word, language) };
+  if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
+  cache.set(lower, forms);
+  return forms;
 }
 
 // Letters and digits with inner apostrophes ("l'ONU" splits below, "п'ять" stays whole); a hyphen
@@ -84,19 +106,14 @@ export function analyse(text: string, language: Language): Analysis {
       raw = raw.slice(elided[0].length);
     }
     const lower = raw.toLowerCase().replace(/[’ʼ]/g, "'");
-    const before = text.slice(Math.max(0, start - 3), start);
     const first = raw.charAt(0);
     const capitalised =
-      tokens.length > 0 && !SENTENCE_END.test(before) && first !== first.toLowerCase() && /\p{L}/u.test(first);
-    const word = fold(lower);
-    tokens.push({
-      word,
-      stem: stem(lower, language),
-      start,
-      end: start + raw.length,
-      capitalised,
-      stop: isStopword(word, language),
-    });
+      tokens.length > 0 &&
+      first !== first.toLowerCase() &&
+      !SENTENCE_END.test(text.slice(Math.max(0, start - 3), start)) &&
+      /\p{L}/u.test(first);
+    const { word, stem, stop } = wordOf(lower, language);
+    tokens.push({ word, stem, start, end: start + raw.length, capitalised, stop });
   }
   return { language, text, tokens };
 }

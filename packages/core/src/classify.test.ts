@@ -152,3 +152,30 @@ describe("classify: the verdict", () => {
     expect(classify(input)).toEqual(classify(input));
   });
 });
+
+describe("classify: input no headline looks like", () => {
+  const megabyte = "landmine ".repeat(120_000);
+  it.each([
+    ["an empty title", { title: "" }],
+    ["whitespace only", { title: " \n\t " }],
+    ["binary bytes", { title: "\u0000\u0001\uFFFD\u0007PK\u0003\u0004\uD800".repeat(50) }],
+    ["digits and punctuation", { title: "2025-06-27 — 12:00 // 3.14%" }],
+    ["a megabyte of text", { title: megabyte, summary: megabyte }],
+    ["mixed scripts", { title: "Україна mines 地雷 ألغام Minen мины minas", summary: "🙂 ∑ ≠ ∞" }],
+    ["a language we do not read", { title: "地雷が爆発し二人が負傷", language: "ja" }],
+  ])("%s gets a verdict", (_name, input) => {
+    const verdict = classify(input);
+
+    expect(typeof verdict.relevant).toBe("boolean");
+    expect(verdict.score).toBeGreaterThanOrEqual(0);
+    expect(verdict.score).toBeLessThanOrEqual(1);
+    expect(verdict.classifierVersion).toBe(CLASSIFIER_VERSION);
+  });
+
+  it("reads no more than the start of a very long text", () => {
+    const long = classify({ title: `Deminers clear a minefield near Kherson. ${"More words. ".repeat(50_000)}` });
+
+    expect(long.relevant).toBe(true);
+    expect(long.why.every((cue) => cue.match.length < 500)).toBe(true);
+  });
+});

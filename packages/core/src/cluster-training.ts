@@ -7,7 +7,7 @@ export interface StoryExample {
   story: string;
 }
 
-export const STORY_TRAINING: TrainOptions = { l2: 0.001, epochs: 400, learningRate: 0.3, prune: 0.001 };
+export const STORY_TRAINING: TrainOptions = { l2: 0.0003, epochs: 400, learningRate: 0.3, prune: 0.001 };
 
 /**
  * The pairs the story model learns from: every two reports that share an index key, as

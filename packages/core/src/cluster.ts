@@ -240,12 +240,23 @@ export function pairFeatures(a: Fingerprint, b: Fingerprint): string[] {
   features.push(a.relevant === b.relevant ? (a.relevant ? "relevant:both" : "relevant:neither") : "relevant:one");
   if (a.dated && b.dated) {
     const hours = Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR;
-    features.push(hours <= 24 ? "days:1" : hours <= 72 ? "days:3" : hours <= 24 * 7 ? "days:7" : "days:more");
+    const days = hours / 24;
+    features.push(
+      days <= 1 ? "days:1" : days <= 3 ? "days:3" : days <= 7 ? "days:7" : days <= 30 ? "days:30" : "days:more",
+    );
   } else {
     features.push("days:unknown");
   }
-  // Across languages, what the reports name must carry the match.
+  // Which concepts both name, and which only one does: sharing "vote" says more than sharing
+  // "withdraw", and a parliament's vote against a UN notification says two steps of one process.
+  const left = new Set(a.concepts ?? []);
+  const right = new Set(b.concepts ?? []);
+  for (const concept of left) features.push(right.has(concept) ? `both:${concept}` : `one:${concept}`);
+  for (const concept of right) if (!left.has(concept)) features.push(`one:${concept}`);
+  // Across languages, what the reports name must carry the match: every agreement is weighed
+  // again for pairs in one language and for pairs in two.
   const scope = sameLanguage ? "same" : "other";
+  for (const feature of [...features]) if (!feature.startsWith("language:")) features.push(`${scope}|${feature}`);
   if (countries > 0 && actions > 0) features.push(`${scope}:country+action`);
   if (countries > 0 && treaties > 0) features.push(`${scope}:country+treaty`);
   if (countries > 0 && weapons > 0) features.push(`${scope}:country+weapon`);
@@ -262,7 +273,9 @@ export function similarity(
   options = DEFAULT_CLUSTER_OPTIONS,
   model = STORY_MODEL,
 ): number {
-  if (a.dated && b.dated && Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR > options.windowHours) return 0;
+  if (options.windowHours > 0 && a.dated && b.dated) {
+    if (Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR > options.windowHours) return 0;
+  }
   return sigmoid(logit(model, pairFeatures(a, b)));
 }
 

@@ -132,21 +132,19 @@ export class PhraseIndex<T> {
     }
   }
 
-  #candidates(token: Token, text: string): Phrase<T>[] {
-    const found: Phrase<T>[] = [];
-    const byStem = this.#byStem.get(token.stem);
-    if (byStem) found.push(...byStem);
-    const byWord = this.#byWord.get(token.word);
-    if (byWord) found.push(...byWord);
-    const byPrefix = this.#byPrefix.get(token.word.slice(0, 2));
-    if (byPrefix) found.push(...byPrefix);
-    const exact = this.#exact.get(text.slice(token.start, token.end));
-    if (exact) found.push(...exact);
-    for (const phrase of this.#parts) {
-      const first = phrase.elements[0];
-      if (first && token.word.includes(first.value)) found.push(phrase);
-    }
-    return found;
+  /** One pattern over every compound part, so a token that holds none is passed over at once. */
+  #anyPart: RegExp | undefined;
+
+  #partsIn(word: string): Phrase<T>[] {
+    if (this.#parts.length === 0) return [];
+    this.#anyPart ??= new RegExp(
+      [...new Set(this.#parts.map((phrase) => phrase.elements[0]?.value ?? ""))]
+        .filter(Boolean)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join("|"),
+    );
+    if (!this.#anyPart.test(word)) return [];
+    return this.#parts.filter((phrase) => word.includes(phrase.elements[0]?.value ?? "\u0000"));
   }
 
   /** Every phrase that matches, in text order; a target is reported once per starting token. */
@@ -154,22 +152,30 @@ export class PhraseIndex<T> {
     const { tokens, text } = analysis;
     const found: PhraseMatch<T>[] = [];
     for (let at = 0; at < tokens.length; at++) {
-      const token = tokens[at];
-      if (!token) continue;
-      const reported = new Set<T>();
-      for (const phrase of this.#candidates(token, text)) {
-        if (reported.has(phrase.target)) continue;
-        const length = lengthAt(phrase, tokens, at, text);
-        if (length === 0) continue;
-        reported.add(phrase.target);
-        const last = tokens[at + length - 1] ?? token;
-        found.push({
-          target: phrase.target,
-          match: text.slice(token.start, last.end),
-          from: at,
-          to: at + length,
-          letters: lettersOf(phrase.elements),
-        });
+      const token = tokens[at] as Token;
+      const reportedFrom = found.length;
+      const exact = this.#exact.size > 0 ? this.#exact.get(text.slice(token.start, token.end)) : undefined;
+      for (const candidates of [
+        this.#byStem.get(token.stem),
+        this.#byWord.get(token.word),
+        this.#byPrefix.get(token.word.slice(0, 2)),
+        exact,
+        this.#partsIn(token.word),
+      ]) {
+        if (!candidates) continue;
+        for (const phrase of candidates) {
+          if (found.some((match, index) => index >= reportedFrom && match.target === phrase.target)) continue;
+          const length = lengthAt(phrase, tokens, at, text);
+          if (length === 0) continue;
+          const last = tokens[at + length - 1] ?? token;
+          found.push({
+            target: phrase.target,
+            match: text.slice(token.start, last.end),
+            from: at,
+            to: at + length,
+            letters: lettersOf(phrase.elements),
+          });
+        }
       }
     }
     return found;

@@ -26,22 +26,27 @@ export interface Reading {
 
 /** The start of a summary says what the item is about; the rest costs time and adds noise. */
 const SUMMARY_CHARS = 400;
+/** No headline runs longer; a "title" that does is a body pasted into the wrong field. */
+const TITLE_CHARS = 400;
 
-function leadOf(summary: string): string {
-  if (summary.length <= SUMMARY_CHARS) return summary;
-  const cut = summary.slice(0, SUMMARY_CHARS);
+/** The start of a text, cut at a sentence's end when one falls late enough, else at a word's. */
+function startOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
   const sentence = cut.search(/[.!?]\s[^.!?]*$/);
-  return sentence > SUMMARY_CHARS / 2 ? cut.slice(0, sentence + 1) : cut;
+  if (sentence > max / 2) return cut.slice(0, sentence + 1);
+  const space = cut.lastIndexOf(" ");
+  return space > max / 2 ? cut.slice(0, space) : cut;
 }
 
 /** Reads an item: its language, words, concepts, treaties and countries. */
 export function read(input: ReadingInput): Reading {
-  const title = input.title.trim();
-  const lead = leadOf(input.summary?.trim() ?? "");
+  const title = startOf(input.title.trim(), TITLE_CHARS);
+  const lead = startOf(input.summary?.trim() ?? "", SUMMARY_CHARS);
   // Headlines are short: the lead, where there is one, helps tell the language.
   const language = languageOf(lead ? `${title} ${lead.slice(0, 120)}` : title, input.language);
-  const titleTokens = analyse(title, language).tokens.length;
   const analysis = analyse(lead ? `${title}. ${lead}` : title, language);
+  const titleTokens = analysis.tokens.filter((token) => token.start < title.length).length;
   const concepts = findConcepts(analysis);
   const treaties = findTreaties(analysis, concepts);
   const inTreatyName = treatyPlaceTokens(concepts);

@@ -31,8 +31,8 @@ const EVENTS = [
   ],
   ["Cluster munitions strike kills 12 in Kharkiv market", "Investigators found submunition remnants at the scene."],
   [
-    "Lithuania parliament votes to leave the mine ban treaty",
-    "The Seimas backed withdrawal from the Ottawa Convention.",
+    "Azerbaijan says landmine killed two road workers in Karabakh",
+    "The mine went off as they cleared ground near Lachin, the agency said.",
   ],
   [
     "Deminers clear 400 hectares of minefields in Cambodia",

@@ -50,4 +50,19 @@ describe("treatywatch classify", () => {
     expect(output[1]).toMatchObject({ line: 2, error: expect.stringContaining("id") });
     expect(output[2]).toMatchObject({ id: "ok", relevant: true });
   });
+
+  it("gives a verdict for empty, binary, huge and mixed-script text, and reads a lead or a language when given", async () => {
+    const { code, output } = await run([
+      JSON.stringify({ id: "empty", title: "" }),
+      JSON.stringify({ id: "binary", title: "\u0000\u0001PK\u0003\u0004\uFFFD".repeat(100) }),
+      JSON.stringify({ id: "huge", title: "mine ".repeat(250_000) }),
+      JSON.stringify({ id: "mixed", title: "Україна landmine 地雷 Minen", language: "en" }),
+      JSON.stringify({ id: "lead", title: "Sapper dies near Kherson", lead: "A deminer was killed clearing a field." }),
+    ]);
+
+    expect(code).toBe(0);
+    expect(output.map((line) => line.id)).toEqual(["empty", "binary", "huge", "mixed", "lead"]);
+    for (const line of output) expect(typeof line.relevant).toBe("boolean");
+    expect(output[4]).toMatchObject({ relevant: true, topics: expect.arrayContaining(["clearance"]) });
+  });
 });
