@@ -410,6 +410,22 @@ describe("worker stack: delivery", () => {
       TREATYWATCH_PUBLIC_URL: expect.anything(),
     });
   });
+
+  it("tells every function that records deliveries how long they are kept, the API's confirmations too", () => {
+    const recorders = [
+      [templates.api, stacks.api, stacks.api.handler],
+      [templates.worker, stacks.worker, stacks.worker.match],
+      [templates.worker, stacks.worker, stacks.worker.deliver],
+      [templates.worker, stacks.worker, stacks.worker.deliveryTick],
+    ] as const;
+
+    for (const [template, stack, fn] of recorders) {
+      const variables =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)].Properties.Environment
+          .Variables;
+      expect(variables.TREATYWATCH_DELIVERY_RETENTION_DAYS).toBe("90");
+    }
+  });
 });
 
 describe("webhook secret key", () => {

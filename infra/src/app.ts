@@ -40,6 +40,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     table: data.table,
     deliveryQueue: queues.queues.delivery.queue,
     rateLimits: data.rateLimits,
+    deliveryRetentionDays: params.deliveryRetentionDays,
     alarmTopic,
     webhookKey: data.webhookKey,
     domainName: params.domainName,

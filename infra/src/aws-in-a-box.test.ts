@@ -396,8 +396,17 @@ describe("AWS in a box: the synthesised functions end to end", () => {
     const id = (JSON.parse(created.text) as { subscription: { id: string } }).subscription.id;
     const after = await viaPublicUrl("GET", `https://${publicHost}/v1/subscriptions/${id}`, { key });
 
+    const { Items: recorded = [] } = await dynamo.client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: "begins_with(pk, :delivery) AND sk = :record",
+        ExpressionAttributeValues: { ":delivery": { S: "DELIVERY#" }, ":record": { S: "DELIVERY" } },
+      }),
+    );
     expect(created.status).toBe(201);
     expect(queued).toHaveLength(1);
+    // Recorded by the API with the retention the template gives it: DynamoDB's TTL ends it.
+    expect(recorded.map((delivery) => delivery.expiresAt?.N !== undefined)).toEqual([true]);
     expect(delivered).toEqual({ batchItemFailures: [] });
     expect(link.startsWith(`https://${publicHost}/v1/confirm?token=`)).toBe(true);
     expect(aws.sent[0]).toMatchObject({

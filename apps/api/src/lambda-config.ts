@@ -60,7 +60,8 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   const secretBox = apiSecretBox(config.secrets, aws.secretKeyArn);
   const logger = powertoolsLogger(config.logLevel).logger;
-  const deliveries = new DynamoDeliveryStore(table);
+  // Confirmation deliveries expire as the worker's deliveries do (TREATYWATCH_DELIVERY_RETENTION_DAYS; 0 keeps them).
+  const deliveries = new DynamoDeliveryStore({ ...table, retentionDays: aws.deliveryRetentionDays });
   // The deliver function mails it through SES at once, and retries it as it does alerts.
   const deliveryQueue = aws.deliveryQueueUrl
     ? new SqsQueue(clients.sqs(), { queueUrl: aws.deliveryQueueUrl, deadLetterQueueUrl: aws.deliveryQueueUrl })

@@ -39,6 +39,8 @@ export interface ApiStackProps extends StackProps, MailSender {
   deliveryQueue: IQueue;
   /** Where every instance counts requests, so rate limits hold across instances. */
   rateLimits: ITableV2;
+  /** Days the confirmation deliveries the API records are kept (TTL); 0 keeps them. */
+  deliveryRetentionDays: number;
   /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
   webhookKey: ISecret;
   domainName?: string | undefined;
@@ -98,6 +100,7 @@ export class ApiStack extends Stack {
         TREATYWATCH_ORIGIN_SECRET_ARN: this.originSecret.secretArn,
         ...mailEnvironment(props),
         TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
+        TREATYWATCH_DELIVERY_RETENTION_DAYS: String(props.deliveryRetentionDays),
         TREATYWATCH_RATE_LIMIT_TABLE: props.rateLimits.tableName,
         ...(props.publicUrl ? { TREATYWATCH_PUBLIC_URL: props.publicUrl } : {}),
         // CloudFront appends the viewer's address to X-Forwarded-For; the function URL adds nothing.
