@@ -650,8 +650,8 @@ describe("email stack", () => {
 });
 
 describe("outputs", () => {
-  it("names the table in the data stack and the dashboard in the worker stack", () => {
-    expect(outputNames(templates.data)).toEqual(["TableName"]);
+  it("names the tables in the data stack and the dashboard in the worker stack", () => {
+    expect(outputNames(templates.data).sort()).toEqual(["RateLimitTableName", "TableName"]);
     expect(outputNames(templates.worker).sort()).toEqual(["DashboardName", "DashboardUrl"]);
     templates.worker.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
   });

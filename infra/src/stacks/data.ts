@@ -57,6 +57,10 @@ export class DataStack extends Stack {
           "Rate-limit counts live a minute and expire by TTL; restoring them to an earlier point would restore nothing worth having.",
       },
     ]);
+    new CfnOutput(this, "RateLimitTableName", {
+      description: "the table every API instance counts requests in",
+      value: this.rateLimits.tableName,
+    });
     this.webhookKey = new Secret(this, "WebhookSecretKey", {
       description:
         "treatywatch: webhook signing secrets are sealed with an AES-256 key derived from this value (HKDF-SHA256)",
