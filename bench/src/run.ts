@@ -101,6 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const order = BENCHES.map((bench) => bench.name);
     const page = benchmarksPage({
       rows: mergeRows(previous, rows, order),
+      benches: order,
       machine: machine(),
       date: new Date(),
       quick,
