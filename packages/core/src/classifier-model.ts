@@ -66,20 +66,14 @@ export interface ModelVerdict {
   relevance: number;
   /** Each topic's probability, for items judged relevant. */
   topics: Array<{ topic: Topic; probability: number }>;
-  /** The features the relevance model weighed, with their weights, strongest first. */
-  contributions: Array<{ feature: string; weight: number }>;
 }
 
 /** What the model says of a reading. */
 export function judge(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): ModelVerdict {
   const features = featuresOf(reading);
   const relevance = sigmoid(logit(model.relevance, features));
-  const contributions = features
-    .map((feature) => ({ feature, weight: model.relevance.weights[feature] ?? 0 }))
-    .filter((contribution) => contribution.weight !== 0)
-    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   const topics = TOPICS.map((topic) => ({ topic, probability: sigmoid(logit(model.topics[topic], features)) }));
-  return { relevance, topics, contributions };
+  return { relevance, topics };
 }
 
 /**

@@ -10,16 +10,23 @@ export const TOPICS = [
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
+/** Each topic's name, then what an item reports to be about it; items can be about several. */
 export const TOPIC_LABELS: Record<Topic, string> = {
-  "treaty-status": "Treaty status: withdrawal, accession, ratification, compliance",
-  "mine-use": "Use of landmines",
-  casualties: "Casualties from mines and explosive remnants of war",
-  clearance: "Clearance: demining, survey, explosive remnants of war",
-  "stockpile-transfer": "Stockpiles: production, transfers, destruction",
-  "cluster-munitions": "Cluster munitions",
-  "advocacy-humanitarian": "Advocacy and humanitarian response",
-  "other-arms-control": "Other arms control: CTBT, New START, ATT, NPT, CCW",
+  "treaty-status": "Treaty status: withdrawal, accession, ratification, compliance or violation of a treaty",
+  "mine-use": "Use of landmines: mines or booby traps laid or used, or accusations of it",
+  casualties: "Casualties: people killed or injured by mines, explosive remnants, unexploded ordnance, submunitions",
+  clearance: "Clearance: demining, survey, mine-free declarations, deminers, detection animals",
+  "stockpile-transfer": "Stockpiles and transfers: production, supply or transfer, stockpiles and their destruction",
+  "cluster-munitions": "Cluster munitions: anything about them",
+  "advocacy-humanitarian":
+    "Advocacy and humanitarian response: campaigns, NGO and UN statements, victim assistance, funding, monitor reports",
+  "other-arms-control": "Other arms control: CTBT, New START, NPT, ATT, INF and similar treaties",
 };
+
+/** A topic's name for people: "Treaty status", "Casualties". */
+export function topicName(topic: Topic): string {
+  return TOPIC_LABELS[topic].split(":")[0] ?? topic;
+}
 
 /** Broad news categories, each with its IPTC Media Topic (top-level QCode). */
 export const CATEGORIES = {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type Story, sha256Hex, TOPIC_LABELS } from "@treatywatch/core";
+import { type Story, sha256Hex, topicName } from "@treatywatch/core";
 import { Feed } from "feed";
 import type { Context } from "hono";
 import { escapeHtml } from "./page.ts";
@@ -93,7 +93,7 @@ export function renderFeed(stories: readonly Story[], about: FeedDescription, fo
       category: story.topics.map((topic) =>
         format === "rss"
           ? { name: topic, domain: `${about.publicUrl}/v1/taxonomy` }
-          : { term: topic, name: TOPIC_LABELS[topic], scheme: `${about.publicUrl}/v1/taxonomy` },
+          : { term: topic, name: topicName(topic), scheme: `${about.publicUrl}/v1/taxonomy` },
       ),
     });
   }

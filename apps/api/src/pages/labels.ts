@@ -10,12 +10,10 @@ import {
   TREATIES,
   TREATY_IDS,
   type TreatyId,
+  topicName,
 } from "@treatywatch/core";
 
-/** The words a person reads for each value the API names by a slug or a code. */
-export function topicName(topic: Topic): string {
-  return TOPIC_LABELS[topic].split(":")[0] ?? topic;
-}
+export { topicName };
 
 export function topicDescription(topic: Topic): string {
   return TOPIC_LABELS[topic];

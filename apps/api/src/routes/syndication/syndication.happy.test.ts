@@ -78,7 +78,7 @@ describe("feeds read by an independent parser (feedsmith)", () => {
     expect(entry?.authors?.map((author) => author.name)).toEqual(["Outlet 0", "Outlet 1", "Outlet 2"]);
     expect(entry?.categories).toContainEqual({
       term: "treaty-status",
-      label: "Treaty status: withdrawal, accession, ratification, compliance",
+      label: "Treaty status",
       scheme: `${PUBLIC}/v1/taxonomy`,
     });
     expect([entry?.published, entry?.updated]).toEqual(["2026-03-01T07:10:00.000Z", "2026-03-01T09:45:00.000Z"]);
