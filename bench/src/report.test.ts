@@ -39,6 +39,7 @@ describe("table", () => {
 describe("benchmarksPage", () => {
   const page = benchmarksPage({
     rows: [row({ note: "one story against the subscriptions" }), row({ name: "digest", pass: undefined })],
+    benches: ["fan-out", "digest", "cold-start"],
     machine: MACHINE,
     date: new Date("2026-11-28T21:30:00Z"),
     quick: false,
@@ -54,8 +55,18 @@ describe("benchmarksPage", () => {
     expect(page).toContain("npm run bench -- --write");
   });
 
+  it("names every benchmark of the suite, run or not", () => {
+    expect(page).toContain("Names: fan-out, digest, cold-start. With names");
+  });
+
   it("says when the figures come from the quick sizes", () => {
-    const quick = benchmarksPage({ rows: [row()], machine: MACHINE, date: new Date(), quick: true });
+    const quick = benchmarksPage({
+      rows: [row()],
+      benches: ["fan-out"],
+      machine: MACHINE,
+      date: new Date(),
+      quick: true,
+    });
 
     expect(quick).toContain("quick mode");
     expect(page).not.toContain("quick mode");
@@ -80,7 +91,7 @@ describe("rowsOfPage and mergeRows", () => {
   ];
 
   it("reads back the rows a page was written with", () => {
-    const page = benchmarksPage({ rows: earlier, machine: MACHINE, date: new Date(), quick: false });
+    const page = benchmarksPage({ rows: earlier, benches: order, machine: MACHINE, date: new Date(), quick: false });
 
     expect(rowsOfPage(page)).toEqual(earlier);
     expect(rowsOfPage("# no rows here")).toEqual([]);
@@ -101,6 +112,7 @@ describe("rowsOfPage and mergeRows", () => {
   it("gives the span of dates when rows were run on different days", () => {
     const page = benchmarksPage({
       rows: [row({ ranAt: "2026-11-27T10:00:00.000Z" }), row({ ranAt: "2026-11-28T21:45:00.000Z" })],
+      benches: order,
       machine: MACHINE,
       date: new Date(),
       quick: false,

@@ -69,6 +69,8 @@ export function table(rows: readonly Row[]): string {
 
 export interface Document {
   rows: readonly Row[];
+  /** Every benchmark's name, in the suite's order, for the page's list of names. */
+  benches: readonly string[];
   machine: Machine;
   date: Date;
   quick: boolean;
@@ -137,7 +139,7 @@ npm run bench -- --quick         # small sizes, as CI runs it (no thresholds ass
 npm run bench -- --write         # run, then rewrite this page
 \`\`\`
 
-Names: ingest, cluster-scale, fan-out, poll, api, digest, cold-start. With names and
+Names: ${doc.benches.join(", ")}. With names and
 \`--write\`, only those rows are replaced.
 
 ${ROWS_MARK}${JSON.stringify(doc.rows)} -->

@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { api } from "./benches/api.ts";
+import { awsIngest } from "./benches/aws-ingest.ts";
 import { bigFeed } from "./benches/big-feed.ts";
 import { clusterScale } from "./benches/cluster-scale.ts";
 import { coldStart } from "./benches/cold-start.ts";
@@ -13,7 +14,18 @@ import { pages } from "./benches/pages.ts";
 import { poll } from "./benches/poll.ts";
 import { type Bench, benchmarksPage, type Machine, mergeRows, type Row, rowsOfPage, table, verdict } from "./report.ts";
 
-const BENCHES: readonly Bench[] = [ingest, bigFeed, clusterScale, fanOut, poll, api, pages, digest, coldStart];
+const BENCHES: readonly Bench[] = [
+  ingest,
+  bigFeed,
+  clusterScale,
+  awsIngest,
+  fanOut,
+  poll,
+  api,
+  pages,
+  digest,
+  coldStart,
+];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const USAGE = `usage: npm run bench -- [NAME ...] [--quick] [--write]
   NAME     ${BENCHES.map((bench) => bench.name).join(", ")} (all when none is given)
@@ -89,6 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const order = BENCHES.map((bench) => bench.name);
     const page = benchmarksPage({
       rows: mergeRows(previous, rows, order),
+      benches: order,
       machine: machine(),
       date: new Date(),
       quick,

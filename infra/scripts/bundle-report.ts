@@ -3,8 +3,9 @@
  * function: minified size, gzipped size, the AWS SDK clients it imports from the
  * runtime, its largest inputs, and the time a cold Node process takes to import it.
  * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
- * is 1 MB or more or imports an SDK client it does not use, and when any bundle carries
- * the SQLite driver (the embedded adapters stay out of Lambda).
+ * is 1 MB or more or imports an SDK client it does not use, when any bundle carries
+ * the SQLite driver (the embedded adapters stay out of Lambda), and when a bundle other
+ * than Fetch carries what reads an item's text (the language detector, the classifier's weights).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -25,6 +26,12 @@ const API_SDK_CLIENTS = [
 const IMPORT_RUNS = 3;
 /** Packages no Lambda bundle may contain: native code built for this machine, not Lambda's. */
 const NEVER_BUNDLED = ["better-sqlite3"];
+/** Inputs that read an item's text: only the fetch function reads it; later stages get its verdict and fingerprint. */
+const FETCH_ONLY: Array<{ name: string; matches: (input: string) => boolean }> = [
+  { name: "eld", matches: (input) => packageOf(input) === "eld" },
+  { name: "the classifier's weights", matches: (input) => input.endsWith("packages/core/src/model/classifier.json") },
+];
+const READS_TEXT = "Fetch";
 
 interface LambdaResource {
   Type: string;
@@ -48,6 +55,8 @@ export interface BundleEntry {
   largestInputs: Array<{ input: string; bytes: number }>;
   /** The NEVER_BUNDLED packages found in it. */
   forbidden: string[];
+  /** The FETCH_ONLY inputs found in it. */
+  readsText: string[];
   coldImportMs: number;
 }
 
@@ -114,6 +123,9 @@ function report(): BundleEntry[] {
           .slice(0, 5)
           .map(([input, bytes]) => ({ input, bytes })),
         forbidden: NEVER_BUNDLED.filter((name) => byPackage.has(name)),
+        readsText: FETCH_ONLY.filter(({ matches }) => Object.keys(output?.inputs ?? {}).some(matches)).map(
+          ({ name }) => name,
+        ),
         coldImportMs: coldImportMs(bundle),
       });
     }
@@ -171,6 +183,11 @@ else {
 }
 for (const entry of entries) {
   if (entry.forbidden.length > 0) problems.push(`the ${entry.function} bundle contains ${entry.forbidden.join(", ")}`);
+  if (entry.function !== READS_TEXT && entry.readsText.length > 0) {
+    problems.push(
+      `the ${entry.function} bundle contains ${entry.readsText.join(" and ")}, which only ${READS_TEXT} needs`,
+    );
+  }
 }
 if (problems.length > 0) {
   process.stderr.write(`${problems.join("\n")}\n`);

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import type { CfnResource } from "aws-cdk-lib";
 import { App, type Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -9,15 +10,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildTreatywatch, type TreatywatchStacks } from "./app.ts";
 import { STORE_ACTIONS } from "./grants.ts";
 import { paramsFromContext } from "./params.ts";
-import { CONSUMER_TIMEOUTS, MAX_RECEIVES } from "./stacks/queues.ts";
+import { FORWARD_HOST_CODE, ORIGIN_SECRET_HEADER } from "./stacks/api.ts";
+import { AGE_ALARMS, CONSUMER_TIMEOUTS, MAX_RECEIVES } from "./stacks/queues.ts";
 import {
-  DELIVERY_BATCH_SIZE,
+  deliveryScaling,
   FETCH_BATCH_SIZE,
   FETCH_MAX_CONCURRENCY,
   INGEST_BATCH_SIZE,
   MATCH_BATCH_SIZE,
   RETRY_SCHEDULE,
 } from "./stacks/worker.ts";
+
+/** A stack's own outputs, without the exports CDK adds for references between stacks. */
+const outputNames = (template: Template) =>
+  Object.keys(template.toJSON().Outputs ?? {}).filter((name) => !name.startsWith("ExportsOutput"));
 
 /** Context that skips esbuild: these tests read templates, `npm run synth` bundles. */
 function testApp(context: Record<string, unknown> = {}): App {
@@ -104,14 +110,33 @@ describe("queues stack", () => {
     },
   );
 
-  it("alarms on each queue's depth and on any dead letter, into the alarm topic", () => {
+  it("alarms on each queue's depth, its oldest message's age and any dead letter, into the alarm topic", () => {
     const alarms = Object.values(templates.queues.findResources("AWS::CloudWatch::Alarm")) as Array<{
-      Properties: { MetricName: string; AlarmActions: unknown[] };
+      Properties: { MetricName: string; AlarmActions: unknown[]; Threshold: number };
     }>;
+    const queues = Object.keys(CONSUMER_TIMEOUTS).length;
+    const byMetric = (name: string) => alarms.filter((alarm) => alarm.Properties.MetricName === name);
 
-    expect(alarms).toHaveLength(2 * Object.keys(CONSUMER_TIMEOUTS).length);
-    expect(alarms.every((alarm) => alarm.Properties.MetricName === "ApproximateNumberOfMessagesVisible")).toBe(true);
+    expect(alarms).toHaveLength(3 * queues);
+    expect(byMetric("ApproximateNumberOfMessagesVisible")).toHaveLength(2 * queues);
+    expect(
+      byMetric("ApproximateAgeOfOldestMessage")
+        .map((alarm) => alarm.Properties.Threshold)
+        .sort(),
+    ).toEqual(
+      Object.values(AGE_ALARMS)
+        .map((age) => age.toSeconds())
+        .sort(),
+    );
     expect(alarms.every((alarm) => alarm.Properties.AlarmActions.length === 1)).toBe(true);
+  });
+
+  it("names every queue and dead-letter queue in the stack's outputs", () => {
+    expect(outputNames(templates.queues).sort()).toEqual(
+      ["Fetch", "Ingest", "Match", "Delivery"]
+        .flatMap((name) => [`${name}QueueName`, `${name}DeadLetterQueueName`])
+        .sort(),
+    );
   });
 
   it("refuses plain HTTP on every queue", () => {
@@ -121,7 +146,7 @@ describe("queues stack", () => {
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it("makes the ingest queue and its dead-letter queue FIFO, deduplicated by the sender's ids", () => {
+  it("makes the ingest queue and its dead-letter queue FIFO, deduplicated by the sender's ids, high throughput per group", () => {
     const { queue, deadLetters } = stacks.queues.queues.ingest;
     const resources = templates.queues.toJSON().Resources;
 
@@ -129,6 +154,10 @@ describe("queues stack", () => {
       const resource = resources[stacks.queues.getLogicalId(fifo.node.defaultChild as CfnQueue)];
       expect(resource.Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
     }
+    expect(resources[stacks.queues.getLogicalId(queue.node.defaultChild as CfnQueue)].Properties).toMatchObject({
+      DeduplicationScope: "messageGroup",
+      FifoThroughputLimit: "perMessageGroupId",
+    });
     for (const name of ["fetch", "match", "delivery"] as const) {
       const standard = stacks.queues.queues[name].queue;
       expect(resources[stacks.queues.getLogicalId(standard.node.defaultChild as CfnQueue)].Properties.FifoQueue).toBe(
@@ -168,7 +197,7 @@ describe("worker stack", () => {
     });
   });
 
-  it("assigns stories in one ingest consumer: FIFO batches of ten, failed records and the rest retried in order", () => {
+  it("assigns stories in one ingest consumer: FIFO batches of ten, failed groups' records retried in order", () => {
     const ingestQueue = stacks.queues.queues.ingest.queue;
     const mappings = Object.values(templates.worker.findResources("AWS::Lambda::EventSourceMapping")) as Array<{
       Properties: Record<string, unknown>;
@@ -267,7 +296,7 @@ describe("worker stack: delivery", () => {
 
   it.each([
     ["match", MATCH_BATCH_SIZE],
-    ["delivery", DELIVERY_BATCH_SIZE],
+    ["delivery", deliveryScaling(1).batchSize],
   ] as const)("consumes the %s queue in batches of %i, failed records retried alone", (name, batchSize) => {
     const [mapping, ...others] = mappingFor(name);
 
@@ -295,18 +324,19 @@ describe("worker stack: delivery", () => {
     expect(tasks).toHaveLength(2);
   });
 
-  it("lets the worker stack's DeliverRole send mail only from the sender identity through the configuration set", () => {
+  it("lets the worker stack's DeliverRole send mail only from the sender address through the configuration set, in the sandbox too", () => {
     {
       const statements = policyOfRole(templates.worker, "DeliverRole");
       const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith("ses:")));
 
       expect(ses.flatMap((statement) => actionsOf([statement]))).toEqual(["ses:SendEmail"]);
       const resources = JSON.stringify(ses[0]?.Resource);
-      expect(resources).toContain(":identity/");
-      expect(resources).toContain(
-        `ExportsOutputRef${stacks.email.getLogicalId(stacks.email.identity.node.defaultChild as CfnResource)}`,
-      );
+      // In the sandbox SES also checks each recipient's verified identity, so any identity, from the sender only.
+      expect(resources).toContain(":identity/*");
       expect(resources).toContain("configuration-set/");
+      expect((ses[0] as unknown as { Condition: unknown }).Condition).toEqual({
+        StringEquals: { "ses:FromAddress": "alerts@example.org" },
+      });
       expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
     }
   });
@@ -335,6 +365,26 @@ describe("worker stack: delivery", () => {
   });
 
   it.each([
+    [1, 1, 2],
+    [14, 10, 2],
+    [200, 10, 20],
+  ])("sends mail at SES's rate: %i a second gives batches of %i, %i at once", (rate, batchSize, maxConcurrency) => {
+    expect(deliveryScaling(rate)).toEqual({ batchSize, maxConcurrency });
+  });
+
+  it("scales the deliver function to the configured SES rate", () => {
+    const fast = testApp({ "treatywatch:sesSendRate": "200" });
+    const { worker, queues } = buildTreatywatch(fast, paramsFromContext(fast.node));
+    const deliveryQueue = queues.getLogicalId(queues.queues.delivery.queue.node.defaultChild as CfnQueue);
+
+    Template.fromStack(worker).hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: Match.objectLike({ "Fn::ImportValue": Match.stringLikeRegexp(deliveryQueue) }),
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
+  });
+
+  it.each([
     ["MatchRole", true],
     ["DeliveryTickRole", true],
     ["DeliverRole", false],
@@ -360,12 +410,31 @@ describe("worker stack: delivery", () => {
       TREATYWATCH_PUBLIC_URL: expect.anything(),
     });
   });
+
+  it("tells every function that records deliveries how long they are kept, the API's confirmations too", () => {
+    const recorders = [
+      [templates.api, stacks.api, stacks.api.handler],
+      [templates.worker, stacks.worker, stacks.worker.match],
+      [templates.worker, stacks.worker, stacks.worker.deliver],
+      [templates.worker, stacks.worker, stacks.worker.deliveryTick],
+    ] as const;
+
+    for (const [template, stack, fn] of recorders) {
+      const variables =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)].Properties.Environment
+          .Variables;
+      expect(variables.TREATYWATCH_DELIVERY_RETENTION_DAYS).toBe("90");
+    }
+  });
 });
 
 describe("webhook secret key", () => {
   const secretId = () => stacks.data.getLogicalId(stacks.data.webhookKey.node.defaultChild as CfnResource);
   const grantsOf = (template: Template, rolePrefix: string) =>
-    policyOfRole(template, rolePrefix).filter((s) => actionsOf([s]).some((a) => a.startsWith("secretsmanager:")));
+    policyOfRole(template, rolePrefix).filter(
+      (s) =>
+        actionsOf([s]).some((a) => a.startsWith("secretsmanager:")) && JSON.stringify(s.Resource).includes(secretId()),
+    );
   const environmentOf = (stack: Stack, fn: IConstruct) =>
     (
       Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)] as {
@@ -410,6 +479,71 @@ describe("webhook secret key", () => {
 });
 
 describe("api stack", () => {
+  const apiEnvironment = () =>
+    templates.api.toJSON().Resources[stacks.api.getLogicalId(stacks.api.handler.node.defaultChild as CfnFunction)]
+      .Properties.Environment.Variables as Record<string, unknown>;
+  const secretId = () => stacks.api.getLogicalId(stacks.api.originSecret.node.defaultChild as CfnResource);
+
+  it("closes the origin: CloudFront sends a secret from Secrets Manager, the function knows where to read it", () => {
+    const distribution = JSON.stringify(templates.api.findResources("AWS::CloudFront::Distribution"));
+    const origins = Object.values(templates.api.findResources("AWS::CloudFront::Distribution"))[0] as {
+      Properties: {
+        DistributionConfig: {
+          Origins: Array<{ OriginCustomHeaders: Array<{ HeaderName: string; HeaderValue: unknown }> }>;
+        };
+      };
+    };
+    const headers = origins.Properties.DistributionConfig.Origins.flatMap((origin) => origin.OriginCustomHeaders);
+
+    expect(headers.map((header) => header.HeaderName)).toEqual([ORIGIN_SECRET_HEADER]);
+    // A dynamic reference CloudFormation resolves: the value itself is in no template.
+    expect(JSON.stringify(headers[0]?.HeaderValue)).toContain("{{resolve:secretsmanager:");
+    expect(JSON.stringify(headers[0]?.HeaderValue)).toContain(secretId());
+    expect(JSON.stringify(apiEnvironment().TREATYWATCH_ORIGIN_SECRET_ARN)).toContain(secretId());
+    expect(distribution).not.toMatch(/"HeaderValue":"[A-Za-z0-9]{48}"/);
+    const readers = policyOfRole(templates.api, "ApiRole").filter((statement) =>
+      JSON.stringify(statement.Resource).includes(secretId()),
+    );
+    expect(actionsOf(readers)).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+  });
+
+  it("forwards the viewer's host to the function on every behaviour, so links use the public URL", () => {
+    const [fn] = Object.values(templates.api.findResources("AWS::CloudFront::Function")) as Array<{
+      Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } };
+    }>;
+    const config = (
+      Object.values(templates.api.findResources("AWS::CloudFront::Distribution"))[0] as {
+        Properties: { DistributionConfig: { DefaultCacheBehavior: unknown; CacheBehaviors: unknown[] } };
+      }
+    ).Properties.DistributionConfig;
+    const behaviours = [config.DefaultCacheBehavior, ...config.CacheBehaviors] as Array<{
+      FunctionAssociations: Array<{ EventType: string }>;
+    }>;
+
+    expect(fn?.Properties.FunctionCode).toBe(FORWARD_HOST_CODE);
+    expect(fn?.Properties.FunctionConfig.Runtime).toBe("cloudfront-js-2.0");
+    expect(behaviours.map((behaviour) => behaviour.FunctionAssociations.map((a) => a.EventType))).toEqual([
+      ["viewer-request"],
+      ["viewer-request"],
+    ]);
+  });
+
+  it("names the public URL and the docs in its outputs, and hands the public URL to the worker functions", () => {
+    const outputs = templates.api.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const domain = {
+      "Fn::GetAtt": [stacks.api.getLogicalId(stacks.api.distribution.node.defaultChild as CfnResource), "DomainName"],
+    };
+
+    expect(outputs.ApiUrl?.Value).toEqual({ "Fn::Join": ["", ["https://", domain]] });
+    expect(outputs.DocsUrl?.Value).toEqual({ "Fn::Join": ["", ["https://", domain, "/docs"]] });
+    for (const fn of [stacks.worker.deliver, stacks.worker.deliveryTick]) {
+      const variables =
+        templates.worker.toJSON().Resources[stacks.worker.getLogicalId(fn.node.defaultChild as CfnFunction)].Properties
+          .Environment.Variables;
+      expect(JSON.stringify(variables.TREATYWATCH_PUBLIC_URL)).toContain("DomainName");
+    }
+  });
+
   it("serves the API function through a function URL behind CloudFront, HTTPS only", () => {
     templates.api.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", InvokeMode: "BUFFERED" });
     templates.api.hasResourceProperties("AWS::CloudFront::Distribution", {
@@ -451,6 +585,7 @@ describe("api stack", () => {
       TREATYWATCH_DELIVERY_QUEUE_URL: expect.anything(),
       TREATYWATCH_RATE_LIMIT_TABLE: expect.anything(),
     });
+    // Without a custom domain the function makes links on the host CloudFront forwards.
     expect(api.Properties.Environment.Variables).not.toHaveProperty("TREATYWATCH_PUBLIC_URL");
   });
 
@@ -464,6 +599,7 @@ describe("api stack", () => {
       Template.fromStack(api).toJSON().Resources[api.getLogicalId(api.handler.node.defaultChild as CfnFunction)];
 
     expect(fn.Properties.Environment.Variables.TREATYWATCH_PUBLIC_URL).toBe("https://alerts.example.org");
+    expect(Template.fromStack(api).toJSON().Outputs.ApiUrl.Value).toBe("https://alerts.example.org");
   });
 });
 
@@ -480,6 +616,52 @@ describe("email stack", () => {
     });
     templates.email.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "sqs", RawMessageDelivery: false });
     templates.email.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "alerts@example.org" });
+  });
+
+  it("verifies a whole domain with Easy DKIM when one is given, and outputs the DNS records", () => {
+    const withDomain = testApp({
+      "treatywatch:senderAddress": "alerts@news.example.org",
+      "treatywatch:senderDomain": "news.example.org",
+    });
+    const { email } = buildTreatywatch(withDomain, paramsFromContext(withDomain.node));
+    const template = Template.fromStack(email);
+
+    template.hasResourceProperties("AWS::SES::EmailIdentity", {
+      EmailIdentity: "news.example.org",
+      DkimSigningAttributes: { NextSigningKeyLength: "RSA_2048_BIT" },
+    });
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(["SenderIdentity", "ConfigurationSetName", "DkimRecords"]),
+    );
+  });
+
+  it("alarms on SES's bounce and complaint rates", () => {
+    const metrics = Object.values(templates.email.findResources("AWS::CloudWatch::Alarm")).map(
+      (alarm) => (alarm as { Properties: { Namespace?: string; MetricName: string } }).Properties,
+    );
+
+    expect(
+      metrics
+        .filter((metric) => metric.Namespace === "AWS/SES")
+        .map((metric) => metric.MetricName)
+        .sort(),
+    ).toEqual(["Reputation.BounceRate", "Reputation.ComplaintRate"]);
+  });
+});
+
+describe("outputs", () => {
+  it("names the tables in the data stack and the dashboard in the worker stack", () => {
+    expect(outputNames(templates.data).sort()).toEqual(["RateLimitTableName", "TableName"]);
+    expect(outputNames(templates.worker).sort()).toEqual(["DashboardName", "DashboardUrl"]);
+    templates.worker.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+  });
+
+  it("alarms on the table's read and write throttles", () => {
+    const metrics = Object.values(templates.worker.findResources("AWS::CloudWatch::Alarm")).map(
+      (alarm) => (alarm as { Properties: { MetricName: string } }).Properties.MetricName,
+    );
+
+    expect(metrics).toEqual(expect.arrayContaining(["ReadThrottleEvents", "WriteThrottleEvents"]));
   });
 });
 
@@ -524,7 +706,7 @@ describe("observability", () => {
 
     const functionAlarms = alarms
       .map((alarm) => alarm.Properties.MetricName)
-      .filter((metric) => metric !== "ApproximateNumberOfMessagesVisible");
+      .filter((metric) => metric === "Errors" || metric === "Throttles");
 
     expect(functions).toBeGreaterThan(0);
     expect(functionAlarms.sort()).toEqual(
@@ -545,6 +727,24 @@ describe("observability", () => {
 });
 
 describe("least privilege", () => {
+  it("grants every DynamoDB call the store makes (and the store makes no other)", () => {
+    const sources = readdirSync(new URL("../../packages/store/src/", import.meta.url), { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+      .map((name) => readFileSync(new URL(`../../packages/store/src/${name}`, import.meta.url), "utf8"));
+    const calls = new Set(
+      sources.flatMap((source) =>
+        [...source.matchAll(/new (\w+)Command\(/g)].map(([, command]) =>
+          command === "Query" || command === "Scan" ? `dynamodb:${command}` : `dynamodb:${command}Item`,
+        ),
+      ),
+    );
+    const granted = new Set<string>([...STORE_ACTIONS.read, ...STORE_ACTIONS.write]);
+
+    expect(calls.size).toBeGreaterThan(5);
+    expect([...calls].filter((call) => !granted.has(call) && call !== "dynamodb:CreateTableItem")).toEqual([]);
+  });
+
   it("grants nothing on every resource (`*`) in any stack", () => {
     const unbounded = Object.entries(templates).flatMap(([name, template]) =>
       statementsOf(template)

@@ -27,6 +27,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
   const queues = new QueuesStack(app, name("queues"), { alarmTopic });
   const email = new EmailStack(app, name("email"), {
     senderAddress: params.senderAddress,
+    senderDomain: params.senderDomain,
     alarmTopic,
     table: data.table,
   });
@@ -39,6 +40,7 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     table: data.table,
     deliveryQueue: queues.queues.delivery.queue,
     rateLimits: data.rateLimits,
+    deliveryRetentionDays: params.deliveryRetentionDays,
     alarmTopic,
     webhookKey: data.webhookKey,
     domainName: params.domainName,
@@ -54,11 +56,16 @@ export function buildTreatywatch(app: App, params: DeploymentParams): Treatywatc
     deliveryQueue: queues.queues.delivery,
     digestSchedule: params.digestSchedule,
     ...sender,
-    publicUrl: `https://${params.domainName ?? api.distribution.distributionDomainName}`,
+    publicUrl: api.publicUrl,
     webhookKey: data.webhookKey,
     alarmTopic,
     pollSchedule: params.pollSchedule,
     pollBatchSize: params.pollBatchSize,
+    ingestShards: params.ingestShards,
+    itemRetentionDays: params.itemRetentionDays,
+    deliveryRetentionDays: params.deliveryRetentionDays,
+    sesSendRate: params.sesSendRate,
+    dashboardName: name("dashboard"),
   });
   const stacks = { observability, data, queues, email, api, worker };
 

@@ -5,7 +5,7 @@ import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 /** Exactly the calls the DynamoDB store makes; it never scans and never uses transactions. */
 export const STORE_ACTIONS = {
   read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
-  write: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  write: ["dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
 } as const;
 
 /**

@@ -11,6 +11,7 @@ describe("paramsFromContext", () => {
       domainName: undefined,
       certificateArn: undefined,
       alarmEmail: undefined,
+      senderDomain: undefined,
     });
   });
 
@@ -38,6 +39,9 @@ describe("paramsFromContext", () => {
     [{ "treatywatch:stage": "Prod_1" }, "stage"],
     [{ "treatywatch:pollBatchSize": "0" }, "pollBatchSize"],
     [{ "treatywatch:domainName": "alerts.example.net" }, "certificateArn"],
+    [{ "treatywatch:ingestShards": "65" }, "ingestShards"],
+    [{ "treatywatch:sesSendRate": "0" }, "sesSendRate"],
+    [{ "treatywatch:senderDomain": "other.example" }, "senderDomain"],
   ])("refuses %j", (context, named) => {
     expect(() => paramsOf(context)).toThrow(ParamError);
     expect(() => paramsOf(context)).toThrow(named);

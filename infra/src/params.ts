@@ -17,6 +17,16 @@ export interface DeploymentParams {
   alarmEmail?: string | undefined;
   /** Feeds fetched per poll tick. */
   pollBatchSize: number;
+  /** Story assignment shards (ingest message groups); every assignment reads every shard's index records. */
+  ingestShards: number;
+  /** Days items are kept after they were fetched (TTL); 0 keeps them. */
+  itemRetentionDays: number;
+  /** Days deliveries and their attempt logs are kept (TTL); 0 keeps them. */
+  deliveryRetentionDays: number;
+  /** The account's SES sending rate, mails a second (1 in the sandbox): the deliver function's concurrency follows it. */
+  sesSendRate: number;
+  /** A domain to verify in SES with Easy DKIM, instead of the sender address alone; the sender must be in it. */
+  senderDomain?: string | undefined;
 }
 
 export const DEFAULT_PARAMS: DeploymentParams = {
@@ -24,7 +34,11 @@ export const DEFAULT_PARAMS: DeploymentParams = {
   senderAddress: "alerts@example.org",
   pollSchedule: "rate(5 minutes)",
   digestSchedule: "cron(0 * * * ? *)",
-  pollBatchSize: 500,
+  pollBatchSize: 25_000,
+  ingestShards: 4,
+  itemRetentionDays: 365,
+  deliveryRetentionDays: 90,
+  sesSendRate: 1,
 };
 
 export class ParamError extends Error {
@@ -50,9 +64,14 @@ export function paramsFromContext(node: Node): DeploymentParams {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) {
     throw new ParamError("context treatywatch:stage must be lower-case letters, digits and dashes (at most 16)");
   }
-  const pollBatchSize = Number(text(node, "pollBatchSize") ?? DEFAULT_PARAMS.pollBatchSize);
-  if (!Number.isInteger(pollBatchSize) || pollBatchSize < 1) {
-    throw new ParamError("context treatywatch:pollBatchSize must be a positive integer");
+  const pollBatchSize = integer(node, "pollBatchSize", 1);
+  const ingestShards = integer(node, "ingestShards", 1, 64);
+  const itemRetentionDays = integer(node, "itemRetentionDays", 0);
+  const deliveryRetentionDays = integer(node, "deliveryRetentionDays", 0);
+  const sesSendRate = integer(node, "sesSendRate", 1);
+  const senderDomain = text(node, "senderDomain");
+  if (senderDomain !== undefined && !senderAddress.toLowerCase().endsWith(`@${senderDomain.toLowerCase()}`)) {
+    throw new ParamError(`context treatywatch:senderAddress must be in treatywatch:senderDomain (${senderDomain})`);
   }
   const domainName = text(node, "domainName");
   const certificateArn = text(node, "certificateArn");
@@ -68,5 +87,20 @@ export function paramsFromContext(node: Node): DeploymentParams {
     certificateArn,
     alarmEmail: text(node, "alarmEmail"),
     pollBatchSize,
+    ingestShards,
+    itemRetentionDays,
+    deliveryRetentionDays,
+    sesSendRate,
+    senderDomain,
   };
+}
+
+/** An integer parameter within bounds, or its default. */
+function integer(node: Node, name: keyof DeploymentParams, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text(node, name) ?? DEFAULT_PARAMS[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new ParamError(`context treatywatch:${name} must be an integer ${range}`);
+  }
+  return value;
 }

@@ -11,6 +11,7 @@ import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
 import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
+import { FORWARDED_HOST_HEADER, forwardedOrigin, requireOriginSecret } from "./lib/origin.ts";
 import { memoryRateLimiters, RateLimiter } from "./lib/rate-limit.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
@@ -36,7 +37,8 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 /** Builds the API. The node server and the Lambda entry both serve what this returns. */
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const publicUrl = (options.publicUrl ?? "http://localhost:8787").replace(/\/+$/, "");
+  const configuredUrl = options.publicUrl?.replace(/\/+$/, "");
+  const fallbackUrl = configuredUrl ?? "http://localhost:8787";
   const outboundAllow = parseAllowList(options.outboundAllow ?? []);
   const limiters = options.rateLimiters ?? memoryRateLimiters;
   const keyLimit = options.rateLimit ?? { requests: 600, windowSeconds: 60 };
@@ -52,7 +54,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
     const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
-    c.set("options", { publicUrl, outboundAllow });
+    // Behind CloudFront (and only then: the origin secret is checked next) the viewer's host names the public URL.
+    const viewer = options.origin ? forwardedOrigin(c.req.header(FORWARDED_HOST_HEADER)) : undefined;
+    c.set("options", { publicUrl: configuredUrl ?? viewer ?? fallbackUrl, outboundAllow });
     c.header("x-request-id", requestId);
     const started = services.clock.now().getTime();
     await next();
@@ -68,6 +72,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
       "request",
     );
   });
+  if (options.origin) api.use(requireOriginSecret(options.origin.secret));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     api.use(
       "/v1/*",
@@ -109,13 +114,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
     title: "treatywatch API",
     version: API_VERSION,
     description: API_DESCRIPTION,
-    publicUrl,
   });
 
   registerWebhookEvents(api);
   registerDocs(api);
   registerPages(api, {
-    publicUrl,
     signupTenant: options.publicSignups === false ? undefined : (options.publicSignups?.tenant ?? "public"),
     remoteAddress: anonymous.remoteAddress,
     trustedProxies: anonymous.trustedProxies,

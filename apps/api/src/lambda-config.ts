@@ -3,7 +3,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
-import type { SecretValueClient } from "@treatywatch/config/secret-key";
+import { readSecretValue, type SecretValueClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { NodeSafeHttpClient } from "@treatywatch/http/node";
 import { configuredSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
@@ -13,9 +13,10 @@ import { deliveredConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
 import { dynamoRateLimiters } from "./lib/rate-limit-dynamodb.ts";
 
-/** The SDK client the API function queues confirmation mail with; tests point it at an emulator. */
+/** The SDK clients the API function queues confirmation mail with and reads its origin secret through; tests pass stand-ins. */
 export interface ApiClients {
   sqs: () => SQSClient;
+  secrets?: (() => SecretValueClient) | undefined;
 }
 const awsClients: ApiClients = { sqs: () => new SQSClient({}) };
 
@@ -59,14 +60,20 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
   const secretBox = apiSecretBox(config.secrets, aws.secretKeyArn);
   const logger = powertoolsLogger(config.logLevel).logger;
-  const deliveries = new DynamoDeliveryStore(table);
+  // Confirmation deliveries expire as the worker's deliveries do (TREATYWATCH_DELIVERY_RETENTION_DAYS; 0 keeps them).
+  const deliveries = new DynamoDeliveryStore({ ...table, retentionDays: aws.deliveryRetentionDays });
   // The deliver function mails it through SES at once, and retries it as it does alerts.
   const deliveryQueue = aws.deliveryQueueUrl
     ? new SqsQueue(clients.sqs(), { queueUrl: aws.deliveryQueueUrl, deadLetterQueueUrl: aws.deliveryQueueUrl })
     : undefined;
+  // Behind CloudFront the links are made on the viewer's host when no public URL is configured.
+  const originSecretArn = aws.originSecretArn;
+  const origin = originSecretArn
+    ? { secret: () => readSecretValue(clients.secrets?.() ?? new SecretsManagerClient({}), originSecretArn) }
+    : undefined;
   const missing = [
     ...(aws.mailFrom ? [] : ["TREATYWATCH_MAIL_FROM"]),
-    ...(aws.publicUrl ? [] : ["TREATYWATCH_PUBLIC_URL"]),
+    ...(aws.publicUrl || origin ? [] : ["TREATYWATCH_PUBLIC_URL"]),
   ];
   const services: Services = {
     store: new DynamoStore(table),
@@ -95,6 +102,7 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   };
   const options: AppOptions = {
     publicUrl: aws.publicUrl,
+    origin,
     anonymousRateLimit: config.anonymousRateLimit,
     trustedProxies: config.trustedProxies,
     publicSignups: config.publicSignups,

@@ -1,4 +1,6 @@
+import type { Clock, KeyStore, Store } from "@treatywatch/core";
 import { Command } from "commander";
+import { DEFAULT_STAGE, openAwsRuntime } from "./aws-runtime.ts";
 import { classifyCommand } from "./commands/classify.ts";
 import {
   deadLettersCommand,
@@ -9,7 +11,13 @@ import {
 } from "./commands/deliveries.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
-import { addFeedCommand, feedHealthCommand, listFeedsCommand, removeFeedCommand } from "./commands/feeds.ts";
+import {
+  addFeedCommand,
+  feedHealthCommand,
+  importFeedsCommand,
+  listFeedsCommand,
+  removeFeedCommand,
+} from "./commands/feeds.ts";
 import { createKeyCommand, listKeysCommand, revokeKeyCommand } from "./commands/keys.ts";
 import { confirmLinkCommand, listOutboxCommand } from "./commands/outbox.ts";
 import { pollOnceCommand } from "./commands/poll.ts";
@@ -18,6 +26,41 @@ import { serveCommand } from "./commands/serve.ts";
 import { trainCommand } from "./commands/train.ts";
 import { describeFailure } from "./errors.ts";
 import { demoConfig, inMemoryConfig, openRuntime, readConfig } from "./runtime.ts";
+
+interface AwsFlags {
+  aws?: boolean;
+  stage?: string;
+  table?: string;
+}
+
+/** `--aws`, `--stage` and `--table`: the commands that manage keys and feeds reach the deployed table with them. */
+function onAws(command: Command): Command {
+  return command
+    .option("--aws", "use the deployed DynamoDB table (credentials and region from the AWS CLI's settings)")
+    .option("--stage <stage>", "with --aws: the deployment stage whose data stack names the table", DEFAULT_STAGE)
+    .option("--table <name>", "with --aws: the table itself, instead of the stack's TableName output");
+}
+
+/** Runs a command on the deployed table (`--aws`) or on this machine's SQLite database, and closes it. */
+async function withStore(
+  flags: AwsFlags,
+  run: (runtime: { store: Store; keys: KeyStore; clock: Clock }) => Promise<number>,
+): Promise<number> {
+  if (flags.aws || flags.table) {
+    const runtime = await openAwsRuntime({ stage: flags.stage, table: flags.table });
+    try {
+      return await run(runtime);
+    } finally {
+      await runtime.close();
+    }
+  }
+  const runtime = open();
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.store.close();
+  }
+}
 
 const program = new Command()
   .name("treatywatch")
@@ -107,68 +150,72 @@ program
   });
 
 const keys = program.command("keys").description("API keys: each belongs to a tenant and has scopes");
-keys
-  .command("create")
-  .description("issue a key and print it once (only its hash is kept)")
-  .requiredOption("--tenant <name>", "the tenant the key acts for; created on first use")
-  .option("--scopes <list>", "comma-separated: read, write, admin", "read,write")
-  .option("--email <address>", "the tenant's contact address: notices such as a disabled webhook go there")
-  .action(async (options: { tenant: string; scopes: string; email?: string }) => {
-    process.exitCode = await createKeyCommand(open(), options);
-  });
-keys
-  .command("list")
-  .description("list keys by prefix, tenant, scopes and state")
-  .option("--tenant <name>", "only this tenant's keys")
-  .action(async (options: { tenant?: string }) => {
-    process.exitCode = await listKeysCommand(open(), options);
-  });
-keys
-  .command("revoke")
-  .argument("<key>", "a key id (key_…) or its prefix (tw_…)")
-  .description("revoke a key; it stops working at once")
-  .action(async (key: string) => {
-    process.exitCode = await revokeKeyCommand(open(), key);
-  });
+onAws(
+  keys
+    .command("create")
+    .description("issue a key and print it once (only its hash is kept)")
+    .requiredOption("--tenant <name>", "the tenant the key acts for; created on first use")
+    .option("--scopes <list>", "comma-separated: read, write, admin", "read,write")
+    .option("--email <address>", "the tenant's contact address: notices such as a disabled webhook go there"),
+).action(async (options: { tenant: string; scopes: string; email?: string } & AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => createKeyCommand(runtime, options));
+});
+onAws(
+  keys
+    .command("list")
+    .description("list keys by prefix, tenant, scopes and state")
+    .option("--tenant <name>", "only this tenant's keys"),
+).action(async (options: { tenant?: string } & AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => listKeysCommand(runtime, options));
+});
+onAws(
+  keys
+    .command("revoke")
+    .argument("<key>", "a key id (key_…) or its prefix (tw_…)")
+    .description("revoke a key; it stops working at once"),
+).action(async (key: string, options: AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => revokeKeyCommand(runtime, key));
+});
 
 const feeds = program.command("feeds").description("the feeds the poller fetches: add, list, remove, health");
-feeds
-  .command("add")
-  .argument("<url>", "an http or https feed URL")
-  .description("add a feed; an invalid URL or one already added is refused")
-  .action(async (url: string) => {
-    const runtime = open();
-    process.exitCode = await addFeedCommand(runtime, url);
-    await runtime.store.close();
-  });
-feeds
-  .command("list")
-  .description("list feeds: id, URL and title")
-  .option("--json", "print one JSON document instead of text")
-  .action(async (options: { json?: boolean }) => {
-    const runtime = open();
-    process.exitCode = await listFeedsCommand(runtime, options);
-    await runtime.store.close();
-  });
-feeds
-  .command("remove")
-  .argument("<feed>", "a feed id (fd_…) or URL")
-  .description("remove a feed; its items stay")
-  .action(async (feed: string) => {
-    const runtime = open();
-    process.exitCode = await removeFeedCommand(runtime, feed);
-    await runtime.store.close();
-  });
-feeds
-  .command("health")
-  .description("each feed's last success, last error and its kind, failures in a row and next attempt")
-  .option("--failing", "only feeds that are failing")
-  .option("--json", "print one JSON document instead of text")
-  .action(async (options: { json?: boolean; failing?: boolean }) => {
-    const runtime = open();
-    process.exitCode = await feedHealthCommand(runtime, options);
-    await runtime.store.close();
-  });
+onAws(
+  feeds
+    .command("add")
+    .argument("<url>", "an http or https feed URL")
+    .description("add a feed; an invalid URL or one already added is refused"),
+).action(async (url: string, options: AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => addFeedCommand(runtime, url));
+});
+onAws(
+  feeds
+    .command("import")
+    .argument("<file>", "a feeds file: one URL a line, # for comments (feeds.txt is the curated list)")
+    .description("add every feed of a feeds file; those already added are left as they are"),
+).action(async (file: string, options: AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => importFeedsCommand(runtime, file));
+});
+onAws(
+  feeds
+    .command("list")
+    .description("list feeds: id, URL and title")
+    .option("--json", "print one JSON document instead of text"),
+).action(async (options: { json?: boolean } & AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => listFeedsCommand(runtime, options));
+});
+onAws(
+  feeds.command("remove").argument("<feed>", "a feed id (fd_…) or URL").description("remove a feed; its items stay"),
+).action(async (feed: string, options: AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => removeFeedCommand(runtime, feed));
+});
+onAws(
+  feeds
+    .command("health")
+    .description("each feed's last success, last error and its kind, failures in a row and next attempt")
+    .option("--failing", "only feeds that are failing")
+    .option("--json", "print one JSON document instead of text"),
+).action(async (options: { json?: boolean; failing?: boolean } & AwsFlags) => {
+  process.exitCode = await withStore(options, (runtime) => feedHealthCommand(runtime, options));
+});
 
 const deliveries = program
   .command("deliveries")

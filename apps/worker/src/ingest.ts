@@ -166,7 +166,10 @@ async function ingestItem(
  * undefined when the item founded or changed no story. Matching is keyed by story version,
  * so sending it again alerts nobody twice.
  */
-export async function replayStoryEvent(itemId: string, store: Store): Promise<StoryEvent | undefined> {
+export async function replayStoryEvent(
+  itemId: string,
+  store: Pick<Store, "getItem" | "getStory">,
+): Promise<StoryEvent | undefined> {
   const stored = await store.getItem(itemId);
   const story = stored?.storyId ? await store.getStory(stored.storyId) : undefined;
   const position = story?.sources.findIndex((source) => source.itemId === itemId) ?? -1;

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import {
   AllowedMethods,
@@ -7,6 +7,10 @@ import {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HttpVersion,
   OriginRequestPolicy,
   PriceClass,
@@ -16,7 +20,7 @@ import {
 import { FunctionUrlOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { FunctionUrlAuthType, InvokeMode } from "aws-cdk-lib/aws-lambda";
-import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -35,24 +39,54 @@ export interface ApiStackProps extends StackProps, MailSender {
   deliveryQueue: IQueue;
   /** Where every instance counts requests, so rate limits hold across instances. */
   rateLimits: ITableV2;
+  /** Days the confirmation deliveries the API records are kept (TTL); 0 keeps them. */
+  deliveryRetentionDays: number;
   /** The secret webhook signing secrets are sealed with; the API seals them when they are created or rotated. */
   webhookKey: ISecret;
   domainName?: string | undefined;
   certificateArn?: string | undefined;
   /**
-   * The origin confirmation links point at. The function cannot name its own distribution
-   * (that would be a cycle), so without a custom domain it is unset and no link is mailed.
+   * The origin links point at, with a custom domain. Without one the function cannot be told
+   * its own distribution's domain (that would be a cycle): it makes links on the host the
+   * viewer asked for, which CloudFront's viewer-request function forwards.
    */
   publicUrl?: string | undefined;
 }
 
-/** The Hono app on Lambda behind a function URL, with CloudFront in front. */
+/** The header CloudFront adds with the origin secret; the API refuses requests without it. */
+export const ORIGIN_SECRET_HEADER = "x-treatywatch-origin";
+
+/** CloudFront Functions code: the host the viewer asked for, forwarded (the function URL needs its own Host). */
+export const FORWARD_HOST_CODE =
+  "function handler(event) { var request = event.request; " +
+  'request.headers["x-forwarded-host"] = { value: request.headers.host.value }; return request; }';
+
+/**
+ * The Hono app on Lambda behind a function URL, with CloudFront in front. The function URL
+ * is public (CloudFront's origin access control would make every POST sign its body hash),
+ * so the origin is closed by a secret: CloudFront sends it in a header, read from Secrets
+ * Manager at deploy time, and the app refuses any request without it. Outputs: `ApiUrl`, `DocsUrl`.
+ */
 export class ApiStack extends Stack {
   readonly handler: HouseFunction;
   readonly distribution: Distribution;
+  readonly originSecret: Secret;
+  readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    this.originSecret = new Secret(this, "OriginSecret", {
+      description:
+        "treatywatch: CloudFront sends this in a header to the API function, which refuses requests without it",
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    });
+    acknowledge(this.originSecret, [
+      {
+        id: "AwsSolutions-SMG4",
+        reason:
+          "CloudFront reads it when the stack deploys: it is rotated by putting a new value and deploying the API stack again (docs/deploy.md), not by a rotation function.",
+      },
+    ]);
     this.handler = new HouseFunction(this, "Api", {
       entry: "apps/api/src/lambda.ts",
       description: "treatywatch HTTP API (Hono)",
@@ -63,8 +97,10 @@ export class ApiStack extends Stack {
         TREATYWATCH_TABLE_NAME: props.table.tableName,
         // The secret's ARN only: the function reads the value itself, so it is in no template or environment.
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
+        TREATYWATCH_ORIGIN_SECRET_ARN: this.originSecret.secretArn,
         ...mailEnvironment(props),
         TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queueUrl,
+        TREATYWATCH_DELIVERY_RETENTION_DAYS: String(props.deliveryRetentionDays),
         TREATYWATCH_RATE_LIMIT_TABLE: props.rateLimits.tableName,
         ...(props.publicUrl ? { TREATYWATCH_PUBLIC_URL: props.publicUrl } : {}),
         // CloudFront appends the viewer's address to X-Forwarded-For; the function URL adds nothing.
@@ -74,6 +110,7 @@ export class ApiStack extends Stack {
     });
     grantStore(this.handler, props.table, "readWrite");
     props.webhookKey.grantRead(this.handler);
+    this.originSecret.grantRead(this.handler);
     props.deliveryQueue.grantSendMessages(this.handler);
     props.rateLimits.grant(this.handler, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
@@ -90,7 +127,16 @@ export class ApiStack extends Stack {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
-    const origin = new FunctionUrlOrigin(url);
+    const origin = new FunctionUrlOrigin(url, {
+      // A dynamic reference: the value is resolved by CloudFormation and is in no template.
+      customHeaders: { [ORIGIN_SECRET_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+    });
+    const forwardHost = new EdgeFunction(this, "ForwardHost", {
+      comment: "treatywatch: forwards the viewer's host, so links point at the public URL",
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(FORWARD_HOST_CODE),
+    });
+    const functionAssociations = [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }];
     this.distribution = new Distribution(this, "Cdn", {
       comment: "treatywatch API and pages",
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -106,6 +152,7 @@ export class ApiStack extends Stack {
         allowedMethods: AllowedMethods.ALLOW_ALL,
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        functionAssociations,
       },
       additionalBehaviors: {
         "/v1/stories*": {
@@ -114,9 +161,15 @@ export class ApiStack extends Stack {
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
           cachePolicy: publicLists,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations,
         },
       },
     });
+
+    this.publicUrl = props.publicUrl ?? `https://${this.distribution.distributionDomainName}`;
+    new CfnOutput(this, "ApiUrl", { description: "the public URL: the API, pages and feeds", value: this.publicUrl });
+    new CfnOutput(this, "DocsUrl", { description: "the API reference", value: `${this.publicUrl}/docs` });
+    new CfnOutput(this, "DistributionDomainName", { value: this.distribution.distributionDomainName });
 
     acknowledge(this.distribution, [
       { id: "AwsSolutions-CFR1", reason: "News alerts are for readers anywhere; no country is blocked." },

@@ -1,5 +1,5 @@
 import { TABLE_KEYS } from "@treatywatch/store/dynamodb";
-import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
@@ -37,6 +37,10 @@ export class DataStack extends Stack {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       })),
     });
+    new CfnOutput(this, "TableName", {
+      description: "the DynamoDB table; `treatywatch keys` and `feeds` with --aws find it here",
+      value: this.table.tableName,
+    });
     this.rateLimits = new TableV2(this, "RateLimits", {
       // rate-limiter-flexible's DynamoDB schema (RATE_LIMIT_TABLE_KEYS in apps/api): `key`, and `expire` in Unix seconds.
       partitionKey: { name: "key", type: AttributeType.STRING },
@@ -53,6 +57,10 @@ export class DataStack extends Stack {
           "Rate-limit counts live a minute and expire by TTL; restoring them to an earlier point would restore nothing worth having.",
       },
     ]);
+    new CfnOutput(this, "RateLimitTableName", {
+      description: "the table every API instance counts requests in",
+      value: this.rateLimits.tableName,
+    });
     this.webhookKey = new Secret(this, "WebhookSecretKey", {
       description:
         "treatywatch: webhook signing secrets are sealed with an AES-256 key derived from this value (HKDF-SHA256)",

@@ -1,4 +1,13 @@
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  TreatMissingData,
+} from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
@@ -16,7 +25,7 @@ import { CONSUMER_TIMEOUTS, type WorkQueue } from "./queues.ts";
 export interface WorkerStackProps extends StackProps, MailSender {
   table: ITableV2;
   fetchQueue: WorkQueue;
-  /** FIFO, one message group: the single writer of story assignment consumes it. */
+  /** FIFO, one message group a story shard: the ingest function assigns each group's items in order. */
   ingestQueue: WorkQueue;
   matchQueue: WorkQueue;
   deliveryQueue: WorkQueue;
@@ -29,26 +38,45 @@ export interface WorkerStackProps extends StackProps, MailSender {
   publicUrl: string;
   /** The secret webhook signing secrets are sealed with; only the deliver function opens them. */
   webhookKey: ISecret;
+  /** Story assignment shards (message groups of the ingest queue). */
+  ingestShards: number;
+  /** Days items, and deliveries, are kept (TTL); 0 keeps them. */
+  itemRetentionDays: number;
+  deliveryRetentionDays: number;
+  /** The SES sending rate, mails a second: the deliver function's batch and concurrency follow it. */
+  sesSendRate: number;
+  /** The dashboard's name. */
+  dashboardName: string;
 }
 
 /** Records fetched together by one fetch invocation. */
 export const FETCH_BATCH_SIZE = 5;
 /** Fetch invocations at once: fetching fans out, story assignment does not (it is behind the ingest queue). */
 export const FETCH_MAX_CONCURRENCY = 20;
-/** Prepared items one ingest invocation assigns, in order; the most a FIFO event source takes. */
+/** Items one ingest invocation assigns, grouped by shard; the most a FIFO event source takes. */
 export const INGEST_BATCH_SIZE = 10;
-/** Story events matched, and deliveries sent, by one invocation. */
+/** Story events matched by one invocation. */
 export const MATCH_BATCH_SIZE = 10;
-export const DELIVERY_BATCH_SIZE = 10;
+
+/**
+ * The deliver function's batch size and concurrency for an SES sending rate (mails a second):
+ * a batch's records are sent at once, so batch × concurrency stays near the rate (the event
+ * source's floor is two at once). A send SES throttles all the same fails its attempt and is retried later.
+ */
+export function deliveryScaling(sesSendRate: number): { batchSize: number; maxConcurrency: number } {
+  const batchSize = Math.max(1, Math.min(10, Math.floor(sesSendRate)));
+  return { batchSize, maxConcurrency: Math.max(2, Math.min(1000, Math.floor(sesSendRate / batchSize))) };
+}
 /** How often deliveries that fell due (retries after backoff) are queued. */
 export const RETRY_SCHEDULE = "rate(5 minutes)";
 
 /**
  * The poll tick (EventBridge Scheduler → poll function → fetch queue), the fetch
  * consumers (fetch queue → fetch function, many at once, failed records retried alone;
- * they fetch, parse, normalise and classify) and the single ingest writer (ingest FIFO
- * queue, one message group → ingest function, one batch at a time; it assigns stories
- * and sends story events to the match queue), then delivery: the match consumer (story
+ * they fetch, parse, normalise and classify, drop what is stored already and store what
+ * joins no story) and the story shards (ingest FIFO queue, one message group a shard →
+ * ingest function, one batch a group at a time; it assigns stories and sends story events
+ * to the match queue), then delivery: the match consumer (story
  * events → one delivery per instant subscriber → delivery queue), the deliver consumer
  * (webhooks and SES mail, failed records retried alone) and the delivery tick (digests
  * on the digest schedule, due retries every five minutes).
@@ -60,6 +88,7 @@ export class WorkerStack extends Stack {
   readonly match: HouseFunction;
   readonly deliver: HouseFunction;
   readonly deliveryTick: HouseFunction;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
@@ -71,8 +100,8 @@ export class WorkerStack extends Stack {
     this.poll = new HouseFunction(this, "Poll", {
       entry: "apps/worker/src/lambda/poll.ts",
       description: "treatywatch poll tick: due feeds to the fetch queue",
-      timeout: Duration.seconds(30),
-      memorySize: 256,
+      timeout: Duration.minutes(2),
+      memorySize: 512,
       alarmTopic: props.alarmTopic,
       environment: {
         TREATYWATCH_TABLE_NAME: props.table.tableName,
@@ -90,7 +119,12 @@ export class WorkerStack extends Stack {
     });
     this.acknowledgeScheduler(this.poll, "poll");
 
-    // Reads the feed and records its health; items reach the table only through the ingest function.
+    const shardEnv = {
+      TREATYWATCH_INGEST_SHARDS: String(props.ingestShards),
+      TREATYWATCH_ITEM_RETENTION_DAYS: String(props.itemRetentionDays),
+    };
+    const deliveryRetention = { TREATYWATCH_DELIVERY_RETENTION_DAYS: String(props.deliveryRetentionDays) };
+    // Reads the feed and records its health; stores items that join no story; new relevant items go to their shard.
     this.fetch = queueConsumer(this, "Fetch", {
       entry: "apps/worker/src/lambda/fetch.ts",
       description: "treatywatch fetch consumer: fetch, parse, classify, hand items to the ingest queue",
@@ -105,13 +139,13 @@ export class WorkerStack extends Stack {
         maxConcurrency: FETCH_MAX_CONCURRENCY,
       },
       sendsTo: props.ingestQueue.queue,
-      environment: { TREATYWATCH_INGEST_QUEUE_URL: props.ingestQueue.queue.queueUrl },
+      environment: { TREATYWATCH_INGEST_QUEUE_URL: props.ingestQueue.queue.queueUrl, ...shardEnv },
     });
 
-    // One message group: Lambda runs one batch of it at a time, so no reserved concurrency is needed.
+    // One message group a shard: Lambda runs one batch of a group at a time, so at most one invocation a shard.
     this.ingest = queueConsumer(this, "Ingest", {
       entry: "apps/worker/src/lambda/ingest.ts",
-      description: "treatywatch ingest: the single writer of story assignment; story events to the match queue",
+      description: "treatywatch ingest: story assignment, one message group a shard; story events to the match queue",
       timeout: CONSUMER_TIMEOUTS.ingest,
       memorySize: 1024,
       alarmTopic: props.alarmTopic,
@@ -119,7 +153,7 @@ export class WorkerStack extends Stack {
       source: props.ingestQueue.queue,
       events: { batchSize: INGEST_BATCH_SIZE },
       sendsTo: props.matchQueue.queue,
-      environment: { TREATYWATCH_MATCH_QUEUE_URL: props.matchQueue.queue.queueUrl },
+      environment: { TREATYWATCH_MATCH_QUEUE_URL: props.matchQueue.queue.queueUrl, ...shardEnv },
     });
 
     const deliveryQueueEnv = { TREATYWATCH_DELIVERY_QUEUE_URL: props.deliveryQueue.queue.queueUrl };
@@ -133,8 +167,9 @@ export class WorkerStack extends Stack {
       source: props.matchQueue.queue,
       events: { batchSize: MATCH_BATCH_SIZE, maxBatchingWindow: Duration.seconds(1) },
       sendsTo: props.deliveryQueue.queue,
-      environment: deliveryQueueEnv,
+      environment: { ...deliveryQueueEnv, ...deliveryRetention },
     });
+    const scaling = deliveryScaling(props.sesSendRate);
 
     this.deliver = queueConsumer(this, "Deliver", {
       entry: "apps/worker/src/lambda/deliver.ts",
@@ -144,9 +179,14 @@ export class WorkerStack extends Stack {
       alarmTopic: props.alarmTopic,
       table: props.table,
       source: props.deliveryQueue.queue,
-      events: { batchSize: DELIVERY_BATCH_SIZE, maxBatchingWindow: Duration.seconds(1) },
+      events: {
+        batchSize: scaling.batchSize,
+        maxConcurrency: scaling.maxConcurrency,
+        maxBatchingWindow: Duration.seconds(1),
+      },
       environment: {
         ...mailEnvironment(props),
+        ...deliveryRetention,
         TREATYWATCH_PUBLIC_URL: props.publicUrl,
         TREATYWATCH_SECRET_KEY_ARN: props.webhookKey.secretArn,
       },
@@ -164,6 +204,7 @@ export class WorkerStack extends Stack {
         TREATYWATCH_TABLE_NAME: props.table.tableName,
         TREATYWATCH_PUBLIC_URL: props.publicUrl,
         ...deliveryQueueEnv,
+        ...deliveryRetention,
         LOG_LEVEL: "info",
       },
     });
@@ -189,6 +230,61 @@ export class WorkerStack extends Stack {
       }),
     });
     this.acknowledgeScheduler(this.deliveryTick, "delivery tick");
+
+    const action = new SnsAction(props.alarmTopic);
+    for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
+      new Alarm(this, `Table${metricName}`, {
+        alarmDescription: `the table: ${metricName} in the last 5 minutes (on-demand capacity is doubling, or a hot key)`,
+        metric: props.table.metric(metricName, { period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    }
+    this.dashboard = this.buildDashboard(props);
+    new CfnOutput(this, "DashboardName", { value: this.dashboard.dashboardName });
+    new CfnOutput(this, "DashboardUrl", {
+      description: "queues, functions and the table at a glance",
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${props.dashboardName}`,
+    });
+  }
+
+  /** Each queue's backlog and oldest message, each function's errors and run time, the table's throttles. */
+  private buildDashboard(props: WorkerStackProps): Dashboard {
+    const five = { period: Duration.minutes(5) };
+    const queues = {
+      fetch: props.fetchQueue,
+      ingest: props.ingestQueue,
+      match: props.matchQueue,
+      delivery: props.deliveryQueue,
+    };
+    const functions = [this.poll, this.fetch, this.ingest, this.match, this.deliver, this.deliveryTick];
+    const widget = (title: string, left: IMetric[]) => new GraphWidget({ title, left, width: 12 });
+    const dashboard = new Dashboard(this, "Dashboard", { dashboardName: props.dashboardName });
+    dashboard.addWidgets(
+      widget(
+        "messages waiting",
+        Object.values(queues).map((work) => work.queue.metricApproximateNumberOfMessagesVisible(five)),
+      ),
+      widget(
+        "oldest message (s)",
+        Object.values(queues).map((work) => work.queue.metricApproximateAgeOfOldestMessage(five)),
+      ),
+      widget(
+        "function errors",
+        functions.map((fn) => fn.metricErrors(five)),
+      ),
+      widget(
+        "function duration (p99, ms)",
+        functions.map((fn) => fn.metricDuration({ ...five, statistic: "p99" })),
+      ),
+      widget("table throttles", [
+        props.table.metric("ReadThrottleEvents", { ...five, statistic: "Sum" }),
+        props.table.metric("WriteThrottleEvents", { ...five, statistic: "Sum" }),
+      ]),
+    );
+    return dashboard;
   }
 
   private acknowledgeScheduler(target: HouseFunction, name: string): void {

@@ -21,7 +21,27 @@ describe("loadAwsConfig", () => {
       mailFrom: undefined,
       sesConfigurationSet: undefined,
       publicUrl: undefined,
+      secretKeyArn: undefined,
+      ingestShards: 4,
+      itemRetentionDays: 0,
+      deliveryRetentionDays: 0,
+      originSecretArn: undefined,
     });
+  });
+
+  it("reads the story shards, the retention periods and the origin secret", () => {
+    const config = loadAwsConfig({
+      TREATYWATCH_TABLE_NAME: "treatywatch",
+      TREATYWATCH_INGEST_SHARDS: "8",
+      TREATYWATCH_ITEM_RETENTION_DAYS: "365",
+      TREATYWATCH_DELIVERY_RETENTION_DAYS: "90",
+      TREATYWATCH_ORIGIN_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin-AbCdEf",
+    });
+
+    expect(config).toMatchObject({ ingestShards: 8, itemRetentionDays: 365, deliveryRetentionDays: 90 });
+    expect(() => loadAwsConfig({ TREATYWATCH_TABLE_NAME: "t", TREATYWATCH_INGEST_SHARDS: "0" })).toThrow(
+      "TREATYWATCH_INGEST_SHARDS",
+    );
   });
 
   it("reads the delivery stages' queues and mail settings", () => {

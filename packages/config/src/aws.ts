@@ -8,7 +8,7 @@ const schema = z.object({
   TREATYWATCH_TABLE_NAME: z.string().min(1),
   TREATYWATCH_FETCH_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_FETCH_DLQ_URL: queueUrl.optional(),
-  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(25_000),
   TREATYWATCH_INGEST_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_MATCH_QUEUE_URL: queueUrl.optional(),
   TREATYWATCH_DELIVERY_QUEUE_URL: queueUrl.optional(),
@@ -16,6 +16,10 @@ const schema = z.object({
   TREATYWATCH_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TREATYWATCH_SECRET_KEY_ARN: z.string().startsWith("arn:").optional(),
+  TREATYWATCH_INGEST_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
+  TREATYWATCH_ITEM_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  TREATYWATCH_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  TREATYWATCH_ORIGIN_SECRET_ARN: z.string().startsWith("arn:").optional(),
   TREATYWATCH_RATE_LIMIT_TABLE: z.string().min(1).optional(),
 });
 
@@ -39,6 +43,14 @@ export interface AwsConfig {
   publicUrl?: string | undefined;
   /** The Secrets Manager secret the webhook secret key derives from (see `readSecretKeys`). */
   secretKeyArn?: string | undefined;
+  /** Story assignment shards: message groups of the ingest queue, each assigning one batch at a time. */
+  ingestShards: number;
+  /** Days items are kept after they were fetched; 0 keeps them. */
+  itemRetentionDays: number;
+  /** Days deliveries and their attempt logs are kept after they were created; 0 keeps them. */
+  deliveryRetentionDays: number;
+  /** The secret CloudFront sends in the origin header; requests without it are refused. */
+  originSecretArn?: string | undefined;
   /** The table API instances count requests in, so a rate limit holds across all of them. */
   rateLimitTable?: string | undefined;
 }
@@ -63,6 +75,10 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
     sesConfigurationSet: parsed.data.TREATYWATCH_SES_CONFIGURATION_SET,
     publicUrl: parsed.data.TREATYWATCH_PUBLIC_URL,
     secretKeyArn: parsed.data.TREATYWATCH_SECRET_KEY_ARN,
+    ingestShards: parsed.data.TREATYWATCH_INGEST_SHARDS,
+    itemRetentionDays: parsed.data.TREATYWATCH_ITEM_RETENTION_DAYS,
+    deliveryRetentionDays: parsed.data.TREATYWATCH_DELIVERY_RETENTION_DAYS,
+    originSecretArn: parsed.data.TREATYWATCH_ORIGIN_SECRET_ARN,
     rateLimitTable: parsed.data.TREATYWATCH_RATE_LIMIT_TABLE,
   };
 }

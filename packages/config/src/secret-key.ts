@@ -42,6 +42,13 @@ async function readVersion(
   }
 }
 
+/** A secret's current value, as stored (for secrets compared as given, such as CloudFront's origin secret). */
+export async function readSecretValue(client: SecretValueClient, secretId: string): Promise<string> {
+  const value = await readVersion(client, secretId, "AWSCURRENT");
+  if (!value) throw new Error(`secret ${secretId} has no value`);
+  return value;
+}
+
 /**
  * Reads the webhook secret key from Secrets Manager: the current version seals and opens,
  * the previous one (there is one after a rotation) only opens, as TREATYWATCH_SECRET_KEY

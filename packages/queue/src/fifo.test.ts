@@ -53,6 +53,20 @@ describe("SqsFifoSender", () => {
     expect(new Set(received.map((m) => m.group))).toEqual(new Set(["ingest"]));
   });
 
+  it("puts a message that names its group in that group, and the rest in the sender's", async () => {
+    const queueUrl = await fifoQueue("grouped");
+    const sender = new SqsFifoSender(sqs.client, { queueUrl, groupId: "shard-0" });
+
+    await sender.sendAll([{ ...message(1), groupId: "shard-2" }, message(2), { ...message(3), groupId: "shard-1" }]);
+
+    const received = await drain(queueUrl);
+    expect(Object.fromEntries(received.map((m) => [m.body, m.group]))).toEqual({
+      "body-1": "shard-2",
+      "body-2": "shard-0",
+      "body-3": "shard-1",
+    });
+  });
+
   it("drops a second message with the same deduplication id", async () => {
     const queueUrl = await fifoQueue("deduplicated");
     const sender = new SqsFifoSender(sqs.client, { queueUrl, groupId: "ingest" });

@@ -2,7 +2,7 @@
 export interface SqsRecord {
   messageId: string;
   body: string;
-  attributes?: { ApproximateReceiveCount?: string | undefined } | undefined;
+  attributes?: { ApproximateReceiveCount?: string | undefined; MessageGroupId?: string | undefined } | undefined;
 }
 
 export interface SqsBatchResponse {

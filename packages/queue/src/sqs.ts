@@ -151,11 +151,13 @@ export class SqsQueue implements Queue {
 export interface FifoMessage {
   body: string;
   deduplicationId: string;
+  /** Its message group, when not the sender's: a group's messages are consumed one batch at a time, in order. */
+  groupId?: string | undefined;
 }
 
 export interface SqsFifoSenderOptions {
   queueUrl: string;
-  /** Every message goes to this one group, so the queue's consumer takes them one batch at a time, in order. */
+  /** The group of messages that name none. */
   groupId: string;
 }
 
@@ -175,7 +177,7 @@ export class SqsFifoSender {
           Entries: batch.map((message, index) => ({
             Id: String(index),
             MessageBody: message.body,
-            MessageGroupId: this.options.groupId,
+            MessageGroupId: message.groupId ?? this.options.groupId,
             MessageDeduplicationId: message.deduplicationId,
           })),
         }),

@@ -114,3 +114,22 @@ async function readRecord(tableName: string, pk: string, sk: string): Promise<Re
   const result = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }));
   return result.Item;
 }
+
+describe("DynamoDB due feeds", () => {
+  it("pages through every due feed of every shard, earliest first, up to the limit", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName, dueShards: 2, duePageSize: 3 });
+    const base = Date.parse("2025-06-01T00:00:00.000Z");
+    for (let minute = 0; minute < 20; minute++) {
+      await store.addFeed(`https://feeds.example/${minute}.xml`, new Date(base + minute * 60_000).toISOString());
+    }
+
+    const due = await store.dueFeeds("2025-06-01T00:16:30.000Z", 12);
+    const all = await store.dueFeeds("2025-06-01T00:16:30.000Z", 100);
+
+    expect(due.map((feed) => feed.url)).toEqual(
+      Array.from({ length: 12 }, (_, minute) => `https://feeds.example/${minute}.xml`),
+    );
+    expect(all).toHaveLength(17);
+  });
+});

@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -32,12 +31,33 @@ import {
   stableId,
   type Timestamp,
 } from "@treatywatch/core";
+import {
+  batchDelete,
+  batchGet,
+  batchPut,
+  duplicateKeys,
+  feedKey,
+  hashKey,
+  itemKey,
+  itemRecord,
+  markerRecords,
+  storyKey,
+  storyRecord,
+  urlKey,
+} from "./dynamodb/records.ts";
 import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
 import type { IndexName } from "./dynamodb/table.ts";
 
 export { DynamoDeliveryStore, DynamoSuppressionList } from "./dynamodb/deliveries.ts";
 export { DynamoKeyStore } from "./dynamodb/keys.ts";
 export { expiresAt } from "./dynamodb/shared.ts";
+export {
+  DynamoStoryShards,
+  type PreparedForShard,
+  type ShardAssignment,
+  ShardWaitTimeout,
+  storyShard,
+} from "./dynamodb/story-shards.ts";
 export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";
 export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
 
@@ -84,12 +104,18 @@ export interface DynamoStoreOptions {
   dueShards?: number;
   /** How long story keys and members are kept, in days. */
   clusterIndexTtlDays?: number;
+  /** How long items (and their URL and hash markers) are kept after they were fetched, in days; unset keeps them. */
+  itemRetentionDays?: number | undefined;
+  /** Due feeds read a query page; `dueFeeds` reads page after page up to its limit. */
+  duePageSize?: number | undefined;
 }
 
 /** How many recent members of a story the clusterer compares a new item with. */
 const MEMBERS_COMPARED = 8;
 const DEFAULT_DUE_SHARDS = 4;
 const DEFAULT_CLUSTER_INDEX_TTL_DAYS = 14;
+/** Feed leases written at once by one tick. */
+const LEASES_IN_FLIGHT = 32;
 
 interface FeedRecord {
   feed: Feed;
@@ -119,11 +145,6 @@ interface MarkerRecord {
   itemId: string;
 }
 
-const feedKey = (id: string) => ({ pk: `FEED#${id}`, sk: "FEED" });
-const itemKey = (id: string) => ({ pk: `ITEM#${id}`, sk: "ITEM" });
-const urlKey = (url: string) => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
-const hashKey = (hash: string) => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
-const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: "STORY" });
 const SEEN = "SEEN#";
 const MEMBER = "MEMBER#";
 /** A story member's sort key: the time first, so the newest members are one descending read. */
@@ -131,8 +152,6 @@ const memberKey = (at: Timestamp, itemId: string) => `${MEMBER}${timeKey(at, ite
 const deferKey = (feedId: string) => `DEFER#${feedId}`;
 /** Orders items deferred in the same millisecond by this process. */
 let deferSequence = 0;
-/** BatchWriteItem takes at most 25 requests. */
-const WRITE_BATCH = 25;
 
 /** The damage and deferred count a fetch records in the feed's health. */
 function repairs(feed: Feed, update: FeedUpdate): Partial<Feed["health"]> {
@@ -149,12 +168,16 @@ export class DynamoStore implements Store {
   readonly #table: string;
   readonly #shards: number;
   readonly #ttlDays: number;
+  readonly #itemRetentionDays: number | undefined;
+  readonly #duePageSize: number;
 
   constructor(options: DynamoStoreOptions) {
     this.#doc = documentClient(options.client);
     this.#table = options.tableName;
     this.#shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
     this.#ttlDays = options.clusterIndexTtlDays ?? DEFAULT_CLUSTER_INDEX_TTL_DAYS;
+    this.#itemRetentionDays = options.itemRetentionDays;
+    this.#duePageSize = options.duePageSize ?? 1_000;
   }
 
   #dueShard(feedId: string): string {
@@ -217,25 +240,44 @@ export class DynamoStore implements Store {
 
   async dueFeeds(now: Timestamp, limit: number): Promise<Feed[]> {
     // "$" sorts just after "#", so every `<now>#<id>` is below the bound and every later time above it.
+    // Each shard is read page by page up to `limit`: the earliest `limit` of all shards are among them.
     const shards = await Promise.all(
-      this.#shardNames().map((shard) =>
-        this.#query<FeedRecord>({
-          IndexName: "gsi2",
-          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
-          ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
-          Limit: limit,
-        }),
-      ),
+      this.#shardNames().map(async (shard) => {
+        const feeds: Feed[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await this.#query<FeedRecord>({
+            IndexName: "gsi2",
+            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :upper",
+            ExpressionAttributeValues: { ":pk": shard, ":upper": `${now}$` },
+            Limit: Math.min(limit - feeds.length, this.#duePageSize),
+            ExclusiveStartKey: start,
+          });
+          feeds.push(...page.records.map((record) => record.feed));
+          start = page.next;
+        } while (start && feeds.length < limit);
+        return feeds;
+      }),
     );
     return shards
-      .flatMap((shard) => shard.records.map((record) => record.feed))
+      .flat()
       .sort((a, b) => a.nextPollAt.localeCompare(b.nextPollAt) || a.id.localeCompare(b.id))
       .slice(0, limit);
   }
 
   async leaseDueFeeds(now: Timestamp, limit: number, leaseUntil: Timestamp): Promise<Feed[]> {
     const due = await this.dueFeeds(now, limit);
-    const leased = await Promise.all(due.map((feed) => this.#lease(feed, leaseUntil)));
+    const leased: (Feed | undefined)[] = new Array(due.length);
+    let next = 0;
+    // Conditional writes cannot be batched; a bounded number in flight keeps a large tick quick without a burst.
+    const worker = async () => {
+      while (next < due.length) {
+        const index = next++;
+        const feed = due[index];
+        if (feed) leased[index] = await this.#lease(feed, leaseUntil);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LEASES_IN_FLIGHT, due.length) }, worker));
     return leased.filter((feed): feed is Feed => feed !== undefined);
   }
 
@@ -303,10 +345,8 @@ export class DynamoStore implements Store {
   }
 
   async findDuplicate(keys: DuplicateKeys): Promise<StoredItem | undefined> {
-    const wanted = [itemKey(keys.id), hashKey(keys.contentHash)];
-    if (keys.canonicalUrl) wanted.push(urlKey(keys.canonicalUrl));
     const result = await this.#doc.send(
-      new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: wanted, ConsistentRead: true } } }),
+      new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: duplicateKeys(keys), ConsistentRead: true } } }),
     );
     const found = result.Responses?.[this.#table] ?? [];
     const byId = found.find((record) => record.pk === itemKey(keys.id).pk) as ItemRecord | undefined;
@@ -319,6 +359,59 @@ export class DynamoStore implements Store {
       if (first && (!keys.guid || first.item.feedId !== keys.feedId)) return first;
     }
     return undefined;
+  }
+
+  /**
+   * `findDuplicate` for many items in a few calls: their ids, URL and hash markers in batched
+   * reads, then the items the markers point at. Undefined for an item never seen. As there, an
+   * entry with its own id is a duplicate of a marker's item only when that came from another feed.
+   */
+  async findDuplicates(items: readonly DuplicateKeys[]): Promise<(StoredItem | undefined)[]> {
+    if (items.length === 0) return [];
+    const found = new Map(
+      (await batchGet<Record<string, unknown>>(this.#doc, this.#table, items.flatMap(duplicateKeys), true)).map(
+        (record) => [record.pk as string, record],
+      ),
+    );
+    const markedBy = (keys: DuplicateKeys): string[] =>
+      [hashKey(keys.contentHash), ...(keys.canonicalUrl ? [urlKey(keys.canonicalUrl)] : [])]
+        .map((key) => found.get(key.pk)?.itemId)
+        .filter((id): id is string => typeof id === "string");
+    const missing = items
+      .filter((keys) => !found.has(itemKey(keys.id).pk))
+      .flatMap(markedBy)
+      .filter((id) => !found.has(itemKey(id).pk));
+    for (const record of await batchGet<Record<string, unknown>>(this.#doc, this.#table, missing.map(itemKey), true)) {
+      found.set(record.pk as string, record);
+    }
+    const storedAt = (id: string) => {
+      const record = found.get(itemKey(id).pk);
+      return record ? storedFrom(record as unknown as ItemRecord) : undefined;
+    };
+    return items.map((keys) => {
+      const byId = storedAt(keys.id);
+      if (byId) return byId;
+      for (const id of markedBy(keys)) {
+        const first = storedAt(id);
+        if (first && (!keys.guid || first.item.feedId !== keys.feedId)) return first;
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * Stores items that join no story (not relevant) with their URL and hash markers, in
+   * batched writes. Unconditional: callers pass items `findDuplicates` found unseen.
+   */
+  async saveItems(items: readonly StoredItem[]): Promise<void> {
+    await batchPut(
+      this.#doc,
+      this.#table,
+      items.flatMap((stored) => [
+        itemRecord(stored, this.#itemRetentionDays),
+        ...markerRecords(stored.item, this.#itemRetentionDays),
+      ]),
+    );
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
@@ -382,28 +475,12 @@ export class DynamoStore implements Store {
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
     const { item } = stored;
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: {
-          ...itemKey(item.id),
-          gsi1pk: "ITEMS",
-          gsi1sk: timeKey(item.fetchedAt, item.id),
-          gsi2pk: `FEED#${item.feedId}`,
-          gsi2sk: timeKey(item.fetchedAt, item.id),
-          gsi3pk: stored.storyId ? `STORY#${stored.storyId}` : undefined,
-          gsi3sk: stored.storyId ? timeKey(item.fetchedAt, item.id) : undefined,
-          relevant: stored.verdict.relevant,
-          item,
-          verdict: stored.verdict,
-          storyId: stored.storyId,
-        },
-      }),
+    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: itemRecord(stored, this.#itemRetentionDays) }));
+    await Promise.all(
+      markerRecords(item, this.#itemRetentionDays).map((marker) =>
+        this.#putFirst(marker as unknown as MarkerRecord & { sk: string }),
+      ),
     );
-    await Promise.all([
-      item.canonicalUrl ? this.#putFirst({ ...urlKey(item.canonicalUrl), itemId: item.id }) : undefined,
-      this.#putFirst({ ...hashKey(item.contentHash), itemId: item.id }),
-    ]);
     if (!story) return;
     await this.#putStory(story);
     if (!fingerprint) return;
@@ -432,7 +509,7 @@ export class DynamoStore implements Store {
       verdict,
       fingerprint,
     }));
-    await this.#writeAll(records.map((record) => ({ PutRequest: { Item: record } })));
+    await batchPut(this.#doc, this.#table, records);
   }
 
   async deferredItems(feedId: string, limit: number): Promise<DeferredBatch> {
@@ -455,19 +532,11 @@ export class DynamoStore implements Store {
   }
 
   async dropDeferred(feedId: string, keys: readonly string[]): Promise<void> {
-    await this.#writeAll(keys.map((sk) => ({ DeleteRequest: { Key: { pk: deferKey(feedId), sk } } })));
-  }
-
-  /** Writes in batches of 25, sending again whatever DynamoDB leaves unprocessed. */
-  async #writeAll(requests: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    for (let start = 0; start < requests.length; start += WRITE_BATCH) {
-      let pending: Array<Record<string, unknown>> | undefined = requests.slice(start, start + WRITE_BATCH);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const result = await this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } }));
-        pending = result.UnprocessedItems?.[this.#table] as Array<Record<string, unknown>> | undefined;
-      }
-    }
+    await batchDelete(
+      this.#doc,
+      this.#table,
+      keys.map((sk) => ({ pk: deferKey(feedId), sk })),
+    );
   }
 
   async getStory(id: string): Promise<Story | undefined> {
@@ -569,17 +638,7 @@ export class DynamoStore implements Store {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: {
-            ...storyKey(story.id),
-            gsi1pk: "STORIES",
-            gsi1sk: timeKey(story.updatedAt, story.id),
-            version: story.version,
-            topics: story.topics,
-            countries: story.countries,
-            treaties: story.treaties,
-            languages: story.languages ?? [],
-            story,
-          },
+          Item: storyRecord(story),
           ConditionExpression: "attribute_not_exists(pk) OR #version <= :version",
           ExpressionAttributeNames: { "#version": "version" },
           ExpressionAttributeValues: { ":version": story.version },

@@ -1,5 +1,7 @@
 /// <reference path="./dynalite-module.d.ts" />
+import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
+import { createInterface } from "node:readline";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { createTable } from "../src/dynamodb/table.ts";
@@ -20,7 +22,43 @@ export async function startDynalite(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  return onEndpoint(
+    `http://127.0.0.1:${port}`,
+    () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  );
+}
+
+/**
+ * dynalite in a child process (for benchmarks: the emulator's work then runs on another core
+ * than its caller's). `stop` reports the CPU time the emulator used.
+ */
+export async function startDynaliteProcess(): Promise<LocalDynamo & { cpuMs(): Promise<number> }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", new URL("./dynalite-server.ts", import.meta.url).pathname],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  const { port } = JSON.parse(String(first.value)) as { port: number };
+  let stopped: Promise<number> | undefined;
+  const stopProcess = () => {
+    stopped ??= (async () => {
+      child.stdin.end();
+      const last = await lines.next();
+      return (JSON.parse(String(last.value)) as { cpuMs: number }).cpuMs;
+    })();
+    return stopped;
+  };
+  const dynamo = onEndpoint(`http://127.0.0.1:${port}`, async () => {
+    await stopProcess();
+  });
+  return { ...dynamo, cpuMs: stopProcess };
+}
+
+function onEndpoint(endpoint: string, close: () => Promise<void>): LocalDynamo {
   const client = new DynamoDBClient({
     endpoint,
     region: "us-east-1",
@@ -40,7 +78,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
     },
     async stop() {
       client.destroy();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await close();
     },
   };
 }

@@ -55,6 +55,11 @@ export interface AppOptions {
   outboundAllow?: readonly string[] | undefined;
   /** The largest request body accepted. */
   bodyLimitBytes?: number | undefined;
+  /**
+   * Behind CloudFront: the secret its origin header must carry (requests without it are refused
+   * with 403), and links are made on the host the viewer asked for, when no `publicUrl` is set.
+   */
+  origin?: { secret: () => Promise<string> } | undefined;
   /** The tenant sign-ups on the public pages join (default `public`); false turns public sign-ups off. */
   publicSignups?: { tenant: string } | false | undefined;
 }

@@ -76,6 +76,8 @@ function headerRefs(): Json {
   );
 }
 
+const serversOf = (publicUrl: string) => [{ url: publicUrl, description: "This deployment" }];
+
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
 
 /**
@@ -85,7 +87,7 @@ const isObject = (value: unknown): value is Json => typeof value === "object" &&
  */
 export function finishDocument(document: Document, publicUrl: string): Document {
   const finished = structuredClone(document) as Document & Json;
-  finished.servers = [{ url: publicUrl, description: "This deployment" }];
+  finished.servers = serversOf(publicUrl);
   finished.tags = TAGS;
   const components = (finished.components ?? {}) as Json;
   components.headers = {
@@ -118,20 +120,24 @@ export function finishDocument(document: Document, publicUrl: string): Document 
   return finished;
 }
 
-/** Serves the finished document at /openapi.json, built once on first request. */
+/**
+ * Serves the finished document at /openapi.json, built once on first request; its server is
+ * the public URL the request was made on (behind CloudFront without a domain, the viewer's host).
+ */
 export function registerOpenApiDocument(
   api: OpenAPIHono<AppEnv>,
-  info: { title: string; version: string; description: string; publicUrl: string },
+  info: { title: string; version: string; description: string },
 ): void {
   let document: Document | undefined;
   api.get("/openapi.json", (c) => {
+    const { publicUrl } = c.var.options;
     document ??= finishDocument(
       api.getOpenAPI31Document({
         openapi: "3.1.0",
         info: { title: info.title, version: info.version, description: info.description },
       }),
-      info.publicUrl,
+      publicUrl,
     );
-    return c.json(document);
+    return c.json({ ...document, servers: serversOf(publicUrl) });
   });
 }

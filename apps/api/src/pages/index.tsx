@@ -15,7 +15,6 @@ import { registerStoryPage } from "./story.tsx";
 import { clientOf, expiredForm, registerSubscribePages } from "./subscribe.tsx";
 
 export interface PagesOptions {
-  publicUrl: string;
   /** The tenant public sign-ups join; undefined turns sign-ups off. */
   signupTenant: string | undefined;
   remoteAddress: RemoteAddress;
@@ -40,15 +39,14 @@ export const SIGNUPS_PER_ADDRESS = { requests: 5, windowSeconds: 86_400 };
 export function registerPages<E extends Env, S extends Schema>(api: OpenAPIHono<E, S>, options: PagesOptions) {
   const pages = new Hono<AppEnv>();
   const deps = {
-    publicUrl: options.publicUrl,
-    tokens: new FormTokens(options.publicUrl),
+    tokens: new FormTokens(),
     signupTenant: options.signupTenant,
     signupLimits: {
       perClient: new RateLimiter(options.rateLimiters(SIGNUPS_PER_CLIENT, "signup-client"), SIGNUPS_PER_CLIENT),
       perAddress: new RateLimiter(options.rateLimiters(SIGNUPS_PER_ADDRESS, "signup-address"), SIGNUPS_PER_ADDRESS),
     },
   };
-  registerStoriesPage(pages, deps);
+  registerStoriesPage(pages);
   registerStoryPage(pages);
   registerSubscribePages(pages, deps, clientOf(options.remoteAddress, options.trustedProxies));
   registerManagePages(pages, deps);

@@ -175,7 +175,7 @@ export function registerManagePages(pages: Hono<AppEnv>, deps: PageDeps) {
     return page(c, 200, found, formOf(found.subscription), []);
   });
 
-  pages.post("/manage/:token", pageHeaders("private"), sameOriginPosts(deps.publicUrl), async (c) => {
+  pages.post("/manage/:token", pageHeaders("private"), sameOriginPosts(), async (c) => {
     const found = await subscriptionOf(c);
     if (!found) return unknownLink(c);
     const form = await postedFields(c);
@@ -208,7 +208,7 @@ export function registerManagePages(pages: Hono<AppEnv>, deps: PageDeps) {
   pages.post(
     "/manage/:token/:action{pause|resume|unsubscribe}",
     pageHeaders("private"),
-    sameOriginPosts(deps.publicUrl),
+    sameOriginPosts(),
     async (c) => {
       const found = await subscriptionOf(c);
       if (!found) return unknownLink(c);

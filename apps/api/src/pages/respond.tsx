@@ -10,9 +10,8 @@ import type { FormTokens } from "./security.ts";
 
 export { pageHeaders } from "./security.ts";
 
-/** What the page routes share: where they are served, their form tokens, and who may sign up. */
+/** What the page routes share: their form tokens, and who may sign up. The public URL is the request's (`c.var.options`). */
 export interface PageDeps {
-  publicUrl: string;
   tokens: FormTokens;
   /** The tenant public sign-ups join; undefined when sign-ups are off. */
   signupTenant: string | undefined;

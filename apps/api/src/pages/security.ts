@@ -27,34 +27,34 @@ const FIELD = "csrf";
 
 /** Double-submit form tokens: a random value in an HttpOnly, SameSite=Strict cookie, repeated in each form. */
 export class FormTokens {
-  private readonly secure: boolean;
-
-  constructor(publicUrl: string) {
-    this.secure = publicUrl.startsWith("https:");
+  /** Served over HTTPS: the public URL the request was made on says so. */
+  private secure(c: Context<AppEnv>): boolean {
+    return c.var.options.publicUrl.startsWith("https:");
   }
 
   /** The cookie's name: `__Host-` bound to this exact origin when served over HTTPS. */
-  private read(c: Context): string | undefined {
-    return this.secure ? getCookie(c, "tw_csrf", "host") : getCookie(c, "tw_csrf");
+  private read(c: Context<AppEnv>): string | undefined {
+    return this.secure(c) ? getCookie(c, "tw_csrf", "host") : getCookie(c, "tw_csrf");
   }
 
   /** The token for this visitor's forms, setting the cookie on the first visit. */
-  issue(c: Context): string {
+  issue(c: Context<AppEnv>): string {
     const current = this.read(c);
     if (current && /^[A-Za-z0-9_-]{43}$/.test(current)) return current;
     const token = randomBytes(32).toString("base64url");
+    const secure = this.secure(c);
     setCookie(c, "tw_csrf", token, {
       path: "/",
       httpOnly: true,
       sameSite: "Strict",
-      secure: this.secure,
-      ...(this.secure ? { prefix: "host" as const } : {}),
+      secure,
+      ...(secure ? { prefix: "host" as const } : {}),
     });
     return token;
   }
 
   /** Whether a posted form carries the same token as the visitor's cookie. */
-  matches(c: Context, form: Record<string, unknown>): boolean {
+  matches(c: Context<AppEnv>, form: Record<string, unknown>): boolean {
     const cookie = this.read(c);
     const field = form[FIELD];
     if (!cookie || typeof field !== "string" || field.length !== cookie.length) return false;
@@ -65,10 +65,12 @@ export class FormTokens {
 }
 
 /**
- * Refuses form posts from other sites: the browser's Origin must be this server's public
- * origin or the origin the request reached (Sec-Fetch-Site same-origin also passes).
+ * Refuses form posts from other sites: the browser's Origin must be the public origin the
+ * request was made on or the origin it reached (Sec-Fetch-Site same-origin also passes).
  */
-export function sameOriginPosts(publicUrl: string): MiddlewareHandler<AppEnv> {
-  const publicOrigin = new URL(publicUrl).origin;
-  return csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
+export function sameOriginPosts(): MiddlewareHandler<AppEnv> {
+  return csrf({
+    origin: (origin, c: Context<AppEnv>) =>
+      origin === new URL(c.var.options.publicUrl).origin || origin === new URL(c.req.url).origin,
+  });
 }

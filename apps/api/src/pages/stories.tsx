@@ -8,7 +8,7 @@ import { feedLinks } from "./feed.ts";
 import { COUNTRIES_BY_NAME, LANGUAGES, languageLabel, TOPICS, TREATY_IDS, topicName, treatyName } from "./labels.ts";
 import { Layout, renderPage } from "./layout.tsx";
 import { describeFilter, filterQuery, type ListFilter, subscribeQuery } from "./list-filter.ts";
-import { type PageDeps, pageHeaders, problemPage } from "./respond.tsx";
+import { pageHeaders, problemPage } from "./respond.tsx";
 
 /** Stories on one page of the list: the JSON list's default page. */
 export const STORIES_PER_PAGE = 20;
@@ -86,7 +86,7 @@ function listQueryOf(query: Record<string, string>) {
   return ListQuery.safeParse(present);
 }
 
-export function registerStoriesPage(pages: Hono<AppEnv>, deps: PageDeps) {
+export function registerStoriesPage(pages: Hono<AppEnv>) {
   const cache = new RenderedCache(CACHED_PAGES);
   pages.get("/", pageHeaders("public"), async (c) => {
     const parsed = listQueryOf(c.req.query());
@@ -107,7 +107,7 @@ export function registerStoriesPage(pages: Hono<AppEnv>, deps: PageDeps) {
           title={cursor ? `${heading}, older` : heading === "All stories" ? "treatywatch" : heading}
           description="Arms-control treaty and landmine news, each story with every outlet that reported it."
           current="stories"
-          feeds={feedLinks(deps.publicUrl, heading, filterQuery(filter))}
+          feeds={feedLinks(c.var.options.publicUrl, heading, filterQuery(filter))}
         >
           <h1>{heading === "All stories" ? "Latest stories" : heading}</h1>
           <p class="lede">
@@ -143,7 +143,15 @@ export function registerStoriesPage(pages: Hono<AppEnv>, deps: PageDeps) {
         </Layout>,
       );
     };
-    const key = JSON.stringify([cursor, filter.topic, filter.country, filter.treaty, filter.language]);
+    // The feed links name the public URL, which behind CloudFront is the host the viewer asked for.
+    const key = JSON.stringify([
+      c.var.options.publicUrl,
+      cursor,
+      filter.topic,
+      filter.country,
+      filter.treaty,
+      filter.language,
+    ]);
     return sendRendered(c, await cachedPage(cache, store.dataVersion?.(), key, render), "text/html; charset=utf-8");
   });
 }

@@ -172,7 +172,7 @@ export function registerSubscribePages(pages: Hono<AppEnv>, deps: PageDeps, clie
     ),
   );
 
-  pages.post("/subscribe", pageHeaders("private"), sameOriginPosts(deps.publicUrl), async (c) => {
+  pages.post("/subscribe", pageHeaders("private"), sameOriginPosts(), async (c) => {
     const { services } = c.var;
     if (!deps.signupTenant) {
       return problemPage(c, 403, "Sign-ups are closed", [], undefined, "This server takes no new sign-ups.");

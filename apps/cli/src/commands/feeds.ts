@@ -1,5 +1,5 @@
 import type { Feed } from "@treatywatch/core";
-import { checkFeedUrl } from "@treatywatch/feeds";
+import { checkFeedUrl, readFeedList } from "@treatywatch/feeds";
 import type { Runtime } from "../runtime.ts";
 
 export type FeedsRuntime = Pick<Runtime, "store" | "clock">;
@@ -27,6 +27,27 @@ export async function addFeedCommand(runtime: FeedsRuntime, input: string, io: F
     return 1;
   }
   io.out(`${feed.id}\t${feed.url}`);
+  return 0;
+}
+
+/** `feeds import FILE`: adds each feed of a feeds file; prints how many were new and how many known. */
+export async function importFeedsCommand(
+  runtime: FeedsRuntime,
+  path: string,
+  io: FeedsOutput = stdio,
+): Promise<number> {
+  const urls = await readFeedList(path);
+  const now = runtime.clock.now().toISOString();
+  let added = 0;
+  for (const url of urls) {
+    const check = checkFeedUrl(url);
+    if (!check.ok) {
+      io.err(`treatywatch feeds: skipped ${url}: ${check.message}`);
+      continue;
+    }
+    if ((await runtime.store.addFeed(check.url, now)).created) added++;
+  }
+  io.out(`${added} feeds added, ${urls.length - added} already there or skipped`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { SqliteStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rss, startTestServer, type TestServer } from "../../test/feed-server.ts";
 import { consumeFetchBatch } from "./fetch.ts";
-import { queueIngestSink } from "./ingest.ts";
+import { shardedIngestSink } from "./ingest.ts";
 import { encodeFetchMessage, parseIngestMessage } from "./messages.ts";
 
 const NOW = new Date("2025-06-30T12:00:00.000Z");
@@ -90,12 +90,20 @@ describe("consumeFetchBatch", () => {
     store = new SqliteStore(":memory:");
   });
 
-  it("hands prepared items to the ingest queue instead of assigning stories itself", async () => {
+  it("hands new relevant items to the story shards' queue instead of assigning stories itself", async () => {
     const { feed } = await store.addFeed(server.url("/wire.xml"), "2025-06-30T00:00:00.000Z");
     const sent: string[] = [];
-    const ingest = queueIngestSink({
-      async sendAll(messages) {
-        sent.push(...messages.map((message) => message.body));
+    const ingest = shardedIngestSink({
+      seen: {
+        findDuplicates: async (items) => items.map(() => undefined),
+        saveItems: async () => undefined,
+        updateItemText: async () => undefined,
+      },
+      shards: { shardOf: () => 0 },
+      sender: {
+        async sendAll(messages) {
+          sent.push(...messages.map((message) => message.body));
+        },
       },
     });
 

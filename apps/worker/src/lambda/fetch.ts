@@ -2,7 +2,7 @@ import type { Fetcher, Logger } from "@treatywatch/core";
 import { HttpFetcher } from "@treatywatch/http";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
-import { queueIngestSink } from "./ingest.ts";
+import { shardedIngestSink } from "./ingest.ts";
 import { instrumented } from "./lambda-config.ts";
 import { parseFetchMessage } from "./messages.ts";
 
@@ -11,8 +11,8 @@ export interface FetchConsumerDeps extends FetchDeps {
 }
 
 /**
- * Fetches the feed each record names; with `deps.ingest` set (as on AWS) its prepared
- * items go on to the single ingest writer. A bad feed is recorded on the feed and is
+ * Fetches the feed each record names; with `deps.ingest` set (as on AWS) its new relevant
+ * items go on to the story shards. A bad feed is recorded on the feed and is
  * not a failure; a record fails (and SQS retries it alone) only when the message
  * is unreadable or the store or fetch threw.
  */
@@ -55,7 +55,7 @@ export const handler = instrumented(async (event: { Records: SqsRecord[] }, runt
     fetcher,
     clock: runtime.clock,
     logger: runtime.logger,
-    ingest: queueIngestSink(runtime.ingestSender()),
+    ingest: shardedIngestSink({ seen: runtime.store, shards: runtime.storyShards, sender: runtime.ingestSender() }),
   });
   if (response.batchItemFailures.length > 0) {
     runtime.logger.warn({ failed: response.batchItemFailures.length, of: event.Records.length }, "fetch batch");

@@ -1,13 +1,13 @@
 import type { Clock, RawEntry, Store } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { SqliteStore } from "@treatywatch/store";
-import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { DynamoStore, DynamoStoryShards, storyShard } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FeedContext, ingestItems, type PreparedItem, prepareEntries } from "../ingest.ts";
 import { createSerializer } from "../serial.ts";
-import { consumeIngestBatch, queueIngestSink } from "./ingest.ts";
-import { parseStoryEvent } from "./messages.ts";
+import { consumeIngestBatch, shardedIngestSink } from "./ingest.ts";
+import { parseIngestMessage, parseStoryEvent } from "./messages.ts";
 
 const NOW = new Date("2025-06-30T12:00:00.000Z");
 const clock: Clock = { now: () => NOW };
@@ -43,8 +43,8 @@ function prepared(index: number): PreparedItem[] {
   return prepareEntries([entry], feed, NOW.toISOString()).items;
 }
 
-/** The ingest FIFO queue's one message group as the consumer sees it: in order, duplicates dropped. */
-function fifoGroup() {
+/** The ingest FIFO queue as the consumer sees it: duplicates dropped, each record with its message group. */
+function fifoQueue() {
   const seen = new Set<string>();
   const messages: FifoMessage[] = [];
   return {
@@ -57,7 +57,11 @@ function fifoGroup() {
       }
     },
     records(): SqsRecord[] {
-      return messages.map((message, index) => ({ messageId: `m-${index}`, body: message.body }));
+      return messages.map((message, index) => ({
+        messageId: `m-${index}`,
+        body: message.body,
+        attributes: { MessageGroupId: message.groupId },
+      }));
     },
   };
 }
@@ -85,22 +89,29 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-const adapters: Array<[string, () => Promise<Store>]> = [
-  ["sqlite", async () => new SqliteStore(":memory:")],
-  ["dynamodb (dynalite)", async () => new DynamoStore({ client: dynamo.client, tableName: await dynamo.freshTable() })],
-];
+async function onDynamo(shards = 4) {
+  const tableName = await dynamo.freshTable();
+  const store = new DynamoStore({ client: dynamo.client, tableName });
+  const storyShards = new DynamoStoryShards({ client: dynamo.client, tableName, shards, pollMs: 5 });
+  return {
+    store,
+    storyShards,
+    sink: (queue: ReturnType<typeof fifoQueue>) =>
+      shardedIngestSink({ seen: store, shards: storyShards, sender: queue }),
+  };
+}
 
-describe.each(adapters)("two copies of one story ingested at once (%s)", (_name, createStore) => {
-  it("found one story through the ingest queue's single writer, fetched in parallel", async () => {
-    const store = await createStore();
-    const queue = fifoGroup();
-    const sink = queueIngestSink(queue);
+describe("two copies of one story ingested at once", () => {
+  it("found one story through the story shards, fetched in parallel", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
     const events = matchQueue();
     const counted = new Map<string, number>();
     const metrics = { count: (name: string, value = 1) => counted.set(name, (counted.get(name) ?? 0) + value) };
 
-    await Promise.all([0, 1].map((index) => sink({ items: prepared(index), skipped: 0, failed: 0 })));
+    await Promise.all([0, 1].map((index) => sink(queue)({ items: prepared(index), skipped: 0, failed: 0 })));
     const response = await consumeIngestBatch(queue.records(), {
+      shards: storyShards,
       store,
       clock,
       logger: silent,
@@ -112,13 +123,13 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     const [story, ...others] = await stories(store);
     expect(others).toEqual([]);
     expect(story?.sources).toHaveLength(2);
-    expect(events.bodies.map((body) => parseStoryEvent(body).kind)).toEqual(["created", "updated"]);
+    expect(events.bodies.map((body) => parseStoryEvent(body).kind).sort()).toEqual(["created", "updated"]);
     expect(new Set(events.bodies.map((body) => parseStoryEvent(body).storyId))).toEqual(new Set([story?.id]));
     expect(Object.fromEntries(counted)).toEqual({ ItemsFresh: 2, StoriesCreated: 1, StoriesUpdated: 1 });
   });
 
   it("found one story through the in-process serializer", async () => {
-    const store = await createStore();
+    const store = new SqliteStore(":memory:");
     const serialize = createSerializer();
 
     await Promise.all([0, 1].map((index) => serialize(() => ingestItems(prepared(index), { store, clock }))));
@@ -128,23 +139,27 @@ describe.each(adapters)("two copies of one story ingested at once (%s)", (_name,
     expect(found[0]?.sources).toHaveLength(2);
   });
 
-  it("ingests a copy delivered twice (a refetch, or SQS at least once) only once", async () => {
-    const store = await createStore();
-    const queue = fifoGroup();
+  it("drops a copy fetched again before it reaches the queue, and ingests one delivered twice once", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
     const events = matchQueue();
-    await queueIngestSink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
+    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
     const record = queue.records();
+    const deps = { shards: storyShards, store, clock, logger: silent, storyEvents: events };
 
-    await consumeIngestBatch(record, { store, clock, logger: silent, storyEvents: events });
-    await consumeIngestBatch(record, { store, clock, logger: silent, storyEvents: events });
+    await consumeIngestBatch(record, deps);
+    await consumeIngestBatch(record, deps);
+    const refetched = await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
 
+    expect(refetched).toMatchObject({ fresh: 0, duplicate: 1 });
+    expect(queue.messages).toHaveLength(1);
     expect((await stories(store))[0]?.sources).toHaveLength(1);
     expect(events.bodies).toHaveLength(1);
   });
 });
 
-describe("story assignment without a single writer", () => {
-  it("lets two copies racing each other found two stories, which is why it has one", async () => {
+describe("story assignment without a single writer or shards", () => {
+  it("lets two copies racing each other found two stories, which is why claims decide where shards meet", async () => {
     const store = new SqliteStore(":memory:");
 
     await Promise.all([0, 1].map((index) => ingestItems(prepared(index), { store, clock })));
@@ -153,30 +168,131 @@ describe("story assignment without a single writer", () => {
   });
 });
 
-describe("consumeIngestBatch", () => {
-  it("drops an unreadable message and goes on; a store failure stops the batch for SQS to retry in order", async () => {
-    const store = new SqliteStore(":memory:");
-    const queue = fifoGroup();
-    await queueIngestSink(queue)({ items: [...prepared(0), ...prepared(1)], skipped: 0, failed: 0 });
-    const [first, second] = queue.records();
-    if (!first || !second) throw new Error("two records expected");
-    const garbled = { messageId: "m-garbled", body: "{not json" };
+describe("shardedIngestSink", () => {
+  it("stores items that join no story itself, and queues only new relevant items, each in its shard's group", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
+    const lookalike = prepareEntries(
+      [{ guid: "s-1", title: "Senators beat Maple Leafs in Ottawa thriller", link: "https://sport.example/1" }],
+      { feedId: "fd_sport", feedUrl: "https://sport.example/feed" },
+      NOW.toISOString(),
+    ).items;
 
-    const kept = await consumeIngestBatch([garbled, first], {
+    const summary = await sink(queue)({ items: [...prepared(0), ...lookalike, ...prepared(0)], skipped: 1, failed: 0 });
+
+    expect(summary).toMatchObject({ fresh: 2, duplicate: 1, relevant: 1, skipped: 1 });
+    expect(queue.messages.map((message) => parseIngestMessage(message.body).item.guid)).toEqual(["w-1"]);
+    const [relevant] = prepared(0);
+    if (!relevant) throw new Error("a prepared item expected");
+    expect(queue.messages[0]?.groupId).toBe(`shard-${storyShards.shardOf(relevant.fingerprint)}`);
+    expect((await store.getItem(lookalike[0]?.item.id ?? ""))?.verdict.relevant).toBe(false);
+  });
+
+  it("routes and assigns each item by the fingerprint the fetch stage made, reading no text again", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
+    const [wire] = prepared(0);
+    const [copy] = prepared(1);
+    const [elsewhere] = unrelatedReport();
+    if (!wire || !copy || !elsewhere) throw new Error("prepared items expected");
+    // The second outlet's copy of the wire's report, carrying an unrelated report's fingerprint.
+    const misprinted = { ...copy, fingerprint: elsewhere.fingerprint };
+
+    await sink(queue)({ items: [wire, misprinted], skipped: 0, failed: 0 });
+    await consumeIngestBatch(queue.records(), {
+      shards: storyShards,
       store,
       clock,
       logger: silent,
       storyEvents: matchQueue(),
     });
-    await store.close();
-    const failed = await consumeIngestBatch([second, garbled], {
+
+    expect(queue.messages.map((message) => message.groupId)).toEqual([
+      `shard-${storyShards.shardOf(wire.fingerprint)}`,
+      `shard-${storyShards.shardOf(elsewhere.fingerprint)}`,
+    ]);
+    expect(parseIngestMessage(queue.messages[1]?.body ?? "").fingerprint).toEqual(elsewhere.fingerprint);
+    // Read again from its text, the copy would have joined the wire's story.
+    expect((await stories(store)).map((story) => story.sources.length)).toEqual([1, 1]);
+  });
+
+  it("writes an edited title onto the stored item and queues nothing", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
+    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
+    await consumeIngestBatch(queue.records(), {
+      shards: storyShards,
       store,
       clock,
       logger: silent,
       storyEvents: matchQueue(),
     });
+    const [original] = prepared(0);
+    if (!original) throw new Error("a prepared item expected");
+    const edited = { ...original, item: { ...original.item, title: `${original.item.title} (updated)` } };
 
-    expect(kept.batchItemFailures).toEqual([]);
-    expect(failed.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([second.messageId, "m-garbled"]);
+    const summary = await sink(queue)({ items: [edited], skipped: 0, failed: 0 });
+
+    expect(summary).toMatchObject({ fresh: 0, duplicate: 1 });
+    expect(queue.messages).toHaveLength(1);
+    expect((await store.getItem(original.item.id))?.item.title).toBe(edited.item.title);
   });
 });
+
+describe("consumeIngestBatch", () => {
+  it("drops an unreadable message; a failing shard fails only its own group's records, through Powertools", async () => {
+    const { store, storyShards, sink } = await onDynamo();
+    const queue = fifoQueue();
+    await sink(queue)({ items: [...prepared(0), ...unrelatedReport()], skipped: 0, failed: 0 });
+    const records = queue.records();
+    const groups = new Set(records.map((record) => record.attributes?.MessageGroupId));
+    expect(groups.size).toBe(2);
+    const failingGroup = records[0]?.attributes?.MessageGroupId;
+    const failingShard = Number(failingGroup?.slice("shard-".length));
+    const shards = {
+      shards: storyShards.shards,
+      shardOf: storyShards.shardOf.bind(storyShards),
+      assign: (shard: number, items: Parameters<typeof storyShards.assign>[1], now: string) =>
+        shard === failingShard ? Promise.reject(new Error("table unavailable")) : storyShards.assign(shard, items, now),
+    };
+    const garbled = { messageId: "m-garbled", body: "{not json", attributes: { MessageGroupId: "shard-0" } };
+
+    const response = await consumeIngestBatch([garbled, ...records], {
+      shards,
+      store,
+      clock,
+      logger: silent,
+      storyEvents: matchQueue(),
+    });
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      records.filter((record) => record.attributes?.MessageGroupId === failingGroup).map((record) => record.messageId),
+    );
+    expect(await stories(store)).toHaveLength(1);
+  });
+});
+
+/** A relevant report of another event, for a second shard. */
+function unrelatedReport(): PreparedItem[] {
+  for (const place of ["Angola", "Laos", "Colombia", "Iraq", "Yemen", "Sri Lanka", "Bosnia", "Mozambique"]) {
+    const items = prepareEntries(
+      [
+        {
+          guid: `u-${place}`,
+          title: `Landmine blast kills four farmers in ${place} border province`,
+          link: `https://news.example/${place}`,
+          summary: `Deminers in ${place} said anti-personnel mines still kill civilians.`,
+          published: "2025-06-29T09:00:00.000Z",
+        },
+      ],
+      { feedId: "fd_news", feedUrl: "https://news.example/feed" },
+      NOW.toISOString(),
+    ).items;
+    const [wire] = prepared(0);
+    const [report] = items;
+    if (!wire || !report) continue;
+    const shardOf = (entry: PreparedItem) => storyShard(entry.fingerprint, 4);
+    if (shardOf(report) !== shardOf(wire)) return items;
+  }
+  throw new Error("no report in another shard");
+}

@@ -1,12 +1,20 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import type { LambdaMetrics } from "@treatywatch/config/powertools";
-import type { Logger } from "@treatywatch/core";
-import { type FifoMessage, processFifoBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
+import type { Clock, DuplicateKeys, Fingerprint, Logger, Store, StoredItem } from "@treatywatch/core";
+import { type FifoMessage, MAX_BATCH, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
+import type { PreparedForShard, ShardAssignment } from "@treatywatch/store/dynamodb";
 import type { IngestSink } from "../fetch-feed.ts";
-import { emptySummary, type IngestDeps, ingestItems, replayStoryEvent, type StoryEvent } from "../ingest.ts";
+import { emptySummary, type PreparedItem, replayStoryEvent, type StoryEvent } from "../ingest.ts";
 import { instrumented } from "./lambda-config.ts";
-import { BadMessageError, encodeIngestMessage, encodeStoryEvent, parseIngestMessage } from "./messages.ts";
+import {
+  BadMessageError,
+  encodeIngestMessage,
+  encodeStoryEvent,
+  parseIngestMessage,
+  shardOfGroup,
+} from "./messages.ts";
 
-/** Where fetchers hand prepared items: the ingest FIFO queue, one message group. */
+/** Where fetchers hand prepared items: the ingest FIFO queue, one message group a shard. */
 export interface IngestSender {
   sendAll(messages: readonly FifoMessage[]): Promise<void>;
 }
@@ -16,54 +24,193 @@ export interface StoryEventSender {
   sendBatch(bodies: readonly string[]): Promise<string[]>;
 }
 
-/** The fetch side: prepared items go to the single writer instead of into the store. */
-export function queueIngestSink(sender: IngestSender): IngestSink {
+/** The store calls the fetch side makes: batched duplicate reads and writes of items that join no story. */
+export interface SeenItems {
+  findDuplicates(items: readonly DuplicateKeys[]): Promise<(StoredItem | undefined)[]>;
+  saveItems(items: readonly StoredItem[]): Promise<void>;
+  updateItemText(id: string, title: string, summary: string): Promise<void>;
+}
+
+/** Story assignment by shard (`DynamoStoryShards` on AWS). */
+export interface StoryShards {
+  /** How many shards there are. */
+  readonly shards: number;
+  shardOf(print: Fingerprint): number;
+  assign(shard: number, items: readonly PreparedForShard[], now: string): Promise<ShardAssignment[]>;
+}
+
+/**
+ * Entries of one feed that repeat an earlier one: only the first counts. An entry with its own
+ * id (a GUID) repeats only that id, as the store decides; one without repeats an id, a URL or a text.
+ */
+function firstOfEach(items: readonly PreparedItem[]): { unique: PreparedItem[]; repeated: number } {
+  const seen = new Set<string>();
+  const unique: PreparedItem[] = [];
+  for (const prepared of items) {
+    const { id, canonicalUrl, contentHash, guid } = prepared.item;
+    const keys = [`id:${id}`, `hash:${contentHash}`, ...(canonicalUrl ? [`url:${canonicalUrl}`] : [])];
+    if ((guid ? [`id:${id}`] : keys).some((key) => seen.has(key))) continue;
+    for (const key of keys) seen.add(key);
+    unique.push(prepared);
+  }
+  return { unique, repeated: items.length - unique.length };
+}
+
+/**
+ * The fetch side on AWS. A feed's entries are looked up in a few batched reads, and those
+ * already stored go no further (an edited title or summary is written on the item); items that
+ * join no story are stored here in batched writes; only new relevant items go to the ingest
+ * queue, each in the message group of its story shard.
+ */
+export function shardedIngestSink(deps: {
+  seen: SeenItems;
+  shards: Pick<StoryShards, "shardOf">;
+  sender: IngestSender;
+}): IngestSink {
   return async (prepared) => {
-    await sender.sendAll(prepared.items.map(encodeIngestMessage));
-    return { ...emptySummary(), skipped: prepared.skipped };
+    const summary = { ...emptySummary(), skipped: prepared.skipped };
+    const { unique, repeated } = firstOfEach(prepared.items);
+    const existing = await deps.seen.findDuplicates(unique.map(({ item }) => item));
+    const unclustered: StoredItem[] = [];
+    const messages: FifoMessage[] = [];
+    const edits: Promise<void>[] = [];
+    summary.duplicate = repeated;
+    for (const [index, candidate] of unique.entries()) {
+      const same = existing[index]?.item;
+      if (same) {
+        summary.duplicate++;
+        if (
+          same.id === candidate.item.id &&
+          (same.title !== candidate.item.title || same.summary !== candidate.item.summary)
+        ) {
+          edits.push(deps.seen.updateItemText(same.id, candidate.item.title, candidate.item.summary));
+        }
+        continue;
+      }
+      summary.fresh++;
+      if (!candidate.verdict.relevant) {
+        unclustered.push({ item: candidate.item, verdict: candidate.verdict });
+        continue;
+      }
+      summary.relevant++;
+      const shard = deps.shards.shardOf(candidate.fingerprint);
+      messages.push(encodeIngestMessage(candidate, shard));
+    }
+    await Promise.all([...edits, deps.seen.saveItems(unclustered), deps.sender.sendAll(messages)]);
+    return summary;
   };
 }
 
-export interface IngestConsumerDeps extends IngestDeps {
+export interface IngestConsumerDeps {
+  shards: StoryShards;
+  /** Reads a stored item's story, to send its event again for a redelivered message. */
+  store: Pick<Store, "getItem" | "getStory" | "saveIngest">;
+  clock: Clock;
   storyEvents: StoryEventSender;
   logger: Logger;
   metrics?: Pick<LambdaMetrics, "count"> | undefined;
 }
 
+interface Parsed {
+  record: SqsRecord;
+  prepared: PreparedItem;
+}
+
 /**
- * The single writer: assigns each prepared item to a story, one at a time and in
- * order, and sends the stories it created or materially changed to the match queue.
- * The ingest queue is FIFO with one message group, so no other batch runs meanwhile.
- * An unreadable message is logged and dropped: retrying it would hold up every later item.
- * A redelivered message whose item is already stored sends its story event again: the
- * first attempt may have stored the item and failed before the send, and matching is
- * idempotent per story version, so the alert is sent at least once and never twice.
+ * The story shards' consumer. The records of one message group (one shard) are assigned
+ * together, in order, in one call (batched reads and writes); the groups of a batch run at
+ * once. Powertools' FIFO partial processor reports the records of a group that failed, and
+ * only those: the other groups' records are done. An unreadable message is logged and dropped.
+ * A redelivered message whose item an earlier attempt stored sends its story event again:
+ * that attempt may have failed before the send, and matching is idempotent per story version.
  */
 export async function consumeIngestBatch(
   records: readonly SqsRecord[],
   deps: IngestConsumerDeps,
 ): Promise<SqsBatchResponse> {
-  return processFifoBatch(records, async (record) => {
+  const byGroup = new Map<string, Parsed[]>();
+  const done = new Map<string, Promise<void>>();
+  for (const record of records) {
     try {
       const prepared = parseIngestMessage(record.body);
-      const summary = await ingestItems([prepared], deps);
-      deps.metrics?.count(summary.fresh > 0 ? "ItemsFresh" : "ItemsDuplicate");
-      for (const event of summary.events)
-        deps.metrics?.count(event.kind === "created" ? "StoriesCreated" : "StoriesUpdated");
-      const events: StoryEvent[] = [...summary.events];
-      if (summary.fresh === 0 && redelivered(record)) {
-        const replayed = await replayStoryEvent(prepared.item.id, deps.store);
-        if (replayed) {
-          events.push(replayed);
-          deps.metrics?.count("StoryEventsReplayed");
-        }
-      }
-      if (events.length > 0) await deps.storyEvents.sendBatch(events.map(encodeStoryEvent));
+      const group = record.attributes?.MessageGroupId ?? "";
+      byGroup.set(group, [...(byGroup.get(group) ?? []), { record, prepared }]);
     } catch (error) {
-      deps.logger.error({ err: error, messageId: record.messageId }, "ingest message failed");
+      deps.logger.error({ err: error, messageId: record.messageId }, "ingest message unreadable; dropped");
       if (!(error instanceof BadMessageError)) throw error;
+      done.set(record.messageId, Promise.resolve());
     }
-  });
+  }
+  for (const [group, parsed] of byGroup) {
+    const assigned = assignGroup(group, parsed, deps);
+    // Awaited record by record below; a failure is reported there, not left unhandled.
+    assigned.catch((error: unknown) =>
+      deps.logger.error({ err: error, group, messages: parsed.length }, "ingest group failed"),
+    );
+    for (const { record } of parsed) done.set(record.messageId, assigned);
+  }
+  const response = await processPartialResponse(
+    { Records: records as never },
+    async (record: { messageId: string }) => {
+      await done.get(record.messageId);
+    },
+    new SqsFifoPartialProcessorAsync(),
+    { skipGroupOnError: true, throwOnFullBatchFailure: false },
+  );
+  return { batchItemFailures: response.batchItemFailures.map(({ itemIdentifier }) => ({ itemIdentifier })) };
+}
+
+async function assignGroup(group: string, parsed: readonly Parsed[], deps: IngestConsumerDeps): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const relevant = parsed.filter(({ prepared }) => prepared.verdict.relevant);
+  // Items that join no story are stored by the fetch side; one queued by an earlier deployment is stored here.
+  for (const { prepared } of parsed.filter((entry) => !entry.prepared.verdict.relevant)) {
+    await deps.store.saveIngest({ stored: { item: prepared.item, verdict: prepared.verdict } });
+  }
+  const named = shardOfGroup(group);
+  const shard = (prepared: PreparedItem) =>
+    named !== undefined && named < deps.shards.shards ? named : deps.shards.shardOf(prepared.fingerprint);
+  // A group from a deployment with other shards may hold several shards' items: each goes to its own.
+  const byShard = new Map<number, Parsed[]>();
+  for (const entry of relevant)
+    byShard.set(shard(entry.prepared), [...(byShard.get(shard(entry.prepared)) ?? []), entry]);
+  const events: StoryEvent[] = [];
+  for (const [number, entries] of byShard) {
+    const outcomes = await deps.shards.assign(
+      number,
+      entries.map(({ prepared }) => prepared),
+      now,
+    );
+    for (const [index, outcome] of outcomes.entries()) {
+      const record = entries[index]?.record;
+      events.push(...(await eventsOf(outcome, record, deps)));
+    }
+  }
+  for (let start = 0; start < events.length; start += MAX_BATCH) {
+    await deps.storyEvents.sendBatch(events.slice(start, start + MAX_BATCH).map(encodeStoryEvent));
+  }
+}
+
+async function eventsOf(
+  outcome: ShardAssignment,
+  record: SqsRecord | undefined,
+  deps: IngestConsumerDeps,
+): Promise<StoryEvent[]> {
+  if (outcome.outcome === "already") {
+    deps.metrics?.count("ItemsDuplicate");
+    if (!record || !redelivered(record)) return [];
+    const replayed = await replayStoryEvent(outcome.itemId, deps.store);
+    if (replayed) deps.metrics?.count("StoryEventsReplayed");
+    return replayed ? [replayed] : [];
+  }
+  deps.metrics?.count("ItemsFresh");
+  if (outcome.outcome === "founded") {
+    deps.metrics?.count("StoriesCreated");
+    return [{ kind: "created", storyId: outcome.storyId, version: outcome.version, changes: [] }];
+  }
+  if (outcome.changes.length === 0) return [];
+  deps.metrics?.count("StoriesUpdated");
+  return [{ kind: "updated", storyId: outcome.storyId, version: outcome.version, changes: outcome.changes }];
 }
 
 /** SQS counts receives; a record seen before may have been stored by an attempt that failed later. */
@@ -73,6 +220,7 @@ function redelivered(record: SqsRecord): boolean {
 
 export const handler = instrumented((event: { Records: SqsRecord[] }, runtime) =>
   consumeIngestBatch(event.Records, {
+    shards: runtime.storyShards,
     store: runtime.store,
     clock: runtime.clock,
     logger: runtime.logger,

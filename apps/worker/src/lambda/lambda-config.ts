@@ -11,10 +11,11 @@ import {
   DynamoDeliveryStore,
   DynamoKeyStore,
   DynamoStore,
+  DynamoStoryShards,
   DynamoSubscriptionStore,
   DynamoSuppressionList,
 } from "@treatywatch/store/dynamodb";
-import { INGEST_GROUP } from "./messages.ts";
+import { shardGroup } from "./messages.ts";
 
 /**
  * The key that opens sealed webhook signing secrets. On AWS it derives from the Secrets
@@ -45,6 +46,8 @@ export interface LambdaRuntime {
   /** Fetch limits and User-Agent; the fetch function builds its HTTP client from these. */
   fetch: Config["fetch"];
   store: DynamoStore;
+  /** Story assignment by shard, for the fetch function (which shard) and the ingest function (assigning). */
+  storyShards: DynamoStoryShards;
   /** Webhook signing secrets opened with TREATYWATCH_SECRET_KEY (see `secretBoxFor`). */
   subscriptions: SubscriptionStore;
   deliveries: DynamoDeliveryStore;
@@ -58,7 +61,7 @@ export interface LambdaRuntime {
   /** Puts the invocation's request id on every log line. */
   setRequestId(requestId: string): void;
   fetchQueue(): Queue;
-  /** The ingest FIFO queue, for the fetch function's prepared items. */
+  /** The ingest FIFO queue, for the fetch function's new relevant items (each names its shard's group). */
   ingestSender(): SqsFifoSender;
   /** The match queue, for the ingest function's story events. */
   matchQueue(): Queue;
@@ -79,6 +82,7 @@ export function lambdaRuntime(): LambdaRuntime {
   const aws = loadAwsConfig(process.env);
   const { logger, powertools } = powertoolsLogger(config.logLevel);
   const table = { client: new DynamoDBClient({}), tableName: aws.tableName };
+  const retention = (days: number) => (days > 0 ? days : undefined);
   const subscriptions = sealedSigningSecrets(
     new DynamoSubscriptionStore(table),
     secretBoxFor(config.secrets, aws.secretKeyArn),
@@ -99,9 +103,14 @@ export function lambdaRuntime(): LambdaRuntime {
   let deliveryQueue: Queue | undefined;
   runtime = {
     aws,
-    store: new DynamoStore(table),
+    store: new DynamoStore({ ...table, itemRetentionDays: retention(aws.itemRetentionDays) }),
+    storyShards: new DynamoStoryShards({
+      ...table,
+      shards: aws.ingestShards,
+      itemRetentionDays: retention(aws.itemRetentionDays),
+    }),
     subscriptions,
-    deliveries: new DynamoDeliveryStore(table),
+    deliveries: new DynamoDeliveryStore({ ...table, retentionDays: retention(aws.deliveryRetentionDays) }),
     keys: new DynamoKeyStore(table),
     suppressions: new DynamoSuppressionList(table),
     fetch: config.fetch,
@@ -121,7 +130,7 @@ export function lambdaRuntime(): LambdaRuntime {
     ingestSender() {
       ingestSender ??= new SqsFifoSender(sqsClient(), {
         queueUrl: required(aws.ingestQueueUrl, "TREATYWATCH_INGEST_QUEUE_URL"),
-        groupId: INGEST_GROUP,
+        groupId: shardGroup(0),
       });
       return ingestSender;
     },

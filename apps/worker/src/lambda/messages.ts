@@ -30,18 +30,27 @@ function parseJson(body: string, what: string): unknown {
   }
 }
 
-/** The one message group of the ingest queue: all story assignment goes through it, one batch at a time. */
-export const INGEST_GROUP = "story-assignment";
+/** The message group of an assignment shard: each shard's items are assigned one batch at a time, in order. */
+export function shardGroup(shard: number): string {
+  return `shard-${shard}`;
+}
+
+/** The shard a message group names; undefined for a group of another shape (from an earlier deployment). */
+export function shardOfGroup(groupId: string | undefined): number | undefined {
+  const match = /^shard-(\d{1,4})$/.exec(groupId ?? "");
+  return match ? Number(match[1]) : undefined;
+}
 
 /**
- * An ingest-queue message: one prepared item. Its deduplication id covers the text, so
- * a refetch of the same item within SQS's five-minute window is dropped, and an edit is not.
+ * An ingest-queue message: one prepared item, in its shard's message group. Its deduplication id
+ * covers the text, so a refetch of the same item within SQS's five-minute window is dropped, and an edit is not.
  */
-export function encodeIngestMessage(prepared: PreparedItem): FifoMessage {
+export function encodeIngestMessage(prepared: PreparedItem, shard: number): FifoMessage {
   const { item } = prepared;
   return {
     body: JSON.stringify({ item: prepared.item, verdict: prepared.verdict, fingerprint: prepared.fingerprint }),
     deduplicationId: stableId("ing", item.id, item.title, item.summary),
+    groupId: shardGroup(shard),
   };
 }
 

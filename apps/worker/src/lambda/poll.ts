@@ -4,6 +4,9 @@ import { FEED_LEASE_SECONDS, leaseDueFeeds } from "../feed-lease.ts";
 import { instrumented } from "./lambda-config.ts";
 import { encodeFetchMessage } from "./messages.ts";
 
+/** SendMessageBatch calls a tick has in flight at once. */
+const SENDS_IN_FLIGHT = 16;
+
 export interface PollTickDeps {
   store: Store;
   fetchQueue: Queue;
@@ -22,10 +25,16 @@ export async function enqueueDueFeeds(
   leaseSeconds = FEED_LEASE_SECONDS,
 ): Promise<{ enqueued: number }> {
   const due = await leaseDueFeeds(deps, batchSize, leaseSeconds);
+  const batches: string[][] = [];
   for (let start = 0; start < due.length; start += MAX_BATCH) {
-    const batch = due.slice(start, start + MAX_BATCH);
-    await deps.fetchQueue.sendBatch(batch.map((feed) => encodeFetchMessage({ feedId: feed.id })));
+    batches.push(due.slice(start, start + MAX_BATCH).map((feed) => encodeFetchMessage({ feedId: feed.id })));
   }
+  // A tick of thousands of feeds is hundreds of SendMessageBatch calls: a few at once keep it well inside the timeout.
+  let next = 0;
+  const sender = async () => {
+    for (let batch = batches[next++]; batch; batch = batches[next++]) await deps.fetchQueue.sendBatch(batch);
+  };
+  await Promise.all(Array.from({ length: Math.min(SENDS_IN_FLIGHT, batches.length) }, sender));
   deps.logger.info({ enqueued: due.length }, "poll tick");
   return { enqueued: due.length };
 }

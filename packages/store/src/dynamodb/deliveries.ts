@@ -10,7 +10,16 @@ import type {
   NewDelivery,
   Timestamp,
 } from "@treatywatch/core";
-import { conditionally, isConditionFailure, OnTable, queryAll, queryUpTo, timeKey } from "./shared.ts";
+import {
+  conditionally,
+  type DynamoTableOptions,
+  expiresAt,
+  isConditionFailure,
+  OnTable,
+  queryAll,
+  queryUpTo,
+  timeKey,
+} from "./shared.ts";
 
 /** A delivery as stored: its fields at the top level, so conditions can read them, and its claims. */
 interface DeliveryRecord extends Delivery {
@@ -64,6 +73,18 @@ const FREE_NAMES = { "#claimed": "claimedUntil", "#queued": "enqueuedUntil" };
  * so of two workers only one holds a delivery, and a lapsed claim frees it again.
  */
 export class DynamoDeliveryStore extends OnTable implements DeliveryStore {
+  readonly #retentionDays: number | undefined;
+
+  /** With `retentionDays`, a delivery and its attempt log expire (TTL) that many days after each was written. */
+  constructor(options: DynamoTableOptions & { retentionDays?: number | undefined }) {
+    super(options);
+    this.#retentionDays = options.retentionDays;
+  }
+
+  #expiry(at: Timestamp): number | undefined {
+    return this.#retentionDays ? expiresAt(at, this.#retentionDays) : undefined;
+  }
+
   async create(delivery: NewDelivery): Promise<boolean> {
     const record: Delivery = {
       ...delivery,
@@ -81,6 +102,7 @@ export class DynamoDeliveryStore extends OnTable implements DeliveryStore {
             gsi3pk: `SUBDELIVERIES#${delivery.subscriptionId}`,
             gsi3sk: timeKey(delivery.createdAt, delivery.id),
             ...record,
+            expiresAt: this.#expiry(delivery.createdAt),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
@@ -127,6 +149,7 @@ export class DynamoDeliveryStore extends OnTable implements DeliveryStore {
             pk: deliveryKey(attempt.deliveryId).pk,
             sk: attemptSort(attempt.attempt),
             attempt: { ...attempt, latencyMs: Math.round(attempt.latencyMs) },
+            expiresAt: this.#expiry(attempt.at),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),

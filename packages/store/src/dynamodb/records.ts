@@ -1,0 +1,160 @@
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Item, StoredItem, Story, Timestamp } from "@treatywatch/core";
+import { expiresAt, timeKey } from "./shared.ts";
+
+/** A record's primary key. */
+export interface RecordKey {
+  pk: string;
+  sk: string;
+}
+
+export const feedKey = (id: string): RecordKey => ({ pk: `FEED#${id}`, sk: "FEED" });
+export const itemKey = (id: string): RecordKey => ({ pk: `ITEM#${id}`, sk: "ITEM" });
+export const urlKey = (url: string): RecordKey => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
+export const hashKey = (hash: string): RecordKey => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
+export const storyKey = (id: string): RecordKey => ({ pk: `STORY#${id}`, sk: "STORY" });
+
+/** The keys under which an item counts as already seen: its id, its canonical URL and its content hash. */
+export function duplicateKeys(item: Pick<Item, "id" | "canonicalUrl" | "contentHash">): RecordKey[] {
+  return [itemKey(item.id), hashKey(item.contentHash), ...(item.canonicalUrl ? [urlKey(item.canonicalUrl)] : [])];
+}
+
+/**
+ * An item record with its index attributes; with `retentionDays`, an expiry that many days
+ * after it was fetched (TTL deletes it, and its markers with it).
+ */
+export function itemRecord(stored: StoredItem, retentionDays?: number): Record<string, unknown> {
+  const { item } = stored;
+  return {
+    ...itemKey(item.id),
+    gsi1pk: "ITEMS",
+    gsi1sk: timeKey(item.fetchedAt, item.id),
+    gsi2pk: `FEED#${item.feedId}`,
+    gsi2sk: timeKey(item.fetchedAt, item.id),
+    gsi3pk: stored.storyId ? `STORY#${stored.storyId}` : undefined,
+    gsi3sk: stored.storyId ? timeKey(item.fetchedAt, item.id) : undefined,
+    relevant: stored.verdict.relevant,
+    item,
+    verdict: stored.verdict,
+    storyId: stored.storyId,
+    expiresAt: retention(item.fetchedAt, retentionDays),
+  };
+}
+
+/** The URL and content-hash markers that point a later copy of an item at it. */
+export function markerRecords(item: Item, retentionDays?: number): Record<string, unknown>[] {
+  const ttl = retention(item.fetchedAt, retentionDays);
+  return [
+    ...(item.canonicalUrl ? [{ ...urlKey(item.canonicalUrl), itemId: item.id, expiresAt: ttl }] : []),
+    { ...hashKey(item.contentHash), itemId: item.id, expiresAt: ttl },
+  ];
+}
+
+/** A story record with the attributes its list index and filters read. */
+export function storyRecord(story: Story): Record<string, unknown> {
+  return {
+    ...storyKey(story.id),
+    gsi1pk: "STORIES",
+    gsi1sk: timeKey(story.updatedAt, story.id),
+    version: story.version,
+    topics: story.topics,
+    countries: story.countries,
+    treaties: story.treaties,
+    languages: story.languages ?? [],
+    story,
+  };
+}
+
+function retention(at: Timestamp, days: number | undefined): number | undefined {
+  return days === undefined || days <= 0 ? undefined : expiresAt(at, days);
+}
+
+const GET_LIMIT = 100;
+const WRITE_LIMIT = 25;
+const RETRIES = 8;
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+
+/**
+ * Every record of `keys` that exists, read in BatchGetItem calls of 100 (strongly consistent
+ * when asked); keys DynamoDB leaves unprocessed under load are asked for again.
+ */
+export async function batchGet<T extends Record<string, unknown>>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly RecordKey[],
+  consistent = false,
+): Promise<T[]> {
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  const chunks: RecordKey[][] = [];
+  for (let start = 0; start < unique.length; start += GET_LIMIT) chunks.push(unique.slice(start, start + GET_LIMIT));
+  const found = await Promise.all(
+    chunks.map(async (chunk) => {
+      const records: T[] = [];
+      let pending: Record<string, unknown>[] = chunk.map((key) => ({ pk: key.pk, sk: key.sk }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > RETRIES) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+        if (attempt > 0) await pause(attempt);
+        const result = await doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+        );
+        records.push(...((result.Responses?.[table] ?? []) as T[]));
+        pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+      return records;
+    }),
+  );
+  return found.flat();
+}
+
+/** Puts records in BatchWriteItem calls of 25, unconditionally; records left unprocessed are written again. */
+export async function batchPut(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  records: readonly Record<string, unknown>[],
+): Promise<void> {
+  await batchWrite(
+    doc,
+    table,
+    records.map((record) => ({ PutRequest: { Item: record } })),
+  );
+}
+
+/** Deletes records by key in BatchWriteItem calls of 25; keys left unprocessed are deleted again. */
+export async function batchDelete(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly RecordKey[],
+): Promise<void> {
+  await batchWrite(
+    doc,
+    table,
+    keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+  );
+}
+
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += WRITE_LIMIT) {
+    chunks.push(requests.slice(start, start + WRITE_LIMIT));
+  }
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > RETRIES) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed`);
+        if (attempt > 0) await pause(attempt);
+        const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      }
+    }),
+  );
+}

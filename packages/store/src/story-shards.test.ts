@@ -1,0 +1,255 @@
+import { assess, normaliseEntry, type RawEntry } from "@treatywatch/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CountedClient, countedClient } from "../test/counted-client.ts";
+import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { DynamoStore, DynamoStoryShards, type PreparedForShard, storyShard } from "./dynamodb.ts";
+
+const NOW = "2025-06-29T18:00:00.000Z";
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+function prepared(entry: RawEntry, feed: string): PreparedForShard {
+  const item = normaliseEntry(entry, { feedId: `fd_${feed}`, feedUrl: `https://${feed}.example/feed`, fetchedAt: NOW });
+  if (!item) throw new Error("entry normalised to nothing");
+  const { verdict, fingerprint } = assess(item);
+  if (!verdict.relevant) throw new Error(`not relevant: ${item.title}`);
+  return { item, verdict, fingerprint };
+}
+
+const EVENTS = [
+  [
+    "Ukraine formally withdraws from the Ottawa Convention on anti-personnel mines",
+    "Kyiv says Russian use of landmines left it no choice.",
+  ],
+  ["Cluster munitions strike kills 12 in Kharkiv market", "Investigators found submunition remnants at the scene."],
+  [
+    "Azerbaijan says landmine killed two road workers in Karabakh",
+    "The mine went off as they cleared ground near Lachin, the agency said.",
+  ],
+  [
+    "Deminers clear 400 hectares of minefields in Cambodia",
+    "Mine action teams in Battambang removed anti-personnel mines.",
+  ],
+  ["Landmine blast kills three children in Yemen's Taiz", "The mine exploded near a school, local officials said."],
+  [
+    "Myanmar junta accused of planting landmines around villages in Rakhine",
+    "Rights groups say soldiers used civilians to walk ahead of troops.",
+  ],
+  [
+    "Laos unexploded cluster bomblets injure farmers in Xieng Khouang",
+    "Cluster munition remnants from decades ago still maim.",
+  ],
+] as const;
+
+/** Two outlets' copies of one wire report; each round a different event. */
+function copies(round: number): [PreparedForShard, PreparedForShard] {
+  const [title, summary] = EVENTS[round % EVENTS.length] ?? EVENTS[0];
+  return [
+    prepared({ guid: `w-${round}`, title, summary, link: `https://wire.example/${round}`, published: NOW }, "wire"),
+    prepared({ guid: `o-${round}`, title, summary, link: `https://other.example/${round}`, published: NOW }, "other"),
+  ];
+}
+
+/** Relevant reports of unrelated events, one a country and each of another kind: no two are one story. */
+const UNRELATED = [
+  [
+    "Landmine blast kills four farmers in Cambodia's Battambang province",
+    "The anti-personnel mine was left from the civil war, deminers said.",
+  ],
+  [
+    "Angola deminers clear 300 hectares of minefields near Cuito Cuanavale",
+    "The HALO Trust handed the land back to villagers for farming.",
+  ],
+  [
+    "Colombia says armed groups laid new anti-personnel mines in Cauca",
+    "The army reported improvised mines on paths used by Indigenous communities.",
+  ],
+  [
+    "Cluster bomblet from 1970s wounds two children in Laos",
+    "The submunition exploded as the boys played near their school in Xieng Khouang.",
+  ],
+  [
+    "Iraq starts mine risk education in Mosul schools",
+    "UNMAS trainers teach pupils to recognise explosive remnants of war.",
+  ],
+  [
+    "Bosnia parliament approves new mine action strategy to 2027",
+    "Sarajevo asked donors for funds to finish clearing contaminated land.",
+  ],
+  [
+    "Sri Lankan landmine survivor wins Paralympic gold in Paris",
+    "Lost a leg to a mine as a soldier in 2008; now he holds a world record.",
+  ],
+  [
+    "Houthi landmines kill fishermen on Yemen's Red Sea coast",
+    "Sea mines washed ashore near Hodeidah, local officials said.",
+  ],
+  [
+    "Myanmar junta accused of planting landmines around villages in Rakhine",
+    "Rights groups say soldiers used civilians to walk ahead of troops.",
+  ],
+  [
+    "Syria rescuers report cluster munition attack on Idlib",
+    "The White Helmets said submunitions fell on a market in the town.",
+  ],
+] as const;
+
+function unrelated(count: number, tag: string): PreparedForShard[] {
+  if (count > UNRELATED.length) throw new Error(`only ${UNRELATED.length} unrelated reports`);
+  return UNRELATED.slice(0, count).map(([title, summary], index) =>
+    prepared(
+      { guid: `${tag}-${index}`, title, summary, link: `https://news.example/${tag}/${index}`, published: NOW },
+      "news",
+    ),
+  );
+}
+
+async function freshShards(counted: CountedClient, shards = 4) {
+  const tableName = await dynamo.freshTable();
+  return {
+    shards: new DynamoStoryShards({ client: counted.client, tableName, shards, pollMs: 5 }),
+    store: new DynamoStore({ client: dynamo.client, tableName }),
+  };
+}
+
+describe("sharded story assignment on DynamoDB (dynalite)", () => {
+  it("founds one story when two shards assign copies of one report at the same moment", async () => {
+    // 15 ms a call: both shards claim their copy before either reads, so each sees the other's claim.
+    const counted = countedClient(dynamo.endpoint, 15);
+    const { shards, store } = await freshShards(counted);
+
+    for (let round = 0; round < 6; round++) {
+      const [wire, other] = copies(round);
+      const [first, second] = await Promise.all([
+        shards.assign(round % 4, [wire], NOW),
+        shards.assign((round + 1) % 4, [other], NOW),
+      ]);
+
+      expect(first[0]?.storyId).toBe(second[0]?.storyId);
+      expect([first[0]?.outcome, second[0]?.outcome].sort()).toEqual(["founded", "joined"]);
+    }
+    const stories = (await store.listStories({ limit: 50 })).data;
+    expect(stories).toHaveLength(6);
+    expect(stories.every((story) => story.sources.length === 2)).toBe(true);
+    counted.client.destroy();
+  });
+
+  it("founds one story when three shards assign three copies at once", async () => {
+    const counted = countedClient(dynamo.endpoint, 15);
+    const { shards, store } = await freshShards(counted);
+    const [wire, other] = copies(99);
+    const third = prepared(
+      {
+        guid: "t-99",
+        title: wire.item.title,
+        summary: wire.item.summary,
+        link: "https://third.example/99",
+        published: NOW,
+      },
+      "third",
+    );
+
+    const outcomes = (
+      await Promise.all([shards.assign(2, [third], NOW), shards.assign(0, [wire], NOW), shards.assign(1, [other], NOW)])
+    ).flat();
+
+    expect(new Set(outcomes.map((outcome) => outcome.storyId)).size).toBe(1);
+    const stories = (await store.listStories({ limit: 10 })).data;
+    expect(stories.map((story) => story.sources.length)).toEqual([3]);
+    counted.client.destroy();
+  });
+
+  it("keeps every join when two shards join one story with unlike reports at once", async () => {
+    const counted = countedClient(dynamo.endpoint, 10);
+    const { shards, store } = await freshShards(counted);
+    const [wire] = copies(7);
+    await shards.assign(0, [wire], NOW);
+    const follow = (guid: string, title: string) =>
+      prepared({ guid, title, summary: wire.item.summary, link: `https://${guid}.example/`, published: NOW }, guid);
+
+    await Promise.all([
+      shards.assign(
+        1,
+        [follow("a", "Ukraine leaves Ottawa Convention on anti-personnel mines, Zelensky decree says")],
+        NOW,
+      ),
+      shards.assign(
+        2,
+        [follow("b", "Ukraine formally quits Ottawa Convention mine ban treaty over Russian landmines")],
+        NOW,
+      ),
+    ]);
+
+    const stories = (await store.listStories({ limit: 10 })).data;
+    expect(stories).toHaveLength(1);
+    expect(stories[0]?.sources.map((source) => source.itemId).sort()).toHaveLength(3);
+    counted.client.destroy();
+  });
+
+  it("answers `already` for an item assigned before, and writes nothing for it", async () => {
+    const counted = countedClient(dynamo.endpoint);
+    const { shards } = await freshShards(counted);
+    const [wire] = copies(3);
+    const [first] = await shards.assign(1, [wire], NOW);
+
+    counted.reset();
+    const [again] = await shards.assign(1, [wire], NOW);
+
+    expect(again).toMatchObject({ outcome: "already", storyId: first?.storyId });
+    expect(counted.calls.get("BatchWriteItemCommand")).toBeUndefined();
+    counted.client.destroy();
+  });
+
+  it.each([
+    ["a lone item founding a story", 1, false],
+    ["a lone item joining a story", 1, true],
+    ["a batch of ten unrelated items", 10, false],
+    ["a batch of ten items each joining a story", 10, true],
+  ])("costs at most 8 DynamoDB calls per fresh item: %s", async (_name, size, joining) => {
+    const counted = countedClient(dynamo.endpoint);
+    const { shards, store } = await freshShards(counted);
+    const earlier = unrelated(size, "early");
+    const later = joining
+      ? earlier.map((report, index) =>
+          prepared(
+            {
+              guid: `late-${index}`,
+              title: `${report.item.title} - Reuters`,
+              summary: report.item.summary,
+              link: `https://late.example/${index}`,
+              published: NOW,
+            },
+            "late",
+          ),
+        )
+      : unrelated(size, "late");
+    if (joining) await shards.assign(0, earlier, NOW);
+
+    counted.reset();
+    const outcomes = await shards.assign(1, later, NOW);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(later.map(() => (joining ? "joined" : "founded")));
+    expect(counted.total() / size).toBeLessThanOrEqual(8);
+    expect((await store.listStories({ limit: 50 })).data).toHaveLength(size);
+    process.stdout.write(
+      `  ${_name}: ${counted.total()} calls (${JSON.stringify(Object.fromEntries(counted.calls))})\n`,
+    );
+    counted.client.destroy();
+  });
+
+  it("puts copies of one report in one shard, and spreads unrelated reports over the shards", () => {
+    const [wire, other] = copies(1);
+    const spread = new Set(unrelated(10, "spread").map((report) => storyShard(report.fingerprint, 4)));
+
+    expect(storyShard(wire.fingerprint, 4)).toBe(storyShard(other.fingerprint, 4));
+    expect(spread.size).toBeGreaterThan(1);
+  });
+});
