@@ -266,8 +266,381 @@ export function pairFeatures(a: Fingerprint, b: Fingerprint): string[] {
   return features;
 }
 
+/**
+ * What the story model reads of one fingerprint, worked out once: every list it compares as
+ * sorted numbers (counting what two lists share is then one merge of integers), the concepts
+ * as a bit set, and the date as a number. A fingerprint is compared with many others, so this
+ * is what makes `similarity` cheap; `pairFeatures` stays the definition it must agree with.
+ */
+interface PairView {
+  /** The numbering the lists were written in; a view from an older one is made again. */
+  generation: number;
+  language: string | undefined;
+  relevant: boolean | undefined;
+  dated: boolean | undefined;
+  atMs: number;
+  fingerprint: Fingerprint;
+  /** undefined where the fingerprint has no such list (legacy fingerprints have no terms). */
+  terms: Int32Array | undefined;
+  countries: Int32Array;
+  treaties: Int32Array;
+  actions: Int32Array;
+  weapons: Int32Array;
+  actors: Int32Array;
+  domains: Int32Array;
+  topics: Int32Array;
+  names: Int32Array | undefined;
+  figures: Int32Array | undefined;
+  years: Int32Array | undefined;
+  /** Distinct concepts by number, in the order the fingerprint lists them, and as a bit set. */
+  concepts: Int32Array;
+  conceptBits: Uint32Array;
+  letters?: Int32Array | undefined;
+}
+
+/**
+ * Every value a view holds, numbered: words, names, figures, countries and concepts alike. The
+ * numbering starts over (and views are made again) once it grows past its bound, so a process
+ * that runs for months keeps a bounded table.
+ */
+const numbers = new Map<string, number>();
+const NUMBERS_KEPT = 1_000_000;
+let generation = 0;
+
+function numberOf(value: string): number {
+  let id = numbers.get(value);
+  if (id === undefined) {
+    id = numbers.size;
+    numbers.set(value, id);
+  }
+  return id;
+}
+
+function numbered(values: readonly string[]): Int32Array {
+  const ids = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) ids[k] = numberOf(values[k] as string);
+  return ids.sort();
+}
+
+const numberedOrNone = (values: readonly string[] | undefined) => (values === undefined ? undefined : numbered(values));
+
+/** Concepts numbered apart, from a small fixed vocabulary, so their numbers stay small and never change. */
+const conceptNumbers = new Map<string, number>();
+const conceptNames: string[] = [];
+
+function conceptNumber(concept: string): number {
+  let id = conceptNumbers.get(concept);
+  if (id === undefined) {
+    id = conceptNames.length;
+    conceptNumbers.set(concept, id);
+    conceptNames.push(concept);
+  }
+  return id;
+}
+
+/** Starts the numbering over once it has grown past its bound; views made before are made again. */
+function boundNumbers(): void {
+  if (numbers.size <= NUMBERS_KEPT) return;
+  numbers.clear();
+  generation++;
+}
+
+const viewCache = new WeakMap<Fingerprint, PairView>();
+
+function pairView(fp: Fingerprint): PairView {
+  const cached = viewCache.get(fp);
+  if (cached && cached.generation === generation) return cached;
+  const concepts = fp.concepts ?? [];
+  const distinct = Int32Array.from(new Set(concepts), conceptNumber);
+  let top = 0;
+  for (const id of distinct) top = Math.max(top, id);
+  const conceptBits = new Uint32Array((top >>> 5) + 1);
+  for (const id of distinct) conceptBits[id >>> 5] = (conceptBits[id >>> 5] as number) | (1 << (id & 31));
+  const view: PairView = {
+    generation,
+    language: fp.language,
+    relevant: fp.relevant,
+    dated: fp.dated,
+    atMs: Date.parse(fp.at),
+    fingerprint: fp,
+    terms: numberedOrNone(fp.terms),
+    countries: numbered(fp.countries),
+    treaties: numbered(fp.treaties),
+    actions: numbered(ofKind(concepts, "action")),
+    weapons: numbered(ofKind(concepts, "weapon")),
+    actors: numbered(ofKind(concepts, "actor")),
+    domains: numbered(ofKind(concepts, "domain")),
+    topics: numbered(fp.topics),
+    names: numberedOrNone(fp.names),
+    figures: numberedOrNone(fp.figures),
+    years: numberedOrNone(fp.years),
+    concepts: distinct,
+    conceptBits,
+  };
+  viewCache.set(fp, view);
+  return view;
+}
+
+function hasConcept(view: PairView, id: number): boolean {
+  const word = id >>> 5;
+  return word < view.conceptBits.length && ((view.conceptBits[word] as number) & (1 << (id & 31))) !== 0;
+}
+
+/**
+ * How many values of `a` (each copy counted) `b` holds, as `shared` counts them; both sorted,
+ * so one merge does it.
+ */
+function sharedSorted(a: Int32Array, b: Int32Array): number {
+  let count = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const value = a[i] as number;
+    while (j < b.length && (b[j] as number) < value) j++;
+    if (j === b.length) break;
+    if (b[j] === value) count++;
+  }
+  return count;
+}
+
+function jaccardSorted(a: Int32Array | undefined, b: Int32Array | undefined): number {
+  if (!a || !b || a.length + b.length === 0) return 0;
+  const both = sharedSorted(a, b);
+  return both / (a.length + b.length - both);
+}
+
+/** The agreement features of `agreement` for one list, as slots in a compiled model; see `compileStoryModel`. */
+const AGREEMENTS = [
+  "countries",
+  "treaties",
+  "actions",
+  "weapons",
+  "actors",
+  "domains",
+  "topics",
+  "names",
+  "figures",
+  "years",
+] as const;
+const AGREEMENT_EDGES = [0.01, 0.34, 0.5, 0.75, 1] as const;
+const TEXT_EDGES = [0.1, 0.2, 0.3, 0.45, 0.6] as const;
+const LETTER_EDGES = [0.05, 0.1, 0.15, 0.2, 0.3] as const;
+const DAYS = ["days:1", "days:3", "days:7", "days:30", "days:more", "days:unknown"] as const;
+const RELEVANCE = ["relevant:both", "relevant:neither", "relevant:one"] as const;
+const COMBINATIONS = [
+  "country+action",
+  "country+treaty",
+  "country+weapon",
+  "country+name",
+  "name+action",
+  "figure+country",
+] as const;
+
+/**
+ * A story model with its weights laid out by feature number: each feature `pairFeatures` can
+ * emit has a number, and three weights (its own, and again scoped to pairs in one language and
+ * in two), 0 where the model has none. Summed in the order `pairFeatures` emits the features,
+ * the log-odds are the same number to the last bit as `logit` over the feature names.
+ */
+interface CompiledStoryModel {
+  bias: number;
+  languageSame: number;
+  languageOther: number;
+  /** Weights by feature number: plain, `same|`, `other|`. */
+  plain: number[];
+  same: number[];
+  other: number[];
+  text: number[];
+  letters: number[];
+  /** Feature number of `<agreement>:none`, `:one`, `:differ`, then the five bins, per agreement. */
+  agreement: number[];
+  namesSeveral: number;
+  relevance: number;
+  days: number;
+  combinations: { same: number[]; other: number[] };
+  /** Feature numbers of `both:<concept>` and `one:<concept>` by concept number, made as concepts are met. */
+  both: number[];
+  one: number[];
+  weights: Readonly<Record<string, number>>;
+}
+
+const compiledModels = new WeakMap<LinearModel, CompiledStoryModel>();
+
+function addFeature(compiled: CompiledStoryModel, name: string): number {
+  const weight = (key: string) => compiled.weights[key] ?? 0;
+  compiled.plain.push(weight(name));
+  compiled.same.push(weight(`same|${name}`));
+  compiled.other.push(weight(`other|${name}`));
+  return compiled.plain.length - 1;
+}
+
+function compileStoryModel(model: LinearModel): CompiledStoryModel {
+  const cached = compiledModels.get(model);
+  if (cached) return cached;
+  const weight = (key: string) => model.weights[key] ?? 0;
+  const compiled: CompiledStoryModel = {
+    bias: model.bias,
+    languageSame: weight("language:same"),
+    languageOther: weight("language:other"),
+    plain: [],
+    same: [],
+    other: [],
+    text: [],
+    letters: [],
+    agreement: [],
+    namesSeveral: 0,
+    relevance: 0,
+    days: 0,
+    combinations: {
+      same: COMBINATIONS.map((name) => weight(`same:${name}`)),
+      other: COMBINATIONS.map((name) => weight(`other:${name}`)),
+    },
+    both: [],
+    one: [],
+    weights: model.weights,
+  };
+  compiled.text = TEXT_EDGES.map((edge) => addFeature(compiled, `text>=${edge}`));
+  compiled.letters = LETTER_EDGES.map((edge) => addFeature(compiled, `letters>=${edge}`));
+  for (const name of AGREEMENTS) {
+    compiled.agreement.push(addFeature(compiled, `${name}:none`));
+    addFeature(compiled, `${name}:one`);
+    addFeature(compiled, `${name}:differ`);
+    for (const edge of AGREEMENT_EDGES) addFeature(compiled, `${name}>=${edge}`);
+  }
+  compiled.namesSeveral = addFeature(compiled, "names:several");
+  compiled.relevance = addFeature(compiled, RELEVANCE[0]);
+  for (const name of RELEVANCE.slice(1)) addFeature(compiled, name);
+  compiled.days = addFeature(compiled, DAYS[0]);
+  for (const name of DAYS.slice(1)) addFeature(compiled, name);
+  compiledModels.set(model, compiled);
+  return compiled;
+}
+
+function conceptFeature(compiled: CompiledStoryModel, prefix: "both" | "one", concept: number): number {
+  const table = prefix === "both" ? compiled.both : compiled.one;
+  let id = table[concept];
+  if (id === undefined) {
+    id = addFeature(compiled, `${prefix}:${conceptNames[concept]}`);
+    table[concept] = id;
+  }
+  return id;
+}
+
+/** Feature numbers of one pair, reused from call to call: scoring is single-threaded. */
+let emitted = new Int32Array(256);
+let emittedCount = 0;
+
+function emit(id: number): void {
+  if (emittedCount === emitted.length) {
+    const grown = new Int32Array(emitted.length * 2);
+    grown.set(emitted);
+    emitted = grown;
+  }
+  emitted[emittedCount++] = id;
+}
+
+/** Cumulative bins, as `bins` sets them. */
+function emitBins(value: number, edges: readonly number[], ids: readonly number[]): void {
+  for (let k = 0; k < edges.length; k++) if (value >= (edges[k] as number)) emit(ids[k] as number);
+}
+
+/** `agreement` as feature numbers; returns how many values the lists share. */
+function emitAgreement(
+  compiled: CompiledStoryModel,
+  slot: number,
+  a: Int32Array | undefined,
+  b: Int32Array | undefined,
+): number {
+  const base = compiled.agreement[slot] as number;
+  const left = a?.length ?? 0;
+  const right = b?.length ?? 0;
+  if (left === 0 && right === 0) {
+    emit(base);
+    return 0;
+  }
+  if (left === 0 || right === 0) {
+    emit(base + 1);
+    return 0;
+  }
+  const both = sharedSorted(a as Int32Array, b as Int32Array);
+  if (both === 0) emit(base + 2);
+  else {
+    const value = both / (left + right - both);
+    for (let k = 0; k < AGREEMENT_EDGES.length; k++) if (value >= (AGREEMENT_EDGES[k] as number)) emit(base + 3 + k);
+  }
+  return both;
+}
+
+/**
+ * The story model's log-odds for a pair: the features of `pairFeatures`, emitted as numbers in
+ * the same order and summed in that order, so the result equals `logit(model, pairFeatures(a, b))`.
+ */
+function pairLogit(a: PairView, b: PairView, model: LinearModel): number {
+  const compiled = compileStoryModel(model);
+  emittedCount = 0;
+  const sameLanguage = a.language !== undefined && a.language === b.language;
+  if (sameLanguage) emitBins(jaccardSorted(a.terms, b.terms), TEXT_EDGES, compiled.text);
+  else {
+    a.letters ??= numbered(lettersOf(a.fingerprint));
+    b.letters ??= numbered(lettersOf(b.fingerprint));
+    emitBins(jaccardSorted(a.letters, b.letters), LETTER_EDGES, compiled.letters);
+  }
+  const countries = emitAgreement(compiled, 0, a.countries, b.countries);
+  const treaties = emitAgreement(compiled, 1, a.treaties, b.treaties);
+  const actions = emitAgreement(compiled, 2, a.actions, b.actions);
+  const weapons = emitAgreement(compiled, 3, a.weapons, b.weapons);
+  emitAgreement(compiled, 4, a.actors, b.actors);
+  emitAgreement(compiled, 5, a.domains, b.domains);
+  emitAgreement(compiled, 6, a.topics, b.topics);
+  const names = emitAgreement(compiled, 7, a.names, b.names);
+  if (names >= 2) emit(compiled.namesSeveral);
+  const figures = emitAgreement(compiled, 8, a.figures, b.figures);
+  emitAgreement(compiled, 9, a.years, b.years);
+  emit(compiled.relevance + (a.relevant === b.relevant ? (a.relevant ? 0 : 1) : 2));
+  if (a.dated && b.dated) {
+    const hours = Math.abs(a.atMs - b.atMs) / HOUR;
+    const days = hours / 24;
+    emit(compiled.days + (days <= 1 ? 0 : days <= 3 ? 1 : days <= 7 ? 2 : days <= 30 ? 3 : 4));
+  } else {
+    emit(compiled.days + 5);
+  }
+  for (const concept of a.concepts) {
+    emit(conceptFeature(compiled, hasConcept(b, concept) ? "both" : "one", concept));
+  }
+  for (const concept of b.concepts) if (!hasConcept(a, concept)) emit(conceptFeature(compiled, "one", concept));
+
+  const { plain } = compiled;
+  const scoped = sameLanguage ? compiled.same : compiled.other;
+  let sum = compiled.bias + (sameLanguage ? compiled.languageSame : compiled.languageOther);
+  for (let k = 0; k < emittedCount; k++) sum += plain[emitted[k] as number] as number;
+  for (let k = 0; k < emittedCount; k++) sum += scoped[emitted[k] as number] as number;
+  const combinations = sameLanguage ? compiled.combinations.same : compiled.combinations.other;
+  if (countries > 0 && actions > 0) sum += combinations[0] as number;
+  if (countries > 0 && treaties > 0) sum += combinations[1] as number;
+  if (countries > 0 && weapons > 0) sum += combinations[2] as number;
+  if (countries > 0 && names > 0) sum += combinations[3] as number;
+  if (names > 0 && actions > 0) sum += combinations[4] as number;
+  if (figures > 0 && countries > 0) sum += combinations[5] as number;
+  return sum;
+}
+
 /** How likely two reports are of one event, in [0, 1]; 0 when their own dates lie too far apart. */
 export function similarity(
+  a: Fingerprint,
+  b: Fingerprint,
+  options = DEFAULT_CLUSTER_OPTIONS,
+  model = STORY_MODEL,
+): number {
+  boundNumbers();
+  const left = pairView(a);
+  const right = pairView(b);
+  if (options.windowHours > 0 && left.dated && right.dated) {
+    if (Math.abs(left.atMs - right.atMs) / HOUR > options.windowHours) return 0;
+  }
+  return sigmoid(pairLogit(left, right, model));
+}
+
+/** `similarity` as its definition reads: the model's logistic over `pairFeatures`. For tests of the fast path. */
+export function similarityByFeatures(
   a: Fingerprint,
   b: Fingerprint,
   options = DEFAULT_CLUSTER_OPTIONS,

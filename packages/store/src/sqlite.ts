@@ -9,15 +9,17 @@ import {
   type Fingerprint,
   type IngestWrite,
   type ItemQuery,
-  indexKeys,
+  MEMBERS_COMPARED,
   type Page,
   type Store,
   type StoredItem,
   type Story,
   type StoryCandidate,
   type StoryQuery,
+  StoryWindow,
   stableId,
   type Timestamp,
+  type WindowMember,
 } from "@treatywatch/core";
 import type Database from "better-sqlite3";
 import { migrate, openDatabase } from "./schema.ts";
@@ -96,10 +98,14 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX deferred_items_feed ON deferred_items (feed_id, seq);
   `,
+  // Story assignment reads an in-memory window built from the members (by time) rather than a
+  // table of index keys, so an item writes one member row instead of a row per key.
+  `
+  DROP TABLE story_keys;
+  CREATE INDEX story_members_at ON story_members (at);
+  `,
 ];
 
-/** How many recent members of a story the clusterer compares a new item with. */
-const MEMBERS_COMPARED = 8;
 /** Deferred items written in one transaction. */
 const DEFER_CHUNK = 500;
 
@@ -133,6 +139,25 @@ interface ItemRow {
   story_id: string | null;
 }
 
+interface MemberRow {
+  seq: number;
+  story_id: string;
+  item_id: string;
+  fingerprint: string;
+}
+
+function memberFrom(row: MemberRow): WindowMember {
+  return { storyId: row.story_id, itemId: row.item_id, fingerprint: JSON.parse(row.fingerprint), seq: row.seq };
+}
+
+/**
+ * Index entries the story window holds before it forgets those older than the lookup at hand:
+ * tens of megabytes, weeks of a busy beat.
+ */
+const WINDOW_ENTRIES = 500_000;
+/** Member rows this connection wrote that the window remembers having added, before it folds them in for good. */
+const OWN_ROWS_KEPT = 10_000;
+
 function storedFrom(row: ItemRow): StoredItem {
   return { item: JSON.parse(row.item), verdict: JSON.parse(row.verdict), storyId: row.story_id ?? undefined };
 }
@@ -150,10 +175,16 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
-  /** Opens a database file (or ":memory:"), or shares one another adapter opened. */
-  constructor(database: string | Database.Database) {
+  readonly #windowEntries: number;
+
+  /**
+   * Opens a database file (or ":memory:"), or shares one another adapter opened. `windowEntries`
+   * bounds the story window's index entries in memory.
+   */
+  constructor(database: string | Database.Database, options: { windowEntries?: number } = {}) {
     this.db = typeof database === "string" ? openDatabase(database) : database;
     migrate(this.db, "news", MIGRATIONS);
+    this.#windowEntries = options.windowEntries ?? WINDOW_ENTRIES;
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -279,30 +310,104 @@ export class SqliteStore implements Store {
 
   async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
     if (keys.length === 0) return [];
-    const ids = this.statement(
-      `SELECT story_id FROM story_keys INDEXED BY story_keys_recent
-         WHERE key IN (SELECT value FROM json_each(?)) AND at >= ?
-         GROUP BY story_id ORDER BY count(*) DESC, max(at) DESC LIMIT ?`,
-    )
-      .pluck()
-      .all(JSON.stringify([...new Set(keys)]), since, limit) as string[];
-    if (ids.length === 0) return [];
-    // One query for every candidate's newest members, each read newest first from its index range.
+    const window = this.#storyWindow(since);
+    const ids = window.rank(keys, since, limit);
+    for (const storyId of ids) if (!window.complete(storyId)) window.setNewest(storyId, this.#newestMembers(storyId));
+    return window.candidates(ids);
+  }
+
+  /** The story window, holding every member from `since` on and every write since it was built. */
+  #storyWindow(since: Timestamp): StoryWindow {
+    const state = this.#window;
+    if (!state) {
+      const window = new StoryWindow();
+      // The version first: a commit after it is folded in on the next lookup, by row number.
+      const dataVersion = this.#foreignVersion();
+      const lastMember = this.statement("SELECT coalesce(max(rowid), 0) FROM story_members").pluck().get() as number;
+      this.#window = { window, horizon: since, lastMember, own: new Set(), dataVersion, kept: 0 };
+      this.#foldMembers(
+        "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE at >= ? AND rowid <= ?",
+        since,
+        lastMember,
+      );
+      return window;
+    }
+    const version = this.#foreignVersion();
+    if (version !== state.dataVersion) {
+      // Another connection committed: fold in the members it wrote.
+      state.dataVersion = version;
+      this.#foldNewMembers();
+    }
+    if (since < state.horizon) {
+      // An older item than any before: the window reaches back to its time.
+      this.#foldMembers(
+        "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE at >= ? AND at < ?",
+        since,
+        state.horizon,
+      );
+      state.horizon = since;
+    }
+    if (state.window.entries > Math.max(this.#windowEntries, 2 * state.kept)) {
+      // Bounded memory: what lookups from this one's time on need stays, the rest is read again if asked for.
+      state.window.evictBefore(since);
+      state.horizon = since;
+      state.kept = state.window.entries;
+    }
+    return state.window;
+  }
+
+  #window:
+    | {
+        window: StoryWindow;
+        /** Every member from this time on is in the window. */
+        horizon: Timestamp;
+        /** Every member row up to this one is in the window. */
+        lastMember: number;
+        /** Rows after `lastMember` this connection wrote and added itself. */
+        own: Set<number>;
+        dataVersion: number;
+        /** Entries left by the last eviction. */
+        kept: number;
+      }
+    | undefined;
+
+  /** Commits by other connections to the file change this; this connection's own do not. */
+  #foreignVersion(): number {
+    return this.statement("PRAGMA data_version").pluck().get() as number;
+  }
+
+  #foldMembers(sql: string, ...params: Array<string | number>): void {
+    const state = this.#window;
+    if (!state) return;
+    for (const row of this.statement(sql).all(...params) as MemberRow[]) state.window.add(memberFrom(row));
+  }
+
+  /** Folds in every member written since the last fold, but for those this connection wrote and added already. */
+  #foldNewMembers(): void {
+    const state = this.#window;
+    if (!state) return;
     const rows = this.statement(
-      `SELECT candidate.value AS story_id,
-         (SELECT json_group_array(json(fingerprint)) FROM
-           (SELECT fingerprint FROM story_members WHERE story_id = candidate.value ORDER BY at DESC LIMIT ?)
-         ) AS fingerprints
-       FROM json_each(?) AS candidate ORDER BY candidate.key`,
-    ).all(MEMBERS_COMPARED, JSON.stringify(ids)) as { story_id: string; fingerprints: string }[];
-    return rows.map((row) => ({
-      storyId: row.story_id,
-      fingerprints: (JSON.parse(row.fingerprints) as Fingerprint[]).sort((a, b) => b.at.localeCompare(a.at)),
-    }));
+      "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE rowid > ?",
+    ).all(state.lastMember) as MemberRow[];
+    for (const row of rows) {
+      if (!state.own.has(row.seq)) state.window.add(memberFrom(row));
+      if (row.seq > state.lastMember) state.lastMember = row.seq;
+    }
+    state.own.clear();
+  }
+
+  /** A story's newest members, newest first, ties to the one written last. */
+  #newestMembers(storyId: string): WindowMember[] {
+    const rows = this.statement(
+      `SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members INDEXED BY story_members_recent
+         WHERE story_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`,
+    ).all(storyId, MEMBERS_COMPARED) as MemberRow[];
+    return rows.map(memberFrom);
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
+    let written: WindowMember | undefined;
     this.db.transaction(() => {
       this.statement(
         `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
@@ -326,14 +431,18 @@ export class SqliteStore implements Store {
            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
       ).run(story.id, story.updatedAt, JSON.stringify(story));
       if (!fingerprint) return;
-      this.statement(
+      const member = this.statement(
         "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
       ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
-      const addKey = this.db.prepare(
-        "INSERT INTO story_keys (key, story_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = max(at, excluded.at)",
-      );
-      for (const key of indexKeys(fingerprint)) addKey.run(key, story.id, fingerprint.at);
+      written = { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
     })();
+    const state = this.#window;
+    if (written && state) {
+      state.window.add(written);
+      state.own.add(written.seq);
+      // Now and then, so the set of own rows stays small however long no other connection writes.
+      if (state.own.size >= OWN_ROWS_KEPT) this.#foldNewMembers();
+    }
   }
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
