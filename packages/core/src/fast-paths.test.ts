@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { assess } from "./classify.ts";
-import { CONCEPT_IDS } from "./concepts.ts";
 import { type Fingerprint, STORY_MODEL, type StoryModel, similarity, similarityByFeatures } from "./cluster.ts";
+import { CONCEPT_IDS } from "./concepts.ts";
 
 /**
  * Each fast path here is checked against the obvious code it replaces, on real reports (our
@@ -134,7 +134,8 @@ function mismatches(prints: readonly Fingerprint[], pairs: Iterable<[number, num
 }
 
 function* nearPairs(count: number, reach: number): Generator<[number, number]> {
-  for (let i = 0; i < count; i++) for (let j = Math.max(0, i - reach); j < Math.min(count, i + reach); j++) yield [i, j];
+  for (let i = 0; i < count; i++)
+    for (let j = Math.max(0, i - reach); j < Math.min(count, i + reach); j++) yield [i, j];
 }
 
 describe("story similarity", () => {
@@ -150,12 +151,16 @@ describe("story similarity", () => {
   it.each([
     ["the trained model", undefined],
     ["a model weighing every feature", denseModel(2)],
-  ])("is the model over pairFeatures on generated fingerprints, under %s", (_name, model) => {
-    const prints = generatedFingerprints(1_500, 1);
+  ])(
+    "is the model over pairFeatures on generated fingerprints, under %s",
+    (_name, model) => {
+      const prints = generatedFingerprints(1_500, 1);
 
-    const { compared, wrong } = mismatches(prints, nearPairs(prints.length, 30), model);
+      const { compared, wrong } = mismatches(prints, nearPairs(prints.length, 30), model);
 
-    expect(compared).toBeGreaterThan(80_000);
-    expect(wrong).toEqual([]);
-  }, 60_000);
+      expect(compared).toBeGreaterThan(80_000);
+      expect(wrong).toEqual([]);
+    },
+    60_000,
+  );
 });

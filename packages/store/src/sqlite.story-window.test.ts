@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Fingerprint,
-  indexKeys,
   type Item,
+  indexKeys,
   type Story,
   type StoryCandidate,
   type Verdict,
@@ -90,7 +90,14 @@ const START = Date.parse("2026-11-20T00:00:00.000Z");
 function fingerprintMaker(seed: number) {
   const random = seeded(seed);
   const pickSome = (values: readonly string[], most: number) =>
-    [...new Set(Array.from({ length: Math.floor(random() * (most + 1)) }, () => values[Math.floor(random() * values.length)] as string))].sort();
+    [
+      ...new Set(
+        Array.from(
+          { length: Math.floor(random() * (most + 1)) },
+          () => values[Math.floor(random() * values.length)] as string,
+        ),
+      ),
+    ].sort();
   const words = Array.from({ length: 12 }, (_, index) => `term${index}`);
   return (hour: number): Fingerprint => ({
     at: new Date(START + hour * 3_600_000).toISOString(),
@@ -152,7 +159,11 @@ function aStory(id: string, item: Item): Story {
 
 async function write(store: SqliteStore, oracle: Oracle, storyId: string, itemId: string, print: Fingerprint) {
   const item = anItem(itemId, print.at);
-  await store.saveIngest({ stored: { item, verdict: VERDICT, storyId }, story: aStory(storyId, item), fingerprint: print });
+  await store.saveIngest({
+    stored: { item, verdict: VERDICT, storyId },
+    story: aStory(storyId, item),
+    fingerprint: print,
+  });
   oracle.add(storyId, itemId, print);
 }
 
@@ -244,7 +255,8 @@ describe("story candidates from the in-memory window", () => {
     const store = open();
     const oracle = new Oracle();
     const make = fingerprintMaker(4);
-    for (let item = 0; item < 300; item++) await write(store, oracle, `sty_${item % 20}`, `it_${item}`, make(item % 60));
+    for (let item = 0; item < 300; item++)
+      await write(store, oracle, `sty_${item % 20}`, `it_${item}`, make(item % 60));
     await compareLookups(store, oracle, make, 1);
 
     // The same items again in their stories, reported at another time.

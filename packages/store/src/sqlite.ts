@@ -6,7 +6,6 @@ import {
   encodeCursor,
   type Feed,
   type FeedUpdate,
-  type Fingerprint,
   type IngestWrite,
   type ItemQuery,
   MEMBERS_COMPARED,
