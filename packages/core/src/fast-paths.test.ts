@@ -1,9 +1,26 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type Analysis, analyse, type Token } from "./analyse.ts";
+import { judge, judgeByFeatures } from "./classifier-model.ts";
 import { assess } from "./classify.ts";
-import { type Fingerprint, STORY_MODEL, type StoryModel, similarity, similarityByFeatures } from "./cluster.ts";
-import { CONCEPT_IDS } from "./concepts.ts";
+import {
+  type Fingerprint,
+  pickStory,
+  pickStoryByScores,
+  STORY_MODEL,
+  type StoryCandidate,
+  type StoryModel,
+  similarity,
+  similarityByFeatures,
+} from "./cluster.ts";
+import { CONCEPT_IDS, conceptIndex } from "./concepts.ts";
+import { countryIndex } from "./countries.ts";
+import { LANGUAGES } from "./language.ts";
+import type { Element, Phrase, PhraseIndex, PhraseMatch } from "./phrases.ts";
+import { read } from "./reading.ts";
+import { treatyIndex } from "./treaties.ts";
 
 /**
  * Each fast path here is checked against the obvious code it replaces, on real reports (our
@@ -163,4 +180,211 @@ describe("story similarity", () => {
     },
     60_000,
   );
+});
+
+/** Each report against the stories of the reports before it: up to 16 stories of up to 8 members, as a lookup gives. */
+function storyChoices(prints: readonly Fingerprint[], random: () => number) {
+  const choices: Array<{ print: Fingerprint; candidates: StoryCandidate[] }> = [];
+  for (let at = 20; at < prints.length; at++) {
+    const candidates: StoryCandidate[] = [];
+    const stories = 1 + Math.floor(random() * 16);
+    for (let story = 0; story < stories; story++) {
+      const members = 1 + Math.floor(random() * 8);
+      const fingerprints = Array.from(
+        { length: members },
+        () => prints[Math.max(0, at - 1 - Math.floor(random() * 20))] as Fingerprint,
+      );
+      candidates.push({ storyId: `story-${story}`, fingerprints });
+    }
+    choices.push({ print: prints[at] as Fingerprint, candidates });
+  }
+  return choices;
+}
+
+describe("story choice", () => {
+  it.each([
+    ["real reports", () => realFingerprints(), undefined],
+    ["generated fingerprints", () => generatedFingerprints(2_000, 3), undefined],
+    [
+      "generated fingerprints under a model weighing every feature",
+      () => generatedFingerprints(2_000, 4),
+      denseModel(5),
+    ],
+    [
+      "real reports at a threshold of 0.02",
+      () => realFingerprints(),
+      { ...STORY_MODEL, threshold: 0.02 } satisfies StoryModel,
+    ],
+  ] as const)(
+    "picks the story and similarity that scoring every member picks, on %s",
+    (_name, prints, model) => {
+      const options = { windowHours: 72, threshold: model?.threshold ?? STORY_MODEL.threshold };
+      const differing: string[] = [];
+      let picked = 0;
+      for (const { print, candidates } of storyChoices(prints(), seeded(7))) {
+        const fast = pickStory(print, candidates, options, model);
+        const obvious = pickStoryByScores(print, candidates, options, model);
+        if (obvious) picked++;
+        if (fast?.storyId !== obvious?.storyId || !Object.is(fast?.similarity, obvious?.similarity))
+          differing.push(`${JSON.stringify(fast)} ≠ ${JSON.stringify(obvious)}`);
+      }
+      expect(picked).toBeGreaterThan(100);
+      expect(differing).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+/**
+ * Phrase finding as it was first written: each token tried against every phrase its stem, word,
+ * first two letters, exact spelling or compound parts can start, worked out afresh each time.
+ */
+class ReferencePhraseIndex<T> {
+  readonly #byStem = new Map<string, Phrase<T>[]>();
+  readonly #byWord = new Map<string, Phrase<T>[]>();
+  readonly #byPrefix = new Map<string, Phrase<T>[]>();
+  readonly #parts: Phrase<T>[] = [];
+  readonly #exact = new Map<string, Phrase<T>[]>();
+
+  constructor(phrases: Iterable<Phrase<T>>) {
+    const push = (map: Map<string, Phrase<T>[]>, key: string, phrase: Phrase<T>) =>
+      map.set(key, [...(map.get(key) ?? []), phrase]);
+    for (const phrase of phrases) {
+      const first = phrase.elements[0];
+      if (!first) continue;
+      if (first.type === "stem") push(this.#byStem, first.value, phrase);
+      else if (first.type === "word") push(this.#byWord, first.value, phrase);
+      else if (first.type === "exact") push(this.#exact, first.value, phrase);
+      else if (first.type === "prefix" && first.value.length >= 2)
+        push(this.#byPrefix, first.value.slice(0, 2), phrase);
+      else this.#parts.push(phrase);
+    }
+  }
+
+  find(analysis: Analysis): PhraseMatch<T>[] {
+    const { tokens, text } = analysis;
+    const matches = (element: Element, token: Token): boolean => {
+      switch (element.type) {
+        case "stem":
+          return token.stem === element.value;
+        case "word":
+          return token.word === element.value;
+        case "prefix":
+          return token.word.startsWith(element.value);
+        case "part":
+          return token.word.includes(element.value);
+        case "exact":
+          return text.slice(token.start, token.end) === element.value;
+      }
+    };
+    const lengthAt = (phrase: Phrase<T>, at: number): number => {
+      let position = at;
+      for (const [index, element] of phrase.elements.entries()) {
+        if (index > 0) while (tokens[position]?.stop && !matches(element, tokens[position] as Token)) position++;
+        const token = tokens[position];
+        if (!token || !matches(element, token)) return 0;
+        position++;
+      }
+      return position - at;
+    };
+    const found: PhraseMatch<T>[] = [];
+    for (let at = 0; at < tokens.length; at++) {
+      const token = tokens[at] as Token;
+      const reportedFrom = found.length;
+      for (const candidates of [
+        this.#byStem.get(token.stem),
+        this.#byWord.get(token.word),
+        this.#byPrefix.get(token.word.slice(0, 2)),
+        this.#exact.get(text.slice(token.start, token.end)),
+        this.#parts.filter((phrase) => token.word.includes(phrase.elements[0]?.value ?? "\u0000")),
+      ]) {
+        for (const phrase of candidates ?? []) {
+          if (found.some((match, index) => index >= reportedFrom && match.target === phrase.target)) continue;
+          const length = lengthAt(phrase, at);
+          if (length === 0) continue;
+          const last = tokens[at + length - 1] ?? token;
+          found.push({
+            target: phrase.target,
+            match: text.slice(token.start, last.end),
+            from: at,
+            to: at + length,
+            letters: phrase.elements.reduce((sum, element) => sum + element.value.length, 0),
+          });
+        }
+      }
+    }
+    return found;
+  }
+}
+
+/** Texts to read: every real headline and lead, and texts made of their words and the lexicon's, mixed and mangled. */
+function textsToRead(): string[] {
+  const real = realReports().flatMap((report) =>
+    report.lead ? [report.title, `${report.title}. ${report.lead}`] : [report.title],
+  );
+  const words = real.slice(0, 600).flatMap((text) => text.split(/\s+/));
+  const word = fc.oneof(
+    fc.constantFrom(...words),
+    fc.constantFrom(...words).map((w) => w.toUpperCase()),
+    fc.constantFrom("CCM", "NPT", "START", "ДВЗЯИ", "US", "l'ONU", "d'Ottawa", "Antipersonenminen", "разминирования"),
+    fc.string({ unit: "grapheme", maxLength: 8 }),
+  );
+  const generated = fc.sample(
+    fc
+      .array(fc.tuple(word, fc.constantFrom(" ", " ", ", ", ". ", "-", " de ", " la ")), { maxLength: 40 })
+      .map((parts) => parts.map(([w, separator]) => w + separator).join("")),
+    { numRuns: 3_000, seed: 16 },
+  );
+  return [...real, ...generated];
+}
+
+describe("phrase finding", () => {
+  it("finds what finding every candidate afresh finds, for every index, language and text", () => {
+    const texts = textsToRead();
+    const indexes: Array<[string, PhraseIndex<unknown>]> = [
+      ["countries", countryIndex() as PhraseIndex<unknown>],
+      ...LANGUAGES.flatMap(
+        (language): Array<[string, PhraseIndex<unknown>]> => [
+          [`concepts ${language}`, conceptIndex(language) as PhraseIndex<unknown>],
+          [`treaties ${language}`, treatyIndex(language) as PhraseIndex<unknown>],
+        ],
+      ),
+    ];
+    const differing: string[] = [];
+    let found = 0;
+    for (const [name, index] of indexes) {
+      const reference = new ReferencePhraseIndex(index.phrases);
+      const language = (name.split(" ")[1] ?? "en") as (typeof LANGUAGES)[number];
+      for (const text of texts) {
+        for (const analysis of name === "countries"
+          ? LANGUAGES.map((l) => analyse(text, l))
+          : [analyse(text, language)]) {
+          const fast = index.find(analysis);
+          found += fast.length;
+          if (JSON.stringify(fast) !== JSON.stringify(reference.find(analysis))) differing.push(`${name}: ${text}`);
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(10_000);
+    expect(differing).toEqual([]);
+  }, 120_000);
+});
+
+describe("the classifier's models", () => {
+  it("give each probability the models over the features give, on real and generated texts", () => {
+    const differing: string[] = [];
+    for (const text of textsToRead()) {
+      for (const language of [undefined, "en", "ru"]) {
+        const reading = read({ title: text, language });
+        const fast = judge(reading);
+        const obvious = judgeByFeatures(reading);
+        if (
+          !Object.is(fast.relevance, obvious.relevance) ||
+          fast.topics.some((topic, at) => !Object.is(topic.probability, obvious.topics[at]?.probability))
+        )
+          differing.push(text);
+      }
+    }
+    expect(differing).toEqual([]);
+  }, 120_000);
 });
