@@ -105,6 +105,52 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/** Stories kept parsed between reads: those a busy poll joins again and again. */
+const STORIES_CACHED = 256;
+
+/**
+ * Parsed stories by id, valid while no other connection commits (SQLite's data_version tells).
+ * A story given out is frozen, so no reader can change what the next one is given.
+ */
+class StoryCache {
+  readonly #stories = new Map<string, Story>();
+  #version: number | undefined;
+
+  constructor(private readonly size: number) {}
+
+  get(id: string, version: number): Story | undefined {
+    if (version !== this.#version) {
+      this.#stories.clear();
+      this.#version = version;
+      return undefined;
+    }
+    return this.#stories.get(id);
+  }
+
+  remember(story: Story, version: number): void {
+    if (version !== this.#version) {
+      this.#stories.clear();
+      this.#version = version;
+    }
+    this.#stories.delete(story.id);
+    if (this.#stories.size >= this.size) {
+      const oldest = this.#stories.keys().next();
+      if (!oldest.done) this.#stories.delete(oldest.value);
+    }
+    this.#stories.set(story.id, deepFreeze(story));
+  }
+
+  clear(): void {
+    this.#stories.clear();
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const field of Object.values(value)) deepFreeze(field);
+  return Object.freeze(value);
+}
+
 /** Deferred items written in one transaction. */
 const DEFER_CHUNK = 500;
 
@@ -406,6 +452,8 @@ export class SqliteStore implements Store {
 
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
+    // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
+    const pending = story ? this.#pendingStories : undefined;
     let written: WindowMember | undefined;
     this.db.transaction(() => {
       this.statement(
@@ -425,16 +473,14 @@ export class SqliteStore implements Store {
         JSON.stringify(stored.verdict),
       );
       if (!story) return;
-      this.statement(
-        `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
-      ).run(story.id, story.updatedAt, JSON.stringify(story));
+      if (!pending) this.#writeStory(story);
       if (!fingerprint) return;
       const member = this.statement(
         "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
       ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
       written = { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
     })();
+    if (story && pending) pending.set(story.id, story);
     const state = this.#window;
     if (written && state) {
       state.window.add(written);
@@ -444,16 +490,41 @@ export class SqliteStore implements Store {
     }
   }
 
+  #writeStory(story: Story): void {
+    this.statement(
+      `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
+    ).run(story.id, story.updatedAt, JSON.stringify(story));
+    this.#stories.remember(story, this.#foreignVersion());
+  }
+
+  /** Stories saved in the batch under way, written when it ends; undefined outside a batch. */
+  #pendingStories: Map<string, Story> | undefined;
+
+  /** Stories this connection wrote or read lately, as long as no other connection has committed since. */
+  readonly #stories = new StoryCache(STORIES_CACHED);
+
   async batch<T>(work: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return work();
     // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
     // commit by another process (the API beside the poller) cannot invalidate the batch midway.
     this.db.exec("BEGIN IMMEDIATE");
+    const pending = new Map<string, Story>();
+    this.#pendingStories = pending;
+    let flushed = false;
     try {
       return await work();
     } finally {
-      // Committed even when the work failed: each item's own savepoint already undid a half-written one.
-      if (this.db.inTransaction) this.db.exec("COMMIT");
+      this.#pendingStories = undefined;
+      try {
+        for (const story of pending.values()) this.#writeStory(story);
+        flushed = true;
+      } finally {
+        // Committed even when the work failed: each item's own savepoint already undid a half-written
+        // one. Not when its stories could not be written: then none of it is, and its items come again.
+        if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
+        if (!flushed) this.#stories.clear();
+      }
     }
   }
 
@@ -494,8 +565,16 @@ export class SqliteStore implements Store {
   }
 
   async getStory(id: string): Promise<Story | undefined> {
+    const pending = this.#pendingStories?.get(id);
+    if (pending) return pending;
+    const version = this.#foreignVersion();
+    const cached = this.#stories.get(id, version);
+    if (cached) return cached;
     const json = this.statement("SELECT story FROM stories WHERE id = ?").pluck().get(id) as string | undefined;
-    return json === undefined ? undefined : (JSON.parse(json) as Story);
+    if (json === undefined) return undefined;
+    const story = JSON.parse(json) as Story;
+    this.#stories.remember(story, version);
+    return story;
   }
 
   async listStories(query: StoryQuery): Promise<Page<Story>> {
