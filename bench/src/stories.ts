@@ -43,3 +43,19 @@ export function storiesOf(entries: readonly GeneratedEntry[], fetchedAt: string)
   }
   return [...stories.values()];
 }
+
+/**
+ * Folds relevant entries into one story per generated event (the reports the generator wrote of
+ * it), as a clusterer that never errs would: stories of one to four reports, as the corpus means
+ * them, whatever the story model makes of reports this alike.
+ */
+export function storiesByEvent(entries: readonly GeneratedEntry[], fetchedAt: string): Story[] {
+  const eventOf = new Map(entries.map((entry) => [entry.guid, entry.link?.replace(/\/\d+$/, "") ?? entry.guid]));
+  const stories = new Map<string, Story>();
+  for (const { item, verdict } of classifyEntries(entries, fetchedAt)) {
+    const event = eventOf.get(item.guid ?? "") ?? item.id;
+    const current = stories.get(event);
+    stories.set(event, current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt));
+  }
+  return [...stories.values()];
+}

@@ -16,11 +16,19 @@ import {
   similarityByFeatures,
 } from "./cluster.ts";
 import { CONCEPT_IDS, conceptIndex } from "./concepts.ts";
-import { countryIndex } from "./countries.ts";
+import { COUNTRY_CODES, countryIndex } from "./countries.ts";
+import { composeDigest, composeDigests } from "./digest.ts";
+import { parseKeywords } from "./keywords.ts";
 import { LANGUAGES } from "./language.ts";
+import { normaliseEntry } from "./normalise.ts";
 import type { Element, Phrase, PhraseIndex, PhraseMatch } from "./phrases.ts";
 import { read } from "./reading.ts";
+import { renderDigest } from "./render.ts";
+import { foundStory, joinStory } from "./story.ts";
+import type { Subscription, SubscriptionFilter } from "./subscription.ts";
+import { CATEGORIES, type Category, TOPICS, TREATY_IDS } from "./taxonomy.ts";
 import { treatyIndex } from "./treaties.ts";
+import type { Story } from "./types.ts";
 
 /**
  * Each fast path here is checked against the obvious code it replaces, on real reports (our
@@ -385,6 +393,106 @@ describe("the classifier's models", () => {
           differing.push(text);
       }
     }
+    expect(differing).toEqual([]);
+  }, 120_000);
+});
+
+/** Real reports folded into stories as ingest folds them, updated one a minute through a day. */
+function realStories(): Story[] {
+  const stories = new Map<string, Story>();
+  const start = Date.parse("2026-11-27T00:00:00.000Z");
+  realReports().forEach((report, index) => {
+    const fetchedAt = new Date(start + (index % 1_440) * 60_000).toISOString();
+    const item = normaliseEntry(
+      { guid: `real-${index}`, title: report.title, summary: report.lead ?? "", outlet: `Outlet ${index % 7}` },
+      { feedId: `fd_${index % 5}`, feedUrl: "https://news.example.org/feed", fetchedAt },
+    );
+    if (!item) return;
+    const { verdict } = assess(item);
+    if (!verdict.relevant) return;
+    // Reports of one event (the sets' own labels) fold into one story, as clustering would.
+    const key = (report as { cluster?: string | null }).cluster ?? item.id;
+    const current = stories.get(key);
+    stories.set(
+      key,
+      current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt),
+    );
+  });
+  return [...stories.values()];
+}
+
+/** Filters of every kind the API accepts, with keywords that match, miss, and one that does not parse. */
+function generatedSubscriptions(count: number, seed: number): Subscription[] {
+  const random = seeded(seed);
+  const categories = Object.keys(CATEGORIES) as Category[];
+  const keywords = [
+    '"Ottawa Convention"',
+    "landmine OR mines",
+    "withdraw AND NOT hockey",
+    "deminers",
+    "(cluster OR bomblets) -Oslo",
+    '"unclosed',
+  ];
+  return Array.from({ length: count }, (_, index): Subscription => {
+    const filter: SubscriptionFilter = {};
+    if (random() < 0.4) filter.countries = some(random, COUNTRY_CODES.slice(0, 60), 3);
+    if (random() < 0.2) filter.treaties = some(random, TREATY_IDS, 2);
+    if (random() < 0.3) filter.topics = some(random, TOPICS, 2);
+    if (random() < 0.1) filter.categories = some(random, categories, 2);
+    if (random() < 0.25) filter.keywords = keywords[Math.floor(random() * keywords.length)];
+    if (random() < 0.2) filter.minScore = Math.round(random() * 10) / 10;
+    const maxStories = random() < 0.3 ? 1 + Math.floor(random() * 5) : undefined;
+    return {
+      id: `sub_${index}`,
+      tenantId: "tn",
+      channel: { type: "email", address: `reader${index}@example.org` },
+      filter,
+      cadence: random() < 0.1 ? { kind: "instant" } : { kind: "daily", hour: 8, timeZone: "UTC", maxStories },
+      status: "active",
+      createdAt: FETCHED_AT,
+      updatedAt: FETCHED_AT,
+    };
+  });
+}
+
+describe("digests through the match index", () => {
+  it("give each subscription the digest offering it every story gives, rendered alike", () => {
+    const stories = realStories();
+    const subscriptions = generatedSubscriptions(2_000, 9);
+    const window = {
+      period: "2026-11-28",
+      windowStart: new Date("2026-11-27T06:00:00.000Z"),
+      windowEnd: new Date("2026-11-28T06:00:00.000Z"),
+      stories,
+      itemSummaries: new Map(stories.flatMap((story) => story.sources.map((source) => [source.itemId, source.title]))),
+    };
+
+    const digests = composeDigests(window, subscriptions);
+
+    const differing: string[] = [];
+    let listed = 0;
+    for (const subscription of subscriptions) {
+      const parsed = subscription.filter.keywords ? parseKeywords(subscription.filter.keywords) : undefined;
+      const obvious = composeDigest({
+        ...window,
+        subscriptionId: subscription.id,
+        filter: subscription.filter,
+        keywords: parsed?.ok ? parsed.expr : undefined,
+        maxStories: subscription.cadence.kind === "instant" ? undefined : subscription.cadence.maxStories,
+      });
+      const fast = digests.get(subscription.id);
+      listed += fast?.storyCount ?? 0;
+      const options = { unsubscribeUrl: `https://alerts.example.org/v1/unsubscribe?token=${subscription.id}` };
+      if (
+        JSON.stringify(fast) !== JSON.stringify(obvious) ||
+        (fast &&
+          obvious &&
+          JSON.stringify(renderDigest(fast, options)) !== JSON.stringify(renderDigest(obvious, options)))
+      )
+        differing.push(subscription.id);
+    }
+    expect(stories.length).toBeGreaterThan(200);
+    expect(listed).toBeGreaterThan(5_000);
     expect(differing).toEqual([]);
   }, 120_000);
 });
