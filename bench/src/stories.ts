@@ -55,7 +55,10 @@ export function storiesByEvent(entries: readonly GeneratedEntry[], fetchedAt: st
   for (const { item, verdict } of classifyEntries(entries, fetchedAt)) {
     const event = eventOf.get(item.guid ?? "") ?? item.id;
     const current = stories.get(event);
-    stories.set(event, current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt));
+    stories.set(
+      event,
+      current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt),
+    );
   }
   return [...stories.values()];
 }
