@@ -249,9 +249,8 @@ export class SqliteStore implements Store {
    * commits by other connections to the same file (`data_version`). Cheap enough to ask per request.
    */
   dataVersion(): string {
-    return this.statement("SELECT total_changes() || '.' || data_version FROM pragma_data_version")
-      .pluck()
-      .get() as string;
+    const own = this.statement("SELECT total_changes()").pluck().get() as number;
+    return `${own}.${this.#foreignVersion()}`;
   }
 
   async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {
