@@ -1,4 +1,4 @@
-import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 
 // Only nodemailer's MIME composer: the SMTP transport stays out of bundles that mail through SES.
@@ -44,6 +44,26 @@ export async function composeMessage(message: MailMessage): Promise<Buffer> {
     .build();
 }
 
+type SesSdk = typeof import("@aws-sdk/client-sesv2");
+let sdk: Promise<SesSdk> | undefined;
+
+/** The SES v2 SDK, loaded when the first mail goes out rather than when a function starts. */
+function sesSdk(): Promise<SesSdk> {
+  sdk ??= import("@aws-sdk/client-sesv2");
+  return sdk;
+}
+
+/** An SES v2 client made (and its SDK loaded) on its first call. */
+export function sesClient(): Pick<SESv2Client, "send"> {
+  let client: Promise<SESv2Client> | undefined;
+  return {
+    send: (async (command: Parameters<SESv2Client["send"]>[0]) => {
+      client ??= sesSdk().then((loaded) => new loaded.SESv2Client({}));
+      return (await client).send(command);
+    }) as SESv2Client["send"],
+  };
+}
+
 /** SES v2 with the raw message, so the unsubscribe headers travel as composed. */
 export class SesMailer implements Mailer {
   constructor(
@@ -53,6 +73,7 @@ export class SesMailer implements Mailer {
 
   async send(message: MailMessage): Promise<MailResult> {
     try {
+      const { SendEmailCommand } = await sesSdk();
       const sent = await this.client.send(
         new SendEmailCommand({
           FromEmailAddress: message.from,
