@@ -1,9 +1,9 @@
-import { romanise } from "./analyse.ts";
+import { isContentToken, romanise } from "./analyse.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { fnv1a } from "./hash.ts";
 import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
 import trained from "./model/stories.json" with { type: "json" };
-import { isContentToken, type Reading } from "./reading.ts";
+import type { Reading } from "./reading.ts";
 import { figuresIn } from "./story.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 

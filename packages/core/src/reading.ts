@@ -1,4 +1,4 @@
-import { type Analysis, analyse, type Token } from "./analyse.ts";
+import { type Analysis, analyse, isContentToken } from "./analyse.ts";
 import { type ConceptMatch, conceptKind, findConcepts } from "./concepts.ts";
 import { type CountryMatch, findCountriesIn } from "./countries.ts";
 import { languageOf } from "./detect-language.ts";
@@ -74,13 +74,6 @@ function featureName(prefix: string, value: string): string {
     names.set(value, name);
   }
   return name;
-}
-
-const ALL_DIGITS = /^\d+$/;
-
-/** Whether a token says something: three letters or more, not a number, not a function word. */
-export function isContentToken(token: Token): boolean {
-  return token.word.length >= 3 && !token.stop && !ALL_DIGITS.test(token.word);
 }
 
 /**
