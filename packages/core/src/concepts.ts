@@ -229,7 +229,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "=mined | mine laying | minelaying | laying mines | laid mines | lay mines | planting mines | planted mines | remote mining | remotely =mined",
       fr: "=minée | =minées | =minage | poser mines | pose mines | posé mines",
-      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | minen verleg* | minen gelegt",
+      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | ~legung | minen verleg* | minen gelegt | legen | legt | gelegt",
       es: "=minado | =minada | =minados | =minadas | =minar | =minaron | =minan | sembrar minas | sembraron minas | siembra minas",
       ru: "заминир* | минирова* | =минирует | =минируют | дистанционн* минировани*",
       uk: "замінов* | замінув* | мінува* | =мінують | =мінує | дистанційн* мінуван*",
@@ -241,7 +241,7 @@ const CONCEPT_SOURCES = {
       en: "use | uses | used | using | lay | lays | laid | laying | plant* | deploy* | scatter* | employ*",
       fr: "utilis* | emploi* | employ* | pos* | posé* | recours | larg* | tir*",
       de: "~einsatz | ~eingesetzt | ~einsetz | setzt | ~verlegt | ~verleg | ~abgeworfen | ~abwurf",
-      es: "usa | usan | usó | uso | usado* | utiliz* | emple* | coloc* | sembr* | lanz*",
+      es: "usa | usan | usó | uso | usado* | utiliz* | emple* | coloc* | sembr* | lanz* | despleg*",
       ru: "применя* | применени* | применил* | использ* | установ* | устанавлива* | сбрасыва* | сброс* | сбросил*",
       uk: "застосов* | застосуван* | застосува* | використ* | встанов* | встановлю* | скида* | скину*",
     },
