@@ -114,6 +114,7 @@ const CONCEPT_SOURCES = {
   "arms-control": {
     kind: "weapon",
     say: {
+      any: "^CFE ^ДОВСЕ ^ДЗЗСЄ ^KSE ^FACE",
       en: "arms control | disarmament | non proliferation | nonproliferation | arms race | strategic arms | strategic offensive | open skies | conventional armed forces europe | chemical weapons convention | biological weapons convention | killer robot* | autonomous weapon* | lethal autonomous",
       fr: "maîtrise armements | contrôle armements | désarmement | non prolifération | course armements | ciel ouvert | forces armées conventionnelles europe | armes chimiques | armes biologiques | robots tueurs | armes autonomes | armes létales autonomes",
       de: "~rustungskontroll | ~abrustung | ~nichtverbreitung | ~wettrust | open skies | ~chemiewaffen | ~biowaffen | ~killerroboter | killer robotern | killer roboter | autonome waffen | ~konventionelle streitkrafte",
@@ -227,8 +228,8 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "=mined | mine laying | minelaying | laying mines | laid mines | lay mines | planting mines | planted mines | remote mining | remotely =mined",
-      fr: "=miné | =minée | =minés | =minées | =minage | poser mines | pose mines | posé mines",
-      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | minen verleg* | minen gelegt",
+      fr: "=minée | =minées | =minage | poser mines | pose mines | posé mines",
+      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | ~legung | minen verleg* | minen gelegt | legen | legt | gelegt",
       es: "=minado | =minada | =minados | =minadas | =minar | =minaron | =minan | sembrar minas | sembraron minas | siembra minas",
       ru: "заминир* | минирова* | =минирует | =минируют | дистанционн* минировани*",
       uk: "замінов* | замінув* | мінува* | =мінують | =мінує | дистанційн* мінуван*",
@@ -240,7 +241,7 @@ const CONCEPT_SOURCES = {
       en: "use | uses | used | using | lay | lays | laid | laying | plant* | deploy* | scatter* | employ*",
       fr: "utilis* | emploi* | employ* | pos* | posé* | recours | larg* | tir*",
       de: "~einsatz | ~eingesetzt | ~einsetz | setzt | ~verlegt | ~verleg | ~abgeworfen | ~abwurf",
-      es: "usa | usan | usó | uso | usado* | utiliz* | emple* | coloc* | sembr* | lanz*",
+      es: "usa | usan | usó | uso | usado* | utiliz* | emple* | coloc* | sembr* | lanz* | despleg*",
       ru: "применя* | применени* | применил* | использ* | установ* | устанавлива* | сбрасыва* | сброс* | сбросил*",
       uk: "застосов* | застосуван* | застосува* | використ* | встанов* | встановлю* | скида* | скину*",
     },
@@ -286,7 +287,7 @@ const CONCEPT_SOURCES = {
       de: "~minenraum | ~kampfmittelraum | ~raumung | ~raumt | ~raumen | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
       es: "desmin* | limpi* | despej* | desactiv* | neutraliz* | zapador* | hectárea* | libre minas | libres minas | detect*",
       ru: "разминир* | сапер* | обезвре* | нейтрализ* | очищ* | очист* | гектар* | свободн* мин | пиротехник* | обнаруж* | поиск* мин*",
-      uk: "розмінув* | розмінуван* | розміновув* | сапер* | знешкод* | нейтраліз* | очищ* | очист* | гектар* | вільн* мін | піротехнік* | виявил* | виявлен* | виявля*",
+      uk: "розмінув* | розмінуван* | розміновув* | розмінов* | сапер* | знешкод* | нейтраліз* | очищ* | очист* | гектар* | вільн* мін | піротехнік* | виявил* | виявлен* | виявля*",
     },
   },
   find: {
@@ -465,8 +466,8 @@ const CONCEPT_SOURCES = {
       fr: "rat | rats | chien* | renifleu*",
       de: "~ratte | ~hund | ~spurhund | ~sprengstoffhund",
       es: "rata | ratas | perro* | perra* | rastreador*",
-      ru: "крыс* | пес | пёс | псу | собак* | щен*",
-      uk: "щур* | пацюк* | пес | песик* | собак* | цуцен*",
+      ru: "крыс* | пес | пёс | псу | =пса | =псе | =псом | собак* | щен*",
+      uk: "щур* | пацюк* | пес | =пса | =псові | песик* | собак* | цуцен*",
     },
   },
   civilian: {
@@ -553,10 +554,10 @@ const CONCEPT_SOURCES = {
   "mining-industry": {
     kind: "domain",
     say: {
-      en: "coal* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | quarr* | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker*",
+      en: "coal* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | quarr* | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
       fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou | carrière*",
       de: "~kohle | ~gold | ~kupfer | erz | erze | ~eisenerz | ~lithium | ~silber | ~diamant | ~uran | ~nickel | ~kobalt | ~platin | ~salz | ~bergwerk | ~bergbau | ~bergleut | ~bergmann | ~kumpel | ~grube | ~zeche | ~stollen | ~schacht | ~einsturz | ~eingesturzt | ~verschuttet | ~eingeschlossen | ~tagebau | ~rohstoff",
-      es: "carbón | carbon | mina oro | minas oro | cobre | mineral* | litio | plata | diamante* | uranio | níquel | cobalto | minero* | minera* | mineria* | yacimiento* | derrumbe* | socavón | atrapad* | grisú | cantera* | codelco",
+      es: "carbón | carbon | mina oro | minas oro | cobre | mineral* | litio | plata | diamante* | uranio | níquel | cobalto | minero* | minera* | mineria* | yacimiento* | derrumbe* | socavón | atrapad* | grisú | cantera* | codelco | oro | fiebre oro",
       ru: "шахт* | рудник* | горняк* | горнорудн* | угол* | угл* | уголь | золот* | мед* | руд* | лити* | алмаз* | уран* | никел* | обрушени* | завал* | заблокирова* | метан* | добыч* | месторожден* | карьер*",
       uk: "шахт* | рудник* | гірник* | гірнич* | вугіл* | вугл* | золот* | мід* | руд* | літі* | алмаз* | уран* | нікел* | обвал* | завал* | заблокова* | метан* | видобу* | родовищ* | кар'єр*",
     },
@@ -575,12 +576,12 @@ const CONCEPT_SOURCES = {
   hoax: {
     kind: "domain",
     say: {
-      en: "bomb threat* | hoax* | false alarm* | evacuat* | anonymous threat* | threatening email* | email* threat*",
-      fr: "alerte bombe | alertes bombe | canular* | fausse alerte | évacu* | menace* | anonyme* | courriel*",
+      en: "bomb threat* | hoax* | false alarm* | evacuat* | anonymous threat* | threatening email* | email* threat* | threat* blow up | threatened blow up",
+      fr: "alerte bombe | alertes bombe | canular* | fausse alerte | évacu* | menace* | anonyme* | courriel* | menace* faire sauter | fausse alerte bombe",
       de: "~bombendroh | ~drohung | ~evakuier | ~raumung | ~fehlalarm | ~anonym",
-      es: "amenaza bomba | amenazas bomba | falsa alarma | evacu* | amenaza* | anónim* | correo*",
-      ru: "сообщени* минировани* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | школ* | вокзал* | торгов* центр* | суд* | аэропорт*",
-      uk: "повідомлен* замінування | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | лист* | загроз* | школ* | вокзал* | тц | суд* | аеропорт* | навчальн* заклад*",
+      es: "amenaza bomba | amenazas bomba | falsa alarma | evacu* | amenaza* | anónim* | correo* | aviso bomba | avisos bomba | aviso falso | amenaza falsa | falsa amenaza",
+      ru: "сообщени* минировани* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | школ* | вокзал* | торгов* центр* | суд* | аэропорт* | угрож* взорва* | угроз* взрыв*",
+      uk: "повідомлен* замінування | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | лист* | загроз* | школ* | вокзал* | тц | суд* | аеропорт* | навчальн* заклад* | погроз* підірв* | погрожу* підірв*",
     },
   },
   games: {
@@ -666,7 +667,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "political* | politics | election* | electoral | voter* | republican* | democrat* | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
       fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | piège* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
-      de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | ~rente | ~falle | ~lied | ~song | ~album | ~film | ~roman | ~buch | ~serie | ~folge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine",
+      de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | ~rente | ~falle | ~lied | ~song | ~album | ~film | ~roman | ~buch | ~serie | ~folge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine | ~schreibgerat | ~kugelschreib | ~hundehauf | ~haufen",
       es: "polític* | elecci* | electoral* | votant* | presupuest* | coalici* | deuda* | pensiones | trampa* | canción* | álbum* | película* | novela* | libro* | serie* | episodio* | lápiz | lapicero* | portaminas",
       ru: "политическ* | выбор* | избирател* | бюджет* | коалиц* | долг* | пенси* | ловушк* | песн* | альбом* | фильм* | роман* | книг* | сериал* | кисл* мин* | мин* недовольств* | мимик* | карандаш*",
       uk: "політичн* | вибор* | виборц* | бюджет* | коаліц* | борг* | пенсі* | пастк* | пісн* | альбом* | фільм* | роман* | книг* | серіал* | кисл* мін* | грима* | олів*",

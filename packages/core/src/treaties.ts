@@ -47,9 +47,10 @@ const TREATY_NAMES: Readonly<Record<TreatyId, Partial<Record<Language | "any", s
   },
   "new-start": {
     any: "^START ^СНВ ^ДСНВ ^СНО ^ДСНО ^СНВ-3",
-    en: "strategic arms reduction",
-    fr: "réduction armes stratégiques",
-    es: "reducción armas estratégicas",
+    en: "strategic arms reduction | new start",
+    fr: "réduction armes stratégiques | new start",
+    de: "new start",
+    es: "reducción armas estratégicas | new start | nuevo start",
     ru: "сокращени* стратегическ* наступательн*",
     uk: "скорочен* стратегічн* наступальн*",
   },
@@ -63,7 +64,7 @@ const TREATY_NAMES: Readonly<Record<TreatyId, Partial<Record<Language | "any", s
     uk: "договор* нерозповсюдж* | договір нерозповсюдж*",
   },
   inf: {
-    any: "^INF ^ДРСМД ^FNI",
+    any: "^INF ^ДРСМД ^РСМД ^FNI",
     en: "intermediate range nuclear forces",
     fr: "forces nucléaires portée intermédiaire",
     es: "fuerzas nucleares alcance intermedio",
@@ -87,7 +88,17 @@ export function treatyPhrases(): Array<{ treaty: TreatyId; phrase: string }> {
 }
 
 /** Acronyms that also spell other things count only beside a treaty, meeting or weapon word. */
-const AMBIGUOUS_ACRONYMS: ReadonlySet<string> = new Set(["START", "ATT", "INF", "CCW", "СНО", "FNI", "NVV", "TNP"]);
+const AMBIGUOUS_ACRONYMS: ReadonlySet<string> = new Set([
+  "START",
+  "ATT",
+  "INF",
+  "CCW",
+  "СНО",
+  "FNI",
+  "NVV",
+  "TNP",
+  "new start",
+]);
 const CONTEXT_WORDS: ReadonlySet<ConceptId> = new Set([
   "treaty",
   "meet",
@@ -159,7 +170,8 @@ export function findTreaties(analysis: Analysis, concepts: readonly ConceptMatch
   const found: TreatyMatch[] = [];
   const conceptsPresent = new Set(concepts.map((concept) => concept.target));
   for (const match of treatyIndexes()[analysis.language].find(analysis)) {
-    if (AMBIGUOUS_ACRONYMS.has(match.match) && !concepts.some((concept) => CONTEXT_WORDS.has(concept.target))) continue;
+    const ambiguous = AMBIGUOUS_ACRONYMS.has(match.match) || AMBIGUOUS_ACRONYMS.has(match.match.toLowerCase());
+    if (ambiguous && !concepts.some((concept) => CONTEXT_WORDS.has(concept.target))) continue;
     found.push({ treaty: match.target, match: match.match, from: match.from, to: match.to });
   }
   // "The Ottawa Convention Centre" is a building.
