@@ -1,7 +1,14 @@
 import type { SESv2Client } from "@aws-sdk/client-sesv2";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
 
 // Only nodemailer's MIME composer: the SMTP transport stays out of bundles that mail through SES.
+type Composer = typeof import("nodemailer/lib/mail-composer/index.js");
+let composer: Promise<Composer> | undefined;
+
+/** The composer, loaded with the first message: a batch of webhooks alone never loads it. */
+function mailComposer(): Promise<Composer> {
+  composer ??= import("nodemailer/lib/mail-composer/index.js").then((loaded) => loaded.default);
+  return composer;
+}
 
 /** One email, always with a plain-text and an HTML part. */
 export interface MailMessage {
@@ -31,6 +38,7 @@ export function messageIdFor(message: MailMessage): string {
 
 /** RFC 5322 bytes of a message, multipart/alternative with text first. */
 export async function composeMessage(message: MailMessage): Promise<Buffer> {
+  const MailComposer = await mailComposer();
   return new MailComposer({
     from: message.from,
     to: message.to,

@@ -1,4 +1,4 @@
-import { SafeHttpClient } from "@treatywatch/http";
+import { NodeSafeHttpClient } from "@treatywatch/http/node";
 import { SesMailer, SuppressingMailer, safeHttpPoster, sesClient } from "@treatywatch/notify";
 import type { SqsRecord } from "@treatywatch/queue/sqs";
 import { type DeliverDeps, deliverDepsFor, handleDeliveryBatch } from "../deliver.ts";
@@ -16,7 +16,7 @@ function deliverDeps(): DeliverDeps {
     subscriptions: runtime.subscriptions,
     tenants: runtime.keys,
     deliveries: runtime.deliveries,
-    poster: safeHttpPoster(new SafeHttpClient({ allow: runtime.fetch.allow })),
+    poster: safeHttpPoster(new NodeSafeHttpClient({ allow: runtime.fetch.allow })),
     // Without a sender address email deliveries fail as not configured.
     mailer: aws.mailFrom ? mailer : undefined,
     mailFrom: aws.mailFrom ?? "",
