@@ -7,6 +7,7 @@ import {
   MemoryStoryIndex,
   normaliseEntry,
   pickStory,
+  type Store,
   type Story,
   type Verdict,
 } from "@treatywatch/core";
@@ -42,4 +43,45 @@ export function storiesOf(entries: readonly GeneratedEntry[], fetchedAt: string)
     index.add(story.id, print);
   }
   return [...stories.values()];
+}
+
+/**
+ * Folds relevant entries into one story per generated event (the reports the generator wrote of
+ * it), as a clusterer that never errs would: stories of one to four reports, as the corpus means
+ * them, whatever the story model makes of reports this alike.
+ */
+export function storiesByEvent(entries: readonly GeneratedEntry[], fetchedAt: string): Story[] {
+  const eventOf = new Map(entries.map((entry) => [entry.guid, entry.link?.replace(/\/\d+$/, "") ?? entry.guid]));
+  const stories = new Map<string, Story>();
+  for (const { item, verdict } of classifyEntries(entries, fetchedAt)) {
+    const event = eventOf.get(item.guid ?? "") ?? item.id;
+    const current = stories.get(event);
+    stories.set(
+      event,
+      current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt),
+    );
+  }
+  return [...stories.values()];
+}
+
+/**
+ * Stores relevant entries as ingest does, each joining the story of its generated event (see
+ * `storiesByEvent`): a store seeded with stories of the sizes the corpus means, for benchmarks of
+ * what reads them.
+ */
+export async function storeByEvent(
+  entries: readonly GeneratedEntry[],
+  store: Store,
+  fetchedAt: string,
+): Promise<number> {
+  const eventOf = new Map(entries.map((entry) => [entry.guid, entry.link?.replace(/\/\d+$/, "") ?? entry.guid]));
+  const stories = new Map<string, Story>();
+  for (const { item, verdict, print } of classifyEntries(entries, fetchedAt)) {
+    const event = eventOf.get(item.guid ?? "") ?? item.id;
+    const current = stories.get(event);
+    const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);
+    stories.set(event, story);
+    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
+  }
+  return stories.size;
 }

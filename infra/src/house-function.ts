@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { BUNDLE_META_DIR, bundleMetaName } from "./bundle-meta.ts";
 
 /** The repository root: entries are given relative to it, and the lockfile lives there. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,6 +86,14 @@ export class HouseFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         metafile: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input: string, output: string) => [
+            `mkdir -p "${BUNDLE_META_DIR}"`,
+            `mv "${output}/index.meta.json" "${BUNDLE_META_DIR}/${bundleMetaName(`${scope.node.path}/${id}`)}"`,
+          ],
+        },
         externalModules: ["@aws-sdk/*"],
         forceDockerBundling: false,
         // CommonJS dependencies inside an ESM bundle still call require().

@@ -1,13 +1,11 @@
 import { DynamoDB, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { powertoolsLogger } from "@treatywatch/config/powertools";
-import { readSecretValue, type SecretValueClient } from "@treatywatch/config/secret-key";
+import { readSecretValue, type SecretValueClient, secretsManagerClient } from "@treatywatch/config/secret-key";
 import { type ConfirmationSender, type Logger, type SecretBox, systemClock } from "@treatywatch/core";
 import { NodeSafeHttpClient } from "@treatywatch/http/node";
 import { configuredSecretBox, safeHttpPoster, sealedSigningSecrets, webhookPingVerifier } from "@treatywatch/notify";
-import { SqsQueue } from "@treatywatch/queue/sqs";
+import { type SqsClientSource, SqsQueue, sqsSdk } from "@treatywatch/queue/sqs";
 import { DynamoDeliveryStore, DynamoKeyStore, DynamoStore, DynamoSubscriptionStore } from "@treatywatch/store/dynamodb";
 import { deliveredConfirmations } from "./lib/confirmations.ts";
 import type { AppOptions, Services } from "./lib/env.ts";
@@ -15,10 +13,11 @@ import { dynamoRateLimiters } from "./lib/rate-limit-dynamodb.ts";
 
 /** The SDK clients the API function queues confirmation mail with and reads its origin secret through; tests pass stand-ins. */
 export interface ApiClients {
-  sqs: () => SQSClient;
+  sqs: () => SqsClientSource;
   secrets?: (() => SecretValueClient) | undefined;
 }
-const awsClients: ApiClients = { sqs: () => new SQSClient({}) };
+// The SQS SDK is loaded when the first confirmation is queued, not when the function starts.
+const awsClients: ApiClients = { sqs: () => () => sqsSdk().then((loaded) => new loaded.SQSClient({})) };
 
 /**
  * Without a sender address, or a public origin for the link, no confirmation is mailed:
@@ -44,7 +43,7 @@ export function unconfiguredConfirmations(logger: Logger, missing: readonly stri
 export function apiSecretBox(
   secrets: Config["secrets"],
   secretKeyArn: string | undefined,
-  client: () => SecretValueClient = () => new SecretsManagerClient({}),
+  client: () => SecretValueClient = secretsManagerClient,
 ): SecretBox | undefined {
   return configuredSecretBox(secrets, secretKeyArn, client);
 }
@@ -69,7 +68,7 @@ export function lambdaApi(clients: ApiClients = awsClients): { services: Service
   // Behind CloudFront the links are made on the viewer's host when no public URL is configured.
   const originSecretArn = aws.originSecretArn;
   const origin = originSecretArn
-    ? { secret: () => readSecretValue(clients.secrets?.() ?? new SecretsManagerClient({}), originSecretArn) }
+    ? { secret: () => readSecretValue(clients.secrets?.() ?? secretsManagerClient(), originSecretArn) }
     : undefined;
   const missing = [
     ...(aws.mailFrom ? [] : ["TREATYWATCH_MAIL_FROM"]),

@@ -149,4 +149,30 @@ describe("runDueDigests", () => {
 
     expect(asked).toEqual(["2026-03-01T06:00:00.000Z/2026-03-02T06:00:00.000Z"]);
   });
+
+  it("reads a window's item summaries once, and gives each subscriber only the stories its filter wants", async () => {
+    const stories = [
+      story("st_lt", { countries: ["LT"], updatedAt: "2026-03-01T12:00:00.000Z" }),
+      story("st_ua", { countries: ["UA"], updatedAt: "2026-03-01T13:00:00.000Z" }),
+    ];
+    const summaries: number[] = [];
+    const { deps, clock, deliveries } = arrange(stories, {
+      itemSummaries: async (ids) => {
+        summaries.push(ids.length);
+        return new Map();
+      },
+    });
+    clock.set(new Date("2026-03-02T06:00:00Z"));
+    const ukraine = { ...DAILY, id: "sub_ua", filter: { countries: ["UA"] } };
+    const broken = { ...DAILY, id: "sub_broken", filter: { keywords: '"never closed' } };
+
+    const run = await runDueDigests([DAILY, ukraine, broken], deps);
+
+    const listed = run.built.map((id) =>
+      DigestReadyEventSchema.parse(JSON.parse(deliveries.get(id)?.payload ?? "{}")).data.stories.map((s) => s.id),
+    );
+    expect(summaries).toHaveLength(1);
+    // Keywords that do not parse filter nothing, as they always have.
+    expect(listed).toEqual([["st_lt"], ["st_ua"], ["st_lt", "st_ua"]]);
+  });
 });

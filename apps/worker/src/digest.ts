@@ -1,11 +1,9 @@
 import {
   type Clock,
-  composeDigest,
+  composeDigests,
   type DeliveryStore,
   type Digest,
   digestPeriod,
-  type KeywordExpr,
-  parseKeywords,
   renderDigest,
   type Store,
   type Story,
@@ -38,13 +36,6 @@ export interface DigestRun {
   empty: number;
 }
 
-function keywordsOf(subscription: Subscription): KeywordExpr | undefined {
-  const source = subscription.filter.keywords;
-  if (!source?.trim()) return undefined;
-  const parsed = parseKeywords(source);
-  return parsed.ok ? parsed.expr : undefined;
-}
-
 /**
  * Builds and queues the digest of every digest subscriber whose local send time has
  * come. Each digest's delivery id is derived from the subscription and the period,
@@ -72,6 +63,12 @@ export function runDigestsNow(subscriptions: readonly Subscription[], deps: Dige
   });
 }
 
+/** The subscriptions due a digest for one window, with the window's stories. */
+interface DueWindow {
+  period: { key: string; windowStart: Date; windowEnd: Date };
+  subscriptions: Subscription[];
+}
+
 async function buildDigests(
   subscriptions: readonly Subscription[],
   deps: DigestDeps,
@@ -79,7 +76,10 @@ async function buildDigests(
 ): Promise<DigestRun> {
   const now = deps.clock.now();
   const run: DigestRun = { built: [], alreadyBuilt: 0, empty: 0 };
-  const windows = new Map<string, Promise<Story[]>>();
+  // First which subscriptions are due, by window: each window's stories are read, and matched
+  // against its subscriptions through the match index, once.
+  const windows = new Map<string, DueWindow>();
+  const due: Array<{ subscription: Subscription; id: string; window: DueWindow }> = [];
   for (const subscription of subscriptions) {
     if (subscription.status !== "active") continue;
     const period = periodOf(subscription.cadence, now);
@@ -89,40 +89,42 @@ async function buildDigests(
       run.alreadyBuilt++;
       continue;
     }
-    const windowKey = `${period.windowStart.toISOString()}/${period.windowEnd.toISOString()}`;
-    let stories = windows.get(windowKey);
-    if (!stories) {
-      stories = deps.storiesBetween(period.windowStart, period.windowEnd);
-      windows.set(windowKey, stories);
+    const windowKey = `${period.key}/${period.windowStart.toISOString()}/${period.windowEnd.toISOString()}`;
+    let window = windows.get(windowKey);
+    if (!window) {
+      window = { period, subscriptions: [] };
+      windows.set(windowKey, window);
     }
-    const candidates = await stories;
+    window.subscriptions.push(subscription);
+    due.push({ subscription, id, window });
+  }
+  const composed = new Map<DueWindow, { stories: Story[]; digests: Map<string, Digest | undefined> }>();
+  const stories = new Map<string, Promise<Story[]>>();
+  for (const window of windows.values()) {
+    const { windowStart, windowEnd } = window.period;
+    const range = `${windowStart.toISOString()}/${windowEnd.toISOString()}`;
+    let read = stories.get(range);
+    if (!read) {
+      read = deps.storiesBetween(windowStart, windowEnd);
+      stories.set(range, read);
+    }
+    const candidates = await read;
     const itemSummaries = await deps.itemSummaries?.(candidates.flatMap((story) => story.sources.map((s) => s.itemId)));
-    const base = {
-      subscriptionId: subscription.id,
-      period: period.key,
-      windowStart: period.windowStart,
-      windowEnd: period.windowEnd,
-    };
-    const composed = composeDigest({
-      ...base,
-      filter: subscription.filter,
-      keywords: keywordsOf(subscription),
-      stories: candidates,
-      itemSummaries,
-      maxStories: subscription.cadence.kind === "instant" ? undefined : subscription.cadence.maxStories,
-    });
-    if (!composed && !deps.sendEmpty) {
+    const digests = composeDigests(
+      { period: window.period.key, windowStart, windowEnd, stories: candidates, itemSummaries },
+      window.subscriptions,
+    );
+    composed.set(window, { stories: candidates, digests });
+  }
+  for (const { subscription, id, window } of due) {
+    const { period } = window;
+    const { stories: candidates, digests } = composed.get(window) ?? { stories: [], digests: new Map() };
+    const digest: Digest | undefined =
+      digests.get(subscription.id) ?? (deps.sendEmpty ? emptyDigest(subscription, period) : undefined);
+    if (!digest) {
       run.empty++;
       continue;
     }
-    const digest: Digest = composed ?? {
-      ...base,
-      windowStart: period.windowStart.toISOString(),
-      windowEnd: period.windowEnd.toISOString(),
-      sections: [],
-      storyCount: 0,
-      omitted: 0,
-    };
     const rendered = renderDigest(digest, {
       unsubscribeUrl: await deps.unsubscribeUrl(subscription.id),
       moreUrl: deps.storiesUrl?.(subscription.id),
@@ -163,6 +165,19 @@ async function buildDigests(
     run.built.push(id);
   }
   return run;
+}
+
+/** The digest that says "nothing new", for subscribers who asked to get it anyway. */
+function emptyDigest(subscription: Subscription, period: DueWindow["period"]): Digest {
+  return {
+    subscriptionId: subscription.id,
+    period: period.key,
+    windowStart: period.windowStart.toISOString(),
+    windowEnd: period.windowEnd.toISOString(),
+    sections: [],
+    storyCount: 0,
+    omitted: 0,
+  };
 }
 
 /** The summaries of stored items, for digests that quote each source. */

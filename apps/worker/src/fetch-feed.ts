@@ -7,14 +7,12 @@ import {
   feedError,
   type Store,
 } from "@treatywatch/core";
-import { parseFeed } from "@treatywatch/feeds";
 import {
   emptySummary,
   type IngestSummary,
   ingestFeedItems,
   type PreparedEntries,
   type PreparedItem,
-  prepareEntries,
 } from "./ingest.ts";
 import {
   DEFAULT_POLL_POLICY,
@@ -24,6 +22,18 @@ import {
   publishingIntervalSeconds,
   successInterval,
 } from "./schedule.ts";
+
+type Reader = typeof import("./read-feed.ts");
+let reader: Promise<Reader> | undefined;
+
+/**
+ * Parsing and classifying, loaded for the first feed with content to read: a fetch answered
+ * 304, or refused, needs neither, so a function that starts for one does not load them.
+ */
+function feedReader(): Promise<Reader> {
+  reader ??= import("./read-feed.ts");
+  return reader;
+}
 
 /** Takes a feed's prepared items on to story assignment, which has a single writer. */
 export type IngestSink = (prepared: PreparedEntries) => Promise<IngestSummary>;
@@ -130,6 +140,7 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
     return outcomeOf(feed, "not-modified", nextPollAt);
   }
 
+  const { parseFeed, prepareEntries } = await feedReader();
   const parsed = await parseFeed(result.body, result.contentType, { url: result.finalUrl });
   if (!parsed.ok) return recordFailure(feed, deps, parsed.error);
   const prepared = prepareEntries(

@@ -1,5 +1,4 @@
 import {
-  assess,
   CANDIDATE_LIMIT,
   type Clock,
   DEFAULT_CLUSTER_OPTIONS,
@@ -8,14 +7,11 @@ import {
   type Item,
   joinStory,
   lookupKeys,
-  normaliseEntry,
   oneLineReason,
   pickStory,
-  type RawEntry,
   type Store,
   type Story,
   type StoryChange,
-  sharedKeys,
   type Verdict,
 } from "@treatywatch/core";
 
@@ -99,26 +95,6 @@ export interface PreparedEntries {
   /** Entries normalising or classifying threw on; `failure` says why the first did. */
   failed: number;
   failure?: string | undefined;
-}
-
-/**
- * The pure half of ingest: normalises and classifies one feed's entries, in order. Runs anywhere,
- * in parallel. An entry that makes either step throw is counted, not allowed to lose the others.
- */
-export function prepareEntries(entries: readonly RawEntry[], feed: FeedContext, fetchedAt: string): PreparedEntries {
-  const prepared: PreparedEntries = { items: [], skipped: 0, failed: 0 };
-  const shared = sharedKeys(entries, feed.feedUrl);
-  for (const entry of entries) {
-    try {
-      const item = normaliseEntry(entry, { ...feed, fetchedAt, shared });
-      if (item) prepared.items.push({ item, ...assess(item) });
-      else prepared.skipped++;
-    } catch (error) {
-      prepared.failed++;
-      prepared.failure ??= oneLineReason(error);
-    }
-  }
-  return prepared;
 }
 
 async function ingestItem(
@@ -245,18 +221,4 @@ export async function ingestFeedItems(
     await (deps.store.batch ? deps.store.batch(ingestSome) : ingestSome());
   }
   return { summary, rest: items.slice(taken) };
-}
-
-/** Normalises, de-duplicates, classifies and clusters one feed's entries, in order (both halves, in process). */
-export async function ingestEntries(
-  entries: readonly RawEntry[],
-  feed: FeedContext,
-  deps: IngestDeps,
-): Promise<IngestSummary> {
-  const prepared = prepareEntries(entries, feed, deps.clock.now().toISOString());
-  const summary = await ingestItems(prepared.items, deps);
-  summary.skipped = prepared.skipped;
-  summary.failed = prepared.failed;
-  summary.failure = prepared.failure;
-  return summary;
 }

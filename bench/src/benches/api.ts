@@ -5,14 +5,15 @@ import { serve } from "@hono/node-server";
 import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
 import { silentLogger, systemClock } from "@treatywatch/core";
 import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
-import { ingestEntries } from "@treatywatch/worker";
 import autocannon from "autocannon";
 import { Hono } from "hono";
 import { generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
+import { storeByEvent } from "../stories.ts";
 
 const CONNECTIONS = 50;
-const PATH = "/v1/stories?limit=20";
+/** A page of 60 stories: about 70 KiB of JSON, the size of a busy first page. */
+const PATH = "/v1/stories?limit=60";
 
 interface Load {
   rps: number;
@@ -61,15 +62,7 @@ export const api: Bench = {
     try {
       const now = new Date();
       const entries = generateEntries(quick ? 300 : 2_000, { seed: 5, end: now, perDay: 500 });
-      await ingestEntries(
-        entries,
-        { feedId: "fd_bench", feedUrl: "https://news.example.org/feed" },
-        {
-          store,
-          clock: { now: () => now },
-        },
-      );
-      const stories = store.db.prepare("SELECT count(*) FROM stories").pluck().get() as number;
+      const stories = await store.batch(() => storeByEvent(entries, store, now.toISOString()));
       log(`api: ${num(stories)} stories seeded`);
       // A variable rather than a literal: the services the app needs grow as the API does.
       const services = {
@@ -93,6 +86,9 @@ export const api: Bench = {
       const first = await fetch(`http://127.0.0.1:${served.port}${PATH}`);
       const etag = first.headers.get("etag") ?? "";
       const page = new Uint8Array(await first.arrayBuffer());
+      const gzip = await fetch(`http://127.0.0.1:${served.port}${PATH}`, { headers: { "accept-encoding": "gzip" } });
+      const gzipBytes = Number(gzip.headers.get("content-length") ?? 0);
+      await gzip.arrayBuffer();
       const bare = await serveBare();
       const bareSameBytes = await serveBare(page);
       try {
@@ -100,37 +96,52 @@ export const api: Bench = {
         await load(bare.port, quick ? 0.5 : 1);
         const baseline = await load(bare.port, seconds);
         const measured = await load(served.port, seconds);
+        const compressed = await load(served.port, seconds, { headers: { "accept-encoding": "gzip" } });
         const revalidated = await load(served.port, seconds, { headers: { "if-none-match": etag }, status: "3xx" });
         const sameBytes = await load(bareSameBytes.port, seconds);
         await bareSameBytes.close();
         log(`api: ${num(measured.requests)} requests served, ${num(baseline.requests)} bare`);
         const share = measured.rps / baseline.rps;
+        const compressedShare = compressed.rps / baseline.rps;
         const revalidatedShare = revalidated.rps / baseline.rps;
         const setting =
           `autocannon, ${CONNECTIONS} connections for ${seconds} s each, against \`GET ${PATH}\` on the API ` +
-          `(\`createApp\` + \`serveApp\`, SQLite file seeded through ingest with ${num(stories)} stories, anonymous, rate limits lifted) ` +
+          `(\`createApp\` + \`serveApp\`, SQLite file seeded with ${num(stories)} stories, each the reports of one generated event, anonymous, rate limits lifted) ` +
           "and against a bare Hono route returning a constant on the same @hono/node-server; the load " +
           "generator runs in the same process, so both share its cost.";
+        const fullTarget = "≥ 0.5x, p99 < 50 ms";
         return [
           {
             name: "api",
             measured: `${num(measured.rps)} req/s, p99 ${num(measured.p99)} ms`,
             baseline: `bare ${num(baseline.rps)} req/s, p99 ${num(baseline.p99)} ms`,
             ratio: ratio(share),
-            target: "≥ 0.5x, p99 < 50 ms",
+            target: fullTarget,
             pass: share >= 0.5 && measured.p99 < 50,
             note:
-              `${setting} Every answer is the full page, ${num(page.byteLength / 1024)} KiB; a bare route ` +
-              `answering those same bytes does ${num(sameBytes.rps)} req/s (p99 ${num(sameBytes.p99)} ms), ` +
-              `${ratio(sameBytes.rps / baseline.rps)} of the small constant: the most a full-page answer reaches on this setup.`,
+              `${setting} Every answer is the full page, ${num(page.byteLength / 1024)} KiB, from the bytes kept for ` +
+              `its data version; a bare route answering those same bytes does ${num(sameBytes.rps)} req/s (p99 ` +
+              `${num(sameBytes.p99)} ms), ${ratio(sameBytes.rps / baseline.rps)} of the small constant: the most a ` +
+              "full-page answer reaches on this setup.",
+          },
+          {
+            name: "api (gzip accepted)",
+            measured: `${num(compressed.rps)} req/s, p99 ${num(compressed.p99)} ms`,
+            baseline: `bare ${num(baseline.rps)} req/s, p99 ${num(baseline.p99)} ms`,
+            ratio: ratio(compressedShare),
+            target: fullTarget,
+            pass: compressedShare >= 0.5 && compressed.p99 < 50,
+            note:
+              `the same load sending \`Accept-Encoding: gzip\`: every answer is the page's gzip form, ` +
+              `${num(gzipBytes / 1024)} KiB, compressed once for its data version and kept with it.`,
           },
           {
             name: "api (revalidated)",
             measured: `${num(revalidated.rps)} req/s, p99 ${num(revalidated.p99)} ms`,
             baseline: `bare ${num(baseline.rps)} req/s, p99 ${num(baseline.p99)} ms`,
             ratio: ratio(revalidatedShare),
-            target: "≥ 0.5x, p99 < 50 ms",
-            pass: revalidatedShare >= 0.5 && revalidated.p99 < 50,
+            target: "≥ 0.8x, p99 < 50 ms",
+            pass: revalidatedShare >= 0.8 && revalidated.p99 < 50,
             note:
               "the same load, each request sending the page's `ETag` back in `If-None-Match` as a polling client " +
               "or a cache in front does; every answer is `304 Not Modified` with no body.",

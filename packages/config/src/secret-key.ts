@@ -1,9 +1,29 @@
 import { hkdfSync } from "node:crypto";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import type { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 /** The slice of the Secrets Manager client the key reader calls; tests pass their own. */
 export interface SecretValueClient {
   send(command: GetSecretValueCommand): Promise<{ SecretString?: string | undefined }>;
+}
+
+type SecretsSdk = typeof import("@aws-sdk/client-secrets-manager");
+let sdk: Promise<SecretsSdk> | undefined;
+
+/** The Secrets Manager SDK, loaded when a secret is first read rather than when a function starts. */
+function secretsSdk(): Promise<SecretsSdk> {
+  sdk ??= import("@aws-sdk/client-secrets-manager");
+  return sdk;
+}
+
+/** A Secrets Manager client made (and its SDK loaded) on its first call. */
+export function secretsManagerClient(): SecretValueClient {
+  let client: Promise<SecretsManagerClient> | undefined;
+  return {
+    async send(command) {
+      client ??= secretsSdk().then((loaded) => new loaded.SecretsManagerClient({}));
+      return (await client).send(command);
+    },
+  };
 }
 
 /** The keys that seal and open webhook signing secrets: `current` seals, every key opens. */
@@ -34,6 +54,7 @@ async function readVersion(
   stage: "AWSCURRENT" | "AWSPREVIOUS",
 ): Promise<string | undefined> {
   try {
+    const { GetSecretValueCommand } = await secretsSdk();
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
     return SecretString || undefined;
   } catch (error) {

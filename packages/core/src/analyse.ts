@@ -118,6 +118,13 @@ export function analyse(text: string, language: Language): Analysis {
   return { language, text, tokens };
 }
 
+const ALL_DIGITS = /^\d+$/;
+
+/** Whether a token says something: three letters or more, not a number, not a function word. */
+export function isContentToken(token: Token): boolean {
+  return token.word.length >= 3 && !token.stop && !ALL_DIGITS.test(token.word);
+}
+
 /** Function words only (the `stopword` package's lists): content words such as "mine" or "war" stay. */
 const STOPWORDS: Readonly<Record<Language, ReadonlySet<string>>> = {
   en: new Set(eng.map(fold)),

@@ -1,4 +1,4 @@
-import { isStopword, romanise } from "./analyse.ts";
+import { isContentToken, romanise } from "./analyse.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { fnv1a } from "./hash.ts";
 import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
@@ -97,7 +97,7 @@ function namesOf(reading: Reading): string[] {
   tokens.forEach((token, at) => {
     if (covered.has(at) || token.word.length < 3 || /\d/.test(token.word)) return;
     const capital = at === 0 ? text.charAt(token.start) !== token.word.charAt(0) : token.capitalised;
-    if (!capital || isStopword(token.word, reading.language)) return;
+    if (!capital || token.stop) return;
     names.add(nameKey(token.word));
   });
   return [...names].sort();
@@ -106,7 +106,7 @@ function namesOf(reading: Reading): string[] {
 function termsOf(reading: Reading): string[] {
   const terms = new Set<string>();
   for (const token of reading.analysis.tokens) {
-    if (token.word.length < 3 || /^\d+$/.test(token.word) || isStopword(token.word, reading.language)) continue;
+    if (!isContentToken(token)) continue;
     terms.add(token.stem);
     if (terms.size >= TERMS_KEPT) break;
   }
@@ -266,8 +266,514 @@ export function pairFeatures(a: Fingerprint, b: Fingerprint): string[] {
   return features;
 }
 
+/**
+ * What the story model reads of one fingerprint, worked out once: every list it compares as
+ * sorted numbers (counting what two lists share is then one merge of integers), the concepts
+ * as a bit set, and the date as a number. A fingerprint is compared with many others, so this
+ * is what makes `similarity` cheap; `pairFeatures` stays the definition it must agree with.
+ */
+interface PairView {
+  /** The numbering the lists were written in; a view from an older one is made again. */
+  generation: number;
+  language: string | undefined;
+  relevant: boolean | undefined;
+  dated: boolean | undefined;
+  atMs: number;
+  fingerprint: Fingerprint;
+  /**
+   * Every list in one block, so comparing two views reads two runs of memory: the offsets of
+   * the segments first (SEGMENTS + 1 of them), then the segments. Segments 0 to 9 are the lists
+   * AGREEMENTS names, then the stems (empty for legacy fingerprints, compared alike), the
+   * distinct concepts in the order the fingerprint lists them, and the concepts as a bit set.
+   */
+  packed: Int32Array;
+  letters?: Int32Array | undefined;
+}
+
+/**
+ * Every value a view holds, numbered: words, names, figures, countries and concepts alike. The
+ * numbering starts over (and views are made again) once it grows past its bound, so a process
+ * that runs for months keeps a bounded table.
+ */
+const numbers = new Map<string, number>();
+const NUMBERS_KEPT = 1_000_000;
+let generation = 0;
+
+function numberOf(value: string): number {
+  let id = numbers.get(value);
+  if (id === undefined) {
+    id = numbers.size;
+    numbers.set(value, id);
+  }
+  return id;
+}
+
+function numbered(values: readonly string[]): Int32Array {
+  const ids = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) ids[k] = numberOf(values[k] as string);
+  return ids.sort();
+}
+
+/** What a missing list reads as: every comparison treats it as an empty one. */
+const EMPTY = new Int32Array(0);
+
+const numberedOrNone = (values: readonly string[] | undefined) => (values === undefined ? EMPTY : numbered(values));
+
+/** Concepts numbered apart, from a small fixed vocabulary, so their numbers stay small and never change. */
+const conceptNumbers = new Map<string, number>();
+const conceptNames: string[] = [];
+
+function conceptNumber(concept: string): number {
+  let id = conceptNumbers.get(concept);
+  if (id === undefined) {
+    id = conceptNames.length;
+    conceptNumbers.set(concept, id);
+    conceptNames.push(concept);
+  }
+  return id;
+}
+
+/** Starts the numbering over once it has grown past its bound; views made before are made again. */
+function boundNumbers(): void {
+  if (numbers.size <= NUMBERS_KEPT) return;
+  numbers.clear();
+  generation++;
+}
+
+const viewCache = new WeakMap<Fingerprint, PairView>();
+
+const TERMS = 10;
+const CONCEPTS = 11;
+const CONCEPT_BITS = 12;
+const SEGMENTS = 13;
+
+function pairView(fp: Fingerprint): PairView {
+  const cached = viewCache.get(fp);
+  if (cached && cached.generation === generation) return cached;
+  const concepts = fp.concepts ?? [];
+  const distinct = Int32Array.from(new Set(concepts), conceptNumber);
+  let top = 0;
+  for (const id of distinct) top = Math.max(top, id);
+  const conceptBits = new Int32Array((top >>> 5) + 1);
+  for (const id of distinct) conceptBits[id >>> 5] = (conceptBits[id >>> 5] as number) | (1 << (id & 31));
+  // In the order of AGREEMENTS, then the rest.
+  const segments = [
+    numbered(fp.countries),
+    numbered(fp.treaties),
+    numbered(ofKind(concepts, "action")),
+    numbered(ofKind(concepts, "weapon")),
+    numbered(ofKind(concepts, "actor")),
+    numbered(ofKind(concepts, "domain")),
+    numbered(fp.topics),
+    numberedOrNone(fp.names),
+    numberedOrNone(fp.figures),
+    numberedOrNone(fp.years),
+    numberedOrNone(fp.terms),
+    distinct,
+    conceptBits,
+  ];
+  const packed = new Int32Array(SEGMENTS + 1 + segments.reduce((sum, segment) => sum + segment.length, 0));
+  let at = SEGMENTS + 1;
+  segments.forEach((segment, index) => {
+    packed[index] = at;
+    packed.set(segment, at);
+    at += segment.length;
+  });
+  packed[SEGMENTS] = at;
+  const view: PairView = {
+    generation,
+    language: fp.language,
+    relevant: fp.relevant,
+    dated: fp.dated,
+    atMs: Date.parse(fp.at),
+    fingerprint: fp,
+    packed,
+  };
+  viewCache.set(fp, view);
+  return view;
+}
+
+function hasConcept(packed: Int32Array, id: number): boolean {
+  const word = (packed[CONCEPT_BITS] as number) + (id >>> 5);
+  return word < (packed[SEGMENTS] as number) && ((packed[word] as number) & (1 << (id & 31))) !== 0;
+}
+
+/**
+ * How many values of `a` (each copy counted) `b` holds, as `shared` counts them; both sorted,
+ * so one merge does it.
+ */
+function sharedSorted(a: Int32Array, aFrom: number, aTo: number, b: Int32Array, bFrom: number, bTo: number): number {
+  let count = 0;
+  let j = bFrom;
+  for (let i = aFrom; i < aTo; i++) {
+    const value = a[i] as number;
+    while (j < bTo && (b[j] as number) < value) j++;
+    if (j === bTo) break;
+    if (b[j] === value) count++;
+  }
+  return count;
+}
+
+/** `jaccard` over segments of packed lists. */
+function jaccardSorted(a: Int32Array, aFrom: number, aTo: number, b: Int32Array, bFrom: number, bTo: number): number {
+  const left = aTo - aFrom;
+  const right = bTo - bFrom;
+  if (left + right === 0) return 0;
+  const both = sharedSorted(a, aFrom, aTo, b, bFrom, bTo);
+  return both / (left + right - both);
+}
+
+/** The agreement features of `agreement` for one list, as slots in a compiled model; see `compileStoryModel`. */
+const AGREEMENTS = [
+  "countries",
+  "treaties",
+  "actions",
+  "weapons",
+  "actors",
+  "domains",
+  "topics",
+  "names",
+  "figures",
+  "years",
+] as const;
+const AGREEMENT_EDGES = [0.01, 0.34, 0.5, 0.75, 1] as const;
+const TEXT_EDGES = [0.1, 0.2, 0.3, 0.45, 0.6] as const;
+const LETTER_EDGES = [0.05, 0.1, 0.15, 0.2, 0.3] as const;
+const DAYS = ["days:1", "days:3", "days:7", "days:30", "days:more", "days:unknown"] as const;
+const RELEVANCE = ["relevant:both", "relevant:neither", "relevant:one"] as const;
+const COMBINATIONS = [
+  "country+action",
+  "country+treaty",
+  "country+weapon",
+  "country+name",
+  "name+action",
+  "figure+country",
+] as const;
+
+/**
+ * A story model with its weights laid out by feature number: each feature `pairFeatures` can
+ * emit has a number, and three weights (its own, and again scoped to pairs in one language and
+ * in two), 0 where the model has none. Summed in the order `pairFeatures` emits the features,
+ * the log-odds are the same number to the last bit as `logit` over the feature names.
+ */
+interface CompiledStoryModel {
+  bias: number;
+  languageSame: number;
+  languageOther: number;
+  /** Weights by feature number: plain, `same|`, `other|`. */
+  plain: number[];
+  same: number[];
+  other: number[];
+  text: number[];
+  letters: number[];
+  /** Feature number of `<agreement>:none`, `:one`, `:differ`, then the five bins, per agreement. */
+  agreement: number[];
+  namesSeveral: number;
+  /** The most the bins of word overlap can add to a pair in one language, and of letter overlap to one in two. */
+  bestText: number;
+  bestLetters: number;
+  relevance: number;
+  days: number;
+  combinations: { same: number[]; other: number[] };
+  /** Feature numbers of `both:<concept>` and `one:<concept>` by concept number, made as concepts are met. */
+  both: number[];
+  one: number[];
+  /** Their weights for bounds, for pairs in one language and in two; made again as concepts are numbered. */
+  conceptsSame?: ConceptWeights | undefined;
+  conceptsOther?: ConceptWeights | undefined;
+  weights: Readonly<Record<string, number>>;
+}
+
+const compiledModels = new WeakMap<LinearModel, CompiledStoryModel>();
+
+function addFeature(compiled: CompiledStoryModel, name: string): number {
+  const weight = (key: string) => compiled.weights[key] ?? 0;
+  compiled.plain.push(weight(name));
+  compiled.same.push(weight(`same|${name}`));
+  compiled.other.push(weight(`other|${name}`));
+  return compiled.plain.length - 1;
+}
+
+function compileStoryModel(model: LinearModel): CompiledStoryModel {
+  const cached = compiledModels.get(model);
+  if (cached) return cached;
+  const weight = (key: string) => model.weights[key] ?? 0;
+  const compiled: CompiledStoryModel = {
+    bias: model.bias,
+    languageSame: weight("language:same"),
+    languageOther: weight("language:other"),
+    plain: [],
+    same: [],
+    other: [],
+    text: [],
+    letters: [],
+    agreement: [],
+    namesSeveral: 0,
+    bestText: 0,
+    bestLetters: 0,
+    relevance: 0,
+    days: 0,
+    combinations: {
+      same: COMBINATIONS.map((name) => weight(`same:${name}`)),
+      other: COMBINATIONS.map((name) => weight(`other:${name}`)),
+    },
+    both: [],
+    one: [],
+    weights: model.weights,
+  };
+  compiled.text = TEXT_EDGES.map((edge) => addFeature(compiled, `text>=${edge}`));
+  compiled.letters = LETTER_EDGES.map((edge) => addFeature(compiled, `letters>=${edge}`));
+  for (const name of AGREEMENTS) {
+    compiled.agreement.push(addFeature(compiled, `${name}:none`));
+    addFeature(compiled, `${name}:one`);
+    addFeature(compiled, `${name}:differ`);
+    for (const edge of AGREEMENT_EDGES) addFeature(compiled, `${name}>=${edge}`);
+  }
+  compiled.namesSeveral = addFeature(compiled, "names:several");
+  compiled.relevance = addFeature(compiled, RELEVANCE[0]);
+  for (const name of RELEVANCE.slice(1)) addFeature(compiled, name);
+  compiled.days = addFeature(compiled, DAYS[0]);
+  for (const name of DAYS.slice(1)) addFeature(compiled, name);
+  compiled.bestText = bestBins(compiled.text, compiled.plain, compiled.same);
+  compiled.bestLetters = bestBins(compiled.letters, compiled.plain, compiled.other);
+  compiledModels.set(model, compiled);
+  return compiled;
+}
+
+/** What `both:<concept>` and `one:<concept>` add to a pair (their weight and its scoped one), by concept number. */
+interface ConceptWeights {
+  both: Float64Array;
+  one: Float64Array;
+}
+
+function conceptWeights(compiled: CompiledStoryModel, sameLanguage: boolean): ConceptWeights {
+  const weights = sameLanguage ? compiled.conceptsSame : compiled.conceptsOther;
+  if (weights && weights.both.length === conceptNames.length) return weights;
+  const scoped = sameLanguage ? compiled.same : compiled.other;
+  const sum = (prefix: "both" | "one", concept: number) => {
+    const id = conceptFeature(compiled, prefix, concept);
+    return (compiled.plain[id] as number) + (scoped[id] as number);
+  };
+  const made = {
+    both: Float64Array.from(conceptNames, (_, concept) => sum("both", concept)),
+    one: Float64Array.from(conceptNames, (_, concept) => sum("one", concept)),
+  };
+  if (sameLanguage) compiled.conceptsSame = made;
+  else compiled.conceptsOther = made;
+  return made;
+}
+
+/** The largest sum cumulative bins can add (none set adds 0). */
+function bestBins(ids: readonly number[], plain: readonly number[], scoped: readonly number[]): number {
+  let best = 0;
+  let sum = 0;
+  for (const id of ids) {
+    sum += (plain[id] as number) + (scoped[id] as number);
+    best = Math.max(best, sum);
+  }
+  return best;
+}
+
+function conceptFeature(compiled: CompiledStoryModel, prefix: "both" | "one", concept: number): number {
+  const table = prefix === "both" ? compiled.both : compiled.one;
+  let id = table[concept];
+  if (id === undefined) {
+    id = addFeature(compiled, `${prefix}:${conceptNames[concept]}`);
+    table[concept] = id;
+  }
+  return id;
+}
+
+/**
+ * `agreement` as feature numbers, written after the pair's others (room for them is made
+ * before); returns how many values the lists share.
+ */
+function emitAgreement(base: number, a: Int32Array, b: Int32Array, group: number): number {
+  const aFrom = a[group] as number;
+  const aTo = a[group + 1] as number;
+  const bFrom = b[group] as number;
+  const bTo = b[group + 1] as number;
+  const left = aTo - aFrom;
+  const right = bTo - bFrom;
+  if (left === 0 || right === 0) {
+    emitted[emittedCount++] = left === right ? base : base + 1;
+    return 0;
+  }
+  const both = sharedSorted(a, aFrom, aTo, b, bFrom, bTo);
+  if (both === 0) emitted[emittedCount++] = base + 2;
+  else {
+    const value = both / (left + right - both);
+    if (value >= 0.01) emitted[emittedCount++] = base + 3;
+    if (value >= 0.34) emitted[emittedCount++] = base + 4;
+    if (value >= 0.5) emitted[emittedCount++] = base + 5;
+    if (value >= 0.75) emitted[emittedCount++] = base + 6;
+    if (value >= 1) emitted[emittedCount++] = base + 7;
+  }
+  return both;
+}
+
+/** Feature numbers of one pair, reused from call to call: scoring is single-threaded. */
+let emitted = new Int32Array(256);
+let emittedCount = 0;
+
+/** How many values each agreement's lists share, for the pair at hand. */
+const sharedCounts = new Int32Array(10);
+const NAMES = 7;
+
+/** Slots kept at the front of `emitted` for the bins of word (or letter) overlap, which `pairFeatures` lists first. */
+const TEXT_SLOTS = 5;
+
+/**
+ * The story model's log-odds for a pair, or undefined when they cannot reach `cutoff`.
+ * The features of `pairFeatures` are emitted as numbers in the same order and summed in that
+ * order, so the result equals `logit(model, pairFeatures(a, b))` to the last bit. Every feature
+ * but the overlap of words (or letters) is cheap; those are emitted first, and when even the
+ * best overlap could not lift the pair to `cutoff` the words are never compared.
+ */
+function pairLogit(
+  a: PairView,
+  b: PairView,
+  model: LinearModel,
+  cutoff = Number.NEGATIVE_INFINITY,
+): number | undefined {
+  const compiled = compileStoryModel(model);
+  const sameLanguage = a.language !== undefined && a.language === b.language;
+  const { plain } = compiled;
+  const scoped = sameLanguage ? compiled.same : compiled.other;
+  const ap = a.packed;
+  const bp = b.packed;
+  const aConcepts = ap[CONCEPTS] as number;
+  const aConceptsEnd = ap[CONCEPTS + 1] as number;
+  const bConcepts = bp[CONCEPTS] as number;
+  const bConceptsEnd = bp[CONCEPTS + 1] as number;
+  // Room for every feature a pair can have: the bins of ten agreements, three more, its concepts.
+  const room = TEXT_SLOTS + 10 * 5 + 3 + (aConceptsEnd - aConcepts) + (bConceptsEnd - bConcepts);
+  if (emitted.length < room) emitted = new Int32Array(room * 2);
+  emittedCount = TEXT_SLOTS;
+  const agreement = compiled.agreement;
+  for (let group = 0; group < AGREEMENTS.length; group++) {
+    const both = emitAgreement(agreement[group] as number, ap, bp, group);
+    sharedCounts[group] = both;
+    if (group === NAMES && both >= 2) emitted[emittedCount++] = compiled.namesSeveral;
+  }
+  const countries = sharedCounts[0] as number;
+  const treaties = sharedCounts[1] as number;
+  const actions = sharedCounts[2] as number;
+  const weapons = sharedCounts[3] as number;
+  const names = sharedCounts[NAMES] as number;
+  const figures = sharedCounts[8] as number;
+  emitted[emittedCount++] = compiled.relevance + (a.relevant === b.relevant ? (a.relevant ? 0 : 1) : 2);
+  if (a.dated && b.dated) {
+    const hours = Math.abs(a.atMs - b.atMs) / HOUR;
+    const days = hours / 24;
+    emitted[emittedCount++] = compiled.days + (days <= 1 ? 0 : days <= 3 ? 1 : days <= 7 ? 2 : days <= 30 ? 3 : 4);
+  } else {
+    emitted[emittedCount++] = compiled.days + 5;
+  }
+  const combinations = sameLanguage ? compiled.combinations.same : compiled.combinations.other;
+  let combined = 0;
+  if (countries > 0 && actions > 0) combined += combinations[0] as number;
+  if (countries > 0 && treaties > 0) combined += combinations[1] as number;
+  if (countries > 0 && weapons > 0) combined += combinations[2] as number;
+  if (countries > 0 && names > 0) combined += combinations[3] as number;
+  if (names > 0 && actions > 0) combined += combinations[4] as number;
+  if (figures > 0 && countries > 0) combined += combinations[5] as number;
+
+  if (cutoff > Number.NEGATIVE_INFINITY) {
+    // An upper bound, summed in any order: BOUND_MARGIN covers the rounding, far larger than it.
+    let bound = compiled.bias + (sameLanguage ? compiled.languageSame : compiled.languageOther) + combined;
+    for (let k = TEXT_SLOTS; k < emittedCount; k++) {
+      const id = emitted[k] as number;
+      bound += (plain[id] as number) + (scoped[id] as number);
+    }
+    const concepts = conceptWeights(compiled, sameLanguage);
+    for (let k = aConcepts; k < aConceptsEnd; k++) {
+      const concept = ap[k] as number;
+      bound += hasConcept(bp, concept) ? (concepts.both[concept] as number) : (concepts.one[concept] as number);
+    }
+    for (let k = bConcepts; k < bConceptsEnd; k++) {
+      const concept = bp[k] as number;
+      if (!hasConcept(ap, concept)) bound += concepts.one[concept] as number;
+    }
+    bound += sameLanguage ? compiled.bestText : compiled.bestLetters;
+    if (bound < cutoff - BOUND_MARGIN) return undefined;
+  }
+  for (let k = aConcepts; k < aConceptsEnd; k++) {
+    const concept = ap[k] as number;
+    emitted[emittedCount++] = conceptFeature(compiled, hasConcept(bp, concept) ? "both" : "one", concept);
+  }
+  for (let k = bConcepts; k < bConceptsEnd; k++) {
+    const concept = bp[k] as number;
+    if (!hasConcept(ap, concept)) emitted[emittedCount++] = conceptFeature(compiled, "one", concept);
+  }
+
+  // The overlap's bins, in the slots before the rest.
+  let first = TEXT_SLOTS;
+  let value: number;
+  let edges: readonly number[];
+  let ids: readonly number[];
+  if (sameLanguage) {
+    value = jaccardSorted(
+      ap,
+      ap[TERMS] as number,
+      ap[TERMS + 1] as number,
+      bp,
+      bp[TERMS] as number,
+      bp[TERMS + 1] as number,
+    );
+    edges = TEXT_EDGES;
+    ids = compiled.text;
+  } else {
+    a.letters ??= numbered(lettersOf(a.fingerprint));
+    b.letters ??= numbered(lettersOf(b.fingerprint));
+    value = jaccardSorted(a.letters, 0, a.letters.length, b.letters, 0, b.letters.length);
+    edges = LETTER_EDGES;
+    ids = compiled.letters;
+  }
+  let bins = 0;
+  while (bins < edges.length && value >= (edges[bins] as number)) bins++;
+  first = TEXT_SLOTS - bins;
+  for (let k = 0; k < bins; k++) emitted[first + k] = ids[k] as number;
+
+  let sum = compiled.bias + (sameLanguage ? compiled.languageSame : compiled.languageOther);
+  for (let k = first; k < emittedCount; k++) sum += plain[emitted[k] as number] as number;
+  for (let k = first; k < emittedCount; k++) sum += scoped[emitted[k] as number] as number;
+  if (countries > 0 && actions > 0) sum += combinations[0] as number;
+  if (countries > 0 && treaties > 0) sum += combinations[1] as number;
+  if (countries > 0 && weapons > 0) sum += combinations[2] as number;
+  if (countries > 0 && names > 0) sum += combinations[3] as number;
+  if (names > 0 && actions > 0) sum += combinations[4] as number;
+  if (figures > 0 && countries > 0) sum += combinations[5] as number;
+  return sum;
+}
+
+/**
+ * Log-odds a bound may fall short of the true sum by through rounding, with room to spare: the
+ * sums have a few dozen terms of magnitude below ten, so rounding moves them by less than 1e-12.
+ */
+const BOUND_MARGIN = 1e-6;
+
+/** Whether the two reports' own dates lie too far apart to be one story. */
+function outsideWindow(a: PairView, b: PairView, options: ClusterOptions): boolean {
+  return options.windowHours > 0 && !!a.dated && !!b.dated && Math.abs(a.atMs - b.atMs) / HOUR > options.windowHours;
+}
+
 /** How likely two reports are of one event, in [0, 1]; 0 when their own dates lie too far apart. */
 export function similarity(
+  a: Fingerprint,
+  b: Fingerprint,
+  options = DEFAULT_CLUSTER_OPTIONS,
+  model = STORY_MODEL,
+): number {
+  boundNumbers();
+  const left = pairView(a);
+  const right = pairView(b);
+  if (outsideWindow(left, right, options)) return 0;
+  return sigmoid(pairLogit(left, right, model) as number);
+}
+
+/** `similarity` as its definition reads: the model's logistic over `pairFeatures`. For tests of the fast path. */
+export function similarityByFeatures(
   a: Fingerprint,
   b: Fingerprint,
   options = DEFAULT_CLUSTER_OPTIONS,
@@ -289,10 +795,44 @@ export function pickStory(
   options = DEFAULT_CLUSTER_OPTIONS,
   model = STORY_MODEL,
 ): { storyId: string; similarity: number } | undefined {
+  boundNumbers();
+  const view = pairView(fp);
+  // A pair must reach the threshold, then beat the best so far: in log-odds, the larger of the two.
+  const threshold = Math.log(options.threshold / (1 - options.threshold));
+  let best: { storyId: string; similarity: number } | undefined;
+  let bestLogit = Number.NEGATIVE_INFINITY;
+  for (const candidate of candidates) {
+    for (const member of candidate.fingerprints) {
+      const other = pairView(member);
+      let score = 0;
+      let log = Number.NEGATIVE_INFINITY;
+      if (!outsideWindow(view, other, options)) {
+        const cutoff = Number.isNaN(threshold) ? Number.NEGATIVE_INFINITY : Math.max(threshold, bestLogit);
+        const exact = pairLogit(view, other, model, cutoff);
+        if (exact === undefined) continue;
+        log = exact;
+        score = sigmoid(exact);
+      }
+      if (score >= options.threshold && (!best || score > best.similarity)) {
+        best = { storyId: candidate.storyId, similarity: score };
+        bestLogit = log;
+      }
+    }
+  }
+  return best;
+}
+
+/** `pickStory` as its definition reads: every member scored by `similarity`. For tests of the fast path. */
+export function pickStoryByScores(
+  fp: Fingerprint,
+  candidates: readonly StoryCandidate[],
+  options = DEFAULT_CLUSTER_OPTIONS,
+  model = STORY_MODEL,
+): { storyId: string; similarity: number } | undefined {
   let best: { storyId: string; similarity: number } | undefined;
   for (const candidate of candidates) {
     for (const member of candidate.fingerprints) {
-      const score = similarity(fp, member, options, model);
+      const score = similarityByFeatures(fp, member, options, model);
       if (score >= options.threshold && (!best || score > best.similarity)) {
         best = { storyId: candidate.storyId, similarity: score };
       }

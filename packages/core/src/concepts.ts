@@ -749,6 +749,11 @@ function conceptIndexes(): Readonly<Record<Language, PhraseIndex<ConceptId>>> {
   return built;
 }
 
+/** The index of the concept lexicon's phrases in a language. */
+export function conceptIndex(language: Language): PhraseIndex<ConceptId> {
+  return conceptIndexes()[language];
+}
+
 export type ConceptMatch = PhraseMatch<ConceptId>;
 
 /** Every concept the text mentions, in text order. */

@@ -77,7 +77,7 @@ let index: PhraseIndex<readonly string[]> | undefined;
  * with the editorial names and group names. A display name two countries share ("Congo") is
  * left to the editorial names.
  */
-function countryIndex(): PhraseIndex<readonly string[]> {
+export function countryIndex(): PhraseIndex<readonly string[]> {
   if (index) return index;
   const owners = new Map<string, { codes: Set<string>; language: Language }>();
   for (const language of LANGUAGES) {

@@ -1,19 +1,121 @@
-import { eld } from "eld/small";
-import { isLanguage, LANGUAGES, type Language, languageFromTag } from "./language.ts";
+import { isLanguage, type Language, languageFromTag } from "./language.ts";
+import { BYTE_CHARACTERS, NGRAM_SCORES, SEPARATORS, TABLE_LANGUAGES } from "./language-table.ts";
 
 /*
- * Kept apart from language.ts: the detector's n-gram tables are large, so only the code that
- * reads text (the fetch stage, the command line) should bundle them.
+ * The Efficient Language Detector's method (eld, https://github.com/nitotm/efficient-language-detector-js),
+ * restricted to our six languages: the text's words as UTF-8 bytes, their four-byte pieces
+ * looked up in eld's small n-gram table, each language scored by the pieces it knows. The table
+ * (language-table.ts) is eld's cut to our languages, so a lookup reads six scores instead of
+ * sixty and the code that reads text bundles a sixth of the data; the answer is eld's to the
+ * last tie (language-table.test.ts compares them). Kept apart from language.ts: only the code
+ * that reads text (the fetch stage, the command line) should bundle the table.
  */
 
-let detector: typeof eld | undefined;
+/** eld reads at most this much of a text, and stops at the first space after 350 bytes of it, or at 380 bytes. */
+const TEXT_CHARS = 1000;
+const CUT_AFTER_BYTES = 350;
+const ENFORCE_CUT_AFTER_BYTES = 380;
+/** Words longer than this are read as if cut here, as eld reads them. */
+const WORD_BYTES = 70;
+/** eld subtracts this from every stored score to keep its tables small. */
+const BASE_NGRAM_SCORE = 53;
 
-function loadDetector(): typeof eld {
-  if (!detector) {
-    detector = eld;
-    detector.setLanguageSubset([...LANGUAGES]);
+let table: Map<string, Int32Array> | undefined;
+
+function ngramTable(): Map<string, Int32Array> {
+  if (!table) {
+    const parsed = JSON.parse(NGRAM_SCORES) as Record<string, number[]>;
+    table = new Map(Object.entries(parsed).map(([ngram, pairs]) => [ngram, Int32Array.from(pairs)]));
   }
-  return detector;
+  return table;
+}
+
+/** The words of a lower-cased text as eld spells them: each UTF-8 byte as its stand-in character. */
+function byteWords(text: string): string[] {
+  let encoded = "";
+  const words: string[] = [];
+  let bytes = 0;
+  for (let at = 0; at < text.length; at++) {
+    let code = text.charCodeAt(at);
+    if (code < 0x80) {
+      if (code === 32) {
+        if (encoded !== "") {
+          words.push(encoded);
+          encoded = "";
+        }
+        if (bytes > CUT_AFTER_BYTES) break;
+      } else {
+        encoded += text[at];
+      }
+      bytes++;
+    } else if (code < 0x800) {
+      encoded += (BYTE_CHARACTERS[0xc0 | (code >> 6)] as string) + BYTE_CHARACTERS[0x80 | (code & 0x3f)];
+      bytes += 2;
+    } else if (code < 0xd800 || code >= 0xe000) {
+      encoded +=
+        (BYTE_CHARACTERS[0xe0 | (code >> 12)] as string) +
+        BYTE_CHARACTERS[0x80 | ((code >> 6) & 0x3f)] +
+        BYTE_CHARACTERS[0x80 | (code & 0x3f)];
+      bytes += 3;
+    } else {
+      at++;
+      code = 0x10000 + (((code & 0x3ff) << 10) | (text.charCodeAt(at) & 0x3ff));
+      encoded +=
+        (BYTE_CHARACTERS[0xf0 | (code >> 18)] as string) +
+        BYTE_CHARACTERS[0x80 | ((code >> 12) & 0x3f)] +
+        BYTE_CHARACTERS[0x80 | ((code >> 6) & 0x3f)] +
+        BYTE_CHARACTERS[0x80 | (code & 0x3f)];
+      bytes += 4;
+    }
+    if (bytes > ENFORCE_CUT_AFTER_BYTES) break;
+  }
+  if (encoded !== "") words.push(encoded);
+  return words;
+}
+
+/** The distinct n-grams of the words: four bytes every three, the first marked by a leading space, the last by a trailing one. */
+function ngramsOf(words: readonly string[]): Set<string> {
+  const ngrams = new Set<string>();
+  for (const word of words) {
+    const length = Math.min(word.length, WORD_BYTES);
+    let at = 0;
+    for (; at + 4 < length; at += 3) ngrams.add((at === 0 ? " " : "") + word.substring(at, at + 4));
+    ngrams.add(`${at === 0 ? " " : ""}${word.substring(length !== 3 ? length - 4 : 0)} `);
+  }
+  return ngrams;
+}
+
+/** Each of our languages' score for a text (in TABLE_LANGUAGES order), and how many distinct n-grams it has. */
+export function eldScores(text: string): { scores: number[]; ngrams: number } {
+  const cleaned = text.substring(0, TEXT_CHARS).replace(SEPARATORS, " ").trim().toLowerCase();
+  const scores = new Array<number>(TABLE_LANGUAGES.length).fill(0);
+  const lookup = ngramTable();
+  const ngrams = ngramsOf(byteWords(cleaned));
+  for (const ngram of ngrams) {
+    const pairs = lookup.get(ngram);
+    if (!pairs) continue;
+    for (let k = 0; k < pairs.length; k += 2) {
+      const position = pairs[k] as number;
+      scores[position] = (scores[position] as number) + (pairs[k + 1] as number) + BASE_NGRAM_SCORE;
+    }
+  }
+  return { scores, ngrams: ngrams.size };
+}
+
+/**
+ * eld's answer among our languages: the one whose n-grams score highest, the first in eld's
+ * order on a tie; undefined when no n-gram of the text scores any of them.
+ */
+export function eldLanguage(text: string): Language | undefined {
+  let best: Language | undefined;
+  let bestScore = 0;
+  eldScores(text).scores.forEach((score, position) => {
+    if (score > 0 && score > bestScore) {
+      bestScore = score;
+      best = TABLE_LANGUAGES[position];
+    }
+  });
+  return best;
 }
 
 const CYRILLIC = /\p{Script=Cyrillic}/u;
@@ -24,8 +126,8 @@ const CYRILLIC = /\p{Script=Cyrillic}/u;
  * script: Cyrillic is read as Russian, anything else as English.
  */
 export function detectLanguage(text: string): Language {
-  const found = loadDetector().detect(text).language;
-  if (isLanguage(found)) return found;
+  const found = eldLanguage(text);
+  if (found && isLanguage(found)) return found;
   return CYRILLIC.test(text) ? "ru" : "en";
 }
 

@@ -1,5 +1,6 @@
-import type { KeywordExpr } from "./keywords.ts";
-import { DEFAULT_DIGEST_STORIES, type SubscriptionFilter } from "./subscription.ts";
+import { type KeywordExpr, parseKeywords } from "./keywords.ts";
+import { buildMatchIndex } from "./match.ts";
+import { DEFAULT_DIGEST_STORIES, type Subscription, type SubscriptionFilter } from "./subscription.ts";
 import { matchStoryFilter } from "./subscription-filter.ts";
 import { type Category, TOPIC_LABELS, TOPICS, type Topic } from "./taxonomy.ts";
 import { foldWhitespace, words } from "./text.ts";
@@ -133,7 +134,10 @@ export function summarise(
     .map((sentence) => ({ text: sentence.text, citations: [...sentence.citations].sort((a, b) => a - b) }));
 }
 
-function entryFor(story: Story, input: DigestInput): DigestEntry {
+function entryFor(
+  story: Story,
+  input: Pick<DigestInput, "itemSummaries" | "maxSentences" | "windowStart" | "windowEnd">,
+): DigestEntry {
   return {
     storyId: story.id,
     version: story.version,
@@ -179,22 +183,17 @@ function withinLimit<T extends { story: Story; entry: DigestEntry }>(
   return ranked.filter((candidate) => chosen.has(candidate));
 }
 
-/**
- * Composes a subscriber's digest: the stories updated in the window that pass the
- * filter, grouped by topic (in taxonomy order) and ranked within each group. Past the
- * limit the rest are counted, not listed. Undefined when the window has nothing for this subscriber.
- */
-export function composeDigest(input: DigestInput): Digest | undefined {
-  const start = input.windowStart.getTime();
-  const end = input.windowEnd.getTime();
-  const ranked = input.stories
-    .filter((story) => {
-      const updated = Date.parse(story.updatedAt);
-      return updated >= start && updated < end;
-    })
-    .filter((story) => matchStoryFilter(story, input.filter, input.keywords).matched)
-    .map((story) => ({ story, entry: entryFor(story, input) }))
-    .sort((a, b) => b.entry.rank - a.entry.rank || a.story.id.localeCompare(b.story.id));
+interface RankedStory {
+  story: Story;
+  entry: DigestEntry;
+}
+
+/** The digest of stories already chosen for a subscriber, each with its entry; undefined when there are none. */
+function digestOf(
+  input: Pick<DigestInput, "subscriptionId" | "period" | "windowStart" | "windowEnd" | "filter" | "maxStories">,
+  matched: RankedStory[],
+): Digest | undefined {
+  const ranked = matched.sort((a, b) => b.entry.rank - a.entry.rank || a.story.id.localeCompare(b.story.id));
   const chosen = withinLimit(ranked, Math.max(1, input.maxStories ?? DEFAULT_DIGEST_STORIES), input.filter);
   if (chosen.length === 0) return undefined;
   const groups = new Map<Topic | "other", DigestEntry[]>();
@@ -219,4 +218,90 @@ export function composeDigest(input: DigestInput): Digest | undefined {
     storyCount: chosen.length,
     omitted: ranked.length - chosen.length,
   };
+}
+
+function inWindow(story: Story, start: number, end: number): boolean {
+  const updated = Date.parse(story.updatedAt);
+  return updated >= start && updated < end;
+}
+
+/**
+ * Composes a subscriber's digest: the stories updated in the window that pass the
+ * filter, grouped by topic (in taxonomy order) and ranked within each group. Past the
+ * limit the rest are counted, not listed. Undefined when the window has nothing for this subscriber.
+ */
+export function composeDigest(input: DigestInput): Digest | undefined {
+  const start = input.windowStart.getTime();
+  const end = input.windowEnd.getTime();
+  const matched = input.stories
+    .filter((story) => inWindow(story, start, end))
+    .filter((story) => matchStoryFilter(story, input.filter, input.keywords).matched)
+    .map((story) => ({ story, entry: entryFor(story, input) }));
+  return digestOf(input, matched);
+}
+
+/** One window's stories, and what every digest of it quotes from them. */
+export interface DigestWindow {
+  period: string;
+  windowStart: Date;
+  windowEnd: Date;
+  /** Candidate stories; those outside the window are left out here. */
+  stories: readonly Story[];
+  itemSummaries?: ReadonlyMap<string, string> | undefined;
+  maxSentences?: number | undefined;
+}
+
+/** The most stories a subscription's digest lists: its cadence's limit, the default for none. */
+export function digestLimit(subscription: Subscription): number | undefined {
+  return subscription.cadence.kind === "instant" ? undefined : subscription.cadence.maxStories;
+}
+
+/**
+ * The digests of many subscriptions over one window, each the digest `composeDigest` makes of
+ * it: the stories are drawn through the match index (each story of the window visits only the
+ * subscriptions that could want it, rather than each subscription testing every story), and
+ * each story's entry (its cited summary and references) is made once for all who get it.
+ * Keywords that do not parse filter nothing, as in `composeDigest` without them.
+ */
+export function composeDigests(
+  window: DigestWindow,
+  subscriptions: readonly Subscription[],
+): Map<string, Digest | undefined> {
+  const index = buildMatchIndex(
+    subscriptions.map((subscription) => {
+      const source = subscription.filter.keywords;
+      if (!source?.trim() || parseKeywords(source).ok) return subscription;
+      return { ...subscription, filter: { ...subscription.filter, keywords: undefined } };
+    }),
+  );
+  const start = window.windowStart.getTime();
+  const end = window.windowEnd.getTime();
+  const matched = new Map<string, RankedStory[]>();
+  for (const story of window.stories) {
+    if (!inWindow(story, start, end)) continue;
+    const matches = index.match(story);
+    if (matches.length === 0) continue;
+    const ranked = { story, entry: entryFor(story, window) };
+    for (const { subscription } of matches) {
+      const list = matched.get(subscription.id);
+      if (list) list.push(ranked);
+      else matched.set(subscription.id, [ranked]);
+    }
+  }
+  return new Map(
+    subscriptions.map((subscription) => [
+      subscription.id,
+      digestOf(
+        {
+          subscriptionId: subscription.id,
+          period: window.period,
+          windowStart: window.windowStart,
+          windowEnd: window.windowEnd,
+          filter: subscription.filter,
+          maxStories: digestLimit(subscription),
+        },
+        matched.get(subscription.id) ?? [],
+      ),
+    ]),
+  );
 }

@@ -25,6 +25,7 @@ export * from "./render.ts";
 export * from "./schedule-digest.ts";
 export type * from "./secret-box.ts";
 export * from "./story.ts";
+export * from "./story-window.ts";
 export type * from "./subscription.ts";
 export { DEFAULT_DIGEST_STORIES } from "./subscription.ts";
 export * from "./subscription-filter.ts";

@@ -1,4 +1,4 @@
-import { type Analysis, analyse, isStopword, type Token } from "./analyse.ts";
+import { type Analysis, analyse, fold, isStopword, type Token } from "./analyse.ts";
 import type { Language } from "./language.ts";
 
 /**
@@ -97,8 +97,10 @@ function lettersOf(elements: readonly Element[]): number {
 
 /** How many tokens the phrase covers from `at`, function words between its words included; 0 when it does not match. */
 function lengthAt<T>(phrase: Phrase<T>, tokens: readonly Token[], at: number, text: string): number {
+  const { elements } = phrase;
   let position = at;
-  for (const [index, element] of phrase.elements.entries()) {
+  for (let index = 0; index < elements.length; index++) {
+    const element = elements[index] as Element;
     if (index > 0) while (tokens[position]?.stop && !matches(element, tokens[position] as Token, text)) position++;
     const token = tokens[position];
     if (!token || !matches(element, token, text)) return 0;
@@ -106,6 +108,48 @@ function lengthAt<T>(phrase: Phrase<T>, tokens: readonly Token[], at: number, te
   }
   return position - at;
 }
+
+/** The folded word a token spelled exactly `written` has, as `analyse` folds it. */
+function wordOfWritten(written: string): string {
+  return fold(written.toLowerCase().replace(/[’ʼ]/g, "'"));
+}
+
+/** The phrases a word can start, by its stem, its own letters and its first two, found once per word. */
+interface WordCandidates {
+  stem: string;
+  phrases: Phrase<unknown>[];
+  /** Phrases starting with a compound part the word holds. */
+  parts: Phrase<unknown>[];
+}
+
+/** Adds the phrase's match at `at`, unless it does not match there or its target was found there already. */
+function tryPhrase<T>(
+  phrase: Phrase<T>,
+  analysis: Analysis,
+  at: number,
+  reportedFrom: number,
+  found: PhraseMatch<T>[],
+) {
+  for (let index = reportedFrom; index < found.length; index++) {
+    if ((found[index] as PhraseMatch<T>).target === phrase.target) return;
+  }
+  const { tokens, text } = analysis;
+  const length = lengthAt(phrase, tokens, at, text);
+  if (length === 0) return;
+  const first = tokens[at] as Token;
+  const last = tokens[at + length - 1] ?? first;
+  found.push({
+    target: phrase.target,
+    match: text.slice(first.start, last.end),
+    from: at,
+    to: at + length,
+    letters: lettersOf(phrase.elements),
+  });
+}
+
+/** Words whose candidates an index remembers before it starts over. */
+const CANDIDATE_WORDS_KEPT = 50_000;
+const NONE: Phrase<unknown>[] = [];
 
 /**
  * Phrases indexed by how their first word can match, so that a token is tried only
@@ -119,8 +163,12 @@ export class PhraseIndex<T> {
   readonly #parts: Phrase<T>[] = [];
   readonly #exact = new Map<string, Phrase<T>[]>();
 
+  /** The phrases, in the order given. */
+  readonly phrases: readonly Phrase<T>[];
+
   constructor(phrases: Iterable<Phrase<T>>) {
-    for (const phrase of phrases) {
+    this.phrases = [...phrases];
+    for (const phrase of this.phrases) {
       const first = phrase.elements[0];
       if (!first) continue;
       if (first.type === "stem") push(this.#byStem, first.value, phrase);
@@ -147,36 +195,49 @@ export class PhraseIndex<T> {
     return this.#parts.filter((phrase) => word.includes(phrase.elements[0]?.value ?? "\u0000"));
   }
 
+  readonly #candidates = new Map<string, WordCandidates>();
+
+  /** Folded words of the exact spellings: a token can be spelled so only if its word is one of these. */
+  #exactWords: Set<string> | undefined;
+
+  /** The phrases a token can start, other than by exact spelling: by stem, by word, by prefix, then by part. */
+  #candidatesOf(token: Token): WordCandidates {
+    const cached = this.#candidates.get(token.word);
+    if (cached && cached.stem === token.stem) return cached;
+    // Only those whose first word this word can be: a word shares its first two letters with many prefixes it lacks.
+    const phrases = [
+      ...(this.#byStem.get(token.stem) ?? NONE),
+      ...(this.#byWord.get(token.word) ?? NONE),
+      ...(this.#byPrefix.get(token.word.slice(0, 2)) ?? NONE).filter((phrase) =>
+        token.word.startsWith(phrase.elements[0]?.value ?? "\u0000"),
+      ),
+    ] as Phrase<unknown>[];
+    const parts = this.#partsIn(token.word) as Phrase<unknown>[];
+    const found = {
+      stem: token.stem,
+      phrases: phrases.length > 0 ? phrases : NONE,
+      parts: parts.length > 0 ? parts : NONE,
+    };
+    if (this.#candidates.size >= CANDIDATE_WORDS_KEPT) this.#candidates.clear();
+    this.#candidates.set(token.word, found);
+    return found;
+  }
+
   /** Every phrase that matches, in text order; a target is reported once per starting token. */
   find(analysis: Analysis): PhraseMatch<T>[] {
     const { tokens, text } = analysis;
     const found: PhraseMatch<T>[] = [];
+    this.#exactWords ??= new Set([...this.#exact.keys()].map(wordOfWritten));
+    const exactWords = this.#exactWords;
     for (let at = 0; at < tokens.length; at++) {
       const token = tokens[at] as Token;
       const reportedFrom = found.length;
-      const exact = this.#exact.size > 0 ? this.#exact.get(text.slice(token.start, token.end)) : undefined;
-      for (const candidates of [
-        this.#byStem.get(token.stem),
-        this.#byWord.get(token.word),
-        this.#byPrefix.get(token.word.slice(0, 2)),
-        exact,
-        this.#partsIn(token.word),
-      ]) {
-        if (!candidates) continue;
-        for (const phrase of candidates) {
-          if (found.some((match, index) => index >= reportedFrom && match.target === phrase.target)) continue;
-          const length = lengthAt(phrase, tokens, at, text);
-          if (length === 0) continue;
-          const last = tokens[at + length - 1] ?? token;
-          found.push({
-            target: phrase.target,
-            match: text.slice(token.start, last.end),
-            from: at,
-            to: at + length,
-            letters: lettersOf(phrase.elements),
-          });
-        }
-      }
+      const candidates = this.#candidatesOf(token);
+      const exact = exactWords.has(token.word) ? this.#exact.get(text.slice(token.start, token.end)) : undefined;
+      if (candidates.phrases === NONE && candidates.parts === NONE && !exact) continue;
+      for (const phrase of candidates.phrases) tryPhrase(phrase as Phrase<T>, analysis, at, reportedFrom, found);
+      if (exact) for (const phrase of exact) tryPhrase(phrase, analysis, at, reportedFrom, found);
+      for (const phrase of candidates.parts) tryPhrase(phrase as Phrase<T>, analysis, at, reportedFrom, found);
     }
     return found;
   }

@@ -1,4 +1,4 @@
-import { type Analysis, analyse, isStopword } from "./analyse.ts";
+import { type Analysis, analyse, isContentToken } from "./analyse.ts";
 import { type ConceptMatch, conceptKind, findConcepts } from "./concepts.ts";
 import { type CountryMatch, findCountriesIn } from "./countries.ts";
 import { languageOf } from "./detect-language.ts";
@@ -55,26 +55,48 @@ export function read(input: ReadingInput): Reading {
 }
 
 /**
+ * Feature names made once and kept: the same strings every time, so building a reading's
+ * features allocates little and looking them up in the model hashes nothing twice.
+ */
+const featureNames = new Map<string, Map<string, string>>();
+const FEATURE_NAMES_KEPT = 100_000;
+
+function featureName(prefix: string, value: string): string {
+  let names = featureNames.get(prefix);
+  if (!names) {
+    names = new Map();
+    featureNames.set(prefix, names);
+  }
+  let name = names.get(value);
+  if (name === undefined) {
+    if (names.size >= FEATURE_NAMES_KEPT) names.clear();
+    name = `${prefix}${value}`;
+    names.set(value, name);
+  }
+  return name;
+}
+
+/**
  * The features the classifier's model weighs: each concept (and again when the headline
  * says it), each pair of a weapon with anything else the item says of it, the treaties,
  * the item's content words by stem, and its language.
  */
 export function featuresOf(reading: Reading): string[] {
-  const features = new Set<string>([`lang:${reading.language}`]);
+  const features = new Set<string>([featureName("lang:", reading.language)]);
   const weapons = new Set<string>();
   const others = new Set<string>();
   for (const concept of reading.concepts) {
-    features.add(`c:${concept.target}`);
-    if (concept.from < reading.titleTokens) features.add(`t:${concept.target}`);
+    features.add(featureName("c:", concept.target));
+    if (concept.from < reading.titleTokens) features.add(featureName("t:", concept.target));
     if (conceptKind(concept.target) === "weapon") weapons.add(concept.target);
     else others.add(concept.target);
   }
-  for (const weapon of weapons) for (const other of others) features.add(`p:${weapon}+${other}`);
-  for (const treaty of reading.treaties) features.add(`tr:${treaty.treaty}`);
+  for (const weapon of weapons) for (const other of others) features.add(featureName(`p:${weapon}+`, other));
+  for (const treaty of reading.treaties) features.add(featureName("tr:", treaty.treaty));
   if (reading.countries.length > 0) features.add("countries");
+  const stems = `s:${reading.language}:`;
   for (const token of reading.analysis.tokens) {
-    if (token.word.length < 3 || /^\d+$/.test(token.word) || isStopword(token.word, reading.language)) continue;
-    features.add(`s:${reading.language}:${token.stem}`);
+    if (isContentToken(token)) features.add(featureName(stems, token.stem));
   }
   return [...features];
 }

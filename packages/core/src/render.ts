@@ -246,6 +246,21 @@ export function categoryNames(categories: readonly Category[]): string {
   return categories.map(categoryLabel).join("; ") || "General news";
 }
 
+/**
+ * An entry's text and HTML, made once: digests of one window share their entries, so a story
+ * many subscribers get is rendered once for all of them.
+ */
+const renderedEntries = new WeakMap<DigestEntry, { text: string; html: string }>();
+
+function renderedEntry(entry: DigestEntry): { text: string; html: string } {
+  let rendered = renderedEntries.get(entry);
+  if (!rendered) {
+    rendered = { text: entryText(entry), html: entryHtml(entry) };
+    renderedEntries.set(entry, rendered);
+  }
+  return rendered;
+}
+
 function entryText(entry: DigestEntry): string {
   return [
     entry.headline,
@@ -287,7 +302,7 @@ export function renderDigest(
       "",
       section.label.toUpperCase(),
       "",
-      section.entries.map(entryText).join("\n\n"),
+      section.entries.map((entry) => renderedEntry(entry).text).join("\n\n"),
     ]),
     ...(more ? ["", moreHref ? `${more}: ${moreHref}` : `${more}.`] : []),
     end.text,
@@ -298,7 +313,7 @@ export function renderDigest(
       `<h1>${escapeHtml(subject)}</h1>`,
       ...digest.sections.flatMap((section) => [
         `<h2>${escapeHtml(section.label)}</h2>`,
-        ...section.entries.map(entryHtml),
+        ...section.entries.map((entry) => renderedEntry(entry).html),
       ]),
       ...(more
         ? [`<p>${moreHref ? `<a href="${escapeHtml(moreHref)}">${escapeHtml(more)}</a>` : escapeHtml(`${more}.`)}</p>`]

@@ -130,6 +130,11 @@ function treatyIndexes(): Readonly<Record<Language, PhraseIndex<TreatyId>>> {
   return built;
 }
 
+/** The index of treaty names in a language. */
+export function treatyIndex(language: Language): PhraseIndex<TreatyId> {
+  return treatyIndexes()[language];
+}
+
 /**
  * What a treaty word, or a ban, near a concept describes: the convention banning landmines
  * is the mine ban treaty; a treaty on, or a ban of, nuclear tests is the test-ban treaty.

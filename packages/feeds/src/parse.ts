@@ -1,13 +1,9 @@
-import {
-  type FeedDamage,
-  type FeedError,
-  feedError,
-  foldWhitespace,
-  htmlToText,
-  oneLineReason,
-  parserText,
-  type RawEntry,
-} from "@treatywatch/core";
+import type { FeedDamage, FeedError, RawEntry } from "@treatywatch/core";
+// From their modules rather than the package's index: the fetch stage loads this file only for
+// a feed with content, and a bundle must not have to load all of core with it.
+import { feedError, oneLineReason } from "@treatywatch/core/feed-error";
+import { parserText } from "@treatywatch/core/parser-output";
+import { foldWhitespace, htmlToText } from "@treatywatch/core/text";
 import Parser from "rss-parser";
 import { decodeBody } from "./charset.ts";
 

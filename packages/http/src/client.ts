@@ -1,4 +1,5 @@
 import { Agent, request } from "undici";
+import { DEFAULT_FETCH_OPTIONS, GuardedFetcher, type HttpFetcherOptions } from "./fetcher.ts";
 import { GuardedHttpClient, type SafeHttpOptions, type SafeRequest, type SafeResult } from "./guarded.ts";
 
 export * from "./guarded.ts";
@@ -28,5 +29,13 @@ export async function safeRequest(input: SafeRequest, options: Partial<SafeHttpO
     return await client.request(input);
   } finally {
     await client.close();
+  }
+}
+
+/** The feed fetcher on undici's keep-alive pools: for a long-running poller. */
+export class HttpFetcher extends GuardedFetcher<SafeHttpClient> {
+  constructor(options: HttpFetcherOptions = DEFAULT_FETCH_OPTIONS) {
+    const { clock, ...http } = options;
+    super(new SafeHttpClient(http), clock);
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Clock, FeedError, Fetcher, FetchRequest, FetchResult } from "@treatywatch/core";
-import { DEFAULT_SAFE_HTTP_OPTIONS, SafeHttpClient, type SafeHttpOptions } from "./client.ts";
+import { DEFAULT_SAFE_HTTP_OPTIONS, type GuardedHttpClient, type SafeHttpOptions } from "./guarded.ts";
 
 export interface HttpFetcherOptions extends Partial<SafeHttpOptions> {
   userAgent: string;
@@ -41,16 +41,18 @@ export function retryAfterSeconds(value: string | undefined, now: Date): number 
 }
 
 /**
- * Fetches feeds over HTTP(S) through the safe client: conditional requests, the
- * address guard, redirects re-checked, a deadline and size caps.
+ * Fetches feeds over HTTP(S) through an address-guarded client: conditional requests, the
+ * address guard, redirects re-checked, a deadline and size caps. `HttpFetcher` (undici, with
+ * keep-alive pools) and `NodeHttpFetcher` (node:http, for bundles that cannot afford undici)
+ * give it their client.
  */
-export class HttpFetcher implements Fetcher {
-  readonly client: SafeHttpClient;
+export class GuardedFetcher<Client extends GuardedHttpClient = GuardedHttpClient> implements Fetcher {
   private readonly clock: Clock;
 
-  constructor(options: HttpFetcherOptions = DEFAULT_FETCH_OPTIONS) {
-    const { clock, ...http } = options;
-    this.client = new SafeHttpClient(http);
+  constructor(
+    readonly client: Client,
+    clock?: Clock | undefined,
+  ) {
     this.clock = clock ?? { now: () => new Date() };
   }
 

@@ -1,7 +1,14 @@
-import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import type { SESv2Client } from "@aws-sdk/client-sesv2";
 
 // Only nodemailer's MIME composer: the SMTP transport stays out of bundles that mail through SES.
+type Composer = typeof import("nodemailer/lib/mail-composer/index.js");
+let composer: Promise<Composer> | undefined;
+
+/** The composer, loaded with the first message: a batch of webhooks alone never loads it. */
+function mailComposer(): Promise<Composer> {
+  composer ??= import("nodemailer/lib/mail-composer/index.js").then((loaded) => loaded.default);
+  return composer;
+}
 
 /** One email, always with a plain-text and an HTML part. */
 export interface MailMessage {
@@ -31,6 +38,7 @@ export function messageIdFor(message: MailMessage): string {
 
 /** RFC 5322 bytes of a message, multipart/alternative with text first. */
 export async function composeMessage(message: MailMessage): Promise<Buffer> {
+  const MailComposer = await mailComposer();
   return new MailComposer({
     from: message.from,
     to: message.to,
@@ -44,6 +52,26 @@ export async function composeMessage(message: MailMessage): Promise<Buffer> {
     .build();
 }
 
+type SesSdk = typeof import("@aws-sdk/client-sesv2");
+let sdk: Promise<SesSdk> | undefined;
+
+/** The SES v2 SDK, loaded when the first mail goes out rather than when a function starts. */
+function sesSdk(): Promise<SesSdk> {
+  sdk ??= import("@aws-sdk/client-sesv2");
+  return sdk;
+}
+
+/** An SES v2 client made (and its SDK loaded) on its first call. */
+export function sesClient(): Pick<SESv2Client, "send"> {
+  let client: Promise<SESv2Client> | undefined;
+  return {
+    send: (async (command: Parameters<SESv2Client["send"]>[0]) => {
+      client ??= sesSdk().then((loaded) => new loaded.SESv2Client({}));
+      return (await client).send(command);
+    }) as SESv2Client["send"],
+  };
+}
+
 /** SES v2 with the raw message, so the unsubscribe headers travel as composed. */
 export class SesMailer implements Mailer {
   constructor(
@@ -53,6 +81,7 @@ export class SesMailer implements Mailer {
 
   async send(message: MailMessage): Promise<MailResult> {
     try {
+      const { SendEmailCommand } = await sesSdk();
       const sent = await this.client.send(
         new SendEmailCommand({
           FromEmailAddress: message.from,

@@ -29,17 +29,25 @@ function sqliteAdapter(): Adapter {
   };
 }
 
-function sqsAdapter(): Adapter {
+function sqsAdapter(lazy = false): Adapter {
   let sqs: LocalSqs | undefined;
   return {
-    name: "sqs (local-aws-sqs)",
+    name: lazy ? "sqs (local-aws-sqs), client made on first use" : "sqs (local-aws-sqs)",
     async setup() {
       sqs = await startLocalSqs();
     },
     async create() {
       if (!sqs) throw new Error("emulator not started");
       const urls = await createSqsQueuePair(sqs.client, `q-${randomUUID()}`, MAX_RECEIVES);
-      return new SqsQueue(sqs.client, urls);
+      if (!lazy) return new SqsQueue(sqs.client, urls);
+      // As the Lambda functions pass it: made (once) when the queue is first used.
+      const client = sqs.client;
+      let made = 0;
+      return new SqsQueue(async () => {
+        made++;
+        if (made > 1) throw new Error("the client was made twice");
+        return client;
+      }, urls);
     },
     async teardown() {
       await sqs?.stop();
@@ -57,7 +65,7 @@ async function drain(queue: Queue): Promise<QueueMessage[]> {
   }
 }
 
-describe.each([sqliteAdapter(), sqsAdapter()])("Queue contract: $name", (adapter) => {
+describe.each([sqliteAdapter(), sqsAdapter(), sqsAdapter(true)])("Queue contract: $name", (adapter) => {
   beforeAll(() => adapter.setup());
   afterAll(() => adapter.teardown());
 

@@ -1,13 +1,4 @@
-import {
-  ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
   type DeadLetter,
   MAX_BATCH,
@@ -17,6 +8,30 @@ import {
   type SendOptions,
 } from "./port.ts";
 
+type SqsSdk = typeof import("@aws-sdk/client-sqs");
+let sdk: Promise<SqsSdk> | undefined;
+
+/**
+ * The SQS SDK, loaded the first time a queue is used: a Lambda function that sends nothing
+ * on an invocation (or only later in it) does not pay for loading it when it starts.
+ */
+export function sqsSdk(): Promise<SqsSdk> {
+  sdk ??= import("@aws-sdk/client-sqs");
+  return sdk;
+}
+
+/** A client, or how to make one when it is first needed (with the SDK loaded then). */
+export type SqsClientSource = SQSClient | (() => Promise<SQSClient>);
+
+function clientOf(source: SqsClientSource): () => Promise<SQSClient> {
+  if (typeof source !== "function") return async () => source;
+  let client: Promise<SQSClient> | undefined;
+  return () => {
+    client ??= source();
+    return client;
+  };
+}
+
 export interface SqsQueueOptions {
   queueUrl: string;
   deadLetterQueueUrl: string;
@@ -24,14 +39,19 @@ export interface SqsQueueOptions {
 
 /** The Queue port on Amazon SQS; dead letters move by the queue's RedrivePolicy. */
 export class SqsQueue implements Queue {
+  private readonly client: () => Promise<SQSClient>;
+
   constructor(
-    private readonly client: SQSClient,
+    client: SqsClientSource,
     private readonly options: SqsQueueOptions,
-  ) {}
+  ) {
+    this.client = clientOf(client);
+  }
 
   async send(body: string, options: SendOptions = {}): Promise<string> {
-    const sent = await this.client.send(
-      new SendMessageCommand({
+    const sqs = await sqsSdk();
+    const sent = await (await this.client()).send(
+      new sqs.SendMessageCommand({
         QueueUrl: this.options.queueUrl,
         MessageBody: body,
         DelaySeconds: options.delaySeconds,
@@ -41,10 +61,11 @@ export class SqsQueue implements Queue {
   }
 
   async sendBatch(bodies: readonly string[]): Promise<string[]> {
+    const sqs = await sqsSdk();
     if (bodies.length > MAX_BATCH) throw new RangeError(`at most ${MAX_BATCH} messages a batch`);
     if (bodies.length === 0) return [];
-    const sent = await this.client.send(
-      new SendMessageBatchCommand({
+    const sent = await (await this.client()).send(
+      new sqs.SendMessageBatchCommand({
         QueueUrl: this.options.queueUrl,
         Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
       }),
@@ -60,8 +81,9 @@ export class SqsQueue implements Queue {
   }
 
   private async receiveFrom(queueUrl: string, options: ReceiveOptions): Promise<QueueMessage[]> {
-    const received = await this.client.send(
-      new ReceiveMessageCommand({
+    const sqs = await sqsSdk();
+    const received = await (await this.client()).send(
+      new sqs.ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(Math.max(options.max, 1), MAX_BATCH),
         VisibilityTimeout: options.visibilityTimeoutSeconds,
@@ -80,12 +102,16 @@ export class SqsQueue implements Queue {
   }
 
   async ack(receipt: string): Promise<void> {
-    await this.client.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: receipt }));
+    const sqs = await sqsSdk();
+    await (await this.client()).send(
+      new sqs.DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: receipt }),
+    );
   }
 
   async extendVisibility(receipt: string, seconds: number): Promise<void> {
-    await this.client.send(
-      new ChangeMessageVisibilityCommand({
+    const sqs = await sqsSdk();
+    await (await this.client()).send(
+      new sqs.ChangeMessageVisibilityCommand({
         QueueUrl: this.options.queueUrl,
         ReceiptHandle: receipt,
         VisibilityTimeout: seconds,
@@ -99,6 +125,7 @@ export class SqsQueue implements Queue {
 
   /** Reads the dead-letter queue without consuming it: what is read is made visible again. */
   async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const sqs = await sqsSdk();
     const seen = new Map<string, QueueMessage>();
     while (seen.size < limit) {
       const batch = await this.receiveFrom(this.options.deadLetterQueueUrl, {
@@ -109,10 +136,11 @@ export class SqsQueue implements Queue {
       if (fresh.length === 0) break;
       for (const message of fresh) seen.set(message.id, message);
     }
+    const client = await this.client();
     await Promise.all(
       [...seen.values()].map((message) =>
-        this.client.send(
-          new ChangeMessageVisibilityCommand({
+        client.send(
+          new sqs.ChangeMessageVisibilityCommand({
             QueueUrl: this.options.deadLetterQueueUrl,
             ReceiptHandle: message.receipt,
             VisibilityTimeout: 0,
@@ -124,6 +152,7 @@ export class SqsQueue implements Queue {
   }
 
   async redrive(ids?: readonly string[]): Promise<number> {
+    const sqs = await sqsSdk();
     let moved = 0;
     const skipped = new Set<string>();
     for (;;) {
@@ -137,8 +166,8 @@ export class SqsQueue implements Queue {
           continue;
         }
         await this.send(message.body);
-        await this.client.send(
-          new DeleteMessageCommand({ QueueUrl: this.options.deadLetterQueueUrl, ReceiptHandle: message.receipt }),
+        await (await this.client()).send(
+          new sqs.DeleteMessageCommand({ QueueUrl: this.options.deadLetterQueueUrl, ReceiptHandle: message.receipt }),
         );
         moved++;
       }
@@ -163,16 +192,21 @@ export interface SqsFifoSenderOptions {
 
 /** Sends to an SQS FIFO queue, in batches of at most ten. */
 export class SqsFifoSender {
+  private readonly client: () => Promise<SQSClient>;
+
   constructor(
-    private readonly client: SQSClient,
+    client: SqsClientSource,
     private readonly options: SqsFifoSenderOptions,
-  ) {}
+  ) {
+    this.client = clientOf(client);
+  }
 
   async sendAll(messages: readonly FifoMessage[]): Promise<void> {
+    const sqs = await sqsSdk();
     for (let start = 0; start < messages.length; start += MAX_BATCH) {
       const batch = messages.slice(start, start + MAX_BATCH);
-      const sent = await this.client.send(
-        new SendMessageBatchCommand({
+      const sent = await (await this.client()).send(
+        new sqs.SendMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
           Entries: batch.map((message, index) => ({
             Id: String(index),
@@ -195,13 +229,14 @@ export async function createSqsQueuePair(
   maxReceives: number,
   visibilityTimeoutSeconds = 30,
 ): Promise<SqsQueueOptions> {
-  const dead = await client.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const sqs = await sqsSdk();
+  const dead = await client.send(new sqs.CreateQueueCommand({ QueueName: `${name}-dlq` }));
   const deadLetterQueueUrl = dead.QueueUrl ?? "";
   const attributes = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
+    new sqs.GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
   );
   const created = await client.send(
-    new CreateQueueCommand({
+    new sqs.CreateQueueCommand({
       QueueName: name,
       Attributes: {
         VisibilityTimeout: String(visibilityTimeoutSeconds),

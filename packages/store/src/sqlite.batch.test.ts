@@ -1,8 +1,56 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Item, Story, Verdict } from "@treatywatch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "./sqlite.ts";
+
+const VERDICT: Verdict = {
+  relevant: true,
+  score: 0.9,
+  topics: ["clearance"],
+  categories: ["war-and-conflicts"],
+  countries: ["UA"],
+  treaties: [],
+  why: [],
+  classifierVersion: "batch",
+};
+
+function anItem(n: number): Item {
+  return {
+    id: `it_${n}`,
+    feedId: "fd_batch",
+    url: `https://outlet.example/${n}`,
+    title: `Deminers clear field ${n}`,
+    summary: "",
+    outlet: `Outlet ${n % 3}`,
+    fetchedAt: "2026-01-01T00:00:00.000Z",
+    contentHash: `hash-${n}`,
+  };
+}
+
+/** The story after `n` of its items joined, each one a new version. */
+function storyAfter(n: number): Story {
+  return {
+    id: "sty_batch",
+    title: "Deminers clear field 0",
+    summary: "",
+    firstSeenAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: `2026-01-01T00:${String(n).padStart(2, "0")}:00.000Z`,
+    version: n,
+    score: 0.9,
+    topics: ["clearance"],
+    categories: ["war-and-conflicts"],
+    countries: ["UA"],
+    treaties: [],
+    sources: Array.from({ length: n }, (_, k) => ({
+      itemId: `it_${k}`,
+      outlet: `Outlet ${k % 3}`,
+      title: `Deminers clear field ${k}`,
+      feedId: "fd_batch",
+    })),
+  };
+}
 
 describe("SqliteStore.batch", () => {
   let dir: string;
@@ -59,5 +107,58 @@ describe("SqliteStore.batch", () => {
     });
 
     expect(await urlsSeenByReader()).toEqual([feedUrl(1), feedUrl(2)]);
+  });
+
+  describe("stories saved in a batch", () => {
+    const save = (n: number) =>
+      store.saveIngest({ stored: { item: anItem(n), verdict: VERDICT, storyId: "sty_batch" }, story: storyAfter(n) });
+
+    it("are written once, as they stand at the end, and read back as saved meanwhile", async () => {
+      store.db.exec(`CREATE TABLE story_writes (version INTEGER);
+        CREATE TRIGGER story_inserted AFTER INSERT ON stories BEGIN INSERT INTO story_writes VALUES (json_extract(new.story, '$.version')); END;
+        CREATE TRIGGER story_updated AFTER UPDATE ON stories BEGIN INSERT INTO story_writes VALUES (json_extract(new.story, '$.version')); END;`);
+      const readDuring: number[] = [];
+
+      await store.batch(async () => {
+        for (let n = 1; n <= 5; n++) {
+          await save(n);
+          readDuring.push((await store.getStory("sty_batch"))?.version ?? 0);
+        }
+        expect(await reader.getStory("sty_batch")).toBeUndefined();
+      });
+
+      expect(readDuring).toEqual([1, 2, 3, 4, 5]);
+      expect(store.db.prepare("SELECT version FROM story_writes").pluck().all()).toEqual([5]);
+      expect(await reader.getStory("sty_batch")).toEqual(storyAfter(5));
+    });
+
+    it("take the batch back with them when they cannot be written, and the failure is passed on", async () => {
+      store.db.exec(
+        `CREATE TRIGGER no_stories BEFORE INSERT ON stories BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`,
+      );
+
+      const failing = store.batch(async () => {
+        await store.addFeed(feedUrl(1), at);
+        await save(1);
+      });
+
+      await expect(failing).rejects.toThrow("disk on fire");
+      expect(await urlsSeenByReader()).toEqual([]);
+      expect(await reader.getItem("it_1")).toBeUndefined();
+      expect(store.db.inTransaction).toBe(false);
+    });
+
+    it("are read afresh once another connection has changed them, and given out frozen", async () => {
+      await store.batch(() => save(1));
+      const before = await store.getStory("sty_batch");
+
+      await reader.saveIngest({
+        stored: { item: anItem(2), verdict: VERDICT, storyId: "sty_batch" },
+        story: storyAfter(2),
+      });
+
+      expect(Object.isFrozen(before) && Object.isFrozen(before?.sources[0])).toBe(true);
+      expect(await store.getStory("sty_batch")).toEqual(storyAfter(2));
+    });
   });
 });

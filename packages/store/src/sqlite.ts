@@ -6,18 +6,19 @@ import {
   encodeCursor,
   type Feed,
   type FeedUpdate,
-  type Fingerprint,
   type IngestWrite,
   type ItemQuery,
-  indexKeys,
+  MEMBERS_COMPARED,
   type Page,
   type Store,
   type StoredItem,
   type Story,
   type StoryCandidate,
   type StoryQuery,
+  StoryWindow,
   stableId,
   type Timestamp,
+  type WindowMember,
 } from "@treatywatch/core";
 import type Database from "better-sqlite3";
 import { migrate, openDatabase } from "./schema.ts";
@@ -96,10 +97,60 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX deferred_items_feed ON deferred_items (feed_id, seq);
   `,
+  // Story assignment reads an in-memory window built from the members (by time) rather than a
+  // table of index keys, so an item writes one member row instead of a row per key.
+  `
+  DROP TABLE story_keys;
+  CREATE INDEX story_members_at ON story_members (at);
+  `,
 ];
 
-/** How many recent members of a story the clusterer compares a new item with. */
-const MEMBERS_COMPARED = 8;
+/** Stories kept parsed between reads: those a busy poll joins again and again. */
+const STORIES_CACHED = 256;
+
+/**
+ * Parsed stories by id, valid while no other connection commits (SQLite's data_version tells).
+ * A story given out is frozen, so no reader can change what the next one is given.
+ */
+class StoryCache {
+  readonly #stories = new Map<string, Story>();
+  #version: number | undefined;
+
+  constructor(private readonly size: number) {}
+
+  get(id: string, version: number): Story | undefined {
+    if (version !== this.#version) {
+      this.#stories.clear();
+      this.#version = version;
+      return undefined;
+    }
+    return this.#stories.get(id);
+  }
+
+  remember(story: Story, version: number): void {
+    if (version !== this.#version) {
+      this.#stories.clear();
+      this.#version = version;
+    }
+    this.#stories.delete(story.id);
+    if (this.#stories.size >= this.size) {
+      const oldest = this.#stories.keys().next();
+      if (!oldest.done) this.#stories.delete(oldest.value);
+    }
+    this.#stories.set(story.id, deepFreeze(story));
+  }
+
+  clear(): void {
+    this.#stories.clear();
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const field of Object.values(value)) deepFreeze(field);
+  return Object.freeze(value);
+}
+
 /** Deferred items written in one transaction. */
 const DEFER_CHUNK = 500;
 
@@ -133,6 +184,25 @@ interface ItemRow {
   story_id: string | null;
 }
 
+interface MemberRow {
+  seq: number;
+  story_id: string;
+  item_id: string;
+  fingerprint: string;
+}
+
+function memberFrom(row: MemberRow): WindowMember {
+  return { storyId: row.story_id, itemId: row.item_id, fingerprint: JSON.parse(row.fingerprint), seq: row.seq };
+}
+
+/**
+ * Index entries the story window holds before it forgets those older than the lookup at hand:
+ * tens of megabytes, weeks of a busy beat.
+ */
+const WINDOW_ENTRIES = 500_000;
+/** Member rows this connection wrote that the window remembers having added, before it folds them in for good. */
+const OWN_ROWS_KEPT = 10_000;
+
 function storedFrom(row: ItemRow): StoredItem {
   return { item: JSON.parse(row.item), verdict: JSON.parse(row.verdict), storyId: row.story_id ?? undefined };
 }
@@ -150,10 +220,16 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
-  /** Opens a database file (or ":memory:"), or shares one another adapter opened. */
-  constructor(database: string | Database.Database) {
+  readonly #windowEntries: number;
+
+  /**
+   * Opens a database file (or ":memory:"), or shares one another adapter opened. `windowEntries`
+   * bounds the story window's index entries in memory.
+   */
+  constructor(database: string | Database.Database, options: { windowEntries?: number } = {}) {
     this.db = typeof database === "string" ? openDatabase(database) : database;
     migrate(this.db, "news", MIGRATIONS);
+    this.#windowEntries = options.windowEntries ?? WINDOW_ENTRIES;
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -173,9 +249,8 @@ export class SqliteStore implements Store {
    * commits by other connections to the same file (`data_version`). Cheap enough to ask per request.
    */
   dataVersion(): string {
-    return this.statement("SELECT total_changes() || '.' || data_version FROM pragma_data_version")
-      .pluck()
-      .get() as string;
+    const own = this.statement("SELECT total_changes()").pluck().get() as number;
+    return `${own}.${this.#foreignVersion()}`;
   }
 
   async addFeed(url: string, now: Timestamp, title?: string): Promise<{ feed: Feed; created: boolean }> {
@@ -279,30 +354,106 @@ export class SqliteStore implements Store {
 
   async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
     if (keys.length === 0) return [];
-    const ids = this.statement(
-      `SELECT story_id FROM story_keys INDEXED BY story_keys_recent
-         WHERE key IN (SELECT value FROM json_each(?)) AND at >= ?
-         GROUP BY story_id ORDER BY count(*) DESC, max(at) DESC LIMIT ?`,
-    )
-      .pluck()
-      .all(JSON.stringify([...new Set(keys)]), since, limit) as string[];
-    if (ids.length === 0) return [];
-    // One query for every candidate's newest members, each read newest first from its index range.
+    const window = this.#storyWindow(since);
+    const ids = window.rank(keys, since, limit);
+    for (const storyId of ids) if (!window.complete(storyId)) window.setNewest(storyId, this.#newestMembers(storyId));
+    return window.candidates(ids);
+  }
+
+  /** The story window, holding every member from `since` on and every write since it was built. */
+  #storyWindow(since: Timestamp): StoryWindow {
+    const state = this.#window;
+    if (!state) {
+      const window = new StoryWindow();
+      // The version first: a commit after it is folded in on the next lookup, by row number.
+      const dataVersion = this.#foreignVersion();
+      const lastMember = this.statement("SELECT coalesce(max(rowid), 0) FROM story_members").pluck().get() as number;
+      this.#window = { window, horizon: since, lastMember, own: new Set(), dataVersion, kept: 0 };
+      this.#foldMembers(
+        "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE at >= ? AND rowid <= ?",
+        since,
+        lastMember,
+      );
+      return window;
+    }
+    const version = this.#foreignVersion();
+    if (version !== state.dataVersion) {
+      // Another connection committed: fold in the members it wrote.
+      state.dataVersion = version;
+      this.#foldNewMembers();
+    }
+    if (since < state.horizon) {
+      // An older item than any before: the window reaches back to its time.
+      this.#foldMembers(
+        "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE at >= ? AND at < ?",
+        since,
+        state.horizon,
+      );
+      state.horizon = since;
+    }
+    if (state.window.entries > Math.max(this.#windowEntries, 2 * state.kept)) {
+      // Bounded memory: what lookups from this one's time on need stays, the rest is read again if asked for.
+      state.window.evictBefore(since);
+      state.horizon = since;
+      state.kept = state.window.entries;
+    }
+    return state.window;
+  }
+
+  #window:
+    | {
+        window: StoryWindow;
+        /** Every member from this time on is in the window. */
+        horizon: Timestamp;
+        /** Every member row up to this one is in the window. */
+        lastMember: number;
+        /** Rows after `lastMember` this connection wrote and added itself. */
+        own: Set<number>;
+        dataVersion: number;
+        /** Entries left by the last eviction. */
+        kept: number;
+      }
+    | undefined;
+
+  /** Commits by other connections to the file change this; this connection's own do not. */
+  #foreignVersion(): number {
+    return this.statement("PRAGMA data_version").pluck().get() as number;
+  }
+
+  #foldMembers(sql: string, ...params: Array<string | number>): void {
+    const state = this.#window;
+    if (!state) return;
+    for (const row of this.statement(sql).all(...params) as MemberRow[]) state.window.add(memberFrom(row));
+  }
+
+  /** Folds in every member written since the last fold, but for those this connection wrote and added already. */
+  #foldNewMembers(): void {
+    const state = this.#window;
+    if (!state) return;
     const rows = this.statement(
-      `SELECT candidate.value AS story_id,
-         (SELECT json_group_array(json(fingerprint)) FROM
-           (SELECT fingerprint FROM story_members WHERE story_id = candidate.value ORDER BY at DESC LIMIT ?)
-         ) AS fingerprints
-       FROM json_each(?) AS candidate ORDER BY candidate.key`,
-    ).all(MEMBERS_COMPARED, JSON.stringify(ids)) as { story_id: string; fingerprints: string }[];
-    return rows.map((row) => ({
-      storyId: row.story_id,
-      fingerprints: (JSON.parse(row.fingerprints) as Fingerprint[]).sort((a, b) => b.at.localeCompare(a.at)),
-    }));
+      "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE rowid > ?",
+    ).all(state.lastMember) as MemberRow[];
+    for (const row of rows) {
+      if (!state.own.has(row.seq)) state.window.add(memberFrom(row));
+      if (row.seq > state.lastMember) state.lastMember = row.seq;
+    }
+    state.own.clear();
+  }
+
+  /** A story's newest members, newest first, ties to the one written last. */
+  #newestMembers(storyId: string): WindowMember[] {
+    const rows = this.statement(
+      `SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members INDEXED BY story_members_recent
+         WHERE story_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`,
+    ).all(storyId, MEMBERS_COMPARED) as MemberRow[];
+    return rows.map(memberFrom);
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
+    // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
+    const pending = story ? this.#pendingStories : undefined;
+    let written: WindowMember | undefined;
     this.db.transaction(() => {
       this.statement(
         `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
@@ -321,31 +472,58 @@ export class SqliteStore implements Store {
         JSON.stringify(stored.verdict),
       );
       if (!story) return;
-      this.statement(
-        `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
-      ).run(story.id, story.updatedAt, JSON.stringify(story));
+      if (!pending) this.#writeStory(story);
       if (!fingerprint) return;
-      this.statement(
+      const member = this.statement(
         "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
       ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
-      const addKey = this.db.prepare(
-        "INSERT INTO story_keys (key, story_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = max(at, excluded.at)",
-      );
-      for (const key of indexKeys(fingerprint)) addKey.run(key, story.id, fingerprint.at);
+      written = { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
     })();
+    if (story && pending) pending.set(story.id, story);
+    const state = this.#window;
+    if (written && state) {
+      state.window.add(written);
+      state.own.add(written.seq);
+      // Now and then, so the set of own rows stays small however long no other connection writes.
+      if (state.own.size >= OWN_ROWS_KEPT) this.#foldNewMembers();
+    }
   }
+
+  #writeStory(story: Story): void {
+    this.statement(
+      `INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, story = excluded.story`,
+    ).run(story.id, story.updatedAt, JSON.stringify(story));
+    this.#stories.remember(story, this.#foreignVersion());
+  }
+
+  /** Stories saved in the batch under way, written when it ends; undefined outside a batch. */
+  #pendingStories: Map<string, Story> | undefined;
+
+  /** Stories this connection wrote or read lately, as long as no other connection has committed since. */
+  readonly #stories = new StoryCache(STORIES_CACHED);
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return work();
     // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
     // commit by another process (the API beside the poller) cannot invalidate the batch midway.
     this.db.exec("BEGIN IMMEDIATE");
+    const pending = new Map<string, Story>();
+    this.#pendingStories = pending;
+    let flushed = false;
     try {
       return await work();
     } finally {
-      // Committed even when the work failed: each item's own savepoint already undid a half-written one.
-      if (this.db.inTransaction) this.db.exec("COMMIT");
+      this.#pendingStories = undefined;
+      try {
+        for (const story of pending.values()) this.#writeStory(story);
+        flushed = true;
+      } finally {
+        // Committed even when the work failed: each item's own savepoint already undid a half-written
+        // one. Not when its stories could not be written: then none of it is, and its items come again.
+        if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
+        if (!flushed) this.#stories.clear();
+      }
     }
   }
 
@@ -386,8 +564,16 @@ export class SqliteStore implements Store {
   }
 
   async getStory(id: string): Promise<Story | undefined> {
+    const pending = this.#pendingStories?.get(id);
+    if (pending) return pending;
+    const version = this.#foreignVersion();
+    const cached = this.#stories.get(id, version);
+    if (cached) return cached;
     const json = this.statement("SELECT story FROM stories WHERE id = ?").pluck().get(id) as string | undefined;
-    return json === undefined ? undefined : (JSON.parse(json) as Story);
+    if (json === undefined) return undefined;
+    const story = JSON.parse(json) as Story;
+    this.#stories.remember(story, version);
+    return story;
   }
 
   async listStories(query: StoryQuery): Promise<Page<Story>> {

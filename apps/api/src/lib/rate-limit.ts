@@ -40,20 +40,23 @@ export class RateLimiter {
   ) {}
 
   async take(key: string): Promise<RateDecision> {
-    const decide = (result: RateLimiterRes, allowed: boolean): RateDecision => ({
+    try {
+      return this.decide(await this.limiter.consume(key), true);
+    } catch (refusal) {
+      // The library rejects with its result when the window is used up, and with an Error when its store fails.
+      if (refusal instanceof RateLimiterRes) return this.decide(refusal, false);
+      throw refusal;
+    }
+  }
+
+  private decide(result: RateLimiterRes, allowed: boolean): RateDecision {
+    return {
       allowed,
       limit: this.limit.requests,
       remaining: Math.max(0, result.remainingPoints),
       resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
       windowSeconds: this.limit.windowSeconds,
-    });
-    try {
-      return decide(await this.limiter.consume(key), true);
-    } catch (refusal) {
-      // The library rejects with its result when the window is used up, and with an Error when its store fails.
-      if (refusal instanceof RateLimiterRes) return decide(refusal, false);
-      throw refusal;
-    }
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etagMatches, RenderedCache, strongEtag } from "./rendered-cache.ts";
+import { codedEtag, etagMatches, negotiateCoding, RenderedCache, strongEtag } from "./rendered-cache.ts";
 
 const text = (body: Uint8Array) => new TextDecoder().decode(body);
 
@@ -15,6 +15,42 @@ describe("etagMatches", () => {
     ["abc", false],
   ])('If-None-Match %s against "abc" → %s', (header, expected) => {
     expect(etagMatches(header, '"abc"')).toBe(expected);
+  });
+});
+
+describe("etagMatches across codings", () => {
+  it.each([
+    ['"abc-gzip"', true],
+    ['W/"abc-br"', true],
+    ['"abd-gzip"', false],
+  ])('If-None-Match %s against "abc" → %s', (header, expected) => {
+    expect(etagMatches(header, '"abc"')).toBe(expected);
+  });
+
+  it("names each coding of a page apart", () => {
+    expect([codedEtag('"abc"', undefined), codedEtag('"abc"', "gzip"), codedEtag('"abc"', "br")]).toEqual([
+      '"abc"',
+      '"abc-gzip"',
+      '"abc-br"',
+    ]);
+  });
+});
+
+describe("negotiateCoding", () => {
+  it.each([
+    [undefined, undefined],
+    ["", undefined],
+    ["gzip", "gzip"],
+    ["x-gzip", "gzip"],
+    ["gzip, br", "br"],
+    ["br;q=0, gzip", "gzip"],
+    ["BR ; Q=0.5", "br"],
+    ["*", "br"],
+    ["*;q=0", undefined],
+    ["br;q=0, gzip;q=0, *", undefined],
+    ["identity, deflate", undefined],
+  ] as const)("Accept-Encoding %s → %s", (header, expected) => {
+    expect(negotiateCoding(header)).toBe(expected);
   });
 });
 

@@ -1,6 +1,5 @@
-import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { SafeHttpClient } from "@treatywatch/http";
-import { SesMailer, SuppressingMailer, safeHttpPoster } from "@treatywatch/notify";
+import { NodeSafeHttpClient } from "@treatywatch/http/node";
+import { SesMailer, SuppressingMailer, safeHttpPoster, sesClient } from "@treatywatch/notify";
 import type { SqsRecord } from "@treatywatch/queue/sqs";
 import { type DeliverDeps, deliverDepsFor, handleDeliveryBatch } from "../deliver.ts";
 import { instrumented, lambdaRuntime } from "./lambda-config.ts";
@@ -12,15 +11,12 @@ function deliverDeps(): DeliverDeps {
   if (deps) return deps;
   const runtime = lambdaRuntime();
   const { aws } = runtime;
-  const mailer = new SuppressingMailer(
-    new SesMailer(new SESv2Client({}), aws.sesConfigurationSet),
-    runtime.suppressions,
-  );
+  const mailer = new SuppressingMailer(new SesMailer(sesClient(), aws.sesConfigurationSet), runtime.suppressions);
   deps = deliverDepsFor({
     subscriptions: runtime.subscriptions,
     tenants: runtime.keys,
     deliveries: runtime.deliveries,
-    poster: safeHttpPoster(new SafeHttpClient({ allow: runtime.fetch.allow })),
+    poster: safeHttpPoster(new NodeSafeHttpClient({ allow: runtime.fetch.allow })),
     // Without a sender address email deliveries fail as not configured.
     mailer: aws.mailFrom ? mailer : undefined,
     mailFrom: aws.mailFrom ?? "",

@@ -1,5 +1,5 @@
 import type { Fetcher, Logger } from "@treatywatch/core";
-import { HttpFetcher } from "@treatywatch/http";
+import { NodeHttpFetcher } from "@treatywatch/http/node";
 import { processSqsBatch, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type FetchDeps, fetchFeed } from "../fetch-feed.ts";
 import { shardedIngestSink } from "./ingest.ts";
@@ -49,7 +49,7 @@ async function fetchOne(record: SqsRecord, deps: FetchConsumerDeps): Promise<voi
 let fetcher: Fetcher | undefined;
 
 export const handler = instrumented(async (event: { Records: SqsRecord[] }, runtime) => {
-  fetcher ??= new HttpFetcher(runtime.fetch);
+  fetcher ??= new NodeHttpFetcher(runtime.fetch);
   const response = await consumeFetchBatch(event.Records, {
     store: runtime.store,
     fetcher,

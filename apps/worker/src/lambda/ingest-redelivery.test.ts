@@ -5,7 +5,8 @@ import { type LocalSqs, startLocalSqs } from "@treatywatch/queue/testing/local-s
 import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FeedContext, prepareEntries, type StoryEvent } from "../ingest.ts";
+import type { FeedContext, StoryEvent } from "../ingest.ts";
+import { prepareEntries } from "../prepare.ts";
 import { consumeIngestBatch, type StoryEventSender, shardedIngestSink } from "./ingest.ts";
 import { parseStoryEvent, shardGroup } from "./messages.ts";
 

@@ -1,12 +1,11 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type AwsConfig, type Config, loadAwsConfig, loadConfig } from "@treatywatch/config";
 import { type LambdaMetrics, powertoolsLogger, powertoolsMetrics } from "@treatywatch/config/powertools";
-import type { SecretValueClient } from "@treatywatch/config/secret-key";
+import { type SecretValueClient, secretsManagerClient } from "@treatywatch/config/secret-key";
 import { type Clock, type Logger, type SecretBox, type SubscriptionStore, systemClock } from "@treatywatch/core";
 import { configuredSecretBox, sealedSigningSecrets } from "@treatywatch/notify";
-import { type Queue, SqsFifoSender, SqsQueue } from "@treatywatch/queue/sqs";
+import { type Queue, SqsFifoSender, SqsQueue, sqsSdk } from "@treatywatch/queue/sqs";
 import {
   DynamoDeliveryStore,
   DynamoKeyStore,
@@ -26,7 +25,7 @@ import { shardGroup } from "./messages.ts";
 export function secretBoxFor(
   secrets: Config["secrets"],
   secretKeyArn?: string | undefined,
-  client: () => SecretValueClient = () => new SecretsManagerClient({}),
+  client: () => SecretValueClient = secretsManagerClient,
 ): SecretBox {
   return (
     configuredSecretBox(secrets, secretKeyArn, client) ?? {
@@ -87,15 +86,16 @@ export function lambdaRuntime(): LambdaRuntime {
     new DynamoSubscriptionStore(table),
     secretBoxFor(config.secrets, aws.secretKeyArn),
   );
-  let sqs: SQSClient | undefined;
+  // Made, with the SDK loaded, when a message first goes to a queue.
+  let sqs: Promise<SQSClient> | undefined;
   const sqsClient = () => {
-    sqs ??= new SQSClient({});
+    sqs ??= sqsSdk().then((loaded) => new loaded.SQSClient({}));
     return sqs;
   };
   // Send-only queues: dead letters are listed and redriven from the queue's own consumer.
   const sendOnly = (url: string | undefined, variable: string) => {
     const queueUrl = required(url, variable);
-    return new SqsQueue(sqsClient(), { queueUrl, deadLetterQueueUrl: queueUrl });
+    return new SqsQueue(sqsClient, { queueUrl, deadLetterQueueUrl: queueUrl });
   };
   let fetchQueue: Queue | undefined;
   let ingestSender: SqsFifoSender | undefined;
@@ -121,14 +121,14 @@ export function lambdaRuntime(): LambdaRuntime {
       powertools.appendKeys({ requestId });
     },
     fetchQueue() {
-      fetchQueue ??= new SqsQueue(sqsClient(), {
+      fetchQueue ??= new SqsQueue(sqsClient, {
         queueUrl: required(aws.fetchQueueUrl, "TREATYWATCH_FETCH_QUEUE_URL"),
         deadLetterQueueUrl: aws.fetchDeadLetterQueueUrl ?? aws.fetchQueueUrl ?? "",
       });
       return fetchQueue;
     },
     ingestSender() {
-      ingestSender ??= new SqsFifoSender(sqsClient(), {
+      ingestSender ??= new SqsFifoSender(sqsClient, {
         queueUrl: required(aws.ingestQueueUrl, "TREATYWATCH_INGEST_QUEUE_URL"),
         groupId: shardGroup(0),
       });

@@ -28,8 +28,24 @@ const route = createRoute({
   },
 });
 
+/** The query string of a request URL, as sent. */
+function queryOf(url: string): string {
+  const at = url.indexOf("?");
+  return at < 0 ? "" : url.slice(at + 1);
+}
+
 export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
   const pages = new RenderedCache(CACHED_PAGES);
+  // Query strings seen before, each with the key of the page it asks for: a repeat of one is valid
+  // as it was the first time, so a page kept for it is answered before parsing and validating it again.
+  const keysByQuery = new Map<string, string>();
+  api.use(route.path, async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const key = keysByQuery.get(queryOf(c.req.url));
+    const version = key === undefined ? undefined : c.var.services.store.dataVersion?.();
+    const page = key === undefined || version === undefined ? undefined : pages.peek(version, key);
+    return page ? sendRendered(c, page, "application/json") : next();
+  });
   return api.openapi(route, async (c) => {
     const query = c.req.valid("query");
     const { store } = c.var.services;
@@ -44,6 +60,8 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
       normalised.language,
       normalised.since,
     ]);
+    if (keysByQuery.size >= CACHED_PAGES * 4) keysByQuery.clear();
+    keysByQuery.set(queryOf(c.req.url), key);
     const page = await cachedPage(pages, store.dataVersion?.(), key, render);
     return sendRendered(c, page, "application/json");
   });

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { appWith, storeWithStories } from "../../../test/factories.ts";
 import { StoryPage, StorySchema } from "./schema.ts";
@@ -79,6 +80,81 @@ describe("GET /v1/stories conditional requests", () => {
 
     expect(two.headers.get("etag")).not.toBe(three.headers.get("etag"));
     expect(StoryPage.parse(await three.json()).data).toHaveLength(3);
+  });
+});
+
+describe("GET /v1/stories compressed", () => {
+  const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
+
+  it.each([
+    ["br", "gzip, deflate, br", brotliDecompressSync],
+    ["gzip", "gzip;q=0.8, identity", gunzipSync],
+    ["gzip", "br;q=0, *", gunzipSync],
+  ] as const)("sends %s for Accept-Encoding %s, the same page once decoded", async (coding, accept, decode) => {
+    const { store } = await storeWithStories(6);
+    const app = appWith(store);
+    const plain = await app.request("/v1/stories");
+
+    const encoded = await app.request("/v1/stories", { headers: { "accept-encoding": accept } });
+
+    expect(encoded.headers.get("content-encoding")).toBe(coding);
+    expect(encoded.headers.get("vary")).toBe("accept-encoding");
+    expect(encoded.headers.get("etag")).toBe((plain.headers.get("etag") ?? "").replace(/"$/, `-${coding}"`));
+    expect(decode(await bytes(encoded)).equals(await bytes(plain))).toBe(true);
+  });
+
+  it("sends the page as it is to a client that accepts no coding we make, or refuses them all", async () => {
+    const { store } = await storeWithStories(6);
+    const app = appWith(store);
+
+    for (const accept of ["identity", "deflate", "br;q=0, gzip;q=0", "*;q=0"]) {
+      const response = await app.request("/v1/stories", { headers: { "accept-encoding": accept } });
+      expect(response.headers.get("content-encoding")).toBeNull();
+      StoryPage.parse(await response.json());
+    }
+  });
+
+  it("answers 304 to the ETag of any coding of an unchanged page", async () => {
+    const { store } = await storeWithStories(6);
+    const app = appWith(store);
+    const gzip = await app.request("/v1/stories", { headers: { "accept-encoding": "gzip" } });
+    const etag = gzip.headers.get("etag") ?? "";
+
+    const plain = await app.request("/v1/stories", { headers: { "if-none-match": etag } });
+    const br = await app.request("/v1/stories", { headers: { "if-none-match": etag, "accept-encoding": "br" } });
+
+    expect([plain.status, br.status]).toEqual([304, 304]);
+    expect(br.headers.get("etag")).toMatch(/-br"$/);
+  });
+});
+
+describe("GET /v1/stories asked again", () => {
+  it("answers a query string it has seen as it did, and afresh once the data changes", async () => {
+    const { store } = await storeWithStories(3);
+    const app = appWith(store);
+    const query = "/v1/stories?country=LV&limit=50";
+    const first = await app.request(query);
+    const firstBody = await first.text();
+
+    const again = await app.request(query);
+    const { stories } = await storeWithStories(1, store);
+    const afterWrite = await app.request(query);
+
+    expect(await again.text()).toBe(firstBody);
+    expect(again.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(again.headers.get("x-request-id")).toBeTruthy();
+    expect(again.headers.get("ratelimit-remaining")).toBeTruthy();
+    expect(StoryPage.parse(await afterWrite.json()).data.map((story) => story.id)).toContain(stories[0]?.id);
+  });
+
+  it("still refuses a query string it refused, however often it comes", async () => {
+    const { store } = await storeWithStories(1);
+    const app = appWith(store);
+
+    const statuses = [];
+    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await app.request("/v1/stories?limit=0")).status);
+
+    expect(statuses).toEqual([400, 400, 400]);
   });
 });
 

@@ -1,0 +1,150 @@
+import { type Fingerprint, indexKeys, MEMBERS_COMPARED, type StoryCandidate } from "./cluster.ts";
+import type { Timestamp } from "./types.ts";
+
+/** One report of a story as the window holds it. */
+export interface WindowMember {
+  storyId: string;
+  itemId: string;
+  fingerprint: Fingerprint;
+  /**
+   * Order of writing (a store's row number): of two members reported at the same time, the
+   * one written later counts as newer.
+   */
+  seq: number;
+}
+
+interface StoryMembers {
+  /** The newest members, newest first (by time, then by order of writing). */
+  newest: WindowMember[];
+  /** Whether `newest` is known to be the story's newest members; otherwise the store is asked. */
+  complete: boolean;
+}
+
+const newerThan = (a: WindowMember, b: WindowMember) =>
+  a.fingerprint.at > b.fingerprint.at || (a.fingerprint.at === b.fingerprint.at && a.seq > b.seq);
+
+const keyCache = new WeakMap<Fingerprint, readonly string[]>();
+
+/** An item's index keys, worked out once per fingerprint: looked up, then written, under the same keys. */
+export function cachedIndexKeys(fp: Fingerprint): readonly string[] {
+  let keys = keyCache.get(fp);
+  if (!keys) {
+    keys = [...new Set(indexKeys(fp))];
+    keyCache.set(fp, keys);
+  }
+  return keys;
+}
+
+/**
+ * The near-duplicate index of the clustering window, in memory: for each index key, the stories
+ * seen under it with the latest time each was; for each story, its newest members. It answers
+ * the candidate lookup exactly as the store's tables did (stories sharing the most keys seen
+ * since a time, then the most recent, then by id; each with its eight newest members, newest
+ * first), so story assignment reads no index from disk and writes none: the store keeps the
+ * members, and the window is built from them at start and kept current as items join.
+ */
+export class StoryWindow {
+  readonly #byKey = new Map<string, Map<string, Timestamp>>();
+  readonly #stories = new Map<string, StoryMembers>();
+  /** Index entries held, for a bound on memory. */
+  #entries = 0;
+
+  get entries(): number {
+    return this.#entries;
+  }
+
+  /** Adds a member: its keys point at its story from its time on, and it joins the story's newest if it is among them. */
+  add(member: WindowMember): void {
+    const at = member.fingerprint.at;
+    for (const key of cachedIndexKeys(member.fingerprint)) {
+      let stories = this.#byKey.get(key);
+      if (!stories) {
+        stories = new Map();
+        this.#byKey.set(key, stories);
+      }
+      const seen = stories.get(member.storyId);
+      if (seen === undefined) this.#entries++;
+      if (seen === undefined || at > seen) stories.set(member.storyId, at);
+    }
+    const members = this.#stories.get(member.storyId);
+    if (!members) {
+      // Its earlier members are unknown here: the store is asked when it is first a candidate.
+      this.#stories.set(member.storyId, { newest: [member], complete: false });
+      return;
+    }
+    const replaced = members.newest.findIndex((known) => known.itemId === member.itemId);
+    if (replaced >= 0) {
+      members.newest.splice(replaced, 1);
+      // The member that was ninth may now be eighth, and only the store knows it.
+      if (members.newest.length === MEMBERS_COMPARED - 1) members.complete = false;
+    }
+    let position = members.newest.findIndex((known) => newerThan(member, known));
+    if (position < 0) position = members.newest.length;
+    if (position < MEMBERS_COMPARED) {
+      members.newest.splice(position, 0, member);
+      if (members.newest.length > MEMBERS_COMPARED) members.newest.pop();
+    }
+  }
+
+  /** A story's newest members as the store lists them, newest first: they replace what the window held. */
+  setNewest(storyId: string, newest: readonly WindowMember[]): void {
+    this.#stories.set(storyId, { newest: [...newest].slice(0, MEMBERS_COMPARED), complete: true });
+  }
+
+  /**
+   * The `limit` stories sharing the most of `keys` seen at or after `since`, ties going to the
+   * story seen under them most recently, then to the lower id. `newest` gives a story's newest
+   * members when the window does not know them all.
+   */
+  rank(keys: readonly string[], since: Timestamp, limit: number): string[] {
+    const counts = new Map<string, { count: number; at: Timestamp }>();
+    for (const key of new Set(keys)) {
+      const stories = this.#byKey.get(key);
+      if (!stories) continue;
+      for (const [storyId, at] of stories) {
+        if (at < since) continue;
+        const seen = counts.get(storyId);
+        if (!seen) counts.set(storyId, { count: 1, at });
+        else {
+          seen.count++;
+          if (at > seen.at) seen.at = at;
+        }
+      }
+    }
+    return [...counts]
+      .sort(([a, x], [b, y]) => y.count - x.count || (x.at < y.at ? 1 : x.at > y.at ? -1 : a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([storyId]) => storyId);
+  }
+
+  /** Whether the window knows a story's newest members. */
+  complete(storyId: string): boolean {
+    return this.#stories.get(storyId)?.complete ?? false;
+  }
+
+  /** The candidates for ranked stories, each with its newest members' fingerprints, newest first. */
+  candidates(storyIds: readonly string[]): StoryCandidate[] {
+    return storyIds.map((storyId) => ({
+      storyId,
+      fingerprints: (this.#stories.get(storyId)?.newest ?? []).map((member) => member.fingerprint),
+    }));
+  }
+
+  /**
+   * Forgets index entries last seen before `cutoff`, and the members of stories no entry names
+   * any more: lookups from `cutoff` on are answered as before.
+   */
+  evictBefore(cutoff: Timestamp): void {
+    const named = new Set<string>();
+    for (const [key, stories] of this.#byKey) {
+      for (const [storyId, at] of stories) {
+        if (at < cutoff) {
+          stories.delete(storyId);
+          this.#entries--;
+        } else named.add(storyId);
+      }
+      if (stories.size === 0) this.#byKey.delete(key);
+    }
+    for (const storyId of this.#stories.keys()) if (!named.has(storyId)) this.#stories.delete(storyId);
+  }
+}
