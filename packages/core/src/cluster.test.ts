@@ -88,6 +88,27 @@ describe("story clustering", () => {
     expect(new Set(clusterAll(reports)).size).toBe(reports.length);
   });
 
+  it("never joins reports that name different treaties, however alike their words", () => {
+    const ottawa = printOf(
+      "Lithuania's parliament votes to leave the Ottawa mine ban convention",
+      "2025-05-08T10:00:00Z",
+    );
+    const cluster = printOf(
+      "Lithuania's parliament votes to leave the cluster munitions convention",
+      "2025-05-08T11:00:00Z",
+    );
+    const again = printOf(
+      "Lithuanian lawmakers vote to quit the Ottawa treaty banning landmines",
+      "2025-05-08T12:00:00Z",
+    );
+
+    expect(ottawa.treaties).toEqual(["mine-ban"]);
+    expect(cluster.treaties).toEqual(["ccm"]);
+    expect(similarity(ottawa, cluster)).toBe(0);
+    expect(similarity(ottawa, again)).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
+    expect(pickStory(cluster, [{ storyId: "ottawa", fingerprints: [ottawa, again] }])).toBeUndefined();
+  });
+
   it("never joins reports further apart than the window", () => {
     const title = "Baltic states notify UN they are leaving landmine ban treaty";
     const first = printOf(title, "2025-06-27T10:00:00Z");

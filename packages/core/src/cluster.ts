@@ -754,8 +754,22 @@ function pairLogit(
 const BOUND_MARGIN = 1e-6;
 
 /** Whether the two reports' own dates lie too far apart to be one story. */
-function outsideWindow(a: PairView, b: PairView, options: ClusterOptions): boolean {
-  return options.windowHours > 0 && !!a.dated && !!b.dated && Math.abs(a.atMs - b.atMs) / HOUR > options.windowHours;
+/**
+ * Two reports that cannot be of one event whatever their words: dated too far apart, or each
+ * naming treaties and none in common (a country leaving the Ottawa Convention and the same
+ * country leaving the cluster munitions convention are two events, told in the same words).
+ */
+function apart(a: PairView, b: PairView, options: ClusterOptions): boolean {
+  if (options.windowHours > 0 && !!a.dated && !!b.dated && Math.abs(a.atMs - b.atMs) / HOUR > options.windowHours) {
+    return true;
+  }
+  const x = a.packed;
+  const y = b.packed;
+  const xFrom = x[1] as number;
+  const xTo = x[2] as number;
+  const yFrom = y[1] as number;
+  const yTo = y[2] as number;
+  return xTo > xFrom && yTo > yFrom && sharedSorted(x, xFrom, xTo, y, yFrom, yTo) === 0;
 }
 
 /** How likely two reports are of one event, in [0, 1]; 0 when their own dates lie too far apart. */
@@ -768,7 +782,7 @@ export function similarity(
   boundNumbers();
   const left = pairView(a);
   const right = pairView(b);
-  if (outsideWindow(left, right, options)) return 0;
+  if (apart(left, right, options)) return 0;
   return sigmoid(pairLogit(left, right, model) as number);
 }
 
@@ -782,6 +796,7 @@ export function similarityByFeatures(
   if (options.windowHours > 0 && a.dated && b.dated) {
     if (Math.abs(Date.parse(a.at) - Date.parse(b.at)) / HOUR > options.windowHours) return 0;
   }
+  if (a.treaties.length > 0 && b.treaties.length > 0 && shared(a.treaties, b.treaties) === 0) return 0;
   return sigmoid(logit(model, pairFeatures(a, b)));
 }
 
@@ -806,7 +821,7 @@ export function pickStory(
       const other = pairView(member);
       let score = 0;
       let log = Number.NEGATIVE_INFINITY;
-      if (!outsideWindow(view, other, options)) {
+      if (!apart(view, other, options)) {
         const cutoff = Number.isNaN(threshold) ? Number.NEGATIVE_INFINITY : Math.max(threshold, bestLogit);
         const exact = pairLogit(view, other, model, cutoff);
         if (exact === undefined) continue;
