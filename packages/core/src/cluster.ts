@@ -5,6 +5,7 @@ import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
 import trained from "./model/stories.json" with { type: "json" };
 import type { Reading } from "./reading.ts";
 import { figuresIn } from "./story.ts";
+import type { TreatyId } from "./taxonomy.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
 /**
@@ -113,6 +114,22 @@ function termsOf(reading: Reading): string[] {
   return [...terms].sort();
 }
 
+/**
+ * What naming a treaty says without the words: "Finland leaves the Ottawa Convention" is about
+ * landmines and a ban as much as "Finland quits the treaty banning landmines", so both carry
+ * those concepts and meet on them.
+ */
+const TREATY_SUBJECTS: Record<TreatyId, readonly ConceptId[]> = {
+  "mine-ban": ["landmine", "mine", "ban", "treaty"],
+  ccm: ["cluster-munition", "ordnance", "ban", "treaty"],
+  ccw: ["treaty"],
+  att: ["arms-control", "treaty"],
+  ctbt: ["nuclear-test", "nuclear", "ban", "treaty"],
+  "new-start": ["nuclear", "arms-control", "treaty"],
+  npt: ["nuclear", "arms-control", "treaty"],
+  inf: ["nuclear", "arms-control", "treaty"],
+};
+
 export interface FingerprintItem {
   title: string;
   summary?: string | undefined;
@@ -138,7 +155,12 @@ export function fingerprint(
     countries: [...new Set(reading.countries.map((country) => country.code))].sort(),
     treaties: [...new Set(reading.treaties.map((treaty) => treaty.treaty))].sort(),
     topics: [...verdict.topics].sort(),
-    concepts: [...new Set(reading.concepts.map((concept) => concept.target))].sort(),
+    concepts: [
+      ...new Set([
+        ...reading.concepts.map((concept) => concept.target),
+        ...reading.treaties.flatMap((treaty) => TREATY_SUBJECTS[treaty.treaty]),
+      ]),
+    ].sort(),
     names: namesOf(reading),
     figures: figuresIn(reading.analysis.text).sort(),
     years: [...new Set(reading.analysis.text.match(/(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)/g) ?? [])].sort(),
