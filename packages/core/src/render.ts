@@ -18,8 +18,8 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", "&#39;");
 }
 
-/** Only http(s) links are rendered as links; anything else is shown as text. */
-function safeHref(link: string | undefined): string | undefined {
+/** Only http(s) links are rendered as links; anything else (a feed's javascript: or data: URL) is shown as text. */
+export function safeHref(link: string | undefined): string | undefined {
   if (!link) return undefined;
   try {
     const url = new URL(link);

@@ -7,6 +7,7 @@ import {
   type Store,
   type StoredItem,
   type Story,
+  safeHref,
   storyGrowth,
   summarise,
 } from "@treatywatch/core";
@@ -34,17 +35,6 @@ async function reportsOf(store: Store, storyId: string): Promise<StoredItem[]> {
     cursor = page.nextCursor;
   } while (cursor && reports.length < MAX_REPORTS);
   return reports;
-}
-
-/** Only http(s) links become links; a feed's javascript: or data: URL stays text. */
-function safeHref(link: string | undefined): string | undefined {
-  if (!link) return undefined;
-  try {
-    const url = new URL(link);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `Sentence.` cited by sources 1 and 2 reads `Sentence [1] [2].`, each mark linking to its source. */
