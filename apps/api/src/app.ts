@@ -66,7 +66,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        tenantId: c.var.caller?.tenantId,
+        // c.get rather than c.var: c.var copies every variable into a new object on each read.
+        tenantId: c.get("caller")?.tenantId,
         ms: services.clock.now().getTime() - started,
       },
       "request",

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,16 +61,24 @@ async function healthDuringIngest(
       PORT: "0",
       LOG_LEVEL: "silent",
       TREATYWATCH_FETCH_ALLOW: "127.0.0.1",
-      TREATYWATCH_ANON_RATE_LIMIT: "1000000",
+      TREATYWATCH_ANON_RATE_LIMIT: "1000000000",
     }),
   );
   const running = await startServer(runtime, { tickMs: 100 });
-  const ask = async () => {
-    const start = performance.now();
-    const response = await fetch(`http://127.0.0.1:${running.port}/health`);
-    await response.arrayBuffer();
-    return performance.now() - start;
-  };
+  // node:http on one kept-alive connection, as a monitor would ask. The client shares the API's event
+  // loop, so its garbage counts against the API: the global fetch's made the slowest answers measured.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const ask = () =>
+    new Promise<number>((resolve, reject) => {
+      const start = performance.now();
+      request({ host: "127.0.0.1", port: running.port, path: "/health", agent }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`/health answered ${response.statusCode}`));
+        response.resume();
+        response.on("end", () => resolve(performance.now() - start));
+      })
+        .on("error", reject)
+        .end();
+    });
   try {
     const idle: number[] = [];
     for (let i = 0; i < 200; i++) idle.push(await ask());
@@ -94,6 +102,7 @@ async function healthDuringIngest(
     loop.disable();
     return { latencies, idle, ms: performance.now() - start, loopDelayMaxMs: loop.max / 1e6 };
   } finally {
+    agent.destroy();
     await running.stop();
     await new Promise((resolve) => feeds.close(resolve));
   }
@@ -110,6 +119,10 @@ export const bigFeed: Bench = {
     const full = quick ? 2 * MIB : FULL;
     const dir = mkdtempSync(join(tmpdir(), "treatywatch-bench-big-feed-"));
     try {
+      // `serve` first, while this process holds only what an API process holds: the passes below
+      // leave hundreds of megabytes of heap behind, which no API process carries and whose
+      // collection would count against it.
+      const health = await healthDuringIngest(nearIdenticalRss(full), join(dir, "serve"));
       const sizes = [full / 4, full / 2, full];
       const passes = [];
       for (const [n, size] of sizes.entries()) {
@@ -121,7 +134,6 @@ export const bigFeed: Bench = {
       const [smallest, , largest] = passes;
       const growth = (perMiB[2] ?? 0) / (perMiB[0] ?? 1);
 
-      const health = await healthDuringIngest(nearIdenticalRss(full), join(dir, "serve"));
       const worst = health.latencies.reduce((most, latency) => Math.max(most, latency), 0);
       log(
         `/health: ${health.latencies.length} answers in ${num(health.ms / 1000, 1)} s of ingest; ` +
@@ -152,7 +164,8 @@ export const bigFeed: Bench = {
           note:
             `\`serve\` (API here, poller in its own process) while it ingests the same ${num(full / MIB, 1)} MiB feed from a ` +
             "loopback server, ticking every 100 ms, from its fetch until nothing is held over; one `/health` request after " +
-            "another the whole time.",
+            "another the whole time, over node:http on one kept-alive connection from the API's own process, run " +
+            "before the ingest passes above so that process holds no more than an API process does.",
         },
       ];
     } finally {

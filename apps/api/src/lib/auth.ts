@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { clientAddress, type RemoteAddress } from "./client-address.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
-import { type RateDecision, type RateLimiter, rateLimitHeaders } from "./rate-limit.ts";
+import { type RateDecision, type RateLimiter, setRateLimitHeaders } from "./rate-limit.ts";
 
 export interface AnonymousLimit {
   limiter: RateLimiter;
@@ -12,7 +12,7 @@ export interface AnonymousLimit {
 }
 
 function refuseOver(c: { header(name: string, value: string): void }, decision: RateDecision): void {
-  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
+  setRateLimitHeaders(c, decision);
   if (!decision.allowed) {
     c.header("retry-after", String(decision.resetSeconds));
     throw new ApiError(
@@ -31,11 +31,9 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (header === undefined) {
-      const client = clientAddress(
-        anonymous.remoteAddress(c),
-        c.req.header("x-forwarded-for"),
-        anonymous.trustedProxies,
-      );
+      // X-Forwarded-For counts only behind trusted proxies; without them it is not read at all.
+      const forwardedFor = anonymous.trustedProxies > 0 ? c.req.header("x-forwarded-for") : undefined;
+      const client = clientAddress(anonymous.remoteAddress(c), forwardedFor, anonymous.trustedProxies);
       refuseOver(c, await anonymous.limiter.take(client));
       c.set("caller", undefined);
       return next();
@@ -44,7 +42,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
     const key = match?.[1];
     if (!key || !isWellFormedApiKey(key))
       throw new ApiError("UNAUTHORIZED", "the Authorization header holds no valid API key");
-    const stored = await c.var.services.keys.findKeyByHash(hashApiKey(key));
+    const stored = await c.get("services").keys.findKeyByHash(hashApiKey(key));
     if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
     refuseOver(c, await limiter.take(stored.id));
     c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });

@@ -60,12 +60,10 @@ export class RateLimiter {
   }
 }
 
-/** The IETF RateLimit header fields (draft 6) for a decision. */
-export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
-  return {
-    "ratelimit-limit": String(decision.limit),
-    "ratelimit-remaining": String(decision.remaining),
-    "ratelimit-reset": String(decision.resetSeconds),
-    "ratelimit-policy": `${decision.limit};w=${decision.windowSeconds}`,
-  };
+/** Sets the IETF RateLimit header fields (draft 6) for a decision on a response under way. */
+export function setRateLimitHeaders(c: { header(name: string, value: string): void }, decision: RateDecision): void {
+  c.header("ratelimit-limit", String(decision.limit));
+  c.header("ratelimit-remaining", String(decision.remaining));
+  c.header("ratelimit-reset", String(decision.resetSeconds));
+  c.header("ratelimit-policy", `${decision.limit};w=${decision.windowSeconds}`);
 }

@@ -37,6 +37,20 @@ const COMPRESS_FROM = 1024;
  */
 export function negotiateCoding(acceptEncoding: string | undefined): Coding | undefined {
   if (!acceptEncoding) return undefined;
+  // Clients send a handful of distinct headers, each on every request: each is parsed once.
+  const known = negotiated.get(acceptEncoding);
+  if (known !== undefined) return known || undefined;
+  const coding = parseAcceptEncoding(acceptEncoding);
+  if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear();
+  negotiated.set(acceptEncoding, coding ?? "");
+  return coding;
+}
+
+/** Accept-Encoding headers kept with the coding each negotiated ("" for none). */
+const negotiated = new Map<string, Coding | "">();
+const NEGOTIATED_KEPT = 256;
+
+function parseAcceptEncoding(acceptEncoding: string): Coding | undefined {
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(",")) {
     const [name = "", ...parameters] = part.split(";");
@@ -93,6 +107,8 @@ function opaqueOf(tag: string): string {
  */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
+  // The common case, a client sending back the tag it was given, needs no parsing.
+  if (ifNoneMatch === etag) return true;
   if (ifNoneMatch.trim() === "*") return true;
   const opaque = opaqueOf(etag);
   return ifNoneMatch.split(",").some((candidate) => opaqueOf(candidate) === opaque);

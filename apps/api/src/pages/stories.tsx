@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
+import { dataVersionOf } from "../lib/data-version.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { cachedPage, RenderedCache, sendRendered } from "../lib/rendered-cache.ts";
 import { StoryListQuery } from "../routes/stories/schema.ts";
@@ -152,6 +153,10 @@ export function registerStoriesPage(pages: Hono<AppEnv>) {
       filter.treaty,
       filter.language,
     ]);
-    return sendRendered(c, await cachedPage(cache, store.dataVersion?.(), key, render), "text/html; charset=utf-8");
+    return sendRendered(
+      c,
+      await cachedPage(cache, await dataVersionOf(store), key, render),
+      "text/html; charset=utf-8",
+    );
   });
 }

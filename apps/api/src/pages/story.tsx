@@ -12,6 +12,7 @@ import {
   summarise,
 } from "@treatywatch/core";
 import type { Hono } from "hono";
+import { dataVersionOf } from "../lib/data-version.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { cachedPage, RenderedCache, sendRendered } from "../lib/rendered-cache.ts";
 import { outletsOf, Tags, Time } from "./components.tsx";
@@ -228,6 +229,8 @@ export function registerStoryPage(pages: Hono<AppEnv>) {
   pages.get("/stories/:id", pageHeaders("public"), async (c) => {
     const id = c.req.param("id");
     const { store } = c.var.services;
+    // The version before the story: a page is kept under a version no newer than what it shows.
+    const version = await dataVersionOf(store);
     const story = id.length <= 64 ? await store.getStory(id) : undefined;
     if (!story) {
       return sendPage(
@@ -252,10 +255,6 @@ export function registerStoryPage(pages: Hono<AppEnv>) {
           <StoryPage story={story} reports={await reportsOf(store, story.id)} />
         </Layout>,
       );
-    return sendRendered(
-      c,
-      await cachedPage(cache, store.dataVersion?.(), story.id, render),
-      "text/html; charset=utf-8",
-    );
+    return sendRendered(c, await cachedPage(cache, version, story.id, render), "text/html; charset=utf-8");
   });
 }

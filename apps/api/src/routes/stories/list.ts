@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
+import { dataVersionOf } from "../../lib/data-version.ts";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { cachedPage, RenderedCache, sendRendered } from "../../lib/rendered-cache.ts";
@@ -42,8 +43,9 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
   api.use(route.path, async (c, next) => {
     if (c.req.method !== "GET") return next();
     const key = keysByQuery.get(queryOf(c.req.url));
-    const version = key === undefined ? undefined : c.var.services.store.dataVersion?.();
-    const page = key === undefined || version === undefined ? undefined : pages.peek(version, key);
+    if (key === undefined) return next();
+    const version = await dataVersionOf(c.get("services").store);
+    const page = version === undefined ? undefined : pages.peek(version, key);
     return page ? sendRendered(c, page, "application/json") : next();
   });
   return api.openapi(route, async (c) => {
@@ -62,7 +64,7 @@ export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S
     ]);
     if (keysByQuery.size >= CACHED_PAGES * 4) keysByQuery.clear();
     keysByQuery.set(queryOf(c.req.url), key);
-    const page = await cachedPage(pages, store.dataVersion?.(), key, render);
+    const page = await cachedPage(pages, await dataVersionOf(store), key, render);
     return sendRendered(c, page, "application/json");
   });
 }

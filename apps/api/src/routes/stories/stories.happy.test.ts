@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
 import { appWith, storeWithStories } from "../../../test/factories.ts";
 import { StoryPage, StorySchema } from "./schema.ts";
@@ -69,6 +73,29 @@ describe("GET /v1/stories conditional requests", () => {
     expect(after.headers.get("etag")).not.toBe(etag);
     const page = StoryPage.parse(await after.json());
     expect(page.data.map((story) => story.id)).toContain(stories[0]?.id);
+  });
+
+  it("serves what another connection to the database committed since the page was cached", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "treatywatch-stories-"));
+    const { store } = await storeWithStories(2, new SqliteStore(join(dir, "news.db")));
+    const other = new SqliteStore(join(dir, "news.db"));
+    try {
+      const app = appWith(store);
+      const before = await app.request("/v1/stories");
+      const etag = before.headers.get("etag") ?? "";
+      expect((await app.request("/v1/stories", { headers: { "if-none-match": etag } })).status).toBe(304);
+      const { stories } = await storeWithStories(1, other);
+
+      const after = await app.request("/v1/stories", { headers: { "if-none-match": etag } });
+
+      expect(after.status).toBe(200);
+      expect(after.headers.get("etag")).not.toBe(etag);
+      expect(StoryPage.parse(await after.json()).data.map((story) => story.id)).toContain(stories[0]?.id);
+    } finally {
+      await other.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("tags different queries differently", async () => {
