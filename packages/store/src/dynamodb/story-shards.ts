@@ -27,6 +27,7 @@ import {
   markerRecords,
   type RecordKey,
   storyKey,
+  storyOf,
   storyRecord,
 } from "./records.ts";
 import { type DynamoTableOptions, documentClient, expiresAt, isConditionFailure } from "./shared.ts";
@@ -354,7 +355,7 @@ export class DynamoStoryShards {
         if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
         continue;
       }
-      const story = record.story as Story;
+      const story = storyOf(record);
       stories.set(story.id, {
         story,
         recent: recentOf(record),
@@ -484,7 +485,7 @@ export class DynamoStoryShards {
         true,
       );
       if (!record) throw new Error(`story ${state.story.id} vanished while it was being joined`);
-      let story = record.story as Story;
+      let story = storyOf(record);
       let recent = recentOf(record);
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
