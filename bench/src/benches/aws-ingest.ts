@@ -1,4 +1,4 @@
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import type { RawEntry } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
@@ -46,13 +46,36 @@ async function inParallel<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, values.length) }, worker));
 }
 
+/** Wall time, the emulator's CPU time, this process's CPU time and DynamoDB calls of one phase. */
+interface Phase {
+  ms: number;
+  emulatorMs: number;
+  clientMs: number;
+  calls: number;
+}
+
 interface PathResult {
   fresh: number;
   ms: number;
-  /** For the sharded path, the fetch side's share of `ms`. */
-  fetchMs?: number;
+  /** For the sharded path: the fetch side, and the story shards' consumers. */
+  phases?: { fetch: Phase; assign: Phase & { items: number } };
   calls: number;
   stories: number;
+}
+
+/** Starts measuring a phase; the function it returns ends it. */
+function phase(counted: CountedClient, emulatorCpu: () => Promise<number>) {
+  const started = { ms: performance.now(), cpu: process.cpuUsage(), calls: counted.total(), emulator: emulatorCpu() };
+  return async (): Promise<Phase> => {
+    const ms = performance.now() - started.ms;
+    const cpu = process.cpuUsage(started.cpu);
+    return {
+      ms,
+      emulatorMs: (await emulatorCpu()) - (await started.emulator),
+      clientMs: (cpu.user + cpu.system) / 1000,
+      calls: counted.total() - started.calls,
+    };
+  };
 }
 
 /**
@@ -60,7 +83,12 @@ interface PathResult {
  * joins no story, in batched calls, and queue new relevant items in their shard's message group;
  * then each shard's consumer takes its group ten at a time, the shards at once.
  */
-async function shardedPath(counted: CountedClient, tableName: string, feeds: readonly Feed[]): Promise<PathResult> {
+async function shardedPath(
+  counted: CountedClient,
+  tableName: string,
+  feeds: readonly Feed[],
+  emulatorCpu: () => Promise<number>,
+): Promise<PathResult> {
   const store = new DynamoStore({ client: counted.client, tableName });
   const shards = new DynamoStoryShards({ client: counted.client, tableName, shards: SHARDS });
   const groups = new Map<string, FifoMessage[]>();
@@ -79,11 +107,13 @@ async function shardedPath(counted: CountedClient, tableName: string, feeds: rea
   let fresh = 0;
   counted.reset();
   const start = performance.now();
+  const fetching = phase(counted, emulatorCpu);
   await inParallel(feeds, FETCH_CONCURRENCY, async (feed) => {
     const summary = await sink({ items: feed.items, skipped: 0, failed: 0 });
     fresh += summary.fresh;
   });
-  const fetchMs = performance.now() - start;
+  const fetch = await fetching();
+  const assigning = phase(counted, emulatorCpu);
   await Promise.all(
     [...groups].map(async ([group, messages]) => {
       for (const batch of chunk(messages, FIFO_BATCH)) {
@@ -104,9 +134,10 @@ async function shardedPath(counted: CountedClient, tableName: string, feeds: rea
     }),
   );
   const ms = performance.now() - start;
+  const assign = { ...(await assigning()), items: [...groups.values()].reduce((sum, group) => sum + group.length, 0) };
   const calls = counted.total();
   const stories = await countStories(store);
-  return { fresh, ms, fetchMs, calls, stories };
+  return { fresh, ms, phases: { fetch, assign }, calls, stories };
 }
 
 /** Today's single writer: every entry through one message group, assigned one at a time. */
@@ -182,11 +213,17 @@ export const awsIngest: Bench = {
     try {
       const single = await singleWriterPath(counted, await dynamo.freshTable(), relevant.slice(0, quick ? 60 : 200));
       log(`aws-ingest: single writer ${num(single.fresh)} items in ${num(single.ms)} ms, ${num(single.calls)} calls`);
-      const sharded = await shardedPath(counted, await dynamo.freshTable(), feeds);
+      const sharded = await shardedPath(counted, await dynamo.freshTable(), feeds, dynamo.cpuSoFar);
+      const fetchPhase = sharded.phases?.fetch;
+      const assignPhase = sharded.phases?.assign;
+      if (!fetchPhase || !assignPhase) throw new Error("the sharded path reports its phases");
+      const describe = (name: string, measured: Phase) =>
+        `${name} ${num(measured.ms / 1000, 1)} s wall, ${num(measured.calls)} calls, emulator ${num(measured.emulatorMs / 1000, 1)} s CPU, ` +
+        `caller ${num(measured.clientMs / 1000, 1)} s CPU`;
       log(
-        `aws-ingest: sharded ${num(sharded.fresh)} items (${num(relevant.length)} relevant) in ${num(sharded.ms)} ms ` +
-          `(fetch side ${num(sharded.fetchMs ?? 0)} ms), ` +
-          `${num(sharded.calls)} calls, ${num(sharded.stories)} stories`,
+        `aws-ingest: sharded ${num(sharded.fresh)} items (${num(relevant.length)} relevant) in ${num(sharded.ms)} ms, ` +
+          `${num(sharded.calls)} calls, ${num(sharded.stories)} stories; ${describe("fetch side", fetchPhase)}; ` +
+          `${describe("story shards", assignPhase)}`,
       );
       const tickFeeds = quick ? 5_000 : 100_000;
       const tick = await pollTick(counted, await dynamo.freshTable(), tickFeeds, log);
@@ -199,6 +236,8 @@ export const awsIngest: Bench = {
       const rate = (result: PathResult) => (result.fresh / result.ms) * 1000;
       const speedup = rate(sharded) / rate(single);
       const perItem = (result: PathResult) => result.calls / result.fresh;
+      const perCall = (measured: Phase) => measured.emulatorMs / Math.max(1, measured.calls);
+      const perAssigned = (ms: number) => ms / Math.max(1, assignPhase.items);
       return [
         {
           name: "aws-ingest",
@@ -216,8 +255,18 @@ export const awsIngest: Bench = {
             `at once, ${FIFO_BATCH} messages a batch, from the first fetch to the last assignment; it founded ${num(sharded.stories)} stories. ` +
             `The baseline is the single writer it replaces: the worker's \`ingestItems\` on the DynamoDB store one item at a time ` +
             `(the first ${num(single.fresh)} relevant items). Calls are DynamoDB requests per fresh item, counted on the client. ` +
-            `The emulator used ${num(emulatorCpuMs / 1000, 1)} s of CPU over the run; the machine's load average was ` +
-            `${num(load, 1)} at its end (every figure here shares the machine's cores with whatever else runs).`,
+            `Where the time went: the fetch side took ${num(fetchPhase.ms / 1000, 1)} s (${num(fetchPhase.calls)} calls, the emulator ` +
+            `${num(fetchPhase.emulatorMs / 1000, 1)} s of CPU, ${num(perCall(fetchPhase), 2)} ms a call); the story shards took ` +
+            `${num(assignPhase.ms / 1000, 1)} s for ${num(assignPhase.items)} items (${num(assignPhase.calls / Math.max(1, assignPhase.items), 2)} calls an item, ` +
+            `the emulator ${num(assignPhase.emulatorMs / 1000, 1)} s of CPU, ${num(perCall(assignPhase), 2)} ms a call and ` +
+            `${num(perAssigned(assignPhase.emulatorMs), 2)} ms an item; the benchmark's own process, which runs every consumer and the ` +
+            `SDK, ${num(assignPhase.clientMs / 1000, 1)} s, ${num(perAssigned(assignPhase.clientMs), 2)} ms an item). ` +
+            `Every story shard works at once: shards that meet wait for each other only where a story is founded, so the ` +
+            `calls are reads and writes of the batches themselves, and the story shards are bound by CPU, about ` +
+            `${num(perAssigned(assignPhase.emulatorMs + assignPhase.clientMs), 1)} ms an item between emulator and caller against the ` +
+            `${num((cpus().length * 1000) / 300, 1)} ms that 300 items/s would leave on ${cpus().length} cores with nothing else running. ` +
+            `The emulator used ${num(emulatorCpuMs / 1000, 1)} s of CPU over the whole run; the machine (${cpus().length} cores) had a ` +
+            `load average of ${num(load, 1)} at its end (every figure here shares the machine's cores with whatever else runs).`,
         },
         {
           name: "aws-ingest tick",

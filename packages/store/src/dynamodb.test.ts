@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { assess, indexKeys } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
@@ -107,6 +107,58 @@ describe("DynamoDB records", () => {
     await store.saveIngest({ stored: { item, verdict, storyId: base.id }, story: base });
 
     expect(await store.getStory(base.id)).toEqual(newer);
+  });
+
+  it("keeps a story as one JSON string, and reads one stored earlier as a map", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const story = {
+      id: "sty_form",
+      title: "Deminers clear 400 hectares in Battambang",
+      summary: "",
+      firstSeenAt: "2025-06-27T10:00:00.000Z",
+      updatedAt: "2025-06-27T10:00:00.000Z",
+      version: 1,
+      score: 0.8,
+      topics: ["clearance" as const],
+      categories: [],
+      countries: ["KH"],
+      treaties: [],
+      sources: [],
+      languages: [],
+    };
+    const item = {
+      id: "it_form",
+      feedId: "fd_form",
+      title: story.title,
+      summary: "",
+      outlet: "Outlet Example",
+      fetchedAt: story.updatedAt,
+      contentHash: "hash-form",
+    };
+    const verdict = { relevant: true, score: 0.8, topics: [], categories: [], countries: [], treaties: [], why: [] };
+    await store.saveIngest({
+      stored: { item, verdict: { ...verdict, classifierVersion: "x" }, storyId: story.id },
+      story,
+    });
+    expect(typeof (await readRecord(tableName, "STORY#sty_form", "STORY"))?.story).toBe("string");
+
+    const older = { ...story, id: "sty_map", updatedAt: "2025-06-27T09:00:00.000Z" };
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: "STORY#sty_map",
+          sk: "STORY",
+          gsi1pk: "STORIES",
+          gsi1sk: `${older.updatedAt}#sty_map`,
+          story: older,
+        },
+      }),
+    );
+
+    expect(await store.getStory("sty_map")).toEqual(older);
+    expect((await store.listStories({ limit: 10 })).data).toEqual([story, older]);
   });
 });
 

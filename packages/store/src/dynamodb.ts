@@ -42,6 +42,7 @@ import {
   itemRecord,
   markerRecords,
   storyKey,
+  storyOf,
   storyRecord,
   urlKey,
 } from "./dynamodb/records.ts";
@@ -125,10 +126,6 @@ interface ItemRecord {
   item: StoredItem["item"];
   verdict: StoredItem["verdict"];
   storyId?: string;
-}
-
-interface StoryRecord {
-  story: Story;
 }
 
 interface MemberRecord {
@@ -541,7 +538,7 @@ export class DynamoStore implements Store {
 
   async getStory(id: string): Promise<Story | undefined> {
     const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: storyKey(id) }));
-    return (result.Item as StoryRecord | undefined)?.story;
+    return result.Item && storyOf(result.Item);
   }
 
   async listStories(query: StoryQuery): Promise<Page<Story>> {
@@ -559,18 +556,14 @@ export class DynamoStore implements Store {
       values[`:${field}`] = value;
       names[`#${field}`] = field;
     }
-    const records = await this.#timeline<StoryRecord>(
+    const records = await this.#timeline<Record<string, unknown>>(
       "gsi1",
       "STORIES",
       query,
       { filters, values, names },
       query.since,
     );
-    return pageOf(
-      records.map((record) => record.story),
-      query.limit,
-      (story) => story.updatedAt,
-    );
+    return pageOf(records.map(storyOf), query.limit, (story) => story.updatedAt);
   }
 
   async getItem(id: string): Promise<StoredItem | undefined> {

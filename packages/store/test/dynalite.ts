@@ -30,9 +30,12 @@ export async function startDynalite(): Promise<LocalDynamo> {
 
 /**
  * dynalite in a child process (for benchmarks: the emulator's work then runs on another core
- * than its caller's). `stop` reports the CPU time the emulator used.
+ * than its caller's). `cpuMs` stops it and reports the CPU time it used; `cpuSoFar` reports
+ * the CPU time used so far, one call at a time.
  */
-export async function startDynaliteProcess(): Promise<LocalDynamo & { cpuMs(): Promise<number> }> {
+export async function startDynaliteProcess(): Promise<
+  LocalDynamo & { cpuMs(): Promise<number>; cpuSoFar(): Promise<number> }
+> {
   const child = spawn(
     process.execPath,
     ["--import", "tsx", new URL("./dynalite-server.ts", import.meta.url).pathname],
@@ -55,7 +58,12 @@ export async function startDynaliteProcess(): Promise<LocalDynamo & { cpuMs(): P
   const dynamo = onEndpoint(`http://127.0.0.1:${port}`, async () => {
     await stopProcess();
   });
-  return { ...dynamo, cpuMs: stopProcess };
+  const cpuSoFar = async () => {
+    child.stdin.write("\n");
+    const line = await lines.next();
+    return (JSON.parse(String(line.value)) as { cpuMs: number }).cpuMs;
+  };
+  return { ...dynamo, cpuMs: stopProcess, cpuSoFar };
 }
 
 function onEndpoint(endpoint: string, close: () => Promise<void>): LocalDynamo {

@@ -50,7 +50,11 @@ export function markerRecords(item: Item, retentionDays?: number): Record<string
   ];
 }
 
-/** A story record with the attributes its list index and filters read. */
+/**
+ * A story record with the attributes its list index and filters read. The story itself is one
+ * JSON string: a story lists up to a hundred sources, and as nested DynamoDB maps that is the
+ * costliest record to marshal, store and read again on every join.
+ */
 export function storyRecord(story: Story): Record<string, unknown> {
   return {
     ...storyKey(story.id),
@@ -61,8 +65,14 @@ export function storyRecord(story: Story): Record<string, unknown> {
     countries: story.countries,
     treaties: story.treaties,
     languages: story.languages ?? [],
-    story,
+    story: JSON.stringify(story),
   };
+}
+
+/** The story of a story record: a JSON string, or a map in records written before it was one. */
+export function storyOf(record: Record<string, unknown>): Story {
+  const { story } = record;
+  return (typeof story === "string" ? JSON.parse(story) : story) as Story;
 }
 
 function retention(at: Timestamp, days: number | undefined): number | undefined {

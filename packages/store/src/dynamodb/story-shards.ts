@@ -27,6 +27,7 @@ import {
   markerRecords,
   type RecordKey,
   storyKey,
+  storyOf,
   storyRecord,
 } from "./records.ts";
 import { type DynamoTableOptions, documentClient, expiresAt, isConditionFailure } from "./shared.ts";
@@ -89,15 +90,46 @@ type Entries = Map<string, Timestamp>;
 /** Each key's entries, one slice a shard (each shard writes only its own). */
 type ShardedIndex = Map<string, (Entries | undefined)[]>;
 
+/** What a shard is about to write: the fingerprints of its fresh items, and which of them found a story. */
+interface Publication {
+  /** Counts a shard's publications, one more each: a reader can tell which it has not seen. */
+  gen: number;
+  prints: Fingerprint[];
+  founds: number[];
+  /** The index keys it rewrites and the stories it writes: what a reader checks its read against. */
+  keys: string[];
+  stories: string[];
+}
+
 interface ClaimRecord {
   pk: string;
   sk: string;
   token: string;
   claimedAt: number;
-  /** The fingerprints of the items being assigned, as JSON (cheap to store and read); empty when settled. */
+  gen?: number;
+  /** The fingerprints of the items, as JSON (cheap to store and read); kept once the claim is settled. */
   prints: string;
+  /** Positions in `prints` of the items that found a story, as JSON. */
+  founds?: string;
+  /** The index keys and stories it writes, as JSON. */
+  keys?: string;
+  stories?: string;
+  /** Until the shard has written everything this claim announces. */
+  live?: boolean;
+  /** The shard's publication before this one, as JSON: a reader that missed it can still check it. */
+  prev?: string | undefined;
   /** Older claims' shards this claim waits for: each may go ahead without waiting for it. */
   waitingFor?: number[];
+}
+
+/** A claim as read: what it announces now and before. */
+interface Claim {
+  shard: number;
+  live: boolean;
+  claimedAt: number;
+  waitingFor: number[];
+  current: Publication;
+  prev: Publication | undefined;
 }
 
 interface StoryState {
@@ -107,11 +139,30 @@ interface StoryState {
   revision: number | undefined;
   /** Items of this batch joined to it, in order, so the join can be redone on a newer copy. */
   joined: PreparedForShard[];
+  /** Per shard, its newest publication that wrote the story: kept on the record. */
+  stamps: Stamps;
+}
+
+/** Per shard (by number), the publication of that shard that last wrote a record. */
+type Stamps = Record<string, number>;
+
+/** What a shard read before deciding: the index, every shard's claim, and which items are stored already. */
+interface Snapshot {
+  index: ShardedIndex;
+  /** The index keys read, and per key the publication that wrote each shard's record. */
+  keys: Set<string>;
+  indexStamps: Map<string, number[]>;
+  claims: Map<number, Claim>;
+  /** Item id → story id, for items an earlier attempt stored. */
+  stored: Map<string, string>;
 }
 
 interface Decisions {
   outcomes: ShardAssignment[];
   stories: Map<string, StoryState>;
+  /** The stories asked for, and the stamps of those read. */
+  asked: Set<string>;
+  storyStamps: Map<string, Stamps>;
   /** Index records this batch changes, with their entries after it. */
   changed: Map<string, Entries>;
 }
@@ -154,19 +205,25 @@ export class ShardWaitTimeout extends Error {
  * is one record a key and shard (`SIDX#<key>` / `S<shard>`: the stories that shard saw under the
  * key, newest first). Each shard is the only writer of its own records (one batch of its message
  * group at a time), so it rewrites them whole in batched writes; every shard reads every shard's
- * records of the keys it looks up, in batched reads. Where two shards meet (an item one is
- * assigning is similar enough to one the other is assigning to join its story), a claim decides
- * who goes first: each shard puts the fingerprints of the items it is about to assign in its
- * claim record before it reads, so of two shards assigning similar items at once at least one
- * sees the other's claim. Claims are ordered by age (then shard). A shard that sees an older
- * unsettled claim on a similar item waits for it, and says so in its own claim; one that sees a
- * younger one waits unless that claim says it waits for this one. A claim is settled when its
- * shard has written everything and clears it; the shard that waited then reads the index again,
- * finds the other's stories and joins them, so two copies of one story never found two.
- * Ordering by age means a shard that waited is first the next time it meets the same shard:
- * none is starved. Stories a batch founds are written before the index records that name them;
- * stories it joins, which unrelated items in other shards may join at the same time, are written
- * conditionally on the revision read, and joined again on a newer copy when that fails.
+ * records of the keys it looks up, in batched reads.
+ *
+ * Shards decide first and check after. A shard reads the index, every shard's claim and the
+ * candidate stories, decides, and then publishes in its claim the fingerprints of its items and
+ * which of them found a story; only then does it read the other claims again. Of two shards that
+ * publish at once, at least one sees the other's publication. Two shards conflict where an item
+ * of one is similar enough to an item of the other to join its story and either of the two
+ * founds a story: had they run one after the other, the second would have joined the first's.
+ * Items that only join stories both already saw go ahead at once (a story two shards join is
+ * written conditionally on its revision and joined again on the newer copy). A conflict with a
+ * batch already written, or one that may have been written while the index was read (a shard's
+ * claim counts its publications, and keeps the one before), is resolved by reading and deciding
+ * again. A conflict with a claim still live is ordered by the claims' age (then shard): a shard
+ * waits for an older claim, and says so in its own; it waits for a younger one unless that one
+ * says it waits for it. The shard that waited reads and decides again once the other is settled,
+ * finds its stories and joins them, so two copies of one story never found two. Ordering by age
+ * (a claim keeps its age while its shard decides again) means a shard that waited is first the
+ * next time: none is starved. Stories a batch founds are written before the index records that
+ * name them, and items last of all, so an item stored means its assignment is complete.
  */
 export class DynamoStoryShards {
   readonly #doc;
@@ -207,115 +264,178 @@ export class DynamoStoryShards {
   async assign(shard: number, items: readonly PreparedForShard[], now: Timestamp): Promise<ShardAssignment[]> {
     if (items.length === 0) return [];
     const prints = items.map((prepared) => prepared.fingerprint);
-    const claim: ClaimRecord = {
-      ...claimKey(shard),
-      token: randomUUID(),
-      claimedAt: this.#now(),
-      prints: JSON.stringify(prints),
-    };
-    await this.#put(claim);
+    const claim: ClaimRecord = { ...claimKey(shard), token: randomUUID(), claimedAt: this.#now(), prints: "[]" };
+    const started = this.#now();
+    // Per other shard, the newest publication known to be written (or dropped) before this shard last read.
+    const known = new Map<number, number>();
+    let published = false;
     try {
-      const index = await this.#settledIndex(shard, claim, prints);
-      const decisions = await this.#decide(shard, items, prints, index, now);
-      return await this.#write(shard, claim, items, decisions, now);
+      for (;;) {
+        if (this.#now() - started > this.#maxWaitMs) {
+          throw new ShardWaitTimeout(`shard ${shard} decided again for ${this.#maxWaitMs} ms without settling`);
+        }
+        const snapshot = await this.#read(items, prints);
+        const decisions = await this.#decide(shard, items, prints, snapshot, now);
+        const fresh = decisions.outcomes.flatMap((outcome, position) =>
+          outcome.outcome === "already" ? [] : [position],
+        );
+        if (fresh.length === 0) return decisions.outcomes;
+        // One shard meets no other: it needs no claim.
+        if (this.#shards === 1) return await this.#write(undefined, items, decisions, now, shard);
+        const own = snapshot.claims.get(shard);
+        const mine: Publication = {
+          gen: Math.max(own?.current.gen ?? 0, claim.gen ?? 0) + 1,
+          prints: fresh.map((position) => prints[position] as Fingerprint),
+          founds: fresh.flatMap((position, index) =>
+            decisions.outcomes[position]?.outcome === "founded" ? [index] : [],
+          ),
+          keys: [...decisions.changed.keys()],
+          stories: [...new Set(fresh.map((position) => decisions.outcomes[position]?.storyId ?? ""))],
+        };
+        Object.assign(claim, {
+          gen: mine.gen,
+          prints: JSON.stringify(mine.prints),
+          founds: JSON.stringify(mine.founds),
+          keys: JSON.stringify(mine.keys),
+          stories: JSON.stringify(mine.stories),
+          prev: own?.current.gen ? JSON.stringify(own.current) : undefined,
+          live: true,
+          waitingFor: [],
+        });
+        published = true;
+        await this.#put(claim);
+        const read = (other: number, publication: Publication) => includes(snapshot, decisions, other, publication);
+        if (await this.#settled(shard, claim, mine, snapshot.claims, read, known, started)) {
+          return await this.#write(claim, items, decisions, now, shard);
+        }
+      }
     } catch (error) {
       // Others need not wait out the lease for a batch that will be retried.
-      await this.#put({ ...claim, prints: "[]", waitingFor: [] }).catch(() => undefined);
+      if (published) await this.#put({ ...claim, live: false, waitingFor: [] }).catch(() => undefined);
       throw error;
     }
   }
 
-  /**
-   * Reads the index records of every key the items look up or are stored under, once no
-   * unsettled claim stands in the way. While it waits, only the other shards' claims are read.
-   */
-  async #settledIndex(shard: number, claim: ClaimRecord, prints: readonly Fingerprint[]): Promise<ShardedIndex> {
+  /** One batched read: every shard's index records of the items' keys, every shard's claim, the items' own records. */
+  async #read(items: readonly PreparedForShard[], prints: readonly Fingerprint[]): Promise<Snapshot> {
     const keys = [...new Set(prints.flatMap(keysOf))];
-    const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
-    const started = this.#now();
-    let waiting = false;
-    for (;;) {
-      const records = await batchGet<Record<string, unknown>>(
-        this.#doc,
-        this.#table,
-        [
-          ...(waiting ? [] : keys.flatMap((key) => Array.from({ length: this.#shards }, (_, n) => indexKey(key, n)))),
-          ...others.map(claimKey),
-        ],
-        true,
-      );
-      const index: ShardedIndex = new Map();
-      const claims: ClaimRecord[] = [];
-      for (const record of records) {
-        if (record.pk === CLAIMS) {
-          claims.push(record as unknown as ClaimRecord);
-          continue;
-        }
-        const key = (record.pk as string).slice("SIDX#".length);
-        const slices = index.get(key) ?? [];
-        slices[Number((record.sk as string).slice(1))] = decodeEntries(record.e);
-        index.set(key, slices);
-      }
-      const blockers = this.#blockers(shard, claim, claims, prints);
-      if (blockers.waitFor.length === 0) {
-        if (!waiting) return index;
-        waiting = false; // the claims waited for are settled: read the index again, their stories in it
+    const every = Array.from({ length: this.#shards }, (_, n) => n);
+    const records = await batchGet<Record<string, unknown>>(
+      this.#doc,
+      this.#table,
+      [
+        ...every.map(claimKey),
+        ...keys.flatMap((key) => every.map((n) => indexKey(key, n))),
+        ...items.map(({ item }) => itemKey(item.id)),
+      ],
+      true,
+    );
+    const index: ShardedIndex = new Map();
+    const indexStamps = new Map<string, number[]>();
+    const claims = new Map<number, Claim>();
+    const stored = new Map<string, string>();
+    for (const record of records) {
+      if (record.pk === CLAIMS) {
+        const claim = claimOf(record as unknown as ClaimRecord);
+        claims.set(claim.shard, claim);
         continue;
       }
-      if (this.#now() - started > this.#maxWaitMs) {
-        throw new ShardWaitTimeout(
-          `shard ${shard} waited ${this.#maxWaitMs} ms for shards ${blockers.waitFor.join(", ")}`,
-        );
+      if (record.sk === "ITEM") {
+        if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
+        continue;
       }
-      waiting = true;
-      if (blockers.older.join() !== (claim.waitingFor ?? []).join()) {
-        claim.waitingFor = blockers.older;
+      const key = (record.pk as string).slice("SIDX#".length);
+      const from = Number((record.sk as string).slice(1));
+      const slices = index.get(key) ?? [];
+      slices[from] = decodeEntries(record.e);
+      index.set(key, slices);
+      const stamps = indexStamps.get(key) ?? [];
+      stamps[from] = typeof record.g === "number" ? record.g : 0;
+      indexStamps.set(key, stamps);
+    }
+    return { index, keys: new Set(keys), indexStamps, claims, stored };
+  }
+
+  /**
+   * After publishing: whether this shard may write what it decided. False when it must read and
+   * decide again (a conflicting batch was written, or may have been, since it read); while a
+   * conflicting claim is live and ordered first, it waits here, reading only the claims.
+   */
+  async #settled(
+    shard: number,
+    claim: ClaimRecord,
+    mine: Publication,
+    before: ReadonlyMap<number, Claim>,
+    read: (other: number, publication: Publication) => boolean,
+    known: Map<number, number>,
+    started: number,
+  ): Promise<boolean> {
+    const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
+    for (;;) {
+      const records = await batchGet<Record<string, unknown>>(this.#doc, this.#table, others.map(claimKey), true);
+      const claims = new Map(
+        records.map((record) => {
+          const read = claimOf(record as unknown as ClaimRecord);
+          return [read.shard, read] as const;
+        }),
+      );
+      const waitFor: number[] = [];
+      const older: number[] = [];
+      let again = false;
+      const clock = this.#now();
+      for (const other of others) {
+        const then = before.get(other);
+        const current = claims.get(other);
+        if (!current) continue;
+        // Publications this shard's read may not include: those it saw (the one before the newest as well,
+        // as either may have been written while the index was read) and every later one.
+        const from = Math.max(1, (then?.current.gen ?? 0) - 1, (known.get(other) ?? 0) + 1);
+        const seen = new Map<number, Publication>();
+        for (const publication of [then?.current, then?.prev, current.prev, current.current]) {
+          if (publication && publication.gen >= from) seen.set(publication.gen, publication);
+        }
+        const live = current.live && clock - current.claimedAt <= this.#leaseMs;
+        let pastConflict = false;
+        for (let gen = from; gen <= current.current.gen; gen++) {
+          const publication = seen.get(gen);
+          const conflict = !publication || (!read(other, publication) && conflicts(mine, publication));
+          if (!conflict) continue;
+          if (gen === current.current.gen && live) {
+            const theirsFirst =
+              current.claimedAt < claim.claimedAt || (current.claimedAt === claim.claimedAt && other < shard);
+            if (theirsFirst || !current.waitingFor.includes(shard)) waitFor.push(other);
+            if (theirsFirst) older.push(other);
+          } else {
+            pastConflict = true;
+          }
+        }
+        if (pastConflict) {
+          again = true;
+          // Everything before its newest publication is written or dropped, and the newest too once settled.
+          known.set(other, live ? current.current.gen - 1 : current.current.gen);
+        }
+      }
+      if (waitFor.length === 0) return !again;
+      if (this.#now() - started > this.#maxWaitMs) {
+        throw new ShardWaitTimeout(`shard ${shard} waited ${this.#maxWaitMs} ms for shards ${waitFor.join(", ")}`);
+      }
+      older.sort((a, b) => a - b);
+      if (older.join() !== (claim.waitingFor ?? []).join()) {
+        claim.waitingFor = older;
         await this.#put(claim);
       }
       await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
     }
   }
 
-  /**
-   * The shards this one must wait for: those holding a live claim on an item similar enough to
-   * one of this batch that either could join the other's story. Claims are ordered by when they
-   * were made (then by shard): a younger claim that says it waits for this one is not waited
-   * for; `older` lists the older claims waited for. A younger claim is waited for only while its
-   * shard has not yet seen this one; once it has, it waits, says so, and this shard goes ahead.
-   */
-  #blockers(
-    shard: number,
-    mine: ClaimRecord,
-    claims: readonly ClaimRecord[],
-    prints: readonly Fingerprint[],
-  ): { waitFor: number[]; older: number[] } {
-    const waitFor: number[] = [];
-    const older: number[] = [];
-    const now = this.#now();
-    for (const claim of claims) {
-      const other = Number(claim.sk.slice(1));
-      if (!claim.prints || claim.prints === "[]" || now - claim.claimedAt > this.#leaseMs) continue;
-      const theirsFirst = claim.claimedAt < mine.claimedAt || (claim.claimedAt === mine.claimedAt && other < shard);
-      if (!theirsFirst && claim.waitingFor?.includes(shard)) continue;
-      // They meet where an item of one could join the story of an item of the other.
-      const theirs = JSON.parse(claim.prints) as Fingerprint[];
-      const meet = theirs.some((print) =>
-        prints.some((ours) => similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold),
-      );
-      if (!meet) continue;
-      waitFor.push(other);
-      if (theirsFirst) older.push(other);
-    }
-    return { waitFor, older: older.sort((a, b) => a - b) };
-  }
-
   async #decide(
     shard: number,
     items: readonly PreparedForShard[],
     prints: readonly Fingerprint[],
-    index: ShardedIndex,
+    snapshot: Snapshot,
     now: Timestamp,
   ): Promise<Decisions> {
+    const { index, stored } = snapshot;
     const changed = new Map<string, Entries>();
     // What every shard saw under a key, with this batch's own assignments.
     const seenUnder = (key: string): Entries => {
@@ -339,27 +459,25 @@ export class DynamoStoryShards {
         ),
         CANDIDATE_LIMIT,
       );
-    const wanted = new Set(prints.flatMap((print) => ranked(print)));
-    // The items' own records come along: one stored by an earlier attempt is not assigned again.
-    const records = await batchGet<Record<string, unknown>>(
-      this.#doc,
-      this.#table,
-      [...[...wanted].map(storyKey), ...items.map(({ item }) => itemKey(item.id))],
-      true,
+    const wanted = new Set(
+      prints.flatMap((print, position) => (stored.has(items[position]?.item.id ?? "") ? [] : ranked(print))),
     );
+    const records =
+      wanted.size > 0
+        ? await batchGet<Record<string, unknown>>(this.#doc, this.#table, [...wanted].map(storyKey), true)
+        : [];
     const stories = new Map<string, StoryState>();
-    const stored = new Map<string, string>();
+    const storyStamps = new Map<string, Stamps>();
     for (const record of records) {
-      if (record.sk === "ITEM") {
-        if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
-        continue;
-      }
-      const story = record.story as Story;
+      const story = storyOf(record);
+      const stamps = stampsOf(record);
+      storyStamps.set(story.id, stamps);
       stories.set(story.id, {
         story,
         recent: recentOf(record),
         revision: (record.rev as number | undefined) ?? 0,
         joined: [],
+        stamps,
       });
     }
 
@@ -385,7 +503,7 @@ export class DynamoStoryShards {
         state = { ...current, story: joined.story, joined: [...current.joined, prepared] };
         changes = joined.changes;
       } else {
-        state = { story: foundStory(item, verdict, now), recent: [], revision: undefined, joined: [] };
+        state = { story: foundStory(item, verdict, now), recent: [], revision: undefined, joined: [], stamps: {} };
       }
       state.recent = newest([print, ...state.recent]);
       stories.set(state.story.id, state);
@@ -404,21 +522,22 @@ export class DynamoStoryShards {
         changes,
       });
     }
-    return { outcomes, stories, changed };
+    return { outcomes, stories, asked: wanted, storyStamps, changed };
   }
 
   /**
    * Stories first (those founded here in batched writes; those joined, which other shards may
    * also join, each conditionally on its revision), then items, markers and index records, and
-   * last the claim, cleared: whoever sees an index entry finds its story stored.
+   * last the claim, settled: whoever sees an index entry finds its story stored.
    */
   async #write(
-    shard: number,
-    claim: ClaimRecord,
+    claim: ClaimRecord | undefined,
     items: readonly PreparedForShard[],
     decisions: Decisions,
     now: Timestamp,
+    shard: number,
   ): Promise<ShardAssignment[]> {
+    const gen = claim?.gen ?? 0;
     const fresh = decisions.outcomes.filter((outcome) => outcome.outcome !== "already");
     const touched = new Set(fresh.map((outcome) => outcome.storyId));
     const states = [...decisions.stories.values()].filter((state) => touched.has(state.story.id));
@@ -426,9 +545,9 @@ export class DynamoStoryShards {
       batchPut(
         this.#doc,
         this.#table,
-        states.filter((state) => state.revision === undefined).map((state) => this.#storyRecord(state, 0)),
+        states.filter((state) => state.revision === undefined).map((state) => this.#storyRecord(state, 0, shard, gen)),
       ),
-      ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now)),
+      ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
     ]);
     // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
     const stored = new Map(rejoined.map((story) => [story.id, story]));
@@ -443,10 +562,15 @@ export class DynamoStoryShards {
     for (const [key, entries] of decisions.changed) {
       const kept: Entries = new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT));
       const newest = kept.values().next().value ?? now;
-      records.push({ ...indexKey(key, shard), e: encodeEntries(kept), expiresAt: expiresAt(newest, this.#ttlDays) });
+      records.push({
+        ...indexKey(key, shard),
+        e: encodeEntries(kept),
+        g: gen,
+        expiresAt: expiresAt(newest, this.#ttlDays),
+      });
     }
     await batchPut(this.#doc, this.#table, records);
-    await this.#put({ ...claim, prints: "[]", waitingFor: [] });
+    if (claim) await this.#put({ ...claim, live: false, waitingFor: [] });
     return decisions.outcomes.map((outcome) => {
       const story = stored.get(outcome.storyId);
       return story && outcome.outcome !== "already"
@@ -455,12 +579,13 @@ export class DynamoStoryShards {
     });
   }
 
-  #storyRecord(state: StoryState, revision: number): Record<string, unknown> {
-    return { ...storyRecord(state.story), recent: JSON.stringify(state.recent), rev: revision };
+  #storyRecord(state: StoryState, revision: number, shard: number, gen: number): Record<string, unknown> {
+    const stamps = JSON.stringify({ ...state.stamps, [shard]: gen });
+    return { ...storyRecord(state.story), recent: JSON.stringify(state.recent), rev: revision, stamps };
   }
 
   /** Writes a story other shards may also have joined: on a lost race, reads it again and redoes this batch's joins. */
-  async #putJoined(state: StoryState, now: Timestamp): Promise<Story> {
+  async #putJoined(state: StoryState, now: Timestamp, shard: number, gen: number): Promise<Story> {
     let current = state;
     for (let attempt = 0; attempt < 8; attempt++) {
       const read = current.revision ?? 0;
@@ -468,7 +593,7 @@ export class DynamoStoryShards {
         await this.#doc.send(
           new PutCommand({
             TableName: this.#table,
-            Item: this.#storyRecord(current, read + 1),
+            Item: this.#storyRecord(current, read + 1, shard, gen),
             ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(rev) OR rev = :rev)",
             ExpressionAttributeValues: { ":rev": read },
           }),
@@ -484,13 +609,19 @@ export class DynamoStoryShards {
         true,
       );
       if (!record) throw new Error(`story ${state.story.id} vanished while it was being joined`);
-      let story = record.story as Story;
+      let story = storyOf(record);
       let recent = recentOf(record);
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
         recent = newest([prepared.fingerprint, ...recent]);
       }
-      current = { story, recent, revision: (record.rev as number | undefined) ?? 0, joined: state.joined };
+      current = {
+        story,
+        recent,
+        revision: (record.rev as number | undefined) ?? 0,
+        joined: state.joined,
+        stamps: stampsOf(record),
+      };
     }
     throw new Error(`story ${state.story.id}: too many concurrent joins`);
   }
@@ -498,6 +629,64 @@ export class DynamoStoryShards {
   async #put(record: ClaimRecord): Promise<void> {
     await this.#doc.send(new PutCommand({ TableName: this.#table, Item: record }));
   }
+}
+
+/** A claim record as read; one written before claims counted their publications is gen 0. */
+function claimOf(record: ClaimRecord): Claim {
+  const prints = JSON.parse(record.prints || "[]") as Fingerprint[];
+  const prev = record.prev ? (JSON.parse(record.prev) as Publication) : undefined;
+  return {
+    shard: Number(record.sk.slice(1)),
+    live: record.live ?? prints.length > 0,
+    claimedAt: record.claimedAt,
+    waitingFor: record.waitingFor ?? [],
+    current: {
+      gen: record.gen ?? 0,
+      prints,
+      founds: JSON.parse(record.founds ?? "[]") as number[],
+      keys: JSON.parse(record.keys ?? "[]") as string[],
+      stories: JSON.parse(record.stories ?? "[]") as string[],
+    },
+    prev,
+  };
+}
+
+function stampsOf(record: Record<string, unknown>): Stamps {
+  return typeof record.stamps === "string" ? (JSON.parse(record.stamps) as Stamps) : {};
+}
+
+/**
+ * Whether a shard's read already holds everything another shard's publication wrote that it
+ * read: every index record of the publication's keys and every story of it that was read
+ * carries that shard's stamp of this publication or a later one. Such a publication came first,
+ * whatever it holds: deciding after it would have read the same.
+ */
+function includes(snapshot: Snapshot, decisions: Decisions, other: number, publication: Publication): boolean {
+  for (const key of publication.keys) {
+    if (!snapshot.keys.has(key)) continue;
+    if ((snapshot.indexStamps.get(key)?.[other] ?? -1) < publication.gen) return false;
+  }
+  for (const storyId of publication.stories) {
+    if (!decisions.asked.has(storyId)) continue;
+    if ((decisions.storyStamps.get(storyId)?.[other] ?? -1) < publication.gen) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether two shards' publications conflict: an item of one similar enough to an item of the
+ * other to join its story, where either of the two founds a story.
+ */
+function conflicts(mine: Publication, theirs: Publication): boolean {
+  if (mine.founds.length === 0 && theirs.founds.length === 0) return false;
+  const myFounds = new Set(mine.founds);
+  const theirFounds = new Set(theirs.founds);
+  return mine.prints.some((ours, i) =>
+    theirs.prints.some(
+      (print, j) =>
+        (myFounds.has(i) || theirFounds.has(j)) && similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold,
+    ),
+  );
 }
 
 function recentOf(record: Record<string, unknown>): Fingerprint[] {
