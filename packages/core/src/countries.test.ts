@@ -21,6 +21,7 @@ describe("findCountries", () => {
     ["a demonym and an inflection by the name's stem", "Ukrainian deminers return to Україні", ["UA"]],
     ["a short name only whole", "Omani dates in Omaha, then Oman", ["OM"]],
     ["a name spaced oddly", "North  Korea", ["KP"]],
+    ["a name that is a common word in lower case only as the name", "выброс газа на шахте; удар по Газе", ["PS"]],
   ])("%s", (_case, text, codes) => {
     expect(codesIn(text)).toEqual(codes);
   });

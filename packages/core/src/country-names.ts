@@ -163,7 +163,7 @@ PL Polish|Warsaw|Sejm|Warschau|Varsovie|Varsovia|Poles|polnisch*|polonais*|polac
 PM Saint Pierre and Miquelon
 PN Pitcairn
 PR San Juan
-PS Palestine|Palestinian|Palestinians|Gaza|West Bank|Ramallah|Palästina|Gaza-Streifen|Газа|Gaza Streifen|Palestin*|Газа|Газе|Газу|Газы|Газі|сектор* Газ*|Палестин*
+PS Palestine|Palestinian|Palestinians|Gaza|West Bank|Ramallah|Palästina|Gaza-Streifen|Gaza Streifen|Palestin*|^Газа|^Газе|^Газу|^Газы|^Газі|сектор* Газ*|Палестин*
 PT Portuguese|Lisbon
 PW Ngerulmud
 PY Asunción
