@@ -22,6 +22,8 @@ describe("findCountries", () => {
     ["a short name only whole", "Omani dates in Omaha, then Oman", ["OM"]],
     ["a name spaced oddly", "North  Korea", ["KP"]],
     ["a name that is a common word in lower case only as the name", "выброс газа на шахте; удар по Газе", ["PS"]],
+    ["a short name only with its capital", "кроме того, к перу; Того и Перу", ["TG", "PE"]],
+    ["a short name in capitals and with a possessive", "IRAN and Iraq's oil", ["IR", "IQ"]],
   ])("%s", (_case, text, codes) => {
     expect(codesIn(text)).toEqual(codes);
   });

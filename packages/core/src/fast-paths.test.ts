@@ -262,7 +262,10 @@ class ReferencePhraseIndex<T> {
       if (!first) continue;
       if (first.type === "stem") push(this.#byStem, first.value, phrase);
       else if (first.type === "word") push(this.#byWord, first.value, phrase);
-      else if (first.type === "exact") push(this.#exact, first.value, phrase);
+      else if (first.type === "name") {
+        push(this.#byWord, first.value, phrase);
+        push(this.#byWord, `${first.value}'s`, phrase);
+      } else if (first.type === "exact") push(this.#exact, first.value, phrase);
       else if (first.type === "prefix" && first.value.length >= 2)
         push(this.#byPrefix, first.value.slice(0, 2), phrase);
       else this.#parts.push(phrase);
@@ -277,6 +280,11 @@ class ReferencePhraseIndex<T> {
           return token.stem === element.value;
         case "word":
           return token.word === element.value;
+        case "name":
+          return (
+            (token.word === element.value || token.word === `${element.value}'s`) &&
+            text.charAt(token.start) !== text.charAt(token.start).toLowerCase()
+          );
         case "prefix":
           return token.word.startsWith(element.value);
         case "part":

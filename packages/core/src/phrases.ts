@@ -17,6 +17,8 @@ import type { Language } from "./language.ts";
 export type Element =
   | { type: "stem"; value: string }
   | { type: "word"; value: string }
+  /** The word written with a capital, or its English possessive: a name that is also a common word ("Того", "того"). */
+  | { type: "name"; value: string }
   | { type: "prefix"; value: string }
   | { type: "part"; value: string }
   | { type: "exact"; value: string };
@@ -80,6 +82,10 @@ function matches(element: Element, token: Token, text: string): boolean {
       return token.stem === element.value;
     case "word":
       return token.word === element.value;
+    case "name": {
+      const first = text.charAt(token.start);
+      return (token.word === element.value || token.word === `${element.value}'s`) && first !== first.toLowerCase();
+    }
     case "prefix":
       return token.word.startsWith(element.value);
     case "part":
@@ -173,7 +179,10 @@ export class PhraseIndex<T> {
       if (!first) continue;
       if (first.type === "stem") push(this.#byStem, first.value, phrase);
       else if (first.type === "word") push(this.#byWord, first.value, phrase);
-      else if (first.type === "exact") push(this.#exact, first.value, phrase);
+      else if (first.type === "name") {
+        push(this.#byWord, first.value, phrase);
+        push(this.#byWord, `${first.value}'s`, phrase);
+      } else if (first.type === "exact") push(this.#exact, first.value, phrase);
       else if (first.type === "prefix" && first.value.length >= 2)
         push(this.#byPrefix, first.value.slice(0, 2), phrase);
       else this.#parts.push(phrase);
