@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CLUSTER_OPTIONS, foundStory, indexKeys, joinStory, lookupKeys, pickStory } from "@treatywatch/core";
+import { DEFAULT_CLUSTER_OPTIONS, foundStory, joinStory, lookupKeys, pickStory } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
 import { generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
@@ -29,14 +29,11 @@ function buildArchive(store: SqliteStore, pool: readonly Classified[], count: nu
   });
   const addStory = db.prepare("INSERT INTO stories (id, updated_at, story) VALUES (?, ?, ?)");
   const addMember = db.prepare("INSERT INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)");
-  const addKey = db.prepare(
-    "INSERT INTO story_keys (key, story_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = max(at, excluded.at)",
-  );
   // A bulk load: secondary indexes are dropped and rebuilt after it (one sort each instead of a million
   // scattered inserts), with a large page cache for the load alone.
   const indexes = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('stories', 'story_members', 'story_keys')",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('stories', 'story_members')",
     )
     .all() as { name: string; sql: string }[];
   for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
@@ -54,7 +51,6 @@ function buildArchive(store: SqliteStore, pool: readonly Classified[], count: nu
         addStory.run(storyId, at, JSON.stringify({ ...foundStory(member.item, member.verdict, at), id: storyId }));
       }
       addMember.run(storyId, `itm_bench_${index}`, at, `${json},"at":"${at}"}`);
-      for (const key of indexKeys({ ...member.print, at })) addKey.run(key, storyId, at);
     }
   })();
   for (const { sql } of indexes) db.exec(sql);

@@ -782,7 +782,7 @@ const BOUND_MARGIN = 1e-6;
  * country leaving the cluster munitions convention are two events, told in the same words).
  */
 function apart(a: PairView, b: PairView, options: ClusterOptions): boolean {
-  if (options.windowHours > 0 && !!a.dated && !!b.dated && Math.abs(a.atMs - b.atMs) / HOUR > options.windowHours) {
+  if (options.windowHours > 0 && a.dated && b.dated && Math.abs(a.atMs - b.atMs) / HOUR > options.windowHours) {
     return true;
   }
   const x = a.packed;
