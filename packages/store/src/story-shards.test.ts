@@ -1,3 +1,5 @@
+import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-dynamodb";
+import type { InitializeMiddleware } from "@smithy/types";
 import { assess, normaliseEntry, type RawEntry } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountedClient, countedClient } from "../test/counted-client.ts";
@@ -165,6 +167,89 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     const stories = (await store.listStories({ limit: 10 })).data;
     expect(stories.map((story) => story.sources.length)).toEqual([3]);
     counted.client.destroy();
+  });
+
+  it("founds one story when a conflict written meanwhile is seen in one poll and a younger claim waits in the next", async () => {
+    // Three copies of one report: x in shard 1 founds its story after shard 0 read, then y in shard 1
+    // (half an hour later) publishes while shard 0 waits, and says it waits for shard 0. Each step is held for the next by
+    // hooks on the two shards' clients, so the order is the same every run.
+    const tableName = await dynamo.freshTable();
+    const client = () =>
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+    const first = client();
+    const second = client();
+    const zero = new DynamoStoryShards({ client: first, tableName, shards: 2, pollMs: 5 });
+    const one = new DynamoStoryShards({ client: second, tableName, shards: 2, pollMs: 5 });
+    const [title, summary] = EVENTS[0];
+    const m = prepared({ guid: "m", title, summary, link: "https://mine.example/m", published: NOW }, "mine");
+    const x = prepared({ guid: "x", title, summary, link: "https://xout.example/x", published: NOW }, "xout");
+    const y = prepared(
+      { guid: "y", title, summary, link: "https://yout.example/y", published: "2025-06-29T18:30:00.000Z" },
+      "yout",
+    );
+    const gate = () => {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { opened, open };
+    };
+    const yPublished = gate();
+    const firstPollDone = gate();
+    const yWaits = gate();
+    let zeroPublished = false;
+    let polls = 0;
+    let phase: "x" | "y" = "x";
+    let yClaims = 0;
+    let yAssigned: Promise<unknown> | undefined;
+    type Hook = InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes>;
+    const holdShardZero: Hook = (next, context) => async (args) => {
+      const body = JSON.stringify(args.input);
+      if (context.commandName === "PutItemCommand" && body.includes("STORYCLAIM") && !zeroPublished) {
+        zeroPublished = true;
+        await one.assign(1, [x], NOW);
+        phase = "y";
+      }
+      if (context.commandName === "BatchGetItemCommand" && zeroPublished && !body.includes("SIDX")) {
+        polls++;
+        if (polls === 1) {
+          yAssigned = one.assign(1, [y], NOW);
+          await yPublished.opened;
+        }
+        if (polls === 2) await yWaits.opened;
+        const result = await next(args);
+        if (polls === 1) firstPollDone.open();
+        return result;
+      }
+      return next(args);
+    };
+    const holdShardOne: Hook = (next, context) => async (args) => {
+      const body = JSON.stringify(args.input);
+      if (phase === "y" && context.commandName === "PutItemCommand" && body.includes("STORYCLAIM")) {
+        const result = await next(args);
+        yClaims++;
+        if (yClaims === 1) yPublished.open();
+        else if (body.includes('"waitingFor":[0]')) yWaits.open();
+        return result;
+      }
+      if (phase === "y" && yClaims > 0 && context.commandName === "BatchGetItemCommand") await firstPollDone.opened;
+      return next(args);
+    };
+    first.middlewareStack.add(holdShardZero, { step: "initialize", name: "holdShardZero" });
+    second.middlewareStack.add(holdShardOne, { step: "initialize", name: "holdShardOne" });
+
+    await zero.assign(0, [m], NOW);
+    await yAssigned;
+
+    const stories = (await new DynamoStore({ client: dynamo.client, tableName }).listStories({ limit: 10 })).data;
+    expect(stories).toHaveLength(1);
+    expect(stories[0]?.sources.map((source) => source.itemId).sort()).toEqual([m.item.id, x.item.id, y.item.id].sort());
+    first.destroy();
+    second.destroy();
   });
 
   it("keeps every join when two shards join one story with unlike reports at once", async () => {

@@ -371,6 +371,9 @@ export class DynamoStoryShards {
     started: number,
   ): Promise<boolean> {
     const others = Array.from({ length: this.#shards }, (_, other) => other).filter((other) => other !== shard);
+    // A written conflict seen in any poll holds for the rest of the wait: the polls after it start
+    // past that publication and would not see it again.
+    let again = false;
     for (;;) {
       const records = await batchGet<Record<string, unknown>>(this.#doc, this.#table, others.map(claimKey), true);
       const claims = new Map(
@@ -381,7 +384,6 @@ export class DynamoStoryShards {
       );
       const waitFor: number[] = [];
       const older: number[] = [];
-      let again = false;
       const clock = this.#now();
       for (const other of others) {
         const then = before.get(other);
@@ -552,24 +554,28 @@ export class DynamoStoryShards {
     // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
     const stored = new Map(rejoined.map((story) => [story.id, story]));
     const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome.storyId]));
-    const records: Record<string, unknown>[] = [];
-    for (const { item, verdict } of items) {
-      const storyId = storyOf.get(item.id);
-      if (!storyId) continue;
-      records.push(itemRecord({ item, verdict, storyId }, this.#retentionDays));
-      records.push(...markerRecords(item, this.#retentionDays));
-    }
+    const indexRecords: Record<string, unknown>[] = [];
     for (const [key, entries] of decisions.changed) {
       const kept: Entries = new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT));
       const newest = kept.values().next().value ?? now;
-      records.push({
+      indexRecords.push({
         ...indexKey(key, shard),
         e: encodeEntries(kept),
         g: gen,
         expiresAt: expiresAt(newest, this.#ttlDays),
       });
     }
-    await batchPut(this.#doc, this.#table, records);
+    // The index first, then the items: a batch written in parallel chunks could otherwise store an
+    // item whose index records failed, and a redelivery would take the item as done.
+    await batchPut(this.#doc, this.#table, indexRecords);
+    const itemRecords: Record<string, unknown>[] = [];
+    for (const { item, verdict } of items) {
+      const storyId = storyOf.get(item.id);
+      if (!storyId) continue;
+      itemRecords.push(itemRecord({ item, verdict, storyId }, this.#retentionDays));
+      itemRecords.push(...markerRecords(item, this.#retentionDays));
+    }
+    await batchPut(this.#doc, this.#table, itemRecords);
     if (claim) await this.#put({ ...claim, live: false, waitingFor: [] });
     return decisions.outcomes.map((outcome) => {
       const story = stored.get(outcome.storyId);
