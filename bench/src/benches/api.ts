@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
-import { silentLogger, systemClock } from "@treatywatch/core";
-import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { SqliteStore } from "@treatywatch/store";
 import autocannon from "autocannon";
 import { Hono } from "hono";
 import { generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
+import { serveForLoad } from "../serve-api.ts";
 import { storeByEvent } from "../stories.ts";
 
 const CONNECTIONS = 50;
@@ -108,25 +107,7 @@ export const api: Bench = {
       const entries = generateEntries(quick ? 300 : 2_000, { seed: 5, end: now, perDay: 500 });
       const stories = await store.batch(() => storeByEvent(entries, store, now.toISOString()));
       log(`api: ${num(stories)} stories seeded`);
-      // A variable rather than a literal: the services the app needs grow as the API does.
-      const services = {
-        store,
-        logger: silentLogger,
-        keys: new SqliteKeyStore(store.db),
-        subscriptions: new SqliteSubscriptionStore(store.db),
-        deliveries: new SqliteDeliveryStore(store.db),
-        clock: systemClock,
-        webhookVerifier: unconfiguredWebhookVerifier,
-        confirmations: loggedConfirmations(silentLogger),
-      };
-      // One load generator is one client address: lift the per-client limit so it measures serving, not refusing.
-      const unlimited = { requests: Number.MAX_SAFE_INTEGER, windowSeconds: 60 };
-      const app = createApp(services, {
-        publicUrl: "http://127.0.0.1",
-        rateLimit: unlimited,
-        anonymousRateLimit: unlimited,
-      });
-      const served = await serveApp(app, { host: "127.0.0.1", port: 0 });
+      const served = await serveForLoad(store);
       // The plain form and its tag, as a client that sends no Accept-Encoding holds them.
       const first = await fetch(`http://127.0.0.1:${served.port}${PATH}`, {
         headers: { "accept-encoding": "identity" },

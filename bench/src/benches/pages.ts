@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
-import { silentLogger, systemClock } from "@treatywatch/core";
-import { SqliteDeliveryStore, SqliteKeyStore, SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
+import { SqliteStore } from "@treatywatch/store";
 import { ingestEntries } from "@treatywatch/worker";
 import autocannon from "autocannon";
 import { generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
+import { serveForLoad } from "../serve-api.ts";
 
 const CONNECTIONS = 50;
 /** Distinct stories the story-page load cycles through: more than one, fewer than the page cache holds. */
@@ -107,24 +106,7 @@ export const pages: Bench = {
       );
       const ids = (await store.listStories({ limit: STORIES_CYCLED })).data.map((story) => story.id);
       log(`pages: ${num(ids.length)} stories cycled through on the story pages`);
-      const services = {
-        store,
-        logger: silentLogger,
-        keys: new SqliteKeyStore(store.db),
-        subscriptions: new SqliteSubscriptionStore(store.db),
-        deliveries: new SqliteDeliveryStore(store.db),
-        clock: systemClock,
-        webhookVerifier: unconfiguredWebhookVerifier,
-        confirmations: loggedConfirmations(silentLogger),
-      };
-      // One load generator is one client address: lift the per-client limit so it measures serving, not refusing.
-      const unlimited = { requests: Number.MAX_SAFE_INTEGER, windowSeconds: 60 };
-      const app = createApp(services, {
-        publicUrl: "http://127.0.0.1",
-        rateLimit: unlimited,
-        anonymousRateLimit: unlimited,
-      });
-      const served = await serveApp(app, { host: "127.0.0.1", port: 0 });
+      const served = await serveForLoad(store);
       const cases = {
         list: { page: ["/"], json: ["/v1/stories?limit=20"] },
         story: { page: ids.map((id) => `/stories/${id}`), json: ids.map((id) => `/v1/stories/${id}`) },
