@@ -79,7 +79,7 @@ function retention(at: Timestamp, days: number | undefined): number | undefined 
   return days === undefined || days <= 0 ? undefined : expiresAt(at, days);
 }
 
-const GET_LIMIT = 100;
+export const GET_LIMIT = 100;
 const WRITE_LIMIT = 25;
 const RETRIES = 8;
 
@@ -87,13 +87,15 @@ const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 
 
 /**
  * Every record of `keys` that exists, read in BatchGetItem calls of 100 (strongly consistent
- * when asked); keys DynamoDB leaves unprocessed under load are asked for again.
+ * when asked); keys DynamoDB leaves unprocessed under load are asked for again. `calls`, when
+ * given, counts the calls made.
  */
 export async function batchGet<T extends Record<string, unknown>>(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: readonly RecordKey[],
   consistent = false,
+  calls?: { count: number },
 ): Promise<T[]> {
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const chunks: RecordKey[][] = [];
@@ -105,6 +107,7 @@ export async function batchGet<T extends Record<string, unknown>>(
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > RETRIES) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
         if (attempt > 0) await pause(attempt);
+        if (calls) calls.count++;
         const result = await doc.send(
           new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
         );

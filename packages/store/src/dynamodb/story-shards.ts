@@ -22,6 +22,7 @@ import {
 import {
   batchGet,
   batchPut,
+  GET_LIMIT,
   itemKey,
   itemRecord,
   markerRecords,
@@ -316,20 +317,31 @@ export class DynamoStoryShards {
     }
   }
 
-  /** One batched read: every shard's index records of the items' keys, every shard's claim, the items' own records. */
+  /**
+   * Every shard's claim, every shard's index records of the items' keys and the items' own
+   * records. The index must be read no earlier than the claims: read together in one call they
+   * are (the claims say what was published, the index holds at least that, give or take the
+   * publication just before, which the check allows for); when they take more calls than one,
+   * from their number or from keys DynamoDB left unprocessed, the index is read after the claims.
+   */
   async #read(items: readonly PreparedForShard[], prints: readonly Fingerprint[]): Promise<Snapshot> {
     const keys = [...new Set(prints.flatMap(keysOf))];
     const every = Array.from({ length: this.#shards }, (_, n) => n);
-    const records = await batchGet<Record<string, unknown>>(
-      this.#doc,
-      this.#table,
-      [
-        ...every.map(claimKey),
-        ...keys.flatMap((key) => every.map((n) => indexKey(key, n))),
-        ...items.map(({ item }) => itemKey(item.id)),
-      ],
-      true,
-    );
+    const claimKeys = every.map(claimKey);
+    const rest = [
+      ...keys.flatMap((key) => every.map((n) => indexKey(key, n))),
+      ...items.map(({ item }) => itemKey(item.id)),
+    ];
+    const readRest = () => batchGet<Record<string, unknown>>(this.#doc, this.#table, rest, true);
+    let records: Record<string, unknown>[];
+    if (claimKeys.length + rest.length <= GET_LIMIT) {
+      const calls = { count: 0 };
+      records = await batchGet(this.#doc, this.#table, [...claimKeys, ...rest], true, calls);
+      if (calls.count > 1) records = [...records.filter((record) => record.pk === CLAIMS), ...(await readRest())];
+    } else {
+      const claims = await batchGet<Record<string, unknown>>(this.#doc, this.#table, claimKeys, true);
+      records = [...claims, ...(await readRest())];
+    }
     const index: ShardedIndex = new Map();
     const indexStamps = new Map<string, number[]>();
     const claims = new Map<number, Claim>();
