@@ -6,8 +6,8 @@ import { SqliteStore } from "@treatywatch/store";
 import autocannon from "autocannon";
 import { Hono } from "hono";
 import { generateEntries } from "../generate.ts";
+import { type Load, loadOf, serveForLoad, totalOf } from "../load.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
-import { serveForLoad } from "../serve-api.ts";
 import { storeByEvent } from "../stories.ts";
 
 const CONNECTIONS = 50;
@@ -15,14 +15,6 @@ const CONNECTIONS = 50;
 const TURNS = 5;
 /** A page of 60 stories: about 70 KiB of JSON, the size of a busy first page. */
 const PATH = "/v1/stories?limit=60";
-
-interface Load {
-  /** Seconds the load actually ran. */
-  duration: number;
-  rps: number;
-  p99: number;
-  requests: number;
-}
 
 interface Target {
   port: number;
@@ -47,12 +39,7 @@ async function load(target: Target, seconds: number): Promise<Load> {
       `api: ${result.errors} errors and ${unexpected} answers other than ${status} on port ${target.port}`,
     );
   }
-  return {
-    duration: result.duration,
-    rps: result.requests.total / Math.max(0.001, result.duration),
-    p99: result.latency.p99,
-    requests: result.requests.total,
-  };
+  return loadOf(result);
 }
 
 /**
@@ -64,16 +51,7 @@ async function interleaved(targets: readonly Target[], seconds: number, turns: n
   for (let turn = 0; turn < turns; turn++) {
     for (const [i, target] of targets.entries()) runs[i]?.push(await load(target, seconds / turns));
   }
-  return runs.map((loads) => {
-    const requests = loads.reduce((sum, one) => sum + one.requests, 0);
-    const duration = loads.reduce((sum, one) => sum + one.duration, 0);
-    return {
-      duration,
-      rps: requests / duration,
-      p99: Math.max(...loads.map((one) => one.p99)),
-      requests,
-    };
-  });
+  return runs.map(totalOf);
 }
 
 /**

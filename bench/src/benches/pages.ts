@@ -5,21 +5,12 @@ import { SqliteStore } from "@treatywatch/store";
 import { ingestEntries } from "@treatywatch/worker";
 import autocannon from "autocannon";
 import { generateEntries } from "../generate.ts";
+import { type Load, loadOf, serveForLoad, totalOf } from "../load.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
-import { serveForLoad } from "../serve-api.ts";
 
 const CONNECTIONS = 50;
 /** Distinct stories the story-page load cycles through: more than one, fewer than the page cache holds. */
 const STORIES_CYCLED = 200;
-
-interface Load {
-  /** Seconds the load actually ran. */
-  duration: number;
-  rps: number;
-  p99: number;
-  requests: number;
-  bytes: number;
-}
 
 /** Load on `paths` in turn (each connection walks the list), every answer expected to be 200. */
 async function load(port: number, paths: readonly string[], seconds: number): Promise<Load> {
@@ -41,13 +32,7 @@ async function load(port: number, paths: readonly string[], seconds: number): Pr
   if (result.errors > 0 || unexpected > result.requests.total / 100) {
     throw new Error(`pages: ${result.errors} errors and ${unexpected} answers other than 2xx for ${paths[0]}`);
   }
-  return {
-    duration: result.duration,
-    rps: result.requests.total / Math.max(0.001, result.duration),
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    bytes: result.throughput.total / Math.max(1, result.requests.total),
-  };
+  return loadOf(result);
 }
 
 /**
@@ -66,18 +51,7 @@ async function interleaved(
     runs[0].push(await load(port, a, seconds / rounds));
     runs[1].push(await load(port, b, seconds / rounds));
   }
-  const total = (loads: Load[]): Load => {
-    const requests = loads.reduce((sum, one) => sum + one.requests, 0);
-    const duration = loads.reduce((sum, one) => sum + one.duration, 0);
-    return {
-      duration,
-      rps: requests / duration,
-      p99: Math.max(...loads.map((one) => one.p99)),
-      requests,
-      bytes: loads.reduce((sum, one) => sum + one.bytes * one.requests, 0) / Math.max(1, requests),
-    };
-  };
-  return [total(runs[0]), total(runs[1])];
+  return [totalOf(runs[0]), totalOf(runs[1])];
 }
 
 const show = (measured: Load) => `${num(measured.rps)} req/s, p99 ${num(measured.p99)} ms`;
