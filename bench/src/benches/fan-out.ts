@@ -12,7 +12,8 @@ import {
   TOPICS,
   TREATY_IDS,
 } from "@treatywatch/core";
-import { generateEntries, pick, seeded } from "../generate.ts";
+import { seeded } from "@treatywatch/core/seeded";
+import { generateEntries, pick } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
 import { storiesOf } from "../stories.ts";
 

@@ -24,6 +24,7 @@ import { normaliseEntry } from "./normalise.ts";
 import type { Element, Phrase, PhraseIndex, PhraseMatch } from "./phrases.ts";
 import { read } from "./reading.ts";
 import { renderDigest } from "./render.ts";
+import { seeded } from "./seeded.ts";
 import { foundStory, joinStory } from "./story.ts";
 import type { Subscription, SubscriptionFilter } from "./subscription.ts";
 import { CATEGORIES, type Category, TOPICS, TREATY_IDS } from "./taxonomy.ts";
@@ -80,18 +81,6 @@ function realFingerprints(): Fingerprint[] {
       }).fingerprint,
     ];
   });
-}
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function some<T>(random: () => number, values: readonly T[], most: number): T[] {

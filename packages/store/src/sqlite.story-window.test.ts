@@ -9,6 +9,7 @@ import {
   type StoryCandidate,
   type Verdict,
 } from "@treatywatch/core";
+import { seeded } from "@treatywatch/core/seeded";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "./sqlite.ts";
@@ -68,17 +69,6 @@ class Oracle {
       fingerprints: (JSON.parse(row.fingerprints) as Fingerprint[]).sort((a, b) => b.at.localeCompare(a.at)),
     }));
   }
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const START = Date.parse("2026-11-20T00:00:00.000Z");
