@@ -98,6 +98,14 @@ describe("normaliseEntry on arbitrary parser output", () => {
   });
 });
 
+describe("an entry's text", () => {
+  it("is read from the content when the summary is markup alone", () => {
+    const item = normaliseEntry({ summary: { _: "<br/>" }, contentHtml: "<p>Deminers clear a village</p>" }, CONTEXT);
+
+    expect(item?.title).toBe("Deminers clear a village");
+  });
+});
+
 describe("entry identity", () => {
   const podcast = Array.from({ length: 131 }, (_, n) => ({
     guid: `episode-${n}`,

@@ -102,8 +102,10 @@ export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): Share
  */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
   const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
-  const body = parserText(entry.summary) ?? parserText(entry.contentHtml) ?? "";
-  let summary = truncate(htmlToText(body), MAX_SUMMARY_CHARS);
+  // The summary, else the content: a summary of markup alone ("<br/>") says nothing.
+  const textOf = (value: unknown) => htmlToText(parserText(value) ?? "");
+  const given = textOf(entry.summary);
+  let summary = truncate(given.trim() ? given : textOf(entry.contentHtml), MAX_SUMMARY_CHARS);
   const url = resolveLink(parserText(entry.link), context.feedUrl);
   const linked = canonicalUrl(url);
   const canonical = linked && !context.shared?.links.has(linked) ? linked : undefined;
