@@ -916,8 +916,19 @@ export function indexKeys(fp: Fingerprint): string[] {
 }
 
 /** Keys to look up for a new item: the same as it is stored under. */
-export function lookupKeys(fp: Fingerprint): string[] {
-  return indexKeys(fp);
+const keyCache = new WeakMap<Fingerprint, readonly string[]>();
+
+/**
+ * An item's index keys without repeats, worked out once per fingerprint: an item is looked up,
+ * then written, under the same keys.
+ */
+export function lookupKeys(fp: Fingerprint): readonly string[] {
+  let keys = keyCache.get(fp);
+  if (!keys) {
+    keys = [...new Set(indexKeys(fp))];
+    keyCache.set(fp, keys);
+  }
+  return keys;
 }
 
 /**

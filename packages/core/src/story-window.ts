@@ -1,4 +1,4 @@
-import { type Fingerprint, indexKeys, MEMBERS_COMPARED, type StoryCandidate } from "./cluster.ts";
+import { type Fingerprint, lookupKeys, MEMBERS_COMPARED, type StoryCandidate } from "./cluster.ts";
 import type { Timestamp } from "./types.ts";
 
 /** One report of a story as the window holds it. */
@@ -23,18 +23,6 @@ interface StoryMembers {
 const newerThan = (a: WindowMember, b: WindowMember) =>
   a.fingerprint.at > b.fingerprint.at || (a.fingerprint.at === b.fingerprint.at && a.seq > b.seq);
 
-const keyCache = new WeakMap<Fingerprint, readonly string[]>();
-
-/** An item's index keys, worked out once per fingerprint: looked up, then written, under the same keys. */
-export function cachedIndexKeys(fp: Fingerprint): readonly string[] {
-  let keys = keyCache.get(fp);
-  if (!keys) {
-    keys = [...new Set(indexKeys(fp))];
-    keyCache.set(fp, keys);
-  }
-  return keys;
-}
-
 /**
  * The near-duplicate index of the clustering window, in memory: for each index key, the stories
  * seen under it with the latest time each was; for each story, its newest members. It answers
@@ -56,7 +44,7 @@ export class StoryWindow {
   /** Adds a member: its keys point at its story from its time on, and it joins the story's newest if it is among them. */
   add(member: WindowMember): void {
     const at = member.fingerprint.at;
-    for (const key of cachedIndexKeys(member.fingerprint)) {
+    for (const key of lookupKeys(member.fingerprint)) {
       let stories = this.#byKey.get(key);
       if (!stories) {
         stories = new Map();

@@ -192,11 +192,6 @@ function decodeEntries(text: unknown): Entries {
   return entries;
 }
 
-/** Every key an item is read or written under. */
-function keysOf(print: Fingerprint): string[] {
-  return [...new Set([...lookupKeys(print), ...indexKeys(print)])];
-}
-
 export class ShardWaitTimeout extends Error {
   override name = "ShardWaitTimeout";
 }
@@ -325,7 +320,7 @@ export class DynamoStoryShards {
    * from their number or from keys DynamoDB left unprocessed, the index is read after the claims.
    */
   async #read(items: readonly PreparedForShard[], prints: readonly Fingerprint[]): Promise<Snapshot> {
-    const keys = [...new Set(prints.flatMap(keysOf))];
+    const keys = [...new Set(prints.flatMap(lookupKeys))];
     const every = Array.from({ length: this.#shards }, (_, n) => n);
     const claimKeys = every.map(claimKey);
     const rest = [
@@ -521,7 +516,7 @@ export class DynamoStoryShards {
       }
       state.recent = newest([print, ...state.recent]);
       stories.set(state.story.id, state);
-      for (const key of indexKeys(print)) {
+      for (const key of lookupKeys(print)) {
         const entries = changed.get(key) ?? new Map(index.get(key)?.[shard] ?? []);
         // A key that already names the story as recently needs no write.
         if ((entries.get(state.story.id) ?? "") >= print.at && !changed.has(key)) continue;
