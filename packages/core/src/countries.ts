@@ -34,7 +34,7 @@ const ABBREVIATION = /^[\p{Lu}.]{2,7}$/u;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 
 /**
- * A name as phrases that any language's text can match, since news names foreign places
+ * A name as a phrase that any language's text can match, since news names foreign places
  * in their own spelling often enough ("Україна" in a Russian text, "Österreich" in an English
  * one). Abbreviations match as written. Other words match any word that starts with their
  * stem in the name's own language, when that stem has five letters or more ("Ukraine" finds
@@ -42,16 +42,14 @@ const CYRILLIC = /\p{Script=Cyrillic}/u;
  * one-word name matches only itself, with its capital, since short names are often common
  * words too: "того" (of that) is Togo, "перу" (to a pen) Peru and "чад" (fumes) Chad only so.
  */
-function namePhrases(codes: readonly string[], name: string, language: Language): Phrase<readonly string[]>[] {
-  if (/[*^~=]/.test(name)) return [compilePhrase(codes, name, language)];
+function namePhrase(codes: readonly string[], name: string, language: Language): Phrase<readonly string[]> {
+  if (/[*^~=]/.test(name)) return compilePhrase(codes, name, language);
   const { tokens } = analyse(name, language);
   if (ABBREVIATION.test(name)) {
-    return [
-      {
-        target: codes,
-        elements: tokens.map((token) => ({ type: "exact", value: name.slice(token.start, token.end) })),
-      },
-    ];
+    return {
+      target: codes,
+      elements: tokens.map((token) => ({ type: "exact", value: name.slice(token.start, token.end) })),
+    };
   }
   const elements = tokens.map((token): Element => {
     const stem = token.stem.length <= token.word.length && token.word.startsWith(token.stem) ? token.stem : token.word;
@@ -59,8 +57,8 @@ function namePhrases(codes: readonly string[], name: string, language: Language)
   });
   const [only] = elements;
   if (elements.length === 1 && only?.type === "word")
-    return [{ target: codes, elements: [{ type: "name", value: only.value }] }];
-  return [{ target: codes, elements }];
+    return { target: codes, elements: [{ type: "name", value: only.value }] };
+  return { target: codes, elements };
 }
 
 function editorialLines(source: string): Array<{ codes: string[]; names: string[] }> {
@@ -96,9 +94,9 @@ export function countryIndex(): PhraseIndex<readonly string[]> {
   }
   const phrases: Phrase<readonly string[]>[] = [];
   for (const [name, { codes, language }] of owners)
-    if (codes.size === 1) phrases.push(...namePhrases([...codes], name, language));
+    if (codes.size === 1) phrases.push(namePhrase([...codes], name, language));
   for (const { codes, names } of [...editorialLines(EDITORIAL_NAMES), ...editorialLines(GROUP_NAMES)]) {
-    for (const name of names) phrases.push(...namePhrases(codes, name, CYRILLIC.test(name) ? "ru" : "en"));
+    for (const name of names) phrases.push(namePhrase(codes, name, CYRILLIC.test(name) ? "ru" : "en"));
   }
   index = new PhraseIndex(phrases);
   return index;

@@ -199,7 +199,9 @@ function digestOf(
   const groups = new Map<Topic | "other", DigestEntry[]>();
   for (const { story, entry } of chosen) {
     const topic = sectionOf(story, input.filter);
-    groups.set(topic, [...(groups.get(topic) ?? []), entry]);
+    const group = groups.get(topic);
+    if (group) group.push(entry);
+    else groups.set(topic, [entry]);
   }
   const order: (Topic | "other")[] = [...TOPICS, "other"];
   const sections = order
