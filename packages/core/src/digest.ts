@@ -1,4 +1,4 @@
-import { type KeywordExpr, parseKeywords } from "./keywords.ts";
+import type { KeywordExpr } from "./keywords.ts";
 import { buildMatchIndex } from "./match.ts";
 import { DEFAULT_DIGEST_STORIES, type Subscription, type SubscriptionFilter } from "./subscription.ts";
 import { matchStoryFilter } from "./subscription-filter.ts";
@@ -269,13 +269,7 @@ export function composeDigests(
   window: DigestWindow,
   subscriptions: readonly Subscription[],
 ): Map<string, Digest | undefined> {
-  const index = buildMatchIndex(
-    subscriptions.map((subscription) => {
-      const source = subscription.filter.keywords;
-      if (!source?.trim() || parseKeywords(source).ok) return subscription;
-      return { ...subscription, filter: { ...subscription.filter, keywords: undefined } };
-    }),
-  );
+  const index = buildMatchIndex(subscriptions, { unparsableKeywords: "ignored" });
   const start = window.windowStart.getTime();
   const end = window.windowEnd.getTime();
   const matched = new Map<string, RankedStory[]>();

@@ -200,6 +200,17 @@ describe("buildMatchIndex", () => {
     expect(index.size).toBe(0);
     expect(index.match(story("s1", { title: "unclosed" }))).toEqual([]);
   });
+
+  it("reads keywords that do not parse as none when asked to, as a digest does", () => {
+    const broken = subscription("broken", { keywords: '"unclosed', countries: ["FI"] });
+    const index = buildMatchIndex([broken], { unparsableKeywords: "ignored" });
+
+    expect(index.size).toBe(1);
+    expect(index.match(story("s1", { title: "Finland leaves the treaty", countries: ["FI"] }))).toEqual([
+      expect.objectContaining({ subscription: broken }),
+    ]);
+    expect(index.match(story("s2", { title: "unclosed", countries: ["EE"] }))).toEqual([]);
+  });
 });
 
 describe("necessaryWords", () => {

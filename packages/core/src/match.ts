@@ -162,8 +162,18 @@ function toPostings(lists: readonly number[][]): Int32Array[] {
   return lists.map((list) => Int32Array.from(list));
 }
 
+export interface MatchIndexOptions {
+  /**
+   * What keywords that do not parse do: "never" (the default) lets their subscription match
+   * nothing, as an alert must not fire on a filter it cannot read; "ignored" reads them as no
+   * keywords at all, as a digest does.
+   */
+  unparsableKeywords?: "never" | "ignored";
+}
+
 /**
- * Builds the index. Subscriptions whose keywords do not parse never match.
+ * Builds the index. Subscriptions whose keywords do not parse never match, unless `options`
+ * says to read them as naming no keywords.
  *
  * Each subscription is anchored on the one constrained dimension (topic, category, country, treaty)
  * whose values fewest others want; a story visits only the posting lists of its own values, and the
@@ -171,7 +181,7 @@ function toPostings(lists: readonly number[][]): Int32Array[] {
  * Subscriptions that constrain none of the four are grouped by keyword expression, each group indexed
  * by a word a matching text must contain, and each distinct expression is evaluated once a story.
  */
-export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIndex {
+export function buildMatchIndex(subscriptions: readonly Subscription[], options: MatchIndexOptions = {}): MatchIndex {
   const accepted: Subscription[] = [];
   const acceptedExpressions: number[] = [];
   const expressions: KeywordExpr[] = [];
@@ -186,7 +196,13 @@ export function buildMatchIndex(subscriptions: readonly Subscription[]): MatchIn
     let id = expressionIds.get(source);
     if (id === undefined) {
       const parsed = parseKeywords(source);
-      if (!parsed.ok) continue;
+      if (!parsed.ok) {
+        if (options.unparsableKeywords === "ignored") {
+          accepted.push(subscription);
+          acceptedExpressions.push(NO_DIMENSION);
+        }
+        continue;
+      }
       id = expressions.length;
       expressions.push(parsed.expr);
       expressionIds.set(source, id);
