@@ -109,6 +109,25 @@ describe("story clustering", () => {
     expect(pickStory(cluster, [{ storyId: "ottawa", fingerprints: [ottawa, again] }])).toBeUndefined();
   });
 
+  it("never joins reports that differ in both their countries and their figures, however alike their words", () => {
+    const armenia = printOf("Armenia destroys 167 stockpiled anti-personnel mines", "2025-05-08T10:00:00Z");
+    const latvia = printOf("Latvia destroys 111 stockpiled anti-personnel mines", "2025-05-08T11:00:00Z");
+    const again = printOf("Armenia has destroyed 167 stockpiled anti-personnel mines", "2025-05-08T12:00:00Z");
+    const vague = printOf("Latvia destroys stockpiled anti-personnel mines", "2025-05-08T13:00:00Z");
+
+    expect([armenia.countries, latvia.countries, armenia.figures, latvia.figures]).toEqual([
+      ["AM"],
+      ["LV"],
+      ["167"],
+      ["111"],
+    ]);
+    expect(similarity(armenia, latvia)).toBe(0);
+    expect(pickStory(latvia, [{ storyId: "armenia", fingerprints: [armenia, again] }])).toBeUndefined();
+    expect(similarity(armenia, again)).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
+    // Countries alone that differ are left to the model: the attacker in one report, the place hit in another.
+    expect(similarity(armenia, vague)).toBeGreaterThan(0);
+  });
+
   it("never joins reports further apart than the window", () => {
     const title = "Baltic states notify UN they are leaving landmine ban treaty";
     const first = printOf(title, "2025-06-27T10:00:00Z");
