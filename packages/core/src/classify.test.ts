@@ -128,6 +128,17 @@ describe("classify: reads beyond English", () => {
     expect(verdict.relevant).toBe(true);
     expect(verdict.topics).toContain("clearance");
   });
+
+  it.each([
+    ["es", "El informe anual del Landmine Monitor cuenta más víctimas", "mine-action-organisation"],
+    ["fr", "Le Mines Advisory Group forme des démineuses au Zimbabwe", "mine-action-organisation"],
+    ["de", "Finnland will die Lager antipersoneller Minen wieder auffüllen", "landmine"],
+  ])("%s names and inflected forms: %s", (_language, title, concept) => {
+    const verdict = classify({ title });
+
+    expect(verdict.relevant).toBe(true);
+    expect(verdict.why.map((cue) => cue.target)).toContain(concept);
+  });
 });
 
 describe("classify: the verdict", () => {

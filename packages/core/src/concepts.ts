@@ -15,6 +15,8 @@ interface ConceptSource {
   kind: ConceptKind;
   /** Phrases per language; `any` holds names and acronyms that every language writes alike. */
   say: Partial<Record<Language | "any", string>>;
+  /** Names of more than one word that reports in every language quote as written ("Landmine Monitor"). */
+  names?: string;
 }
 
 const CONCEPT_SOURCES = {
@@ -25,7 +27,7 @@ const CONCEPT_SOURCES = {
       any: "^PFM ^ПФМ ^POM ^ПОМ ^TM-62 claymore*",
       en: "landmin* | land mine | land mines | anti personnel | antipersonnel | anti tank mine | anti tank mines | antitank mine* | anti vehicle mine | anti vehicle mines | butterfly mine* | scatterable mine* | toe popper*",
       fr: "antipersonnel* | anti personnel | mine terrestre | mines terrestres | mine antichar | mines antichars | mines antichar",
-      de: "~landmine | ~personenmine | ~abwehrmine | ~panzermine | ~schutzenmine | ~streumine | ~splittermine",
+      de: "~landmine | ~personenmine | ~abwehrmine | ~panzermine | ~schutzenmine | ~streumine | ~splittermine | antipersonell*",
       es: "antipersona* | anti persona | minas terrestres | mina terrestre | mina antitanque | minas antitanque | minas antitanques",
       ru: "противопехотн* | противотанков* мин* | противопехотк* | лепестк* | лепесток",
       uk: "протипіхотн* | протитанков* мін* | пелюстк*",
@@ -446,6 +448,8 @@ const CONCEPT_SOURCES = {
       ru: "противоминн* деятельност* | гуманитарн* разминир*",
       uk: "протимінн* діяльн* | гуманітарн* розмінув* | мінн* дій | національн* орган* питань протимінн*",
     },
+    names:
+      "halo trust | mines advisory group | norwegian people's aid | danish demining group | landmine monitor | cluster munition monitor | cluster munition coalition | geneva call",
   },
   "rights-organisation": {
     kind: "actor",
@@ -709,17 +713,21 @@ const CONCEPT_SOURCES = {
 
 export type ConceptId = keyof typeof CONCEPT_SOURCES;
 
+/** The phrases of one list, split on its separator. */
+const listed = (source: string, separator: RegExp | string) =>
+  source
+    .split(separator)
+    .map((phrase) => phrase.trim())
+    .filter(Boolean);
+
 /** Every phrase of the concept lexicon as written, for checks on the lexicon itself. */
 export function conceptPhrases(): Array<{ concept: ConceptId; language: Language | "any"; phrase: string }> {
-  return (Object.entries(CONCEPT_SOURCES) as Array<[ConceptId, ConceptSource]>).flatMap(([concept, { say }]) =>
-    (Object.entries(say) as Array<[Language | "any", string]>).flatMap(([language, source]) =>
-      source
-        .split(language === "any" ? /\s+/ : "|")
-        .map((phrase) => phrase.trim())
-        .filter(Boolean)
-        .map((phrase) => ({ concept, language, phrase })),
+  return (Object.entries(CONCEPT_SOURCES) as Array<[ConceptId, ConceptSource]>).flatMap(([concept, { say, names }]) => [
+    ...(Object.entries(say) as Array<[Language | "any", string]>).flatMap(([language, source]) =>
+      listed(source, language === "any" ? /\s+/ : "|").map((phrase) => ({ concept, language, phrase })),
     ),
-  );
+    ...listed(names ?? "", "|").map((phrase) => ({ concept, language: "any" as const, phrase })),
+  ]);
 }
 export const CONCEPT_IDS = Object.keys(CONCEPT_SOURCES) as ConceptId[];
 
@@ -736,9 +744,11 @@ function conceptIndexes(): Readonly<Record<Language, PhraseIndex<ConceptId>>> {
   for (const language of LANGUAGES) {
     const phrases: Phrase<ConceptId>[] = [];
     for (const concept of CONCEPT_IDS) {
-      const say: Partial<Record<Language | "any", string>> = CONCEPT_SOURCES[concept].say;
+      const source: ConceptSource = CONCEPT_SOURCES[concept];
+      const say = source.say;
       const own = say[language];
       if (own) phrases.push(...compileAlternatives(concept, own, language));
+      if (source.names) phrases.push(...compileAlternatives(concept, source.names, language));
       // Names and acronyms are listed with spaces between them, each a phrase of its own.
       for (const name of say.any?.split(/\s+/).filter(Boolean) ?? [])
         phrases.push(compilePhrase(concept, name, language));
