@@ -123,6 +123,19 @@ describe("the API served over HTTP", () => {
     expect(head.body.byteLength).toBe(0);
   });
 
+  it("answers a feed's 304 with no content type either", async () => {
+    const { store } = await storeWithStories(2);
+    const { port } = await served(store);
+    const feed = await call(port, "/feed/rss");
+
+    const again = await call(port, "/feed/rss", { headers: { "if-none-match": feed.headers.etag ?? "" } });
+
+    expect(feed.headers["content-type"]).toMatch(/xml/);
+    expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(feed.headers.etag);
+    expect(again.headers["content-type"]).toBeUndefined();
+  });
+
   it("counts each request against the limit once and refuses the one past it, over HTTP as in-process", async () => {
     const { store } = await storeWithStories(1);
     const { port } = await served(store, { anonymousRateLimit: { requests: 2, windowSeconds: 60 } });
@@ -150,6 +163,7 @@ describe("the API served over HTTP", () => {
       expect.arrayContaining(["etag", "x-request-id", "ratelimit-remaining"]),
     );
     expect(again.headers).toMatchObject({ etag: page.headers.etag, vary: "accept-encoding, Origin" });
+    expect(again.headers["content-type"]).toBeUndefined();
     expect(again.headers["ratelimit-limit"]).toBeDefined();
   });
 

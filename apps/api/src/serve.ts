@@ -2,10 +2,14 @@ import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders
 import { type ServerType, serve } from "@hono/node-server";
 import type { App } from "./app.ts";
 
+/** Fields that describe content, which a 304 has none of. */
+const NO_304_FIELDS = new Set(["content-length", "content-type"]);
+
 /**
- * Node's response, less any Content-Length on a 304: the node server writes a 304 made from an
- * empty string body (see `answer`) with `Content-Length: 0`, and a 304 may carry no length but
- * that of the 200 it stands for (RFC 9110 §8.6).
+ * Node's response, less any Content-Length or Content-Type on a 304: the node server writes a
+ * 304 made from an empty string body (see `answer`) with `Content-Length: 0`, and one made from
+ * no body with a default `text/plain` type, while a 304 may carry no length but that of the 200
+ * it stands for (RFC 9110 §8.6) and describes no content of its own.
  */
 export class NodeResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   override writeHead(
@@ -16,7 +20,7 @@ export class NodeResponse<Request extends IncomingMessage = IncomingMessage> ext
     if (statusCode === 304) {
       const fields = typeof reasonOrHeaders === "string" ? headers : reasonOrHeaders;
       if (fields && !Array.isArray(fields)) {
-        for (const name in fields) if (name.toLowerCase() === "content-length") delete fields[name];
+        for (const name in fields) if (NO_304_FIELDS.has(name.toLowerCase())) delete fields[name];
       }
     }
     return typeof reasonOrHeaders === "string"
