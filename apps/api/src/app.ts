@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { carryAnswerHeaders, requestHeader } from "./lib/answer.ts";
 import { authenticate } from "./lib/auth.ts";
 import { runtimeRemoteAddress } from "./lib/client-address.ts";
+import { earlyAnswers } from "./lib/early-answers.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
@@ -103,14 +104,19 @@ export function createApp(services: Services, options: AppOptions = {}) {
     },
   });
   const admit = authenticate(limiter, anonymous);
-  // No route reads a GET or HEAD body; looking for one makes the node server build a full Request.
-  api.use((c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD"
-      ? admit(c, next)
-      : limitBody(c, async () => {
-          await admit(c, next);
-        }),
-  );
+  const early = earlyAnswers(api);
+  api.use(async (c, next) => {
+    // No route reads a GET or HEAD body; looking for one makes the node server build a full Request.
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      return limitBody(c, async () => {
+        await admit(c);
+        await next();
+      });
+    }
+    await admit(c);
+    const answer = c.req.method === "GET" ? early.get(c.req.path) : undefined;
+    return (answer && (await answer(c))) || next();
+  });
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

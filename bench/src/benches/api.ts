@@ -175,9 +175,9 @@ export const api: Bench = {
           : ` Short of its goal: a full page costs the server ${inMicros(cpuFull - cpuSameBytes)} a request beyond the ` +
             `same bytes from a bare route, a revalidated one ${inMicros(cpuRevalidated - cpuBare304)} beyond a bare 304. ` +
             "By a CPU profile of this load, that is routing (Hono's TrieRouter: its RegExpRouter refuses this app, to " +
-            "which `/v1/subscriptions/preview` beside `/v1/subscriptions/:id/pause` is ambiguous), the compose of three " +
-            "middleware layers (request id and log; body limit and authentication; the page route's own) and their " +
-            "promises, the rate limiter, a new request id, the data_version read shared by the requests of one turn of " +
+            "which `/v1/subscriptions/preview` beside `/v1/subscriptions/:id/pause` is ambiguous), the compose of two " +
+            "middleware layers (request id and log; body limit, authentication and the kept page's early answer) and " +
+            "their promises, the rate limiter, a new request id, the data_version read shared by the requests of one turn of " +
             "the event loop, and Node writing and checking the five header fields every answer carries beyond the " +
             "page's own (x-request-id and the four RateLimit fields). Each answer's header fields are set in one plain " +
             "record, and the page or its 304 goes to the socket with no Fetch `Headers` or `Response` built for it; " +

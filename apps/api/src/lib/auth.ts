@@ -1,4 +1,5 @@
 import { hashApiKey, hasScope, isWellFormedApiKey, type Scope } from "@treatywatch/core";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { answerHeaders, requestHeader } from "./answer.ts";
 import { clientAddress, type RemoteAddress } from "./client-address.ts";
@@ -24,12 +25,12 @@ function refuseOver(headers: Record<string, string>, decision: RateDecision): vo
 }
 
 /**
- * Resolves a `Bearer` API key when one is sent. Requests without one go on anonymous,
- * limited per client address; routes that need a key say so with `requireScope`. A key
- * that is malformed, unknown or revoked is refused outright rather than treated as anonymous.
+ * Admits a request: resolves a `Bearer` API key when one is sent. Requests without one go on
+ * anonymous, limited per client address; routes that need a key say so with `requireScope`. A
+ * key that is malformed, unknown or revoked is refused outright rather than treated as anonymous.
  */
 export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return async (c: Context<AppEnv>): Promise<void> => {
     const header = requestHeader(c, "authorization");
     if (header === undefined) {
       // X-Forwarded-For counts only behind trusted proxies; without them it is not read at all.
@@ -37,7 +38,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
       const client = clientAddress(anonymous.remoteAddress(c), forwardedFor, anonymous.trustedProxies);
       refuseOver(answerHeaders(c), await anonymous.limiter.take(client));
       c.set("caller", undefined);
-      return next();
+      return;
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match?.[1];
@@ -47,8 +48,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
     if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
     refuseOver(answerHeaders(c), await limiter.take(stored.id));
     c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });
-    return next();
-  });
+  };
 }
 
 /** Route middleware: the request must carry a key with at least this scope. */
