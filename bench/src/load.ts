@@ -1,7 +1,11 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { createApp, loggedConfirmations, serveApp, unconfiguredWebhookVerifier } from "@treatywatch/api";
 import { silentLogger, systemClock } from "@treatywatch/core";
 import { SqliteDeliveryStore, SqliteKeyStore, type SqliteStore, SqliteSubscriptionStore } from "@treatywatch/store";
 import type autocannon from "autocannon";
+
+const require = createRequire(import.meta.url);
 
 /** What one load gave. */
 export interface Load {
@@ -60,4 +64,49 @@ export async function serveForLoad(store: SqliteStore): ReturnType<typeof serveA
     anonymousRateLimit: unlimited,
   });
   return serveApp(app, { host: "127.0.0.1", port: 0 });
+}
+
+/** The serving process's CPU time a request under a load from a process of its own. */
+export interface ServerCpu {
+  /** Microseconds of this process's CPU (user and system) a request. */
+  micros: number;
+  requests: number;
+}
+
+/**
+ * Loads `url` from an autocannon process of its own for `seconds` and divides this process's
+ * CPU time over that span by the requests answered. Steadier than a rate on a shared machine:
+ * other work there slows both, but it adds nothing to this process's CPU time.
+ */
+export async function serverCpuPerRequest(
+  url: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string> | undefined },
+): Promise<ServerCpu> {
+  const args = [
+    require.resolve("autocannon"),
+    "--json",
+    "-c",
+    String(options.connections),
+    "-d",
+    String(options.seconds),
+  ];
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push("-H", `${name}=${value}`);
+  args.push(url);
+  const before = process.cpuUsage();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`autocannon exited with ${code}`))));
+  });
+  const used = process.cpuUsage(before);
+  const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as autocannon.Result;
+  const requests = result.requests.total;
+  if (!(requests > 0) || result.errors > 0 || result.non2xx > requests / 100 + (result["3xx"] ?? 0)) {
+    throw new Error(`load on ${url}: ${result.errors} errors, ${result.non2xx} answers other than 2xx`);
+  }
+  return { micros: (used.user + used.system) / requests, requests };
 }

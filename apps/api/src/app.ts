@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { InvalidCursorError } from "@treatywatch/core";
 import { parseAllowList } from "@treatywatch/http/address";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { carryAnswerHeaders, requestHeader } from "./lib/answer.ts";
 import { authenticate } from "./lib/auth.ts";
 import { runtimeRemoteAddress } from "./lib/client-address.ts";
+import { earlyAnswers } from "./lib/early-answers.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
@@ -50,16 +53,18 @@ export function createApp(services: Services, options: AppOptions = {}) {
     trustedProxies: options.trustedProxies ?? 0,
   };
 
+  const fixedOptions = { publicUrl: configuredUrl ?? fallbackUrl, outboundAllow };
   api.use(async (c, next) => {
-    const requestId = c.req.header("x-request-id")?.slice(0, 128) || randomUUID();
+    const requestId = requestHeader(c, "x-request-id")?.slice(0, 128) || randomUUID();
     c.set("requestId", requestId);
     c.set("services", services);
     // Behind CloudFront (and only then: the origin secret is checked next) the viewer's host names the public URL.
-    const viewer = options.origin ? forwardedOrigin(c.req.header(FORWARDED_HOST_HEADER)) : undefined;
-    c.set("options", { publicUrl: configuredUrl ?? viewer ?? fallbackUrl, outboundAllow });
-    c.header("x-request-id", requestId);
+    const viewer = options.origin ? forwardedOrigin(requestHeader(c, FORWARDED_HOST_HEADER)) : undefined;
+    c.set("options", configuredUrl || !viewer ? fixedOptions : { publicUrl: viewer, outboundAllow });
+    c.set("answerHeaders", { "x-request-id": requestId });
     const started = services.clock.now().getTime();
     await next();
+    carryAnswerHeaders(c, c.res);
     services.logger.debug(
       {
         requestId,
@@ -75,21 +80,22 @@ export function createApp(services: Services, options: AppOptions = {}) {
   });
   if (options.origin) api.use(requireOriginSecret(options.origin.secret));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
-    api.use(
-      "/v1/*",
-      cors({
-        origin: [...options.corsOrigins],
-        exposeHeaders: [
-          "x-request-id",
-          "retry-after",
-          "etag",
-          "ratelimit-limit",
-          "ratelimit-remaining",
-          "ratelimit-reset",
-          "ratelimit-policy",
-        ],
-      }),
-    );
+    const allowOrigins = cors({
+      origin: [...options.corsOrigins],
+      exposeHeaders: [
+        "x-request-id",
+        "retry-after",
+        "etag",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "ratelimit-policy",
+      ],
+    });
+    api.use("/v1/*", (c, next) => {
+      c.set("answerRemade", true);
+      return allowOrigins(c, next);
+    });
   }
   const limitBody = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 64 * 1024,
@@ -97,9 +103,20 @@ export function createApp(services: Services, options: AppOptions = {}) {
       throw new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
     },
   });
-  // No route reads a GET or HEAD body; looking for one makes the node server build a full Request.
-  api.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
-  api.use(authenticate(limiter, anonymous));
+  const admit = authenticate(limiter, anonymous);
+  const early = earlyAnswers(api);
+  api.use(async (c, next) => {
+    // No route reads a GET or HEAD body; looking for one makes the node server build a full Request.
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      return limitBody(c, async () => {
+        await admit(c);
+        await next();
+      });
+    }
+    await admit(c);
+    const answer = c.req.method === "GET" ? early.get(c.req.path) : undefined;
+    return (answer && (await answer(c))) || next();
+  });
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -134,16 +151,22 @@ export function createApp(services: Services, options: AppOptions = {}) {
         "METHOD_NOT_ALLOWED",
         `${c.req.method} is not allowed here; use ${allowed.join(", ")}`,
       );
-      return c.json(errorBody(wrongMethod, c.var.requestId), 405);
+      return carryAnswerHeaders(c, c.json(errorBody(wrongMethod, c.get("requestId")), 405));
     }
-    return c.json(
-      errorBody(new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), c.var.requestId),
-      404,
+    return carryAnswerHeaders(
+      c,
+      c.json(
+        errorBody(new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), c.get("requestId")),
+        404,
+      ),
     );
   });
 
-  api.onError((error, c) => {
-    const requestId = c.var.requestId ?? randomUUID();
+  // Errors the first middleware's own steps raise never reach its way out: the answer headers are carried here.
+  api.onError((error, c) => carryAnswerHeaders(c, errorResponse(error, c)));
+
+  function errorResponse(error: Error, c: Context<AppEnv>): Response {
+    const requestId = c.get("requestId") ?? randomUUID();
     if (error instanceof ApiError) return c.json(errorBody(error, requestId), error.status);
     if (error instanceof InvalidCursorError) {
       const invalid = new ApiError("BAD_REQUEST", error.message, [{ path: "query.cursor", message: error.message }]);
@@ -155,7 +178,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     }
     services.logger.error({ err: error, requestId, path: c.req.path }, "unhandled error");
     return c.json(errorBody(new ApiError("INTERNAL_SERVER_ERROR", "internal error"), requestId), 500);
-  });
+  }
 
   return routes;
 }

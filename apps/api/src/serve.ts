@@ -1,5 +1,33 @@
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { type ServerType, serve } from "@hono/node-server";
 import type { App } from "./app.ts";
+
+/** Fields that describe content, which a 304 has none of. */
+const NO_304_FIELDS = new Set(["content-length", "content-type"]);
+
+/**
+ * Node's response, less any Content-Length or Content-Type on a 304: the node server writes a
+ * 304 made from an empty string body (see `answer`) with `Content-Length: 0`, and one made from
+ * no body with a default `text/plain` type, while a 304 may carry no length but that of the 200
+ * it stands for (RFC 9110 §8.6) and describes no content of its own.
+ */
+export class NodeResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  override writeHead(
+    statusCode: number,
+    reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this {
+    if (statusCode === 304) {
+      const fields = typeof reasonOrHeaders === "string" ? headers : reasonOrHeaders;
+      if (fields && !Array.isArray(fields)) {
+        for (const name in fields) if (NO_304_FIELDS.has(name.toLowerCase())) delete fields[name];
+      }
+    }
+    return typeof reasonOrHeaders === "string"
+      ? super.writeHead(statusCode, reasonOrHeaders, headers)
+      : super.writeHead(statusCode, reasonOrHeaders);
+  }
+}
 
 /** Serves the app over HTTP; resolves once it listens, with the bound port. */
 export function serveApp(
@@ -7,8 +35,17 @@ export function serveApp(
   options: { host: string; port: number },
 ): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) =>
-      resolve({ server, port: info.port }),
+    const server = serve(
+      {
+        fetch: app.fetch,
+        hostname: options.host,
+        port: options.port,
+        // The node server's own Request and Response stand in for the global ones: answers made
+        // from a string or bytes with plain headers are written without a Fetch Response between.
+        overrideGlobalObjects: true,
+        serverOptions: { ServerResponse: NodeResponse },
+      },
+      (info) => resolve({ server, port: info.port }),
     );
     server.once("error", reject);
   });

@@ -1,5 +1,7 @@
 import { hashApiKey, hasScope, isWellFormedApiKey, type Scope } from "@treatywatch/core";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { answerHeaders, requestHeader } from "./answer.ts";
 import { clientAddress, type RemoteAddress } from "./client-address.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
@@ -11,10 +13,10 @@ export interface AnonymousLimit {
   trustedProxies: number;
 }
 
-function refuseOver(c: { header(name: string, value: string): void }, decision: RateDecision): void {
-  setRateLimitHeaders(c, decision);
+function refuseOver(headers: Record<string, string>, decision: RateDecision): void {
+  setRateLimitHeaders(headers, decision);
   if (!decision.allowed) {
-    c.header("retry-after", String(decision.resetSeconds));
+    headers["retry-after"] = String(decision.resetSeconds);
     throw new ApiError(
       "TOO_MANY_REQUESTS",
       `rate limit of ${decision.limit} requests in ${decision.windowSeconds} s reached; retry in ${decision.resetSeconds} s`,
@@ -23,20 +25,20 @@ function refuseOver(c: { header(name: string, value: string): void }, decision: 
 }
 
 /**
- * Resolves a `Bearer` API key when one is sent. Requests without one go on anonymous,
- * limited per client address; routes that need a key say so with `requireScope`. A key
- * that is malformed, unknown or revoked is refused outright rather than treated as anonymous.
+ * Admits a request: resolves a `Bearer` API key when one is sent. Requests without one go on
+ * anonymous, limited per client address; routes that need a key say so with `requireScope`. A
+ * key that is malformed, unknown or revoked is refused outright rather than treated as anonymous.
  */
 export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header("authorization");
+  return async (c: Context<AppEnv>): Promise<void> => {
+    const header = requestHeader(c, "authorization");
     if (header === undefined) {
       // X-Forwarded-For counts only behind trusted proxies; without them it is not read at all.
-      const forwardedFor = anonymous.trustedProxies > 0 ? c.req.header("x-forwarded-for") : undefined;
+      const forwardedFor = anonymous.trustedProxies > 0 ? requestHeader(c, "x-forwarded-for") : undefined;
       const client = clientAddress(anonymous.remoteAddress(c), forwardedFor, anonymous.trustedProxies);
-      refuseOver(c, await anonymous.limiter.take(client));
+      refuseOver(answerHeaders(c), await anonymous.limiter.take(client));
       c.set("caller", undefined);
-      return next();
+      return;
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match?.[1];
@@ -44,10 +46,9 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
       throw new ApiError("UNAUTHORIZED", "the Authorization header holds no valid API key");
     const stored = await c.get("services").keys.findKeyByHash(hashApiKey(key));
     if (!stored || stored.revokedAt) throw new ApiError("UNAUTHORIZED", "unknown or revoked API key");
-    refuseOver(c, await limiter.take(stored.id));
+    refuseOver(answerHeaders(c), await limiter.take(stored.id));
     c.set("caller", { tenantId: stored.tenantId, keyId: stored.id, scopes: stored.scopes });
-    return next();
-  });
+  };
 }
 
 /** Route middleware: the request must carry a key with at least this scope. */

@@ -30,7 +30,8 @@ export function clientAddress(
   forwardedFor: string | undefined,
   trustedProxies: number,
 ): string {
-  const hops = trustedProxies > 0 ? (forwardedFor ?? "").split(",").map((entry) => entry.trim()) : [];
+  if (trustedProxies <= 0) return peer ?? "unknown";
+  const hops = (forwardedFor ?? "").split(",").map((entry) => entry.trim());
   const chain = [...hops.filter(Boolean), peer ?? "unknown"];
   return chain[Math.max(0, chain.length - 1 - trustedProxies)] ?? "unknown";
 }

@@ -77,5 +77,9 @@ export interface AppEnv {
     options: { publicUrl: string; outboundAllow: AllowList };
     requestId: string;
     caller: Caller | undefined;
+    /** Headers every answer to this request carries (see `answerHeaders`); taken by `answer`. */
+    answerHeaders: Record<string, string> | undefined;
+    /** Set where a middleware remakes the response after the route answers (CORS). */
+    answerRemade: boolean | undefined;
   };
 }

@@ -60,10 +60,10 @@ export class RateLimiter {
   }
 }
 
-/** Sets the IETF RateLimit header fields (draft 6) for a decision on a response under way. */
-export function setRateLimitHeaders(c: { header(name: string, value: string): void }, decision: RateDecision): void {
-  c.header("ratelimit-limit", String(decision.limit));
-  c.header("ratelimit-remaining", String(decision.remaining));
-  c.header("ratelimit-reset", String(decision.resetSeconds));
-  c.header("ratelimit-policy", `${decision.limit};w=${decision.windowSeconds}`);
+/** Puts the IETF RateLimit header fields (draft 6) for a decision into the headers an answer will carry. */
+export function setRateLimitHeaders(headers: Record<string, string>, decision: RateDecision): void {
+  headers["ratelimit-limit"] = String(decision.limit);
+  headers["ratelimit-remaining"] = String(decision.remaining);
+  headers["ratelimit-reset"] = String(decision.resetSeconds);
+  headers["ratelimit-policy"] = `${decision.limit};w=${decision.windowSeconds}`;
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Context } from "hono";
+import { answer, requestHeader } from "./answer.ts";
+import type { AppEnv } from "./env.ts";
 
 /** Content codings a rendered page is sent in, besides none. */
 export type Coding = "br" | "gzip";
@@ -174,14 +176,14 @@ export async function cachedPage(
  * and each compressed form are made once a page), or 304 with no body when the client holds it
  * already.
  */
-export function sendRendered(c: Context, page: Rendered, contentType: string): Response {
+export function sendRendered(c: Context<AppEnv>, page: Rendered, contentType: string): Response {
   const compressible = page.body.byteLength >= COMPRESS_FROM;
-  const coding = compressible ? negotiateCoding(c.req.header("accept-encoding")) : undefined;
-  if (compressible) c.header("vary", "accept-encoding");
-  c.header("etag", codedEtag(page.etag, coding));
-  if (etagMatches(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
-  c.header("content-type", contentType);
-  if (!coding) return c.body(page.body, 200);
-  c.header("content-encoding", coding);
-  return c.body(encodedBody(page, coding), 200);
+  const coding = compressible ? negotiateCoding(requestHeader(c, "accept-encoding")) : undefined;
+  const etag = codedEtag(page.etag, coding);
+  const headers: Record<string, string> = compressible ? { etag, vary: "accept-encoding" } : { etag };
+  if (etagMatches(requestHeader(c, "if-none-match"), page.etag)) return answer(c, null, 304, headers);
+  headers["content-type"] = contentType;
+  if (!coding) return answer(c, page.body, 200, headers);
+  headers["content-encoding"] = coding;
+  return answer(c, encodedBody(page, coding), 200, headers);
 }

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { answerHeaders } from "../lib/answer.ts";
 import type { AppEnv } from "../lib/env.ts";
 import { CONTENT_SECURITY_POLICY } from "./assets.ts";
 
@@ -10,15 +11,18 @@ export type PageKind = "public" | "private";
 
 /** Headers every page carries. Private pages are never stored and never leak their URL as a referrer. */
 export function pageHeaders(kind: PageKind): MiddlewareHandler<AppEnv> {
-  // Set before the handler answers, so they go into its response as it is made rather than onto it after.
+  const headers: Record<string, string> = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "referrer-policy": kind === "private" ? "no-referrer" : "strict-origin-when-cross-origin",
+    "cache-control": kind === "private" ? "no-store" : "no-cache",
+  };
+  if (kind === "private") headers["x-robots-tag"] = "noindex";
+  // Among the headers every answer to the request carries, error pages included.
   return async (c, next) => {
-    c.header("content-security-policy", CONTENT_SECURITY_POLICY);
-    c.header("x-content-type-options", "nosniff");
-    c.header("x-frame-options", "DENY");
-    c.header("cross-origin-opener-policy", "same-origin");
-    c.header("referrer-policy", kind === "private" ? "no-referrer" : "strict-origin-when-cross-origin");
-    c.header("cache-control", kind === "private" ? "no-store" : "no-cache");
-    if (kind === "private") c.header("x-robots-tag", "noindex");
+    Object.assign(answerHeaders(c), headers);
     await next();
   };
 }
