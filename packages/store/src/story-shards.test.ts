@@ -281,6 +281,18 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     counted.client.destroy();
   });
 
+  it("stores both of two reports of one text that arrive in one batch, in one story", async () => {
+    const counted = countedClient(dynamo.endpoint);
+    const { shards, store } = await freshShards(counted);
+    const [wire, other] = copies(5);
+
+    const outcomes = await shards.assign(0, [wire, other], NOW);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["founded", "joined"]);
+    expect((await store.getItem(other.item.id))?.storyId).toBe(outcomes[0]?.storyId);
+    counted.client.destroy();
+  });
+
   it("answers `already` for an item assigned before, and writes nothing for it", async () => {
     const counted = countedClient(dynamo.endpoint);
     const { shards } = await freshShards(counted);

@@ -237,8 +237,8 @@ export class ShardWaitTimeout extends Error {
  *
  * A shard's claim also says which of its publications is written whole, and each publication
  * carries the index records it writes: a warm shard (`ShardCache`) takes those from the claims it
- * reads anyway and reads again only the records it does not know as they stand. Large attributes (a story, its recent members, a
- * publication) are stored as deflated JSON.
+ * reads anyway and reads again only the records it does not know as they stand. Large attributes
+ * (a story, its recent members, a publication) are stored as deflated JSON.
  */
 export class DynamoStoryShards {
   readonly #doc;
