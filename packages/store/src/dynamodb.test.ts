@@ -1,3 +1,4 @@
+import { inflateRawSync } from "node:zlib";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { assess, indexKeys } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,7 +110,7 @@ describe("DynamoDB records", () => {
     expect(await store.getStory(base.id)).toEqual(newer);
   });
 
-  it("keeps a story as one JSON string, and reads one stored earlier as a map", async () => {
+  it("keeps a story packed (deflated JSON in base64), and reads one stored earlier as a JSON string or a map", async () => {
     const tableName = await dynamo.freshTable();
     const store = new DynamoStore({ client: dynamo.client, tableName });
     const story = {
@@ -141,8 +142,23 @@ describe("DynamoDB records", () => {
       stored: { item, verdict: { ...verdict, classifierVersion: "x" }, storyId: story.id },
       story,
     });
-    expect(typeof (await readRecord(tableName, "STORY#sty_form", "STORY"))?.story).toBe("string");
+    const packed = (await readRecord(tableName, "STORY#sty_form", "STORY"))?.story;
+    expect(typeof packed).toBe("string");
+    expect(JSON.parse(inflateRawSync(Buffer.from(packed as string, "base64")).toString("utf8"))).toEqual(story);
 
+    const asString = { ...story, id: "sty_string", updatedAt: "2025-06-27T09:30:00.000Z" };
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: "STORY#sty_string",
+          sk: "STORY",
+          gsi1pk: "STORIES",
+          gsi1sk: `${asString.updatedAt}#sty_string`,
+          story: JSON.stringify(asString),
+        },
+      }),
+    );
     const older = { ...story, id: "sty_map", updatedAt: "2025-06-27T09:00:00.000Z" };
     await dynamo.client.send(
       new PutCommand({
@@ -157,8 +173,9 @@ describe("DynamoDB records", () => {
       }),
     );
 
+    expect(await store.getStory("sty_string")).toEqual(asString);
     expect(await store.getStory("sty_map")).toEqual(older);
-    expect((await store.listStories({ limit: 10 })).data).toEqual([story, older]);
+    expect((await store.listStories({ limit: 10 })).data).toEqual([story, asString, older]);
   });
 });
 

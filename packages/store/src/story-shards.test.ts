@@ -1,9 +1,11 @@
 import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { InitializeMiddleware } from "@smithy/types";
-import { assess, normaliseEntry, type RawEntry } from "@treatywatch/core";
+import { assess, joinStory, normaliseEntry, type RawEntry } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountedClient, countedClient } from "../test/counted-client.ts";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { storyOf, storyRecord } from "./dynamodb/records.ts";
 import { DynamoStore, DynamoStoryShards, type PreparedForShard, storyShard } from "./dynamodb.ts";
 
 const NOW = "2025-06-29T18:00:00.000Z";
@@ -279,6 +281,18 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     counted.client.destroy();
   });
 
+  it("stores both of two reports of one text that arrive in one batch, in one story", async () => {
+    const counted = countedClient(dynamo.endpoint);
+    const { shards, store } = await freshShards(counted);
+    const [wire, other] = copies(5);
+
+    const outcomes = await shards.assign(0, [wire, other], NOW);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["founded", "joined"]);
+    expect((await store.getItem(other.item.id))?.storyId).toBe(outcomes[0]?.storyId);
+    counted.client.destroy();
+  });
+
   it("answers `already` for an item assigned before, and writes nothing for it", async () => {
     const counted = countedClient(dynamo.endpoint);
     const { shards } = await freshShards(counted);
@@ -328,6 +342,141 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
       `  ${_name}: ${counted.total()} calls (${JSON.stringify(Object.fromEntries(counted.calls))})\n`,
     );
     counted.client.destroy();
+  });
+
+  describe("a warm shard (what it remembers between batches)", () => {
+    const FOUR_DAYS_EARLIER = "2025-06-25T18:00:00.000Z";
+    const [title, summary] = EVENTS[0];
+    const report = (guid: string, published: string, outlet: string) =>
+      prepared({ guid, title, summary, link: `https://${outlet}.example/${guid}`, published }, outlet);
+
+    /** A client that counts the index records its BatchGetItem calls ask for. */
+    function indexReads() {
+      const counted = countedClient(dynamo.endpoint);
+      const read = { records: 0 };
+      counted.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "BatchGetItemCommand") {
+            read.records += JSON.stringify(args.input).split("SIDX#").length - 1;
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "countIndexReads" },
+      );
+      return { client: counted.client, read };
+    }
+
+    it("finds the story another copy of its shard founded meanwhile, taking the index from that copy's claim", async () => {
+      // The warm copy remembers the event's index records naming only a story outside the window;
+      // another copy of the same shard (another function instance) then founds the event's story.
+      const tableName = await dynamo.freshTable();
+      const reads = indexReads();
+      const warm = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
+      const other = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+      await warm.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
+      const [founded] = await other.assign(0, [report("first", NOW, "wire")], NOW);
+
+      reads.read.records = 0;
+      const [joined] = await warm.assign(0, [report("second", NOW, "other")], NOW);
+
+      expect(founded?.outcome).toBe("founded");
+      expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
+      expect(reads.read.records).toBe(0);
+      reads.client.destroy();
+    });
+
+    it("reads the index again when another copy of its shard published more than it can account for", async () => {
+      const tableName = await dynamo.freshTable();
+      const reads = indexReads();
+      const warm = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
+      const other = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+      await warm.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
+      const [founded] = await other.assign(0, [report("first", NOW, "wire")], NOW);
+      for (const batch of unrelated(2, "between")) await other.assign(0, [batch], NOW);
+
+      reads.read.records = 0;
+      const [joined] = await warm.assign(0, [report("second", NOW, "other")], NOW);
+
+      expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
+      expect(reads.read.records).toBeGreaterThan(0);
+      reads.client.destroy();
+    });
+
+    it("finds the story another shard founded under keys it remembers, from that shard's claim", async () => {
+      const tableName = await dynamo.freshTable();
+      const reads = indexReads();
+      const zero = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
+      const one = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+      await zero.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
+      const [founded] = await one.assign(1, [report("first", NOW, "wire")], NOW);
+
+      reads.read.records = 0;
+      const [joined] = await zero.assign(0, [report("second", NOW, "other")], NOW);
+
+      expect(founded?.outcome).toBe("founded");
+      expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
+      expect(reads.read.records).toBe(0);
+      reads.client.destroy();
+    });
+
+    it("redoes its join on the newer copy of a story changed behind the claims' back, losing neither", async () => {
+      const tableName = await dynamo.freshTable();
+      const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+      const store = new DynamoStore({ client: dynamo.client, tableName });
+      const first = report("first", NOW, "wire");
+      const [founded] = await shards.assign(0, [first], NOW);
+      // A writer that announces nothing: the story gains a source and a revision.
+      const outside = report("outside", NOW, "outside");
+      const key = { pk: `STORY#${founded?.storyId}`, sk: "STORY" };
+      const { Item: stored } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: key }));
+      if (!stored) throw new Error("the founded story is stored");
+      const changed = joinStory(storyOf(stored), outside.item, outside.verdict, NOW).story;
+      await dynamo.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...stored, ...storyRecord(changed), rev: Number(stored.rev) + 1 },
+        }),
+      );
+
+      const second = report("second", NOW, "other");
+      const [joined] = await shards.assign(0, [second], NOW);
+
+      expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
+      const story = await store.getStory(founded?.storyId ?? "");
+      expect(story?.sources.map((source) => source.itemId).sort()).toEqual(
+        [first.item.id, outside.item.id, second.item.id].sort(),
+      );
+    });
+
+    it("assigns a stream of batches to the same stories as shards that remember nothing", async () => {
+      const stream = [
+        ...Array.from({ length: 7 }, (_, round) => copies(round)),
+        ...Array.from({ length: 7 }, (_, round) => copies(round + 7)),
+      ];
+      const spare = unrelated(10, "stream");
+      const batches = stream.map((pair, index) => [...pair, ...(spare[index] ? [spare[index]] : [])]);
+      const assignAll = async (shards: DynamoStoryShards) => {
+        const storyOfItem = new Map<string, string>();
+        for (const [index, batch] of batches.entries()) {
+          for (const outcome of await shards.assign(index % 4, batch, NOW)) {
+            storyOfItem.set(outcome.itemId, outcome.storyId);
+          }
+        }
+        const members = new Map<string, string[]>();
+        for (const [itemId, storyId] of storyOfItem) members.set(storyId, [...(members.get(storyId) ?? []), itemId]);
+        return [...members.values()].map((ids) => ids.sort().join(" ")).sort();
+      };
+
+      const remembering = await assignAll(
+        new DynamoStoryShards({ client: dynamo.client, tableName: await dynamo.freshTable(), shards: 4 }),
+      );
+      const forgetting = await assignAll(
+        new DynamoStoryShards({ client: dynamo.client, tableName: await dynamo.freshTable(), shards: 4, cache: false }),
+      );
+
+      expect(remembering).toEqual(forgetting);
+      expect(remembering.length).toBeLessThan(batches.flat().length);
+    });
   });
 
   it("puts copies of one report in one shard, and spreads unrelated reports over the shards", () => {

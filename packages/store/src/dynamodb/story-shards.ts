@@ -26,11 +26,23 @@ import {
   itemKey,
   itemRecord,
   markerRecords,
+  packJson,
   type RecordKey,
   storyKey,
   storyOf,
   storyRecord,
+  unpackJson,
 } from "./records.ts";
+import {
+  decodeEntries,
+  type Entries,
+  encodeEntries,
+  type KnownIndexRecord,
+  type KnownStory,
+  ShardCache,
+  type ShardCacheLimits,
+  type Stamps,
+} from "./shard-cache.ts";
 import { type DynamoTableOptions, documentClient, expiresAt, isConditionFailure } from "./shared.ts";
 
 /**
@@ -65,6 +77,11 @@ export interface DynamoStoryShardsOptions extends DynamoTableOptions {
   pollMs?: number | undefined;
   /** Wall-clock time for claims and their leases; a parameter so tests can move it. */
   now?: () => number;
+  /**
+   * What a warm shard keeps of the records it read and wrote (see `ShardCache`); false reads
+   * everything on every batch. Kept only with more than one shard: the claims keep it honest.
+   */
+  cache?: Partial<ShardCacheLimits> | false;
 }
 
 /** An item as the fetch stage prepared it: its fingerprint was made there, from the one reading of its text. */
@@ -85,9 +102,6 @@ export interface ShardAssignment {
   changes: StoryChange[];
 }
 
-/** The stories seen under an index key, each with when its latest member there was, newest first. */
-type Entries = Map<string, Timestamp>;
-
 /** Each key's entries, one slice a shard (each shard writes only its own). */
 type ShardedIndex = Map<string, (Entries | undefined)[]>;
 
@@ -100,6 +114,10 @@ interface Publication {
   /** The index keys it rewrites and the stories it writes: what a reader checks its read against. */
   keys: string[];
   stories: string[];
+  /** Per key, the index record it writes (`encodeEntries`): a reader that sees it written knows the record without reading it. */
+  entries: string[];
+  /** As the claim holds it (`packJson` of prints, founds, keys, entries and stories), once packed or read. */
+  packed?: string;
 }
 
 interface ClaimRecord {
@@ -108,25 +126,29 @@ interface ClaimRecord {
   token: string;
   claimedAt: number;
   gen?: number;
-  /** The fingerprints of the items, as JSON (cheap to store and read); kept once the claim is settled. */
-  prints: string;
-  /** Positions in `prints` of the items that found a story, as JSON. */
-  founds?: string;
-  /** The index keys and stories it writes, as JSON. */
-  keys?: string;
-  stories?: string;
+  /** The publication: the fingerprints of the items, which of them found a story, the index keys and the stories it writes, packed. */
+  pub?: string;
   /** Until the shard has written everything this claim announces. */
   live?: boolean;
-  /** The shard's publication before this one, as JSON: a reader that missed it can still check it. */
-  prev?: string | undefined;
+  /** The shard's newest publication known to be written whole (one that was dropped, or decided again, never is). */
+  written?: number | undefined;
+  /** The shard's publication before this one: a reader that missed it can still check it. */
+  prevGen?: number | undefined;
+  prevPub?: string | undefined;
   /** Older claims' shards this claim waits for: each may go ahead without waiting for it. */
   waitingFor?: number[];
+  /** As claims were written before publications were packed: JSON strings. */
+  prints?: string;
+  founds?: string;
+  keys?: string;
+  stories?: string;
+  prev?: string | undefined;
 }
-
 /** A claim as read: what it announces now and before. */
 interface Claim {
   shard: number;
   live: boolean;
+  written: number | undefined;
   claimedAt: number;
   waitingFor: number[];
   current: Publication;
@@ -134,7 +156,9 @@ interface Claim {
 }
 
 interface StoryState {
-  story: Story;
+  id: string;
+  /** Parsed when first asked for: most stories read are only compared with. */
+  story: () => Story;
   recent: Fingerprint[];
   /** The revision read; undefined for a story this batch founded. */
   revision: number | undefined;
@@ -144,8 +168,11 @@ interface StoryState {
   stamps: Stamps;
 }
 
-/** Per shard (by number), the publication of that shard that last wrote a record. */
-type Stamps = Record<string, number>;
+/** An index record as read: the key, the shard whose record it is, its entries (none when there was no record). */
+interface IndexRecordRead extends KnownIndexRecord {
+  key: string;
+  from: number;
+}
 
 /** What a shard read before deciding: the index, every shard's claim, and which items are stored already. */
 interface Snapshot {
@@ -164,8 +191,8 @@ interface Decisions {
   /** The stories asked for, and the stamps of those read. */
   asked: Set<string>;
   storyStamps: Map<string, Stamps>;
-  /** Index records this batch changes, with their entries after it. */
-  changed: Map<string, Entries>;
+  /** Index records this batch changes, with their entries after it, as written: the newest first, as many as are kept. */
+  kept: Map<string, Entries>;
 }
 
 /** Fingerprints kept on a story record, the most recent first: what a new item is compared with. */
@@ -173,24 +200,11 @@ const RECENT_MEMBERS = 8;
 /** Stories one index record keeps, the most recently seen first; candidates are the 16 sharing the most keys. */
 const ENTRIES_KEPT = 16;
 const DEFAULT_TTL_DAYS = 14;
+/** Recent members' fingerprints kept parsed, by their JSON: a few hundred stories' worth. */
+const PRINTS_KEPT = 4_096;
 const CLAIMS = "STORYCLAIM";
 const indexKey = (key: string, shard: number): RecordKey => ({ pk: `SIDX#${key}`, sk: `S${shard}` });
 const claimKey = (shard: number): RecordKey => ({ pk: CLAIMS, sk: `S${shard}` });
-
-/** Index entries as one string attribute, `<storyId> <at>` a line: cheap to marshal, store and read. */
-function encodeEntries(entries: Entries): string {
-  return [...entries].map(([storyId, at]) => `${storyId} ${at}`).join("\n");
-}
-
-function decodeEntries(text: unknown): Entries {
-  const entries: Entries = new Map();
-  if (typeof text !== "string" || text === "") return entries;
-  for (const line of text.split("\n")) {
-    const [storyId, at] = line.split(" ");
-    if (storyId && at) entries.set(storyId, at);
-  }
-  return entries;
-}
 
 export class ShardWaitTimeout extends Error {
   override name = "ShardWaitTimeout";
@@ -220,6 +234,11 @@ export class ShardWaitTimeout extends Error {
  * (a claim keeps its age while its shard decides again) means a shard that waited is first the
  * next time: none is starved. Stories a batch founds are written before the index records that
  * name them, and items last of all, so an item stored means its assignment is complete.
+ *
+ * A shard's claim also says which of its publications is written whole, and each publication
+ * carries the index records it writes: a warm shard (`ShardCache`) takes those from the claims it
+ * reads anyway and reads again only the records it does not know as they stand. Large attributes
+ * (a story, its recent members, a publication) are stored as deflated JSON.
  */
 export class DynamoStoryShards {
   readonly #doc;
@@ -231,6 +250,14 @@ export class DynamoStoryShards {
   readonly #maxWaitMs: number;
   readonly #pollMs: number;
   readonly #now: () => number;
+  readonly #cacheLimits: Partial<ShardCacheLimits> | false;
+  /** Per shard assigning here, what it remembers between batches. */
+  readonly #caches = new Map<number, ShardCache>();
+  /** Recent members' fingerprints by their JSON, and the JSON of each: see `#recentOf`. */
+  readonly #prints = new Map<string, Fingerprint>();
+  readonly #texts = new WeakMap<Fingerprint, string>();
+  /** Publications parsed from claims, by shard and gen: a publication never changes once made. */
+  readonly #publications = new Map<string, Publication>();
 
   constructor(options: DynamoStoryShardsOptions) {
     this.#doc = documentClient(options.client);
@@ -242,6 +269,7 @@ export class DynamoStoryShards {
     this.#maxWaitMs = options.maxWaitMs ?? 20_000;
     this.#pollMs = options.pollMs ?? 10;
     this.#now = options.now ?? Date.now;
+    this.#cacheLimits = options.cache ?? {};
   }
 
   get shards(): number {
@@ -260,7 +288,7 @@ export class DynamoStoryShards {
   async assign(shard: number, items: readonly PreparedForShard[], now: Timestamp): Promise<ShardAssignment[]> {
     if (items.length === 0) return [];
     const prints = items.map((prepared) => prepared.fingerprint);
-    const claim: ClaimRecord = { ...claimKey(shard), token: randomUUID(), claimedAt: this.#now(), prints: "[]" };
+    const claim: ClaimRecord = { ...claimKey(shard), token: randomUUID(), claimedAt: this.#now() };
     const started = this.#now();
     // Per other shard, the newest publication known to be written (or dropped) before this shard last read.
     const known = new Map<number, number>();
@@ -270,7 +298,7 @@ export class DynamoStoryShards {
         if (this.#now() - started > this.#maxWaitMs) {
           throw new ShardWaitTimeout(`shard ${shard} decided again for ${this.#maxWaitMs} ms without settling`);
         }
-        const snapshot = await this.#read(items, prints);
+        const snapshot = await this.#read(shard, items, prints);
         const decisions = await this.#decide(shard, items, prints, snapshot, now);
         const fresh = decisions.outcomes.flatMap((outcome, position) =>
           outcome.outcome === "already" ? [] : [position],
@@ -285,16 +313,18 @@ export class DynamoStoryShards {
           founds: fresh.flatMap((position, index) =>
             decisions.outcomes[position]?.outcome === "founded" ? [index] : [],
           ),
-          keys: [...decisions.changed.keys()],
+          keys: [...decisions.kept.keys()],
+          entries: [...decisions.kept.values()].map(encodeEntries),
           stories: [...new Set(fresh.map((position) => decisions.outcomes[position]?.storyId ?? ""))],
         };
+        this.#remember(shard, mine);
+        const before = own?.current.gen ? own.current : undefined;
         Object.assign(claim, {
           gen: mine.gen,
-          prints: JSON.stringify(mine.prints),
-          founds: JSON.stringify(mine.founds),
-          keys: JSON.stringify(mine.keys),
-          stories: JSON.stringify(mine.stories),
-          prev: own?.current.gen ? JSON.stringify(own.current) : undefined,
+          pub: packed(mine),
+          prevGen: before?.gen,
+          prevPub: before && packed(before),
+          written: own?.written,
           live: true,
           waitingFor: [],
         });
@@ -306,6 +336,8 @@ export class DynamoStoryShards {
         }
       }
     } catch (error) {
+      // Its writes may be partly done: what this shard remembers is read again.
+      this.#caches.get(shard)?.clear();
       // Others need not wait out the lease for a batch that will be retried.
       if (published) await this.#put({ ...claim, live: false, waitingFor: [] }).catch(() => undefined);
       throw error;
@@ -316,49 +348,117 @@ export class DynamoStoryShards {
    * Every shard's claim, every shard's index records of the items' keys and the items' own
    * records. The index must be read no earlier than the claims: read together in one call they
    * are (the claims say what was published, the index holds at least that, give or take the
-   * publication just before, which the check allows for); when they take more calls than one,
-   * from their number or from keys DynamoDB left unprocessed, the index is read after the claims.
+   * publication just before, which the check allows for); the first call reads the claims and as
+   * many records as fit, and records beyond them, or left unprocessed, are read after it.
+   * A warm shard reads only the index records it does not know as they stand: a record it
+   * remembers is as good as one read now while the claims read with it show every publication
+   * since (at most the newest and the one before, which the check allows for as it does for a
+   * read); for a shard whose claim shows more, its remembered records are read again.
    */
-  async #read(items: readonly PreparedForShard[], prints: readonly Fingerprint[]): Promise<Snapshot> {
+  async #read(shard: number, items: readonly PreparedForShard[], prints: readonly Fingerprint[]): Promise<Snapshot> {
     const keys = [...new Set(prints.flatMap(lookupKeys))];
+    const cache = this.#cacheOf(shard);
     const every = Array.from({ length: this.#shards }, (_, n) => n);
     const claimKeys = every.map(claimKey);
-    const rest = [
-      ...keys.flatMap((key) => every.map((n) => indexKey(key, n))),
-      ...items.map(({ item }) => itemKey(item.id)),
-    ];
-    const readRest = () => batchGet<Record<string, unknown>>(this.#doc, this.#table, rest, true);
-    let records: Record<string, unknown>[];
-    if (claimKeys.length + rest.length <= GET_LIMIT) {
-      const calls = { count: 0 };
-      records = await batchGet(this.#doc, this.#table, [...claimKeys, ...rest], true, calls);
-      if (calls.count > 1) records = [...records.filter((record) => record.pk === CLAIMS), ...(await readRest())];
-    } else {
-      const claims = await batchGet<Record<string, unknown>>(this.#doc, this.#table, claimKeys, true);
-      records = [...claims, ...(await readRest())];
+    const remembered = new Map<number, Map<string, KnownIndexRecord>>();
+    const unknown: RecordKey[] = [];
+    for (const key of keys) {
+      for (const n of every) {
+        const known = cache?.indexRecord(n, key);
+        if (!known) {
+          unknown.push(indexKey(key, n));
+          continue;
+        }
+        const records = remembered.get(n) ?? new Map<string, KnownIndexRecord>();
+        records.set(key, known);
+        remembered.set(n, records);
+      }
     }
-    const index: ShardedIndex = new Map();
-    const indexStamps = new Map<string, number[]>();
+    const rest = [...unknown, ...items.map(({ item }) => itemKey(item.id))];
+    // The claims and as many records as fit in one call; the rest after it.
+    const together = rest.slice(0, Math.max(0, GET_LIMIT - claimKeys.length));
+    const after = rest.slice(together.length);
+    const calls = { count: 0 };
+    let records = await batchGet<Record<string, unknown>>(
+      this.#doc,
+      this.#table,
+      [...claimKeys, ...together],
+      true,
+      calls,
+    );
+    if (calls.count > 1 && together.length > 0) {
+      records = [
+        ...records.filter((record) => record.pk === CLAIMS),
+        ...(await batchGet<Record<string, unknown>>(this.#doc, this.#table, together, true)),
+      ];
+    }
+    if (after.length > 0)
+      records.push(...(await batchGet<Record<string, unknown>>(this.#doc, this.#table, after, true)));
     const claims = new Map<number, Claim>();
+    for (const record of records) {
+      if (record.pk !== CLAIMS) continue;
+      const claim = this.#claimOf(record as unknown as ClaimRecord);
+      claims.set(claim.shard, claim);
+    }
+    const fresh: IndexRecordRead[] = [];
+    if (cache) {
+      const again: RecordKey[] = [];
+      for (const n of every) {
+        const claim = claims.get(n);
+        const accounted = cache.observe(n, claim?.current, claim?.prev, claim?.written);
+        const known = remembered.get(n);
+        if (!known) continue;
+        for (const [key, before] of known) {
+          // A record a written publication gave is as it stands. Another shard's record remembered
+          // from before its newest publications is as good as one read with these claims (the
+          // check allows for those two); this shard's own is not checked, so it is read again.
+          const now = cache.indexRecord(n, key);
+          if (now) known.set(key, now);
+          else if (!accounted || n === shard) {
+            known.delete(key);
+            again.push(indexKey(key, n));
+          } else known.set(key, before);
+        }
+      }
+      if (again.length > 0)
+        records.push(...(await batchGet<Record<string, unknown>>(this.#doc, this.#table, again, true)));
+      // Records asked for and not found are known too: no record.
+      for (const { pk, sk } of [...unknown, ...again]) {
+        fresh.push({ key: pk.slice("SIDX#".length), from: Number(sk.slice(1)), entries: undefined, stamp: undefined });
+      }
+    }
+    const found = new Map<string, IndexRecordRead>();
     const stored = new Map<string, string>();
     for (const record of records) {
-      if (record.pk === CLAIMS) {
-        const claim = claimOf(record as unknown as ClaimRecord);
-        claims.set(claim.shard, claim);
-        continue;
-      }
+      if (record.pk === CLAIMS) continue;
       if (record.sk === "ITEM") {
         if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
         continue;
       }
-      const key = (record.pk as string).slice("SIDX#".length);
-      const from = Number((record.sk as string).slice(1));
+      const read: IndexRecordRead = {
+        key: (record.pk as string).slice("SIDX#".length),
+        from: Number((record.sk as string).slice(1)),
+        entries: decodeEntries(record.e),
+        stamp: typeof record.g === "number" ? record.g : 0,
+      };
+      found.set(`${read.from} ${read.key}`, read);
+    }
+    const index: ShardedIndex = new Map();
+    const indexStamps = new Map<string, number[]>();
+    const take = (key: string, from: number, known: KnownIndexRecord) => {
+      if (!known.entries) return;
       const slices = index.get(key) ?? [];
-      slices[from] = decodeEntries(record.e);
+      slices[from] = known.entries;
       index.set(key, slices);
       const stamps = indexStamps.get(key) ?? [];
-      stamps[from] = typeof record.g === "number" ? record.g : 0;
+      stamps[from] = known.stamp ?? 0;
       indexStamps.set(key, stamps);
+    };
+    for (const [from, known] of remembered) for (const [key, record] of known) take(key, from, record);
+    for (const read of found.values()) take(read.key, read.from, read);
+    for (const read of fresh) {
+      const record = found.get(`${read.from} ${read.key}`) ?? read;
+      cache?.rememberRead(record.from, record.key, { entries: record.entries, stamp: record.stamp });
     }
     return { index, keys: new Set(keys), indexStamps, claims, stored };
   }
@@ -385,10 +485,15 @@ export class DynamoStoryShards {
       const records = await batchGet<Record<string, unknown>>(this.#doc, this.#table, others.map(claimKey), true);
       const claims = new Map(
         records.map((record) => {
-          const read = claimOf(record as unknown as ClaimRecord);
+          const read = this.#claimOf(record as unknown as ClaimRecord);
           return [read.shard, read] as const;
         }),
       );
+      const cache = this.#caches.get(shard);
+      for (const other of others) {
+        const read = claims.get(other);
+        cache?.observe(other, read?.current, read?.prev, read?.written);
+      }
       const waitFor: number[] = [];
       const older: number[] = [];
       const clock = this.#now();
@@ -446,48 +551,48 @@ export class DynamoStoryShards {
   ): Promise<Decisions> {
     const { index, stored } = snapshot;
     const changed = new Map<string, Entries>();
-    // What every shard saw under a key, with this batch's own assignments.
-    const seenUnder = (key: string): Entries => {
-      const all: Entries = new Map();
-      const slices = [...(index.get(key) ?? [])];
-      slices[shard] = changed.get(key) ?? slices[shard];
-      for (const slice of slices) {
-        for (const [storyId, at] of slice ?? []) if (at > (all.get(storyId) ?? "")) all.set(storyId, at);
-      }
-      return all;
-    };
-    const since = (print: Fingerprint) =>
-      new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
-    // Each item's candidates: the stories sharing the most keys with it, as the other stores rank them.
-    const ranked = (print: Fingerprint, known?: ReadonlySet<string>) =>
-      rankBySharedKeys(
-        lookupKeys(print).flatMap((key) =>
-          [...seenUnder(key)]
-            .filter(([storyId, at]) => at >= since(print) && (!known || known.has(storyId)))
-            .map(([storyId]) => storyId),
-        ),
-        CANDIDATE_LIMIT,
-      );
+    const { ranked, changedKey } = rankerOf(index, shard, changed);
+    const first = new Map<number, string[]>();
     const wanted = new Set(
-      prints.flatMap((print, position) => (stored.has(items[position]?.item.id ?? "") ? [] : ranked(print))),
+      prints.flatMap((print, position) => {
+        if (stored.has(items[position]?.item.id ?? "")) return [];
+        const candidates = ranked(print);
+        first.set(position, candidates);
+        return candidates;
+      }),
     );
+    const cache = this.#caches.get(shard);
+    const known: KnownStory[] = [];
+    const unknown: string[] = [];
+    for (const storyId of wanted) {
+      const story = cache?.story(storyId);
+      if (story) known.push(story);
+      else unknown.push(storyId);
+    }
     const records =
-      wanted.size > 0
-        ? await batchGet<Record<string, unknown>>(this.#doc, this.#table, [...wanted].map(storyKey), true)
+      unknown.length > 0
+        ? await batchGet<Record<string, unknown>>(this.#doc, this.#table, unknown.map(storyKey), true)
         : [];
+    for (const record of records) {
+      let parsed: Story | undefined;
+      const read: KnownStory = {
+        id: (record.pk as string).slice("STORY#".length),
+        story: () => {
+          parsed ??= storyOf(record);
+          return parsed;
+        },
+        recent: this.#recentOf(record),
+        revision: (record.rev as number | undefined) ?? 0,
+        stamps: stampsOf(record),
+      };
+      known.push(read);
+      cache?.rememberStory(read);
+    }
     const stories = new Map<string, StoryState>();
     const storyStamps = new Map<string, Stamps>();
-    for (const record of records) {
-      const story = storyOf(record);
-      const stamps = stampsOf(record);
-      storyStamps.set(story.id, stamps);
-      stories.set(story.id, {
-        story,
-        recent: recentOf(record),
-        revision: (record.rev as number | undefined) ?? 0,
-        joined: [],
-        stamps,
-      });
+    for (const { id, story, recent, revision, stamps } of known) {
+      storyStamps.set(id, stamps);
+      stories.set(id, { id, story, recent, revision, joined: [], stamps });
     }
 
     const outcomes: ShardAssignment[] = [];
@@ -499,7 +604,12 @@ export class DynamoStoryShards {
         outcomes.push({ itemId: item.id, outcome: "already", storyId: earlier, version: 0, changes: [] });
         continue;
       }
-      const candidates: StoryCandidate[] = ranked(print, new Set(stories.keys())).map((storyId) => ({
+      // The first ranking stands while every story in it was read and no key of the item changed since.
+      const before = first.get(position);
+      const unchanged =
+        before?.every((storyId) => stories.has(storyId)) && !lookupKeys(print).some((key) => changed.has(key));
+      const ranking = unchanged && before ? before : ranked(print, stories);
+      const candidates: StoryCandidate[] = ranking.map((storyId) => ({
         storyId,
         fingerprints: stories.get(storyId)?.recent ?? [],
       }));
@@ -508,30 +618,38 @@ export class DynamoStoryShards {
       let state: StoryState;
       let changes: StoryChange[] = [];
       if (current) {
-        const joined = joinStory(current.story, item, verdict, now);
-        state = { ...current, story: joined.story, joined: [...current.joined, prepared] };
+        const joined = joinStory(current.story(), item, verdict, now);
+        state = { ...current, story: () => joined.story, joined: [...current.joined, prepared] };
         changes = joined.changes;
       } else {
-        state = { story: foundStory(item, verdict, now), recent: [], revision: undefined, joined: [], stamps: {} };
+        const founded = foundStory(item, verdict, now);
+        state = { id: founded.id, story: () => founded, recent: [], revision: undefined, joined: [], stamps: {} };
       }
       state.recent = newest([print, ...state.recent]);
-      stories.set(state.story.id, state);
+      stories.set(state.id, state);
       for (const key of lookupKeys(print)) {
         const entries = changed.get(key) ?? new Map(index.get(key)?.[shard] ?? []);
         // A key that already names the story as recently needs no write.
-        if ((entries.get(state.story.id) ?? "") >= print.at && !changed.has(key)) continue;
-        if (print.at > (entries.get(state.story.id) ?? "")) entries.set(state.story.id, print.at);
+        if ((entries.get(state.id) ?? "") >= print.at && !changed.has(key)) continue;
+        if (print.at > (entries.get(state.id) ?? "")) entries.set(state.id, print.at);
         changed.set(key, entries);
+        changedKey(key);
       }
       outcomes.push({
         itemId: item.id,
         outcome: current ? "joined" : "founded",
-        storyId: state.story.id,
-        version: state.story.version,
+        storyId: state.id,
+        version: state.story().version,
         changes,
       });
     }
-    return { outcomes, stories, asked: wanted, storyStamps, changed };
+    const kept = new Map(
+      [...changed].map(([key, entries]) => [
+        key,
+        new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT)),
+      ]),
+    );
+    return { outcomes, stories, asked: wanted, storyStamps, kept };
   }
 
   /**
@@ -549,32 +667,44 @@ export class DynamoStoryShards {
     const gen = claim?.gen ?? 0;
     const fresh = decisions.outcomes.filter((outcome) => outcome.outcome !== "already");
     const touched = new Set(fresh.map((outcome) => outcome.storyId));
-    const states = [...decisions.stories.values()].filter((state) => touched.has(state.story.id));
-    const [, ...rejoined] = await Promise.all([
-      batchPut(
-        this.#doc,
-        this.#table,
-        states.filter((state) => state.revision === undefined).map((state) => this.#storyRecord(state, 0, shard, gen)),
-      ),
-      ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
-    ]);
-    // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
-    const stored = new Map(rejoined.map((story) => [story.id, story]));
+    const states = [...decisions.stories.values()].filter((state) => touched.has(state.id));
+    const founded = states.filter((state) => state.revision === undefined);
+    const foundedIds = new Set(founded.map((state) => state.id));
     const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome.storyId]));
+    // Index records that name a story founded here wait for it; the others go with the stories.
     const indexRecords: Record<string, unknown>[] = [];
-    for (const [key, entries] of decisions.changed) {
-      const kept: Entries = new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT));
+    const naming: Record<string, unknown>[] = [];
+    for (const [key, kept] of decisions.kept) {
       const newest = kept.values().next().value ?? now;
-      indexRecords.push({
+      const record = {
         ...indexKey(key, shard),
         e: encodeEntries(kept),
         g: gen,
         expiresAt: expiresAt(newest, this.#ttlDays),
-      });
+      };
+      indexRecords.push(record);
+      if ([...kept.keys()].some((storyId) => foundedIds.has(storyId))) naming.push(record);
     }
-    // The index first, then the items: a batch written in parallel chunks could otherwise store an
-    // item whose index records failed, and a redelivery would take the item as done.
-    await batchPut(this.#doc, this.#table, indexRecords);
+    const [, , ...rejoined] = await Promise.all([
+      batchPut(
+        this.#doc,
+        this.#table,
+        founded.map((state) => this.#storyRecord(state, 0, shard, gen)),
+      ),
+      batchPut(
+        this.#doc,
+        this.#table,
+        indexRecords.filter((record) => !naming.includes(record)),
+      ),
+      ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
+    ]);
+    await batchPut(this.#doc, this.#table, naming);
+    // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
+    const stored = new Map(rejoined.map((written) => [written.id, written.story()]));
+    // The index and the stories first, then the items with the claim settled: a batch written in
+    // parallel chunks could otherwise store an item whose index records failed, and a redelivery
+    // would take the item as done. Others read only the index and the stories, so the claim may
+    // settle beside the items.
     const itemRecords: Record<string, unknown>[] = [];
     for (const { item, verdict } of items) {
       const storyId = storyOf.get(item.id);
@@ -582,8 +712,20 @@ export class DynamoStoryShards {
       itemRecords.push(itemRecord({ item, verdict, storyId }, this.#retentionDays));
       itemRecords.push(...markerRecords(item, this.#retentionDays));
     }
+    if (claim) itemRecords.push({ ...claim, live: false, waitingFor: [], written: gen });
     await batchPut(this.#doc, this.#table, itemRecords);
-    if (claim) await this.#put({ ...claim, live: false, waitingFor: [] });
+    const cache = this.#caches.get(shard);
+    if (cache) {
+      for (const record of indexRecords) {
+        const key = (record.pk as string).slice("SIDX#".length);
+        cache.rememberWritten(shard, key, { entries: decodeEntries(record.e), stamp: gen });
+      }
+      for (const { id, story, recent, stamps } of founded) {
+        cache.rememberStory({ id, story, recent, revision: 0, stamps: { ...stamps, [shard]: gen } }, shard);
+      }
+      for (const written of rejoined) cache.rememberStory(written, shard);
+      cache.settle(shard, gen);
+    }
     return decisions.outcomes.map((outcome) => {
       const story = stored.get(outcome.storyId);
       return story && outcome.outcome !== "already"
@@ -594,11 +736,12 @@ export class DynamoStoryShards {
 
   #storyRecord(state: StoryState, revision: number, shard: number, gen: number): Record<string, unknown> {
     const stamps = JSON.stringify({ ...state.stamps, [shard]: gen });
-    return { ...storyRecord(state.story), recent: JSON.stringify(state.recent), rev: revision, stamps };
+    const recent = packJson(state.recent.map((print) => this.#printText(print)));
+    return { ...storyRecord(state.story()), recent, rev: revision, stamps };
   }
 
   /** Writes a story other shards may also have joined: on a lost race, reads it again and redoes this batch's joins. */
-  async #putJoined(state: StoryState, now: Timestamp, shard: number, gen: number): Promise<Story> {
+  async #putJoined(state: StoryState, now: Timestamp, shard: number, gen: number): Promise<KnownStory> {
     let current = state;
     for (let attempt = 0; attempt < 8; attempt++) {
       const read = current.revision ?? 0;
@@ -611,32 +754,117 @@ export class DynamoStoryShards {
             ExpressionAttributeValues: { ":rev": read },
           }),
         );
-        return current.story;
+        const { id, story, recent } = current;
+        return { id, story, recent, revision: read + 1, stamps: { ...current.stamps, [shard]: gen } };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
-      const [record] = await batchGet<Record<string, unknown>>(
-        this.#doc,
-        this.#table,
-        [storyKey(state.story.id)],
-        true,
-      );
-      if (!record) throw new Error(`story ${state.story.id} vanished while it was being joined`);
+      const [record] = await batchGet<Record<string, unknown>>(this.#doc, this.#table, [storyKey(state.id)], true);
+      if (!record) throw new Error(`story ${state.id} vanished while it was being joined`);
       let story = storyOf(record);
-      let recent = recentOf(record);
+      let recent = this.#recentOf(record);
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
         recent = newest([prepared.fingerprint, ...recent]);
       }
+      const rejoined = story;
       current = {
-        story,
+        id: state.id,
+        story: () => rejoined,
         recent,
         revision: (record.rev as number | undefined) ?? 0,
         joined: state.joined,
         stamps: stampsOf(record),
       };
     }
-    throw new Error(`story ${state.story.id}: too many concurrent joins`);
+    throw new Error(`story ${state.id}: too many concurrent joins`);
+  }
+
+  /**
+   * A story's recent members: each fingerprint's JSON, packed. A fingerprint seen before (most
+   * members are, batch after batch) is the same object again, so it is not parsed again and core
+   * keeps what it worked out for it. Records written before hold the fingerprints themselves.
+   */
+  #recentOf(record: Record<string, unknown>): Fingerprint[] {
+    if (record.recent === undefined) return [];
+    const recent = unpackJson<(string | Fingerprint)[]>(record.recent);
+    return recent.map((print) => (typeof print === "string" ? this.#printOf(print) : print));
+  }
+
+  #printOf(text: string): Fingerprint {
+    const known = this.#prints.get(text);
+    if (known) return known;
+    const print = JSON.parse(text) as Fingerprint;
+    this.#keepPrint(text, print);
+    return print;
+  }
+
+  #printText(print: Fingerprint): string {
+    let text = this.#texts.get(print);
+    if (text === undefined) {
+      text = JSON.stringify(print);
+      this.#texts.set(print, text);
+      this.#keepPrint(text, print);
+    }
+    return text;
+  }
+
+  #keepPrint(text: string, print: Fingerprint): void {
+    this.#prints.set(text, print);
+    if (this.#prints.size > PRINTS_KEPT) this.#prints.delete(this.#prints.keys().next().value as string);
+  }
+
+  /** The shard's cache, when it keeps one: only with claims to keep it honest. */
+  #cacheOf(shard: number): ShardCache | undefined {
+    if (this.#shards === 1 || this.#cacheLimits === false) return undefined;
+    let cache = this.#caches.get(shard);
+    if (!cache) {
+      cache = new ShardCache(this.#cacheLimits);
+      this.#caches.set(shard, cache);
+    }
+    return cache;
+  }
+
+  /** A claim record as read; one written before claims counted their publications is gen 0. */
+  #claimOf(record: ClaimRecord): Claim {
+    const shard = Number(record.sk.slice(1));
+    const gen = record.gen ?? 0;
+    const { prevGen, prevPub, pub } = record;
+    const current = pub
+      ? this.#parsed(shard, gen, () => unpacked(gen, pub))
+      : legacyPublicationOf(gen, record.prints, record.founds, record.keys, record.stories);
+    const prev =
+      prevGen !== undefined && prevPub
+        ? this.#parsed(shard, prevGen, () => unpacked(prevGen, prevPub))
+        : record.prev
+          ? { entries: [], ...(JSON.parse(record.prev) as Omit<Publication, "entries">) }
+          : undefined;
+    return {
+      shard,
+      written: record.written,
+      live: record.live ?? current.prints.length > 0,
+      claimedAt: record.claimedAt,
+      waitingFor: record.waitingFor ?? [],
+      current,
+      prev,
+    };
+  }
+
+  /** A publication parsed once: claims are read on every batch and every wait, and each publication is read many times. */
+  #parsed(shard: number, gen: number, parse: () => Publication): Publication {
+    if (gen === 0) return parse();
+    const known = this.#publications.get(`${shard}:${gen}`);
+    if (known) return known;
+    const publication = parse();
+    this.#remember(shard, publication);
+    return publication;
+  }
+
+  #remember(shard: number, publication: Publication): void {
+    this.#publications.set(`${shard}:${publication.gen}`, publication);
+    if (this.#publications.size > 64 * this.#shards) {
+      this.#publications.delete(this.#publications.keys().next().value as string);
+    }
   }
 
   async #put(record: ClaimRecord): Promise<void> {
@@ -644,24 +872,76 @@ export class DynamoStoryShards {
   }
 }
 
-/** A claim record as read; one written before claims counted their publications is gen 0. */
-function claimOf(record: ClaimRecord): Claim {
-  const prints = JSON.parse(record.prints || "[]") as Fingerprint[];
-  const prev = record.prev ? (JSON.parse(record.prev) as Publication) : undefined;
+/** A publication as a claim holds it. */
+function packed(publication: Publication): string {
+  const { prints, founds, keys, entries, stories } = publication;
+  publication.packed ??= packJson({ prints, founds, keys, entries, stories });
+  return publication.packed;
+}
+
+function unpacked(gen: number, pub: string): Publication {
+  const { prints, founds, keys, entries, stories } = unpackJson<Omit<Publication, "gen" | "packed">>(pub);
+  return { gen, prints, founds, keys, entries: entries ?? [], stories, packed: pub };
+}
+
+/** A publication as claims held it before it was packed: JSON strings. */
+function legacyPublicationOf(
+  gen: number,
+  prints: string | undefined,
+  founds: string | undefined,
+  keys: string | undefined,
+  stories: string | undefined,
+): Publication {
   return {
-    shard: Number(record.sk.slice(1)),
-    live: record.live ?? prints.length > 0,
-    claimedAt: record.claimedAt,
-    waitingFor: record.waitingFor ?? [],
-    current: {
-      gen: record.gen ?? 0,
-      prints,
-      founds: JSON.parse(record.founds ?? "[]") as number[],
-      keys: JSON.parse(record.keys ?? "[]") as string[],
-      stories: JSON.parse(record.stories ?? "[]") as string[],
-    },
-    prev,
+    gen,
+    prints: JSON.parse(prints || "[]") as Fingerprint[],
+    founds: JSON.parse(founds ?? "[]") as number[],
+    keys: JSON.parse(keys ?? "[]") as string[],
+    entries: [],
+    stories: JSON.parse(stories ?? "[]") as string[],
   };
+}
+
+/**
+ * Each item's candidates: the stories sharing the most keys with it, as the other stores rank
+ * them, over what every shard saw under each key and this batch's own changes (`changed`, this
+ * shard's slice). What a key holds is worked out once, until `changedKey` says it changed.
+ */
+function rankerOf(index: ShardedIndex, shard: number, changed: ReadonlyMap<string, Entries>) {
+  const merged = new Map<string, Entries | undefined>();
+  const seenUnder = (key: string): Entries | undefined => {
+    if (merged.has(key)) return merged.get(key);
+    const slices = index.get(key) ?? [];
+    let all: Entries | undefined;
+    let copied = false;
+    for (let from = 0; from < Math.max(slices.length, shard + 1); from++) {
+      const slice = from === shard ? (changed.get(key) ?? slices[from]) : slices[from];
+      if (!slice || slice.size === 0) continue;
+      // One shard's slice alone is the answer as it is; a second one merges into a copy.
+      if (!all) {
+        all = slice;
+        continue;
+      }
+      if (!copied) {
+        all = new Map(all);
+        copied = true;
+      }
+      for (const [storyId, at] of slice) if (at > (all.get(storyId) ?? "")) all.set(storyId, at);
+    }
+    merged.set(key, all);
+    return all;
+  };
+  const ranked = (print: Fingerprint, known?: { has(storyId: string): boolean }): string[] => {
+    const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
+    const hits: string[] = [];
+    for (const key of lookupKeys(print)) {
+      for (const [storyId, at] of seenUnder(key) ?? []) {
+        if (at >= since && (!known || known.has(storyId))) hits.push(storyId);
+      }
+    }
+    return rankBySharedKeys(hits, CANDIDATE_LIMIT);
+  };
+  return { ranked, changedKey: (key: string) => merged.delete(key) };
 }
 
 function stampsOf(record: Record<string, unknown>): Stamps {
@@ -700,10 +980,6 @@ function conflicts(mine: Publication, theirs: Publication): boolean {
         (myFounds.has(i) || theirFounds.has(j)) && similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold,
     ),
   );
-}
-
-function recentOf(record: Record<string, unknown>): Fingerprint[] {
-  return typeof record.recent === "string" ? (JSON.parse(record.recent) as Fingerprint[]) : [];
 }
 
 function newest(prints: readonly Fingerprint[]): Fingerprint[] {
