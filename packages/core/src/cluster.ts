@@ -640,7 +640,11 @@ let emittedCount = 0;
 
 /** How many values each agreement's lists share, for the pair at hand. */
 const sharedCounts = new Int32Array(10);
+/** Places of some lists in AGREEMENTS, which are their segments in a packed view too. */
+const COUNTRIES = 0;
+const TREATIES = 1;
 const NAMES = 7;
+const FIGURES = 8;
 
 /** Slots kept at the front of `emitted` for the bins of word (or letter) overlap, which `pairFeatures` lists first. */
 const TEXT_SLOTS = 5;
@@ -678,12 +682,12 @@ function pairLogit(
     sharedCounts[group] = both;
     if (group === NAMES && both >= 2) emitted[emittedCount++] = compiled.namesSeveral;
   }
-  const countries = sharedCounts[0] as number;
-  const treaties = sharedCounts[1] as number;
+  const countries = sharedCounts[COUNTRIES] as number;
+  const treaties = sharedCounts[TREATIES] as number;
   const actions = sharedCounts[2] as number;
   const weapons = sharedCounts[3] as number;
   const names = sharedCounts[NAMES] as number;
-  const figures = sharedCounts[8] as number;
+  const figures = sharedCounts[FIGURES] as number;
   emitted[emittedCount++] = compiled.relevance + (a.relevant === b.relevant ? (a.relevant ? 0 : 1) : 2);
   if (a.dated && b.dated) {
     const hours = Math.abs(a.atMs - b.atMs) / HOUR;
@@ -783,10 +787,6 @@ function disjointSegments(x: Int32Array, y: Int32Array, group: number): boolean 
   const yTo = y[group + 1] as number;
   return xTo > xFrom && yTo > yFrom && sharedSorted(x, xFrom, xTo, y, yFrom, yTo) === 0;
 }
-
-const COUNTRIES = 0;
-const TREATIES = 1;
-const FIGURES = 8;
 
 /**
  * Two reports that cannot be of one event whatever their words: dated too far apart; each

@@ -366,14 +366,23 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
       return { client: counted.client, read };
     }
 
-    it("finds the story another copy of its shard founded meanwhile, taking the index from that copy's claim", async () => {
-      // The warm copy remembers the event's index records naming only a story outside the window;
-      // another copy of the same shard (another function instance) then founds the event's story.
+    /**
+     * Two writers on a fresh table: `warm`, whose index reads are counted and which already
+     * remembers the event's keys naming only a story outside the window, and `other` beside it.
+     */
+    async function warmAndOther() {
       const tableName = await dynamo.freshTable();
       const reads = indexReads();
       const warm = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
       const other = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
       await warm.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
+      return { reads, warm, other };
+    }
+
+    it("finds the story another copy of its shard founded meanwhile, taking the index from that copy's claim", async () => {
+      // The warm copy remembers the event's index records naming only a story outside the window;
+      // another copy of the same shard (another function instance) then founds the event's story.
+      const { reads, warm, other } = await warmAndOther();
       const [founded] = await other.assign(0, [report("first", NOW, "wire")], NOW);
 
       reads.read.records = 0;
@@ -386,11 +395,7 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     });
 
     it("reads the index again when another copy of its shard published more than it can account for", async () => {
-      const tableName = await dynamo.freshTable();
-      const reads = indexReads();
-      const warm = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
-      const other = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
-      await warm.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
+      const { reads, warm, other } = await warmAndOther();
       const [founded] = await other.assign(0, [report("first", NOW, "wire")], NOW);
       for (const batch of unrelated(2, "between")) await other.assign(0, [batch], NOW);
 
@@ -403,15 +408,11 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     });
 
     it("finds the story another shard founded under keys it remembers, from that shard's claim", async () => {
-      const tableName = await dynamo.freshTable();
-      const reads = indexReads();
-      const zero = new DynamoStoryShards({ client: reads.client, tableName, shards: 2, pollMs: 5 });
-      const one = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
-      await zero.assign(0, [report("old", FOUR_DAYS_EARLIER, "archive")], NOW);
-      const [founded] = await one.assign(1, [report("first", NOW, "wire")], NOW);
+      const { reads, warm, other } = await warmAndOther();
+      const [founded] = await other.assign(1, [report("first", NOW, "wire")], NOW);
 
       reads.read.records = 0;
-      const [joined] = await zero.assign(0, [report("second", NOW, "other")], NOW);
+      const [joined] = await warm.assign(0, [report("second", NOW, "other")], NOW);
 
       expect(founded?.outcome).toBe("founded");
       expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
