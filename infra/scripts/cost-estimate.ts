@@ -36,12 +36,19 @@ export const MODEL = {
   /** Request units (reads, writes) a fetch costs: feed read, lease, record fetch. */
   fetchReads: 2,
   fetchWrites: 2,
-  /** A relevant item's assignment: index reads (30 keys × shards), candidate stories, claims; writes with indexes. */
-  assignReadsPerShard: 30,
-  assignStoryReads: 40,
-  assignWrites: 60,
-  /** An item that joins no story: item record (and its three indexes) and two markers. */
-  unclusteredWrites: 14,
+  /**
+   * Request units measured by `npm run bench -- aws-ingest` (the table's as DynamoDB bills them, and
+   * each index's copy of a record that carries its keys). An entry of a changed feed is looked up
+   * by its id, URL and hash markers in batched reads: 3.0 read units. A new entry costs the fetch
+   * side 3.2 write units on average (an item that joins no story is stored with its markers; a
+   * relevant one is queued for its story shard). A relevant item's assignment by its shard costs
+   * 17.1 read units (index records, candidate stories, claims the warm shard cannot account for)
+   * and 29.4 write units (the item, its index records and markers, its story, the shard's claim).
+   */
+  lookupReadsPerEntry: 3,
+  newEntryWrites: 3.2,
+  assignReads: 17.1,
+  assignWrites: 29.4,
   /** Average Lambda run time per invocation, in seconds (fetch waits on remote servers). */
   fetchSeconds: 2,
   ingestSeconds: 0.5,
@@ -96,10 +103,9 @@ export function estimate(feeds: number, inv: Inventory, model = MODEL): Record<s
   const relevant = items * model.relevantShare;
   const reads =
     fetches * model.fetchReads +
-    changed * model.entriesPerFeed * 3 +
-    relevant * (model.assignReadsPerShard * inv.shards + model.assignStoryReads);
-  const writes =
-    fetches * model.fetchWrites + relevant * model.assignWrites + (items - relevant) * model.unclusteredWrites;
+    changed * model.entriesPerFeed * model.lookupReadsPerEntry +
+    relevant * model.assignReads;
+  const writes = fetches * model.fetchWrites + items * model.newEntryWrites + relevant * model.assignWrites;
   const storedGb = (items * model.bytesPerItem) / 1e9;
   const lambdaGbSeconds =
     (fetches / 5) * model.fetchSeconds * inv.fetchMemoryGb +

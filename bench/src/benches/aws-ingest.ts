@@ -46,30 +46,94 @@ async function inParallel<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, values.length) }, worker));
 }
 
+/** What a phase's calls read and wrote: records, and the request units DynamoDB bills for them. */
+interface Records {
+  read: number;
+  written: number;
+  /** Read request units (a strongly consistent read of up to 4 KB is one, an eventually consistent one half). */
+  readUnits: number;
+  /** Write request units: a record of up to 1 KB is one, on the table and again on each index it carries keys for. */
+  writeUnits: number;
+}
+
 /** Wall time, the emulator's CPU time, this process's CPU time and DynamoDB calls of one phase. */
-interface Phase {
+interface Phase extends Records {
   ms: number;
   emulatorMs: number;
   clientMs: number;
   calls: number;
-  /** Records the calls read and wrote: what the emulator's time follows more than the calls. */
-  read: number;
-  written: number;
 }
 
-/** Counts the records a client's calls ask to read and to write. */
-function countRecords(counted: CountedClient): { read: number; written: number } {
-  const records = { read: 0, written: 0 };
+const READS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", "ScanCommand"]);
+const WRITES = new Set(["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "BatchWriteItemCommand"]);
+/** The table's index key attributes: a record carrying one is written again to that index. */
+const INDEX_KEYS = ["gsi1pk", "gsi2pk", "gsi3pk"];
+
+/** A record's size as DynamoDB counts it: attribute names plus values (UTF-8 strings, bytes, about half a byte a digit). */
+function recordSize(value: unknown): number {
+  if (typeof value === "string") return Buffer.byteLength(value);
+  if (typeof value === "number") return Math.ceil(String(Math.abs(value)).replace(/[.e+-]/g, "").length / 2) + 1;
+  if (typeof value === "boolean" || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce((sum: number, element) => sum + recordSize(element), 0);
+  if (Array.isArray(value)) return value.reduce((sum: number, element) => sum + 1 + recordSize(element), 3);
+  return Object.entries(value as Record<string, unknown>).reduce(
+    (sum, [name, element]) => sum + 1 + Buffer.byteLength(name) + recordSize(element),
+    3,
+  );
+}
+
+/** The index writes a written record costs beyond the table's, which the emulator does not report. */
+function indexWriteUnits(record: Record<string, unknown> | undefined): number {
+  if (!record) return 0;
+  const carried = INDEX_KEYS.filter((key) => record[key] !== undefined).length;
+  if (carried === 0) return 0;
+  const size = Object.entries(record).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + recordSize(value),
+    0,
+  );
+  return carried * Math.max(1, Math.ceil(size / 1024));
+}
+
+/**
+ * Counts the records a client's calls ask to read and to write, and the request units they
+ * consume: the table's as the emulator reports them (`ReturnConsumedCapacity`), the indexes'
+ * from the size of each record written whole.
+ */
+function countRecords(counted: CountedClient): Records {
+  const records = { read: 0, written: 0, readUnits: 0, writeUnits: 0 };
   counted.client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
+      const name = context.commandName ?? "";
+      const input = args.input as {
+        RequestItems?: Record<
+          string,
+          { Keys?: unknown[] } | Array<{ PutRequest?: { Item?: Record<string, unknown> } }>
+        >;
+        Item?: Record<string, unknown>;
+        ReturnConsumedCapacity?: string;
+      };
       for (const request of Object.values(input.RequestItems ?? {})) {
-        if (Array.isArray(request)) records.written += request.length;
-        else records.read += request.Keys?.length ?? 0;
+        if (Array.isArray(request)) {
+          records.written += request.length;
+          for (const write of request) records.writeUnits += indexWriteUnits(write.PutRequest?.Item);
+        } else records.read += request.Keys?.length ?? 0;
       }
-      if (context.commandName === "PutItemCommand") records.written++;
-      if (context.commandName === "GetItemCommand") records.read++;
-      return next(args);
+      if (name === "PutItemCommand") {
+        records.written++;
+        records.writeUnits += indexWriteUnits(input.Item);
+      }
+      if (name === "GetItemCommand") records.read++;
+      const reading = READS.has(name);
+      if (reading || WRITES.has(name)) input.ReturnConsumedCapacity = "TOTAL";
+      const result = await next(args);
+      const consumed = (
+        result.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }
+      ).ConsumedCapacity;
+      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      if (reading) records.readUnits += units;
+      else records.writeUnits += units;
+      return result;
     },
     { step: "initialize", name: "countRecords" },
   );
@@ -86,7 +150,7 @@ interface PathResult {
 }
 
 /** Starts measuring a phase; the function it returns ends it. */
-function phase(counted: CountedClient, records: { read: number; written: number }, emulatorCpu: () => Promise<number>) {
+function phase(counted: CountedClient, records: Records, emulatorCpu: () => Promise<number>) {
   const started = {
     ms: performance.now(),
     cpu: process.cpuUsage(),
@@ -104,6 +168,8 @@ function phase(counted: CountedClient, records: { read: number; written: number 
       calls: counted.total() - started.calls,
       read: records.read - started.read,
       written: records.written - started.written,
+      readUnits: records.readUnits - started.readUnits,
+      writeUnits: records.writeUnits - started.writeUnits,
     };
   };
 }
@@ -360,10 +426,13 @@ export const awsIngest: Bench = {
             `story are in one there too, and ${num(agreement.recall * 100, 1)}% of its pairs are kept (the shards see the items in ` +
             `another interleaving, compare a story's eight latest members where that index keeps its first, and look back over a ` +
             `72-hour window). ` +
-            `Where the time went: the fetch side took ${num(fetchPhase.ms / 1000, 1)} s (${num(fetchPhase.calls)} calls, the emulator ` +
+            `Where the time went: the fetch side took ${num(fetchPhase.ms / 1000, 1)} s (${num(fetchPhase.calls)} calls, ` +
+            `${num(fetchPhase.readUnits / entries.length, 2)} read and ${num(fetchPhase.writeUnits / entries.length, 2)} write request ` +
+            `units an entry, the emulator ` +
             `${num(fetchPhase.emulatorMs / 1000, 1)} s of CPU, ${num(perCall(fetchPhase), 2)} ms a call); the story shards took ` +
             `${num(assignPhase.ms / 1000, 1)} s for ${num(assignPhase.items)} items (${num(assignPhase.calls / Math.max(1, assignPhase.items), 2)} calls, ` +
-            `${num(perAssigned(assignPhase.read), 1)} records read and ${num(perAssigned(assignPhase.written), 1)} written an item; ` +
+            `${num(perAssigned(assignPhase.read), 1)} records read and ${num(perAssigned(assignPhase.written), 1)} written an item, ` +
+            `${num(perAssigned(assignPhase.readUnits), 1)} read and ${num(perAssigned(assignPhase.writeUnits), 1)} write request units; ` +
             `the emulator ${num(assignPhase.emulatorMs / 1000, 1)} s of CPU, ${num(perCall(assignPhase), 2)} ms a call and ` +
             `${num(perAssigned(assignPhase.emulatorMs), 2)} ms an item; the benchmark's own process, which runs every consumer and the ` +
             `SDK, ${num(assignPhase.clientMs / 1000, 1)} s, ${num(perAssigned(assignPhase.clientMs), 2)} ms an item). ` +
