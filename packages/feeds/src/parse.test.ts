@@ -329,6 +329,23 @@ describe("parseFeed repairs an ampersand that starts no entity", () => {
     expect(result.ok && htmlToText(result.feed.entries[1]?.title ?? "")).toBe("Mines & UXO");
   });
 
+  it("leaves the ampersands of a CDATA section as they are", async () => {
+    const body =
+      '<rss version="2.0"><channel><title>Mines & UXO</title>' +
+      "<item><title>Cited</title><link><![CDATA[https://news.example/c?id=1&page=2]]></link></item></channel></rss>";
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        title: "Mines & UXO",
+        entries: [{ link: "https://news.example/c?id=1&page=2" }],
+        damage: { message: "1 bare & read as text" },
+      },
+    });
+  });
+
   it("still refuses a document with a fault besides its ampersands, and the next one's faults too", async () => {
     const unclosed = '<rss version="2.0"><channel><title>Mines & UXO</title><item></channel></rss>';
 

@@ -299,8 +299,22 @@ function withoutFeedPrefix(text: string, head: string): string {
   return text.replace(new RegExp(`<(/?)(?:${prefixes.join("|")}):`, "g"), "<$1");
 }
 
-/** `&` that starts no character or predefined entity reference: a bare ampersand, or an HTML entity XML does not define. */
-const BARE_AMPERSAND = /&(?!(?:#\d+|#x[\da-f]+|amp|lt|gt|quot|apos);)/gi;
+/**
+ * `&` that starts no character or predefined entity reference (a bare ampersand, or an HTML
+ * entity XML does not define), or a CDATA section, whose `&`s are text already.
+ */
+const BARE_AMPERSAND = /(<!\[CDATA\[[\s\S]*?(?:\]\]>|$))|&(?!(?:#\d+|#x[\da-f]+|amp|lt|gt|quot|apos);)/gi;
+
+/** The text with each bare `&` outside CDATA escaped, and how many there were. */
+function escapeBareAmpersands(text: string): { text: string; count: number } {
+  let count = 0;
+  const escaped = text.replace(BARE_AMPERSAND, (match, cdata: string | undefined) => {
+    if (cdata) return match;
+    count++;
+    return "&amp;";
+  });
+  return { text: escaped, count };
+}
 
 /** What XML parsers say of an ampersand that starts no entity it knows. */
 const ENTITY_ERROR = /entity/i;
@@ -321,14 +335,14 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
   } catch (error) {
     // The commonest fault in feeds: an `&` left bare in a link or title, or an HTML entity
     // such as `&nbsp;`. Read as the text it is, and said, rather than losing the feed.
-    const repaired = ENTITY_ERROR.test(oneLineReason(error)) ? prepared.replace(BARE_AMPERSAND, "&amp;") : undefined;
-    if (repaired === undefined || repaired === prepared) return parseError(error);
+    const repaired = ENTITY_ERROR.test(oneLineReason(error)) ? escapeBareAmpersands(prepared) : undefined;
+    if (!repaired?.count) return parseError(error);
     try {
-      parsed = await parseDocument(repaired);
+      parsed = await parseDocument(repaired.text);
     } catch {
       return parseError(error);
     }
-    const count = prepared.length - prepared.replace(BARE_AMPERSAND, "").length;
+    const { count } = repaired;
     damage = { kind: "markup", message: `${count === 1 ? "1 bare &" : `${count} bare &s`} read as text` };
   }
   const format = /<(?:[\w.-]+:)?feed[\s>]/.test(head) ? "atom" : "rss";
