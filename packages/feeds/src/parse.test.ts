@@ -27,6 +27,18 @@ describe("parseFeed character sets", () => {
     expect(await parsedTitle(bytes, "application/rss+xml")).toBe(title);
   });
 
+  it.each([
+    ["utf-16le", "a byte-order mark", true],
+    ["utf-16be", "a byte-order mark", true],
+    ["utf-16le", "no byte-order mark", false],
+    ["utf-16be", "no byte-order mark", false],
+  ])("decodes %s with %s", async (charset, _mark, bom) => {
+    const title = "Разминирование в Харькове — Déminage";
+    const text = `${bom ? "\ufeff" : ""}${rssDocument(title, { encoding: "utf-16" })}`;
+
+    expect(await parsedTitle(iconv.encode(text, charset), "application/rss+xml")).toBe(title);
+  });
+
   it("lets the HTTP header win over the XML declaration", async () => {
     const title = "Минная опасность в Харьковской области";
     const bytes = iconv.encode(rssDocument(title, { encoding: "utf-8" }), "windows-1251");
