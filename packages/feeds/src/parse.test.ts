@@ -300,6 +300,14 @@ describe("parseFeed reads a feed under a namespace prefix", () => {
     expect(result.ok && htmlToText(result.feed.entries[0]?.summary ?? "")).toBe("Teams return");
   });
 
+  it("reads an Atom entry that declares a prefix of its own for Atom", async () => {
+    const body =
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+      '<p0:entry xmlns:p0="http://www.w3.org/2005/Atom"><p0:id>tag:p0</p0:id><p0:title>Fields cleared</p0:title></p0:entry></feed>';
+
+    expect(await firstEntry(body)).toMatchObject({ guid: "tag:p0", title: "Fields cleared" });
+  });
+
   it("reads RSS 1.0 whose elements carry a prefix", async () => {
     const body =
       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:r="http://purl.org/rss/1.0/">' +

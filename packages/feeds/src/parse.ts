@@ -282,21 +282,23 @@ const RSS2_NAMESPACES = ["http://backend.userland.com/rss2"];
 const OWN_NAMESPACES: Record<string, string[]> = { feed: ATOM_NAMESPACES, RDF: RSS_NAMESPACES, rss: RSS2_NAMESPACES };
 
 /**
- * A document that puts Atom or RSS 1.0 itself under a prefix (`<atom:feed xmlns:atom=…>`,
- * `<rdf:RDF xmlns:rss=…><rss:item>`, `<r:rss xmlns:r=…>`) with that prefix taken off, as a namespace-aware reader
- * sees it: rss-parser matches element names as written, and would not recognise the feed.
- * Only the feed's own namespace: Atom elements inside RSS (`atom:link`) stay as they are.
+ * A document that puts Atom or RSS itself under a prefix (`<atom:feed xmlns:atom=…>`, an
+ * `<p0:entry xmlns:p0=…>` in an Atom feed, `<rdf:RDF xmlns:rss=…><rss:item>`, `<r:rss
+ * xmlns:r=…>`) with that prefix taken off, as a namespace-aware reader sees it: rss-parser
+ * matches element names as written, and would not recognise the feed or would pass the entry
+ * over. Only the feed's own namespace: Atom elements inside RSS (`atom:link`) stay as they are.
  */
 function withoutFeedPrefix(text: string, head: string): string {
-  const root = /<(?:([\w.-]+):)?(feed|RDF|rss)\b([^<>]*)>/.exec(head);
-  if (!root) return text;
-  const [, rootPrefix, rootName = "", attributes = ""] = root;
-  const own = OWN_NAMESPACES[rootName] ?? [];
-  const prefixes = [...attributes.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)]
-    .filter(([, prefix, uri]) => own.includes(uri ?? "") && (rootName === "RDF" || prefix === rootPrefix))
-    .map(([, prefix]) => prefix);
-  if (prefixes.length === 0) return text;
-  return text.replace(new RegExp(`<(/?)(?:${prefixes.join("|")}):`, "g"), "<$1");
+  const root = /<(?:[\w.-]+:)?(feed|RDF|rss)\b/.exec(head);
+  const own = OWN_NAMESPACES[root?.[1] ?? ""];
+  if (!own || !text.includes("xmlns:")) return text;
+  const prefixes = new Set(
+    [...text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)]
+      .filter(([, , uri]) => own.includes(uri ?? ""))
+      .map(([, prefix]) => prefix),
+  );
+  if (prefixes.size === 0) return text;
+  return text.replace(new RegExp(`<(/?)(?:${[...prefixes].join("|")}):`, "g"), "<$1");
 }
 
 /**
