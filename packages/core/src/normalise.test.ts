@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { normaliseEntry, sharedKeys } from "./normalise.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normaliseEntry, plausibleDate, sharedKeys } from "./normalise.ts";
 import { parserText } from "./parser-output.ts";
 import { foldWhitespace, htmlToText } from "./text.ts";
 import type { RawEntry } from "./types.ts";
@@ -157,5 +157,33 @@ describe("entry identity", () => {
 
     expect(after?.id).toBe(before?.id);
     expect(after?.contentHash).not.toBe(before?.contentHash);
+  });
+});
+
+describe("plausibleDate, on a machine west of UTC", () => {
+  const FETCHED = "2026-11-28T12:00:00.000Z";
+  // The zone this process reads dates in: a date must not depend on it.
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = "America/New_York";
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+  it.each([
+    ["an RFC 822 date with its zone", "Thu, 07 Dec 17 10:00:29 -0800", "2017-12-07T18:00:29.000Z"],
+    ["an ISO date with its offset", "2016-12-12T16:30:04.445+01:00", "2016-12-12T15:30:04.445Z"],
+    ["a date alone, as UTC", "2018-09-18", "2018-09-18T00:00:00.000Z"],
+    ["an ISO date and time with no zone, as UTC", "2018-09-18 14:38:10", "2018-09-18T14:38:10.000Z"],
+    ["an ISO date and time with T and no zone, as UTC", "2018-09-18T14:38", "2018-09-18T14:38:00.000Z"],
+    ["an RFC 822 date with no zone, as UTC", "Wed, 03 Jan 2018 13:47:00", "2018-01-03T13:47:00.000Z"],
+    ["a slashed date only one way round", "13/02/2013 12:00:00", undefined],
+    ["a slashed date with day and month alike", "02/02/2013 12:00:00", "2013-02-02T12:00:00.000Z"],
+    ["a slashed date either way round", "08/02/2013 12:00:00", undefined],
+    ["a date before 1990", "Mon, 01 Jan 1980 00:00:00 GMT", undefined],
+    ["words", "soon", undefined],
+  ])("%s", (_case, raw, date) => {
+    expect(plausibleDate(raw, FETCHED)).toBe(date);
   });
 });

@@ -25,11 +25,19 @@ const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
 /**
  * A date the item carried, if it parses and is plausible: not before 1990 and
  * not more than a day and a half after it was fetched. Anything else is dropped
- * rather than guessed, so a citation never shows a date the item did not give.
+ * rather than guessed, so a citation never shows a date the item did not give:
+ * a day and month that could be either way round are dropped too.
  */
 export function plausibleDate(raw: string | undefined, fetchedAt: Timestamp): Timestamp | undefined {
   if (!raw) return undefined;
-  const time = Date.parse(raw.trim());
+  const text = raw.trim();
+  // "08/02/2013": the 8th of February or the 2nd of August, as the publisher's country writes it.
+  const slashed = /^(\d{1,2})\/(\d{1,2})\/\d{2,4}\b/.exec(text);
+  if (slashed && Number(slashed[1]) <= 12 && Number(slashed[2]) <= 12 && slashed[1] !== slashed[2]) return undefined;
+  // A time with no zone after it is UTC, as feed readers take it; JavaScript would take the
+  // machine's own zone, and the same item would get another date on another machine.
+  const zoneless = /[T\s]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?$/.test(text);
+  const time = Date.parse(zoneless ? (/^\d{4}-\d\d-\d\d[T ]/.test(text) ? `${text}Z` : `${text} GMT`) : text);
   if (Number.isNaN(time)) return undefined;
   if (time < EARLIEST_PLAUSIBLE || time > Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS) {
     return undefined;

@@ -21,6 +21,11 @@ describe("htmlToText", () => {
     ["tags removed, blocks spaced", "<p>Mines</p><p>cleared &amp; <b>counted</b></p>", "Mines cleared & counted"],
     ["scripts and comments dropped", "<script>alert(1)</script>Mines<!-- hidden -->", "Mines"],
     ["CDATA kept as text", "<![CDATA[Mines & more]]>", "Mines & more"],
+    ["a < before no letter is text, not a tag", "Mines <<< cleared >>> &amp; 3 < 4", "Mines <<< cleared >>> & 3 < 4"],
+    ["declarations and instructions dropped", "<!DOCTYPE html><?xml-stylesheet href='a'?>Mines", "Mines"],
+    ["a tag with a quoted > in it", '<a title="x">Mines</a>', "Mines"],
+    ["a comment left open runs to the end", "Mines <!-- cleared", "Mines"],
+    ["a script left open runs to the end", "Mines <script>cleared", "Mines"],
   ])("%s", (_case, html, text) => {
     expect(htmlToText(html)).toBe(text);
   });

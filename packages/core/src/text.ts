@@ -1,16 +1,26 @@
 import { decodeHTML } from "entities";
 
-const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>/gi;
+const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^<>]*>/gi;
+/**
+ * A tag, as HTML reads one: `<` then a letter (or `</` and a letter, `<!`, `<?`). A `<` before
+ * anything else is text ("RSS <<< Title >>>", "a < b"). A tag ends at the next `>` and holds no
+ * `<`, so an unclosed `<` costs one look ahead to the next `<`, never a scan to the end.
+ */
+const TAG = /<(?:\/?[a-z]|[!?])[^<>]*>/gi;
 
-/** Plain text from an HTML fragment: scripts dropped, tags removed, entities decoded. */
+/**
+ * Plain text from an HTML fragment: scripts dropped, tags removed, entities decoded. Each
+ * pattern runs in time linear in the text: a comment, script or CDATA section left open runs
+ * to the end of the text, as HTML reads it, so the next opening is not scanned again.
+ */
 export function htmlToText(html: string): string {
   // Without a tag there is nothing to strip: only entities to decode.
   if (!html.includes("<")) return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
   const withoutCode = html
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1")
-    .replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<!--[\s\S]*?-->/g, " ");
-  const text = decodeHTML(withoutCode.replace(BLOCK_TAGS, " ").replace(/<[^>]*>/g, ""));
+    .replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, "$1")
+    .replace(/<(script|style|noscript)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, " ")
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, " ");
+  const text = decodeHTML(withoutCode.replace(BLOCK_TAGS, " ").replace(TAG, ""));
   return foldWhitespace(text);
 }
 

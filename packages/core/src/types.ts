@@ -119,7 +119,8 @@ export interface FeedError {
 
 /** Damage a fetch read past rather than refuse the feed for: its entries were kept. */
 export interface FeedDamage {
-  kind: "encoding";
+  /** Bytes that were not valid in the character set, or markup that was not well-formed XML. */
+  kind: "encoding" | "markup";
   message: string;
 }
 

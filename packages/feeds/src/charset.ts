@@ -14,6 +14,18 @@ function bomCharset(bytes: Uint8Array): { charset: string; skip: number } | unde
   return undefined;
 }
 
+/**
+ * UTF-16 with no byte-order mark, known by how its first character, `<`, is written: one
+ * byte of it and a zero byte, in one order or the other (XML 1.0, appendix F). An XML
+ * declaration in it cannot be read as ASCII, so this is the only sign there is.
+ */
+function utf16Pattern(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 4) return undefined;
+  if (bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) return "utf-16le";
+  if (bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] !== 0) return "utf-16be";
+  return undefined;
+}
+
 export function headerCharset(contentType: string | undefined): string | undefined {
   return /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase();
 }
@@ -76,13 +88,13 @@ function decodeUtf8(body: Uint8Array, declared: boolean): DecodedBody {
 }
 
 /**
- * Decodes a feed body. The byte-order mark wins, then the HTTP header, then the XML
- * declaration; UTF-8 is the default. Decoding never fails: invalid bytes become U+FFFD,
+ * Decodes a feed body. The byte-order mark wins, then UTF-16's own pattern of bytes, then the
+ * HTTP header, then the XML declaration; UTF-8 is the default. Decoding never fails: invalid bytes become U+FFFD,
  * a character set nobody knows is read as UTF-8, and what was repaired is reported.
  */
 export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody {
   const bom = bomCharset(bytes);
-  const named = bom?.charset ?? headerCharset(contentType) ?? declaredCharset(bytes);
+  const named = bom?.charset ?? utf16Pattern(bytes) ?? headerCharset(contentType) ?? declaredCharset(bytes);
   const body = bytes.subarray(bom?.skip ?? 0);
   const charset = named ?? "utf-8";
   if (charset === "utf-8" || charset === "utf8") return decodeUtf8(body, named !== undefined);

@@ -90,16 +90,6 @@ const ACCEPTED: Array<{ reason: string; files: string[] }> = [
   },
   {
     reason:
-      "RSS elements under a prefix of their own (no default namespace): rss-parser matches element names as written",
-    files: [
-      "wellformed/namespace/rss1.0withModulesNoDefNS.xml",
-      "wellformed/namespace/rss1.0withModulesNoDefNSLocalNameClash.xml",
-      "wellformed/namespace/rss2.0NSwithModulesNoDefNS.xml",
-      "wellformed/namespace/rss2.0NSwithModulesNoDefNSLocalNameClash.xml",
-    ],
-  },
-  {
-    reason:
       "Media RSS and iTunes elements (media:title, media:description, itunes:summary) do not stand in for the item's own",
     files: [
       "wellformed/media-rss/item_media_title1.xml",

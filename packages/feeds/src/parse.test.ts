@@ -1,3 +1,4 @@
+import { htmlToText } from "@treatywatch/core";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { parseFeed } from "./parse.ts";
@@ -24,6 +25,18 @@ describe("parseFeed character sets", () => {
     const bytes = iconv.encode(rssDocument(title, { encoding: charset }), charset);
 
     expect(await parsedTitle(bytes, "application/rss+xml")).toBe(title);
+  });
+
+  it.each([
+    ["utf-16le", "a byte-order mark", true],
+    ["utf-16be", "a byte-order mark", true],
+    ["utf-16le", "no byte-order mark", false],
+    ["utf-16be", "no byte-order mark", false],
+  ])("decodes %s with %s", async (charset, _mark, bom) => {
+    const title = "Разминирование в Харькове — Déminage";
+    const text = `${bom ? "\ufeff" : ""}${rssDocument(title, { encoding: "utf-16" })}`;
+
+    expect(await parsedTitle(iconv.encode(text, charset), "application/rss+xml")).toBe(title);
   });
 
   it("lets the HTTP header win over the XML declaration", async () => {
@@ -62,23 +75,26 @@ describe("parseFeed links", () => {
     expect(result.ok && result.feed.entries[0]?.link).toBe("https://news.example/archive/2025/a-1.html");
   });
 
-  it.each([["https://jsonfeed.org/version/1"], ["https://jsonfeed.org/version/1.1"]])(
-    "reads JSON Feed %s with relative item URLs",
-    async (version) => {
-      const body = JSON.stringify({
-        version,
-        title: "Humanitarian Brief",
-        items: [{ id: "j-1", url: "/briefs/j-1", title: "Cluster munition survey begins", author: { name: "Desk" } }],
-      });
+  it.each([
+    ["https://jsonfeed.org/version/1"],
+    ["https://jsonfeed.org/version/1.1"],
+    ["http://jsonfeed.org/version/1"],
+    ["1.1"],
+    ["1.0"],
+  ])("reads JSON Feed %s with relative item URLs", async (version) => {
+    const body = JSON.stringify({
+      version,
+      title: "Humanitarian Brief",
+      items: [{ id: "j-1", url: "/briefs/j-1", title: "Cluster munition survey begins", author: { name: "Desk" } }],
+    });
 
-      const result = await parseFeed(body, "application/feed+json", { url: FEED_URL });
+    const result = await parseFeed(body, "application/feed+json", { url: FEED_URL });
 
-      expect(result).toMatchObject({
-        ok: true,
-        feed: { format: "json", entries: [{ guid: "j-1", link: "https://news.example/briefs/j-1", author: "Desk" }] },
-      });
-    },
-  );
+    expect(result).toMatchObject({
+      ok: true,
+      feed: { format: "json", entries: [{ guid: "j-1", link: "https://news.example/briefs/j-1", author: "Desk" }] },
+    });
+  });
 });
 
 describe("parseFeed refusals", () => {
@@ -96,6 +112,8 @@ describe("parseFeed refusals", () => {
     ["an HTML page", "<!DOCTYPE html><html><body>Welcome</body></html>", /HTML page/],
     ["an empty body", "", /empty/],
     ["JSON that is not a feed", '{"hello":"world"}', /not a JSON Feed/],
+    ["a JSON Feed of a version yet to come", '{"version":"2.0","items":[]}', /unknown version/],
+    ["an HTML page with no doctype", "<head><title>Moved</title></head><body>Gone</body>", /HTML page/],
     [
       "malformed XML",
       '<rss version="2.0"><channel><item></channel></rss>',
@@ -222,5 +240,207 @@ describe("parseFeed reads what rss-parser gives as something other than a string
     const result = await parseFeed(body, "application/feed+json", { url: FEED_URL });
 
     expect(result).toMatchObject({ ok: true, feed: { format: "json", entries: [entry] } });
+  });
+});
+
+const rss = (item: string, channel = "") =>
+  `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Desk</title>${channel}<item>${item}</item></channel></rss>`;
+
+async function firstEntry(body: string) {
+  const result = await parseFeed(body, "application/xml", { url: FEED_URL });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.feed.entries[0];
+}
+
+describe("parseFeed reads markup written as elements inside a text field", () => {
+  it("keeps an RSS description's words in their order", async () => {
+    const entry = await firstEntry(
+      rss("<title>Survey</title><description><b>Mines</b> cleared <i>near</i> <b>Huambo</b> today</description>"),
+    );
+
+    expect(htmlToText(entry?.summary ?? "")).toBe("Mines cleared near Huambo today");
+  });
+
+  it("reads escaped HTML inside a wrapping element as the HTML it is", async () => {
+    const entry = await firstEntry(
+      atom(
+        '<id>tag:1</id><title>Survey</title><content type="html"><div>Mines &lt;b&gt;cleared&lt;/b&gt;</div></content>',
+      ),
+    );
+
+    expect(htmlToText(entry?.contentHtml ?? entry?.summary ?? "")).toBe("Mines cleared");
+  });
+
+  it("leaves a CDATA description as it is", async () => {
+    const entry = await firstEntry(
+      rss("<title>Survey</title><description><![CDATA[<p>Mines & <b>UXO</b></p>]]></description>"),
+    );
+
+    expect(entry?.summary).toBe("<p>Mines & <b>UXO</b></p>");
+  });
+});
+
+describe("parseFeed reads a feed under a namespace prefix", () => {
+  it("reads Atom whose elements carry a prefix", async () => {
+    const body =
+      '<a:feed xmlns:a="http://www.w3.org/2005/Atom" xmlns="http://www.w3.org/1999/xhtml"><a:title>Prefixed desk</a:title>' +
+      '<a:entry><a:id>tag:p-1</a:id><a:title>Demining resumes</a:title><a:link href="/p/1"/>' +
+      '<a:updated>2025-03-01T10:00:00Z</a:updated><a:content type="xhtml"><div><p>Teams <b>return</b></p></div></a:content></a:entry></a:feed>';
+
+    const result = await parseFeed(body, "application/atom+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        format: "atom",
+        title: "Prefixed desk",
+        entries: [{ guid: "tag:p-1", title: "Demining resumes", link: "https://news.example/p/1" }],
+      },
+    });
+    expect(result.ok && htmlToText(result.feed.entries[0]?.summary ?? "")).toBe("Teams return");
+  });
+
+  it("reads an Atom entry that declares a prefix of its own for Atom", async () => {
+    const body =
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+      '<p0:entry xmlns:p0="http://www.w3.org/2005/Atom"><p0:id>tag:p0</p0:id><p0:title>Fields cleared</p0:title></p0:entry></feed>';
+
+    expect(await firstEntry(body)).toMatchObject({ guid: "tag:p0", title: "Fields cleared" });
+  });
+
+  it("reads RSS 1.0 whose elements carry a prefix", async () => {
+    const body =
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:r="http://purl.org/rss/1.0/">' +
+      '<r:channel rdf:about="https://news.example/"><r:title>RDF desk</r:title></r:channel>' +
+      '<r:item rdf:about="https://news.example/r/1"><r:title>Stockpile destroyed</r:title><r:link>https://news.example/r/1</r:link></r:item></rdf:RDF>';
+
+    expect(await firstEntry(body)).toMatchObject({ title: "Stockpile destroyed", link: "https://news.example/r/1" });
+  });
+
+  it("leaves Atom elements inside RSS under their prefix", async () => {
+    const body = rss(
+      "<title>Item</title>",
+      '<atom:link rel="self" href="https://news.example/self.xml"/><link>https://news.example/home</link>',
+    );
+
+    const result = await parseFeed(body, "application/xml", { url: FEED_URL });
+
+    expect(result.ok && result.feed.link).toBe("https://news.example/home");
+  });
+});
+
+describe("parseFeed repairs an ampersand that starts no entity", () => {
+  it("reads a bare & and an HTML entity as text, keeps every item, and says what it repaired", async () => {
+    const body =
+      '<rss version="2.0"><channel><title>Desk</title>' +
+      "<item><title>Before</title><link>https://news.example/a?id=1</link></item>" +
+      "<item><title>Mines&nbsp;&amp; UXO</title><link>https://news.example/b?id=2&page=3</link></item>" +
+      "<item><title>After</title></item></channel></rss>";
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        entries: [{ title: "Before" }, { link: "https://news.example/b?id=2&page=3" }, { title: "After" }],
+        damage: { kind: "markup", message: "2 bare &s read as text" },
+      },
+    });
+    expect(result.ok && htmlToText(result.feed.entries[1]?.title ?? "")).toBe("Mines & UXO");
+  });
+
+  it("leaves the ampersands of a CDATA section as they are", async () => {
+    const body =
+      '<rss version="2.0"><channel><title>Mines & UXO</title>' +
+      "<item><title>Cited</title><link><![CDATA[https://news.example/c?id=1&page=2]]></link></item></channel></rss>";
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        title: "Mines & UXO",
+        entries: [{ link: "https://news.example/c?id=1&page=2" }],
+        damage: { message: "1 bare & read as text" },
+      },
+    });
+  });
+
+  it("still refuses a document with a fault besides its ampersands, and the next one's faults too", async () => {
+    const unclosed = '<rss version="2.0"><channel><title>Mines & UXO</title><item></channel></rss>';
+
+    for (const [body, fault] of [
+      [unclosed, /entity/],
+      [unclosed.replace(" & ", " and "), /close tag/],
+    ] as const) {
+      const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(fault) } });
+    }
+  });
+
+  it("says both what decoding and what parsing repaired", async () => {
+    const body = Buffer.concat([
+      utf8('<rss version="2.0"><channel><title>Desk</title><item><title>Mines '),
+      Buffer.from([0xff]),
+      utf8(" & UXO</title></item></channel></rss>"),
+    ]);
+
+    const result = await parseFeed(body, "application/rss+xml; charset=utf-8", { url: FEED_URL });
+
+    expect(result.ok && result.feed.damage?.message).toBe(
+      "1 invalid UTF-8 sequence replaced with U+FFFD; 1 bare & read as text",
+    );
+  });
+});
+
+describe("parseFeed reads Atom and Dublin Core elements inside an RSS item", () => {
+  it.each([
+    [
+      "atom:published as the date",
+      "<title>T</title><atom:published>2025-01-02T15:04:05Z</atom:published>",
+      { published: "2025-01-02T15:04:05Z" },
+    ],
+    [
+      "atom:updated as the date",
+      "<title>T</title><atom:updated>2025-01-03T15:04:05Z</atom:updated>",
+      { published: "2025-01-03T15:04:05Z" },
+    ],
+    [
+      "atom:content as the body",
+      '<title>T</title><atom:content type="html">&lt;p&gt;Body&lt;/p&gt;</atom:content>',
+      { contentHtml: "<p>Body</p>" },
+    ],
+    ["dc:title as the title", "<dc:title>Dublin title</dc:title><link>/x</link>", { title: "Dublin title" }],
+    ["its own title before dc:title", "<title>Own</title><dc:title>Dublin</dc:title>", { title: "Own" }],
+  ])("%s", async (_case, item, entry) => {
+    expect(await firstEntry(rss(item))).toMatchObject(entry);
+  });
+});
+
+describe("parseFeed resolves an entry's links against the entry's own xml:base", () => {
+  it("in RSS, against the feed's base", async () => {
+    const body =
+      '<rss version="2.0" xml:base="https://news.example/desk/"><channel><title>Desk</title>' +
+      '<item xml:base="2025/"><title>Based</title><link>a-1.html</link></item>' +
+      "<item><title>Unbased</title><link>a-2.html</link></item></channel></rss>";
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        entries: [{ link: "https://news.example/desk/2025/a-1.html" }, { link: "https://news.example/desk/a-2.html" }],
+      },
+    });
+  });
+
+  it("in Atom", async () => {
+    const entry = await firstEntry(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+        '<entry xml:base="https://archive.example/2024/"><id>tag:b</id><title>Based</title><link href="b.html"/></entry></feed>',
+    );
+
+    expect(entry?.link).toBe("https://archive.example/2024/b.html");
   });
 });

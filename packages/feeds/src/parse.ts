@@ -40,6 +40,8 @@ interface XmlItem {
   author?: unknown;
   source?: unknown;
   "dc:language"?: unknown;
+  /** The entry's own xml:base, as written. */
+  base?: unknown;
 }
 
 interface XmlFeed {
@@ -75,6 +77,14 @@ function withChannel<Root extends string, Document extends Record<Root, XmlNode>
     : { ...document, [root]: { ...node, channel: [{}] } };
 }
 
+/** An element's own xml:base attribute, as written. */
+function xmlBaseOf(node: XmlNode): string | undefined {
+  const attributes = node.$;
+  return typeof attributes === "object" && attributes !== null
+    ? parserText((attributes as XmlNode)["xml:base"])
+    : undefined;
+}
+
 /**
  * rss-parser, made to read what it would throw on: it reads every Atom `<link>`'s attributes
  * without checking there are any, and turns Atom dates with `toISOString`, which throws on a
@@ -104,11 +114,14 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 
   parseItemAtom(entry: XmlNode | string): XmlNode {
     const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
-    const { published, updated, issued, modified, created, ...rest } = node;
+    // Text constructs are read below, not by rss-parser: it would rebuild their markup and make
+    // a snippet of the content with patterns that take minutes on a long enough field.
+    const { published, updated, issued, modified, created, title, summary, content, ...rest } = node;
     const item = (Parser.prototype as unknown as TolerantParser).parseItemAtom.call(this, {
       ...rest,
       link: atomLinks(node.link),
     });
+    item.base = xmlBaseOf(node);
     // Atom 1.0 dates, then Atom 0.3's, as the feed wrote them.
     const date = [published, issued, updated, modified, created].map(parserText).find(Boolean);
     if (date) item.pubDate = date;
@@ -121,16 +134,28 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 
   parseItemRss(entry: XmlNode | string, fields: unknown): XmlNode {
     const node: XmlNode = typeof entry === "object" && entry !== null ? entry : {};
-    const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, node, fields);
-    // What rss-parser leaves out, in the order a reader would look: Dublin Core terms dates,
-    // dc:description and XHTML bodies, an RSS 1.0 item's rdf:about as its id, and a
+    // The description is read below, not by rss-parser (see parseItemAtom).
+    const { description, ...rest } = node;
+    const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, rest, fields);
+    // What rss-parser leaves out, in the order a reader would look: Dublin Core and Atom
+    // titles, dates and bodies, XHTML bodies, an RSS 1.0 item's rdf:about as its id, and a
     // permalink GUID as the link of an item that has none.
-    const date = ["pubDate", "dc:date", "dcterms:issued", "dcterms:created", "dcterms:modified"]
+    item.title ??= node["dc:title"] ?? node["atom:title"];
+    const date = [
+      "pubDate",
+      "dc:date",
+      "dcterms:issued",
+      "dcterms:created",
+      "dcterms:modified",
+      "atom:published",
+      "atom:updated",
+    ]
       .map((field) => parserText(node[field]))
       .find(Boolean);
     if (date) item.pubDate = date;
-    item.description ??= node["dc:description"];
-    item.body = node["xhtml:body"] ?? node.body;
+    item.description = description ?? node["dc:description"] ?? node["atom:summary"];
+    item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
+    item.base = xmlBaseOf(node);
     item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
     const guid = Array.isArray(node.guid) ? (node.guid[0] as unknown) : undefined;
     const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
@@ -141,11 +166,19 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
   }
 }
 
-const parser = new TolerantParser({
+const PARSER_OPTIONS: Parser.ParserOptions<XmlFeed, XmlItem> = {
   // An <rss> without a version is read as RSS 2.0, as readers and browsers do.
   defaultRSS: 2,
   customFields: { feed: ["ttl", "language"], item: ["source", "summary", "dc:language"] },
-});
+};
+
+/**
+ * One document read by a parser of its own: the XML parser inside rss-parser keeps state
+ * from a document that failed, and would then pass the next document's faults over.
+ */
+function parseDocument(text: string): ReturnType<TolerantParser["parseString"]> {
+  return new TolerantParser(PARSER_OPTIONS).parseString(text);
+}
 
 /** A field as one line of plain text (markup stripped, entities decoded), or nothing. */
 function plainText(value: unknown): string | undefined {
@@ -174,42 +207,147 @@ function resolveLink(link: unknown, base: string | undefined): string | undefine
 
 /** The base for relative links: the root element's xml:base, resolved against the feed URL. */
 function xmlBase(head: string, url: string | undefined): string | undefined {
-  const declared = /<(?:rss|feed|channel|rdf:RDF)\b[^>]*\bxml:base\s*=\s*["']([^"']*)["']/i.exec(head)?.[1];
+  const declared = /<(?:[\w.-]+:)?(?:rss|feed|channel|RDF)\b[^>]*\bxml:base\s*=\s*["']([^"']*)["']/i.exec(head)?.[1];
   if (!declared) return url;
   return resolveLink(declared, url) ?? url;
 }
 
-/** An Atom text construct of `type="xhtml"` (Atom 0.3: `application/xhtml+xml`): its markup is content, not structure. */
-const XHTML_CONSTRUCT =
-  /<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["'][^>]*)>([\s\S]*?)<\/\1\s*>/g;
+/**
+ * Elements whose content is text or markup for a reader, never feed structure: Atom text
+ * constructs (title, subtitle, summary, content, rights) and RSS titles, descriptions and
+ * bodies (content:encoded, xhtml:body), under any prefix. A CDATA section or comment is
+ * matched too, to be stepped over whole.
+ */
+const MARKUP_HOLDER =
+  /<!\[CDATA\[|<!--|<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights|description|encoded|body))(\s[^<>]*?)?(\/?)>/g;
+const XHTML_TYPE = /\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']/;
+/** An element in markup, outside CDATA: `<name` or `</name`. */
+const ELEMENT = /<\/?[A-Za-z]/;
+const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 
 /**
- * Atom's inline xhtml handed to the XML parser as escaped text, as `type="html"` would carry
- * it: read as elements, its words would come back out of order (xml2js keeps an element's
- * text apart from its children), and markup such as `&nbsp;` would stop the whole feed.
+ * Markup as escaped text. Inline xhtml is escaped whole: its entities are its own. Elements
+ * left unescaped in an HTML field (a wrapping `<div>` around escaped HTML, tags in an RSS
+ * description) lose only their angle brackets: the entities between them are the field's
+ * escaping of the HTML it carries, and are read as XML reads them.
  */
-function xhtmlAsText(text: string): string {
-  if (!text.includes("xhtml")) return text;
-  return text.replace(
-    XHTML_CONSTRUCT,
-    (_whole, name: string, attributes: string, markup: string) =>
-      `<${name}${attributes}>${markup.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</${name}>`,
-  );
+function escapeMarkup(markup: string, xhtml: boolean): string {
+  return (xhtml ? markup.replace(/&/g, "&amp;") : markup).replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+/**
+ * Markup written as elements inside a text field (Atom's `type="xhtml"`, or HTML left
+ * unescaped in an RSS description) handed to the XML parser as escaped text, as
+ * `type="html"` would carry it: read as elements, its words would come back out of order
+ * (xml2js keeps an element's text apart from its children, and children by name), and
+ * markup such as `&nbsp;` would stop the whole feed. Runs in linear time: each field's close
+ * is looked for once, and a name never closed is not looked for again.
+ */
+function markupAsText(text: string): string {
+  const pieces: string[] = [];
+  const unclosed = new Set<string>();
+  let copied = 0;
+  MARKUP_HOLDER.lastIndex = 0;
+  for (let match = MARKUP_HOLDER.exec(text); match; match = MARKUP_HOLDER.exec(text)) {
+    const [opening, name, attributes = "", selfClosing] = match;
+    if (!name) {
+      // A CDATA section or comment: stepped over, so nothing in it is taken for an element.
+      const end = text.indexOf(opening === "<!--" ? "-->" : "]]>", MARKUP_HOLDER.lastIndex);
+      if (end < 0) break;
+      MARKUP_HOLDER.lastIndex = end + 3;
+      continue;
+    }
+    if (selfClosing || unclosed.has(name)) continue;
+    const start = MARKUP_HOLDER.lastIndex;
+    const end = text.indexOf(`</${name}`, start);
+    if (end < 0) {
+      unclosed.add(name);
+      continue;
+    }
+    const inner = text.slice(start, end);
+    const xhtml = XHTML_TYPE.test(attributes);
+    if (xhtml || ELEMENT.test(inner.replace(CDATA, ""))) {
+      pieces.push(text.slice(copied, match.index), `<${name}${attributes}>`, escapeMarkup(inner, xhtml));
+      copied = end;
+    }
+    MARKUP_HOLDER.lastIndex = end;
+  }
+  return copied === 0 ? text : pieces.join("") + text.slice(copied);
+}
+
+const ATOM_NAMESPACES = ["http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"];
+const RSS_NAMESPACES = ["http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"];
+/** RSS 2.0 has no namespace; UserLand's is the one RSS 2.0 documents under a prefix give. */
+const RSS2_NAMESPACES = ["http://backend.userland.com/rss2"];
+const OWN_NAMESPACES: Record<string, string[]> = { feed: ATOM_NAMESPACES, RDF: RSS_NAMESPACES, rss: RSS2_NAMESPACES };
+
+/**
+ * A document that puts Atom or RSS itself under a prefix (`<atom:feed xmlns:atom=…>`, an
+ * `<p0:entry xmlns:p0=…>` in an Atom feed, `<rdf:RDF xmlns:rss=…><rss:item>`, `<r:rss
+ * xmlns:r=…>`) with that prefix taken off, as a namespace-aware reader sees it: rss-parser
+ * matches element names as written, and would not recognise the feed or would pass the entry
+ * over. Only the feed's own namespace: Atom elements inside RSS (`atom:link`) stay as they are.
+ */
+function withoutFeedPrefix(text: string, head: string): string {
+  const root = /<(?:[\w.-]+:)?(feed|RDF|rss)\b/.exec(head);
+  const own = OWN_NAMESPACES[root?.[1] ?? ""];
+  if (!own || !text.includes("xmlns:")) return text;
+  const prefixes = new Set(
+    [...text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)]
+      .filter(([, , uri]) => own.includes(uri ?? ""))
+      .map(([, prefix]) => prefix),
+  );
+  if (prefixes.size === 0) return text;
+  return text.replace(new RegExp(`<(/?)(?:${[...prefixes].join("|")}):`, "g"), "<$1");
+}
+
+/**
+ * `&` that starts no character or predefined entity reference (a bare ampersand, or an HTML
+ * entity XML does not define), or a CDATA section, whose `&`s are text already.
+ */
+const BARE_AMPERSAND = /(<!\[CDATA\[[\s\S]*?(?:\]\]>|$))|&(?!(?:#\d+|#x[\da-f]+|amp|lt|gt|quot|apos);)/gi;
+
+/** The text with each bare `&` outside CDATA escaped, and how many there were. */
+function escapeBareAmpersands(text: string): { text: string; count: number } {
+  let count = 0;
+  const escaped = text.replace(BARE_AMPERSAND, (match, cdata: string | undefined) => {
+    if (cdata) return match;
+    count++;
+    return "&amp;";
+  });
+  return { text: escaped, count };
+}
+
+/** What XML parsers say of an ampersand that starts no entity it knows. */
+const ENTITY_ERROR = /entity/i;
 
 async function parseXml(text: string, options: ParseOptions): Promise<ParseResult> {
   const head = text.slice(0, 2048).toLowerCase();
-  if (/<!doctype\s+html|<html[\s>]/.test(head)) return parseError("an HTML page, not a feed");
+  if (/<!doctype\s+html|<html[\s>]|^(?:<!--[\s\S]*?-->\s*)*<(?:head|body)[\s>]/.test(head)) {
+    return parseError("an HTML page, not a feed");
+  }
   if (/<!doctype[^>]*\[/.test(head) || /<!entity/i.test(text.slice(0, 65_536))) {
     return parseError("document type declarations with entities are refused");
   }
-  let parsed: Awaited<ReturnType<typeof parser.parseString>>;
+  const prepared = withoutFeedPrefix(markupAsText(text), text.slice(0, 4096));
+  let parsed: Awaited<ReturnType<typeof parseDocument>>;
+  let damage: FeedDamage | undefined;
   try {
-    parsed = await parser.parseString(xhtmlAsText(text));
+    parsed = await parseDocument(prepared);
   } catch (error) {
-    return parseError(error);
+    // The commonest fault in feeds: an `&` left bare in a link or title, or an HTML entity
+    // such as `&nbsp;`. Read as the text it is, and said, rather than losing the feed.
+    const repaired = ENTITY_ERROR.test(oneLineReason(error)) ? escapeBareAmpersands(prepared) : undefined;
+    if (!repaired?.count) return parseError(error);
+    try {
+      parsed = await parseDocument(repaired.text);
+    } catch {
+      return parseError(error);
+    }
+    const { count } = repaired;
+    damage = { kind: "markup", message: `${count === 1 ? "1 bare &" : `${count} bare &s`} read as text` };
   }
-  const format = /<feed[\s>]/.test(head) ? "atom" : "rss";
+  const format = /<(?:[\w.-]+:)?feed[\s>]/.test(head) ? "atom" : "rss";
   const base = xmlBase(text.slice(0, 4096), options.url);
   const ttl = Number(parserText(parsed.ttl));
   const feedLanguage = parserText(parsed.language);
@@ -220,9 +358,10 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
       title: plainText(parsed.title),
       link: resolveLink(parsed.link, base),
       ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
+      ...(damage ? { damage } : {}),
       entries: (Array.isArray(parsed.items) ? parsed.items : []).map((item) => ({
         guid: parserText(item.guid) ?? parserText(item.id),
-        link: resolveLink(item.link, base),
+        link: resolveLink(item.link, (item.base === undefined ? undefined : resolveLink(item.base, base)) ?? base),
         title: parserText(item.title),
         summary: parserText(item.summary) ?? parserText(item.content) ?? parserText(item.description),
         contentHtml: parserText(item["content:encoded"]) ?? parserText(item.body),
@@ -262,6 +401,12 @@ function authorName(item: JsonFeedItem): string | undefined {
   return undefined;
 }
 
+/**
+ * A JSON Feed version: the URL the specification gives (`https://jsonfeed.org/version/1.1`),
+ * also over http, or the bare number some publishers write ("1.1"), as other readers accept.
+ */
+const JSON_FEED_VERSION = /^(?:https?:\/\/jsonfeed\.org\/version\/)?1(?:\.\d+)?\/?$/i;
+
 function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
   let document: unknown;
   try {
@@ -277,7 +422,7 @@ function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
     items?: unknown;
     language?: unknown;
   };
-  if (typeof feed.version !== "string" || !feed.version.startsWith("https://jsonfeed.org/version/")) {
+  if (typeof feed.version !== "string" || !JSON_FEED_VERSION.test(feed.version.trim())) {
     return parseError("not a JSON Feed: missing or unknown version");
   }
   if (!Array.isArray(feed.items)) return parseError("JSON Feed has no items array");
@@ -316,7 +461,12 @@ export async function parseFeed(
 ): Promise<ParseResult> {
   const decoded = typeof body === "string" ? { text: body } : decodeBody(body, contentType);
   const result = await parseText(decoded.text, contentType, options);
-  return result.ok && decoded.damage ? { ok: true, feed: { ...result.feed, damage: decoded.damage } } : result;
+  if (!result.ok || !decoded.damage) return result;
+  const found = result.feed.damage;
+  const damage = found
+    ? { kind: decoded.damage.kind, message: `${decoded.damage.message}; ${found.message}` }
+    : decoded.damage;
+  return { ok: true, feed: { ...result.feed, damage } };
 }
 
 async function parseText(text: string, contentType: string | undefined, options: ParseOptions): Promise<ParseResult> {
