@@ -9,13 +9,17 @@ import { HTTPException } from "hono/http-exception";
 import { carryAnswerHeaders, requestHeader } from "./lib/answer.ts";
 import { authenticate } from "./lib/auth.ts";
 import { runtimeRemoteAddress } from "./lib/client-address.ts";
-import { earlyAnswers } from "./lib/early-answers.ts";
+import { dataVersionOf } from "./lib/data-version.ts";
+import { allowDirectAnswers } from "./lib/direct-answers.ts";
+import { earlyAnswers, type KeptPages, queryOf } from "./lib/early-answers.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
 import { API_DESCRIPTION, registerOpenApiDocument } from "./lib/openapi.ts";
 import { FORWARDED_HOST_HEADER, forwardedOrigin, requireOriginSecret } from "./lib/origin.ts";
 import { memoryRateLimiters, RateLimiter } from "./lib/rate-limit.ts";
+import { sendRendered } from "./lib/rendered-cache.ts";
+import { logAnswer, requestIdFrom } from "./lib/request-log.ts";
 import { validationHook } from "./lib/validation.ts";
 import { registerWebhookEvents } from "./lib/webhook-events.ts";
 import { registerPages } from "./pages/index.tsx";
@@ -37,6 +41,15 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
   return { error: { code: error.code, message: error.message, requestId, details: error.details } };
 }
 
+/** The kept page a GET asks for under the store's current data version, answered; undefined when there is none. */
+async function keptAnswer(c: Context<AppEnv>, kept: KeptPages): Promise<Response | undefined> {
+  const key = kept.keyOf(queryOf(c.req.url));
+  if (key === undefined) return undefined;
+  const version = await dataVersionOf(c.get("services").store);
+  const page = version === undefined ? undefined : kept.peek(version, key);
+  return page && sendRendered(c, page, kept.contentType);
+}
+
 /** Builds the API. The node server and the Lambda entry both serve what this returns. */
 export function createApp(services: Services, options: AppOptions = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -55,7 +68,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
 
   const fixedOptions = { publicUrl: configuredUrl ?? fallbackUrl, outboundAllow };
   api.use(async (c, next) => {
-    const requestId = requestHeader(c, "x-request-id")?.slice(0, 128) || randomUUID();
+    const requestId = requestIdFrom(requestHeader(c, "x-request-id"));
     c.set("requestId", requestId);
     c.set("services", services);
     // Behind CloudFront (and only then: the origin secret is checked next) the viewer's host names the public URL.
@@ -65,18 +78,15 @@ export function createApp(services: Services, options: AppOptions = {}) {
     const started = services.clock.now().getTime();
     await next();
     carryAnswerHeaders(c, c.res);
-    services.logger.debug(
-      {
-        requestId,
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        // c.get rather than c.var: c.var copies every variable into a new object on each read.
-        tenantId: c.get("caller")?.tenantId,
-        ms: services.clock.now().getTime() - started,
-      },
-      "request",
-    );
+    const answered = {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      // c.get rather than c.var: c.var copies every variable into a new object on each read.
+      tenantId: c.get("caller")?.tenantId,
+    };
+    logAnswer(services, answered, started);
   });
   if (options.origin) api.use(requireOriginSecret(options.origin.secret));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
@@ -114,9 +124,12 @@ export function createApp(services: Services, options: AppOptions = {}) {
       });
     }
     await admit(c);
-    const answer = c.req.method === "GET" ? early.get(c.req.path) : undefined;
-    return (answer && (await answer(c))) || next();
+    const kept = c.req.method === "GET" ? early.get(c.req.path) : undefined;
+    return (kept && (await keptAnswer(c, kept))) || next();
   });
+  if (!options.origin && !options.corsOrigins?.length && !options.remoteAddress) {
+    allowDirectAnswers(api, { pages: early, services, anonymous });
+  }
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

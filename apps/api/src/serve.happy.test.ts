@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { gunzipSync } from "node:zlib";
 import type { SqliteStore } from "@treatywatch/store";
 import { afterEach, describe, expect, it } from "vitest";
@@ -81,6 +82,7 @@ describe("the API served over HTTP", () => {
       ["/v1/stories?limit=3", { "accept-encoding": "gzip" }, true],
       ["/v1/stories?limit=3", { "if-none-match": etag }, true],
       ["/v1/stories?limit=3", { "if-none-match": etag, "accept-encoding": "gzip" }, true],
+      ["/v1/stories?limit=3", { authorization: "Bearer tw_not-a-key" }, false],
       ["/v1/stories?limit=0", {}, true],
       ["/v1/nothing-here", {}, true],
       ["/v1/subscriptions", { authorization: "Bearer tw_not-a-key" }, false],
@@ -165,6 +167,57 @@ describe("the API served over HTTP", () => {
     expect(again.headers).toMatchObject({ etag: page.headers.etag, vary: "accept-encoding, Origin" });
     expect(again.headers["content-type"]).toBeUndefined();
     expect(again.headers["ratelimit-limit"]).toBeDefined();
+  });
+
+  it("logs a kept page answered before the app as the app logs it, with the id the client sent", async () => {
+    const { store } = await storeWithStories(2);
+    const services = testServices(store);
+    const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    const record = (fields: object, message: string) => logged.push({ fields: { ...fields }, message });
+    services.logger = { ...services.logger, debug: record };
+    const { server, port } = await serveApp(createApp(services), { host: "127.0.0.1", port: 0 });
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    // The first request renders the page through the app; the next two are answered from what it kept.
+    await call(port, "/v1/stories?limit=1", { headers: { "x-request-id": "first" } });
+    const kept = await call(port, "/v1/stories?limit=1", { headers: { "x-request-id": "kept" } });
+    const etag = kept.headers.etag ?? "";
+    const revalidated = await call(port, "/v1/stories?limit=1", { headers: { "if-none-match": etag } });
+
+    const requestLines = logged.filter((line) => line.message === "request").map((line) => line.fields);
+    const shape = (fields: Record<string, unknown>) => ({ ...fields, requestId: typeof fields.requestId, ms: 0 });
+    expect([kept.status, revalidated.status]).toEqual([200, 304]);
+    expect(requestLines.map((fields) => fields.requestId)).toEqual([
+      "first",
+      "kept",
+      revalidated.headers["x-request-id"],
+    ]);
+    expect(requestLines.map(shape)).toEqual([
+      { requestId: "string", method: "GET", path: "/v1/stories", status: 200, tenantId: undefined, ms: 0 },
+      { requestId: "string", method: "GET", path: "/v1/stories", status: 200, tenantId: undefined, ms: 0 },
+      { requestId: "string", method: "GET", path: "/v1/stories", status: 304, tenantId: undefined, ms: 0 },
+    ]);
+    expect(requestLines.every((fields) => typeof fields.ms === "number")).toBe(true);
+  });
+
+  it("refuses a kept page asked for on a host no URL can hold, as it refuses any other request", async () => {
+    const { store } = await storeWithStories(2);
+    const { port } = await served(store);
+    await call(port, "/v1/stories?limit=1");
+    /** The status line of the answer to a GET of `path` with this Host field, over a raw socket. */
+    const statusFor = (path: string, host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`));
+        socket.on("error", reject);
+        socket.once("data", (chunk: Buffer) => {
+          socket.destroy();
+          resolve(chunk.toString("latin1").split("\r\n", 1)[0] ?? "");
+        });
+      });
+
+    expect(await statusFor("/v1/stories?limit=1", "127.0.0.1")).toBe("HTTP/1.1 200 OK");
+    expect(await statusFor("/v1/stories?limit=1", "a@b")).toBe("HTTP/1.1 400 Bad Request");
+    expect(await statusFor("/v1/stories?limit=2", "a@b")).toBe("HTTP/1.1 400 Bad Request");
   });
 
   it("reads a repeated field as its values joined, as a Fetch request does", async () => {

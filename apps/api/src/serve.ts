@@ -1,6 +1,13 @@
-import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { type ServerType, serve } from "@hono/node-server";
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  ServerResponse,
+} from "node:http";
+import { getRequestListener, type ServerType } from "@hono/node-server";
 import type { App } from "./app.ts";
+import { directListener } from "./lib/direct-answers.ts";
 
 /** Fields that describe content, which a 304 has none of. */
 const NO_304_FIELDS = new Set(["content-length", "content-type"]);
@@ -34,19 +41,17 @@ export function serveApp(
   app: App,
   options: { host: string; port: number },
 ): Promise<{ server: ServerType; port: number }> {
+  // The node server's own Request and Response stand in for the global ones: answers made
+  // from a string or bytes with plain headers are written without a Fetch Response between.
+  const listener = getRequestListener(app.fetch, { hostname: options.host, overrideGlobalObjects: true });
+  // Plain GETs of kept pages are answered before the app is asked (see `directListener`).
+  const server = createServer({ ServerResponse: NodeResponse }, directListener(app, listener));
   return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        fetch: app.fetch,
-        hostname: options.host,
-        port: options.port,
-        // The node server's own Request and Response stand in for the global ones: answers made
-        // from a string or bytes with plain headers are written without a Fetch Response between.
-        overrideGlobalObjects: true,
-        serverOptions: { ServerResponse: NodeResponse },
-      },
-      (info) => resolve({ server, port: info.port }),
-    );
     server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve({ server, port: typeof address === "object" && address ? address.port : options.port });
+    });
   });
 }

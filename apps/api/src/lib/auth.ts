@@ -24,6 +24,20 @@ function refuseOver(headers: Record<string, string>, decision: RateDecision): vo
   }
 }
 
+/** Rate-limit decisions the node server took for a request before handing it to the app, by Node's request. */
+const decided = new WeakMap<object, RateDecision>();
+
+/** Records the decision already taken for a request (see `directListener`), so admitting it does not count it again. */
+export function decidedBefore(incoming: object, decision: RateDecision): void {
+  decided.set(incoming, decision);
+}
+
+/** The decision taken for this request before it reached the app, if any. */
+function decisionTaken(c: Context<AppEnv>): RateDecision | undefined {
+  const incoming = (c.env as { incoming?: object } | undefined)?.incoming;
+  return incoming && decided.get(incoming);
+}
+
 /**
  * Admits a request: resolves a `Bearer` API key when one is sent. Requests without one go on
  * anonymous, limited per client address; routes that need a key say so with `requireScope`. A
@@ -36,7 +50,7 @@ export function authenticate(limiter: RateLimiter, anonymous: AnonymousLimit) {
       // X-Forwarded-For counts only behind trusted proxies; without them it is not read at all.
       const forwardedFor = anonymous.trustedProxies > 0 ? requestHeader(c, "x-forwarded-for") : undefined;
       const client = clientAddress(anonymous.remoteAddress(c), forwardedFor, anonymous.trustedProxies);
-      refuseOver(answerHeaders(c), await anonymous.limiter.take(client));
+      refuseOver(answerHeaders(c), decisionTaken(c) ?? (await anonymous.limiter.take(client)));
       c.set("caller", undefined);
       return;
     }

@@ -1,24 +1,32 @@
-import type { Context } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { Rendered } from "./rendered-cache.ts";
 
 /**
- * An answer a GET route gives from what it keeps (a rendered page, or its 304) before its own
- * chain (validation, handler) runs; undefined when the route has to answer itself.
+ * Pages a GET route keeps rendered (see `RenderedCache`), which are answered before the route's
+ * own chain (validation, handler) runs: by the middleware that admits a request, once it is
+ * admitted, and on the node server by `directAnswers` before the app is asked at all.
  */
-export type EarlyAnswer = (c: Context<AppEnv>) => Promise<Response | undefined>;
+export interface KeptPages {
+  contentType: string;
+  /** The cache key of the page a query string (as sent, without its `?`) asks for, once the route has seen it. */
+  keyOf(query: string): string | undefined;
+  /** The page kept for `key` under the store's data `version`, if any. */
+  peek(version: string, key: string): Rendered | undefined;
+}
 
-const byApp = new WeakMap<object, Map<string, EarlyAnswer>>();
+const byApp = new WeakMap<object, Map<string, KeptPages>>();
 
-/**
- * The early answers of an app's GET routes, by path. The middleware that admits a request
- * (authentication and rate limit) asks them once the request is admitted, so an answer kept
- * costs no middleware layer of its own; the request still has its id, limit and headers.
- */
-export function earlyAnswers(app: object): Map<string, EarlyAnswer> {
+/** The kept pages of an app's GET routes, by path. */
+export function earlyAnswers(app: object): Map<string, KeptPages> {
   let answers = byApp.get(app);
   if (!answers) {
     answers = new Map();
     byApp.set(app, answers);
   }
   return answers;
+}
+
+/** The query string of a request target or URL, as sent ("" when it has none). */
+export function queryOf(url: string): string {
+  const at = url.indexOf("?");
+  return at < 0 ? "" : url.slice(at + 1);
 }

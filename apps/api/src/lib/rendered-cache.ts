@@ -172,18 +172,34 @@ export async function cachedPage(
 }
 
 /**
- * Answers with a rendered page and its ETag, compressed when the client accepts it (the body
- * and each compressed form are made once a page), or 304 with no body when the client holds it
- * already.
+ * The answer to a request for a rendered page: its ETag, compressed when the client accepts it
+ * (the body and each compressed form are made once a page), or 304 with no body when the client
+ * holds it already. The answer's header fields are added to `headers`.
  */
-export function sendRendered(c: Context<AppEnv>, page: Rendered, contentType: string): Response {
+export function renderedAnswer(
+  page: Rendered,
+  contentType: string,
+  request: { acceptEncoding: string | undefined; ifNoneMatch: string | undefined },
+  headers: Record<string, string>,
+): { status: 200 | 304; body: Uint8Array<ArrayBuffer> | null } {
   const compressible = page.body.byteLength >= COMPRESS_FROM;
-  const coding = compressible ? negotiateCoding(requestHeader(c, "accept-encoding")) : undefined;
-  const etag = codedEtag(page.etag, coding);
-  const headers: Record<string, string> = compressible ? { etag, vary: "accept-encoding" } : { etag };
-  if (etagMatches(requestHeader(c, "if-none-match"), page.etag)) return answer(c, null, 304, headers);
+  const coding = compressible ? negotiateCoding(request.acceptEncoding) : undefined;
+  headers.etag = codedEtag(page.etag, coding);
+  if (compressible) headers.vary = "accept-encoding";
+  if (etagMatches(request.ifNoneMatch, page.etag)) return { status: 304, body: null };
   headers["content-type"] = contentType;
-  if (!coding) return answer(c, page.body, 200, headers);
+  if (!coding) return { status: 200, body: page.body };
   headers["content-encoding"] = coding;
-  return answer(c, encodedBody(page, coding), 200, headers);
+  return { status: 200, body: encodedBody(page, coding) };
+}
+
+/** Answers with a rendered page (see `renderedAnswer`). */
+export function sendRendered(c: Context<AppEnv>, page: Rendered, contentType: string): Response {
+  const headers: Record<string, string> = {};
+  const request = {
+    acceptEncoding: requestHeader(c, "accept-encoding"),
+    ifNoneMatch: requestHeader(c, "if-none-match"),
+  };
+  const { status, body } = renderedAnswer(page, contentType, request, headers);
+  return answer(c, body, status, headers);
 }

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
 import { dataVersionOf } from "../../lib/data-version.ts";
-import { earlyAnswers } from "../../lib/early-answers.ts";
+import { earlyAnswers, queryOf } from "../../lib/early-answers.ts";
 import type { AppEnv } from "../../lib/env.ts";
 import { errorResponses } from "../../lib/errors.ts";
 import { cachedPage, RenderedCache, sendRendered } from "../../lib/rendered-cache.ts";
@@ -30,23 +30,15 @@ const route = createRoute({
   },
 });
 
-/** The query string of a request URL, as sent. */
-function queryOf(url: string): string {
-  const at = url.indexOf("?");
-  return at < 0 ? "" : url.slice(at + 1);
-}
-
 export function registerListStories<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
   const pages = new RenderedCache(CACHED_PAGES);
   // Query strings seen before, each with the key of the page it asks for: a repeat of one is valid
   // as it was the first time, so a page kept for it is answered before parsing and validating it again.
   const keysByQuery = new Map<string, string>();
-  earlyAnswers(api).set(route.path, async (c) => {
-    const key = keysByQuery.get(queryOf(c.req.url));
-    if (key === undefined) return undefined;
-    const version = await dataVersionOf(c.get("services").store);
-    const page = version === undefined ? undefined : pages.peek(version, key);
-    return page && sendRendered(c, page, "application/json");
+  earlyAnswers(api).set(route.path, {
+    contentType: "application/json",
+    keyOf: (query) => keysByQuery.get(query),
+    peek: (version, key) => pages.peek(version, key),
   });
   return api.openapi(route, async (c) => {
     const query = c.req.valid("query");
