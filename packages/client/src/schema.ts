@@ -798,9 +798,10 @@ export interface components {
                     message: string;
                 };
                 lastDamageAt?: string;
-                /** @description what the last fetch that had to repair the feed (invalid bytes) repaired */
+                /** @description what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); its entries were kept */
                 lastDamage?: {
-                    kind: string;
+                    /** @enum {string} */
+                    kind: "encoding" | "markup";
                     message: string;
                 };
                 consecutiveFailures: number;

@@ -13,9 +13,12 @@ export const FeedSchema = z
       lastError: z.object({ kind: z.string(), message: z.string() }).optional(),
       lastDamageAt: z.string().optional(),
       lastDamage: z
-        .object({ kind: z.string(), message: z.string() })
+        .object({ kind: z.enum(["encoding", "markup"]), message: z.string() })
         .optional()
-        .openapi({ description: "what the last fetch that had to repair the feed (invalid bytes) repaired" }),
+        .openapi({
+          description:
+            "what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); its entries were kept",
+        }),
       consecutiveFailures: z.number().int(),
       deferred: z
         .number()
