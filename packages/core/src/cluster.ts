@@ -898,12 +898,27 @@ const HASHES = 16;
 const ROWS_PER_BAND = 2;
 const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`seed-${i}`));
 
+/** Each stem's hashes under every seed, worked out once: news repeats its words. */
+const termHashes = new Map<string, Uint32Array>();
+const TERM_HASHES_KEPT = 100_000;
+
+function hashesOf(term: string): Uint32Array {
+  let hashes = termHashes.get(term);
+  if (!hashes) {
+    hashes = Uint32Array.from(SEEDS, (seed) => fnv1a(term, seed));
+    if (termHashes.size >= TERM_HASHES_KEPT) termHashes.clear();
+    termHashes.set(term, hashes);
+  }
+  return hashes;
+}
+
 function minhash(terms: readonly string[]): number[] {
   const signature = new Array<number>(HASHES).fill(0xffffffff);
   for (const term of terms) {
+    const hashes = hashesOf(term);
     for (let i = 0; i < HASHES; i++) {
-      const value = fnv1a(term, SEEDS[i]);
-      if (value < (signature[i] ?? 0xffffffff)) signature[i] = value;
+      const value = hashes[i] as number;
+      if (value < (signature[i] as number)) signature[i] = value;
     }
   }
   return signature;
