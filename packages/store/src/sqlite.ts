@@ -452,35 +452,11 @@ export class SqliteStore implements Store {
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
-    const { stored, story, fingerprint } = write;
+    const { story } = write;
     // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
     const pending = story ? this.#pendingStories : undefined;
-    let written: WindowMember | undefined;
-    this.db.transaction(() => {
-      this.statement(
-        `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
-             relevant = excluded.relevant`,
-      ).run(
-        stored.item.id,
-        stored.item.feedId,
-        stored.item.canonicalUrl ?? null,
-        stored.item.contentHash,
-        stored.item.fetchedAt,
-        stored.verdict.relevant ? 1 : 0,
-        stored.storyId ?? null,
-        JSON.stringify(stored.item),
-        JSON.stringify(stored.verdict),
-      );
-      if (!story) return;
-      if (!pending) this.#writeStory(story);
-      if (!fingerprint) return;
-      const member = this.statement(
-        "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
-      ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
-      written = { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
-    })();
+    this.#saveIngestRows ??= this.db.transaction(this.#writeIngestRows.bind(this));
+    const written = this.#saveIngestRows(write, pending === undefined);
     if (story && pending) pending.set(story.id, story);
     const state = this.#window;
     if (written && state) {
@@ -489,6 +465,38 @@ export class SqliteStore implements Store {
       // Now and then, so the set of own rows stays small however long no other connection writes.
       if (state.own.size >= OWN_ROWS_KEPT) this.#foldNewMembers();
     }
+  }
+
+  /** `#writeIngestRows` in a transaction (a savepoint inside a batch), made once: making one costs more than its rows. */
+  #saveIngestRows:
+    | Database.Transaction<(write: IngestWrite, withStory: boolean) => WindowMember | undefined>
+    | undefined;
+
+  /** An ingested item's rows: the item, then its story (unless a batch writes it at its end) and membership. */
+  #writeIngestRows({ stored, story, fingerprint }: IngestWrite, withStory: boolean): WindowMember | undefined {
+    this.statement(
+      `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
+           relevant = excluded.relevant`,
+    ).run(
+      stored.item.id,
+      stored.item.feedId,
+      stored.item.canonicalUrl ?? null,
+      stored.item.contentHash,
+      stored.item.fetchedAt,
+      stored.verdict.relevant ? 1 : 0,
+      stored.storyId ?? null,
+      JSON.stringify(stored.item),
+      JSON.stringify(stored.verdict),
+    );
+    if (!story) return undefined;
+    if (withStory) this.#writeStory(story);
+    if (!fingerprint) return undefined;
+    const member = this.statement(
+      "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
+    ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
+    return { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
   }
 
   #writeStory(story: Story): void {
