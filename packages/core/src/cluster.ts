@@ -64,6 +64,20 @@ const TERMS_KEPT = 40;
 
 /** A name as a short key that Cyrillic and Latin spellings share: "Magawa" and "Магава" are both "magav". */
 export function nameKey(word: string): string {
+  let key = nameKeys.get(word);
+  if (key === undefined) {
+    key = makeNameKey(word);
+    if (nameKeys.size >= NAME_KEYS_KEPT) nameKeys.clear();
+    nameKeys.set(word, key);
+  }
+  return key;
+}
+
+/** Keys of the names met, worked out once: the same names recur from report to report. */
+const nameKeys = new Map<string, string>();
+const NAME_KEYS_KEPT = 100_000;
+
+function makeNameKey(word: string): string {
   return romanise(word)
     .replace(/kh/g, "h")
     .replace(/h/g, "g")
