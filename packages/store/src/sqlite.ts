@@ -419,8 +419,18 @@ export class SqliteStore implements Store {
 
   /** Commits by other connections to the file change this; this connection's own do not. */
   #foreignVersion(): number {
-    return this.statement("PRAGMA data_version").pluck().get() as number;
+    if (this.#batchVersion !== undefined && this.db.inTransaction) return this.#batchVersion;
+    const version = this.statement("PRAGMA data_version").pluck().get() as number;
+    if (this.#inBatch && this.db.inTransaction) this.#batchVersion = version;
+    return version;
   }
+
+  /**
+   * Inside a batch this connection holds the write lock, so no other connection commits: the
+   * version read first in the batch holds until it ends, and is read once, not once a lookup.
+   */
+  #inBatch = false;
+  #batchVersion: number | undefined;
 
   #foldMembers(sql: string, ...params: Array<string | number>): void {
     const state = this.#window;
@@ -518,6 +528,8 @@ export class SqliteStore implements Store {
     // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
     // commit by another process (the API beside the poller) cannot invalidate the batch midway.
     this.db.exec("BEGIN IMMEDIATE");
+    this.#inBatch = true;
+    this.#batchVersion = undefined;
     const pending = new Map<string, Story>();
     this.#pendingStories = pending;
     let flushed = false;
@@ -531,6 +543,8 @@ export class SqliteStore implements Store {
       } finally {
         // Committed even when the work failed: each item's own savepoint already undid a half-written
         // one. Not when its stories could not be written: then none of it is, and its items come again.
+        this.#inBatch = false;
+        this.#batchVersion = undefined;
         if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
         if (!flushed) this.#stories.clear();
       }
