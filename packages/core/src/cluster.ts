@@ -350,11 +350,6 @@ function numbered(values: readonly string[]): Int32Array {
   return ids.sort();
 }
 
-/** What a missing list reads as: every comparison treats it as an empty one. */
-const EMPTY = new Int32Array(0);
-
-const numberedOrNone = (values: readonly string[] | undefined) => (values === undefined ? EMPTY : numbered(values));
-
 /** Concepts numbered apart, from a small fixed vocabulary, so their numbers stay small and never change. */
 const conceptNumbers = new Map<string, number>();
 const conceptNames: string[] = [];
@@ -383,39 +378,48 @@ const CONCEPTS = 11;
 const CONCEPT_BITS = 12;
 const SEGMENTS = 13;
 
+/** The kinds of concept with a list of their own in a view, in the order of AGREEMENTS. */
+const VIEW_KINDS = ["action", "weapon", "actor", "domain"] as const;
+
 function pairView(fp: Fingerprint): PairView {
   const cached = viewCache.get(fp);
   if (cached && cached.generation === generation) return cached;
   const concepts = fp.concepts ?? [];
-  const distinct = Int32Array.from(new Set(concepts), conceptNumber);
+  const distinct = Array.from(new Set(concepts), conceptNumber);
   let top = 0;
   for (const id of distinct) top = Math.max(top, id);
-  const conceptBits = new Int32Array((top >>> 5) + 1);
-  for (const id of distinct) conceptBits[id >>> 5] = (conceptBits[id >>> 5] as number) | (1 << (id & 31));
-  // In the order of AGREEMENTS, then the rest.
-  const segments = [
-    numbered(fp.countries),
-    numbered(fp.treaties),
-    numbered(ofKind(concepts, "action")),
-    numbered(ofKind(concepts, "weapon")),
-    numbered(ofKind(concepts, "actor")),
-    numbered(ofKind(concepts, "domain")),
-    numbered(fp.topics),
-    numberedOrNone(fp.names),
-    numberedOrNone(fp.figures),
-    numberedOrNone(fp.years),
-    numberedOrNone(fp.terms),
-    distinct,
-    conceptBits,
+  const bitWords = (top >>> 5) + 1;
+  // The concepts of each kind with a list of their own, every one the fingerprint lists, in its order.
+  const byKind: string[][] = [[], [], [], []];
+  for (const concept of concepts) {
+    const kind = VIEW_KINDS.indexOf(conceptKind(concept as ConceptId) as (typeof VIEW_KINDS)[number]);
+    if (kind >= 0) (byKind[kind] as string[]).push(concept);
+  }
+  // In the order of AGREEMENTS, then the stems, each numbered and sorted in place; a missing list reads as an empty one.
+  const lists: readonly (readonly string[])[] = [
+    fp.countries,
+    fp.treaties,
+    ...byKind,
+    fp.topics,
+    fp.names ?? [],
+    fp.figures ?? [],
+    fp.years ?? [],
+    fp.terms ?? [],
   ];
-  const packed = new Int32Array(SEGMENTS + 1 + segments.reduce((sum, segment) => sum + segment.length, 0));
+  let size = SEGMENTS + 1 + distinct.length + bitWords;
+  for (const list of lists) size += list.length;
+  const packed = new Int32Array(size);
   let at = SEGMENTS + 1;
-  segments.forEach((segment, index) => {
+  lists.forEach((list, index) => {
     packed[index] = at;
-    packed.set(segment, at);
-    at += segment.length;
+    for (const value of list) packed[at++] = numberOf(value);
+    packed.subarray(packed[index] as number, at).sort();
   });
-  packed[SEGMENTS] = at;
+  packed[CONCEPTS] = at;
+  for (const id of distinct) packed[at++] = id;
+  packed[CONCEPT_BITS] = at;
+  for (const id of distinct) packed[at + (id >>> 5)] = (packed[at + (id >>> 5)] as number) | (1 << (id & 31));
+  packed[SEGMENTS] = at + bitWords;
   const view: PairView = {
     generation,
     language: fp.language,
