@@ -33,7 +33,20 @@ interface Tally {
   lookup: number;
   /** Keys it shares with that lookup, and the latest time it was seen under them. */
   count: number;
-  at: Timestamp;
+  at: Time;
+}
+
+/**
+ * A time as the index compares it: milliseconds while every time it has met is in the form
+ * `toISOString` writes (whose strings order as their times do), else the string itself, so
+ * comparisons give what comparing the strings gives either way.
+ */
+type Time = number | Timestamp;
+
+/** Milliseconds, when the string is exactly what `toISOString` writes for them. */
+function canonicalTime(at: Timestamp): number | undefined {
+  const time = Date.parse(at);
+  return at.length === 24 && !Number.isNaN(time) && new Date(time).toISOString() === at ? time : undefined;
 }
 
 /** Whether `a` ranks before `b`: more keys shared, then seen more recently, then the lower id. */
@@ -49,7 +62,9 @@ const ranksBefore = (a: Tally, b: Tally) =>
  * members, and the window is built from them at start and kept current as items join.
  */
 export class StoryWindow {
-  readonly #byKey = new Map<string, Map<Tally, Timestamp>>();
+  readonly #byKey = new Map<string, Map<Tally, Time>>();
+  /** Whether times are held as milliseconds (see `Time`). */
+  #numeric = true;
   readonly #tallies = new Map<string, Tally>();
   readonly #stories = new Map<string, StoryMembers>();
   #lookups = 0;
@@ -62,7 +77,7 @@ export class StoryWindow {
 
   /** Adds a member: its keys point at its story from its time on, and it joins the story's newest if it is among them. */
   add(member: WindowMember): void {
-    const at = member.fingerprint.at;
+    const at = this.#timeOf(member.fingerprint.at);
     let tally = this.#tallies.get(member.storyId);
     if (!tally) {
       tally = { storyId: member.storyId, lookup: 0, count: 0, at };
@@ -108,8 +123,9 @@ export class StoryWindow {
    * story seen under them most recently, then to the lower id. `newest` gives a story's newest
    * members when the window does not know them all.
    */
-  rank(keys: readonly string[], since: Timestamp, limit: number): string[] {
+  rank(keys: readonly string[], sinceAt: Timestamp, limit: number): string[] {
     if (limit <= 0) return [];
+    const since = this.#timeOf(sinceAt);
     const lookup = ++this.#lookups;
     const met: Tally[] = [];
     for (const key of new Set(keys)) {
@@ -157,7 +173,8 @@ export class StoryWindow {
    * Forgets index entries last seen before `cutoff`, and the members of stories no entry names
    * any more: lookups from `cutoff` on are answered as before.
    */
-  evictBefore(cutoff: Timestamp): void {
+  evictBefore(cutoffAt: Timestamp): void {
+    const cutoff = this.#timeOf(cutoffAt);
     const named = new Set<string>();
     for (const [key, stories] of this.#byKey) {
       for (const [tally, at] of stories) {
@@ -170,5 +187,17 @@ export class StoryWindow {
     }
     for (const storyId of this.#stories.keys()) if (!named.has(storyId)) this.#stories.delete(storyId);
     for (const storyId of this.#tallies.keys()) if (!named.has(storyId)) this.#tallies.delete(storyId);
+  }
+
+  /** A time as the index holds it; the first time not in `toISOString`'s form turns every held time back to its string. */
+  #timeOf(at: Timestamp): Time {
+    if (!this.#numeric) return at;
+    const time = canonicalTime(at);
+    if (time !== undefined) return time;
+    this.#numeric = false;
+    for (const stories of this.#byKey.values()) {
+      for (const [tally, held] of stories) stories.set(tally, new Date(held).toISOString());
+    }
+    return at;
   }
 }
