@@ -21,6 +21,13 @@ export interface Token {
   capitalised: boolean;
   /** A function word of the language (an article, a preposition ...). */
   stop: boolean;
+  /** Shared by every token of the same word in the same language, for what is worked out once per word. */
+  memo?: WordMemo | undefined;
+}
+
+/** What readers of a word work out once and keep with it: phrase indexes keep, by their number, the phrases it can start. */
+export interface WordMemo {
+  found: unknown[];
 }
 
 export interface Analysis {
@@ -62,6 +69,7 @@ interface WordForms {
   word: string;
   stem: string;
   stop: boolean;
+  memo: WordMemo;
 }
 
 /** What a lower-case word is in a language, worked out once: news repeats its words. */
@@ -81,7 +89,12 @@ function wordOf(lower: string, language: Language): WordForms {
   if (cached) return cached;
   const word = fold(lower);
   const stemmed = /\d/.test(lower) || lower.length < 3 ? lower : STEMMERS[language](lower);
-  const forms = { word, stem: fold(stemmed.length >= 2 ? stemmed : lower), stop: isStopword(word, language) };
+  const forms = {
+    word,
+    stem: fold(stemmed.length >= 2 ? stemmed : lower),
+    stop: isStopword(word, language),
+    memo: { found: [] },
+  };
   if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
   cache.set(lower, forms);
   return forms;
@@ -112,8 +125,8 @@ export function analyse(text: string, language: Language): Analysis {
       first !== first.toLowerCase() &&
       !SENTENCE_END.test(text.slice(Math.max(0, start - 3), start)) &&
       /\p{L}/u.test(first);
-    const { word, stem, stop } = wordOf(lower, language);
-    tokens.push({ word, stem, start, end: start + raw.length, capitalised, stop });
+    const { word, stem, stop, memo } = wordOf(lower, language);
+    tokens.push({ word, stem, start, end: start + raw.length, capitalised, stop, memo });
   }
   return { language, text, tokens };
 }

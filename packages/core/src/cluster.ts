@@ -64,6 +64,20 @@ const TERMS_KEPT = 40;
 
 /** A name as a short key that Cyrillic and Latin spellings share: "Magawa" and "Магава" are both "magav". */
 export function nameKey(word: string): string {
+  let key = nameKeys.get(word);
+  if (key === undefined) {
+    key = makeNameKey(word);
+    if (nameKeys.size >= NAME_KEYS_KEPT) nameKeys.clear();
+    nameKeys.set(word, key);
+  }
+  return key;
+}
+
+/** Keys of the names met, worked out once: the same names recur from report to report. */
+const nameKeys = new Map<string, string>();
+const NAME_KEYS_KEPT = 100_000;
+
+function makeNameKey(word: string): string {
   return romanise(word)
     .replace(/kh/g, "h")
     .replace(/h/g, "g")
@@ -336,11 +350,6 @@ function numbered(values: readonly string[]): Int32Array {
   return ids.sort();
 }
 
-/** What a missing list reads as: every comparison treats it as an empty one. */
-const EMPTY = new Int32Array(0);
-
-const numberedOrNone = (values: readonly string[] | undefined) => (values === undefined ? EMPTY : numbered(values));
-
 /** Concepts numbered apart, from a small fixed vocabulary, so their numbers stay small and never change. */
 const conceptNumbers = new Map<string, number>();
 const conceptNames: string[] = [];
@@ -369,39 +378,48 @@ const CONCEPTS = 11;
 const CONCEPT_BITS = 12;
 const SEGMENTS = 13;
 
+/** The kinds of concept with a list of their own in a view, in the order of AGREEMENTS. */
+const VIEW_KINDS = ["action", "weapon", "actor", "domain"] as const;
+
 function pairView(fp: Fingerprint): PairView {
   const cached = viewCache.get(fp);
   if (cached && cached.generation === generation) return cached;
   const concepts = fp.concepts ?? [];
-  const distinct = Int32Array.from(new Set(concepts), conceptNumber);
+  const distinct = Array.from(new Set(concepts), conceptNumber);
   let top = 0;
   for (const id of distinct) top = Math.max(top, id);
-  const conceptBits = new Int32Array((top >>> 5) + 1);
-  for (const id of distinct) conceptBits[id >>> 5] = (conceptBits[id >>> 5] as number) | (1 << (id & 31));
-  // In the order of AGREEMENTS, then the rest.
-  const segments = [
-    numbered(fp.countries),
-    numbered(fp.treaties),
-    numbered(ofKind(concepts, "action")),
-    numbered(ofKind(concepts, "weapon")),
-    numbered(ofKind(concepts, "actor")),
-    numbered(ofKind(concepts, "domain")),
-    numbered(fp.topics),
-    numberedOrNone(fp.names),
-    numberedOrNone(fp.figures),
-    numberedOrNone(fp.years),
-    numberedOrNone(fp.terms),
-    distinct,
-    conceptBits,
+  const bitWords = (top >>> 5) + 1;
+  // The concepts of each kind with a list of their own, every one the fingerprint lists, in its order.
+  const byKind: string[][] = [[], [], [], []];
+  for (const concept of concepts) {
+    const kind = VIEW_KINDS.indexOf(conceptKind(concept as ConceptId) as (typeof VIEW_KINDS)[number]);
+    if (kind >= 0) (byKind[kind] as string[]).push(concept);
+  }
+  // In the order of AGREEMENTS, then the stems, each numbered and sorted in place; a missing list reads as an empty one.
+  const lists: readonly (readonly string[])[] = [
+    fp.countries,
+    fp.treaties,
+    ...byKind,
+    fp.topics,
+    fp.names ?? [],
+    fp.figures ?? [],
+    fp.years ?? [],
+    fp.terms ?? [],
   ];
-  const packed = new Int32Array(SEGMENTS + 1 + segments.reduce((sum, segment) => sum + segment.length, 0));
+  let size = SEGMENTS + 1 + distinct.length + bitWords;
+  for (const list of lists) size += list.length;
+  const packed = new Int32Array(size);
   let at = SEGMENTS + 1;
-  segments.forEach((segment, index) => {
+  lists.forEach((list, index) => {
     packed[index] = at;
-    packed.set(segment, at);
-    at += segment.length;
+    for (const value of list) packed[at++] = numberOf(value);
+    packed.subarray(packed[index] as number, at).sort();
   });
-  packed[SEGMENTS] = at;
+  packed[CONCEPTS] = at;
+  for (const id of distinct) packed[at++] = id;
+  packed[CONCEPT_BITS] = at;
+  for (const id of distinct) packed[at + (id >>> 5)] = (packed[at + (id >>> 5)] as number) | (1 << (id & 31));
+  packed[SEGMENTS] = at + bitWords;
   const view: PairView = {
     generation,
     language: fp.language,
@@ -898,12 +916,27 @@ const HASHES = 16;
 const ROWS_PER_BAND = 2;
 const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`seed-${i}`));
 
+/** Each stem's hashes under every seed, worked out once: news repeats its words. */
+const termHashes = new Map<string, Uint32Array>();
+const TERM_HASHES_KEPT = 100_000;
+
+function hashesOf(term: string): Uint32Array {
+  let hashes = termHashes.get(term);
+  if (!hashes) {
+    hashes = Uint32Array.from(SEEDS, (seed) => fnv1a(term, seed));
+    if (termHashes.size >= TERM_HASHES_KEPT) termHashes.clear();
+    termHashes.set(term, hashes);
+  }
+  return hashes;
+}
+
 function minhash(terms: readonly string[]): number[] {
   const signature = new Array<number>(HASHES).fill(0xffffffff);
   for (const term of terms) {
+    const hashes = hashesOf(term);
     for (let i = 0; i < HASHES; i++) {
-      const value = fnv1a(term, SEEDS[i]);
-      if (value < (signature[i] ?? 0xffffffff)) signature[i] = value;
+      const value = hashes[i] as number;
+      if (value < (signature[i] as number)) signature[i] = value;
     }
   }
   return signature;

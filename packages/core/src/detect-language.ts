@@ -73,33 +73,122 @@ function byteWords(text: string): string[] {
   return words;
 }
 
-/** The distinct n-grams of the words: four bytes every three, the first marked by a leading space, the last by a trailing one. */
-function ngramsOf(words: readonly string[]): Set<string> {
-  const ngrams = new Set<string>();
-  for (const word of words) {
-    const length = Math.min(word.length, WORD_BYTES);
-    let at = 0;
-    for (; at + 4 < length; at += 3) ngrams.add((at === 0 ? " " : "") + word.substring(at, at + 4));
-    ngrams.add(`${at === 0 ? " " : ""}${word.substring(length !== 3 ? length - 4 : 0)} `);
+/** A word's n-grams: four bytes every three, the first marked by a leading space, the last by a trailing one. */
+function wordNgrams(word: string): string[] {
+  const ngrams: string[] = [];
+  const length = Math.min(word.length, WORD_BYTES);
+  let at = 0;
+  for (; at + 4 < length; at += 3) ngrams.push((at === 0 ? " " : "") + word.substring(at, at + 4));
+  ngrams.push(`${at === 0 ? " " : ""}${word.substring(length !== 3 ? length - 4 : 0)} `);
+  return ngrams;
+}
+
+/** An n-gram of eld's table as a text's words point at it: its scores, and the text that last counted it. */
+interface Ngram {
+  pairs: Int32Array | undefined;
+  counted: number;
+}
+
+/**
+ * A word as the detector spells it, worked out once (as are its n-grams, each with its scores
+ * looked up): news repeats its words, and a word is spelled the same wherever it stands.
+ */
+interface WordBytes {
+  encoded: string;
+  bytes: number;
+}
+
+const WORDS_KEPT = 50_000;
+const encodedWords = new Map<string, WordBytes | null>();
+/** Each spelled word's n-grams, and each n-gram once: a text counts an n-gram it holds twice once. */
+const wordNgramCache = new Map<string, Ngram[]>();
+const ngramsMet = new Map<string, Ngram>();
+let textsScored = 0;
+
+function ngramsOfWord(encoded: string): Ngram[] {
+  let ngrams = wordNgramCache.get(encoded);
+  if (!ngrams) {
+    const table = ngramTable();
+    ngrams = wordNgrams(encoded).map((ngram) => {
+      let met = ngramsMet.get(ngram);
+      if (!met) {
+        met = { pairs: table.get(ngram), counted: 0 };
+        ngramsMet.set(ngram, met);
+      }
+      return met;
+    });
+    wordNgramCache.set(encoded, ngrams);
   }
   return ngrams;
+}
+
+/** A word without spaces as `byteWords` spells it, or null when it holds a surrogate (read the long way). */
+function encodedWord(word: string): WordBytes | null {
+  let found = encodedWords.get(word);
+  if (found === undefined) {
+    found = null;
+    if (!/[\ud800-\udfff]/.test(word)) {
+      const [encoded = ""] = byteWords(word);
+      found = { encoded, bytes: Buffer.byteLength(word) };
+    }
+    if (encodedWords.size >= WORDS_KEPT) encodedWords.clear();
+    encodedWords.set(word, found);
+  }
+  return found;
+}
+
+/**
+ * `byteWords` word by word from what is known of each: the same words, cut at the same place.
+ * A text whose cut falls inside a word, or with a word it cannot spell so, is read the long way.
+ */
+function byteWordsByWord(text: string): string[] {
+  const words: string[] = [];
+  let bytes = 0;
+  let at = 0;
+  while (at <= text.length) {
+    let end = text.indexOf(" ", at);
+    if (end < 0) end = text.length;
+    if (end > at) {
+      const word = encodedWord(text.slice(at, end));
+      if (word === null || bytes + word.bytes > ENFORCE_CUT_AFTER_BYTES) return byteWords(text);
+      bytes += word.bytes;
+      if (word.encoded !== "") words.push(word.encoded);
+    }
+    if (end === text.length) break;
+    // A space: the cut after enough bytes, then the space's own byte.
+    if (bytes > CUT_AFTER_BYTES) break;
+    bytes++;
+    if (bytes > ENFORCE_CUT_AFTER_BYTES) break;
+    at = end + 1;
+  }
+  return words;
 }
 
 /** Each of our languages' score for a text (in TABLE_LANGUAGES order), and how many distinct n-grams it has. */
 export function eldScores(text: string): { scores: number[]; ngrams: number } {
   const cleaned = text.substring(0, TEXT_CHARS).replace(SEPARATORS, " ").trim().toLowerCase();
   const scores = new Array<number>(TABLE_LANGUAGES.length).fill(0);
-  const lookup = ngramTable();
-  const ngrams = ngramsOf(byteWords(cleaned));
-  for (const ngram of ngrams) {
-    const pairs = lookup.get(ngram);
-    if (!pairs) continue;
-    for (let k = 0; k < pairs.length; k += 2) {
-      const position = pairs[k] as number;
-      scores[position] = (scores[position] as number) + (pairs[k + 1] as number) + BASE_NGRAM_SCORE;
+  // Forgotten between texts, never during one: each n-gram has one record while a text is scored.
+  if (wordNgramCache.size >= WORDS_KEPT || ngramsMet.size >= 4 * WORDS_KEPT) {
+    wordNgramCache.clear();
+    ngramsMet.clear();
+  }
+  const scored = ++textsScored;
+  let distinct = 0;
+  for (const word of byteWordsByWord(cleaned)) {
+    for (const ngram of ngramsOfWord(word)) {
+      if (ngram.counted === scored) continue;
+      ngram.counted = scored;
+      distinct++;
+      const pairs = ngram.pairs;
+      if (!pairs) continue;
+      for (let k = 0; k < pairs.length; k += 2) {
+        const position = pairs[k] as number;
+        scores[position] = (scores[position] as number) + (pairs[k + 1] as number) + BASE_NGRAM_SCORE;
+      }
     }
   }
-  return { scores, ngrams: ngrams.size };
+  return { scores, ngrams: distinct };
 }
 
 /**

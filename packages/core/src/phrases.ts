@@ -126,7 +126,12 @@ interface WordCandidates {
   phrases: Phrase<unknown>[];
   /** Phrases starting with a compound part the word holds. */
   parts: Phrase<unknown>[];
+  /** Whether some exact spelling is this word, so the text at the token is worth looking up. */
+  spelled: boolean;
 }
+
+/** Phrase indexes made so far: each one's number is its place in a word's memo. */
+let indexesMade = 0;
 
 /** Adds the phrase's match at `at`, unless it does not match there or its target was found there already. */
 function tryPhrase<T>(
@@ -205,14 +210,21 @@ export class PhraseIndex<T> {
   }
 
   readonly #candidates = new Map<string, WordCandidates>();
+  readonly #number = indexesMade++;
 
   /** Folded words of the exact spellings: a token can be spelled so only if its word is one of these. */
   #exactWords: Set<string> | undefined;
 
   /** The phrases a token can start, other than by exact spelling: by stem, by word, by prefix, then by part. */
-  #candidatesOf(token: Token): WordCandidates {
+  #candidatesOf(token: Token, exactWords: ReadonlySet<string>): WordCandidates {
+    const memo = token.memo;
+    const known = memo?.found[this.#number] as WordCandidates | undefined;
+    if (known) return known;
     const cached = this.#candidates.get(token.word);
-    if (cached && cached.stem === token.stem) return cached;
+    if (cached && cached.stem === token.stem) {
+      if (memo) memo.found[this.#number] = cached;
+      return cached;
+    }
     // Only those whose first word this word can be: a word shares its first two letters with many prefixes it lacks.
     const phrases = [
       ...(this.#byStem.get(token.stem) ?? NONE),
@@ -226,9 +238,11 @@ export class PhraseIndex<T> {
       stem: token.stem,
       phrases: phrases.length > 0 ? phrases : NONE,
       parts: parts.length > 0 ? parts : NONE,
+      spelled: exactWords.has(token.word),
     };
     if (this.#candidates.size >= CANDIDATE_WORDS_KEPT) this.#candidates.clear();
     this.#candidates.set(token.word, found);
+    if (memo) memo.found[this.#number] = found;
     return found;
   }
 
@@ -241,8 +255,8 @@ export class PhraseIndex<T> {
     for (let at = 0; at < tokens.length; at++) {
       const token = tokens[at] as Token;
       const reportedFrom = found.length;
-      const candidates = this.#candidatesOf(token);
-      const exact = exactWords.has(token.word) ? this.#exact.get(text.slice(token.start, token.end)) : undefined;
+      const candidates = this.#candidatesOf(token, exactWords);
+      const exact = candidates.spelled ? this.#exact.get(text.slice(token.start, token.end)) : undefined;
       if (candidates.phrases === NONE && candidates.parts === NONE && !exact) continue;
       for (const phrase of candidates.phrases) tryPhrase(phrase as Phrase<T>, analysis, at, reportedFrom, found);
       if (exact) for (const phrase of exact) tryPhrase(phrase, analysis, at, reportedFrom, found);

@@ -24,6 +24,36 @@ const newerThan = (a: WindowMember, b: WindowMember) =>
   a.fingerprint.at > b.fingerprint.at || (a.fingerprint.at === b.fingerprint.at && a.seq > b.seq);
 
 /**
+ * A story as the index's entries point at it, with room to count it during one lookup: a
+ * lookup tallies each story it meets in place rather than in a map of its own.
+ */
+interface Tally {
+  storyId: string;
+  /** The lookup that last counted it. */
+  lookup: number;
+  /** Keys it shares with that lookup, and the latest time it was seen under them. */
+  count: number;
+  at: Time;
+}
+
+/**
+ * A time as the index compares it: milliseconds while every time it has met is in the form
+ * `toISOString` writes (whose strings order as their times do), else the string itself, so
+ * comparisons give what comparing the strings gives either way.
+ */
+type Time = number | Timestamp;
+
+/** Milliseconds, when the string is exactly what `toISOString` writes for them. */
+function canonicalTime(at: Timestamp): number | undefined {
+  const time = Date.parse(at);
+  return at.length === 24 && !Number.isNaN(time) && new Date(time).toISOString() === at ? time : undefined;
+}
+
+/** Whether `a` ranks before `b`: more keys shared, then seen more recently, then the lower id. */
+const ranksBefore = (a: Tally, b: Tally) =>
+  a.count !== b.count ? a.count > b.count : a.at !== b.at ? a.at > b.at : a.storyId < b.storyId;
+
+/**
  * The near-duplicate index of the clustering window, in memory: for each index key, the stories
  * seen under it with the latest time each was; for each story, its newest members. It answers
  * the candidate lookup exactly as the store's tables did (stories sharing the most keys seen
@@ -32,8 +62,12 @@ const newerThan = (a: WindowMember, b: WindowMember) =>
  * members, and the window is built from them at start and kept current as items join.
  */
 export class StoryWindow {
-  readonly #byKey = new Map<string, Map<string, Timestamp>>();
+  readonly #byKey = new Map<string, Map<Tally, Time>>();
+  /** Whether times are held as milliseconds (see `Time`). */
+  #numeric = true;
+  readonly #tallies = new Map<string, Tally>();
   readonly #stories = new Map<string, StoryMembers>();
+  #lookups = 0;
   /** Index entries held, for a bound on memory. */
   #entries = 0;
 
@@ -43,16 +77,21 @@ export class StoryWindow {
 
   /** Adds a member: its keys point at its story from its time on, and it joins the story's newest if it is among them. */
   add(member: WindowMember): void {
-    const at = member.fingerprint.at;
+    const at = this.#timeOf(member.fingerprint.at);
+    let tally = this.#tallies.get(member.storyId);
+    if (!tally) {
+      tally = { storyId: member.storyId, lookup: 0, count: 0, at };
+      this.#tallies.set(member.storyId, tally);
+    }
     for (const key of lookupKeys(member.fingerprint)) {
       let stories = this.#byKey.get(key);
       if (!stories) {
         stories = new Map();
         this.#byKey.set(key, stories);
       }
-      const seen = stories.get(member.storyId);
+      const seen = stories.get(tally);
       if (seen === undefined) this.#entries++;
-      if (seen === undefined || at > seen) stories.set(member.storyId, at);
+      if (seen === undefined || at > seen) stories.set(tally, at);
     }
     const members = this.#stories.get(member.storyId);
     if (!members) {
@@ -84,25 +123,37 @@ export class StoryWindow {
    * story seen under them most recently, then to the lower id. `newest` gives a story's newest
    * members when the window does not know them all.
    */
-  rank(keys: readonly string[], since: Timestamp, limit: number): string[] {
-    const counts = new Map<string, { count: number; at: Timestamp }>();
+  rank(keys: readonly string[], sinceAt: Timestamp, limit: number): string[] {
+    if (limit <= 0) return [];
+    const since = this.#timeOf(sinceAt);
+    const lookup = ++this.#lookups;
+    const met: Tally[] = [];
     for (const key of new Set(keys)) {
       const stories = this.#byKey.get(key);
       if (!stories) continue;
-      for (const [storyId, at] of stories) {
+      for (const [tally, at] of stories) {
         if (at < since) continue;
-        const seen = counts.get(storyId);
-        if (!seen) counts.set(storyId, { count: 1, at });
-        else {
-          seen.count++;
-          if (at > seen.at) seen.at = at;
+        if (tally.lookup !== lookup) {
+          tally.lookup = lookup;
+          tally.count = 1;
+          tally.at = at;
+          met.push(tally);
+        } else {
+          tally.count++;
+          if (at > tally.at) tally.at = at;
         }
       }
     }
-    return [...counts]
-      .sort(([a, x], [b, y]) => y.count - x.count || (x.at < y.at ? 1 : x.at > y.at ? -1 : a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, limit)
-      .map(([storyId]) => storyId);
+    // The first `limit` in rank order, kept in order as the stories met pass by: most pass the last kept.
+    const best: Tally[] = [];
+    for (const tally of met) {
+      if (best.length === limit && !ranksBefore(tally, best[limit - 1] as Tally)) continue;
+      let position = best.length;
+      while (position > 0 && ranksBefore(tally, best[position - 1] as Tally)) position--;
+      best.splice(position, 0, tally);
+      if (best.length > limit) best.pop();
+    }
+    return best.map((tally) => tally.storyId);
   }
 
   /** Whether the window knows a story's newest members. */
@@ -122,17 +173,31 @@ export class StoryWindow {
    * Forgets index entries last seen before `cutoff`, and the members of stories no entry names
    * any more: lookups from `cutoff` on are answered as before.
    */
-  evictBefore(cutoff: Timestamp): void {
+  evictBefore(cutoffAt: Timestamp): void {
+    const cutoff = this.#timeOf(cutoffAt);
     const named = new Set<string>();
     for (const [key, stories] of this.#byKey) {
-      for (const [storyId, at] of stories) {
+      for (const [tally, at] of stories) {
         if (at < cutoff) {
-          stories.delete(storyId);
+          stories.delete(tally);
           this.#entries--;
-        } else named.add(storyId);
+        } else named.add(tally.storyId);
       }
       if (stories.size === 0) this.#byKey.delete(key);
     }
     for (const storyId of this.#stories.keys()) if (!named.has(storyId)) this.#stories.delete(storyId);
+    for (const storyId of this.#tallies.keys()) if (!named.has(storyId)) this.#tallies.delete(storyId);
+  }
+
+  /** A time as the index holds it; the first time not in `toISOString`'s form turns every held time back to its string. */
+  #timeOf(at: Timestamp): Time {
+    if (!this.#numeric) return at;
+    const time = canonicalTime(at);
+    if (time !== undefined) return time;
+    this.#numeric = false;
+    for (const stories of this.#byKey.values()) {
+      for (const [tally, held] of stories) stories.set(tally, new Date(held).toISOString());
+    }
+    return at;
   }
 }

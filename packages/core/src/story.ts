@@ -32,6 +32,20 @@ export function figuresIn(text: string): string[] {
   return [...found];
 }
 
+/** The figures of report titles, worked out once: a story reads its sources' titles at every join. */
+const titleFigures = new Map<string, readonly string[]>();
+const TITLE_FIGURES_KEPT = 20_000;
+
+function figuresOfTitle(title: string): readonly string[] {
+  let figures = titleFigures.get(title);
+  if (!figures) {
+    figures = figuresIn(title);
+    if (titleFigures.size >= TITLE_FIGURES_KEPT) titleFigures.clear();
+    titleFigures.set(title, figures);
+  }
+  return figures;
+}
+
 /**
  * The most reports a story lists. Every item of a story stays stored under it; the list is
  * what a reader sees and what each join reads and writes, so it is kept bounded: a feed of
@@ -114,7 +128,8 @@ export function joinStory(
   for (const treaty of verdict.treaties) {
     if (!story.treaties.includes(treaty)) changes.push({ kind: "new-treaty", treaty });
   }
-  const known = new Set(story.sources.flatMap((source) => figuresIn(source.title)));
+  const known = new Set<string>();
+  for (const source of story.sources) for (const figure of figuresOfTitle(source.title)) known.add(figure);
   for (const figure of figuresIn(story.summary)) known.add(figure);
   const fresh = figuresIn(`${item.title} ${item.summary}`).filter((figure) => !known.has(figure));
   if (fresh.length > 0) changes.push({ kind: "new-figures", figures: fresh });

@@ -419,8 +419,18 @@ export class SqliteStore implements Store {
 
   /** Commits by other connections to the file change this; this connection's own do not. */
   #foreignVersion(): number {
-    return this.statement("PRAGMA data_version").pluck().get() as number;
+    if (this.#batchVersion !== undefined && this.db.inTransaction) return this.#batchVersion;
+    const version = this.statement("PRAGMA data_version").pluck().get() as number;
+    if (this.#inBatch && this.db.inTransaction) this.#batchVersion = version;
+    return version;
   }
+
+  /**
+   * Inside a batch this connection holds the write lock, so no other connection commits: the
+   * version read first in the batch holds until it ends, and is read once, not once a lookup.
+   */
+  #inBatch = false;
+  #batchVersion: number | undefined;
 
   #foldMembers(sql: string, ...params: Array<string | number>): void {
     const state = this.#window;
@@ -452,35 +462,11 @@ export class SqliteStore implements Store {
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
-    const { stored, story, fingerprint } = write;
+    const { story } = write;
     // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
     const pending = story ? this.#pendingStories : undefined;
-    let written: WindowMember | undefined;
-    this.db.transaction(() => {
-      this.statement(
-        `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
-             relevant = excluded.relevant`,
-      ).run(
-        stored.item.id,
-        stored.item.feedId,
-        stored.item.canonicalUrl ?? null,
-        stored.item.contentHash,
-        stored.item.fetchedAt,
-        stored.verdict.relevant ? 1 : 0,
-        stored.storyId ?? null,
-        JSON.stringify(stored.item),
-        JSON.stringify(stored.verdict),
-      );
-      if (!story) return;
-      if (!pending) this.#writeStory(story);
-      if (!fingerprint) return;
-      const member = this.statement(
-        "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
-      ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
-      written = { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
-    })();
+    this.#saveIngestRows ??= this.db.transaction(this.#writeIngestRows.bind(this));
+    const written = this.#saveIngestRows(write, pending === undefined);
     if (story && pending) pending.set(story.id, story);
     const state = this.#window;
     if (written && state) {
@@ -489,6 +475,38 @@ export class SqliteStore implements Store {
       // Now and then, so the set of own rows stays small however long no other connection writes.
       if (state.own.size >= OWN_ROWS_KEPT) this.#foldNewMembers();
     }
+  }
+
+  /** `#writeIngestRows` in a transaction (a savepoint inside a batch), made once: making one costs more than its rows. */
+  #saveIngestRows:
+    | Database.Transaction<(write: IngestWrite, withStory: boolean) => WindowMember | undefined>
+    | undefined;
+
+  /** An ingested item's rows: the item, then its story (unless a batch writes it at its end) and membership. */
+  #writeIngestRows({ stored, story, fingerprint }: IngestWrite, withStory: boolean): WindowMember | undefined {
+    this.statement(
+      `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
+           relevant = excluded.relevant`,
+    ).run(
+      stored.item.id,
+      stored.item.feedId,
+      stored.item.canonicalUrl ?? null,
+      stored.item.contentHash,
+      stored.item.fetchedAt,
+      stored.verdict.relevant ? 1 : 0,
+      stored.storyId ?? null,
+      JSON.stringify(stored.item),
+      JSON.stringify(stored.verdict),
+    );
+    if (!story) return undefined;
+    if (withStory) this.#writeStory(story);
+    if (!fingerprint) return undefined;
+    const member = this.statement(
+      "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
+    ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
+    return { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
   }
 
   #writeStory(story: Story): void {
@@ -510,6 +528,8 @@ export class SqliteStore implements Store {
     // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
     // commit by another process (the API beside the poller) cannot invalidate the batch midway.
     this.db.exec("BEGIN IMMEDIATE");
+    this.#inBatch = true;
+    this.#batchVersion = undefined;
     const pending = new Map<string, Story>();
     this.#pendingStories = pending;
     let flushed = false;
@@ -523,6 +543,8 @@ export class SqliteStore implements Store {
       } finally {
         // Committed even when the work failed: each item's own savepoint already undid a half-written
         // one. Not when its stories could not be written: then none of it is, and its items come again.
+        this.#inBatch = false;
+        this.#batchVersion = undefined;
         if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
         if (!flushed) this.#stories.clear();
       }

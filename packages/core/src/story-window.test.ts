@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { Fingerprint } from "./cluster.ts";
+import { StoryWindow } from "./story-window.ts";
+
+const print = (at: string, countries: string[]): Fingerprint => ({ at, countries, treaties: [], topics: [] });
+
+function windowOf(members: ReadonlyArray<[storyId: string, at: string, countries: string[]]>): StoryWindow {
+  const window = new StoryWindow();
+  members.forEach(([storyId, at, countries], seq) => {
+    window.add({ storyId, itemId: `itm_${seq}`, fingerprint: print(at, countries), seq });
+  });
+  return window;
+}
+
+describe("StoryWindow.rank", () => {
+  it("ranks by keys shared, then by the latest time seen under them, then by id, and keeps the first `limit`", () => {
+    const window = windowOf([
+      ["sty_c", "2026-11-28T10:00:00.000Z", ["UA"]],
+      ["sty_b", "2026-11-28T11:00:00.000Z", ["UA", "PL"]],
+      ["sty_a", "2026-11-28T11:00:00.000Z", ["UA", "PL"]],
+      ["sty_d", "2026-11-28T12:00:00.000Z", ["PL"]],
+      ["sty_e", "2026-11-28T09:00:00.000Z", ["UA"]],
+    ]);
+    const keys = ["c:UA", "c:PL"];
+    expect(window.rank(keys, "2026-11-28T00:00:00.000Z", 10)).toEqual(["sty_a", "sty_b", "sty_d", "sty_c", "sty_e"]);
+    expect(window.rank(keys, "2026-11-28T00:00:00.000Z", 3)).toEqual(["sty_a", "sty_b", "sty_d"]);
+    expect(window.rank(keys, "2026-11-28T10:00:00.000Z", 10)).toEqual(["sty_a", "sty_b", "sty_d", "sty_c"]);
+    expect(window.rank(keys, "2026-11-28T00:00:00.000Z", 0)).toEqual([]);
+  });
+
+  it("compares times as their strings compare, as the store's tables do, whatever form they are written in", () => {
+    // "…12:00:00Z" sorts after "…12:00:00.500Z" as a string, though it is the earlier time.
+    const window = windowOf([
+      ["sty_early", "2026-11-28T11:00:00.000Z", ["UA"]],
+      ["sty_short", "2026-11-28T12:00:00Z", ["UA"]],
+    ]);
+    expect(window.rank(["c:UA"], "2026-11-28T12:00:00.500Z", 10)).toEqual(["sty_short"]);
+    window.add({
+      storyId: "sty_late",
+      itemId: "itm_late",
+      fingerprint: print("2026-11-28T13:00:00.000Z", ["UA"]),
+      seq: 9,
+    });
+    expect(window.rank(["c:UA"], "2026-11-28T11:30:00.000Z", 10)).toEqual(["sty_late", "sty_short"]);
+    window.evictBefore("2026-11-28T12:00:00.500Z");
+    expect(window.rank(["c:UA"], "2026-11-28T00:00:00.000Z", 10)).toEqual(["sty_late", "sty_short"]);
+  });
+
+  it("ranks the same once a time in another form has been met as before it", () => {
+    const members: Array<[string, string, string[]]> = [
+      ["sty_1", "2026-11-28T10:00:00.000Z", ["UA", "PL"]],
+      ["sty_2", "2026-11-28T10:30:00.000Z", ["UA"]],
+      ["sty_3", "2026-11-28T09:00:00.000Z", ["PL"]],
+    ];
+    const plain = windowOf(members);
+    const mixed = windowOf(members);
+    mixed.rank(["c:XX"], "2026-11-28T00:00:00Z", 1);
+    for (const since of ["2026-11-28T00:00:00.000Z", "2026-11-28T09:30:00.000Z", "2026-11-28T10:15:00.000Z"]) {
+      expect(mixed.rank(["c:UA", "c:PL"], since, 10)).toEqual(plain.rank(["c:UA", "c:PL"], since, 10));
+    }
+  });
+});
