@@ -42,12 +42,12 @@ export const MODEL = {
    * by its id, URL and hash markers in batched reads: 3.0 read units. A new entry costs the fetch
    * side 3.2 write units on average (an item that joins no story is stored with its markers; a
    * relevant one is queued for its story shard). A relevant item's assignment by its shard costs
-   * 17.1 read units (index records, candidate stories, claims the warm shard cannot account for)
+   * 16.9 read units (index records, candidate stories, claims the warm shard cannot account for)
    * and 29.4 write units (the item, its index records and markers, its story, the shard's claim).
    */
   lookupReadsPerEntry: 3,
   newEntryWrites: 3.2,
-  assignReads: 17.1,
+  assignReads: 16.9,
   assignWrites: 29.4,
   /** Average Lambda run time per invocation, in seconds (fetch waits on remote servers). */
   fetchSeconds: 2,
