@@ -278,6 +278,55 @@ describe("parseFeed reads markup written as elements inside a text field", () =>
 
     expect(entry?.summary).toBe("<p>Mines & <b>UXO</b></p>");
   });
+
+  it("reads a CDATA description that quotes its own closing tag", async () => {
+    const entry = await firstEntry(
+      rss(
+        "<title>Feed markup</title><description><![CDATA[<p>End the field with <code></description></code></p>]]></description>",
+      ),
+    );
+
+    expect(entry?.summary).toBe("<p>End the field with <code></description></code></p>");
+  });
+});
+
+/**
+ * Hostile markup a feed can carry. Each document would take minutes or more where a step
+ * reads the text again for every piece of it; read once, each takes milliseconds, so a
+ * regression fails here by the test's time limit rather than by a timed assertion.
+ */
+describe("parseFeed reads hostile markup in one pass", () => {
+  it("a feed opened by many comments", async () => {
+    const result = await parseFeed(`${"<!---->".repeat(28)}${rss("<title>After the comments</title>")}`, undefined, {
+      url: FEED_URL,
+    });
+
+    expect(result).toMatchObject({ ok: true, feed: { entries: [{ title: "After the comments" }] } });
+  });
+
+  it("an HTML page opened by many comments", async () => {
+    const result = await parseFeed(`${"<!---->".repeat(28)}<head><title>Moved</title></head>`, undefined, {
+      url: FEED_URL,
+    });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: "an HTML page, not a feed" } });
+  });
+
+  it("text fields of many names never closed", async () => {
+    const opened = Array.from({ length: 60_000 }, (_, index) => `<p${index}:title>`).join(" word ");
+    const result = await parseFeed(rss(`<title>Opened</title>${opened}`), undefined, { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse" } });
+  });
+
+  it("a description of CDATA sections never closed, read as the text it is", async () => {
+    const entry = await firstEntry(
+      rss(`<title>Sections</title><description>${"<b>x</b> <![CDATA[ ".repeat(60_000)}</description>`),
+    );
+
+    expect(entry?.title).toBe("Sections");
+    expect(entry?.summary).toContain("<![CDATA[ <b>x</b>");
+  });
 });
 
 describe("parseFeed reads a feed under a namespace prefix", () => {

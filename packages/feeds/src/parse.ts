@@ -223,7 +223,15 @@ const MARKUP_HOLDER =
 const XHTML_TYPE = /\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']/;
 /** An element in markup, outside CDATA: `<name` or `</name`. */
 const ELEMENT = /<\/?[A-Za-z]/;
-const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+/** A CDATA section; one left open runs to the end of the text, so removing them all is one pass. */
+const CDATA = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)/g;
+/** What a field's close is looked for past: a CDATA section or a comment may hold any text. */
+const OPAQUE = /<!\[CDATA\[|<!--/g;
+/**
+ * Field names looked for to the end of the text and never closed, after which the rest of the
+ * text is left as it is: each such search reads the text to its end once.
+ */
+const UNCLOSED_NAMES_KEPT = 32;
 
 /**
  * Markup as escaped text. Inline xhtml is escaped whole: its entities are its own. Elements
@@ -241,12 +249,43 @@ function escapeMarkup(markup: string, xhtml: boolean): string {
  * `type="html"` would carry it: read as elements, its words would come back out of order
  * (xml2js keeps an element's text apart from its children, and children by name), and
  * markup such as `&nbsp;` would stop the whole feed. Runs in linear time: each field's close
- * is looked for once, and a name never closed is not looked for again.
+ * is looked for once, past any CDATA section or comment it holds (`<![CDATA[…</description>…]]>`
+ * closes nothing), a name never closed is not looked for again, and after a bounded number of
+ * such names the rest of the text is left as written.
  */
 function markupAsText(text: string): string {
   const pieces: string[] = [];
   const unclosed = new Set<string>();
   let copied = 0;
+  // The first CDATA section or comment at or after a point, found by a search from `searchedFrom`
+  // (-1 before the first) that found `opaque` (-1 for none): while fields are read in order, each
+  // section is found once however many fields are looked through.
+  let searchedFrom = -1;
+  let opaque = -1;
+  const nextOpaque = (from: number): number => {
+    if (searchedFrom !== -1 && searchedFrom <= from && (opaque === -1 || opaque >= from)) return opaque;
+    OPAQUE.lastIndex = from;
+    opaque = OPAQUE.exec(text)?.index ?? -1;
+    searchedFrom = from;
+    return opaque;
+  };
+  // Where a field opened just before `from` closes, or -1: a close inside a CDATA section or a
+  // comment closes nothing, so the search goes on past it.
+  const closeOf = (name: string, from: number): number => {
+    const close = `</${name}`;
+    let at = from;
+    let end = text.indexOf(close, at);
+    while (end >= 0) {
+      const skip = nextOpaque(at);
+      if (skip < 0 || skip > end) return end;
+      const after = text.indexOf(text.startsWith("<!--", skip) ? "-->" : "]]>", skip + 4);
+      // A section left open is text like any other: it hides no close.
+      if (after < 0) return end;
+      at = after + 3;
+      if (end < at) end = text.indexOf(close, at);
+    }
+    return -1;
+  };
   MARKUP_HOLDER.lastIndex = 0;
   for (let match = MARKUP_HOLDER.exec(text); match; match = MARKUP_HOLDER.exec(text)) {
     const [opening, name, attributes = "", selfClosing] = match;
@@ -259,9 +298,10 @@ function markupAsText(text: string): string {
     }
     if (selfClosing || unclosed.has(name)) continue;
     const start = MARKUP_HOLDER.lastIndex;
-    const end = text.indexOf(`</${name}`, start);
+    const end = closeOf(name, start);
     if (end < 0) {
       unclosed.add(name);
+      if (unclosed.size >= UNCLOSED_NAMES_KEPT) break;
       continue;
     }
     const inner = text.slice(start, end);
@@ -323,7 +363,7 @@ const ENTITY_ERROR = /entity/i;
 
 async function parseXml(text: string, options: ParseOptions): Promise<ParseResult> {
   const head = text.slice(0, 2048).toLowerCase();
-  if (/<!doctype\s+html|<html[\s>]|^(?:<!--[\s\S]*?-->\s*)*<(?:head|body)[\s>]/.test(head)) {
+  if (/<!doctype\s+html|<html[\s>]|^(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:head|body)[\s>]/.test(head)) {
     return parseError("an HTML page, not a feed");
   }
   if (/<!doctype[^>]*\[/.test(head) || /<!entity/i.test(text.slice(0, 65_536))) {
