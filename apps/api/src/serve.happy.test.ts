@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { aKey, appWith, bearer, storeWithStories, testServices } from "../test/factories.ts";
 import { createApp } from "./app.ts";
 import type { AppOptions } from "./lib/env.ts";
+import { ORIGIN_SECRET_HEADER } from "./lib/origin.ts";
 import { StoryPage } from "./routes/stories/schema.ts";
 import { serveApp } from "./serve.ts";
 
@@ -238,5 +239,22 @@ describe("the API served over HTTP", () => {
     expect(twoTags.status).toBe(304);
     expect(oneKey.status).toBe(200);
     expect(twoKeys.status).toBe(401);
+  });
+});
+
+describe("the API served over HTTP behind CloudFront", () => {
+  const SECRET = "origin-secret-for-the-served-app-0123456789";
+
+  it("refuses a kept page to a request without the origin secret, once a request with it has kept the page", async () => {
+    const { store } = await storeWithStories(3);
+    const { port } = await served(store, { origin: { secret: async () => SECRET } });
+
+    const withSecret = await call(port, "/v1/stories?limit=2", { headers: { [ORIGIN_SECRET_HEADER]: SECRET } });
+    const again = await call(port, "/v1/stories?limit=2", { headers: { [ORIGIN_SECRET_HEADER]: SECRET } });
+    const without = await call(port, "/v1/stories?limit=2");
+
+    expect([withSecret.status, again.status]).toEqual([200, 200]);
+    expect(again.body.equals(withSecret.body)).toBe(true);
+    expect(without.status).toBe(403);
   });
 });

@@ -86,7 +86,10 @@ export function directListener(settingsOf: object, app: Listener): Listener {
     const headers = incoming.headers;
     const forwardedFor = anonymous.trustedProxies > 0 ? header(headers, "x-forwarded-for") : undefined;
     const client = clientAddress(incoming.socket.remoteAddress, forwardedFor, anonymous.trustedProxies);
-    const decision = await anonymous.limiter.take(client).catch(() => undefined);
+    const decision = await anonymous.limiter.take(client).catch((error: unknown) => {
+      logger.warn({ err: error, path }, "rate limiter failed; the app answers the request");
+      return undefined;
+    });
     if (!decision) return app(incoming, outgoing);
     if (!decision.allowed) {
       decidedBefore(incoming, decision);
@@ -126,7 +129,10 @@ export function directListener(settingsOf: object, app: Listener): Listener {
     if (key === undefined) return app(incoming, outgoing);
     answerKept(incoming, outgoing, path, kept, key).catch((error: unknown) => {
       logger.error({ err: error, path }, "unhandled error");
+      // Before the answer began the app can still give one; after, the connection is closed
+      // rather than left waiting for the rest.
       if (!outgoing.headersSent) app(incoming, outgoing);
+      else outgoing.destroy(error instanceof Error ? error : undefined);
     });
   };
 }

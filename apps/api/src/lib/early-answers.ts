@@ -3,7 +3,7 @@ import type { Rendered } from "./rendered-cache.ts";
 /**
  * Pages a GET route keeps rendered (see `RenderedCache`), which are answered before the route's
  * own chain (validation, handler) runs: by the middleware that admits a request, once it is
- * admitted, and on the node server by `directAnswers` before the app is asked at all.
+ * admitted, and on the node server by `directListener` before the app is asked at all.
  */
 export interface KeptPages {
   contentType: string;
