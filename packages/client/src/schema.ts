@@ -798,7 +798,7 @@ export interface components {
                     message: string;
                 };
                 lastDamageAt?: string;
-                /** @description what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); its entries were kept */
+                /** @description what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); a fetch that repaired both gives `encoding` and says both in the message; its entries were kept */
                 lastDamage?: {
                     /** @enum {string} */
                     kind: "encoding" | "markup";

@@ -17,7 +17,7 @@ export const FeedSchema = z
         .optional()
         .openapi({
           description:
-            "what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); its entries were kept",
+            "what the last fetch that read past damage in the feed repaired: bytes not valid in its character set (`encoding`), or markup that was not well-formed XML, such as a bare & (`markup`); a fetch that repaired both gives `encoding` and says both in the message; its entries were kept",
         }),
       consecutiveFailures: z.number().int(),
       deferred: z
