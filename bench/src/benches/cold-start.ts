@@ -108,7 +108,8 @@ function median(values: readonly number[]): number {
 /** Milliseconds from a fresh process's first line to the module's `import()` resolving. */
 function importMs(file: string, repoRoot: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+  // Source maps are enabled as the functions' NODE_OPTIONS enable them on Lambda.
+  const run = spawnSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], {
     cwd: repoRoot,
     env: { ...LAMBDA_ENV, PATH: process.env.PATH ?? "" },
     encoding: "utf8",
@@ -155,7 +156,7 @@ export const coldStart: Bench = {
           ? "each Lambda bundle the last `npm run synth` wrote to infra/cdk.out (see docs/bundles.md)"
           : "each Lambda entry the CDK stacks declare, bundled with esbuild as the infra bundles it (ESM, minified, " +
             "`@aws-sdk/*` external as on the Lambda runtime)") +
-        `, imported in a fresh Node process with the AWS SDK from node_modules; the median of ${runs} ` +
+        `, imported in a fresh Node process with the AWS SDK from node_modules and source maps enabled as on Lambda; the median of ${runs} ` +
         "processes, from the first line of the process to `import()` resolving, next to an empty module's.";
     }
     return rows;
