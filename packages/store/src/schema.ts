@@ -16,7 +16,9 @@ export function openDatabase(path: string): Database.Database {
   db.pragma("foreign_keys = ON");
   // Savepoint journals in memory: ingest gives each item a savepoint inside its feed's transaction,
   // and in a temporary file each copied out every page the item changed, a write call a page: more
-  // than half of ingest's write calls. A savepoint changes a few dozen pages at most.
+  // than half of ingest's write calls. A savepoint changes a few dozen pages at most. The setting
+  // holds for every temporary store of the connection (the API's too: its sorts and temporary
+  // tables), none of which grows past a page of stories here.
   db.pragma("temp_store = MEMORY");
   return db;
 }
