@@ -254,4 +254,38 @@ describe("story candidates from the in-memory window", () => {
 
     await compareLookups(store, oracle, make, 2);
   });
+
+  it("reads the window again when SQLite rolls a batch back of its own accord, and sees other connections' writes after", async () => {
+    const store = open();
+    const other = open();
+    const oracle = new Oracle();
+    const make = fingerprintMaker(5);
+    for (let item = 0; item < 100; item++)
+      await write(store, oracle, `sty_${item % 10}`, `it_${item}`, make(item % 30));
+    await compareLookups(store, oracle, make, 1);
+
+    await store.batch(async () => {
+      for (let item = 100; item < 140; item++) {
+        const print = make(item % 30);
+        const stored = anItem(`it_${item}`, print.at);
+        await store.saveIngest({
+          stored: { item: stored, verdict: VERDICT, storyId: `sty_${item % 10}` },
+          story: aStory(`sty_${item % 10}`, stored),
+          fingerprint: print,
+        });
+      }
+      // As SQLite does on a full disk or an I/O error: the transaction is gone, with what it wrote.
+      store.db.exec("ROLLBACK");
+      for (let item = 140; item < 200; item++)
+        await write(other, oracle, `sty_${item % 12}`, `it_${item}`, make(item % 30));
+      await compareLookups(store, oracle, make, 2);
+      for (let item = 200; item < 220; item++)
+        await write(store, oracle, `sty_${item % 10}`, `it_${item}`, make(item % 30));
+      for (let item = 220; item < 240; item++)
+        await write(other, oracle, `sty_${item % 12}`, `it_${item}`, make(item % 30));
+      await compareLookups(store, oracle, make, 3);
+    });
+
+    await compareLookups(store, oracle, make, 4);
+  });
 });

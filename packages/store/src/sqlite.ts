@@ -356,6 +356,7 @@ export class SqliteStore implements Store {
 
   async storyCandidates(keys: readonly string[], since: Timestamp, limit: number): Promise<StoryCandidate[]> {
     if (keys.length === 0) return [];
+    this.#checkBatch();
     const window = this.#storyWindow(since);
     const ids = window.rank(keys, since, limit);
     for (const storyId of ids) if (!window.complete(storyId)) window.setNewest(storyId, this.#newestMembers(storyId));
@@ -432,6 +433,24 @@ export class SqliteStore implements Store {
   #inBatch = false;
   #batchVersion: number | undefined;
 
+  /**
+   * A batch whose transaction SQLite rolled back of its own accord (a full disk, an I/O error)
+   * holds no lock and wrote nothing: from then on the batch reads the version at every lookup,
+   * and the window and stories this connection keeps, which hold its writes, are read again.
+   */
+  #checkBatch(): void {
+    if (!this.#inBatch || this.db.inTransaction) return;
+    this.#inBatch = false;
+    this.#batchVersion = undefined;
+    this.#forgetOwnWrites();
+  }
+
+  /** What this connection keeps of its own writes, dropped when they were undone. */
+  #forgetOwnWrites(): void {
+    this.#window = undefined;
+    this.#stories.clear();
+  }
+
   #foldMembers(sql: string, ...params: Array<string | number>): void {
     const state = this.#window;
     if (!state) return;
@@ -462,6 +481,7 @@ export class SqliteStore implements Store {
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
+    this.#checkBatch();
     const { story } = write;
     // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
     const pending = story ? this.#pendingStories : undefined;
@@ -543,10 +563,11 @@ export class SqliteStore implements Store {
       } finally {
         // Committed even when the work failed: each item's own savepoint already undid a half-written
         // one. Not when its stories could not be written: then none of it is, and its items come again.
+        const held = this.#inBatch && this.db.inTransaction;
         this.#inBatch = false;
         this.#batchVersion = undefined;
         if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
-        if (!flushed) this.#stories.clear();
+        if (!flushed || !held) this.#forgetOwnWrites();
       }
     }
   }
