@@ -88,10 +88,7 @@ function indexWriteUnits(record: Record<string, unknown> | undefined): number {
   if (!record) return 0;
   const carried = INDEX_KEYS.filter((key) => record[key] !== undefined).length;
   if (carried === 0) return 0;
-  const size = Object.entries(record).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + recordSize(value),
-    0,
-  );
+  const size = recordSize(record);
   return carried * Math.max(1, Math.ceil(size / 1024));
 }
 

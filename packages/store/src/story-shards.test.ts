@@ -379,11 +379,14 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
       return { reads, warm, other };
     }
 
-    it("finds the story another copy of its shard founded meanwhile, taking the index from that copy's claim", async () => {
-      // The warm copy remembers the event's index records naming only a story outside the window;
-      // another copy of the same shard (another function instance) then founds the event's story.
+    it.each([
+      // Another copy of the same shard (another function instance) founds the event's story.
+      ["another copy of its shard founded meanwhile", 0],
+      ["another shard founded under keys it remembers", 1],
+    ])("finds the story %s, taking the index from the founder's claim", async (_name, founderShard) => {
+      // The warm copy remembers the event's index records naming only a story outside the window.
       const { reads, warm, other } = await warmAndOther();
-      const [founded] = await other.assign(0, [report("first", NOW, "wire")], NOW);
+      const [founded] = await other.assign(founderShard, [report("first", NOW, "wire")], NOW);
 
       reads.read.records = 0;
       const [joined] = await warm.assign(0, [report("second", NOW, "other")], NOW);
@@ -404,19 +407,6 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
 
       expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
       expect(reads.read.records).toBeGreaterThan(0);
-      reads.client.destroy();
-    });
-
-    it("finds the story another shard founded under keys it remembers, from that shard's claim", async () => {
-      const { reads, warm, other } = await warmAndOther();
-      const [founded] = await other.assign(1, [report("first", NOW, "wire")], NOW);
-
-      reads.read.records = 0;
-      const [joined] = await warm.assign(0, [report("second", NOW, "other")], NOW);
-
-      expect(founded?.outcome).toBe("founded");
-      expect(joined).toMatchObject({ outcome: "joined", storyId: founded?.storyId });
-      expect(reads.read.records).toBe(0);
       reads.client.destroy();
     });
 
