@@ -128,6 +128,18 @@ describe("story clustering", () => {
     expect(similarity(armenia, vague)).toBeGreaterThan(0);
   });
 
+  it("reads figures written in words as the same figures written in digits, in each language", () => {
+    const at = "2025-05-08T10:00:00Z";
+    expect(printOf("Mindestens zehn Minenräumer bei Anschlag in Afghanistan getötet", at).figures).toEqual(["10"]);
+    expect(printOf("Afghanistan : au moins 10 morts dans l'attaque contre des démineurs", at).figures).toEqual(["10"]);
+    expect(printOf("Двое детей погибли при взрыве мины в Херсонской области", at).figures).toEqual(["2"]);
+    expect(printOf("П’ятеро саперів поранено під час розмінування на Харківщині", at).figures).toEqual(["5"]);
+    expect(printOf("Dos obreros mueren por la explosión de un obús de la guerra", at).figures).toEqual(["2"]);
+    // A word is a number only in its own language: "once" is eleven in Spanish, not in English.
+    expect(printOf("Once a minefield, now a farm: Cambodia clears its border villages", at).figures).toEqual([]);
+    expect(printOf("Once niños heridos por una mina antipersonal en Colombia", at).figures).toEqual(["11"]);
+  });
+
   it("never joins reports further apart than the window", () => {
     const title = "Baltic states notify UN they are leaving landmine ban treaty";
     const first = printOf(title, "2025-06-27T10:00:00Z");

@@ -3,6 +3,7 @@ import { type ConceptId, conceptKind } from "./concepts.ts";
 import { fnv1a } from "./hash.ts";
 import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
 import trained from "./model/stories.json" with { type: "json" };
+import { spelledFigures } from "./number-words.ts";
 import type { Reading } from "./reading.ts";
 import { figuresIn } from "./story.ts";
 import type { TreatyId } from "./taxonomy.ts";
@@ -28,7 +29,7 @@ export interface Fingerprint {
   concepts?: string[] | undefined;
   /** Names written with a capital (people, places, organisations), romanised and cut to a key. */
   names?: string[] | undefined;
-  /** Numbers that carry news: casualties, hectares, votes. */
+  /** Numbers that carry news (casualties, hectares, votes), in digits or in words. */
   figures?: string[] | undefined;
   /** Years the item names: a yearly report of 2024 is not the one of 2025. */
   years?: string[] | undefined;
@@ -176,7 +177,9 @@ export function fingerprint(
       ]),
     ].sort(),
     names: namesOf(reading),
-    figures: figuresIn(reading.analysis.text).sort(),
+    figures: [
+      ...new Set([...figuresIn(reading.analysis.text), ...spelledFigures(reading.analysis.tokens, reading.language)]),
+    ].sort(),
     years: [...new Set(reading.analysis.text.match(/(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)/g) ?? [])].sort(),
     terms: termsOf(reading),
   };
