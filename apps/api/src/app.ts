@@ -9,9 +9,8 @@ import { HTTPException } from "hono/http-exception";
 import { carryAnswerHeaders, requestHeader } from "./lib/answer.ts";
 import { authenticate } from "./lib/auth.ts";
 import { runtimeRemoteAddress } from "./lib/client-address.ts";
-import { dataVersionOf } from "./lib/data-version.ts";
 import { allowDirectAnswers } from "./lib/direct-answers.ts";
-import { earlyAnswers, type KeptPages, queryOf } from "./lib/early-answers.ts";
+import { earlyAnswers, type KeptPages, keptPage, queryOf } from "./lib/early-answers.ts";
 import type { AppEnv, AppOptions, Services } from "./lib/env.ts";
 import { ApiError, type ErrorBody } from "./lib/errors.ts";
 import { allowedMethods } from "./lib/methods.ts";
@@ -45,8 +44,7 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
 async function keptAnswer(c: Context<AppEnv>, kept: KeptPages): Promise<Response | undefined> {
   const key = kept.keyOf(queryOf(c.req.url));
   if (key === undefined) return undefined;
-  const version = await dataVersionOf(c.get("services").store);
-  const page = version === undefined ? undefined : kept.peek(version, key);
+  const page = await keptPage(c.get("services").store, kept, key);
   return page && sendRendered(c, page, kept.contentType);
 }
 

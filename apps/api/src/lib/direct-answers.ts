@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { type AnonymousLimit, decidedBefore } from "./auth.ts";
 import { clientAddress } from "./client-address.ts";
-import { dataVersionOf } from "./data-version.ts";
-import type { KeptPages } from "./early-answers.ts";
+import { type KeptPages, keptPage } from "./early-answers.ts";
 import type { Services } from "./env.ts";
 import { setRateLimitHeaders } from "./rate-limit.ts";
-import { renderedAnswer } from "./rendered-cache.ts";
+import { type Rendered, renderedAnswer } from "./rendered-cache.ts";
 import { logAnswer, requestIdFrom } from "./request-log.ts";
 
 /** What an app lets the node server answer without it. */
@@ -75,13 +74,12 @@ export function directListener(settingsOf: object, app: Listener): Listener {
     key: string,
   ): Promise<void> {
     const started = clock.now().getTime();
-    let version: string | undefined;
+    let page: Rendered | undefined;
     try {
-      version = await dataVersionOf(store);
+      page = await keptPage(store, kept, key);
     } catch {
       return app(incoming, outgoing); // the app answers the failure as it answers any
     }
-    const page = version === undefined ? undefined : kept.peek(version, key);
     if (!page) return app(incoming, outgoing);
     const headers = incoming.headers;
     const forwardedFor = anonymous.trustedProxies > 0 ? header(headers, "x-forwarded-for") : undefined;

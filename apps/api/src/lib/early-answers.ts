@@ -1,3 +1,5 @@
+import type { Store } from "@treatywatch/core";
+import { dataVersionOf } from "./data-version.ts";
 import type { Rendered } from "./rendered-cache.ts";
 
 /**
@@ -11,6 +13,12 @@ export interface KeptPages {
   keyOf(query: string): string | undefined;
   /** The page kept for `key` under the store's data `version`, if any. */
   peek(version: string, key: string): Rendered | undefined;
+}
+
+/** The page kept for `key` under the store's current data version, if any. */
+export async function keptPage(store: Store, kept: KeptPages, key: string): Promise<Rendered | undefined> {
+  const version = await dataVersionOf(store);
+  return version === undefined ? undefined : kept.peek(version, key);
 }
 
 const byApp = new WeakMap<object, Map<string, KeptPages>>();
