@@ -78,12 +78,16 @@ export function nameKey(word: string): string {
 const nameKeys = new Map<string, string>();
 const NAME_KEYS_KEPT = 100_000;
 
+/**
+ * A word in Latin letters, with the letters that Cyrillic and Latin spellings of one name
+ * trade for each other made one: "Kharkiv", "Харків" and "Charkiw" differ less.
+ */
+function latinLetters(word: string): string {
+  return romanise(word).replace(/kh/g, "h").replace(/h/g, "g").replace(/w/g, "v").replace(/[yj]/g, "i");
+}
+
 function makeNameKey(word: string): string {
-  return romanise(word)
-    .replace(/kh/g, "h")
-    .replace(/h/g, "g")
-    .replace(/w/g, "v")
-    .replace(/[yj]/g, "i")
+  return latinLetters(word)
     .replace(/ck|q/g, "k")
     .replace(/(.)\1+/g, "$1")
     .slice(0, 5);
@@ -243,10 +247,11 @@ function lettersOf(fp: Fingerprint): string[] {
   if (cached) return cached;
   const grams = new Set<string>();
   for (const word of [...(fp.terms ?? []), ...(fp.names ?? [])]) {
-    const latin = nameKey(` ${word}`.trim().length > 0 ? word : "");
-    const full = romanise(word).replace(/kh/g, "h").replace(/h/g, "g").replace(/w/g, "v").replace(/[yj]/g, "i");
+    const full = latinLetters(word);
     for (let at = 0; at + 3 <= full.length; at++) grams.add(full.slice(at, at + 3));
-    if (latin.length < 3) grams.add(latin);
+    // A word too short for a piece of three still counts, as its key.
+    const key = nameKey(word);
+    if (key.length < 3) grams.add(key);
   }
   const list = [...grams].sort();
   letterCache.set(fp, list);
