@@ -493,3 +493,35 @@ describe("parseFeed resolves an entry's links against the entry's own xml:base",
     expect(entry?.link).toBe("https://archive.example/2024/b.html");
   });
 });
+
+describe("parseFeed reads an Atom text construct as its type says", () => {
+  const entryText = async (entry: string) => {
+    const read = await firstEntry(atom(entry));
+    return { title: htmlToText(read?.title ?? ""), summary: htmlToText(read?.summary ?? "") };
+  };
+
+  it.each([
+    ["no type", "<title>Mines &amp; UXO &lt;2025&gt;</title><summary>Fields &lt;A&gt; and &lt;B&gt;</summary>"],
+    [
+      'type="text"',
+      '<title type="text">Mines &amp; UXO &lt;2025&gt;</title><summary type="text">Fields &lt;A&gt; and &lt;B&gt;</summary>',
+    ],
+    [
+      "type text/plain and CDATA",
+      '<title type="text/plain"><![CDATA[Mines & UXO <2025>]]></title><content><![CDATA[Fields <A> and <B>]]></content>',
+    ],
+  ])("keeps the angle brackets of text with %s", async (_case, entry) => {
+    expect(await entryText(`<id>tag:t</id>${entry}`)).toEqual({
+      title: "Mines & UXO <2025>",
+      summary: "Fields <A> and <B>",
+    });
+  });
+
+  it("reads html as HTML, and markup written as elements in an untyped field as markup", async () => {
+    expect(
+      await entryText(
+        '<id>tag:h</id><title type="html">Mines &lt;b&gt;cleared&lt;/b&gt;</title><summary>Teams <b>return</b></summary>',
+      ),
+    ).toEqual({ title: "Mines cleared", summary: "Teams return" });
+  });
+});
