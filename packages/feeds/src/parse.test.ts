@@ -494,6 +494,34 @@ describe("parseFeed resolves an entry's links against the entry's own xml:base",
   });
 });
 
+describe("parseFeed reads where a podcast keeps what it says", () => {
+  const podcast = (item: string) =>
+    '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ' +
+    'xmlns:googleplay="http://www.google.com/schemas/play-podcasts/1.0"><channel><title>Cast</title>' +
+    `<item><title>Episode 4</title>${item}</item></channel></rss>`;
+
+  it.each([
+    [
+      "itunes:summary",
+      "<itunes:subtitle>Short</itunes:subtitle><itunes:summary>Deminers talk</itunes:summary>",
+      "Deminers talk",
+    ],
+    [
+      "googleplay:description",
+      "<itunes:subtitle>Short</itunes:subtitle><googleplay:description>Clearance teams</googleplay:description>",
+      "Clearance teams",
+    ],
+    ["itunes:subtitle", "<itunes:subtitle>Short notes</itunes:subtitle>", "Short notes"],
+    [
+      "its own description first",
+      "<description>Own words</description><itunes:summary>Other</itunes:summary>",
+      "Own words",
+    ],
+  ])("takes an episode's words from %s", async (_case, item, summary) => {
+    expect((await firstEntry(podcast(item)))?.summary).toBe(summary);
+  });
+});
+
 describe("parseFeed reads an Atom text construct as its type says", () => {
   const entryText = async (entry: string) => {
     const read = await firstEntry(atom(entry));

@@ -173,7 +173,14 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       .map((field) => parserText(node[field]))
       .find(Boolean);
     if (date) item.pubDate = date;
-    item.description = description ?? node["dc:description"] ?? node["atom:summary"];
+    // A podcast episode's words are often only in its iTunes or Google Play fields.
+    item.description =
+      description ??
+      node["dc:description"] ??
+      node["atom:summary"] ??
+      node["itunes:summary"] ??
+      node["googleplay:description"] ??
+      node["itunes:subtitle"];
     item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
     item.base = xmlBaseOf(node);
     item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
