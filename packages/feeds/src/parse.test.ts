@@ -462,6 +462,17 @@ describe("parseFeed reads Atom and Dublin Core elements inside an RSS item", () 
     ],
     ["dc:title as the title", "<dc:title>Dublin title</dc:title><link>/x</link>", { title: "Dublin title" }],
     ["its own title before dc:title", "<title>Own</title><dc:title>Dublin</dc:title>", { title: "Own" }],
+    [
+      "an alternate atom:link as the link of an item with none",
+      '<title>T</title><atom:link rel="enclosure" href="/clip.mp3"/><atom:link href="/via-atom"/>',
+      { link: "https://news.example/via-atom" },
+    ],
+    [
+      "its own link before atom:link",
+      '<title>T</title><link>/own</link><atom:link rel="alternate" href="/other"/>',
+      { link: "https://news.example/own" },
+    ],
+    ["no atom:link of another relation", '<title>T</title><atom:link rel="payment" href="/pay"/>', { link: undefined }],
   ])("%s", async (_case, item, entry) => {
     expect(await firstEntry(rss(item))).toMatchObject(entry);
   });
@@ -551,5 +562,51 @@ describe("parseFeed reads an Atom text construct as its type says", () => {
         '<id>tag:h</id><title type="html">Mines &lt;b&gt;cleared&lt;/b&gt;</title><summary>Teams <b>return</b></summary>',
       ),
     ).toEqual({ title: "Mines cleared", summary: "Teams return" });
+  });
+});
+
+describe("parseFeed takes the link a reader would follow", () => {
+  it("links to the article, not FeedBurner's redirect to it, in RSS and Atom", async () => {
+    const feedburner = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
+    const inRss = await firstEntry(
+      `<rss version="2.0" ${feedburner}><channel><title>Desk</title><item><title>T</title>` +
+        "<link>https://feeds.example/~r/desk/~3/x1/</link><feedburner:origLink>https://news.example/mines/1</feedburner:origLink>" +
+        "</item></channel></rss>",
+    );
+    const inAtom = await firstEntry(
+      `<feed xmlns="http://www.w3.org/2005/Atom" ${feedburner}><title>Desk</title><entry><id>tag:f</id><title>T</title>` +
+        '<link href="https://feeds.example/~r/desk/~3/x2/"/><feedburner:origLink>https://news.example/mines/2</feedburner:origLink>' +
+        "</entry></feed>",
+    );
+
+    expect([inRss?.link, inAtom?.link]).toEqual(["https://news.example/mines/1", "https://news.example/mines/2"]);
+  });
+
+  it("takes the feed's alternate link for its site, not a self link before it", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title><link rel="self" href="/feeds/desk.atom"/>' +
+        '<link href="/desk/ "/></feed>',
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({ ok: true, feed: { link: "https://news.example/desk/" } });
+  });
+
+  it("takes an entry's id as its link only when it has none and the id is a web address", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+        "<entry><id>https://news.example/mines/7</id><title>By id</title></entry>" +
+        '<entry><id>https://news.example/mines/8</id><title>Linked</title><link href="/mines/8.html"/></entry>' +
+        "<entry><id>urn:uuid:5d1c0b8e-0c2f-4e7b-9a41-6f0e3c2b1a90</id><title>By urn</title></entry></feed>",
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.link)).toEqual([
+      "https://news.example/mines/7",
+      "https://news.example/mines/8.html",
+      undefined,
+    ]);
   });
 });

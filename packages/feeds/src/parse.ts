@@ -66,6 +66,30 @@ function atomLinks(links: unknown): unknown {
   });
 }
 
+/** An Atom link as rss-parser reads it, with `rel="alternate"` where it names no rel. */
+function withAlternateRel(link: unknown): unknown {
+  const attributes = (link as XmlNode).$ as XmlNode;
+  return attributes.rel === undefined ? { ...(link as XmlNode), $: { ...attributes, rel: "alternate" } } : link;
+}
+
+/** The href of the first Atom link whose rel is absent or `alternate`: an entry's own page. */
+function alternateHref(links: unknown): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  for (const link of links) {
+    const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
+    if (typeof attributes !== "object" || attributes === null) continue;
+    const { rel, href } = attributes as XmlNode;
+    if ((rel === undefined || rel === "alternate") && parserText(href)) return parserText(href);
+  }
+  return undefined;
+}
+
+/** An http(s) URL given as text, trimmed, or nothing. */
+function webUrl(value: unknown): string | undefined {
+  const text = parserText(value)?.trim();
+  return text && /^https?:\/\//i.test(text) ? text : undefined;
+}
+
 /** Atom's text types: a text construct of one of these (or of none) holds text, not markup. */
 const ATOM_TEXT_TYPES = new Set(["text", "text/plain"]);
 
@@ -126,7 +150,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
   }
 
   buildAtomFeed(document: { feed: XmlNode }): unknown {
-    const feed = { ...document.feed, link: atomLinks(document.feed.link) };
+    // A link without rel is the feed's alternate (RFC 4287), so a self link before it is not
+    // taken for the site.
+    const links = atomLinks(document.feed.link);
+    const feed = { ...document.feed, link: Array.isArray(links) ? links.map(withAlternateRel) : links };
     const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
     const title = (feed as XmlNode).title;
     return title === undefined ? built : { ...(built as XmlNode), title };
@@ -149,6 +176,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
     for (const field of ["title", "summary", "content"] as const)
       if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
+    // The article itself rather than FeedBurner's redirect to it; else, for an entry with no
+    // link, its id where the id is a web address.
+    item.link = webUrl(node["feedburner:origLink"]) ?? item.link ?? webUrl(node.id);
     return item;
   }
 
@@ -189,6 +219,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
     const guidText = parserText(guid);
     if (item.link === undefined && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
+    item.link ??= alternateHref(node["atom:link"]);
+    // The article itself rather than FeedBurner's redirect to it.
+    item.link = webUrl(node["feedburner:origLink"]) ?? item.link;
     return item;
   }
 }
