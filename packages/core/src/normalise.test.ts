@@ -104,6 +104,13 @@ describe("an entry's text", () => {
 
     expect(item?.title).toBe("Deminers clear a village");
   });
+
+  it("takes a title that reads as a tag alone as written, when no text stands in for it", () => {
+    const alone = normaliseEntry({ title: " </mine-action>\n", link: "/m/1" }, CONTEXT);
+    const withText = normaliseEntry({ title: "<img src='mine.png'>", summary: "Deminers clear a road" }, CONTEXT);
+
+    expect([alone?.title, withText?.title]).toEqual(["</mine-action>", "Deminers clear a road"]);
+  });
 });
 
 describe("entry identity", () => {

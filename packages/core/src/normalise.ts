@@ -1,7 +1,7 @@
 import { canonicalUrl } from "./canonical-url.ts";
 import { sha256Hex, stableId } from "./hash.ts";
 import { parserText } from "./parser-output.ts";
-import { foldForMatching, foldWhitespace, htmlToText, truncate } from "./text.ts";
+import { foldForMatching, foldWhitespace, htmlToText, textAsWritten, truncate } from "./text.ts";
 import type { Item, RawEntry, Timestamp } from "./types.ts";
 
 export interface NormaliseContext {
@@ -109,7 +109,8 @@ export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): Share
  * else its content; a GUID or link that other entries of the feed share does not count.
  */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
-  const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
+  const givenTitle = parserText(entry.title) ?? "";
+  const rawTitle = truncate(foldWhitespace(htmlToText(givenTitle)), MAX_TITLE_CHARS);
   // The summary, else the content: a summary of markup alone ("<br/>") says nothing.
   const textOf = (value: unknown) => htmlToText(parserText(value) ?? "");
   const given = textOf(entry.summary);
@@ -121,7 +122,9 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
 
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
   const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
-  const title = split.title || truncate(summary, 160);
+  // A title its HTML reading empties ("&lt;/example&gt;") is taken as written when there is no
+  // text to stand in for it.
+  const title = split.title || truncate(summary, 160) || truncate(textAsWritten(givenTitle), MAX_TITLE_CHARS);
   if (!title) return undefined;
   const foldedTitle = foldForMatching(title);
   let foldedSummary = foldForMatching(summary);

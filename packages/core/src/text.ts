@@ -24,6 +24,14 @@ export function htmlToText(html: string): string {
   return foldWhitespace(text);
 }
 
+/**
+ * A field as written, tags and all, with its entities decoded and whitespace folded: for a
+ * title whose HTML reading leaves nothing (`&lt;/example&gt;`, escaped by its feed as text).
+ */
+export function textAsWritten(html: string): string {
+  return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
+}
+
 export function foldWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b]+/g, " ").trim();
 }
