@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normaliseEntry, plausibleDate, sharedKeys } from "./normalise.ts";
+import { normaliseEntry, plausibleDate, resolveLink, sharedKeys } from "./normalise.ts";
 import { parserText } from "./parser-output.ts";
 import { foldWhitespace, htmlToText } from "./text.ts";
 import type { RawEntry } from "./types.ts";
@@ -77,11 +77,12 @@ const entry: fc.Arbitrary<RawEntry> = fc.record(
 const hasText = (value: unknown) => foldWhitespace(htmlToText(parserText(value) ?? "")) !== "";
 
 describe("normaliseEntry on arbitrary parser output", () => {
-  it("never throws, and an entry with a title or text comes out as an item with a text title", () => {
+  it("never throws, and an entry with a title, text or web link comes out as an item with a text title", () => {
     fc.assert(
       fc.property(entry, (raw) => {
         const item = normaliseEntry(raw, CONTEXT);
-        if (hasText(raw.title) || hasText(raw.summary) || hasText(raw.contentHtml)) {
+        const linked = resolveLink(parserText(raw.link), CONTEXT.feedUrl) !== undefined;
+        if (hasText(raw.title) || hasText(raw.summary) || hasText(raw.contentHtml) || linked) {
           expect(item).toBeDefined();
           expect(typeof item?.title).toBe("string");
           expect(item?.title.trim()).not.toBe("");
@@ -110,6 +111,14 @@ describe("an entry's text", () => {
     const withText = normaliseEntry({ title: "<img src='mine.png'>", summary: "Deminers clear a road" }, CONTEXT);
 
     expect([alone?.title, withText?.title]).toEqual(["</mine-action>", "Deminers clear a road"]);
+  });
+
+  it("is the entry's link when it has no title or text, and an entry with no link either is no item", () => {
+    const linked = normaliseEntry({ guid: "tag:mines,7", link: "/mines/7" }, CONTEXT);
+    const bare = normaliseEntry({ guid: "tag:mines,8", published: "2026-11-27T10:00:00Z" }, CONTEXT);
+
+    expect(linked).toMatchObject({ title: "https://news.example/mines/7", url: "https://news.example/mines/7" });
+    expect(bare).toBeUndefined();
   });
 });
 

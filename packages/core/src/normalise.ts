@@ -103,7 +103,8 @@ export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): Share
 }
 
 /**
- * Turns a parsed feed entry into an Item, or undefined when it has nothing to say. The entry
+ * Turns a parsed feed entry into an Item, or undefined when it has nothing to say: no title,
+ * no text and no web link. The entry
  * is untrusted parser output: every field is read as text or nothing, and nothing here throws.
  * Its identity is its GUID (Atom id, JSON Feed id) within its feed, else its canonical link,
  * else its content; a GUID or link that other entries of the feed share does not count.
@@ -123,8 +124,13 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
   const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
   // A title its HTML reading empties ("&lt;/example&gt;") is taken as written when there is no
-  // text to stand in for it.
-  const title = split.title || truncate(summary, 160) || truncate(textAsWritten(givenTitle), MAX_TITLE_CHARS);
+  // text to stand in for it; an entry with neither title nor text but a link is still an item,
+  // titled by its link as other readers show it, rather than dropped unseen.
+  const title =
+    split.title ||
+    truncate(summary, 160) ||
+    truncate(textAsWritten(givenTitle), MAX_TITLE_CHARS) ||
+    truncate(url ?? "", MAX_TITLE_CHARS);
   if (!title) return undefined;
   const foldedTitle = foldForMatching(title);
   let foldedSummary = foldForMatching(summary);
