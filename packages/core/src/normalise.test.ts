@@ -109,8 +109,13 @@ describe("an entry's text", () => {
   it("takes a title that reads as a tag alone as written, when no text stands in for it", () => {
     const alone = normaliseEntry({ title: " </mine-action>\n", link: "/m/1" }, CONTEXT);
     const withText = normaliseEntry({ title: "<img src='mine.png'>", summary: "Deminers clear a road" }, CONTEXT);
+    const markup = normaliseEntry({ title: '<div xmlns="http://www.w3.org/1999/xhtml"/>', link: "/m/2" }, CONTEXT);
 
-    expect([alone?.title, withText?.title]).toEqual(["</mine-action>", "Deminers clear a road"]);
+    expect([alone?.title, withText?.title, markup?.title]).toEqual([
+      "</mine-action>",
+      "Deminers clear a road",
+      "https://news.example/m/2",
+    ]);
   });
 
   it("is the entry's link when it has no title or text, and an entry with no link either is no item", () => {
