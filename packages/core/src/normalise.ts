@@ -1,4 +1,5 @@
 import { canonicalUrl } from "./canonical-url.ts";
+import { feedDateTime } from "./feed-date.ts";
 import { sha256Hex, stableId } from "./hash.ts";
 import { parserText } from "./parser-output.ts";
 import { foldForMatching, foldWhitespace, htmlToText, textAsWritten, truncate } from "./text.ts";
@@ -23,22 +24,16 @@ const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
 
 /**
- * A date the item carried, if it parses and is plausible: not before 1990 and
- * not more than a day and a half after it was fetched. Anything else is dropped
- * rather than guessed, so a citation never shows a date the item did not give:
- * a day and month that could be either way round are dropped too.
+ * A date the item carried, if it reads (see `feedDateTime`) and is plausible: not before 1990
+ * and not more than a day and a half after it was fetched. Anything else is dropped rather
+ * than guessed, so a citation never shows a date the item did not give: a day and month that
+ * could be either way round are dropped too, and a date with no zone is UTC, never the zone of
+ * the machine reading it.
  */
 export function plausibleDate(raw: string | undefined, fetchedAt: Timestamp): Timestamp | undefined {
   if (!raw) return undefined;
-  const text = raw.trim();
-  // "08/02/2013": the 8th of February or the 2nd of August, as the publisher's country writes it.
-  const slashed = /^(\d{1,2})\/(\d{1,2})\/\d{2,4}\b/.exec(text);
-  if (slashed && Number(slashed[1]) <= 12 && Number(slashed[2]) <= 12 && slashed[1] !== slashed[2]) return undefined;
-  // A time with no zone after it is UTC, as feed readers take it; JavaScript would take the
-  // machine's own zone, and the same item would get another date on another machine.
-  const zoneless = /[T\s]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?$/.test(text);
-  const time = Date.parse(zoneless ? (/^\d{4}-\d\d-\d\d[T ]/.test(text) ? `${text}Z` : `${text} GMT`) : text);
-  if (Number.isNaN(time)) return undefined;
+  const time = feedDateTime(raw);
+  if (time === undefined) return undefined;
   if (time < EARLIEST_PLAUSIBLE || time > Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS) {
     return undefined;
   }
