@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normaliseEntry, plausibleDate, sharedKeys } from "./normalise.ts";
+import { normaliseEntry, plausibleDate, resolveLink, sharedKeys } from "./normalise.ts";
 import { parserText } from "./parser-output.ts";
 import { foldWhitespace, htmlToText } from "./text.ts";
 import type { RawEntry } from "./types.ts";
@@ -77,11 +77,12 @@ const entry: fc.Arbitrary<RawEntry> = fc.record(
 const hasText = (value: unknown) => foldWhitespace(htmlToText(parserText(value) ?? "")) !== "";
 
 describe("normaliseEntry on arbitrary parser output", () => {
-  it("never throws, and an entry with a title or text comes out as an item with a text title", () => {
+  it("never throws, and an entry with a title, text or web link comes out as an item with a text title", () => {
     fc.assert(
       fc.property(entry, (raw) => {
         const item = normaliseEntry(raw, CONTEXT);
-        if (hasText(raw.title) || hasText(raw.summary) || hasText(raw.contentHtml)) {
+        const linked = resolveLink(parserText(raw.link), CONTEXT.feedUrl) !== undefined;
+        if (hasText(raw.title) || hasText(raw.summary) || hasText(raw.contentHtml) || linked) {
           expect(item).toBeDefined();
           expect(typeof item?.title).toBe("string");
           expect(item?.title.trim()).not.toBe("");
@@ -103,6 +104,26 @@ describe("an entry's text", () => {
     const item = normaliseEntry({ summary: { _: "<br/>" }, contentHtml: "<p>Deminers clear a village</p>" }, CONTEXT);
 
     expect(item?.title).toBe("Deminers clear a village");
+  });
+
+  it("takes a title that reads as a tag alone as written, when no text stands in for it", () => {
+    const alone = normaliseEntry({ title: " </mine-action>\n", link: "/m/1" }, CONTEXT);
+    const withText = normaliseEntry({ title: "<img src='mine.png'>", summary: "Deminers clear a road" }, CONTEXT);
+    const markup = normaliseEntry({ title: '<div xmlns="http://www.w3.org/1999/xhtml"/>', link: "/m/2" }, CONTEXT);
+
+    expect([alone?.title, withText?.title, markup?.title]).toEqual([
+      "</mine-action>",
+      "Deminers clear a road",
+      "https://news.example/m/2",
+    ]);
+  });
+
+  it("is the entry's link when it has no title or text, and an entry with no link either is no item", () => {
+    const linked = normaliseEntry({ guid: "tag:mines,7", link: "/mines/7" }, CONTEXT);
+    const bare = normaliseEntry({ guid: "tag:mines,8", published: "2026-11-27T10:00:00Z" }, CONTEXT);
+
+    expect(linked).toMatchObject({ title: "https://news.example/mines/7", url: "https://news.example/mines/7" });
+    expect(bare).toBeUndefined();
   });
 });
 
@@ -178,11 +199,28 @@ describe("plausibleDate, on a machine west of UTC", () => {
     ["an ISO date and time with no zone, as UTC", "2018-09-18 14:38:10", "2018-09-18T14:38:10.000Z"],
     ["an ISO date and time with T and no zone, as UTC", "2018-09-18T14:38", "2018-09-18T14:38:00.000Z"],
     ["an RFC 822 date with no zone, as UTC", "Wed, 03 Jan 2018 13:47:00", "2018-01-03T13:47:00.000Z"],
-    ["a slashed date only one way round", "13/02/2013 12:00:00", undefined],
+    ["a slashed date that can only be day first", "13/02/2013 12:00:00", "2013-02-13T12:00:00.000Z"],
     ["a slashed date with day and month alike", "02/02/2013 12:00:00", "2013-02-02T12:00:00.000Z"],
     ["a slashed date either way round", "08/02/2013 12:00:00", undefined],
     ["a date before 1990", "Mon, 01 Jan 1980 00:00:00 GMT", undefined],
     ["words", "soon", undefined],
+    ["a French weekday and month", "mer., 12 mars 2025 08:30:00 +0100", "2025-03-12T07:30:00.000Z"],
+    ["a German weekday and month", "Do, 3 Okt 2024 14:00:00 +0200", "2024-10-03T12:00:00.000Z"],
+    ["a Spanish date with de, as UTC", "lun, 7 de abril de 2025 10:00", "2025-04-07T10:00:00.000Z"],
+    ["a Russian date with г., as UTC", "15 ноября 2024 г. 09:15", "2024-11-15T09:15:00.000Z"],
+    ["a Ukrainian date, as UTC", "3 березня 2025 12:00", "2025-03-03T12:00:00.000Z"],
+    ["a Portuguese weekday and month", "qua, 5 fev 2025 10:00:00 -0300", "2025-02-05T13:00:00.000Z"],
+    ["an Italian weekday and month", "gio, 6 giugno 2024 08:00:00 +0200", "2024-06-06T06:00:00.000Z"],
+    ["a named zone", "Tue, 01 Jul 2025 09:00:00 Europe/Paris", "2025-07-01T07:00:00.000Z"],
+    ["an ordinal day and p.m.", "June 3rd, 2025, 4:05 p.m.", "2025-06-03T16:05:00.000Z"],
+    ["a weekday, a dash and a run-on pm", "Monday, June 2, 2025 - 4:05pm", "2025-06-02T16:05:00.000Z"],
+    ["a zoneless time with PM, as UTC", "March 7 2025 07:30:00 PM", "2025-03-07T19:30:00.000Z"],
+    ["a date alone in words, as UTC", "Friday 7 March 2025", "2025-03-07T00:00:00.000Z"],
+    ["a dotted date, day first", "24.12.2024 18:00", "2024-12-24T18:00:00.000Z"],
+    ["an offset followed by a stray Z", "2025-01-02T03:04:05+02:00Z", "2025-01-02T01:04:05.000Z"],
+    ["seconds since the epoch", "1735689600", "2025-01-01T00:00:00.000Z"],
+    ["a weekday before a slashed date either way round", "Wed, 05/06/2024 10:00", undefined],
+    ["a spaced numeric date either way round", "Wed, 05 06 2024 10:00:00 +0000", undefined],
   ])("%s", (_case, raw, date) => {
     expect(plausibleDate(raw, FETCHED)).toBe(date);
   });

@@ -1,7 +1,8 @@
 import { canonicalUrl } from "./canonical-url.ts";
+import { feedDateTime } from "./feed-date.ts";
 import { sha256Hex, stableId } from "./hash.ts";
 import { parserText } from "./parser-output.ts";
-import { foldForMatching, foldWhitespace, htmlToText, truncate } from "./text.ts";
+import { foldForMatching, foldWhitespace, htmlToText, textAsWritten, truncate } from "./text.ts";
 import type { Item, RawEntry, Timestamp } from "./types.ts";
 
 export interface NormaliseContext {
@@ -23,22 +24,16 @@ const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 const FUTURE_TOLERANCE_MS = 36 * 3600 * 1000;
 
 /**
- * A date the item carried, if it parses and is plausible: not before 1990 and
- * not more than a day and a half after it was fetched. Anything else is dropped
- * rather than guessed, so a citation never shows a date the item did not give:
- * a day and month that could be either way round are dropped too.
+ * A date the item carried, if it reads (see `feedDateTime`) and is plausible: not before 1990
+ * and not more than a day and a half after it was fetched. Anything else is dropped rather
+ * than guessed, so a citation never shows a date the item did not give: a day and month that
+ * could be either way round are dropped too, and a date with no zone is UTC, never the zone of
+ * the machine reading it.
  */
 export function plausibleDate(raw: string | undefined, fetchedAt: Timestamp): Timestamp | undefined {
   if (!raw) return undefined;
-  const text = raw.trim();
-  // "08/02/2013": the 8th of February or the 2nd of August, as the publisher's country writes it.
-  const slashed = /^(\d{1,2})\/(\d{1,2})\/\d{2,4}\b/.exec(text);
-  if (slashed && Number(slashed[1]) <= 12 && Number(slashed[2]) <= 12 && slashed[1] !== slashed[2]) return undefined;
-  // A time with no zone after it is UTC, as feed readers take it; JavaScript would take the
-  // machine's own zone, and the same item would get another date on another machine.
-  const zoneless = /[T\s]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?$/.test(text);
-  const time = Date.parse(zoneless ? (/^\d{4}-\d\d-\d\d[T ]/.test(text) ? `${text}Z` : `${text} GMT`) : text);
-  if (Number.isNaN(time)) return undefined;
+  const time = feedDateTime(raw);
+  if (time === undefined) return undefined;
   if (time < EARLIEST_PLAUSIBLE || time > Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS) {
     return undefined;
   }
@@ -103,13 +98,15 @@ export function sharedKeys(entries: readonly RawEntry[], feedUrl: string): Share
 }
 
 /**
- * Turns a parsed feed entry into an Item, or undefined when it has nothing to say. The entry
+ * Turns a parsed feed entry into an Item, or undefined when it has nothing to say: no title,
+ * no text and no web link. The entry
  * is untrusted parser output: every field is read as text or nothing, and nothing here throws.
  * Its identity is its GUID (Atom id, JSON Feed id) within its feed, else its canonical link,
  * else its content; a GUID or link that other entries of the feed share does not count.
  */
 export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item | undefined {
-  const rawTitle = truncate(foldWhitespace(htmlToText(parserText(entry.title) ?? "")), MAX_TITLE_CHARS);
+  const givenTitle = parserText(entry.title) ?? "";
+  const rawTitle = truncate(foldWhitespace(htmlToText(givenTitle)), MAX_TITLE_CHARS);
   // The summary, else the content: a summary of markup alone ("<br/>") says nothing.
   const textOf = (value: unknown) => htmlToText(parserText(value) ?? "");
   const given = textOf(entry.summary);
@@ -121,7 +118,16 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
 
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
   const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
-  const title = split.title || truncate(summary, 160);
+  // A title its HTML reading empties ("&lt;/example&gt;", "&lt;no title&gt;") is taken as
+  // written when there is no text to stand in for it, unless it is markup indeed, with
+  // attributes or self-closing (`<div xmlns="…"/>`, `<br/>`); an entry with neither title nor
+  // text but a link is still an item, titled by its link as other readers show it, rather than
+  // dropped unseen.
+  const title =
+    split.title ||
+    truncate(summary, 160) ||
+    truncate(textAsWritten(givenTitle), MAX_TITLE_CHARS) ||
+    truncate(url ?? "", MAX_TITLE_CHARS);
   if (!title) return undefined;
   const foldedTitle = foldForMatching(title);
   let foldedSummary = foldForMatching(summary);

@@ -24,6 +24,20 @@ export function htmlToText(html: string): string {
   return foldWhitespace(text);
 }
 
+/** What only markup has: an attribute or a self-closing tag. */
+const MARKUP_INDEED = /=|\/>/;
+
+/**
+ * A field as written, tags and all, with its entities decoded and whitespace folded: for a
+ * title whose HTML reading leaves nothing (`&lt;/example&gt;`, `&lt;no title&gt;`, escaped by
+ * its feed as text). Nothing for one that is markup indeed, with an attribute or self-closing
+ * (`<div xmlns="…"/>`, `<br/>`).
+ */
+export function textAsWritten(html: string): string {
+  if (MARKUP_INDEED.test(html)) return "";
+  return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
+}
+
 export function foldWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b]+/g, " ").trim();
 }

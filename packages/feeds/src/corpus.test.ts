@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { foldWhitespace, htmlToText, type Item, normaliseEntry, parserText, sharedKeys } from "@treatywatch/core";
+import {
+  foldWhitespace,
+  htmlToText,
+  type Item,
+  normaliseEntry,
+  parserText,
+  resolveLink,
+  sharedKeys,
+  textAsWritten,
+} from "@treatywatch/core";
 import { parseFeed as independentParse } from "feedsmith";
 import { afterAll, describe, expect, it } from "vitest";
 import { filesUnder, SHARED_CORPUS } from "../test/shared-corpus.ts";
@@ -98,9 +107,13 @@ describe.skipIf(!existsSync(CORPUS))("the shared feed corpus, against an indepen
       .map((entry) => normaliseEntry(entry, { feedId: name, feedUrl, fetchedAt: FETCHED_AT, shared }))
       .filter((item): item is Item => item !== undefined);
     summary.items += items.length;
-    // Every entry with a title or text became an item, each with an identity of its own.
+    // Every entry with a title, text or web link became an item, each with an identity of its own.
     const saying = result.feed.entries.filter(
-      (entry) => text(entry.title) || text(entry.summary) || text(entry.contentHtml),
+      (entry) =>
+        textAsWritten(parserText(entry.title) ?? "") ||
+        text(entry.summary) ||
+        text(entry.contentHtml) ||
+        resolveLink(entry.link, feedUrl),
     );
     expect(items.length).toBe(saying.length);
     expect(new Set(items.map((item) => item.id)).size).toBe(items.length);

@@ -89,13 +89,8 @@ const ACCEPTED: Array<{ reason: string; files: string[] }> = [
     ],
   },
   {
-    reason:
-      "Media RSS and iTunes elements (media:title, media:description, itunes:summary) do not stand in for the item's own",
-    files: [
-      "wellformed/media-rss/item_media_title1.xml",
-      "wellformed/media-rss/media_group.xml",
-      "wellformed/itunes/itunes_item_summary.xml",
-    ],
+    reason: "Media RSS elements (media:title, media:description) do not stand in for the item's own",
+    files: ["wellformed/media-rss/item_media_title1.xml", "wellformed/media-rss/media_group.xml"],
   },
   {
     reason: "<TiTlE>: XML names are case-sensitive, and so is our parser",
@@ -156,12 +151,18 @@ interface Reading {
 type Check = (reading: Reading, index: number, expected: Literal) => boolean;
 
 const entry = (reading: Reading, index: number): FeedEntry | undefined => reading.feed.entries[index];
-/** A field we read as markup (a summary, content) against the expected value, both normalised. */
+/**
+ * A field we read as markup (a summary, content) against the expected value: feedparser's value
+ * is markup for an HTML field and text for a text one (`History of the <blink> tag`), so ours
+ * meets it as either, normalised.
+ */
 const textIs = (value: string | undefined, expected: Literal) =>
-  typeof expected === "string" && text(value) === text(expected);
-/** A field our steps already made plain text (titles) against the expected value, normalised. */
+  typeof expected === "string" && (text(value) === text(expected) || text(value) === foldWhitespace(expected));
+/** A field our steps already made plain text (titles) against the expected value, as markup or as text. */
 const plainIs = (value: string | undefined, expected: Literal) =>
-  typeof expected === "string" && value !== undefined && value === text(expected);
+  typeof expected === "string" &&
+  value !== undefined &&
+  (value === text(expected) || value === foldWhitespace(expected));
 
 /** The fields we read, by the path feedparser names them with; anything else is not ours to check. */
 const FIELDS: Record<string, Check> = {

@@ -462,6 +462,17 @@ describe("parseFeed reads Atom and Dublin Core elements inside an RSS item", () 
     ],
     ["dc:title as the title", "<dc:title>Dublin title</dc:title><link>/x</link>", { title: "Dublin title" }],
     ["its own title before dc:title", "<title>Own</title><dc:title>Dublin</dc:title>", { title: "Own" }],
+    [
+      "an alternate atom:link as the link of an item with none",
+      '<title>T</title><atom:link rel="enclosure" href="/clip.mp3"/><atom:link href="/via-atom"/>',
+      { link: "https://news.example/via-atom" },
+    ],
+    [
+      "its own link before atom:link",
+      '<title>T</title><link>/own</link><atom:link rel="alternate" href="/other"/>',
+      { link: "https://news.example/own" },
+    ],
+    ["no atom:link of another relation", '<title>T</title><atom:link rel="payment" href="/pay"/>', { link: undefined }],
   ])("%s", async (_case, item, entry) => {
     expect(await firstEntry(rss(item))).toMatchObject(entry);
   });
@@ -491,5 +502,111 @@ describe("parseFeed resolves an entry's links against the entry's own xml:base",
     );
 
     expect(entry?.link).toBe("https://archive.example/2024/b.html");
+  });
+});
+
+describe("parseFeed reads where a podcast keeps what it says", () => {
+  const podcast = (item: string) =>
+    '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ' +
+    'xmlns:googleplay="http://www.google.com/schemas/play-podcasts/1.0"><channel><title>Cast</title>' +
+    `<item><title>Episode 4</title>${item}</item></channel></rss>`;
+
+  it.each([
+    [
+      "itunes:summary",
+      "<itunes:subtitle>Short</itunes:subtitle><itunes:summary>Deminers talk</itunes:summary>",
+      "Deminers talk",
+    ],
+    [
+      "googleplay:description",
+      "<itunes:subtitle>Short</itunes:subtitle><googleplay:description>Clearance teams</googleplay:description>",
+      "Clearance teams",
+    ],
+    ["itunes:subtitle", "<itunes:subtitle>Short notes</itunes:subtitle>", "Short notes"],
+    [
+      "its own description first",
+      "<description>Own words</description><itunes:summary>Other</itunes:summary>",
+      "Own words",
+    ],
+  ])("takes an episode's words from %s", async (_case, item, summary) => {
+    expect((await firstEntry(podcast(item)))?.summary).toBe(summary);
+  });
+});
+
+describe("parseFeed reads an Atom text construct as its type says", () => {
+  const entryText = async (entry: string) => {
+    const read = await firstEntry(atom(entry));
+    return { title: htmlToText(read?.title ?? ""), summary: htmlToText(read?.summary ?? "") };
+  };
+
+  it.each([
+    ["no type", "<title>Mines &amp; UXO &lt;2025&gt;</title><summary>Fields &lt;A&gt; and &lt;B&gt;</summary>"],
+    [
+      'type="text"',
+      '<title type="text">Mines &amp; UXO &lt;2025&gt;</title><summary type="text">Fields &lt;A&gt; and &lt;B&gt;</summary>',
+    ],
+    [
+      "type text/plain and CDATA",
+      '<title type="text/plain"><![CDATA[Mines & UXO <2025>]]></title><content><![CDATA[Fields <A> and <B>]]></content>',
+    ],
+  ])("keeps the angle brackets of text with %s", async (_case, entry) => {
+    expect(await entryText(`<id>tag:t</id>${entry}`)).toEqual({
+      title: "Mines & UXO <2025>",
+      summary: "Fields <A> and <B>",
+    });
+  });
+
+  it("reads html as HTML, and markup written as elements in an untyped field as markup", async () => {
+    expect(
+      await entryText(
+        '<id>tag:h</id><title type="html">Mines &lt;b&gt;cleared&lt;/b&gt;</title><summary>Teams <b>return</b></summary>',
+      ),
+    ).toEqual({ title: "Mines cleared", summary: "Teams return" });
+  });
+});
+
+describe("parseFeed takes the link a reader would follow", () => {
+  it("links to the article, not FeedBurner's redirect to it, in RSS and Atom", async () => {
+    const feedburner = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
+    const inRss = await firstEntry(
+      `<rss version="2.0" ${feedburner}><channel><title>Desk</title><item><title>T</title>` +
+        "<link>https://feeds.example/~r/desk/~3/x1/</link><feedburner:origLink>https://news.example/mines/1</feedburner:origLink>" +
+        "</item></channel></rss>",
+    );
+    const inAtom = await firstEntry(
+      `<feed xmlns="http://www.w3.org/2005/Atom" ${feedburner}><title>Desk</title><entry><id>tag:f</id><title>T</title>` +
+        '<link href="https://feeds.example/~r/desk/~3/x2/"/><feedburner:origLink>https://news.example/mines/2</feedburner:origLink>' +
+        "</entry></feed>",
+    );
+
+    expect([inRss?.link, inAtom?.link]).toEqual(["https://news.example/mines/1", "https://news.example/mines/2"]);
+  });
+
+  it("takes the feed's alternate link for its site, not a self link before it", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title><link rel="self" href="/feeds/desk.atom"/>' +
+        '<link href="/desk/ "/></feed>',
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({ ok: true, feed: { link: "https://news.example/desk/" } });
+  });
+
+  it("takes an entry's id as its link only when it has none and the id is a web address", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+        "<entry><id>https://news.example/mines/7</id><title>By id</title></entry>" +
+        '<entry><id>https://news.example/mines/8</id><title>Linked</title><link href="/mines/8.html"/></entry>' +
+        "<entry><id>urn:uuid:5d1c0b8e-0c2f-4e7b-9a41-6f0e3c2b1a90</id><title>By urn</title></entry></feed>",
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.link)).toEqual([
+      "https://news.example/mines/7",
+      "https://news.example/mines/8.html",
+      undefined,
+    ]);
   });
 });

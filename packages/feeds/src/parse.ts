@@ -66,6 +66,50 @@ function atomLinks(links: unknown): unknown {
   });
 }
 
+/** An Atom link as rss-parser reads it, with `rel="alternate"` where it names no rel. */
+function withAlternateRel(link: unknown): unknown {
+  const attributes = (link as XmlNode).$ as XmlNode;
+  return attributes.rel === undefined ? { ...(link as XmlNode), $: { ...attributes, rel: "alternate" } } : link;
+}
+
+/** The href of the first Atom link whose rel is absent or `alternate`: an entry's own page. */
+function alternateHref(links: unknown): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  for (const link of links) {
+    const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
+    if (typeof attributes !== "object" || attributes === null) continue;
+    const { rel, href } = attributes as XmlNode;
+    if ((rel === undefined || rel === "alternate") && parserText(href)) return parserText(href);
+  }
+  return undefined;
+}
+
+/** An http(s) URL given as text, trimmed, or nothing. */
+function webUrl(value: unknown): string | undefined {
+  const text = parserText(value)?.trim();
+  return text && /^https?:\/\//i.test(text) ? text : undefined;
+}
+
+/** Atom's text types: a text construct of one of these (or of none) holds text, not markup. */
+const ATOM_TEXT_TYPES = new Set(["text", "text/plain"]);
+
+/**
+ * An Atom text construct (title, summary, content) as the entry field carries it: markup for
+ * `html` and `xhtml`, and for `text` (the default) the text escaped, so that reading the field
+ * as HTML gives back the text as written ("AT&T <S>", not "AT&T").
+ */
+function atomTextConstruct(value: unknown): unknown {
+  const element = Array.isArray(value) ? (value[0] as unknown) : value;
+  if (typeof element !== "string" && (typeof element !== "object" || element === null)) return value;
+  const attributes = typeof element === "object" ? (element as XmlNode).$ : undefined;
+  const type = typeof attributes === "object" && attributes !== null ? (attributes as XmlNode).type : undefined;
+  if (type !== undefined && !(typeof type === "string" && ATOM_TEXT_TYPES.has(type.trim().toLowerCase()))) return value;
+  // Atom 0.3's content and summary may be escaped or base64 by `mode`: left to the HTML reading.
+  if (typeof attributes === "object" && attributes !== null && (attributes as XmlNode).mode !== undefined) return value;
+  const text = parserText(element);
+  return text === undefined ? value : text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** The document with an empty channel where it has none. */
 function withChannel<Root extends string, Document extends Record<Root, XmlNode>>(
   document: Document,
@@ -106,7 +150,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
   }
 
   buildAtomFeed(document: { feed: XmlNode }): unknown {
-    const feed = { ...document.feed, link: atomLinks(document.feed.link) };
+    // A link without rel is the feed's alternate (RFC 4287), so a self link before it is not
+    // taken for the site.
+    const links = atomLinks(document.feed.link);
+    const feed = { ...document.feed, link: Array.isArray(links) ? links.map(withAlternateRel) : links };
     const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
     const title = (feed as XmlNode).title;
     return title === undefined ? built : { ...(built as XmlNode), title };
@@ -128,7 +175,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // The elements themselves, for parserText: rss-parser keeps only the text before the first
     // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
     for (const field of ["title", "summary", "content"] as const)
-      if (node[field] !== undefined) item[field] = node[field];
+      if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
+    // The article itself rather than FeedBurner's redirect to it; else, for an entry with no
+    // link, its id where the id is a web address.
+    item.link = webUrl(node["feedburner:origLink"]) ?? item.link ?? webUrl(node.id);
     return item;
   }
 
@@ -153,7 +203,14 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       .map((field) => parserText(node[field]))
       .find(Boolean);
     if (date) item.pubDate = date;
-    item.description = description ?? node["dc:description"] ?? node["atom:summary"];
+    // A podcast episode's words are often only in its iTunes or Google Play fields.
+    item.description =
+      description ??
+      node["dc:description"] ??
+      node["atom:summary"] ??
+      node["itunes:summary"] ??
+      node["googleplay:description"] ??
+      node["itunes:subtitle"];
     item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
     item.base = xmlBaseOf(node);
     item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
@@ -162,6 +219,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
     const guidText = parserText(guid);
     if (item.link === undefined && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
+    item.link ??= alternateHref(node["atom:link"]);
+    // The article itself rather than FeedBurner's redirect to it.
+    item.link = webUrl(node["feedburner:origLink"]) ?? item.link;
     return item;
   }
 }
@@ -233,6 +293,16 @@ const OPAQUE = /<!\[CDATA\[|<!--/g;
  */
 const UNCLOSED_NAMES_KEPT = 32;
 
+/** An element's `type` attribute, as written. */
+const TYPE_ATTRIBUTE = /(^|\s)type\s*=\s*(?:"[^"]*"|'[^']*')/;
+
+/** An element's attributes with its type made `html`. */
+function asHtmlType(attributes: string): string {
+  return TYPE_ATTRIBUTE.test(attributes)
+    ? attributes.replace(TYPE_ATTRIBUTE, '$1type="html"')
+    : `${attributes} type="html"`;
+}
+
 /**
  * Markup as escaped text. Inline xhtml is escaped whole: its entities are its own. Elements
  * left unescaped in an HTML field (a wrapping `<div>` around escaped HTML, tags in an RSS
@@ -253,7 +323,7 @@ function escapeMarkup(markup: string, xhtml: boolean): string {
  * closes nothing), a name never closed is not looked for again, and after a bounded number of
  * such names the rest of the text is left as written.
  */
-function markupAsText(text: string): string {
+function markupAsText(text: string, atom: boolean): string {
   const pieces: string[] = [];
   const unclosed = new Set<string>();
   let copied = 0;
@@ -307,7 +377,10 @@ function markupAsText(text: string): string {
     const inner = text.slice(start, end);
     const xhtml = XHTML_TYPE.test(attributes);
     if (xhtml || ELEMENT.test(inner.replace(CDATA, ""))) {
-      pieces.push(text.slice(copied, match.index), `<${name}${attributes}>`, escapeMarkup(inner, xhtml));
+      // In Atom the field now carries escaped HTML, and says so: read as `type="text"` (the
+      // default) its tags would come back as words.
+      const declared = atom && !xhtml ? asHtmlType(attributes) : attributes;
+      pieces.push(text.slice(copied, match.index), `<${name}${declared}>`, escapeMarkup(inner, xhtml));
       copied = end;
     }
     MARKUP_HOLDER.lastIndex = end;
@@ -369,7 +442,8 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
   if (/<!doctype[^>]*\[/.test(head) || /<!entity/i.test(text.slice(0, 65_536))) {
     return parseError("document type declarations with entities are refused");
   }
-  const prepared = withoutFeedPrefix(markupAsText(text), text.slice(0, 4096));
+  const atom = /<(?:[\w.-]+:)?feed[\s>]/.test(head);
+  const prepared = withoutFeedPrefix(markupAsText(text, atom), text.slice(0, 4096));
   let parsed: Awaited<ReturnType<typeof parseDocument>>;
   let damage: FeedDamage | undefined;
   try {
@@ -387,7 +461,7 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
     const { count } = repaired;
     damage = { kind: "markup", message: `${count === 1 ? "1 bare &" : `${count} bare &s`} read as text` };
   }
-  const format = /<(?:[\w.-]+:)?feed[\s>]/.test(head) ? "atom" : "rss";
+  const format = atom ? "atom" : "rss";
   const base = xmlBase(text.slice(0, 4096), options.url);
   const ttl = Number(parserText(parsed.ttl));
   const feedLanguage = parserText(parsed.language);

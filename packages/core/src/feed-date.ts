@@ -1,0 +1,171 @@
+/**
+ * Dates as feeds write them: RFC 822 and ISO 8601, and the forms feeds use besides (a weekday
+ * or month in French, German, Spanish, Portuguese, Italian, Russian or Ukrainian, `16th`,
+ * `3:09 p.m.`, `at`, a named zone such as `Europe/Brussels`, a day-first `26/06/2020` or
+ * `30.10.23`, seconds since the epoch). Every form is read in UTC unless it names a zone:
+ * never in the zone of the machine reading it. A numeric date whose day and month could be
+ * either way round (`08/02/2013`) is no date. Each step is a split on whitespace, a lookup or
+ * a pattern that cannot backtrack: linear in the text.
+ */
+
+/**
+ * Month names and abbreviations in French, German, Spanish, Portuguese, Italian, Russian and
+ * Ukrainian that an English prefix does not already give ("novembre", "marzo" read as "nov",
+ * "mar"), folded (lower case, no accents).
+ */
+const FOREIGN_MONTHS: Record<string, number> = {};
+for (const [month, names] of [
+  [1, "janvier janv januar enero ene janeiro gennaio genn января январь янв січня січень січ"],
+  [2, "fevrier fevr fev februar febrero fevereiro febbraio febbr февраля февраль фев лютого лютий лют"],
+  [3, "mars marz mrz marco марта март мар березня березень бер"],
+  [4, "avril avr abril abr aprile апреля апрель апр квітня квітень кві"],
+  [5, "mai maio maggio magg мая маи травня травень тра"],
+  [6, "juin junho giugno giu июня июнь июн червня червень чер"],
+  [7, "juillet juil julho luglio lug июля июль июл липня липень лип"],
+  [8, "aout agosto ago августа август авг серпня серпень сер"],
+  [9, "setiembre setembro settembre sett set сентября сентябрь сен вересня вересень вер"],
+  [10, "oktober okt outubro out ottobre ott октября октябрь окт жовтня жовтень жов"],
+  [11, "ноября ноябрь ноя листопада листопад лис"],
+  [12, "dezember dez dezembro dicembre dic diciembre декабря декабрь дек грудня грудень гру"],
+] as const) {
+  for (const name of names.split(" ")) FOREIGN_MONTHS[name] = month;
+}
+
+const ENGLISH_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const ENGLISH_MONTH = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
+
+/** Words between a date's parts that say nothing of it: "at", "-", "um … Uhr", "de", "г.". */
+const FILLERS = new Set(["-", "–", "—", "at", "a", "um", "uhr", "de", "del", "г", "года", "р", "року"]);
+
+/** Lower case, accents off: `Mär` and `mar` alike. */
+function fold(word: string): string {
+  return word
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
+}
+
+/** The month (1 to 12) a word names, in English or another language, or undefined. */
+function monthOf(bare: string): number | undefined {
+  const english = ENGLISH_MONTH.exec(bare)?.[1];
+  if (english) return ENGLISH_MONTHS.findIndex((month) => month.toLowerCase() === english) + 1;
+  return FOREIGN_MONTHS[bare];
+}
+
+const LETTERS_ONLY = /^\p{L}+\.?,?$/u;
+const ORDINAL_DAY = /^(\d{1,2})(?:st|nd|rd|th|\.)(,?)$/;
+/** A time with its half of the day run on: "3:09pm". */
+const TIME_AND_HALF = /^(\d{1,2}:\d\d(?::\d\d)?)([ap]m)$/i;
+
+/** The date's words as a JavaScript date parser reads them, or undefined if it cannot be. */
+function englishWords(text: string): string | undefined {
+  let words = text.split(/\s+/).filter(Boolean);
+  // A leading weekday ("Lundi,", "mar.,", "Do,"): dropped, whatever its language.
+  const first = words[0];
+  if (
+    first &&
+    LETTERS_ONLY.test(first) &&
+    (first.endsWith(",") || monthOf(fold(first.replace(/[.,]+$/, ""))) === undefined)
+  ) {
+    words = words.slice(1);
+  }
+  const out: string[] = [];
+  for (const word of words) {
+    const comma = word.endsWith(",") ? "," : "";
+    const bare = fold(word.replace(/[.,]+$/, ""));
+    if (FILLERS.has(bare)) continue;
+    if (bare === "a.m" || bare === "p.m") {
+      out.push(bare === "a.m" ? "AM" : "PM");
+      continue;
+    }
+    const month = LETTERS_ONLY.test(word) ? monthOf(bare) : undefined;
+    if (month !== undefined) {
+      out.push(`${ENGLISH_MONTHS[month - 1]}${comma}`);
+      continue;
+    }
+    const ordinal = ORDINAL_DAY.exec(word);
+    const timeAndHalf = TIME_AND_HALF.exec(word);
+    if (ordinal) out.push(`${ordinal[1]}${ordinal[2]}`);
+    else if (timeAndHalf) out.push(`${timeAndHalf[1]}`, `${timeAndHalf[2]}`.toUpperCase());
+    else out.push(word);
+  }
+  return out.length > 0 ? out.join(" ") : undefined;
+}
+
+/** A numeric date (`26/06/2020`, `30.10.23`, `11 04 2020`) at the start or after a space. */
+const NUMERIC_DATE = /(^|\s)(\d{1,2})([/. ])(\d{1,2})\3(\d{4}|\d{2})(?=[\s,]|$)/;
+
+/**
+ * The text with its numeric date written with a month name, day-first where only the day can
+ * come first: "Jun 26 2020". Undefined where day and month could be either way round.
+ */
+function numericDateSpelled(text: string): string | undefined {
+  const match = NUMERIC_DATE.exec(text);
+  if (!match) return text;
+  const [whole, before = "", a = "", separator = "", b = "", yearText = ""] = match;
+  const first = Number(a);
+  const second = Number(b);
+  const year = yearText.length === 2 ? Number(yearText) + (Number(yearText) < 70 ? 2000 : 1900) : Number(yearText);
+  let day: number;
+  let month: number;
+  // Dotted dates are written day first wherever they are written.
+  if (separator === "." || (first > 12 && second <= 12)) [day, month] = [first, second];
+  else if (second > 12 && first <= 12) [day, month] = [second, first];
+  else if (first === second) [day, month] = [first, first];
+  else return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const spelled = `${before}${ENGLISH_MONTHS[month - 1]} ${day} ${year}`;
+  return text.slice(0, match.index) + spelled + text.slice(match.index + whole.length);
+}
+
+/** A zone the text names: an abbreviation, GMT/UTC/Z, or an offset. */
+const NAMED_ZONE = /(?:^|[^A-Za-z])(?:UTC?|GMT|Z|[ECMP][SD]T)(?![A-Za-z])|[+-]\d\d:?\d\d(?!\d)/;
+/** An IANA zone at the end: "America/Los_Angeles". */
+const IANA_ZONE = /\s([A-Za-z]+(?:\/[A-Za-z_+-]+)+)$/;
+const ISO_DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
+const ISO_DATE_TIME = /^\d{4}-\d\d-\d\d[T ]/;
+/** An offset followed by a stray Z: "16:20:00-05:00Z". */
+const OFFSET_THEN_Z = /([+-]\d\d:?\d\d)Z$/;
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A zone's offset from UTC at an instant, in milliseconds, or undefined for a zone unknown. */
+function zoneOffset(zone: string, at: number): number | undefined {
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+    } catch {
+      return undefined;
+    }
+    offsetFormats.set(zone, format);
+  }
+  const name = format.formatToParts(new Date(at)).find((part) => part.type === "timeZoneName")?.value ?? "";
+  const offset = /^GMT(?:([+-])(\d\d):(\d\d))?$/.exec(name);
+  if (!offset) return undefined;
+  const [, sign, hours = "0", minutes = "0"] = offset;
+  return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+}
+
+/** The instant a feed's date names, in milliseconds since the epoch, or undefined. */
+export function feedDateTime(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  if (/^\d{9,11}$/.test(trimmed)) return Number(trimmed) * 1000;
+  const words = englishWords(trimmed.replace(OFFSET_THEN_Z, "$1"));
+  const text = words === undefined ? undefined : numericDateSpelled(words);
+  if (text === undefined) return undefined;
+  const iana = IANA_ZONE.exec(text);
+  if (iana?.[1]) {
+    const wall = Date.parse(`${text.slice(0, iana.index)} GMT`);
+    if (Number.isNaN(wall)) return undefined;
+    const guess = zoneOffset(iana[1], wall);
+    if (guess === undefined) return undefined;
+    const offset = zoneOffset(iana[1], wall - guess) ?? guess;
+    return wall - offset;
+  }
+  let zoned = text;
+  if (!NAMED_ZONE.test(text) && !ISO_DATE_ONLY.test(text))
+    zoned = ISO_DATE_TIME.test(text) ? `${text}Z` : `${text} GMT`;
+  const time = Date.parse(zoned);
+  return Number.isNaN(time) ? undefined : time;
+}
