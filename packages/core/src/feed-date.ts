@@ -8,35 +8,6 @@
  * a pattern that cannot backtrack: linear in the text.
  */
 
-/**
- * Month names and abbreviations in French, German, Spanish, Portuguese, Italian, Russian and
- * Ukrainian that an English prefix does not already give ("novembre", "marzo" read as "nov",
- * "mar"), folded (lower case, no accents).
- */
-const FOREIGN_MONTHS: Record<string, number> = {};
-for (const [month, names] of [
-  [1, "janvier janv januar enero ene janeiro gennaio genn января январь янв січня січень січ"],
-  [2, "fevrier fevr fev februar febrero fevereiro febbraio febbr февраля февраль фев лютого лютий лют"],
-  [3, "mars marz mrz marco марта март мар березня березень бер"],
-  [4, "avril avr abril abr aprile апреля апрель апр квітня квітень кві"],
-  [5, "mai maio maggio magg мая маи травня травень тра"],
-  [6, "juin junho giugno giu июня июнь июн червня червень чер"],
-  [7, "juillet juil julho luglio lug июля июль июл липня липень лип"],
-  [8, "aout agosto ago августа август авг серпня серпень сер"],
-  [9, "setiembre setembro settembre sett set сентября сентябрь сен вересня вересень вер"],
-  [10, "oktober okt outubro out ottobre ott октября октябрь окт жовтня жовтень жов"],
-  [11, "ноября ноябрь ноя листопада листопад лис"],
-  [12, "dezember dez dezembro dicembre dic diciembre декабря декабрь дек грудня грудень гру"],
-] as const) {
-  for (const name of names.split(" ")) FOREIGN_MONTHS[name] = month;
-}
-
-const ENGLISH_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const ENGLISH_MONTH = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
-
-/** Words between a date's parts that say nothing of it: "at", "-", "um … Uhr", "de", "г.". */
-const FILLERS = new Set(["-", "–", "—", "at", "a", "um", "uhr", "de", "del", "г", "года", "р", "року"]);
-
 /** Lower case, accents off: `Mär` and `mar` alike. */
 function fold(word: string): string {
   return word
@@ -45,11 +16,69 @@ function fold(word: string): string {
     .toLowerCase();
 }
 
+/** The languages besides English whose month names feeds write. */
+const MONTH_LOCALES = ["fr", "de", "es", "pt", "it", "ru", "uk"];
+
+/** Abbreviations feeds write that Unicode's CLDR (and so `Intl`) does not give, by month. */
+const MORE_MONTH_NAMES = [
+  "genn",
+  "фев",
+  "mrz",
+  "кві",
+  "magg тра",
+  "чер",
+  "",
+  "сер",
+  "setiembre sett сен",
+  "жов",
+  "ноя лис",
+  "гру",
+];
+
+/**
+ * Month names and abbreviations in French, German, Spanish, Portuguese, Italian, Russian and
+ * Ukrainian, folded (lower case, no accents), from `Intl`: each month's long and short name,
+ * alone and as written with a day (Russian and Ukrainian decline it: "июня", "червня"). Made
+ * at the first date that needs them (about 15 ms), not when the module loads.
+ */
+let foreignMonths: Map<string, number> | undefined;
+
+function foreignMonthNames(): Map<string, number> {
+  if (foreignMonths) return foreignMonths;
+  const months = new Map<string, number>();
+  const add = (name: string, month: number) => {
+    const folded = fold(name.replace(/\.$/, ""));
+    if (folded && !months.has(folded)) months.set(folded, month);
+  };
+  for (const locale of MONTH_LOCALES) {
+    for (const style of ["long", "short"] as const) {
+      const alone = new Intl.DateTimeFormat(locale, { month: style, timeZone: "UTC" });
+      const withDay = new Intl.DateTimeFormat(locale, { day: "numeric", month: style, timeZone: "UTC" });
+      for (let month = 1; month <= 12; month++) {
+        const date = new Date(Date.UTC(2001, month - 1, 15));
+        add(alone.format(date), month);
+        add(withDay.formatToParts(date).find((part) => part.type === "month")?.value ?? "", month);
+      }
+    }
+  }
+  MORE_MONTH_NAMES.forEach((names, index) => {
+    for (const name of names.split(" ").filter(Boolean)) add(name, index + 1);
+  });
+  foreignMonths = months;
+  return months;
+}
+
+const ENGLISH_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const ENGLISH_MONTH = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
+
+/** Words between a date's parts that say nothing of it: "at", "-", "um … Uhr", "de", "г.". */
+const FILLERS = new Set(["-", "–", "—", "at", "a", "um", "uhr", "de", "del", "г", "года", "р", "року"]);
+
 /** The month (1 to 12) a word names, in English or another language, or undefined. */
 function monthOf(bare: string): number | undefined {
   const english = ENGLISH_MONTH.exec(bare)?.[1];
   if (english) return ENGLISH_MONTHS.findIndex((month) => month.toLowerCase() === english) + 1;
-  return FOREIGN_MONTHS[bare];
+  return foreignMonthNames().get(bare);
 }
 
 const LETTERS_ONLY = /^\p{L}+\.?,?$/u;

@@ -209,6 +209,8 @@ describe("plausibleDate, on a machine west of UTC", () => {
     ["a Spanish date with de, as UTC", "lun, 7 de abril de 2025 10:00", "2025-04-07T10:00:00.000Z"],
     ["a Russian date with г., as UTC", "15 ноября 2024 г. 09:15", "2024-11-15T09:15:00.000Z"],
     ["a Ukrainian date, as UTC", "3 березня 2025 12:00", "2025-03-03T12:00:00.000Z"],
+    ["a Russian month cut short as CLDR cuts it", "7 нояб. 2024 10:00 +0300", "2024-11-07T07:00:00.000Z"],
+    ["a Ukrainian month cut short as CLDR cuts it", "5 квіт. 2025 08:00 +0300", "2025-04-05T05:00:00.000Z"],
     ["a Portuguese weekday and month", "qua, 5 fev 2025 10:00:00 -0300", "2025-02-05T13:00:00.000Z"],
     ["an Italian weekday and month", "gio, 6 giugno 2024 08:00:00 +0200", "2024-06-06T06:00:00.000Z"],
     ["a named zone", "Tue, 01 Jul 2025 09:00:00 Europe/Paris", "2025-07-01T07:00:00.000Z"],
