@@ -22,6 +22,7 @@ import {
 } from "@treatywatch/core";
 import type Database from "better-sqlite3";
 import { migrate, openDatabase } from "./schema.ts";
+import type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
 const MIGRATIONS: string[] = [
   `
@@ -219,7 +220,7 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 }
 
 /** The embedded Store: one SQLite file in WAL mode. */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, StoredItemTexts {
   readonly db: Database.Database;
 
   readonly #windowEntries: number;
@@ -346,6 +347,18 @@ export class SqliteStore implements Store {
       }
     }
     return undefined;
+  }
+
+  async storedItemTexts(ids: readonly string[]): Promise<Map<string, ItemText>> {
+    const texts = new Map<string, ItemText>();
+    if (ids.length === 0) return texts;
+    // One statement whatever the number of ids: they come in as one JSON array.
+    const rows = this.statement(
+      `SELECT id, item ->> '$.title' AS title, item ->> '$.summary' AS summary FROM items
+         WHERE id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as Array<{ id: string; title: string; summary: string }>;
+    for (const { id, title, summary } of rows) texts.set(id, { title, summary });
+    return texts;
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
