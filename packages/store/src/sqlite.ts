@@ -24,7 +24,8 @@ import type Database from "better-sqlite3";
 import { migrate, openDatabase } from "./schema.ts";
 import type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
-const MIGRATIONS: string[] = [
+/** The news store's schema steps, in order: a database records how many it has taken. Never edit one; add. */
+export const NEWS_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE feeds (
     id TEXT PRIMARY KEY,
@@ -102,6 +103,23 @@ const MIGRATIONS: string[] = [
   // table of index keys, so an item writes one member row instead of a row per key.
   `
   DROP TABLE story_keys;
+  CREATE INDEX story_members_at ON story_members (at);
+  `,
+  // One index a story's members instead of two: the newest-members index, made unique on the
+  // item, also keeps an item from being a member twice, which the primary key on (story, item)
+  // did with an index of its own written for every member. Row numbers stay: the window's order.
+  `
+  CREATE TABLE story_members_rebuilt (
+    story_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+  );
+  INSERT INTO story_members_rebuilt (rowid, story_id, item_id, at, fingerprint)
+    SELECT rowid, story_id, item_id, at, fingerprint FROM story_members ORDER BY rowid;
+  DROP TABLE story_members;
+  ALTER TABLE story_members_rebuilt RENAME TO story_members;
+  CREATE UNIQUE INDEX story_members_recent ON story_members (story_id, at, item_id);
   CREATE INDEX story_members_at ON story_members (at);
   `,
 ];
@@ -231,7 +249,7 @@ export class SqliteStore implements Store, StoredItemTexts {
    */
   constructor(database: string | Database.Database, options: { windowEntries?: number } = {}) {
     this.db = typeof database === "string" ? openDatabase(database) : database;
-    migrate(this.db, "news", MIGRATIONS);
+    migrate(this.db, "news", NEWS_MIGRATIONS);
     this.#windowEntries = options.windowEntries ?? WINDOW_ENTRIES;
   }
 
@@ -517,25 +535,42 @@ export class SqliteStore implements Store, StoredItemTexts {
 
   /** An ingested item's rows: the item, then its story (unless a batch writes it at its end) and membership. */
   #writeIngestRows({ stored, story, fingerprint }: IngestWrite, withStory: boolean): WindowMember | undefined {
-    this.statement(
+    const storyId = stored.storyId ?? null;
+    const item = JSON.stringify(stored.item);
+    const verdict = JSON.stringify(stored.verdict);
+    const relevant = stored.verdict.relevant ? 1 : 0;
+    const added = this.statement(
       `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
-           relevant = excluded.relevant`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ).run(
       stored.item.id,
       stored.item.feedId,
       stored.item.canonicalUrl ?? null,
       stored.item.contentHash,
       stored.item.fetchedAt,
-      stored.verdict.relevant ? 1 : 0,
-      stored.storyId ?? null,
-      JSON.stringify(stored.item),
-      JSON.stringify(stored.verdict),
-    );
+      relevant,
+      storyId,
+      item,
+      verdict,
+    ).changes;
+    // An item saved again (a new verdict) keeps its keys and the time it was first fetched.
+    if (added === 0) {
+      this.statement("UPDATE items SET story_id = ?, item = ?, verdict = ?, relevant = ? WHERE id = ?").run(
+        storyId,
+        item,
+        verdict,
+        relevant,
+        stored.item.id,
+      );
+    }
     if (!story) return undefined;
     if (withStory) this.#writeStory(story);
     if (!fingerprint) return undefined;
+    // Only an item stored before can be a member already, perhaps under another time: it is
+    // replaced, as a member is unique by story and item. A new item, nearly every one, skips this.
+    if (added === 0) {
+      this.statement("DELETE FROM story_members WHERE story_id = ? AND item_id = ?").run(story.id, stored.item.id);
+    }
     const member = this.statement(
       "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
     ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
