@@ -34,6 +34,33 @@ const OTHER_OUTLET = rss("Other Outlet", [
   },
 ]);
 
+/** Entries of a feed that changes between polls: a report on mines, and others that come and go. */
+let rolling: Parameters<typeof rss>[1] = [];
+
+/** The store, counting the calls made of each of its methods. */
+function counting(store: SqliteStore): { store: SqliteStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+const report = (n: number) => ({
+  guid: `r-${n}`,
+  title: `Deminers clear minefield number ${n} near Izium, Ukraine`,
+  link: `https://rolling.example/clearance/${n}`,
+  description: "Teams surveyed farmland and removed anti-personnel mines.",
+  pubDate: "Sun, 29 Jun 2025 10:00:00 GMT",
+});
+
 describe("fetchFeed", () => {
   let server: TestServer;
   let store: SqliteStore;
@@ -55,6 +82,8 @@ describe("fetchFeed", () => {
       "/page.html": (_request, response) =>
         response.writeHead(200, { "content-type": "text/html" }).end("<!DOCTYPE html><html><body>hi</body></html>"),
       "/gone.xml": (_request, response) => response.writeHead(410).end(),
+      "/rolling.xml": (_request, response) =>
+        response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss("Rolling Wire", rolling)),
     });
   });
 
@@ -97,6 +126,46 @@ describe("fetchFeed", () => {
     const again = await fetchFeed(feed, { store, fetcher, clock });
 
     expect(again.summary).toMatchObject({ fresh: 0, duplicate: 1 });
+  });
+
+  it("asks the store once which entries it holds, and takes only the new ones on to be read and stored", async () => {
+    const { feed } = await store.addFeed(server.url("/rolling.xml"), NOW.toISOString());
+    rolling = [1, 2, 3, 4].map(report);
+    await fetchFeed(feed, { store, fetcher, clock });
+    const counted = counting(store);
+    rolling = [5, 1, 2, 6, 3, 4].map(report);
+
+    const again = await fetchFeed(feed, { store: counted.store, fetcher, clock });
+
+    expect(again.summary).toMatchObject({ fresh: 2, duplicate: 4, skipped: 0, failed: 0 });
+    expect(counted.calls.get("storedItemTexts")).toBe(1);
+    // The store half's duplicate check, which every entry read passes through, saw only the new two.
+    expect(counted.calls.get("findDuplicate")).toBe(2);
+    const titles = (await store.listItems({ limit: 10, feedId: feed.id })).data.map((stored) => stored.item.title);
+    expect(titles.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => report(n).title).sort());
+  });
+
+  it("keeps an entry met again under its id with new text in its item, verdict and story, and takes its text", async () => {
+    const { feed } = await store.addFeed(server.url("/rolling.xml"), NOW.toISOString());
+    rolling = [report(1)];
+    const first = await fetchFeed(feed, { store, fetcher, clock });
+    const [before] = (await store.listItems({ limit: 10, feedId: feed.id })).data;
+    const story = await store.getStory(before?.storyId ?? "");
+    // Same GUID, and text the classifier would now call off the subject.
+    const rewritten = { title: "Ottawa Senators sign new goalie", description: "A three-year deal for the netminder." };
+    rolling = [{ ...report(1), ...rewritten }];
+
+    const again = await fetchFeed(feed, { store, fetcher, clock });
+
+    expect(first.summary).toMatchObject({ fresh: 1, relevant: 1 });
+    expect(again.summary).toMatchObject({ fresh: 0, duplicate: 1, relevant: 0, events: [] });
+    const after = await store.getItem(before?.item.id ?? "");
+    expect(after).toEqual({
+      ...before,
+      item: { ...before?.item, title: rewritten.title, summary: rewritten.description },
+    });
+    expect(after?.verdict.relevant).toBe(true);
+    expect(await store.getStory(story?.id ?? "")).toEqual(story);
   });
 
   it.each([

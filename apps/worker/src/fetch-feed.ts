@@ -5,14 +5,17 @@ import {
   type FeedError,
   type Fetcher,
   feedError,
+  type Item,
   type Store,
 } from "@treatywatch/core";
+import type { ItemText, StoredItemTexts } from "@treatywatch/store";
 import {
   emptySummary,
   type IngestSummary,
   ingestFeedItems,
+  type NormalisedEntries,
   type PreparedEntries,
-  type PreparedItem,
+  textEdited,
 } from "./ingest.ts";
 import {
   DEFAULT_POLL_POLICY,
@@ -35,8 +38,14 @@ function feedReader(): Promise<Reader> {
   return reader;
 }
 
-/** Takes a feed's prepared items on to story assignment, which has a single writer. */
-export type IngestSink = (prepared: PreparedEntries) => Promise<IngestSummary>;
+/** Classifies and fingerprints items (`assessItems`): the costly read of their text. */
+export type PrepareItems = (items: readonly Item[]) => PreparedEntries;
+
+/**
+ * Takes a feed's entries, made items but not yet read, on to story assignment, which has a
+ * single writer. It finds which are stored already and prepares only the others.
+ */
+export type IngestSink = (entries: NormalisedEntries, prepare: PrepareItems) => Promise<IngestSummary>;
 
 /**
  * The most new items one feed adds in one tick. Story assignment has a single writer, so a
@@ -46,7 +55,8 @@ export type IngestSink = (prepared: PreparedEntries) => Promise<IngestSummary>;
 export const MAX_NEW_ITEMS_PER_TICK = 1_000;
 
 export interface FetchDeps {
-  store: Store;
+  /** With `storedItemTexts` (both stores have it), entries stored already are not read again. */
+  store: Store & Partial<StoredItemTexts>;
   fetcher: Fetcher;
   clock: Clock;
   policy?: PollPolicy;
@@ -140,18 +150,20 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
     return outcomeOf(feed, "not-modified", nextPollAt);
   }
 
-  const { parseFeed, prepareEntries } = await feedReader();
+  const { parseFeed, normaliseEntries, assessItems } = await feedReader();
   const parsed = await parseFeed(result.body, result.contentType, { url: result.finalUrl });
   if (!parsed.ok) return recordFailure(feed, deps, parsed.error);
-  const prepared = prepareEntries(
+  const normalised = normaliseEntries(
     parsed.feed.entries,
     { feedId: feed.id, feedUrl: result.finalUrl, feedTitle: parsed.feed.title ?? feed.title },
     deps.clock.now().toISOString(),
   );
-  const summary = deps.ingest ? await deps.ingest(prepared) : await ingestInProcess(feed, prepared.items, deps);
-  summary.skipped = prepared.skipped;
-  summary.failed += prepared.failed;
-  summary.failure ??= prepared.failure;
+  const summary = deps.ingest
+    ? await deps.ingest(normalised, assessItems)
+    : await ingestInProcess(feed, normalised, assessItems, deps);
+  summary.skipped = normalised.skipped;
+  summary.failed += normalised.failed;
+  summary.failure ??= normalised.failure;
   const entries = parsed.feed.entries.length;
   const failure = entryFailure(summary, entries);
   const damage = parsed.feed.damage;
@@ -184,13 +196,56 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
   return outcomeOf(feed, "ok", nextPollAt, { entries, summary, damage });
 }
 
-/** In-process story assignment, one feed at a time; what the tick's cap leaves is kept for the next. */
-async function ingestInProcess(feed: Feed, items: readonly PreparedItem[], deps: FetchDeps): Promise<IngestSummary> {
+/** A feed's items the store holds already (one batched read), and the edits their text takes, in feed order. */
+async function storedAlready(
+  items: readonly Item[],
+  store: FetchDeps["store"],
+): Promise<{ stored: Set<string>; edits: Item[] }> {
+  const texts: Map<string, ItemText> = store.storedItemTexts
+    ? await store.storedItemTexts([...new Set(items.map((item) => item.id))])
+    : new Map();
+  const edits: Item[] = [];
+  for (const item of items) {
+    const text = texts.get(item.id);
+    if (!text || !textEdited({ id: item.id, ...text }, item)) continue;
+    edits.push(item);
+    // A second entry under the same id is compared with the first one's text, as it would be once that is written.
+    texts.set(item.id, { title: item.title, summary: item.summary });
+  }
+  return { stored: new Set(texts.keys()), edits };
+}
+
+/**
+ * In-process story assignment, one feed at a time: entries stored already count as duplicates
+ * (an edited title or summary written onto the item) and only the others are classified; what
+ * the tick's cap leaves is kept for the next.
+ */
+async function ingestInProcess(
+  feed: Feed,
+  normalised: NormalisedEntries,
+  prepare: PrepareItems,
+  deps: FetchDeps,
+): Promise<IngestSummary> {
+  const { store } = deps;
+  const { stored, edits } = await storedAlready(normalised.items, store);
+  const unseen = normalised.items.filter((item) => !stored.has(item.id));
+  const prepared = prepare(unseen);
   const serialize = deps.serialize ?? ((task) => task());
   return serialize(async () => {
-    const { summary, rest } = await ingestFeedItems(items, deps, deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK);
-    if (rest.length > 0) await deps.store.deferItems(feed.id, rest);
+    const writeEdits = async () => {
+      for (const item of edits) await store.updateItemText(item.id, item.title, item.summary);
+    };
+    if (edits.length > 0) await (store.batch ? store.batch(writeEdits) : writeEdits());
+    const { summary, rest } = await ingestFeedItems(
+      prepared.items,
+      deps,
+      deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK,
+    );
+    if (rest.length > 0) await store.deferItems(feed.id, rest);
     summary.deferred = rest.length;
+    summary.duplicate += normalised.items.length - unseen.length;
+    summary.failed += prepared.failed;
+    summary.failure ??= prepared.failure;
     return summary;
   });
 }

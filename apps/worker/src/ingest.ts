@@ -88,6 +88,16 @@ export interface PreparedItem {
   fingerprint: Fingerprint;
 }
 
+/** One feed's entries as items, before their text is read (see `normaliseEntries`). */
+export interface NormalisedEntries {
+  items: Item[];
+  /** Entries with neither a title nor text. */
+  skipped: number;
+  /** Entries normalising threw on; `failure` says why the first did. */
+  failed: number;
+  failure?: string | undefined;
+}
+
 export interface PreparedEntries {
   items: PreparedItem[];
   /** Entries with neither a title nor text. */
@@ -95,6 +105,15 @@ export interface PreparedEntries {
   /** Entries normalising or classifying threw on; `failure` says why the first did. */
   failed: number;
   failure?: string | undefined;
+}
+
+/**
+ * Whether an entry met again under its stored item's id has a new title or summary: the item
+ * keeps its identity, verdict and story, and takes the new text. An entry that only repeats
+ * another item's link or text (another id) changes nothing.
+ */
+export function textEdited(stored: Pick<Item, "id" | "title" | "summary">, item: Item): boolean {
+  return stored.id === item.id && (stored.title !== item.title || stored.summary !== item.summary);
 }
 
 async function ingestItem(
@@ -107,10 +126,7 @@ async function ingestItem(
   const existing = await store.findDuplicate(item);
   if (existing) {
     summary.duplicate++;
-    const same = existing.item;
-    if (same.id === item.id && (same.title !== item.title || same.summary !== item.summary)) {
-      await store.updateItemText(same.id, item.title, item.summary);
-    }
+    if (textEdited(existing.item, item)) await store.updateItemText(item.id, item.title, item.summary);
     return;
   }
   summary.fresh++;

@@ -1,3 +1,3 @@
 /** What the fetch stage loads to read a feed it found changed: the parser and the classifier. */
 export { parseFeed } from "@treatywatch/feeds/parse";
-export { prepareEntries } from "./prepare.ts";
+export { assessItems, normaliseEntries } from "./prepare.ts";

@@ -11,6 +11,7 @@ import {
   type Verdict,
 } from "@treatywatch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { StoredItemTexts } from "./stored-texts.ts";
 
 const at = (minute: number) => new Date(Date.UTC(2025, 5, 27, 10, minute)).toISOString();
 
@@ -96,9 +97,9 @@ async function allPages<T>(
  * The behaviour every Store adapter owes its callers. Each adapter's test file
  * runs it with a factory that returns an empty store.
  */
-export function storeContract(name: string, factory: () => Promise<Store>): void {
+export function storeContract(name: string, factory: () => Promise<Store & StoredItemTexts>): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store;
+    let store: Store & StoredItemTexts;
 
     beforeEach(async () => {
       store = await factory();
@@ -357,6 +358,27 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         const updated = await store.getItem(stored.item.id);
         expect(updated?.item).toEqual({ ...stored.item, title: "Corrected headline", summary: "Corrected summary." });
         expect(await store.findDuplicate({ id: "it_other", contentHash: stored.item.contentHash })).toEqual(updated);
+      });
+
+      it("says which of many item ids it holds, by id alone, each with its text as it stands", async () => {
+        const { stored: founder } = await ingestStory(store);
+        const unclustered = { item: anItem({ summary: "" }), verdict: aVerdict({ relevant: false }) };
+        await store.saveIngest({ stored: unclustered });
+        const { stored: edited } = await ingestStory(store);
+        await store.updateItemText(edited.item.id, "Corrected headline", "Corrected summary.");
+        // More ids than one batched read takes, most never stored; one shares a stored item's URL and text.
+        const unknown = Array.from({ length: 250 }, (_, n) => `it_never_${n}`);
+        const ids = [...unknown.slice(0, 120), founder.item.id, unclustered.item.id, ...unknown.slice(120)];
+
+        const texts = await store.storedItemTexts([...ids, edited.item.id, founder.item.id, "it_other"]);
+
+        expect(Object.fromEntries(texts)).toEqual({
+          [founder.item.id]: { title: founder.item.title, summary: founder.item.summary },
+          [unclustered.item.id]: { title: unclustered.item.title, summary: "" },
+          [edited.item.id]: { title: "Corrected headline", summary: "Corrected summary." },
+        });
+        expect(await store.findDuplicate({ id: "it_other", contentHash: founder.item.contentHash })).toEqual(founder);
+        expect((await store.storedItemTexts([])).size).toBe(0);
       });
 
       it("lists items newest first with filters and cursor pages", async () => {

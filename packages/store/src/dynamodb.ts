@@ -48,6 +48,7 @@ import {
 } from "./dynamodb/records.ts";
 import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
 import type { IndexName } from "./dynamodb/table.ts";
+import type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
 export { DynamoDeliveryStore, DynamoSuppressionList } from "./dynamodb/deliveries.ts";
 export { DynamoKeyStore } from "./dynamodb/keys.ts";
@@ -61,6 +62,7 @@ export {
 } from "./dynamodb/story-shards.ts";
 export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";
 export { createTable, TABLE_KEYS, tableDefinition } from "./dynamodb/table.ts";
+export type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
 /**
  * The Store on one DynamoDB table. Records and the access pattern each serves:
@@ -160,7 +162,7 @@ function repairs(feed: Feed, update: FeedUpdate): Partial<Feed["health"]> {
 /** A story key's sort key: the time first, so a window is one key range however old the key is. */
 const seenKey = (at: Timestamp, storyId: string) => `${SEEN}${timeKey(at, storyId)}`;
 
-export class DynamoStore implements Store {
+export class DynamoStore implements Store, StoredItemTexts {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #shards: number;
@@ -409,6 +411,16 @@ export class DynamoStore implements Store {
         ...markerRecords(stored.item, this.#itemRetentionDays),
       ]),
     );
+  }
+
+  async storedItemTexts(ids: readonly string[]): Promise<Map<string, ItemText>> {
+    const records = await batchGet<ItemRecord & Record<string, unknown>>(
+      this.#doc,
+      this.#table,
+      ids.map(itemKey),
+      true,
+    );
+    return new Map(records.map(({ item }) => [item.id, { title: item.title, summary: item.summary }]));
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {

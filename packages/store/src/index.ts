@@ -2,4 +2,5 @@ export * from "./deliveries.ts";
 export * from "./keys.ts";
 export * from "./schema.ts";
 export * from "./sqlite.ts";
+export * from "./stored-texts.ts";
 export * from "./subscriptions.ts";

@@ -22,8 +22,10 @@ import {
 } from "@treatywatch/core";
 import type Database from "better-sqlite3";
 import { migrate, openDatabase } from "./schema.ts";
+import type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
-const MIGRATIONS: string[] = [
+/** The news store's schema steps, in order: a database records how many it has taken. Never edit one; add. */
+export const NEWS_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE feeds (
     id TEXT PRIMARY KEY,
@@ -101,6 +103,23 @@ const MIGRATIONS: string[] = [
   // table of index keys, so an item writes one member row instead of a row per key.
   `
   DROP TABLE story_keys;
+  CREATE INDEX story_members_at ON story_members (at);
+  `,
+  // One index a story's members instead of two: the newest-members index, made unique on the
+  // item, also keeps an item from being a member twice, which the primary key on (story, item)
+  // did with an index of its own written for every member. Row numbers stay: the window's order.
+  `
+  CREATE TABLE story_members_rebuilt (
+    story_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+  );
+  INSERT INTO story_members_rebuilt (rowid, story_id, item_id, at, fingerprint)
+    SELECT rowid, story_id, item_id, at, fingerprint FROM story_members ORDER BY rowid;
+  DROP TABLE story_members;
+  ALTER TABLE story_members_rebuilt RENAME TO story_members;
+  CREATE UNIQUE INDEX story_members_recent ON story_members (story_id, at, item_id);
   CREATE INDEX story_members_at ON story_members (at);
   `,
 ];
@@ -219,7 +238,7 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 }
 
 /** The embedded Store: one SQLite file in WAL mode. */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, StoredItemTexts {
   readonly db: Database.Database;
 
   readonly #windowEntries: number;
@@ -230,7 +249,7 @@ export class SqliteStore implements Store {
    */
   constructor(database: string | Database.Database, options: { windowEntries?: number } = {}) {
     this.db = typeof database === "string" ? openDatabase(database) : database;
-    migrate(this.db, "news", MIGRATIONS);
+    migrate(this.db, "news", NEWS_MIGRATIONS);
     this.#windowEntries = options.windowEntries ?? WINDOW_ENTRIES;
   }
 
@@ -346,6 +365,18 @@ export class SqliteStore implements Store {
       }
     }
     return undefined;
+  }
+
+  async storedItemTexts(ids: readonly string[]): Promise<Map<string, ItemText>> {
+    const texts = new Map<string, ItemText>();
+    if (ids.length === 0) return texts;
+    // One statement whatever the number of ids: they come in as one JSON array.
+    const rows = this.statement(
+      `SELECT id, item ->> '$.title' AS title, item ->> '$.summary' AS summary FROM items
+         WHERE id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as Array<{ id: string; title: string; summary: string }>;
+    for (const { id, title, summary } of rows) texts.set(id, { title, summary });
+    return texts;
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
@@ -504,25 +535,42 @@ export class SqliteStore implements Store {
 
   /** An ingested item's rows: the item, then its story (unless a batch writes it at its end) and membership. */
   #writeIngestRows({ stored, story, fingerprint }: IngestWrite, withStory: boolean): WindowMember | undefined {
-    this.statement(
+    const storyId = stored.storyId ?? null;
+    const item = JSON.stringify(stored.item);
+    const verdict = JSON.stringify(stored.verdict);
+    const relevant = stored.verdict.relevant ? 1 : 0;
+    const added = this.statement(
       `INSERT INTO items (id, feed_id, canonical_url, content_hash, fetched_at, relevant, story_id, item, verdict)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, item = excluded.item, verdict = excluded.verdict,
-           relevant = excluded.relevant`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ).run(
       stored.item.id,
       stored.item.feedId,
       stored.item.canonicalUrl ?? null,
       stored.item.contentHash,
       stored.item.fetchedAt,
-      stored.verdict.relevant ? 1 : 0,
-      stored.storyId ?? null,
-      JSON.stringify(stored.item),
-      JSON.stringify(stored.verdict),
-    );
+      relevant,
+      storyId,
+      item,
+      verdict,
+    ).changes;
+    // An item saved again (a new verdict) keeps its keys and the time it was first fetched.
+    if (added === 0) {
+      this.statement("UPDATE items SET story_id = ?, item = ?, verdict = ?, relevant = ? WHERE id = ?").run(
+        storyId,
+        item,
+        verdict,
+        relevant,
+        stored.item.id,
+      );
+    }
     if (!story) return undefined;
     if (withStory) this.#writeStory(story);
     if (!fingerprint) return undefined;
+    // Only an item stored before can be a member already, perhaps under another time: it is
+    // replaced, as a member is unique by story and item. A new item, nearly every one, skips this.
+    if (added === 0) {
+      this.statement("DELETE FROM story_members WHERE story_id = ? AND item_id = ?").run(story.id, stored.item.id);
+    }
     const member = this.statement(
       "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
     ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));

@@ -6,7 +6,7 @@ import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeedContext, StoryEvent } from "../ingest.ts";
-import { prepareEntries } from "../prepare.ts";
+import { assessItems, normaliseEntries } from "../prepare.ts";
 import { consumeIngestBatch, type StoryEventSender, shardedIngestSink } from "./ingest.ts";
 import { parseStoryEvent, shardGroup } from "./messages.ts";
 
@@ -117,7 +117,7 @@ async function ingestBothReports(failingSend?: number): Promise<StoryEvent[]> {
     shards,
     sender: new SqsFifoSender(sqs.client, { queueUrl: ingestQueueUrl, groupId: shardGroup(0) }),
   });
-  for (const [feed, entry] of REPORTS) await sink(prepareEntries([entry], feed, NOW.toISOString()));
+  for (const [feed, entry] of REPORTS) await sink(normaliseEntries([entry], feed, NOW.toISOString()), assessItems);
   const deps = { shards, store, clock, logger: silent };
 
   const first = await receive(ingestQueueUrl);

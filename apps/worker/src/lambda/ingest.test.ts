@@ -1,9 +1,10 @@
-import type { Clock, RawEntry, Store } from "@treatywatch/core";
+import type { Clock, Item, RawEntry, Store } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { SqliteStore } from "@treatywatch/store";
 import { DynamoStore, DynamoStoryShards, storyShard } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IngestSink } from "../fetch-feed.ts";
 import { type FeedContext, ingestItems, type PreparedItem } from "../ingest.ts";
 import { prepareEntries } from "../prepare.ts";
 import { createSerializer } from "../serial.ts";
@@ -82,6 +83,20 @@ async function stories(store: Store) {
   return (await store.listStories({ limit: 10 })).data;
 }
 
+/**
+ * Hands a sink prepared items as the fetch stage hands it a feed's entries: made items, each
+ * prepared (as given) only when the sink asks; `asked` collects the items it asked for.
+ */
+function handOver(sink: IngestSink, asked: Item[] = []) {
+  return (items: readonly PreparedItem[], skipped = 0) => {
+    const byItem = new Map(items.map((prepared) => [prepared.item, prepared]));
+    return sink({ items: items.map(({ item }) => item), skipped, failed: 0 }, (unseen) => {
+      asked.push(...unseen);
+      return { items: unseen.flatMap((item) => byItem.get(item) ?? []), skipped: 0, failed: 0 };
+    });
+  };
+}
+
 let dynamo: LocalDynamo;
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -97,8 +112,8 @@ async function onDynamo(shards = 4) {
   return {
     store,
     storyShards,
-    sink: (queue: ReturnType<typeof fifoQueue>) =>
-      shardedIngestSink({ seen: store, shards: storyShards, sender: queue }),
+    sink: (queue: ReturnType<typeof fifoQueue>, asked?: Item[]) =>
+      handOver(shardedIngestSink({ seen: store, shards: storyShards, sender: queue }), asked),
   };
 }
 
@@ -110,7 +125,7 @@ describe("two copies of one story ingested at once", () => {
     const counted = new Map<string, number>();
     const metrics = { count: (name: string, value = 1) => counted.set(name, (counted.get(name) ?? 0) + value) };
 
-    await Promise.all([0, 1].map((index) => sink(queue)({ items: prepared(index), skipped: 0, failed: 0 })));
+    await Promise.all([0, 1].map((index) => sink(queue)(prepared(index))));
     const response = await consumeIngestBatch(queue.records(), {
       shards: storyShards,
       store,
@@ -144,13 +159,13 @@ describe("two copies of one story ingested at once", () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
     const events = matchQueue();
-    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
+    await sink(queue)(prepared(0));
     const record = queue.records();
     const deps = { shards: storyShards, store, clock, logger: silent, storyEvents: events };
 
     await consumeIngestBatch(record, deps);
     await consumeIngestBatch(record, deps);
-    const refetched = await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
+    const refetched = await sink(queue)(prepared(0));
 
     expect(refetched).toMatchObject({ fresh: 0, duplicate: 1 });
     expect(queue.messages).toHaveLength(1);
@@ -179,7 +194,7 @@ describe("shardedIngestSink", () => {
       NOW.toISOString(),
     ).items;
 
-    const summary = await sink(queue)({ items: [...prepared(0), ...lookalike, ...prepared(0)], skipped: 1, failed: 0 });
+    const summary = await sink(queue)([...prepared(0), ...lookalike, ...prepared(0)], 1);
 
     expect(summary).toMatchObject({ fresh: 2, duplicate: 1, relevant: 1, skipped: 1 });
     expect(queue.messages.map((message) => parseIngestMessage(message.body).item.guid)).toEqual(["w-1"]);
@@ -199,7 +214,7 @@ describe("shardedIngestSink", () => {
     // The second outlet's copy of the wire's report, carrying an unrelated report's fingerprint.
     const misprinted = { ...copy, fingerprint: elsewhere.fingerprint };
 
-    await sink(queue)({ items: [wire, misprinted], skipped: 0, failed: 0 });
+    await sink(queue)([wire, misprinted]);
     await consumeIngestBatch(queue.records(), {
       shards: storyShards,
       store,
@@ -217,10 +232,10 @@ describe("shardedIngestSink", () => {
     expect((await stories(store)).map((story) => story.sources.length)).toEqual([1, 1]);
   });
 
-  it("writes an edited title onto the stored item and queues nothing", async () => {
+  it("writes an edited title onto the stored item, reads none of its text again and queues nothing", async () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
-    await sink(queue)({ items: prepared(0), skipped: 0, failed: 0 });
+    await sink(queue)(prepared(0));
     await consumeIngestBatch(queue.records(), {
       shards: storyShards,
       store,
@@ -230,13 +245,19 @@ describe("shardedIngestSink", () => {
     });
     const [original] = prepared(0);
     if (!original) throw new Error("a prepared item expected");
+    const before = await store.getItem(original.item.id);
     const edited = { ...original, item: { ...original.item, title: `${original.item.title} (updated)` } };
+    const [elsewhere] = unrelatedReport();
+    if (!elsewhere) throw new Error("a prepared item expected");
+    const asked: Item[] = [];
 
-    const summary = await sink(queue)({ items: [edited], skipped: 0, failed: 0 });
+    const summary = await sink(queue, asked)([edited, elsewhere]);
 
-    expect(summary).toMatchObject({ fresh: 0, duplicate: 1 });
-    expect(queue.messages).toHaveLength(1);
-    expect((await store.getItem(original.item.id))?.item.title).toBe(edited.item.title);
+    expect(summary).toMatchObject({ fresh: 1, duplicate: 1 });
+    expect(asked).toEqual([elsewhere.item]);
+    expect(queue.messages).toHaveLength(2);
+    const after = await store.getItem(original.item.id);
+    expect(after).toEqual({ ...before, item: { ...before?.item, title: edited.item.title } });
   });
 });
 
@@ -244,7 +265,7 @@ describe("consumeIngestBatch", () => {
   it("drops an unreadable message; a failing shard fails only its own group's records, through Powertools", async () => {
     const { store, storyShards, sink } = await onDynamo();
     const queue = fifoQueue();
-    await sink(queue)({ items: [...prepared(0), ...unrelatedReport()], skipped: 0, failed: 0 });
+    await sink(queue)([...prepared(0), ...unrelatedReport()]);
     const records = queue.records();
     const groups = new Set(records.map((record) => record.attributes?.MessageGroupId));
     expect(groups.size).toBe(2);

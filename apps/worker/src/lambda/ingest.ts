@@ -1,10 +1,10 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import type { LambdaMetrics } from "@treatywatch/config/powertools";
-import type { Clock, DuplicateKeys, Fingerprint, Logger, Store, StoredItem } from "@treatywatch/core";
+import type { Clock, DuplicateKeys, Fingerprint, Item, Logger, Store, StoredItem } from "@treatywatch/core";
 import { type FifoMessage, MAX_BATCH, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import type { PreparedForShard, ShardAssignment } from "@treatywatch/store/dynamodb";
 import type { IngestSink } from "../fetch-feed.ts";
-import { emptySummary, type PreparedItem, replayStoryEvent, type StoryEvent } from "../ingest.ts";
+import { emptySummary, type PreparedItem, replayStoryEvent, type StoryEvent, textEdited } from "../ingest.ts";
 import { instrumented } from "./lambda-config.ts";
 import {
   BadMessageError,
@@ -43,50 +43,53 @@ export interface StoryShards {
  * Entries of one feed that repeat an earlier one: only the first counts. An entry with its own
  * id (a GUID) repeats only that id, as the store decides; one without repeats an id, a URL or a text.
  */
-function firstOfEach(items: readonly PreparedItem[]): { unique: PreparedItem[]; repeated: number } {
+function firstOfEach(items: readonly Item[]): { unique: Item[]; repeated: number } {
   const seen = new Set<string>();
-  const unique: PreparedItem[] = [];
-  for (const prepared of items) {
-    const { id, canonicalUrl, contentHash, guid } = prepared.item;
+  const unique: Item[] = [];
+  for (const item of items) {
+    const { id, canonicalUrl, contentHash, guid } = item;
     const keys = [`id:${id}`, `hash:${contentHash}`, ...(canonicalUrl ? [`url:${canonicalUrl}`] : [])];
     if ((guid ? [`id:${id}`] : keys).some((key) => seen.has(key))) continue;
     for (const key of keys) seen.add(key);
-    unique.push(prepared);
+    unique.push(item);
   }
   return { unique, repeated: items.length - unique.length };
 }
 
 /**
- * The fetch side on AWS. A feed's entries are looked up in a few batched reads, and those
- * already stored go no further (an edited title or summary is written on the item); items that
- * join no story are stored here in batched writes; only new relevant items go to the ingest
- * queue, each in the message group of its story shard.
+ * The fetch side on AWS. A feed's entries are looked up in a few batched reads before any is
+ * classified, and those already stored go no further (an edited title or summary is written on
+ * the item); the others are prepared, items that join no story are stored here in batched
+ * writes, and only new relevant items go to the ingest queue, each in the message group of its
+ * story shard.
  */
 export function shardedIngestSink(deps: {
   seen: SeenItems;
   shards: Pick<StoryShards, "shardOf">;
   sender: IngestSender;
 }): IngestSink {
-  return async (prepared) => {
-    const summary = { ...emptySummary(), skipped: prepared.skipped };
-    const { unique, repeated } = firstOfEach(prepared.items);
-    const existing = await deps.seen.findDuplicates(unique.map(({ item }) => item));
-    const unclustered: StoredItem[] = [];
-    const messages: FifoMessage[] = [];
+  return async (normalised, prepare) => {
+    const summary = { ...emptySummary(), skipped: normalised.skipped };
+    const { unique, repeated } = firstOfEach(normalised.items);
+    const existing = await deps.seen.findDuplicates(unique);
+    const unseen: Item[] = [];
     const edits: Promise<void>[] = [];
     summary.duplicate = repeated;
-    for (const [index, candidate] of unique.entries()) {
+    for (const [index, item] of unique.entries()) {
       const same = existing[index]?.item;
-      if (same) {
-        summary.duplicate++;
-        if (
-          same.id === candidate.item.id &&
-          (same.title !== candidate.item.title || same.summary !== candidate.item.summary)
-        ) {
-          edits.push(deps.seen.updateItemText(same.id, candidate.item.title, candidate.item.summary));
-        }
+      if (!same) {
+        unseen.push(item);
         continue;
       }
+      summary.duplicate++;
+      if (textEdited(same, item)) edits.push(deps.seen.updateItemText(item.id, item.title, item.summary));
+    }
+    const prepared = prepare(unseen);
+    summary.failed = prepared.failed;
+    summary.failure = prepared.failure;
+    const unclustered: StoredItem[] = [];
+    const messages: FifoMessage[] = [];
+    for (const candidate of prepared.items) {
       summary.fresh++;
       if (!candidate.verdict.relevant) {
         unclustered.push({ item: candidate.item, verdict: candidate.verdict });
