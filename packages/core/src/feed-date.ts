@@ -121,8 +121,8 @@ function englishWords(text: string): string | undefined {
   return out.length > 0 ? out.join(" ") : undefined;
 }
 
-/** A numeric date (`26/06/2020`, `30.10.23`, `11 04 2020`) at the start or after a space. */
-const NUMERIC_DATE = /(^|\s)(\d{1,2})([/. ])(\d{1,2})\3(\d{4}|\d{2})(?=[\s,]|$)/;
+/** A numeric date (`26/06/2020`, `30.10.23`, `11 04 2020`, `13-02-2013`) at the start or after a space. */
+const NUMERIC_DATE = /(^|\s)(\d{1,2})([/. -])(\d{1,2})\3(\d{4}|\d{2})(?=[\s,]|$)/;
 
 /**
  * The text with its numeric date written with a month name, day-first where only the day can
@@ -147,8 +147,9 @@ function numericDateSpelled(text: string): string | undefined {
   return text.slice(0, match.index) + spelled + text.slice(match.index + whole.length);
 }
 
-/** A zone the text names: an abbreviation, GMT/UTC/Z, or an offset. */
-const NAMED_ZONE = /(?:^|[^A-Za-z])(?:UTC?|GMT|Z|[ECMP][SD]T)(?![A-Za-z])|[+-]\d\d:?\d\d(?!\d)/;
+/** A zone the text names: an abbreviation, GMT/UTC/Z, or an offset after the time (a dash in a date is none). */
+const NAMED_ZONE =
+  /(?:^|[^A-Za-z])(?:UTC?|GMT|Z|[ECMP][SD]T)(?![A-Za-z])|\d:\d\d(?::\d\d(?:\.\d+)?)?\s?[+-]\d\d:?\d\d(?!\d)/;
 /** An IANA zone at the end: "America/Los_Angeles". */
 const IANA_ZONE = /\s([A-Za-z]+(?:\/[A-Za-z_+-]+)+)$/;
 const ISO_DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
