@@ -138,6 +138,17 @@ describe("story clustering", () => {
     // A word is a number only in its own language: "once" is eleven in Spanish, not in English.
     expect(printOf("Once a minefield, now a farm: Cambodia clears its border villages", at).figures).toEqual([]);
     expect(printOf("Once niños heridos por una mina antipersonal en Colombia", at).figures).toEqual(["11"]);
+    // Tens and units are one number; a number word in a date or before a scale is none.
+    expect(printOf("Landmines wound twenty-five soldiers on the Thai border", at).figures).toEqual(["25"]);
+    expect(printOf("Двадцять п'ять саперів загинули від початку року", at).figures).toEqual(["25"]);
+    expect(printOf("Vingt-cinq démineurs formés depuis le 15 sept. à Kaboul", at).figures).toEqual(["15", "25"]);
+    expect(printOf("Two million mines still buried across the country", at).figures).toEqual([]);
+  });
+
+  it("joins reports of one event whose figure one writes in words and one in digits", () => {
+    const words = printOf("Landmines wound twenty-five Thai soldiers on the border", "2025-07-16T08:00:00Z");
+    const digits = printOf("25 soldiers wounded by landmines along the Cambodian border", "2025-07-16T09:00:00Z");
+    expect(similarity(words, digits)).toBeGreaterThan(0);
   });
 
   it("never joins reports further apart than the window", () => {

@@ -2,10 +2,11 @@ import { fold, type Token } from "./analyse.ts";
 import type { Language } from "./language.ts";
 
 /**
- * The small numbers news writes out in words, by language: "zehn Minenräumer getötet" and
- * "10 deminers killed" give one figure, so the clusterer can match them. Russian and
- * Ukrainian also count people with collective forms (двое, п'ятеро) and write numbers in
- * their cases (трёх, десяти), which are listed too. One is left out, as figures are.
+ * The small numbers news writes out in words, by language (two to twelve, fifteen, and the tens
+ * to fifty): "zehn Minenräumer getötet" and "10 deminers killed" give one figure, so the
+ * clusterer can match them. Russian and Ukrainian also count people with collective forms
+ * (двое, п'ятеро) and write numbers in their cases (трёх, десяти), which are listed too. One is
+ * left out, as figures are, and so is French "neuf", which as often means new.
  */
 const SPELLED: Record<Language, Record<string, number>> = {
   en: {
@@ -52,7 +53,6 @@ const SPELLED: Record<Language, Record<string, number>> = {
     six: 6,
     sept: 7,
     huit: 8,
-    neuf: 9,
     dix: 10,
     onze: 11,
     douze: 12,
@@ -156,18 +156,39 @@ const SPELLED: Record<Language, Record<string, number>> = {
 const FOLDED = new Map(
   Object.entries(SPELLED).map(([language, words]) => [
     language,
-    new Map(Object.entries(words).map(([word, value]) => [fold(word), String(value)])),
+    new Map(Object.entries(words).map(([word, value]) => [fold(word), value])),
   ]),
 );
 
-/** The figures a text writes in words, as `figuresIn` gives those written in digits. */
+/** Words that make the number before them larger: "two million" is no 2. */
+const SCALE =
+  /^(?:hundred|thousand|million|billion|hundert|tausend|milliard|cent|mille|mil|cien|ciento|millon|сот|тысяч|тисяч|миллион|мильон|мільйон|миллиард|мільярд)/;
+const DIGITS = /^\d+$/;
+
+/**
+ * The figures a text writes in words, as `figuresIn` gives those written in digits. A tens word
+ * and a units word together are one number ("twenty-five", "двадцять п'ять": 25); a number word
+ * after a figure ("15 sept.", a date) or before a scale ("two million") is none.
+ */
 export function spelledFigures(tokens: readonly Token[], language: Language): string[] {
   const words = FOLDED.get(language);
   const found: string[] = [];
   if (!words) return found;
-  for (const token of tokens) {
-    const value = words.get(token.word);
-    if (value !== undefined) found.push(value);
+  for (let at = 0; at < tokens.length; at++) {
+    const value = words.get((tokens[at] as Token).word);
+    if (value === undefined) continue;
+    const previous = tokens[at - 1]?.word;
+    const next = tokens[at + 1]?.word;
+    if (previous !== undefined && DIGITS.test(previous)) continue;
+    if (next !== undefined && SCALE.test(next)) continue;
+    const units = next === undefined ? undefined : words.get(next);
+    if (units !== undefined) {
+      // A compound: tens then units is their sum; any other pair is no figure we can tell.
+      if (value % 10 === 0 && value >= 20 && units < 10) found.push(String(value + units));
+      at++;
+      continue;
+    }
+    found.push(String(value));
   }
   return found;
 }
