@@ -531,6 +531,28 @@ describe("parseFeed reads where a podcast keeps what it says", () => {
   ])("takes an episode's words from %s", async (_case, item, summary) => {
     expect((await firstEntry(podcast(item)))?.summary).toBe(summary);
   });
+
+  it("keeps an episode's content rather than its subtitle when it has no description", async () => {
+    const entry = await firstEntry(
+      podcast(
+        "<content:encoded><![CDATA[<p>Full notes on clearing the Salang pass</p>]]></content:encoded>" +
+          "<itunes:subtitle>Short</itunes:subtitle>",
+      ).replace("<rss ", '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '),
+    );
+    expect(entry?.summary).toBeUndefined();
+    expect(entry?.contentHtml).toContain("Full notes on clearing the Salang pass");
+  });
+});
+
+describe("parseFeed reads an empty <link> as no link", () => {
+  it("takes the item's alternate atom:link instead", async () => {
+    const entry = await firstEntry(
+      '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><item>' +
+        '<title>Mine clearance resumes</title><link></link><atom:link rel="alternate" href="https://news.example/a"/>' +
+        "</item></channel></rss>",
+    );
+    expect(entry?.link).toBe("https://news.example/a");
+  });
 });
 
 describe("parseFeed reads an Atom text construct as its type says", () => {

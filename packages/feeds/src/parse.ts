@@ -203,23 +203,26 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       .map((field) => parserText(node[field]))
       .find(Boolean);
     if (date) item.pubDate = date;
-    // A podcast episode's words are often only in its iTunes or Google Play fields.
+    item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
+    // A podcast episode's words are often only in its iTunes or Google Play fields; where it has
+    // content, that says more than they do (a subtitle is a line).
+    const content = node["content:encoded"] ?? item.body;
     item.description =
       description ??
       node["dc:description"] ??
       node["atom:summary"] ??
-      node["itunes:summary"] ??
-      node["googleplay:description"] ??
-      node["itunes:subtitle"];
-    item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
+      (content === undefined
+        ? (node["itunes:summary"] ?? node["googleplay:description"] ?? node["itunes:subtitle"])
+        : undefined);
     item.base = xmlBaseOf(node);
     item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
     const guid = Array.isArray(node.guid) ? (node.guid[0] as unknown) : undefined;
     const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
     const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
     const guidText = parserText(guid);
-    if (item.link === undefined && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
-    item.link ??= alternateHref(node["atom:link"]);
+    // An empty <link></link> is no link.
+    if (!item.link && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
+    if (!item.link) item.link = alternateHref(node["atom:link"]);
     // The article itself rather than FeedBurner's redirect to it.
     item.link = webUrl(node["feedburner:origLink"]) ?? item.link;
     return item;
