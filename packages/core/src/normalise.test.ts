@@ -110,11 +110,15 @@ describe("an entry's text", () => {
     const alone = normaliseEntry({ title: " </mine-action>\n", link: "/m/1" }, CONTEXT);
     const withText = normaliseEntry({ title: "<img src='mine.png'>", summary: "Deminers clear a road" }, CONTEXT);
     const markup = normaliseEntry({ title: '<div xmlns="http://www.w3.org/1999/xhtml"/>', link: "/m/2" }, CONTEXT);
+    const element = normaliseEntry({ title: "<p></p>", link: "/m/3" }, CONTEXT);
+    const script = normaliseEntry({ title: "<script>alert(1)</script>", link: "/m/4" }, CONTEXT);
 
-    expect([alone?.title, withText?.title, markup?.title]).toEqual([
+    expect([alone?.title, withText?.title, markup?.title, element?.title, script?.title]).toEqual([
       "</mine-action>",
       "Deminers clear a road",
       "https://news.example/m/2",
+      "https://news.example/m/3",
+      "https://news.example/m/4",
     ]);
   });
 

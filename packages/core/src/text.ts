@@ -1,4 +1,5 @@
 import { decodeHTML } from "entities";
+import htmlTags from "html-tags";
 
 const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^<>]*>/gi;
 /**
@@ -25,16 +26,25 @@ export function htmlToText(html: string): string {
 }
 
 /** What only markup has: an attribute or a self-closing tag. */
-const MARKUP_INDEED = /=|\/>/;
+const ATTRIBUTE_OR_SELF_CLOSING = /=|\/>/;
+const TAG_NAME = /<\/?([a-z][a-z0-9-]*)/gi;
+const HTML_ELEMENTS: ReadonlySet<string> = new Set(htmlTags);
+
+/** Whether text in angle brackets is markup: an attribute, a self-closing tag or an HTML element's tag. */
+function markupIndeed(html: string): boolean {
+  if (ATTRIBUTE_OR_SELF_CLOSING.test(html)) return true;
+  for (const tag of html.matchAll(TAG_NAME)) if (HTML_ELEMENTS.has((tag[1] as string).toLowerCase())) return true;
+  return false;
+}
 
 /**
  * A field as written, tags and all, with its entities decoded and whitespace folded: for a
  * title whose HTML reading leaves nothing (`&lt;/example&gt;`, `&lt;no title&gt;`, escaped by
- * its feed as text). Nothing for one that is markup indeed, with an attribute or self-closing
- * (`<div xmlns="…"/>`, `<br/>`).
+ * its feed as text). Nothing for one that is markup indeed (`<div xmlns="…"/>`, `<br/>`,
+ * `<p></p>`, `<script>…</script>`): such a title gives way to the entry's link.
  */
 export function textAsWritten(html: string): string {
-  if (MARKUP_INDEED.test(html)) return "";
+  if (markupIndeed(html)) return "";
   return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
 }
 
