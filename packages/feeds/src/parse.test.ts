@@ -631,4 +631,24 @@ describe("parseFeed takes the link a reader would follow", () => {
       undefined,
     ]);
   });
+
+  it("takes an Atom entry's own page over an enclosure or a self link written before it", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>' +
+        '<entry><id>urn:e:1</id><title>Episode</title><link rel="enclosure" href="https://cdn.example/1.mp3"/>' +
+        '<link href="https://news.example/episodes/1"/></entry>' +
+        "<entry><id>https://news.example/episodes/2</id><title>Episode</title>" +
+        '<link rel="self" href="https://api.example/entries/2.atom"/></entry>' +
+        '<entry><id>urn:e:3</id><title>Episode</title><link href="https://news.example/episodes/3"/>' +
+        '<link rel="alternate" type="text/html" href="https://news.example/episodes/3.html"/></entry></feed>',
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.link)).toEqual([
+      "https://news.example/episodes/1",
+      "https://news.example/episodes/2",
+      "https://news.example/episodes/3.html",
+    ]);
+  });
 });

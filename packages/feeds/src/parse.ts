@@ -72,16 +72,23 @@ function withAlternateRel(link: unknown): unknown {
   return attributes.rel === undefined ? { ...(link as XmlNode), $: { ...attributes, rel: "alternate" } } : link;
 }
 
-/** The href of the first Atom link whose rel is absent or `alternate`: an entry's own page. */
+/**
+ * The href of an entry's own page among its Atom links: the first whose rel is `alternate`,
+ * else the first with no rel (which means alternate too), never an enclosure or a self link.
+ */
 function alternateHref(links: unknown): string | undefined {
   if (!Array.isArray(links)) return undefined;
+  let unnamed: string | undefined;
   for (const link of links) {
     const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
     if (typeof attributes !== "object" || attributes === null) continue;
     const { rel, href } = attributes as XmlNode;
-    if ((rel === undefined || rel === "alternate") && parserText(href)) return parserText(href);
+    const url = parserText(href);
+    if (!url) continue;
+    if (rel === "alternate") return url;
+    if (rel === undefined) unnamed ??= url;
   }
-  return undefined;
+  return unnamed;
 }
 
 /** An http(s) URL given as text, trimmed, or nothing. */
@@ -176,9 +183,11 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
     for (const field of ["title", "summary", "content"] as const)
       if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
-    // The article itself rather than FeedBurner's redirect to it; else, for an entry with no
-    // link, its id where the id is a web address.
-    item.link = webUrl(node["feedburner:origLink"]) ?? item.link ?? webUrl(node.id);
+    // The article itself rather than FeedBurner's redirect to it; else the entry's own page (a
+    // link whose rel is alternate or absent, wherever it stands among its enclosures and self
+    // links); else its id where the id is a web address; else whatever link it has.
+    item.link =
+      webUrl(node["feedburner:origLink"]) ?? alternateHref(atomLinks(node.link)) ?? webUrl(node.id) ?? item.link;
     return item;
   }
 
