@@ -168,6 +168,31 @@ describe("fetchFeed", () => {
     expect(await store.getStory(story?.id ?? "")).toEqual(story);
   });
 
+  it("counts an edit it cannot write as a failed entry, recorded, and still stores the feed's new items", async () => {
+    const { feed } = await store.addFeed(server.url("/rolling.xml"), NOW.toISOString());
+    rolling = [report(1), report(2)];
+    await fetchFeed(feed, { store, fetcher, clock });
+    rolling = [{ ...report(1), title: "Deminers clear a second village field" }, report(2), report(3), report(4)];
+    const busy = new Proxy(store, {
+      get(target, property) {
+        if (property === "updateItemText") return async () => Promise.reject(new Error("database is locked"));
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+
+    const again = await fetchFeed(feed, { store: busy, fetcher, clock });
+
+    // As for any entry that could not be read or stored: the fetch is recorded as an error, the rest kept.
+    expect(again.error).toMatchObject({
+      kind: "internal",
+      message: "1 of 4 entries could not be read: database is locked",
+    });
+    expect(again.summary).toMatchObject({ fresh: 2, duplicate: 1, failed: 1 });
+    const titles = (await store.listItems({ limit: 10, feedId: feed.id })).data.map((stored) => stored.item.title);
+    expect(titles.sort()).toEqual([1, 2, 3, 4].map((n) => report(n).title).sort());
+  });
+
   it.each([
     ["/page.html", "parse"],
     ["/gone.xml", "http-status"],

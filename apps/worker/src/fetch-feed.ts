@@ -6,6 +6,7 @@ import {
   type Fetcher,
   feedError,
   type Item,
+  oneLineReason,
   type Store,
 } from "@treatywatch/core";
 import type { ItemText, StoredItemTexts } from "@treatywatch/store";
@@ -232,10 +233,24 @@ async function ingestInProcess(
   const prepared = prepare(unseen);
   const serialize = deps.serialize ?? ((task) => task());
   return serialize(async () => {
-    const writeEdits = async () => {
-      for (const item of edits) await store.updateItemText(item.id, item.title, item.summary);
+    // An edit that cannot be written costs its entry, as a failed item does, not the feed.
+    let editsFailed = 0;
+    let editFailure: string | undefined;
+    const failed = (error: unknown, count: number) => {
+      editsFailed += count;
+      editFailure ??= oneLineReason(error);
     };
-    if (edits.length > 0) await (store.batch ? store.batch(writeEdits) : writeEdits());
+    const writeEdits = async () => {
+      for (const item of edits) {
+        await store.updateItemText(item.id, item.title, item.summary).catch((error: unknown) => failed(error, 1));
+      }
+    };
+    if (edits.length > 0) {
+      await (store.batch ? store.batch(writeEdits) : writeEdits()).catch((error: unknown) =>
+        // The batch itself failed (its commit, say): none of its edits stands.
+        failed(error, edits.length - editsFailed),
+      );
+    }
     const { summary, rest } = await ingestFeedItems(
       prepared.items,
       deps,
@@ -243,9 +258,9 @@ async function ingestInProcess(
     );
     if (rest.length > 0) await store.deferItems(feed.id, rest);
     summary.deferred = rest.length;
-    summary.duplicate += normalised.items.length - unseen.length;
-    summary.failed += prepared.failed;
-    summary.failure ??= prepared.failure;
+    summary.duplicate += normalised.items.length - unseen.length - editsFailed;
+    summary.failed += prepared.failed + editsFailed;
+    summary.failure ??= prepared.failure ?? editFailure;
     return summary;
   });
 }
