@@ -255,6 +255,20 @@ describe("story candidates from the in-memory window", () => {
     await compareLookups(store, oracle, make, 2);
   });
 
+  it("sees a member another connection wrote again, the newest member included", async () => {
+    const store = open();
+    const other = open();
+    const oracle = new Oracle();
+    const make = fingerprintMaker(6);
+    for (let item = 0; item < 60; item++) await write(store, oracle, `sty_${item % 6}`, `it_${item}`, make(item % 20));
+    await compareLookups(store, oracle, make, 1);
+
+    // The last member written, written again by another connection and reported later.
+    await write(other, oracle, "sty_5", "it_59", make(40));
+
+    await compareLookups(store, oracle, make, 2);
+  });
+
   it("reads the window again when SQLite rolls a batch back of its own accord, and sees other connections' writes after", async () => {
     const store = open();
     const other = open();

@@ -566,14 +566,20 @@ export class SqliteStore implements Store, StoredItemTexts {
     if (!story) return undefined;
     if (withStory) this.#writeStory(story);
     if (!fingerprint) return undefined;
-    // Only an item stored before can be a member already, perhaps under another time: it is
-    // replaced, as a member is unique by story and item. A new item, nearly every one, skips this.
-    if (added === 0) {
-      this.statement("DELETE FROM story_members WHERE story_id = ? AND item_id = ?").run(story.id, stored.item.id);
-    }
     const member = this.statement(
       "INSERT OR REPLACE INTO story_members (story_id, item_id, at, fingerprint) VALUES (?, ?, ?, ?)",
     ).run(story.id, stored.item.id, fingerprint.at, JSON.stringify(fingerprint));
+    // Only an item stored before can be a member already, perhaps under another time: its older
+    // row goes, as a member is unique by story and item. It goes after the new row is written, so
+    // row numbers only grow and other connections, which read members above the last number they
+    // saw, see the change. A new item, nearly every one, skips this.
+    if (added === 0) {
+      this.statement("DELETE FROM story_members WHERE story_id = ? AND item_id = ? AND rowid <> ?").run(
+        story.id,
+        stored.item.id,
+        member.lastInsertRowid,
+      );
+    }
     return { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
   }
 
