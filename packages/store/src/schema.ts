@@ -23,21 +23,39 @@ export function openDatabase(path: string): Database.Database {
   return db;
 }
 
+/** How long a connection waits for another that is migrating: a step may rewrite a large table. */
+const MIGRATION_WAIT_MS = 600_000;
+
 /**
  * Applies a module's schema steps that have not run yet. Each adapter module
  * (news, subscriptions, queue, ...) owns its own numbered steps, so modules
- * evolve independently in one database file.
+ * evolve independently in one database file. Processes that open one database at once (the
+ * API and the poller of `serve`) take turns: each step runs in a write transaction that reads
+ * the version inside it, so a step another process has applied meanwhile is not applied again,
+ * and a process waits for another's step rather than failing after the usual busy timeout.
  */
 export function migrate(db: Database.Database, module: string, steps: readonly string[]): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-  const current =
-    (db.prepare("SELECT version FROM schema_versions WHERE module = ?").pluck().get(module) as number | undefined) ?? 0;
-  for (let next = current; next < steps.length; next++) {
-    db.transaction(() => {
+  const version = db.prepare("SELECT version FROM schema_versions WHERE module = ?").pluck();
+  // Up to date, as on nearly every open: no write lock is taken.
+  if (((version.get(module) as number | undefined) ?? 0) >= steps.length) return;
+  const busyTimeout = db.pragma("busy_timeout", { simple: true }) as number;
+  db.pragma(`busy_timeout = ${Math.max(busyTimeout, MIGRATION_WAIT_MS)}`);
+  try {
+    const record = db.prepare(
+      "INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT (module) DO UPDATE SET version = excluded.version",
+    );
+    const step = db.transaction((): boolean => {
+      const next = (version.get(module) as number | undefined) ?? 0;
+      if (next >= steps.length) return false;
       db.exec(steps[next] ?? "");
-      db.prepare(
-        "INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT (module) DO UPDATE SET version = excluded.version",
-      ).run(module, next + 1);
-    })();
+      record.run(module, next + 1);
+      return true;
+    });
+    while (step.immediate()) {
+      // One step a transaction, each seeing what the last committed.
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { assess, type Fingerprint, type Item, indexKeys, type Story, type Verdict } from "@treatywatch/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -129,5 +132,46 @@ describe("the news schema", () => {
     expect(candidate?.fingerprints.map((print) => print.at)).toEqual([printAt(item, 6).at, printAt(other, 4).at]);
     expect((await store.getItem(item.id))?.item).toEqual(item);
     await store.close();
+  });
+});
+
+describe("migrate", () => {
+  it("takes no write lock on a database already at its latest step, so it opens while another connection writes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "treatywatch-migrate-"));
+    try {
+      const path = join(dir, "news.db");
+      const writer = new Database(path);
+      writer.pragma("journal_mode = WAL");
+      migrate(writer, "example", ["CREATE TABLE notes (body TEXT)"]);
+      writer.exec("BEGIN IMMEDIATE");
+      writer.exec("INSERT INTO notes VALUES ('held')");
+      const opener = new Database(path);
+      opener.pragma("busy_timeout = 0");
+
+      migrate(opener, "example", ["CREATE TABLE notes (body TEXT)"]);
+
+      expect(opener.prepare("SELECT version FROM schema_versions WHERE module = 'example'").pluck().get()).toBe(1);
+      writer.exec("COMMIT");
+      opener.close();
+      writer.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("applies each step once, in order, and only the steps not yet applied", () => {
+    const db = new Database(":memory:");
+    db.pragma("busy_timeout = 1234");
+    migrate(db, "example", ["CREATE TABLE notes (body TEXT)"]);
+    db.exec("INSERT INTO notes VALUES ('kept')");
+
+    migrate(db, "example", ["CREATE TABLE notes (body TEXT)", "ALTER TABLE notes ADD COLUMN at TEXT"]);
+    migrate(db, "example", ["CREATE TABLE notes (body TEXT)", "ALTER TABLE notes ADD COLUMN at TEXT"]);
+
+    expect(db.prepare("SELECT body, at FROM notes").all()).toEqual([{ body: "kept", at: null }]);
+    expect(db.prepare("SELECT version FROM schema_versions WHERE module = 'example'").pluck().get()).toBe(2);
+    // The long wait for another connection's step is the migration's alone.
+    expect(db.pragma("busy_timeout", { simple: true })).toBe(1234);
+    db.close();
   });
 });
