@@ -1,20 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Item, Story, Verdict } from "@treatywatch/core";
+import type { Item, Story } from "@treatywatch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearanceVerdict } from "../test/verdict.ts";
 import { SqliteStore } from "./sqlite.ts";
 
-const VERDICT: Verdict = {
-  relevant: true,
-  score: 0.9,
-  topics: ["clearance"],
-  categories: ["war-and-conflicts"],
-  countries: ["UA"],
-  treaties: [],
-  why: [],
-  classifierVersion: "batch",
-};
+const VERDICT = clearanceVerdict("batch");
 
 function anItem(n: number): Item {
   return {

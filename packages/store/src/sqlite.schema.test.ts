@@ -1,22 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assess, type Fingerprint, type Item, indexKeys, type Story, type Verdict } from "@treatywatch/core";
+import { assess, type Fingerprint, type Item, indexKeys, type Story } from "@treatywatch/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { clearanceVerdict } from "../test/verdict.ts";
 import { migrate } from "./schema.ts";
 import { NEWS_MIGRATIONS, SqliteStore } from "./sqlite.ts";
 
-const VERDICT: Verdict = {
-  relevant: true,
-  score: 0.9,
-  topics: ["clearance"],
-  categories: ["war-and-conflicts"],
-  countries: ["UA"],
-  treaties: [],
-  why: [],
-  classifierVersion: "schema",
-};
+const VERDICT = clearanceVerdict("schema");
 
 function anItem(n: number): Item {
   return {
