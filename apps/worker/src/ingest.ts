@@ -88,24 +88,23 @@ export interface PreparedItem {
   fingerprint: Fingerprint;
 }
 
-/** One feed's entries as items, before their text is read (see `normaliseEntries`). */
-export interface NormalisedEntries {
-  items: Item[];
-  /** Entries with neither a title nor text. */
+/**
+ * One feed's entries after a step of reading them: what came out, in order, and what did not
+ * (an entry with neither a title nor text is skipped; one the step threw on is counted failed,
+ * `failure` saying why the first did).
+ */
+export interface EntriesRead<T> {
+  items: T[];
   skipped: number;
-  /** Entries normalising threw on; `failure` says why the first did. */
   failed: number;
   failure?: string | undefined;
 }
 
-export interface PreparedEntries {
-  items: PreparedItem[];
-  /** Entries with neither a title nor text. */
-  skipped: number;
-  /** Entries normalising or classifying threw on; `failure` says why the first did. */
-  failed: number;
-  failure?: string | undefined;
-}
+/** One feed's entries as items, before their text is read (see `normaliseEntries`). */
+export type NormalisedEntries = EntriesRead<Item>;
+
+/** One feed's entries normalised, classified and fingerprinted. */
+export type PreparedEntries = EntriesRead<PreparedItem>;
 
 /**
  * Whether an entry met again under its stored item's id has a new title or summary: the item

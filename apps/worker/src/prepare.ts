@@ -4,7 +4,7 @@ import type { Item, RawEntry } from "@treatywatch/core";
 import { assess } from "@treatywatch/core/classify";
 import { oneLineReason } from "@treatywatch/core/feed-error";
 import { normaliseEntry, sharedKeys } from "@treatywatch/core/normalise";
-import type { FeedContext, NormalisedEntries, PreparedEntries } from "./ingest.ts";
+import type { EntriesRead, FeedContext, NormalisedEntries, PreparedEntries } from "./ingest.ts";
 
 /*
  * The half of ingest that reads an item's text (language, words, concepts, verdict, fingerprint),
@@ -12,43 +12,39 @@ import type { FeedContext, NormalisedEntries, PreparedEntries } from "./ingest.t
  * entries, so a function that starts to find a feed unchanged never loads the classifier.
  */
 
+/** Runs one step over a feed's entries, in order: an entry it throws on is counted, not allowed to lose the others. */
+function readEach<T, R>(inputs: readonly T[], step: (input: T) => R | undefined): EntriesRead<R> {
+  const read: EntriesRead<R> = { items: [], skipped: 0, failed: 0 };
+  for (const input of inputs) {
+    try {
+      const output = step(input);
+      if (output === undefined) read.skipped++;
+      else read.items.push(output);
+    } catch (error) {
+      read.failed++;
+      read.failure ??= oneLineReason(error);
+    }
+  }
+  return read;
+}
+
 /**
  * One feed's entries as items, in order: their identity, links and text, but not yet read for
  * meaning. Cheap next to classifying, so the fetch stage makes every entry an item and asks the
- * store which it holds before reading any. An entry that makes normalising throw is counted.
+ * store which it holds before reading any.
  */
 export function normaliseEntries(
   entries: readonly RawEntry[],
   feed: FeedContext,
   fetchedAt: string,
 ): NormalisedEntries {
-  const normalised: NormalisedEntries = { items: [], skipped: 0, failed: 0 };
   const shared = sharedKeys(entries, feed.feedUrl);
-  for (const entry of entries) {
-    try {
-      const item = normaliseEntry(entry, { ...feed, fetchedAt, shared });
-      if (item) normalised.items.push(item);
-      else normalised.skipped++;
-    } catch (error) {
-      normalised.failed++;
-      normalised.failure ??= oneLineReason(error);
-    }
-  }
-  return normalised;
+  return readEach(entries, (entry) => normaliseEntry(entry, { ...feed, fetchedAt, shared }));
 }
 
-/** Classifies and fingerprints items, in order; an item that makes either throw is counted, not allowed to lose the others. */
+/** Classifies and fingerprints items, in order. */
 export function assessItems(items: readonly Item[]): PreparedEntries {
-  const prepared: PreparedEntries = { items: [], skipped: 0, failed: 0 };
-  for (const item of items) {
-    try {
-      prepared.items.push({ item, ...assess(item) });
-    } catch (error) {
-      prepared.failed++;
-      prepared.failure ??= oneLineReason(error);
-    }
-  }
-  return prepared;
+  return readEach(items, (item) => ({ item, ...assess(item) }));
 }
 
 /**

@@ -119,10 +119,9 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
   const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
   // A title its HTML reading empties ("&lt;/example&gt;", "&lt;no title&gt;") is taken as
-  // written when there is no text to stand in for it, unless it is markup indeed, with
-  // attributes or self-closing (`<div xmlns="…"/>`, `<br/>`); an entry with neither title nor
-  // text but a link is still an item, titled by its link as other readers show it, rather than
-  // dropped unseen.
+  // written when there is no text to stand in for it, unless it is markup indeed (see
+  // `textAsWritten`); an entry with neither title nor text but a link is still an item, titled
+  // by its link as other readers show it, rather than dropped unseen.
   const title =
     split.title ||
     truncate(summary, 160) ||
