@@ -4,12 +4,14 @@ import {
   type FeedDamage,
   type FeedError,
   type Fetcher,
+  type FetchResult,
   feedError,
   type Item,
   oneLineReason,
   type Store,
 } from "@treatywatch/core";
-import type { ItemText, StoredItemTexts } from "@treatywatch/store";
+import type { ParsedFeed } from "@treatywatch/feeds/parse";
+import type { ItemText, Savepoints, StoredItemTexts } from "@treatywatch/store";
 import {
   emptySummary,
   type IngestSummary,
@@ -26,6 +28,7 @@ import {
   publishingIntervalSeconds,
   successInterval,
 } from "./schedule.ts";
+import type { Serializer } from "./serial.ts";
 
 type Reader = typeof import("./read-feed.ts");
 let reader: Promise<Reader> | undefined;
@@ -56,13 +59,20 @@ export type IngestSink = (entries: NormalisedEntries, prepare: PrepareItems) => 
 export const MAX_NEW_ITEMS_PER_TICK = 1_000;
 
 export interface FetchDeps {
-  /** With `storedItemTexts` (both stores have it), entries stored already are not read again. */
-  store: Store & Partial<StoredItemTexts>;
+  /**
+   * With `storedItemTexts` (both stores have it), entries stored already are not read again; with
+   * `savepoint` (SQLite), a poll's serializer writes several feeds in one commit.
+   */
+  store: Store & Partial<StoredItemTexts> & Partial<Savepoints>;
   fetcher: Fetcher;
   clock: Clock;
   policy?: PollPolicy;
-  /** Story assignment is single-writer: ingests go through this, one at a time. */
-  serialize?: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * Story assignment is single-writer: ingests go through this, one at a time, each with its
+   * feed's health, so a feed's validators are stored with its items (several feeds' in one commit
+   * with `createSerializer(store)`). Without it each feed writes on its own.
+   */
+  serialize?: Serializer | undefined;
   /** Replaces in-process story assignment (and `serialize`): on AWS, prepared items go to the ingest queue. */
   ingest?: IngestSink | undefined;
   /** In-process ingest only (the ingest queue is the backlog on AWS); `MAX_NEW_ITEMS_PER_TICK` by default. */
@@ -159,15 +169,39 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
     { feedId: feed.id, feedUrl: result.finalUrl, feedTitle: parsed.feed.title ?? feed.title },
     deps.clock.now().toISOString(),
   );
-  const summary = deps.ingest
-    ? await deps.ingest(normalised, assessItems)
-    : await ingestInProcess(feed, normalised, assessItems, deps);
+  const fetched = { result, feed: parsed.feed };
+  if (deps.ingest) return recordFetched(feed, deps, fetched, normalised, await deps.ingest(normalised, assessItems));
+  const staged = await stageInProcess(normalised, assessItems, deps.store);
+  const serialize = deps.serialize ?? ((task) => task());
+  // The feed's validators are written with its items, in the same unit: a crash before it commits
+  // loses both, and the next poll fetches the entries again.
+  return serialize(
+    async () => recordFetched(feed, deps, fetched, normalised, await ingestInProcess(feed, staged, deps)),
+    staged.prepared.items.length + staged.edits.length,
+  );
+}
+
+/** A fetch with content, as fetched and parsed: its validators and hints for the next poll. */
+interface Fetched {
+  result: Extract<FetchResult, { status: "ok" }>;
+  feed: ParsedFeed;
+}
+
+/** Records a fetch whose entries were ingested: its validators and next poll, or its entries' failure. */
+async function recordFetched(
+  feed: Feed,
+  deps: FetchDeps,
+  fetched: Fetched,
+  normalised: NormalisedEntries,
+  summary: IngestSummary,
+): Promise<FeedOutcome> {
+  const { result, feed: parsed } = fetched;
   summary.skipped = normalised.skipped;
   summary.failed += normalised.failed;
   summary.failure ??= normalised.failure;
-  const entries = parsed.feed.entries.length;
+  const entries = parsed.entries.length;
   const failure = entryFailure(summary, entries);
-  const damage = parsed.feed.damage;
+  const damage = parsed.damage;
   if (failure) return recordFailure(feed, deps, failure, { entries, summary, damage, deferred: summary.deferred });
 
   const now = deps.clock.now();
@@ -176,11 +210,11 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
       ? now.toISOString()
       : after(
           now,
-          successInterval(policy, {
+          successInterval(deps.policy ?? DEFAULT_POLL_POLICY, {
             maxAgeSeconds: result.maxAgeSeconds,
-            ttlMinutes: parsed.feed.ttlMinutes,
+            ttlMinutes: parsed.ttlMinutes,
             publishingSeconds: publishingIntervalSeconds(
-              parsed.feed.entries.map((entry) => entry.published),
+              parsed.entries.map((entry) => entry.published),
               now,
             ),
           }),
@@ -188,9 +222,9 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
   await deps.store.recordFetch(feed.id, {
     etag: result.etag,
     lastModified: result.lastModified,
-    title: parsed.feed.title,
+    title: parsed.title,
     nextPollAt,
-    damage: parsed.feed.damage,
+    damage,
     deferred: summary.deferred,
     at: now.toISOString(),
   });
@@ -216,53 +250,66 @@ async function storedAlready(
   return { stored: new Set(texts.keys()), edits };
 }
 
+/** A feed's entries read before they wait for the single writer: which are stored already, and the others prepared. */
+interface Staged {
+  /** Items stored already whose title or summary changed, in feed order. */
+  edits: Item[];
+  /** Entries stored already, edited or not. */
+  stored: number;
+  prepared: PreparedEntries;
+}
+
+/** Finds which of a feed's items are stored already and classifies only the others. */
+async function stageInProcess(
+  normalised: NormalisedEntries,
+  prepare: PrepareItems,
+  store: FetchDeps["store"],
+): Promise<Staged> {
+  const { stored, edits } = await storedAlready(normalised.items, store);
+  const unseen = normalised.items.filter((item) => !stored.has(item.id));
+  return { edits, stored: normalised.items.length - unseen.length, prepared: prepare(unseen) };
+}
+
 /**
- * In-process story assignment, one feed at a time: entries stored already count as duplicates
- * (an edited title or summary written onto the item) and only the others are classified; what
+ * In-process story assignment of one feed's staged entries, run by the single writer: entries
+ * stored already count as duplicates (an edited title or summary written onto the item); what
  * the tick's cap leaves is kept for the next.
  */
 async function ingestInProcess(
   feed: Feed,
-  normalised: NormalisedEntries,
-  prepare: PrepareItems,
+  { edits, stored, prepared }: Staged,
   deps: FetchDeps,
 ): Promise<IngestSummary> {
   const { store } = deps;
-  const { stored, edits } = await storedAlready(normalised.items, store);
-  const unseen = normalised.items.filter((item) => !stored.has(item.id));
-  const prepared = prepare(unseen);
-  const serialize = deps.serialize ?? ((task) => task());
-  return serialize(async () => {
-    // An edit that cannot be written costs its entry, as a failed item does, not the feed.
-    let editsFailed = 0;
-    let editFailure: string | undefined;
-    const failed = (error: unknown, count: number) => {
-      editsFailed += count;
-      editFailure ??= oneLineReason(error);
-    };
-    const writeEdits = async () => {
-      for (const item of edits) {
-        await store.updateItemText(item.id, item.title, item.summary).catch((error: unknown) => failed(error, 1));
-      }
-    };
-    if (edits.length > 0) {
-      await (store.batch ? store.batch(writeEdits) : writeEdits()).catch((error: unknown) =>
-        // The batch itself failed (its commit, say): none of its edits stands.
-        failed(error, edits.length - editsFailed),
-      );
+  // An edit that cannot be written costs its entry, as a failed item does, not the feed.
+  let editsFailed = 0;
+  let editFailure: string | undefined;
+  const failed = (error: unknown, count: number) => {
+    editsFailed += count;
+    editFailure ??= oneLineReason(error);
+  };
+  const writeEdits = async () => {
+    for (const item of edits) {
+      await store.updateItemText(item.id, item.title, item.summary).catch((error: unknown) => failed(error, 1));
     }
-    const { summary, rest } = await ingestFeedItems(
-      prepared.items,
-      deps,
-      deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK,
+  };
+  if (edits.length > 0) {
+    await (store.batch ? store.batch(writeEdits) : writeEdits()).catch((error: unknown) =>
+      // The batch itself failed (its commit, say): none of its edits stands.
+      failed(error, edits.length - editsFailed),
     );
-    if (rest.length > 0) await store.deferItems(feed.id, rest);
-    summary.deferred = rest.length;
-    summary.duplicate += normalised.items.length - unseen.length - editsFailed;
-    summary.failed += prepared.failed + editsFailed;
-    summary.failure ??= prepared.failure ?? editFailure;
-    return summary;
-  });
+  }
+  const { summary, rest } = await ingestFeedItems(
+    prepared.items,
+    deps,
+    deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK,
+  );
+  if (rest.length > 0) await store.deferItems(feed.id, rest);
+  summary.deferred = rest.length;
+  summary.duplicate += stored - editsFailed;
+  summary.failed += prepared.failed + editsFailed;
+  summary.failure ??= prepared.failure ?? editFailure;
+  return summary;
 }
 
 /**
@@ -273,26 +320,30 @@ async function ingestInProcess(
 async function takeDeferred(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
   const serialize = deps.serialize ?? ((task) => task());
   const limit = deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK;
-  const { summary, taken, more } = await serialize(async () => {
+  const taking = Math.min(limit, feed.health.deferred ?? limit);
+  // The items taken, their removal from the backlog and the feed's health are one unit.
+  return serialize(async () => {
     const batch = await deps.store.deferredItems(feed.id, limit);
     const { summary } = await ingestFeedItems(batch.items, deps);
     await deps.store.dropDeferred(
       feed.id,
       batch.items.map((item) => item.key),
     );
-    return { summary, taken: batch.items.length, more: batch.more };
-  });
-  summary.deferred = more ? Math.max(1, (feed.health.deferred ?? 0) - taken) : 0;
-  const failure = entryFailure(summary, taken);
-  if (failure) return recordFailure(feed, deps, failure, { entries: taken, summary, deferred: summary.deferred });
-  const now = deps.clock.now();
-  const nextPollAt = more ? now.toISOString() : after(now, successInterval(deps.policy ?? DEFAULT_POLL_POLICY, {}));
-  await deps.store.recordFetch(feed.id, {
-    etag: feed.etag,
-    lastModified: feed.lastModified,
-    nextPollAt,
-    deferred: summary.deferred,
-    at: now.toISOString(),
-  });
-  return outcomeOf(feed, "ok", nextPollAt, { entries: taken, summary });
+    const taken = batch.items.length;
+    summary.deferred = batch.more ? Math.max(1, (feed.health.deferred ?? 0) - taken) : 0;
+    const failure = entryFailure(summary, taken);
+    if (failure) return recordFailure(feed, deps, failure, { entries: taken, summary, deferred: summary.deferred });
+    const now = deps.clock.now();
+    const nextPollAt = batch.more
+      ? now.toISOString()
+      : after(now, successInterval(deps.policy ?? DEFAULT_POLL_POLICY, {}));
+    await deps.store.recordFetch(feed.id, {
+      etag: feed.etag,
+      lastModified: feed.lastModified,
+      nextPollAt,
+      deferred: summary.deferred,
+      at: now.toISOString(),
+    });
+    return outcomeOf(feed, "ok", nextPollAt, { entries: taken, summary });
+  }, taking);
 }

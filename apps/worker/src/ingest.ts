@@ -195,9 +195,10 @@ export async function ingestItems(items: readonly PreparedItem[], deps: IngestDe
 }
 
 /**
- * Items written in one store batch (one SQLite transaction) by in-process ingest: enough that
- * a commit per item is not the cost, few enough that another process waiting to write (the
- * API beside the poller) waits tens of milliseconds, not seconds.
+ * Items written in one store batch (one SQLite transaction) by in-process ingest outside a
+ * poll's shared commit (see `createSerializer`): enough that a commit per item is not the cost,
+ * few enough that another process waiting to write (the API beside the poller) waits tens of
+ * milliseconds, not seconds. Inside a shared commit the batch is the commit's.
  */
 const ITEMS_PER_BATCH = 100;
 

@@ -55,7 +55,7 @@ export async function pollFeeds(
   deps: FetchDeps,
   concurrency = DEFAULT_POLL_OPTIONS.concurrency,
 ): Promise<FeedOutcome[]> {
-  const serialize = deps.serialize ?? createSerializer();
+  const serialize = deps.serialize ?? createSerializer(deps.store);
   const outcomes: FeedOutcome[] = new Array(feeds.length);
   let next = 0;
   const worker = async (): Promise<void> => {

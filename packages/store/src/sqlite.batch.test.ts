@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Item, Story } from "@treatywatch/core";
+import { assess, type Item, lookupKeys, type Story } from "@treatywatch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearanceVerdict } from "../test/verdict.ts";
 import { SqliteStore } from "./sqlite.ts";
@@ -151,6 +151,96 @@ describe("SqliteStore.batch", () => {
 
       expect(Object.isFrozen(before) && Object.isFrozen(before?.sources[0])).toBe(true);
       expect(await store.getStory("sty_batch")).toEqual(storyAfter(2));
+    });
+  });
+
+  describe("savepoints inside a batch", () => {
+    const save = (n: number, storyId = "sty_batch") =>
+      store.saveIngest({
+        stored: { item: anItem(n), verdict: VERDICT, storyId },
+        story: { ...storyAfter(n), id: storyId },
+      });
+
+    it("undo their own writes when their work throws, pass the failure on, and leave the batch's other writes", async () => {
+      let failure: unknown;
+
+      await store.batch(async () => {
+        await store.savepoint(async () => store.addFeed(feedUrl(1), at));
+        failure = await store
+          .savepoint(async () => {
+            await store.addFeed(feedUrl(2), at);
+            await save(2);
+            throw new Error("disk on fire");
+          })
+          .catch((error: unknown) => error);
+        await store.savepoint(async () => store.addFeed(feedUrl(3), at));
+      });
+
+      expect(failure).toEqual(new Error("disk on fire"));
+      expect(await urlsSeenByReader()).toEqual([feedUrl(1), feedUrl(3)]);
+      expect(await reader.getItem("it_2")).toBeUndefined();
+      expect(await reader.getStory("sty_batch")).toBeUndefined();
+    });
+
+    it("write their stories at their end, and are undone whole, stories read since included, when one cannot be written", async () => {
+      store.db.exec(`CREATE TRIGGER no_other BEFORE INSERT ON stories WHEN NEW.id = 'sty_other'
+        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+      let failure: unknown;
+      let afterUndo: Story | undefined;
+
+      await store.batch(async () => {
+        await store.savepoint(() => save(1));
+        failure = await store
+          .savepoint(async () => {
+            await save(2);
+            await save(3, "sty_other");
+          })
+          .catch((error: unknown) => error);
+        afterUndo = await store.getStory("sty_batch");
+      });
+
+      expect(String(failure)).toContain("disk on fire");
+      expect(afterUndo).toEqual(storyAfter(1));
+      expect(await reader.getStory("sty_batch")).toEqual(storyAfter(1));
+      expect(await reader.getItem("it_2")).toBeUndefined();
+    });
+
+    it("take the members they indexed out of story lookups when undone", async () => {
+      const item = { ...anItem(1), title: "Deminers clear minefield near Izium, Ukraine" };
+      const { verdict, fingerprint } = assess(item);
+      const since = "2025-01-01T00:00:00.000Z";
+      const lookup = () => store.storyCandidates(lookupKeys(fingerprint), since, 10);
+      let offered: string[] = [];
+
+      await store.batch(async () => {
+        await lookup();
+        await store
+          .savepoint(async () => {
+            await store.saveIngest({
+              stored: { item, verdict, storyId: "sty_batch" },
+              story: storyAfter(1),
+              fingerprint,
+            });
+            expect((await lookup()).map((candidate) => candidate.storyId)).toEqual(["sty_batch"]);
+            throw new Error("disk on fire");
+          })
+          .catch(() => undefined);
+        offered = (await lookup()).map((candidate) => candidate.storyId);
+      });
+
+      expect(offered).toEqual([]);
+    });
+
+    it("are transactions of their own outside a batch, undone whole when their work throws", async () => {
+      const failing = store.savepoint(async () => {
+        await store.addFeed(feedUrl(1), at);
+        expect(store.db.inTransaction).toBe(true);
+        throw new Error("disk on fire");
+      });
+
+      await expect(failing).rejects.toThrow("disk on fire");
+      expect(await urlsSeenByReader()).toEqual([]);
+      expect(store.db.inTransaction).toBe(false);
     });
   });
 });

@@ -21,6 +21,7 @@ import {
   type WindowMember,
 } from "@treatywatch/core";
 import type Database from "better-sqlite3";
+import type { Savepoints } from "./savepoints.ts";
 import { migrate, openDatabase } from "./schema.ts";
 import type { ItemText, StoredItemTexts } from "./stored-texts.ts";
 
@@ -238,7 +239,7 @@ function page<T extends { id: string }>(rows: T[], limit: number, sortKey: (row:
 }
 
 /** The embedded Store: one SQLite file in WAL mode. */
-export class SqliteStore implements Store, StoredItemTexts {
+export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   readonly db: Database.Database;
 
   readonly #windowEntries: number;
@@ -599,31 +600,77 @@ export class SqliteStore implements Store, StoredItemTexts {
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return work();
-    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
-    // commit by another process (the API beside the poller) cannot invalidate the batch midway.
-    this.db.exec("BEGIN IMMEDIATE");
-    this.#inBatch = true;
-    this.#batchVersion = undefined;
+    return this.#unit(work, false);
+  }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    return this.#unit(work, true);
+  }
+
+  /**
+   * Runs `work` as a transaction, or as a savepoint inside the one under way, with the stories it
+   * saves written once at its end. Work that throws keeps its writes (a batch: each item's own
+   * savepoint already undid a half-written one) or, with `undoOnFailure`, has them undone; stories
+   * that cannot be written take the whole unit back with them either way, and its items come again.
+   */
+  async #unit<T>(work: () => Promise<T>, undoOnFailure: boolean): Promise<T> {
+    this.#checkBatch();
+    const nested = this.db.inTransaction;
+    if (nested) this.db.exec("SAVEPOINT unit");
+    else {
+      // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so a
+      // commit by another process (the API beside the poller) cannot invalidate the work midway.
+      this.db.exec("BEGIN IMMEDIATE");
+      this.#inBatch = true;
+      this.#batchVersion = undefined;
+    }
+    const enclosing = this.#pendingStories;
     const pending = new Map<string, Story>();
     this.#pendingStories = pending;
-    let flushed = false;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
     try {
-      return await work();
-    } finally {
-      this.#pendingStories = undefined;
+      outcome = { ok: true, value: await work() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.#pendingStories = enclosing;
+    let undo = !outcome.ok && undoOnFailure;
+    if (!undo) {
       try {
         for (const story of pending.values()) this.#writeStory(story);
-        flushed = true;
-      } finally {
-        // Committed even when the work failed: each item's own savepoint already undid a half-written
-        // one. Not when its stories could not be written: then none of it is, and its items come again.
-        const held = this.#inBatch && this.db.inTransaction;
-        this.#inBatch = false;
-        this.#batchVersion = undefined;
-        if (this.db.inTransaction) this.db.exec(flushed ? "COMMIT" : "ROLLBACK");
-        if (!flushed || !held) this.#forgetOwnWrites();
+      } catch (error) {
+        undo = true;
+        if (outcome.ok) outcome = { ok: false, error };
       }
     }
+    const held = this.#end(nested, undo);
+    if (!outcome.ok) throw outcome.error;
+    // Work that must stand or fall whole has lost the writes it made before SQLite gave up.
+    if (!held && undoOnFailure) throw new Error("the transaction was rolled back before its work ended");
+    return outcome.value;
+  }
+
+  /** Ends a unit begun by `#unit`: released or committed, or undone; false when it was lost already. */
+  #end(nested: boolean, undo: boolean): boolean {
+    // SQLite may have rolled the whole transaction back of its own accord (a full disk, an I/O
+    // error): then nothing of it is left to end, and none of its writes stands.
+    const held = this.db.inTransaction;
+    if (!nested) {
+      this.#inBatch = false;
+      this.#batchVersion = undefined;
+    }
+    try {
+      if (held && nested) this.db.exec(undo ? "ROLLBACK TO unit; RELEASE unit" : "RELEASE unit");
+      else if (held) this.db.exec(undo ? "ROLLBACK" : "COMMIT");
+    } catch (error) {
+      if (!nested && this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.#forgetOwnWrites();
+      throw error;
+    } finally {
+      // The window and the stories kept hold the writes undone: they are read again.
+      if (undo || !held) this.#forgetOwnWrites();
+    }
+    return held;
   }
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
