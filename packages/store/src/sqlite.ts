@@ -225,6 +225,22 @@ const WINDOW_ENTRIES = 20_000;
 /** Member rows this connection wrote that the window remembers having added, before it folds them in for good. */
 const OWN_ROWS_KEPT = 10_000;
 
+/**
+ * The stored item an entry duplicates, looked for in order by id, by canonical URL, then by
+ * content, in one statement that stops at the first row found. An entry with its own id is
+ * matched by URL or content only against other feeds' items: two seeks either side of its feed
+ * in each index, whatever its own feed holds.
+ */
+function duplicateQuery(sides: readonly string[]): string {
+  const looks = ["id = @id"];
+  for (const column of ["canonical_url = @url", "content_hash = @hash"]) {
+    for (const side of sides) looks.push(`${column} AND ${side}`);
+  }
+  return `${looks.map((look) => `SELECT item, verdict, story_id FROM items WHERE ${look}`).join(" UNION ALL ")} LIMIT 1`;
+}
+const DUPLICATE = duplicateQuery(["1"]);
+const DUPLICATE_OF_OWN_ID = duplicateQuery(["feed_id < @feed", "feed_id > @feed"]);
+
 function storedFrom(row: ItemRow): StoredItem {
   return { item: JSON.parse(row.item), verdict: JSON.parse(row.verdict), storyId: row.story_id ?? undefined };
 }
@@ -351,21 +367,8 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       hash: keys.contentHash,
       feed: keys.feedId ?? "",
     };
-    const byId = this.statement("SELECT item, verdict, story_id FROM items WHERE id = @id").get(params);
-    if (byId) return storedFrom(byId as ItemRow);
-    // An entry with its own id is matched by URL or content only against other feeds' items:
-    // two seeks either side of its feed in each index, whatever its own feed holds.
-    const others = keys.guid ? ["feed_id < @feed", "feed_id > @feed"] : ["1"];
-    for (const column of ["canonical_url = @url", "content_hash = @hash"]) {
-      if (column.includes("@url") && params.url === null) continue;
-      for (const side of others) {
-        const row = this.statement(`SELECT item, verdict, story_id FROM items WHERE ${column} AND ${side} LIMIT 1`).get(
-          params,
-        );
-        if (row) return storedFrom(row as ItemRow);
-      }
-    }
-    return undefined;
+    const row = this.statement(keys.guid ? DUPLICATE_OF_OWN_ID : DUPLICATE).get(params);
+    return row ? storedFrom(row as ItemRow) : undefined;
   }
 
   async storedItemTexts(ids: readonly string[]): Promise<Map<string, ItemText>> {
