@@ -416,8 +416,9 @@ export const ingest: Bench = {
           `${micros(steps.index)} to index it. Into SQLite, the same items took ${num((halves.prepare * 1000) / halves.items)} µs an item ` +
           "to prepare (`prepareEntries`: normalise, classify, fingerprint) and " +
           `${num((halves.store * 1000) / halves.items)} µs in the store half (\`ingestItems\`: duplicate checks, candidates ` +
-          "from the store's story window, scoring and joining as above, then the item, story and member rows, a savepoint " +
-          `an item and one a feed, ${feedsPerCommit} feeds a commit as the poll's fetch slots hand them in), against ` +
+          "from the store's story window, scoring and joining as above, then the item and member rows and each story " +
+          `joined once a commit, a savepoint an item and one a feed, ${feedsPerCommit} feeds a commit as the poll's fetch ` +
+          "slots hand them in), against " +
           `${num((apart.store * 1000) / apart.items)} µs with a commit a feed (both left the same rows, digest ${halves.digest}): about ` +
           `${num(Math.max(0, (halves.store * 1000) / halves.items - ((steps.candidates + steps.score + steps.join + steps.index) * 1000) / timed.items))} µs ` +
           "an item of the store's own reads and writes beyond the candidates, scoring, join and index above." +

@@ -182,27 +182,29 @@ describe("SqliteStore.batch", () => {
       expect(await reader.getStory("sty_batch")).toBeUndefined();
     });
 
-    it("write their stories at their end, and are undone whole, stories read since included, when one cannot be written", async () => {
-      store.db.exec(`CREATE TRIGGER no_other BEFORE INSERT ON stories WHEN NEW.id = 'sty_other'
-        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
-      let failure: unknown;
-      let afterUndo: Story | undefined;
+    it("save their stories into the batch's, written once at its end, and put back those they saved when undone", async () => {
+      store.db.exec(`CREATE TABLE story_writes (id TEXT, version INTEGER);
+        CREATE TRIGGER story_inserted AFTER INSERT ON stories BEGIN INSERT INTO story_writes VALUES (new.id, json_extract(new.story, '$.version')); END;
+        CREATE TRIGGER story_updated AFTER UPDATE ON stories BEGIN INSERT INTO story_writes VALUES (new.id, json_extract(new.story, '$.version')); END;`);
+      const readAfterUndo: Array<Story | undefined> = [];
 
       await store.batch(async () => {
         await store.savepoint(() => save(1));
-        failure = await store
+        await store.savepoint(() => save(2));
+        await store
           .savepoint(async () => {
-            await save(2);
-            await save(3, "sty_other");
+            await save(3);
+            await save(4, "sty_other");
+            throw new Error("disk on fire");
           })
-          .catch((error: unknown) => error);
-        afterUndo = await store.getStory("sty_batch");
+          .catch(() => undefined);
+        readAfterUndo.push(await store.getStory("sty_batch"), await store.getStory("sty_other"));
       });
 
-      expect(String(failure)).toContain("disk on fire");
-      expect(afterUndo).toEqual(storyAfter(1));
-      expect(await reader.getStory("sty_batch")).toEqual(storyAfter(1));
-      expect(await reader.getItem("it_2")).toBeUndefined();
+      expect(readAfterUndo).toEqual([storyAfter(2), undefined]);
+      expect(store.db.prepare("SELECT id, version FROM story_writes").all()).toEqual([{ id: "sty_batch", version: 2 }]);
+      expect(await reader.getStory("sty_batch")).toEqual(storyAfter(2));
+      expect(await reader.getItem("it_3")).toBeUndefined();
     });
 
     it("take the members they indexed out of story lookups when undone", async () => {

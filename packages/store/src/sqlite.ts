@@ -522,7 +522,10 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     const pending = story ? this.#pendingStories : undefined;
     this.#saveIngestRows ??= this.db.transaction(this.#writeIngestRows.bind(this));
     const written = this.#saveIngestRows(write, pending === undefined);
-    if (story && pending) pending.set(story.id, story);
+    if (story && pending) {
+      if (this.#journal && !this.#journal.has(story.id)) this.#journal.set(story.id, pending.get(story.id));
+      pending.set(story.id, story);
+    }
     const state = this.#window;
     if (written && state) {
       state.window.add(written);
@@ -598,6 +601,9 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   /** Stories saved in the batch under way, written when it ends; undefined outside a batch. */
   #pendingStories: Map<string, Story> | undefined;
 
+  /** In a savepoint inside a batch: each story it saved as it stood before (undefined: not saved yet in the batch). */
+  #journal: Map<string, Story | undefined> | undefined;
+
   /** Stories this connection wrote or read lately, as long as no other connection has committed since. */
   readonly #stories = new StoryCache(STORIES_CACHED);
 
@@ -612,9 +618,10 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
 
   /**
    * Runs `work` as a transaction, or as a savepoint inside the one under way, with the stories it
-   * saves written once at its end. Work that throws keeps its writes (a batch: each item's own
-   * savepoint already undid a half-written one) or, with `undoOnFailure`, has them undone; stories
-   * that cannot be written take the whole unit back with them either way, and its items come again.
+   * saves written once at the transaction's end. Work that throws keeps its writes (a batch: each
+   * item's own savepoint already undid a half-written one) or, with `undoOnFailure`, has them
+   * undone; stories that cannot be written take the whole transaction back with them either way,
+   * and its items come again.
    */
   async #unit<T>(work: () => Promise<T>, undoOnFailure: boolean): Promise<T> {
     this.#checkBatch();
@@ -627,9 +634,15 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       this.#inBatch = true;
       this.#batchVersion = undefined;
     }
+    // A unit inside another saves its stories into the enclosing one's, written once at the end of
+    // the transaction (feeds sharing a commit often join the same stories), and journals what each
+    // story was before it, so that undoing the unit puts them back.
     const enclosing = this.#pendingStories;
-    const pending = new Map<string, Story>();
+    const enclosingJournal = this.#journal;
+    const pending = enclosing ?? new Map<string, Story>();
+    const journal = enclosing ? new Map<string, Story | undefined>() : undefined;
     this.#pendingStories = pending;
+    this.#journal = journal;
     let outcome: { ok: true; value: T } | { ok: false; error: unknown };
     try {
       outcome = { ok: true, value: await work() };
@@ -637,8 +650,14 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       outcome = { ok: false, error };
     }
     this.#pendingStories = enclosing;
+    this.#journal = enclosingJournal;
     let undo = !outcome.ok && undoOnFailure;
-    if (!undo) {
+    if (journal) {
+      for (const [id, before] of journal) {
+        if (undo) before ? pending.set(id, before) : pending.delete(id);
+        else if (enclosingJournal && !enclosingJournal.has(id)) enclosingJournal.set(id, before);
+      }
+    } else if (!undo) {
       try {
         for (const story of pending.values()) this.#writeStory(story);
       } catch (error) {
