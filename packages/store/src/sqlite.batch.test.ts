@@ -233,6 +233,24 @@ describe("SqliteStore.batch", () => {
       expect(offered).toEqual([]);
     });
 
+    it("fail, their stories unwritten, when SQLite rolls the transaction back of its own accord", async () => {
+      let failure: unknown;
+
+      await store.batch(async () => {
+        failure = await store
+          .savepoint(async () => {
+            await save(1);
+            // As SQLite does on a full disk or an I/O error: the transaction is gone, with what it wrote.
+            store.db.exec("ROLLBACK");
+          })
+          .catch((error: unknown) => error);
+      });
+
+      expect(String(failure)).toContain("rolled back");
+      expect(await reader.getStory("sty_batch")).toBeUndefined();
+      expect(await reader.getItem("it_1")).toBeUndefined();
+    });
+
     it("are transactions of their own outside a batch, undone whole when their work throws", async () => {
       const failing = store.savepoint(async () => {
         await store.addFeed(feedUrl(1), at);

@@ -651,7 +651,10 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     }
     this.#pendingStories = enclosing;
     this.#journal = enclosingJournal;
-    let undo = !outcome.ok && undoOnFailure;
+    // A savepoint whose transaction SQLite rolled back of its own accord (a full disk, an I/O error)
+    // has lost its writes: its stories go back too.
+    const lost = nested && !this.db.inTransaction;
+    let undo = lost || (!outcome.ok && undoOnFailure);
     if (journal) {
       for (const [id, before] of journal) {
         if (undo) before ? pending.set(id, before) : pending.delete(id);
