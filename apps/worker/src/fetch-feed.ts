@@ -177,7 +177,7 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
   // loses both, and the next poll fetches the entries again.
   return serialize(
     async () => recordFetched(feed, deps, fetched, normalised, await ingestInProcess(feed, staged, deps)),
-    staged.prepared.items.length + staged.edits.length,
+    Math.min(staged.prepared.items.length, deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK) + staged.edits.length,
   );
 }
 
