@@ -149,6 +149,29 @@ describe("feeds fetched together share one commit", () => {
     expect(sources.filter((source) => source.feedId === failing.id)).toEqual([]);
   });
 
+  it("loses nothing a later poll does not fetch again when the commit fails: no feed's items stand without its validators", async () => {
+    const feeds = await addFeeds(store);
+    // A row SQLite refuses only at the commit, written as the last feed's validators are.
+    store.db.exec(`CREATE TABLE parents (id TEXT PRIMARY KEY);
+      CREATE TABLE children (parent TEXT REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER orphan AFTER UPDATE OF etag ON feeds WHEN NEW.id = '${feeds.at(-1)?.id}'
+        BEGIN INSERT INTO children VALUES ('missing'); END;`);
+
+    const failed = await fetchAll(store, feeds);
+
+    expect(failed.map((outcome) => outcome.status)).toEqual(feeds.map(() => "error"));
+    for (const feed of feeds) {
+      expect(await itemsOf(store, feed)).toEqual([]);
+      expect(await store.getFeed(feed.id)).toMatchObject({ etag: undefined, health: { consecutiveFailures: 1 } });
+    }
+
+    store.db.exec("DROP TRIGGER orphan");
+    const again = await fetchAll(store, feeds);
+
+    expect(again.map((outcome) => outcome.status)).toEqual(feeds.map(() => "ok"));
+    for (const feed of feeds) expect(await itemsOf(store, feed)).toHaveLength(REPORTS.length);
+  });
+
   describe.each([
     { case: "every feed's writes standing", failing: undefined },
     { case: "a feed's writes undone midway", failing: 1 },
