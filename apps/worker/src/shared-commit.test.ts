@@ -172,6 +172,30 @@ describe("feeds fetched together share one commit", () => {
     for (const feed of feeds) expect(await itemsOf(store, feed)).toHaveLength(REPORTS.length);
   });
 
+  it("fails every feed of the commit when a feed's write makes SQLite roll the whole transaction back, and no story keeps a report that was not stored", async () => {
+    const feeds = await addFeeds(store);
+    // As a full disk or an I/O error does: SQLite rolls the transaction back of its own accord.
+    store.db.exec(`CREATE TRIGGER validators_lost BEFORE UPDATE OF etag ON feeds WHEN NEW.id = '${feeds[2]?.id}'
+      BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END;`);
+
+    const failed = await fetchAll(store, feeds);
+
+    expect(failed.map((outcome) => outcome.status)).toEqual(feeds.map(() => "error"));
+    expect((await store.listStories({ limit: 100 })).data).toEqual([]);
+    for (const feed of feeds) {
+      expect(await itemsOf(store, feed)).toEqual([]);
+      expect(await store.getFeed(feed.id)).toMatchObject({ etag: undefined, health: { consecutiveFailures: 1 } });
+    }
+
+    store.db.exec("DROP TRIGGER validators_lost");
+    const again = await fetchAll(store, feeds);
+
+    expect(again.map((outcome) => outcome.status)).toEqual(feeds.map(() => "ok"));
+    const stored = new Set((await store.listItems({ limit: 100 })).data.map((item) => item.item.id));
+    const sources = (await store.listStories({ limit: 100 })).data.flatMap((story) => story.sources);
+    expect(sources.filter((source) => !stored.has(source.itemId))).toEqual([]);
+  });
+
   describe.each([
     { case: "every feed's writes standing", failing: undefined },
     { case: "a feed's writes undone midway", failing: 1 },

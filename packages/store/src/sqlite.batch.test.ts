@@ -236,7 +236,7 @@ describe("SqliteStore.batch", () => {
     it("fail, their stories unwritten, when SQLite rolls the transaction back of its own accord", async () => {
       let failure: unknown;
 
-      await store.batch(async () => {
+      const batch = store.batch(async () => {
         failure = await store
           .savepoint(async () => {
             await save(1);
@@ -246,9 +246,43 @@ describe("SqliteStore.batch", () => {
           .catch((error: unknown) => error);
       });
 
+      await expect(batch).rejects.toThrow("rolled back");
       expect(String(failure)).toContain("rolled back");
       expect(await reader.getStory("sty_batch")).toBeUndefined();
       expect(await reader.getItem("it_1")).toBeUndefined();
+    });
+
+    it("released before SQLite rolls the transaction back lose their stories with it, and the batch writes nothing after", async () => {
+      const afterwards: string[] = [];
+      const { feed } = await store.addFeed(feedUrl(1), at);
+
+      const batch = store.batch(async () => {
+        await store.savepoint(() => save(1, "sty_first"));
+        await store
+          .savepoint(async () => {
+            await save(2, "sty_second");
+            store.db.exec("ROLLBACK");
+          })
+          .catch(() => undefined);
+        for (const write of [
+          () => save(3, "sty_third"),
+          () => store.recordFetch(feed.id, { etag: '"v2"', nextPollAt: at, at }),
+        ]) {
+          afterwards.push(
+            await write().then(
+              () => "written",
+              (error: unknown) => String(error),
+            ),
+          );
+        }
+      });
+
+      await expect(batch).rejects.toThrow("rolled back");
+      expect(afterwards).toEqual([expect.stringContaining("rolled back"), expect.stringContaining("rolled back")]);
+      for (const id of ["sty_first", "sty_second", "sty_third"]) expect(await reader.getStory(id)).toBeUndefined();
+      for (const id of ["it_1", "it_2", "it_3"]) expect(await reader.getItem(id)).toBeUndefined();
+      expect((await reader.getFeed(feed.id))?.etag).toBeUndefined();
+      expect(store.db.inTransaction).toBe(false);
     });
 
     it("are transactions of their own outside a batch, undone whole when their work throws", async () => {

@@ -333,6 +333,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async recordFetch(feedId: string, update: FeedUpdate): Promise<Feed | undefined> {
+    this.#checkBatch();
     // One statement a fetch: health is updated inside SQLite rather than read, merged and written back.
     const outcome = update.error
       ? `json_set(health, '$.lastErrorAt', @at, '$.lastError', json(@error),
@@ -384,6 +385,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async updateItemText(id: string, title: string, summary: string): Promise<void> {
+    this.#checkBatch();
     this.db
       .prepare(`UPDATE items SET item = json_set(item, '$.title', ?, '$.summary', ?) WHERE id = ?`)
       .run(title, summary, id);
@@ -470,15 +472,21 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
 
   /**
    * A batch whose transaction SQLite rolled back of its own accord (a full disk, an I/O error)
-   * holds no lock and wrote nothing: from then on the batch reads the version at every lookup,
-   * and the window and stories this connection keeps, which hold its writes, are read again.
+   * holds no lock and wrote nothing. The rest of its work fails rather than write outside a
+   * transaction, until the batch ends; the window and stories this connection keeps, which hold
+   * its writes, are read again.
    */
   #checkBatch(): void {
+    if (this.#lost) throw new Error("the transaction was rolled back before its work ended");
     if (!this.#inBatch || this.db.inTransaction) return;
     this.#inBatch = false;
     this.#batchVersion = undefined;
+    this.#lost = true;
     this.#forgetOwnWrites();
+    throw new Error("the transaction was rolled back before its work ended");
   }
+  /** Set when SQLite rolled the batch under way back of its own accord: nothing more is written until it ends. */
+  #lost = false;
 
   /** What this connection keeps of its own writes, dropped when they were undone. */
   #forgetOwnWrites(): void {
@@ -653,7 +661,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     this.#journal = enclosingJournal;
     // A savepoint whose transaction SQLite rolled back of its own accord (a full disk, an I/O error)
     // has lost its writes: its stories go back too.
-    const lost = nested && !this.db.inTransaction;
+    const lost = !this.db.inTransaction || this.#lost;
     let undo = lost || (!outcome.ok && undoOnFailure);
     if (journal) {
       for (const [id, before] of journal) {
@@ -668,10 +676,11 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
         if (outcome.ok) outcome = { ok: false, error };
       }
     }
-    const held = this.#end(nested, undo);
+    this.#end(nested, undo);
+    if (!nested) this.#lost = false;
     if (!outcome.ok) throw outcome.error;
     // Work that must stand or fall whole has lost the writes it made before SQLite gave up.
-    if (!held && undoOnFailure) throw new Error("the transaction was rolled back before its work ended");
+    if (lost) throw new Error("the transaction was rolled back before its work ended");
     return outcome.value;
   }
 
@@ -699,6 +708,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
+    this.#checkBatch();
     const insert = this.statement(
       "INSERT INTO deferred_items (feed_id, item, verdict, fingerprint) VALUES (?, ?, ?, ?)",
     );
@@ -728,6 +738,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async dropDeferred(feedId: string, keys: readonly string[]): Promise<void> {
+    this.#checkBatch();
     const drop = this.statement("DELETE FROM deferred_items WHERE feed_id = ? AND seq = ?");
     this.db.transaction(() => {
       for (const key of keys) drop.run(feedId, Number(key));
