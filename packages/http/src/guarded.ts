@@ -119,35 +119,50 @@ export function guardedLookup(resolver: Resolver, allow: AllowList) {
   };
 }
 
-/** Limits requests in flight per key; waiters are served in order. */
+/** A place among a key's requests in flight, held until released. */
+interface Slot {
+  /** Which of the key's `limit` places: the lowest free one, so a lone request always takes the first. */
+  index: number;
+  release: () => void;
+}
+
+/** Limits requests in flight per key, each in a numbered slot; waiters are served in order. */
 class KeyedLimiter {
-  private readonly active = new Map<string, number>();
-  private readonly waiting = new Map<string, Array<() => void>>();
+  /** For each key with a request in flight, which of its slots are taken. */
+  private readonly taken = new Map<string, boolean[]>();
+  private readonly waiting = new Map<string, Array<(index: number) => void>>();
 
   constructor(private readonly limit: number) {}
 
-  async acquire(key: string): Promise<() => void> {
-    const count = this.active.get(key) ?? 0;
-    if (count >= this.limit) {
-      await new Promise<void>((resolve) => {
+  async acquire(key: string): Promise<Slot> {
+    const slots = this.taken.get(key) ?? [];
+    let index = slots.indexOf(false);
+    if (index === -1 && slots.length < this.limit) index = slots.length;
+    if (index === -1) {
+      // Every slot is taken: the next one released is handed over, still taken.
+      index = await new Promise<number>((resolve) => {
         const queue = this.waiting.get(key) ?? [];
         queue.push(resolve);
         this.waiting.set(key, queue);
       });
     } else {
-      this.active.set(key, count + 1);
+      slots[index] = true;
+      this.taken.set(key, slots);
     }
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      const next = this.waiting.get(key)?.shift();
-      if (next) return next();
-      if (this.waiting.get(key)?.length === 0) this.waiting.delete(key);
-      const left = (this.active.get(key) ?? 1) - 1;
-      if (left > 0) this.active.set(key, left);
-      else this.active.delete(key);
+      const queue = this.waiting.get(key);
+      const next = queue?.shift();
+      if (queue?.length === 0) this.waiting.delete(key);
+      if (next) return next(index);
+      const held = this.taken.get(key);
+      if (!held) return;
+      held[index] = false;
+      if (!held.includes(true)) this.taken.delete(key);
     };
+    return { index, release };
   }
 }
 
@@ -264,6 +279,11 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
   signal: AbortSignal;
+  /**
+   * Which of the host's `perHostConcurrency` places the request holds (from 0): no other request
+   * to the host holds it while this one is in flight, so a transport may keep a connection a place.
+   */
+  slot: number;
 }
 
 export interface TransportResponse {
@@ -320,7 +340,7 @@ export class GuardedHttpClient {
       let method: HttpMethod = input.method ?? "GET";
       let body = input.body;
       for (let hop = 0; ; hop++) {
-        const release = await this.limiter.acquire(url.origin);
+        const { index: slot, release } = await this.limiter.acquire(url.origin);
         startDeadline();
         try {
           const response = await this.transport.send(url, {
@@ -328,6 +348,7 @@ export class GuardedHttpClient {
             headers: { "user-agent": this.options.userAgent, ...input.headers },
             body,
             signal: controller.signal,
+            slot,
           });
           const headers = flatHeaders(response.headers);
           const location = headers.location;

@@ -12,6 +12,8 @@ export interface HostileServer {
   requests: Array<{ path: string; headers: IncomingMessage["headers"] }>;
   /** Most requests this server was answering at once. */
   peakInFlight: number;
+  /** Connections clients opened to this server. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startHostileServer(
     }
     response.writeHead(404).end();
   });
+  server.on("connection", () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const state: HostileServer = {
@@ -139,6 +142,7 @@ export async function startHostileServer(
     url: (path, host = TEST_HOST) => `http://${host}:${port}${path}`,
     requests: [],
     peakInFlight: 0,
+    connections: 0,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
