@@ -99,7 +99,8 @@ function scoreSet(set: LoadedSet, frozen: boolean, now: string): SetReport {
 /**
  * Scores the classifier and the story clustering: on the shared real-news splits when
  * they are beside the project (the frozen test split is the figure to report; its
- * errors are never listed), and on the project's own sets, which it was trained on.
+ * errors are never listed), on our own held-out real headlines, and on the project's sets
+ * it was trained on.
  * With --check, exits 1 when the test split falls below the floors in eval/floors.json.
  */
 export async function evalCommand(
@@ -126,6 +127,10 @@ export async function evalCommand(
       } else {
         output.write(`shared real-news splits not found in ${shared}: held-out figures skipped\n`);
       }
+      sets.push({
+        set: await loadSet("our held-out real headlines (never trained on)", LABELLED_SETS.heldout),
+        frozen: false,
+      });
       sets.push({ set: await loadSet("our real headlines (trained on)", LABELLED_SETS.news), frozen: false });
       sets.push({ set: await loadSet("our written set (trained on)", LABELLED_SETS.written), frozen: false });
     }

@@ -82,6 +82,8 @@ export const LABELLED_SETS = {
   news: here("../../../../packages/core/eval/news.jsonl"),
   /** Items we wrote for tests and the demo: training data. */
   written: here("../../../../packages/core/eval/written.jsonl"),
+  /** Real headlines we labelled, with their addresses, that no training reads: a second held-out set. */
+  heldout: here("../../../../packages/core/eval/heldout.jsonl"),
 };
 
 /** Where the shared real-news set lives when the project sits beside `shared/`. */
