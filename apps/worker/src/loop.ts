@@ -1,6 +1,6 @@
 import type { Logger } from "@treatywatch/core";
 import type { FeedOutcome, FetchDeps } from "./fetch-feed.ts";
-import { type PollOptions, pollDueFeeds } from "./poll.ts";
+import { FeedsUnread, type PollOptions, pollDueFeeds } from "./poll.ts";
 
 export interface PollLoopOptions extends PollOptions {
   tickMs: number;
@@ -43,12 +43,17 @@ export function startPollLoop(deps: FetchDeps, options: PollLoopOptions): () => 
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
+    const done = (outcomes: FeedOutcome[]) => {
+      report(outcomes);
+      options.onTick?.(outcomes);
+    };
     running = pollDueFeeds(deps, options)
-      .then((outcomes) => {
-        report(outcomes);
-        options.onTick?.(outcomes);
+      .then(done)
+      .catch((error: unknown) => {
+        // The feeds fetched before the tick failed are stored: what they made is still announced.
+        if (error instanceof FeedsUnread) done(error.outcomes);
+        options.logger.error({ err: error }, "poll tick failed");
       })
-      .catch((error: unknown) => options.logger.error({ err: error }, "poll tick failed"))
       .finally(() => {
         running = undefined;
       });

@@ -1,10 +1,47 @@
 import type { Clock, Fetcher } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
-import { type FetchBatch, handleFetchBatch, pollDueFeeds } from "./poll.ts";
+import { rss } from "../test/feed-server.ts";
+import type { FeedOutcome } from "./fetch-feed.ts";
+import { startPollLoop } from "./loop.ts";
+import { FeedsUnread, type FetchBatch, handleFetchBatch, pollDueFeeds } from "./poll.ts";
 
 const NOW = new Date("2025-06-30T12:00:00.000Z");
 const clock: Clock = { now: () => NOW };
+
+/** A fetcher that answers every feed with one report of its own on the topic. */
+const newsFetcher: Fetcher = {
+  async fetch({ url }) {
+    const host = new URL(url).hostname;
+    const body = rss(host, [
+      {
+        guid: `${host}-1`,
+        title: `Deminers clear a minefield near Izium, reports ${host}`,
+        link: `https://${host}/news/1`,
+        pubDate: NOW.toUTCString(),
+      },
+    ]);
+    return { status: "ok", body: Buffer.from(body), contentType: "application/rss+xml", finalUrl: url };
+  },
+};
+
+/** The store, but reading a feed fails (as a broken disk would) where `fails` says, given the feeds read so far. */
+function failingToRead(store: SqliteStore, fails: (id: string, read: readonly string[]) => boolean): SqliteStore {
+  const read: string[] = [];
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === "getFeed") {
+        return async (id: string) => {
+          if (!read.includes(id)) read.push(id);
+          if (fails(id, read)) throw new Error("disk I/O error");
+          return target.getFeed(id);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 /** A fetcher that counts requests and answers every feed as unchanged. */
 function countingFetcher(): Fetcher & { urls: string[] } {
@@ -124,18 +161,57 @@ describe("handleFetchBatch", () => {
   it("fails the message on a feed it cannot read, starting no fetch after it", async () => {
     const store = await storeWithDueFeeds(3);
     const message = await leasedMessage(store);
-    const unreadable = message.feedIds[1];
     const urls = await urlsOf(store, message.feedIds);
-    const broken = Object.create(store) as SqliteStore;
-    broken.getFeed = async (id) => {
-      if (id === unreadable) throw new Error("disk I/O error");
-      return store.getFeed(id);
-    };
+    const broken = failingToRead(store, (id) => id === message.feedIds[1]);
     const fetcher = countingFetcher();
 
-    await expect(handleFetchBatch(message, { store: broken, fetcher, clock, concurrency: 1 })).rejects.toThrow(
-      "disk I/O error",
+    const failure = await handleFetchBatch(message, { store: broken, fetcher, clock, concurrency: 1 }).catch(
+      (error: unknown) => error,
     );
+
+    expect(failure).toBeInstanceOf(FeedsUnread);
+    expect(String(failure)).toContain("disk I/O error");
     expect(fetcher.urls).toEqual(urls.slice(0, 1));
+    const outcomes = (failure as FeedsUnread).outcomes;
+    expect(outcomes.map(({ feedId, status }) => ({ feedId, status }))).toEqual([
+      { feedId: message.feedIds[0], status: "not-modified" },
+    ]);
+  });
+});
+
+describe("startPollLoop", () => {
+  it("announces what the feeds fetched before an unreadable one made, and logs the failed tick", async () => {
+    const store = await storeWithDueFeeds(3);
+    const read: string[] = [];
+    // The second feed the tick reads is the one that cannot be read.
+    const broken = failingToRead(store, (id, order) => {
+      read.splice(0, read.length, ...order);
+      return id === order[1];
+    });
+    const ticks: FeedOutcome[][] = [];
+    const errors: string[] = [];
+    const logger = {
+      info: () => {},
+      warn: () => {},
+      error: (_: unknown, message: string) => void errors.push(message),
+    };
+    // The loop's first tick starts at once; stopping waits for it to end.
+    const stop = startPollLoop(
+      { store: broken, fetcher: newsFetcher, clock },
+      {
+        batchSize: 100,
+        concurrency: 1,
+        tickMs: 60_000,
+        logger: logger as never,
+        onTick: (outcomes) => ticks.push(outcomes),
+      },
+    );
+    await stop();
+
+    expect(errors).toEqual(["poll tick failed"]);
+    const [outcomes] = ticks;
+    expect(outcomes?.map((outcome) => outcome.feedId)).toEqual(read.slice(0, 1));
+    expect(outcomes?.[0]?.summary.fresh).toBe(1);
+    expect(outcomes?.[0]?.summary.events).toHaveLength(1);
   });
 });

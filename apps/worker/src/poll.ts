@@ -59,9 +59,25 @@ export async function pollFeeds(
 }
 
 /**
+ * A feed of a fetch message could not be read: the feeds after it were not started. The feeds
+ * fetched before it were stored, and their outcomes (with the story events they made) are here,
+ * so that what is announced of them is not lost with the error.
+ */
+export class FeedsUnread extends Error {
+  constructor(
+    cause: unknown,
+    readonly outcomes: FeedOutcome[],
+  ) {
+    super(`a feed could not be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "FeedsUnread";
+  }
+}
+
+/**
  * Fetches `count` feeds, at most `concurrency` at a time, each taken from `feedAt` when a fetch
  * slot comes to it (none: skipped); outcomes come back in the order of the feeds. A feed that
- * cannot be read stops the others from starting, and is thrown once those in flight are done.
+ * cannot be read stops further feeds from starting (a slot already reading one still fetches it),
+ * and once those in flight are done `FeedsUnread` is thrown with the outcomes of those fetched.
  */
 async function pollEach(
   count: number,
@@ -92,8 +108,9 @@ async function pollEach(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  if (unreadable) throw unreadable.error;
-  return outcomes.filter((outcome) => outcome !== undefined);
+  const done = outcomes.filter((outcome) => outcome !== undefined);
+  if (unreadable) throw new FeedsUnread(unreadable.error, done);
+  return done;
 }
 
 /** Splits feed ids into fetch messages of at most `size` feeds. */
