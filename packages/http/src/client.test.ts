@@ -170,6 +170,22 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       expect(results.every((result) => result.ok)).toBe(true);
       expect(slow.peakInFlight).toBe(3);
     });
+
+    it("sends nothing once closed, whichever of the per-host slots a request would take", async () => {
+      const slow = await startHostileServer({ delayMs: 5 });
+      const closing = clientFor({ perHostConcurrency: 3 });
+      await closing.request({ url: slow.url("/feeds/before") });
+      await closing.close();
+
+      const after = await Promise.all(
+        [0, 1, 2].map((index) => closing.request({ url: slow.url(`/feeds/after-${index}`) })),
+      );
+      const reached = slow.requests.filter((sent) => sent.path.includes("after")).length;
+      await slow.close();
+
+      expect(after.map((result) => result.ok)).toEqual([false, false, false]);
+      expect(reached).toBe(0);
+    });
   });
 });
 

@@ -311,6 +311,8 @@ export class GuardedHttpClient {
   private readonly allow: AllowList;
   private readonly transport: Transport;
   private readonly limiter: KeyedLimiter;
+  /** Set by `close`: no request is sent after it. */
+  private closed = false;
 
   constructor(
     options: Partial<SafeHttpOptions>,
@@ -343,6 +345,8 @@ export class GuardedHttpClient {
         const { index: slot, release } = await this.limiter.acquire(url.origin);
         startDeadline();
         try {
+          // A closed transport may still open connections (a slot first used after it closed).
+          if (this.closed) throw new Error("the client is closed");
           const response = await this.transport.send(url, {
             method,
             headers: { "user-agent": this.options.userAgent, ...input.headers },
@@ -384,6 +388,7 @@ export class GuardedHttpClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.transport.close();
   }
 }
