@@ -177,8 +177,13 @@ async function fetchAndIngest(feed: Feed, deps: FetchDeps): Promise<FeedOutcome>
   // loses both, and the next poll fetches the entries again.
   return serialize(
     async () => recordFetched(feed, deps, fetched, normalised, await ingestInProcess(feed, staged, deps)),
-    Math.min(staged.prepared.items.length, deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK) + staged.edits.length,
+    Math.min(staged.prepared.items.length, newItemsPerTick(deps)) + staged.edits.length,
   );
+}
+
+/** The most new items a feed adds in one tick under these deps. */
+function newItemsPerTick(deps: FetchDeps): number {
+  return deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK;
 }
 
 /** A fetch with content, as fetched and parsed: its validators and hints for the next poll. */
@@ -299,11 +304,7 @@ async function ingestInProcess(
       failed(error, edits.length - editsFailed),
     );
   }
-  const { summary, rest } = await ingestFeedItems(
-    prepared.items,
-    deps,
-    deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK,
-  );
+  const { summary, rest } = await ingestFeedItems(prepared.items, deps, newItemsPerTick(deps));
   if (rest.length > 0) await store.deferItems(feed.id, rest);
   summary.deferred = rest.length;
   summary.duplicate += stored - editsFailed;
@@ -319,7 +320,7 @@ async function ingestInProcess(
  */
 async function takeDeferred(feed: Feed, deps: FetchDeps): Promise<FeedOutcome> {
   const serialize = deps.serialize ?? ((task) => task());
-  const limit = deps.maxNewItemsPerTick ?? MAX_NEW_ITEMS_PER_TICK;
+  const limit = newItemsPerTick(deps);
   const taking = Math.min(limit, feed.health.deferred ?? limit);
   // The items taken, their removal from the backlog and the feed's health are one unit.
   return serialize(async () => {

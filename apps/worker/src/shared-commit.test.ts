@@ -2,7 +2,7 @@ import type { Clock, Feed, Fetcher } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rss } from "../test/feed-server.ts";
-import { type FetchDeps, fetchFeed } from "./fetch-feed.ts";
+import { type FeedOutcome, type FetchDeps, fetchFeed } from "./fetch-feed.ts";
 import { createSerializer } from "./serial.ts";
 
 const NOW = new Date("2025-06-30T12:00:00Z");
@@ -87,6 +87,15 @@ async function itemsOf(store: SqliteStore, feed: Feed): Promise<string[]> {
   return (await store.listItems({ limit: 100, feedId: feed.id })).data.map((stored) => stored.item.title);
 }
 
+/** Every feed of a failed commit recorded as failed once, with no items and no validators stored. */
+async function expectEveryFeedFailedUnwritten(store: SqliteStore, feeds: readonly Feed[], outcomes: FeedOutcome[]) {
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(feeds.map(() => "error"));
+  for (const feed of feeds) {
+    expect(await itemsOf(store, feed)).toEqual([]);
+    expect(await store.getFeed(feed.id)).toMatchObject({ etag: undefined, health: { consecutiveFailures: 1 } });
+  }
+}
+
 /** Every story and which story each item joined: what story assignment decided. */
 async function assignment(store: SqliteStore) {
   const stories = (await store.listStories({ limit: 100 })).data;
@@ -159,11 +168,7 @@ describe("feeds fetched together share one commit", () => {
 
     const failed = await fetchAll(store, feeds);
 
-    expect(failed.map((outcome) => outcome.status)).toEqual(feeds.map(() => "error"));
-    for (const feed of feeds) {
-      expect(await itemsOf(store, feed)).toEqual([]);
-      expect(await store.getFeed(feed.id)).toMatchObject({ etag: undefined, health: { consecutiveFailures: 1 } });
-    }
+    await expectEveryFeedFailedUnwritten(store, feeds, failed);
 
     store.db.exec("DROP TRIGGER orphan");
     const again = await fetchAll(store, feeds);
@@ -180,12 +185,8 @@ describe("feeds fetched together share one commit", () => {
 
     const failed = await fetchAll(store, feeds);
 
-    expect(failed.map((outcome) => outcome.status)).toEqual(feeds.map(() => "error"));
+    await expectEveryFeedFailedUnwritten(store, feeds, failed);
     expect((await store.listStories({ limit: 100 })).data).toEqual([]);
-    for (const feed of feeds) {
-      expect(await itemsOf(store, feed)).toEqual([]);
-      expect(await store.getFeed(feed.id)).toMatchObject({ etag: undefined, health: { consecutiveFailures: 1 } });
-    }
 
     store.db.exec("DROP TRIGGER validators_lost");
     const again = await fetchAll(store, feeds);

@@ -9,6 +9,7 @@ import { consumeIngestBatch, shardedIngestSink } from "@treatywatch/worker/lambd
 import { enqueueDueFeeds } from "@treatywatch/worker/lambda/poll";
 import { chunk, generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
+import { stopwatch } from "../stopwatch.ts";
 
 const NOW = new Date("2026-11-28T12:00:00.000Z");
 /** The latency injected before every DynamoDB call: a round trip to the real service from Lambda. */
@@ -148,20 +149,18 @@ interface PathResult {
 
 /** Starts measuring a phase; the function it returns ends it. */
 function phase(counted: CountedClient, records: Records, emulatorCpu: () => Promise<number>) {
+  const elapsed = stopwatch();
   const started = {
-    ms: performance.now(),
-    cpu: process.cpuUsage(),
     calls: counted.total(),
     emulator: emulatorCpu(),
     ...records,
   };
   return async (): Promise<Phase> => {
-    const ms = performance.now() - started.ms;
-    const cpu = process.cpuUsage(started.cpu);
+    const { ms, cpuMs } = elapsed();
     return {
       ms,
       emulatorMs: (await emulatorCpu()) - (await started.emulator),
-      clientMs: (cpu.user + cpu.system) / 1000,
+      clientMs: cpuMs,
       calls: counted.total() - started.calls,
       read: records.read - started.read,
       written: records.written - started.written,

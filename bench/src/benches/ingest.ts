@@ -31,6 +31,7 @@ import {
 import Parser from "rss-parser";
 import { chunk, generateEntries, toRss } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
+import { stopwatch } from "../stopwatch.ts";
 import { storeDigest } from "../store-digest.ts";
 import { rePoll } from "./re-poll.ts";
 
@@ -75,16 +76,6 @@ interface Pass {
   ms: number;
   /** This process's CPU time (user and system) over the pass: steadier than wall time on a shared machine. */
   cpuMs: number;
-}
-
-/** Starts timing a pass; the function returned gives its wall and CPU time so far, in ms. */
-function stopwatch(): () => { ms: number; cpuMs: number } {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  return () => {
-    const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
-  };
 }
 
 async function parseOnly(parser: Parser, documents: readonly FeedDocument[]): Promise<Pass> {

@@ -241,6 +241,11 @@ function duplicateQuery(sides: readonly string[]): string {
 const DUPLICATE = duplicateQuery(["1"]);
 const DUPLICATE_OF_OWN_ID = duplicateQuery(["feed_id < @feed", "feed_id > @feed"]);
 
+/** The failure of work whose transaction SQLite rolled back of its own accord before it ended. */
+function lostTransaction(): Error {
+  return new Error("the transaction was rolled back before its work ended");
+}
+
 function storedFrom(row: ItemRow): StoredItem {
   return { item: JSON.parse(row.item), verdict: JSON.parse(row.verdict), storyId: row.story_id ?? undefined };
 }
@@ -469,6 +474,8 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
    */
   #inBatch = false;
   #batchVersion: number | undefined;
+  /** Set when SQLite rolled the batch under way back of its own accord: nothing more is written until it ends. */
+  #lost = false;
 
   /**
    * A batch whose transaction SQLite rolled back of its own accord (a full disk, an I/O error)
@@ -477,16 +484,14 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
    * its writes, are read again.
    */
   #checkBatch(): void {
-    if (this.#lost) throw new Error("the transaction was rolled back before its work ended");
+    if (this.#lost) throw lostTransaction();
     if (!this.#inBatch || this.db.inTransaction) return;
     this.#inBatch = false;
     this.#batchVersion = undefined;
     this.#lost = true;
     this.#forgetOwnWrites();
-    throw new Error("the transaction was rolled back before its work ended");
+    throw lostTransaction();
   }
-  /** Set when SQLite rolled the batch under way back of its own accord: nothing more is written until it ends. */
-  #lost = false;
 
   /** What this connection keeps of its own writes, dropped when they were undone. */
   #forgetOwnWrites(): void {
@@ -680,12 +685,12 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     if (!nested) this.#lost = false;
     if (!outcome.ok) throw outcome.error;
     // Work that must stand or fall whole has lost the writes it made before SQLite gave up.
-    if (lost) throw new Error("the transaction was rolled back before its work ended");
+    if (lost) throw lostTransaction();
     return outcome.value;
   }
 
-  /** Ends a unit begun by `#unit`: released or committed, or undone; false when it was lost already. */
-  #end(nested: boolean, undo: boolean): boolean {
+  /** Ends a unit begun by `#unit`: released or committed, or undone. */
+  #end(nested: boolean, undo: boolean): void {
     // SQLite may have rolled the whole transaction back of its own accord (a full disk, an I/O
     // error): then nothing of it is left to end, and none of its writes stands.
     const held = this.db.inTransaction;
@@ -704,7 +709,6 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       // The window and the stories kept hold the writes undone: they are read again.
       if (undo || !held) this.#forgetOwnWrites();
     }
-    return held;
   }
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
