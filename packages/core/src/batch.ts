@@ -29,6 +29,8 @@ export type BatchOutput = Pick<
  */
 export class BatchClassifier {
   readonly #index = new MemoryStoryIndex();
+  /** Stories folded into another, each pointing at the story it joined. */
+  readonly #merged = new Map<string, string>();
   readonly #now: Timestamp;
 
   constructor(now: Timestamp) {
@@ -54,6 +56,10 @@ export class BatchClassifier {
     const pick = pickStory(print, this.#index.candidates(print), DEFAULT_CLUSTER_OPTIONS);
     const storyId = pick?.storyId ?? stableId("sty", input.id);
     this.#index.add(storyId, print);
+    for (const bridged of pick?.bridges ?? []) {
+      this.#index.merge(storyId, bridged);
+      this.#merged.set(bridged, storyId);
+    }
     return {
       id: input.id,
       language: verdict.language ?? "",
@@ -66,5 +72,12 @@ export class BatchClassifier {
       storyId,
       why: verdict.why,
     };
+  }
+
+  /** The story a story id given earlier belongs to now: a later item may have shown two stories to be one. */
+  storyOf(storyId: string): string {
+    let current = storyId;
+    for (let next = this.#merged.get(current); next !== undefined; next = this.#merged.get(current)) current = next;
+    return current;
   }
 }

@@ -201,3 +201,42 @@ describe("names", () => {
     );
   });
 });
+
+describe("stories bridged by a report that matches both", () => {
+  const at = "2025-05-08T10:00:00Z";
+  const first = printOf("Lithuania's parliament approves exit from landmines treaty amid Russia threat", at);
+  const second = printOf("Lithuanian lawmakers vote to quit the Ottawa treaty banning landmines", at);
+  const third = printOf("Lithuania's parliament votes to quit the Ottawa treaty on landmines", at);
+  const stories = [
+    { storyId: "a", fingerprints: [first] },
+    { storyId: "b", fingerprints: [second] },
+  ];
+
+  it("names the other stories the report reaches the threshold with, apart from the one it joins", () => {
+    expect(similarity(third, first)).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
+    expect(similarity(third, second)).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
+    const pick = pickStory(third, stories);
+
+    expect(pick?.bridges).toHaveLength(1);
+    expect([pick?.storyId, ...(pick?.bridges ?? [])].sort()).toEqual(["a", "b"]);
+  });
+
+  it("bridges only from the bridge threshold, and never to a story of another event", () => {
+    const strict = { ...DEFAULT_CLUSTER_OPTIONS, bridgeThreshold: 0.999 };
+    const cluster = printOf("Lithuania's parliament votes to leave the cluster munitions convention", at);
+
+    expect(pickStory(third, stories, strict)?.bridges).toEqual([]);
+    expect(pickStory(third, [...stories, { storyId: "ccm", fingerprints: [cluster] }])?.bridges).not.toContain("ccm");
+  });
+
+  it("points a merged story's keys at the story it joined, with both stories' reports", () => {
+    const index = new MemoryStoryIndex();
+    index.add("a", first);
+    index.add("b", second);
+    index.merge("a", "b");
+
+    const candidates = index.candidates(third);
+    expect(candidates.map((candidate) => candidate.storyId)).toEqual(["a"]);
+    expect(candidates[0]?.fingerprints).toEqual([first, second]);
+  });
+});

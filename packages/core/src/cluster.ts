@@ -49,6 +49,11 @@ export interface ClusterOptions {
   windowHours: number;
   /** Probability that two reports are of one event from which an item joins a story. */
   threshold: number;
+  /**
+   * Probability from which an item that joined one story shows another to be the same story;
+   * the join threshold when not given.
+   */
+  bridgeThreshold?: number | undefined;
 }
 
 /** The model that weighs how alike two reports are, and the probability from which they are one story. */
@@ -864,41 +869,68 @@ export function similarityByFeatures(
   return sigmoid(logit(model, pairFeatures(a, b)));
 }
 
+/** The story a new item joins, and the other stories it also matches, which it shows to be the same story. */
+export interface StoryPick {
+  storyId: string;
+  similarity: number;
+  /**
+   * Other candidates with a member at or above the threshold, in candidate order. An item that
+   * belongs to two stories bridges them: they are one story, reported in two wordings or languages.
+   */
+  bridges: string[];
+}
+
 /**
  * The story a new item belongs to, if any: each candidate is scored by its closest member,
- * and the best story at or above the threshold wins.
+ * and the best story at or above the threshold wins. The others that reach it are its bridges.
  */
 export function pickStory(
   fp: Fingerprint,
   candidates: readonly StoryCandidate[],
   options = DEFAULT_CLUSTER_OPTIONS,
   model = STORY_MODEL,
-): { storyId: string; similarity: number } | undefined {
+): StoryPick | undefined {
   boundNumbers();
   const view = pairView(fp);
-  // A pair must reach the threshold, then beat the best so far: in log-odds, the larger of the two.
-  const threshold = Math.log(options.threshold / (1 - options.threshold));
+  const bridgeAt = Math.max(options.threshold, options.bridgeThreshold ?? options.threshold);
+  // In log-odds: a pair must reach the threshold to join, and the bridge threshold to bridge;
+  // once its story is known to bridge, a member counts only if it beats the best so far.
+  const floor = logOdds(options.threshold);
+  const bridgeFloor = logOdds(bridgeAt);
   let best: { storyId: string; similarity: number } | undefined;
   let bestLogit = Number.NEGATIVE_INFINITY;
+  const bridging: string[] = [];
   for (const candidate of candidates) {
+    let bridges = false;
     for (const member of candidate.fingerprints) {
       const other = pairView(member);
       let score = 0;
       let log = Number.NEGATIVE_INFINITY;
       if (!apart(view, other, options)) {
-        const cutoff = Number.isNaN(threshold) ? Number.NEGATIVE_INFINITY : Math.max(threshold, bestLogit);
-        const exact = pairLogit(view, other, model, cutoff);
+        const beats = Math.max(floor, bestLogit);
+        const exact = pairLogit(view, other, model, bridges ? beats : Math.min(beats, bridgeFloor));
         if (exact === undefined) continue;
         log = exact;
         score = sigmoid(exact);
       }
-      if (score >= options.threshold && (!best || score > best.similarity)) {
+      if (score < options.threshold) continue;
+      if (!bridges && score >= bridgeAt) {
+        bridges = true;
+        bridging.push(candidate.storyId);
+      }
+      if (!best || score > best.similarity) {
         best = { storyId: candidate.storyId, similarity: score };
         bestLogit = log;
       }
     }
   }
-  return best;
+  return best && { ...best, bridges: bridging.filter((storyId) => storyId !== best.storyId) };
+}
+
+/** A probability as log-odds; a threshold of 0 lets every pair through. */
+function logOdds(probability: number): number {
+  const odds = Math.log(probability / (1 - probability));
+  return Number.isNaN(odds) ? Number.NEGATIVE_INFINITY : odds;
 }
 
 /** `pickStory` as its definition reads: every member scored by `similarity`. For tests of the fast path. */
@@ -1012,27 +1044,49 @@ export function rankBySharedKeys(hits: Iterable<string>, limit: number): string[
  * benchmarks). Stores implement the same lookup over their own tables.
  */
 export class MemoryStoryIndex {
-  readonly #members = new Map<string, Fingerprint[]>();
+  readonly #members = new Map<string, { fingerprint: Fingerprint; seq: number }[]>();
   readonly #byKey = new Map<string, Set<string>>();
+  readonly #keys = new Map<string, Set<string>>();
+  #seq = 0;
 
   candidates(fp: Fingerprint, limit = CANDIDATE_LIMIT): StoryCandidate[] {
     const hits = lookupKeys(fp).flatMap((key) => [...(this.#byKey.get(key) ?? [])]);
     return rankBySharedKeys(hits, limit).map((storyId) => ({
       storyId,
-      fingerprints: this.#members.get(storyId) ?? [],
+      fingerprints: (this.#members.get(storyId) ?? []).map((member) => member.fingerprint),
     }));
   }
 
   add(storyId: string, fp: Fingerprint): void {
     const members = this.#members.get(storyId) ?? [];
     // The first report stays; the rest are the latest, so a story's cost to compare is bounded.
-    members.push(fp);
+    members.push({ fingerprint: fp, seq: this.#seq++ });
     if (members.length > MEMBERS_COMPARED) members.splice(1, 1);
     this.#members.set(storyId, members);
+    const keys = this.#keys.get(storyId) ?? new Set<string>();
+    this.#keys.set(storyId, keys);
     for (const key of indexKeys(fp)) {
       const ids = this.#byKey.get(key) ?? new Set<string>();
       ids.add(storyId);
       this.#byKey.set(key, ids);
+      keys.add(key);
     }
+  }
+
+  /** Folds story `from` into `into`: its keys point at `into`, and `into` keeps the first report of the two and the latest. */
+  merge(into: string, from: string): void {
+    if (into === from) return;
+    const all = [...(this.#members.get(into) ?? []), ...(this.#members.get(from) ?? [])].sort((a, b) => a.seq - b.seq);
+    this.#members.set(into, [...all.slice(0, 1), ...all.slice(1).slice(1 - MEMBERS_COMPARED)]);
+    this.#members.delete(from);
+    const keys = this.#keys.get(into) ?? new Set<string>();
+    for (const key of this.#keys.get(from) ?? []) {
+      const ids = this.#byKey.get(key) as Set<string>;
+      ids.delete(from);
+      ids.add(into);
+      keys.add(key);
+    }
+    this.#keys.set(into, keys);
+    this.#keys.delete(from);
   }
 }

@@ -176,7 +176,9 @@ export function evaluate(
   now: Timestamp,
 ): { report: EvalReport; outputs: BatchOutput[] } {
   const classifier = new BatchClassifier(now);
-  const outputs = items.map(({ label: _label, ...input }) => classifier.next(input));
+  const outputs = items
+    .map(({ label: _label, ...input }) => classifier.next(input))
+    .map((output) => ({ ...output, storyId: classifier.storyOf(output.storyId) }));
 
   const perTopic = {} as Record<Topic, PrecisionRecall & Counts>;
   for (const topic of TOPICS) {

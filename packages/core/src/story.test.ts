@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "./classify.ts";
 import { normaliseEntry } from "./normalise.ts";
-import { foundStory, joinStory, MAX_STORY_SOURCES, primaryLanguage, storyGrowth } from "./story.ts";
+import { foundStory, joinStory, MAX_STORY_SOURCES, mergeStories, primaryLanguage, storyGrowth } from "./story.ts";
 import type { Item, Story, Verdict } from "./types.ts";
 
 const NOW = "2026-11-28T12:00:00.000Z";
@@ -127,5 +127,52 @@ describe("storyGrowth", () => {
 
   it("is empty for no reports", () => {
     expect(storyGrowth([])).toEqual([]);
+  });
+});
+
+describe("mergeStories", () => {
+  const LATER = "2026-11-28T13:00:00.000Z";
+  const english = foundStory(wireReport(0, "wire"), verdict, NOW);
+  const ukrainian = foundStory(
+    { ...wireReport(1, "ukrinform"), title: "Україна виходить з Оттавської конвенції: 3 області", language: "uk" },
+    { ...verdict, countries: ["UA", "RU"], topics: ["treaty-status", "mine-use"] },
+    LATER,
+  );
+
+  it("keeps the story first seen, whichever way round it is given, and names the other as absorbed", () => {
+    for (const [a, b] of [
+      [english, ukrainian],
+      [ukrainian, english],
+    ] as const) {
+      const merged = mergeStories(a, b, LATER);
+      expect(merged.story.id).toBe(english.id);
+      expect(merged.story.title).toBe(english.title);
+      expect(merged.story.firstSeenAt).toBe(NOW);
+      expect(merged.absorbed).toBe(ukrainian.id);
+    }
+  });
+
+  it("lists both stories' reports and reports what the kept one lacked as changes", () => {
+    const merged = mergeStories(english, ukrainian, LATER);
+
+    expect(merged.story.sources.map((source) => source.itemId)).toEqual(["itm_wire_0", "itm_ukrinform_1"]);
+    expect(merged.story.countries).toEqual(["UA", "RU"]);
+    expect(merged.story.languages).toEqual(["uk"]);
+    expect(merged.story.version).toBe(english.version + 1);
+    expect(merged.changes).toEqual([
+      { kind: "new-outlet", outlet: "ukrinform" },
+      { kind: "new-topic", topic: "mine-use" },
+      { kind: "new-country", country: "RU" },
+      { kind: "new-figures", figures: ["3"] },
+    ]);
+  });
+
+  it("changes nothing material when the other story adds nothing new", () => {
+    const copy = foundStory(wireReport(2, "wire"), verdict, LATER);
+    const merged = mergeStories(english, copy, LATER);
+
+    expect(merged.changes).toEqual([]);
+    expect(merged.story.version).toBe(english.version);
+    expect(merged.story.sources).toHaveLength(2);
   });
 });

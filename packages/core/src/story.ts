@@ -153,6 +153,68 @@ export function joinStory(
   };
 }
 
+/** Two stories found to be one, as `mergeStories` folds them. */
+export interface StoryMerge {
+  /** The merged story, under the id of the one first seen. */
+  story: Story;
+  /** The id of the other, whose reports are now the merged story's. */
+  absorbed: string;
+  /** What the merged story reports that the kept one did not, as `joinStory` counts it. */
+  changes: StoryChange[];
+}
+
+/**
+ * Folds two stories that one report showed to be the same event (it matched both) into one.
+ * The story first seen keeps its id, title and first sighting, so links to it stay where they
+ * were; the other's reports join it, and its id leads to the merged story from then on.
+ */
+export function mergeStories(a: Story, b: Story, now: Timestamp): StoryMerge {
+  const [kept, absorbed] =
+    a.firstSeenAt < b.firstSeenAt || (a.firstSeenAt === b.firstSeenAt && a.id <= b.id) ? [a, b] : [b, a];
+  let sources = kept.sources;
+  for (const source of absorbed.sources) {
+    if (sources.some((listed) => listed.itemId === source.itemId)) continue;
+    sources = withSource(sources, source) ?? sources;
+  }
+  const changes: StoryChange[] = [];
+  for (const outlet of new Set(sources.map((source) => source.outlet))) {
+    if (!kept.sources.some((source) => source.outlet === outlet)) changes.push({ kind: "new-outlet", outlet });
+  }
+  for (const topic of absorbed.topics) if (!kept.topics.includes(topic)) changes.push({ kind: "new-topic", topic });
+  for (const country of absorbed.countries) {
+    if (!kept.countries.includes(country)) changes.push({ kind: "new-country", country });
+  }
+  for (const treaty of absorbed.treaties) {
+    if (!kept.treaties.includes(treaty)) changes.push({ kind: "new-treaty", treaty });
+  }
+  const known = new Set(figuresIn(kept.summary));
+  for (const source of kept.sources) for (const figure of figuresOfTitle(source.title)) known.add(figure);
+  const fresh = new Set<string>();
+  for (const source of absorbed.sources) {
+    for (const figure of figuresOfTitle(source.title)) if (!known.has(figure)) fresh.add(figure);
+  }
+  for (const figure of figuresIn(absorbed.summary)) if (!known.has(figure)) fresh.add(figure);
+  if (fresh.size > 0) changes.push({ kind: "new-figures", figures: [...fresh] });
+
+  return {
+    absorbed: absorbed.id,
+    changes,
+    story: {
+      ...kept,
+      summary: kept.summary || absorbed.summary,
+      updatedAt: now,
+      version: changes.length > 0 ? kept.version + 1 : kept.version,
+      score: Math.max(kept.score, absorbed.score),
+      topics: union(kept.topics, absorbed.topics),
+      categories: union(kept.categories, absorbed.categories),
+      countries: union(kept.countries, absorbed.countries),
+      treaties: union(kept.treaties, absorbed.treaties),
+      sources,
+      languages: union(kept.languages ?? [], absorbed.languages ?? []),
+    },
+  };
+}
+
 /** One report as it joined a story: when, from whom, and what it changed. */
 export interface StoryGrowthStep {
   at: Timestamp;

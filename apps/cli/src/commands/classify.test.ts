@@ -17,6 +17,30 @@ async function run(lines: string[]): Promise<{ code: number; output: Array<Recor
 }
 
 describe("treatywatch classify", () => {
+  it("names every item by its story as it stands once the input ends: a later report can show two stories to be one", async () => {
+    const english = {
+      id: "en",
+      title: "Lithuania's parliament approves exit from landmines treaty amid Russia threat",
+      published: "2025-05-30T10:00:00Z",
+    };
+    const german = {
+      id: "de",
+      title: "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus",
+      published: "2025-05-30T10:00:00Z",
+    };
+    const russian = {
+      id: "ru",
+      title: "Литва вышла из Оттавской конвенции о запрете противопехотных мин",
+      published: "2025-05-30T10:00:00Z",
+    };
+
+    const apart = await run([JSON.stringify(english), JSON.stringify(german)]);
+    const bridged = await run([JSON.stringify(english), JSON.stringify(german), JSON.stringify(russian)]);
+
+    expect(apart.output[0]?.storyId).not.toBe(apart.output[1]?.storyId);
+    expect(new Set(bridged.output.map((line) => line.storyId)).size).toBe(1);
+  });
+
   it("writes one verdict per item in input order, with a shared storyId for one story", async () => {
     const { code, output } = await run([
       JSON.stringify({ id: "a", title: "Lithuania quits Ottawa Convention banning anti-personnel mines" }),

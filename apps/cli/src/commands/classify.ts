@@ -1,5 +1,6 @@
+import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { BatchClassifier } from "@treatywatch/core";
+import { BatchClassifier, type BatchOutput } from "@treatywatch/core";
 import { z } from "zod";
 
 const InputLine = z.object({
@@ -41,7 +42,9 @@ const InputLine = z.object({
 /**
  * Reads JSON Lines items on stdin and writes one verdict line per item, in input
  * order, with items of one story sharing a storyId. A bad line gets an error line
- * in its place; the exit code is then 1.
+ * in its place; the exit code is then 1. The lines are written once the input ends:
+ * a later item can show two stories to be one, and every line names the story as it
+ * stands at the end.
  */
 export async function classifyCommand(
   input: NodeJS.ReadableStream = process.stdin,
@@ -49,6 +52,7 @@ export async function classifyCommand(
   now = new Date().toISOString(),
 ): Promise<number> {
   const classifier = new BatchClassifier(now);
+  const lines: Array<BatchOutput | { line: number; error: string }> = [];
   let failures = 0;
   let lineNumber = 0;
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -65,11 +69,15 @@ export async function classifyCommand(
     } catch (error) {
       failures++;
       const message = error instanceof Error ? error.message : String(error);
-      output.write(`${JSON.stringify({ line: lineNumber, error: message })}\n`);
+      lines.push({ line: lineNumber, error: message });
       continue;
     }
     const { lead, ...item } = parsed;
-    output.write(`${JSON.stringify(classifier.next({ ...item, summary: item.summary ?? lead }))}\n`);
+    lines.push(classifier.next({ ...item, summary: item.summary ?? lead }));
+  }
+  for (const line of lines) {
+    const settled = "storyId" in line ? { ...line, storyId: classifier.storyOf(line.storyId) } : line;
+    if (!output.write(`${JSON.stringify(settled)}\n`)) await once(output, "drain");
   }
   return failures > 0 ? 1 : 0;
 }
