@@ -81,6 +81,12 @@ export interface IngestWrite {
   story?: Story | undefined;
   /** The item's fingerprint, indexed under the story when it joined or founded one. */
   fingerprint?: Fingerprint | undefined;
+  /**
+   * Stories the item showed to be `story` (it matched them too) and that `story` now holds
+   * (see `mergeStories`). In the same unit of work they stop being stories of their own: their
+   * items and index entries are `story`'s, and `getStory` with one of their ids gives `story`.
+   */
+  absorbed?: readonly string[] | undefined;
 }
 
 /** Persistence port. SQLite is the embedded default; every adapter passes one contract suite. */
@@ -124,6 +130,7 @@ export interface Store {
    */
   batch?<T>(work: () => Promise<T>): Promise<T>;
 
+  /** The story with this id, or the story it was merged into (whose `id` then differs). */
   getStory(id: string): Promise<Story | undefined>;
   listStories(query: StoryQuery): Promise<Page<Story>>;
   getItem(id: string): Promise<StoredItem | undefined>;
