@@ -35,7 +35,7 @@ export interface TrainingItem {
  */
 export const CLASSIFIER_TRAINING: TrainOptions = { l2: 0.0003, epochs: 300, learningRate: 0.3, prune: 0.02 };
 export const RELEVANCE_THRESHOLD = 0.5;
-export const TOPIC_THRESHOLD = 0.4;
+export const TOPIC_THRESHOLD = 0.5;
 
 /** Trains the relevance model on every item and each topic's model on the relevant ones. */
 export function trainClassifier(items: readonly TrainingItem[], options = CLASSIFIER_TRAINING): ClassifierModel {

@@ -29,6 +29,13 @@ export interface TrainOptions {
   out?: string | undefined;
 }
 
+/**
+ * How many times the shared dev split counts in the classifier's training: it is labelled by the
+ * rules the frozen test split follows, and our sets outnumber it seven to one. Twice scored best
+ * when each third of it was held out in turn.
+ */
+export const DEV_WEIGHT = 2;
+
 /** When every labelled item is taken to have been fetched: undated items meet only by their words. */
 const TRAINED_AT = "2026-12-01T00:00:00.000Z";
 
@@ -72,8 +79,9 @@ export function trainingItems(items: readonly LabelledNews[]): TrainingItem[] {
 }
 
 /**
- * Retrains the classifier's model on the shared dev split, our real headlines and our
- * written set, and writes its weights. The frozen test split is never read.
+ * Retrains the classifier on the shared dev split, all our real headlines and our written set,
+ * and the story model on the same but our later headlines, and writes their weights. The
+ * frozen test split is never read.
  */
 export async function trainCommand(
   options: TrainOptions,
@@ -93,16 +101,22 @@ export async function trainCommand(
     sets = await Promise.all([
       loadSet("shared dev split", dev),
       loadSet("our real headlines", LABELLED_SETS.news),
+      loadSet("our later real headlines", LABELLED_SETS.newsLater),
       loadSet("our written set", LABELLED_SETS.written),
     ]);
   } catch (error) {
     errors.write(`treatywatch train: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const items = sets.flatMap((set) => trainingItems(set.items));
+  const [devSet, , laterSet] = sets;
+  const items = sets.flatMap((set) =>
+    Array.from({ length: set === devSet ? DEV_WEIGHT : 1 }, () => trainingItems(set.items)).flat(),
+  );
   const classifier = trainClassifier(items);
   const stories = trainStoryModel(
-    sets.flatMap((set) => [storyExamples(set.items, false, classifier), storyExamples(set.items, true, classifier)]),
+    sets
+      .filter((set) => set !== laterSet)
+      .flatMap((set) => [storyExamples(set.items, false, classifier), storyExamples(set.items, true, classifier)]),
   );
   const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
   const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
