@@ -4,6 +4,7 @@ import {
   DEFAULT_CLUSTER_OPTIONS,
   type Fingerprint,
   foundStory,
+  type IngestWrite,
   type Item,
   joinStory,
   lookupKeys,
@@ -159,6 +160,17 @@ export async function placeInStory(
   return { kind: "updated", story: joined.story, absorbed, changes: distinctChanges([...changes, ...joined.changes]) };
 }
 
+/** The write that stores a relevant item where `placeInStory` put it. */
+export function placedWrite({ item, verdict, fingerprint }: PreparedItem, placement: StoryPlacement): IngestWrite {
+  const { story, absorbed } = placement;
+  return {
+    stored: { item, verdict, storyId: story.id },
+    story,
+    fingerprint,
+    ...(absorbed.length > 0 ? { absorbed } : {}),
+  };
+}
+
 function distinctChanges(changes: readonly StoryChange[]): StoryChange[] {
   const seen = new Set<string>();
   return changes.filter((change) => {
@@ -188,13 +200,10 @@ async function ingestItem(
     return;
   }
   summary.relevant++;
-  const { kind, story, absorbed, changes } = await placeInStory({ item, verdict, fingerprint: print }, store, now);
-  await store.saveIngest({
-    stored: { item, verdict, storyId: story.id },
-    story,
-    fingerprint: print,
-    ...(absorbed.length > 0 ? { absorbed } : {}),
-  });
+  const prepared = { item, verdict, fingerprint: print };
+  const placement = await placeInStory(prepared, store, now);
+  await store.saveIngest(placedWrite(prepared, placement));
+  const { kind, story, changes } = placement;
   if (kind === "created" || changes.length > 0)
     summary.events.push({ kind, storyId: story.id, version: story.version, changes });
 }
