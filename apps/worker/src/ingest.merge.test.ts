@@ -7,10 +7,11 @@ import {
   normaliseEntry,
   type Store,
   type Story,
+  stableId,
 } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ingestItems, type PreparedItem, placeInStory, replayStoryEvent } from "./ingest.ts";
+import { coalesceStoryEvents, ingestItems, type PreparedItem, placeInStory, replayStoryEvent } from "./ingest.ts";
 
 const PUBLISHED = "2025-05-30T10:00:00Z";
 
@@ -105,6 +106,20 @@ describe("ingest of a report that shows two stories to be one", () => {
     expect(await storyIds()).toEqual([kept]);
     expect((await store.getItem(later.item.id))?.storyId).toBe(kept);
     expect(summary.events.map((event) => event.storyId)).toEqual([kept]);
+  });
+
+  it("announces a story merged in the tick it began in by the survivor's event alone", async () => {
+    await ingestAt(english);
+    now = new Date(russian.item.fetchedAt);
+
+    const tick = await ingestItems([german, russian], { store, clock });
+
+    const [kept] = await storyIds();
+    expect(tick.events.map((event) => [event.kind, event.storyId])).toEqual([
+      ["created", stableId("sty", german.item.id)],
+      ["updated", kept],
+    ]);
+    expect(coalesceStoryEvents(tick.events).map((event) => [event.kind, event.storyId])).toEqual([["updated", kept]]);
   });
 
   it("replays the survivor's event for a report whose story was merged, and for the report that merged it", async () => {

@@ -22,26 +22,32 @@ export interface StoryEvent {
   storyId: string;
   version: number;
   changes: StoryChange[];
+  /** Stories this update folded into the story: what they announced earlier in the tick is this story's now. */
+  absorbed?: string[] | undefined;
 }
 
 /**
  * A tick's story events with one per story: the newest version, its changes together, and
  * "created" when the story began in the tick. A feed that changes one story a thousand times
- * in a tick makes one alert, not a thousand, and matching reads each story once.
+ * in a tick makes one alert, not a thousand, and matching reads each story once. A story merged
+ * into another during the tick makes none of its own: the other's update carries what it added.
  */
 export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
   const byStory = new Map<string, StoryEvent>();
   for (const event of events) {
+    for (const absorbed of event.absorbed ?? []) byStory.delete(absorbed);
     const seen = byStory.get(event.storyId);
     if (!seen) {
       byStory.set(event.storyId, { ...event, changes: [...event.changes] });
       continue;
     }
+    const absorbed = [...(seen.absorbed ?? []), ...(event.absorbed ?? [])];
     byStory.set(event.storyId, {
       kind: seen.kind === "created" ? "created" : event.kind,
       storyId: event.storyId,
       version: Math.max(seen.version, event.version),
       changes: distinctChanges([...seen.changes, ...event.changes]),
+      ...(absorbed.length > 0 ? { absorbed } : {}),
     });
   }
   return [...byStory.values()];
@@ -203,9 +209,16 @@ async function ingestItem(
   const prepared = { item, verdict, fingerprint: print };
   const placement = await placeInStory(prepared, store, now);
   await store.saveIngest(placedWrite(prepared, placement));
-  const { kind, story, changes } = placement;
-  if (kind === "created" || changes.length > 0)
-    summary.events.push({ kind, storyId: story.id, version: story.version, changes });
+  const { kind, story, changes, absorbed } = placement;
+  if (kind === "created" || changes.length > 0) {
+    summary.events.push({
+      kind,
+      storyId: story.id,
+      version: story.version,
+      changes,
+      ...(absorbed.length > 0 ? { absorbed } : {}),
+    });
+  }
 }
 
 /**
