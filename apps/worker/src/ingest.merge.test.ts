@@ -3,6 +3,7 @@ import {
   type Clock,
   DEFAULT_CLUSTER_OPTIONS,
   foundStory,
+  type IngestWrite,
   lookupKeys,
   normaliseEntry,
   type Store,
@@ -68,8 +69,18 @@ describe("ingest of a report that shows two stories to be one", () => {
     expect(second.events[0]?.kind).toBe("created");
     expect(absorbed).not.toBe(kept);
 
+    const writes: IngestWrite[] = [];
+    const saveIngest = store.saveIngest.bind(store);
+    store.saveIngest = async (write) => {
+      writes.push(write);
+      return saveIngest(write);
+    };
+
     const third = await ingestAt(russian);
 
+    expect(writes.map((write) => [write.stored.item.id, write.story?.id, write.absorbed])).toEqual([
+      [russian.item.id, kept, [absorbed]],
+    ]);
     expect(await storyIds()).toEqual([kept]);
     const survivor = (await store.getStory(kept)) as Story;
     expect(survivor.sources.map((source) => source.itemId)).toEqual([english.item.id, german.item.id, russian.item.id]);
