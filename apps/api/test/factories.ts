@@ -6,6 +6,7 @@ import {
   foundStory,
   type Item,
   joinStory,
+  mergeStories,
   normaliseEntry,
   type Scope,
   type SigningSecret,
@@ -63,6 +64,29 @@ export async function storeWithStories(
     stories.push(story);
   }
   return { store, stories };
+}
+
+/**
+ * Two stories, the second merged into the first by a report that joined them both, as ingest
+ * writes it: the first keeps its id and the second's id leads to it.
+ */
+export async function storeWithMergedStories(
+  store = new SqliteStore(":memory:"),
+): Promise<{ store: SqliteStore; survivor: Story; absorbed: string }> {
+  const { stories } = await storeWithStories(2, store);
+  const [kept, other] = stories;
+  if (!kept || !other) throw new Error("two stories were not made");
+  const at = new Date(Date.UTC(2025, 5, 27, 11)).toISOString();
+  const merge = mergeStories(kept, other, at);
+  const bridging = anItem();
+  const verdict = classify(bridging);
+  const survivor = joinStory(merge.story, bridging, verdict, at).story;
+  await store.saveIngest({
+    stored: { item: bridging, verdict, storyId: survivor.id },
+    story: survivor,
+    absorbed: [merge.absorbed],
+  });
+  return { store, survivor, absorbed: merge.absorbed };
 }
 
 /** A clock tests move by hand. */

@@ -4,9 +4,11 @@ import {
   DEFAULT_CLUSTER_OPTIONS,
   type Fingerprint,
   foundStory,
+  type IngestWrite,
   type Item,
   joinStory,
   lookupKeys,
+  mergeStories,
   oneLineReason,
   pickStory,
   type Store,
@@ -20,28 +22,32 @@ export interface StoryEvent {
   storyId: string;
   version: number;
   changes: StoryChange[];
+  /** Stories this update folded into the story: what they announced earlier in the tick is this story's now. */
+  absorbed?: string[] | undefined;
 }
 
 /**
  * A tick's story events with one per story: the newest version, its changes together, and
  * "created" when the story began in the tick. A feed that changes one story a thousand times
- * in a tick makes one alert, not a thousand, and matching reads each story once.
+ * in a tick makes one alert, not a thousand, and matching reads each story once. A story merged
+ * into another during the tick makes none of its own: the other's update carries what it added.
  */
 export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
   const byStory = new Map<string, StoryEvent>();
   for (const event of events) {
+    for (const absorbed of event.absorbed ?? []) byStory.delete(absorbed);
     const seen = byStory.get(event.storyId);
     if (!seen) {
       byStory.set(event.storyId, { ...event, changes: [...event.changes] });
       continue;
     }
-    const known = new Set(seen.changes.map((change) => JSON.stringify(change)));
-    const changes = event.changes.filter((change) => !known.has(JSON.stringify(change)));
+    const absorbed = [...(seen.absorbed ?? []), ...(event.absorbed ?? [])];
     byStory.set(event.storyId, {
       kind: seen.kind === "created" ? "created" : event.kind,
       storyId: event.storyId,
       version: Math.max(seen.version, event.version),
-      changes: [...seen.changes, ...changes],
+      changes: distinctChanges([...seen.changes, ...event.changes]),
+      ...(absorbed.length > 0 ? { absorbed } : {}),
     });
   }
   return [...byStory.values()];
@@ -115,6 +121,72 @@ export function textEdited(stored: Pick<Item, "id" | "title" | "summary">, item:
   return stored.id === item.id && (stored.title !== item.title || stored.summary !== item.summary);
 }
 
+/** Where a relevant item goes: the story it founds or joins, the stories it showed to be that one, and what changed. */
+export interface StoryPlacement {
+  kind: StoryEvent["kind"];
+  story: Story;
+  /** Stories folded into `story` by this item (it matched them too), for `IngestWrite.absorbed`. */
+  absorbed: string[];
+  /** What `story` reports now that it did not before: the merges' changes, then the item's own. */
+  changes: StoryChange[];
+}
+
+/**
+ * The story a relevant item belongs to, read from the store's clustering window: a new one, or
+ * the one it joins. Other stories it matches as well are the same event: they are folded into
+ * one (`mergeStories`, in candidate order) before the item joins it. Nothing is written.
+ */
+export async function placeInStory(
+  { item, verdict, fingerprint: print }: PreparedItem,
+  store: Pick<Store, "storyCandidates" | "getStory">,
+  now: string,
+): Promise<StoryPlacement> {
+  const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
+  const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
+  const pick = pickStory(print, candidates);
+  let current: Story | undefined;
+  const absorbed: string[] = [];
+  let changes: StoryChange[] = [];
+  for (const storyId of pick ? [pick.storyId, ...pick.bridges] : []) {
+    const other = await store.getStory(storyId);
+    // Gone, or already part of the story at hand (a store gives the story an id was merged into).
+    if (!other || other.id === current?.id || absorbed.includes(other.id)) continue;
+    if (!current) {
+      current = other;
+      continue;
+    }
+    const merge = mergeStories(current, other, now);
+    // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
+    changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;
+    absorbed.push(merge.absorbed);
+    current = merge.story;
+  }
+  if (!current) return { kind: "created", story: foundStory(item, verdict, now), absorbed: [], changes: [] };
+  const joined = joinStory(current, item, verdict, now);
+  return { kind: "updated", story: joined.story, absorbed, changes: distinctChanges([...changes, ...joined.changes]) };
+}
+
+/** The write that stores a relevant item where `placeInStory` put it. */
+export function placedWrite({ item, verdict, fingerprint }: PreparedItem, placement: StoryPlacement): IngestWrite {
+  const { story, absorbed } = placement;
+  return {
+    stored: { item, verdict, storyId: story.id },
+    story,
+    fingerprint,
+    ...(absorbed.length > 0 ? { absorbed } : {}),
+  };
+}
+
+function distinctChanges(changes: readonly StoryChange[]): StoryChange[] {
+  const seen = new Set<string>();
+  return changes.filter((change) => {
+    const key = JSON.stringify(change);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 async function ingestItem(
   { item, verdict, fingerprint: print }: PreparedItem,
   deps: IngestDeps,
@@ -134,19 +206,18 @@ async function ingestItem(
     return;
   }
   summary.relevant++;
-  const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
-  const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
-  const pick = pickStory(print, candidates);
-  const current = pick && (await store.getStory(pick.storyId));
-  if (current) {
-    const { story, changes } = joinStory(current, item, verdict, now);
-    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
-    if (changes.length > 0)
-      summary.events.push({ kind: "updated", storyId: story.id, version: story.version, changes });
-  } else {
-    const story = foundStory(item, verdict, now);
-    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
-    summary.events.push({ kind: "created", storyId: story.id, version: story.version, changes: [] });
+  const prepared = { item, verdict, fingerprint: print };
+  const placement = await placeInStory(prepared, store, now);
+  await store.saveIngest(placedWrite(prepared, placement));
+  const { kind, story, changes, absorbed } = placement;
+  if (kind === "created" || changes.length > 0) {
+    summary.events.push({
+      kind,
+      storyId: story.id,
+      version: story.version,
+      changes,
+      ...(absorbed.length > 0 ? { absorbed } : {}),
+    });
   }
 }
 

@@ -45,7 +45,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one story with its sources */
+        /**
+         * Get one story with its sources
+         * @description A story found to be the same event as another (a report matched both) is merged into the one first seen; its id then answers 308 with the merged story's address in `Location`.
+         */
         get: operations["getStory"];
         put?: never;
         post?: never;
@@ -979,6 +982,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Story"];
                 };
+            };
+            /** @description The story was merged into another: `Location` is the merged story's address */
+            308: {
+                headers: {
+                    /** @description The merged story */
+                    Location: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description bad request */
             400: {

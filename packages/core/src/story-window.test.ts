@@ -60,3 +60,68 @@ describe("StoryWindow.rank", () => {
     }
   });
 });
+
+describe("StoryWindow.merge", () => {
+  const members: Array<[string, string, string[]]> = [
+    ["sty_kept", "2026-11-28T10:00:00.000Z", ["UA", "PL"]],
+    ["sty_gone", "2026-11-28T11:00:00.000Z", ["UA"]],
+    ["sty_other", "2026-11-28T10:30:00.000Z", ["PL"]],
+    ["sty_kept", "2026-11-28T09:00:00.000Z", ["LT"]],
+    ["sty_gone", "2026-11-28T09:30:00.000Z", ["PL", "LT"]],
+  ];
+  const relabelled = members.map(([storyId, at, countries]): [string, string, string[]] => [
+    storyId === "sty_gone" ? "sty_kept" : storyId,
+    at,
+    countries,
+  ]);
+
+  it("answers every lookup as a window whose absorbed story's members were the survivor's all along", () => {
+    const merged = windowOf(members);
+    const built = windowOf(relabelled);
+
+    merged.merge("sty_kept", "sty_gone");
+
+    expect(merged.entries).toBe(built.entries);
+    for (const keys of [["c:UA"], ["c:PL"], ["c:LT"], ["c:UA", "c:PL", "c:LT"]]) {
+      for (const since of ["2026-11-28T00:00:00.000Z", "2026-11-28T09:45:00.000Z", "2026-11-28T10:45:00.000Z"]) {
+        const ranked = merged.rank(keys, since, 10);
+        expect(ranked).toEqual(built.rank(keys, since, 10));
+        expect(ranked).not.toContain("sty_gone");
+        expect(merged.candidates(ranked)).toEqual(built.candidates(ranked));
+      }
+    }
+  });
+
+  it("keeps the survivor's members known only when both stories' were", () => {
+    const window = windowOf(members);
+    const member = (storyId: string, at: string, seq: number) => ({
+      storyId,
+      itemId: `itm_${seq}`,
+      fingerprint: print(at, ["UA"]),
+      seq,
+    });
+    window.setNewest("sty_kept", [member("sty_kept", "2026-11-28T10:00:00.000Z", 0)]);
+
+    window.merge("sty_kept", "sty_gone");
+
+    expect(window.complete("sty_kept")).toBe(false);
+    window.setNewest("sty_other", [member("sty_other", "2026-11-28T10:30:00.000Z", 2)]);
+    window.setNewest("sty_kept", [member("sty_kept", "2026-11-28T10:00:00.000Z", 0)]);
+    window.merge("sty_kept", "sty_other");
+    expect(window.complete("sty_kept")).toBe(true);
+    expect(window.candidates(["sty_kept"])[0]?.fingerprints.map((fp) => fp.at)).toEqual([
+      "2026-11-28T10:30:00.000Z",
+      "2026-11-28T10:00:00.000Z",
+    ]);
+  });
+
+  it("changes nothing when a story is merged into itself or was never seen", () => {
+    const window = windowOf(members);
+    const before = window.rank(["c:UA", "c:PL"], "2026-11-28T00:00:00.000Z", 10);
+
+    window.merge("sty_kept", "sty_kept");
+    window.merge("sty_kept", "sty_unknown");
+
+    expect(window.rank(["c:UA", "c:PL"], "2026-11-28T00:00:00.000Z", 10)).toEqual(before);
+  });
+});

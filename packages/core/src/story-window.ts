@@ -119,6 +119,46 @@ export class StoryWindow {
   }
 
   /**
+   * Folds story `from` into `into`: every key that pointed at `from` points at `into`, with the
+   * later time of the two, and `into`'s newest members are the newest of both. Lookups never
+   * name `from` again.
+   */
+  merge(into: string, from: string): void {
+    if (into === from) return;
+    const gone = this.#tallies.get(from);
+    if (gone) {
+      let kept = this.#tallies.get(into);
+      if (!kept) {
+        kept = { storyId: into, lookup: 0, count: 0, at: gone.at };
+        this.#tallies.set(into, kept);
+      }
+      for (const stories of this.#byKey.values()) {
+        const at = stories.get(gone);
+        if (at === undefined) continue;
+        stories.delete(gone);
+        const seen = stories.get(kept);
+        if (seen === undefined) stories.set(kept, at);
+        else {
+          if (at > seen) stories.set(kept, at);
+          this.#entries--;
+        }
+      }
+      this.#tallies.delete(from);
+    }
+    const absorbed = this.#stories.get(from);
+    if (!absorbed) return;
+    this.#stories.delete(from);
+    const members = this.#stories.get(into);
+    const repointed = absorbed.newest.map((member) => ({ ...member, storyId: into }));
+    const both = [...(members?.newest ?? []), ...repointed].sort((a, b) => (newerThan(a, b) ? -1 : 1));
+    this.#stories.set(into, {
+      newest: both.slice(0, MEMBERS_COMPARED),
+      // Both stories' newest are known only if each one's were.
+      complete: (members?.complete ?? false) && absorbed.complete,
+    });
+  }
+
+  /**
    * The `limit` stories sharing the most of `keys` seen at or after `since`, ties going to the
    * story seen under them most recently, then to the lower id. `newest` gives a story's newest
    * members when the window does not know them all.

@@ -93,11 +93,43 @@ async function allPages<T>(
   return pages;
 }
 
+/** Saves an item into `survivor`, which absorbs the stories named: the write of a report that bridged them. */
+async function bridge(store: Store, survivor: Story, absorbed: readonly Story[], minute: number): Promise<Story> {
+  const item = anItem({ fetchedAt: at(minute) });
+  const story: Story = {
+    ...survivor,
+    updatedAt: at(minute),
+    version: survivor.version + 1,
+    sources: [
+      ...survivor.sources,
+      ...absorbed.flatMap((other) => other.sources),
+      ...aStory(item, aVerdict(), at(minute)).sources,
+    ],
+  };
+  await store.saveIngest({
+    stored: { item, verdict: aVerdict(), storyId: story.id },
+    story,
+    fingerprint: assess(item).fingerprint,
+    absorbed: absorbed.map((other) => other.id),
+  });
+  return story;
+}
+
+/** What an adapter does beyond the port's core, each case skipped where it is not (yet) done. */
+export interface StoreCapabilities {
+  /** Folding stories into the one an ingest write names (`IngestWrite.absorbed`). */
+  merges?: boolean;
+}
+
 /**
  * The behaviour every Store adapter owes its callers. Each adapter's test file
  * runs it with a factory that returns an empty store.
  */
-export function storeContract(name: string, factory: () => Promise<Store & StoredItemTexts>): void {
+export function storeContract(
+  name: string,
+  factory: () => Promise<Store & StoredItemTexts>,
+  capabilities: StoreCapabilities = {},
+): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store & StoredItemTexts;
 
@@ -476,6 +508,90 @@ export function storeContract(name: string, factory: () => Promise<Store & Store
         const pages = await allPages((cursor) => store.listStories({ limit: 1, cursor, ...filter }));
 
         expect(pages.flat().map((story) => titles.get(story.id))).toEqual(expected);
+      });
+    });
+
+    describe.skipIf(!capabilities.merges)("story merges", () => {
+      it("moves the absorbed story's items to the survivor, which lists them all", async () => {
+        const kept = await ingestStory(store, { item: { fetchedAt: at(1) } });
+        const absorbed = await ingestStory(store, { item: { fetchedAt: at(2) } });
+
+        const survivor = await bridge(store, kept.story, [absorbed.story], 3);
+
+        const items = await allPages((cursor) => store.listItems({ limit: 2, cursor, storyId: kept.story.id }));
+        expect(items.flat().map((stored) => stored.item.id)).toEqual([
+          survivor.sources[2]?.itemId,
+          absorbed.stored.item.id,
+          kept.stored.item.id,
+        ]);
+        expect((await store.getItem(absorbed.stored.item.id))?.storyId).toBe(kept.story.id);
+        expect((await store.listItems({ limit: 10, storyId: absorbed.story.id })).data).toEqual([]);
+      });
+
+      it("answers the absorbed story's id with the survivor, and lists only the survivor", async () => {
+        const other = await ingestStory(store, { item: { fetchedAt: at(0) } });
+        const kept = await ingestStory(store, { item: { fetchedAt: at(1) } });
+        const absorbed = await ingestStory(store, { item: { fetchedAt: at(2) } });
+
+        const survivor = await bridge(store, kept.story, [absorbed.story], 3);
+
+        expect(await store.getStory(absorbed.story.id)).toEqual(survivor);
+        expect(await store.getStory(kept.story.id)).toEqual(survivor);
+        const listed = await allPages((cursor) => store.listStories({ limit: 1, cursor }));
+        expect(listed.flat()).toEqual([survivor, other.story]);
+      });
+
+      it("never names the absorbed story as a candidate again, and gives its members to the survivor", async () => {
+        const kept = await ingestStory(store, { item: { fetchedAt: at(10) } });
+        const absorbed = await ingestStory(store, { item: { fetchedAt: at(11) } });
+        const keys = indexKeys(assess(absorbed.stored.item).fingerprint);
+        const before = await store.storyCandidates(keys, at(0), 10);
+
+        await bridge(store, kept.story, [absorbed.story], 12);
+
+        const after = await store.storyCandidates(keys, at(0), 10);
+        expect(before.map((candidate) => candidate.storyId)).toContain(absorbed.story.id);
+        expect(after.map((candidate) => candidate.storyId)).toEqual([kept.story.id]);
+        expect(after[0]?.fingerprints.map((print) => print.at)).toEqual([at(12), at(11), at(10)]);
+      });
+
+      it("follows merges in a chain: a story absorbed into one later absorbed leads to the last", async () => {
+        const first = await ingestStory(store, { item: { fetchedAt: at(1) } });
+        const middle = await ingestStory(store, { item: { fetchedAt: at(2) } });
+        const last = await ingestStory(store, { item: { fetchedAt: at(3) } });
+
+        const merged = await bridge(store, middle.story, [last.story], 4);
+        const survivor = await bridge(store, first.story, [merged], 5);
+
+        expect(await store.getStory(last.story.id)).toEqual(survivor);
+        expect(await store.getStory(middle.story.id)).toEqual(survivor);
+        expect((await store.getItem(last.stored.item.id))?.storyId).toBe(first.story.id);
+        expect((await store.listStories({ limit: 10 })).data).toEqual([survivor]);
+        const keys = indexKeys(assess(last.stored.item).fingerprint);
+        expect((await store.storyCandidates(keys, at(0), 10)).map((candidate) => candidate.storyId)).toEqual([
+          first.story.id,
+        ]);
+      });
+
+      it("absorbs several stories in one write", async () => {
+        const kept = await ingestStory(store, { item: { fetchedAt: at(1) } });
+        const absorbed = [
+          await ingestStory(store, { item: { fetchedAt: at(2) } }),
+          await ingestStory(store, { item: { fetchedAt: at(3) } }),
+        ];
+
+        const survivor = await bridge(
+          store,
+          kept.story,
+          absorbed.map((other) => other.story),
+          4,
+        );
+
+        for (const { story, stored } of absorbed) {
+          expect(await store.getStory(story.id)).toEqual(survivor);
+          expect((await store.getItem(stored.item.id))?.storyId).toBe(kept.story.id);
+        }
+        expect((await store.listStories({ limit: 10 })).data).toEqual([survivor]);
       });
     });
 

@@ -233,6 +233,67 @@ describe("SqliteStore.batch", () => {
       expect(offered).toEqual([]);
     });
 
+    describe("that merge stories", () => {
+      const since = "2025-01-01T00:00:00.000Z";
+      const report = (n: number) => ({ ...anItem(n), title: `Deminers clear minefield near Izium, Ukraine (${n})` });
+      /** Saves report `n` into `storyId`, which absorbs the stories named. */
+      const saveReport = (n: number, storyId: string, absorbed: string[] = []) => {
+        const item = report(n);
+        const { verdict, fingerprint } = assess(item);
+        return store.saveIngest({
+          stored: { item, verdict, storyId },
+          story: { ...storyAfter(n), id: storyId },
+          fingerprint,
+          absorbed,
+        });
+      };
+      const lookup = async (on = store) =>
+        (await on.storyCandidates(lookupKeys(assess(report(9)).fingerprint), since, 10))
+          .map((candidate) => candidate.storyId)
+          .sort();
+
+      it("put the stories they absorbed back when undone: rows, items, redirects and lookups", async () => {
+        await saveReport(1, "sty_kept");
+        const seen: unknown[] = [];
+
+        await store.batch(async () => {
+          await store.savepoint(() => saveReport(2, "sty_absorbed"));
+          await store
+            .savepoint(async () => {
+              await saveReport(3, "sty_kept", ["sty_absorbed"]);
+              seen.push((await store.getStory("sty_absorbed"))?.id, await lookup());
+              throw new Error("disk on fire");
+            })
+            .catch(() => undefined);
+          seen.push((await store.getStory("sty_absorbed"))?.id, await lookup());
+        });
+
+        expect(seen).toEqual(["sty_kept", ["sty_kept"], "sty_absorbed", ["sty_absorbed", "sty_kept"]]);
+        expect((await reader.getStory("sty_absorbed"))?.id).toBe("sty_absorbed");
+        expect((await reader.getItem("it_2"))?.storyId).toBe("sty_absorbed");
+        expect(await reader.getItem("it_3")).toBeUndefined();
+        expect((await reader.listStories({ limit: 10 })).data.map((story) => story.id).sort()).toEqual([
+          "sty_absorbed",
+          "sty_kept",
+        ]);
+        expect(await lookup(reader)).toEqual(["sty_absorbed", "sty_kept"]);
+      });
+
+      it("that stand leave the absorbed story unwritten at the batch's end, whichever savepoint saved it", async () => {
+        await store.batch(async () => {
+          await store.savepoint(() => saveReport(1, "sty_kept"));
+          await store.savepoint(() => saveReport(2, "sty_absorbed"));
+          await store.savepoint(() => saveReport(3, "sty_kept", ["sty_absorbed"]));
+        });
+
+        expect((await reader.listStories({ limit: 10 })).data.map((story) => story.id)).toEqual(["sty_kept"]);
+        expect((await reader.getStory("sty_absorbed"))?.id).toBe("sty_kept");
+        expect((await reader.getItem("it_2"))?.storyId).toBe("sty_kept");
+        expect(await lookup(reader)).toEqual(["sty_kept"]);
+        expect(await lookup()).toEqual(["sty_kept"]);
+      });
+    });
+
     it("fail, their stories unwritten, when SQLite rolls the transaction back of its own accord", async () => {
       let failure: unknown;
 

@@ -44,6 +44,18 @@ class Oracle {
     for (const key of indexKeys(print)) addKey.run(key, storyId, print.at);
   }
 
+  /** Story `from` folded into `into`: its members and keys are `into`'s, each key at the later time of the two. */
+  merge(into: string, from: string): void {
+    this.db.prepare("UPDATE OR REPLACE story_members SET story_id = ? WHERE story_id = ?").run(into, from);
+    this.db
+      .prepare(
+        `INSERT INTO story_keys (key, story_id, at) SELECT key, ?, at FROM story_keys WHERE story_id = ?
+           ON CONFLICT DO UPDATE SET at = max(at, excluded.at)`,
+      )
+      .run(into, from);
+    this.db.prepare("DELETE FROM story_keys WHERE story_id = ?").run(from);
+  }
+
   candidates(keys: readonly string[], since: string, limit: number): StoryCandidate[] {
     if (keys.length === 0) return [];
     const ids = this.db
@@ -147,13 +159,22 @@ function aStory(id: string, item: Item): Story {
   };
 }
 
-async function write(store: SqliteStore, oracle: Oracle, storyId: string, itemId: string, print: Fingerprint) {
+async function write(
+  store: SqliteStore,
+  oracle: Oracle,
+  storyId: string,
+  itemId: string,
+  print: Fingerprint,
+  absorbed: readonly string[] = [],
+) {
   const item = anItem(itemId, print.at);
   await store.saveIngest({
     stored: { item, verdict: VERDICT, storyId },
     story: aStory(storyId, item),
     fingerprint: print,
+    absorbed,
   });
+  for (const from of absorbed) oracle.merge(storyId, from);
   oracle.add(storyId, itemId, print);
 }
 
@@ -239,6 +260,35 @@ describe("story candidates from the in-memory window", () => {
       compared += found.length;
     }
     expect(compared).toBeGreaterThan(5_000);
+  });
+
+  it("folds in merges, its own and another connection's, as the tables moved by them answer", async () => {
+    const store = open();
+    const other = open();
+    const oracle = new Oracle();
+    const make = fingerprintMaker(7);
+    const random = seeded(8);
+    const live = new Set<string>();
+    // A story absorbed is never founded again: its id came from its first item, stored for good.
+    const gone = new Set<string>();
+    let merges = 0;
+    for (let item = 0; item < 600; item++) {
+      const writer = item % 4 === 0 ? other : store;
+      let storyId = `sty_${Math.floor(random() * 40)}`;
+      if (gone.has(storyId)) storyId = `sty_${item}`;
+      // Now and then a report bridges stories: the ones it names are folded into its own.
+      const absorbed = random() < 0.08 ? [...live].filter((id) => id !== storyId && random() < 0.3).slice(0, 2) : [];
+      for (const id of absorbed) {
+        live.delete(id);
+        gone.add(id);
+      }
+      merges += absorbed.length;
+      live.add(storyId);
+      await write(writer, oracle, storyId, `it_${item}`, make(Math.floor(item / 4)), absorbed);
+      if (item % 50 === 49) await compareLookups(store, oracle, make, item);
+    }
+    expect(merges).toBeGreaterThan(10);
+    await compareLookups(open(), oracle, make, 1);
   });
 
   it("replaces a member written again, as the member table did", async () => {

@@ -123,7 +123,19 @@ export const NEWS_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX story_members_recent ON story_members (story_id, at, item_id);
   CREATE INDEX story_members_at ON story_members (at);
   `,
+  // A story merged into another leaves a redirect, so its id still leads to the story it joined.
+  // Row numbers order the merges, so other connections fold in the ones made since they last looked.
+  `
+  CREATE TABLE story_merges (
+    from_id TEXT PRIMARY KEY,
+    into_id TEXT NOT NULL
+  );
+  CREATE INDEX story_merges_into ON story_merges (into_id);
+  `,
 ];
+
+/** Redirects followed at most to find the story an id was merged into: chains are flattened as they form. */
+const MERGE_HOPS = 8;
 
 /** Stories kept parsed between reads: those a busy poll joins again and again. */
 const STORIES_CACHED = 256;
@@ -158,6 +170,10 @@ class StoryCache {
       if (!oldest.done) this.#stories.delete(oldest.value);
     }
     this.#stories.set(story.id, deepFreeze(story));
+  }
+
+  forget(id: string): void {
+    this.#stories.delete(id);
   }
 
   clear(): void {
@@ -244,6 +260,11 @@ const DUPLICATE_OF_OWN_ID = duplicateQuery(["feed_id < @feed", "feed_id > @feed"
 /** The failure of work whose transaction SQLite rolled back of its own accord before it ended. */
 function lostTransaction(): Error {
   return new Error("the transaction was rolled back before its work ended");
+}
+
+/** The stories a write names as absorbed into its story, without the story itself or repeats. */
+function absorbedBy(story: Story, absorbed: readonly string[] | undefined): string[] {
+  return [...new Set(absorbed ?? [])].filter((id) => id !== story.id);
 }
 
 function storedFrom(row: ItemRow): StoredItem {
@@ -413,7 +434,8 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       // The version first: a commit after it is folded in on the next lookup, by row number.
       const dataVersion = this.#foreignVersion();
       const lastMember = this.statement("SELECT coalesce(max(rowid), 0) FROM story_members").pluck().get() as number;
-      this.#window = { window, horizon: since, lastMember, own: new Set(), dataVersion, kept: 0 };
+      const lastMerge = this.statement("SELECT coalesce(max(rowid), 0) FROM story_merges").pluck().get() as number;
+      this.#window = { window, horizon: since, lastMember, lastMerge, own: new Set(), dataVersion, kept: 0 };
       this.#foldMembers(
         "SELECT rowid AS seq, story_id, item_id, fingerprint FROM story_members WHERE at >= ? AND rowid <= ?",
         since,
@@ -423,9 +445,10 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     }
     const version = this.#foreignVersion();
     if (version !== state.dataVersion) {
-      // Another connection committed: fold in the members it wrote.
+      // Another connection committed: fold in the members it wrote, then the stories it merged.
       state.dataVersion = version;
       this.#foldNewMembers();
+      this.#foldNewMerges();
     }
     if (since < state.horizon) {
       // An older item than any before: the window reaches back to its time.
@@ -452,6 +475,8 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
         horizon: Timestamp;
         /** Every member row up to this one is in the window. */
         lastMember: number;
+        /** Every merge up to this row is folded into the window. */
+        lastMerge: number;
         /** Rows after `lastMember` this connection wrote and added itself. */
         own: Set<number>;
         dataVersion: number;
@@ -519,6 +544,19 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     state.own.clear();
   }
 
+  /** Folds in the merges recorded since the last fold: another connection's (this one's own are folded already, and fold again to no effect). */
+  #foldNewMerges(): void {
+    const state = this.#window;
+    if (!state) return;
+    const merges = this.statement(
+      "SELECT rowid AS seq, from_id, into_id FROM story_merges WHERE rowid > ? ORDER BY rowid",
+    ).all(state.lastMerge) as Array<{ seq: number; from_id: string; into_id: string }>;
+    for (const merge of merges) {
+      state.window.merge(merge.into_id, merge.from_id);
+      state.lastMerge = merge.seq;
+    }
+  }
+
   /** A story's newest members, newest first, ties to the one written last. */
   #newestMembers(storyId: string): WindowMember[] {
     const rows = this.statement(
@@ -535,11 +573,18 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     const pending = story ? this.#pendingStories : undefined;
     this.#saveIngestRows ??= this.db.transaction(this.#writeIngestRows.bind(this));
     const written = this.#saveIngestRows(write, pending === undefined);
+    const absorbed = story ? absorbedBy(story, write.absorbed) : [];
     if (story && pending) {
-      if (this.#journal && !this.#journal.has(story.id)) this.#journal.set(story.id, pending.get(story.id));
+      // Stories it absorbed are no longer written at the batch's end; undoing the savepoint puts them back.
+      for (const id of [story.id, ...absorbed]) {
+        if (this.#journal && !this.#journal.has(id)) this.#journal.set(id, pending.get(id));
+      }
+      for (const id of absorbed) pending.delete(id);
       pending.set(story.id, story);
     }
+    for (const id of absorbed) this.#stories.forget(id);
     const state = this.#window;
+    if (story && state) for (const id of absorbed) state.window.merge(story.id, id);
     if (written && state) {
       state.window.add(written);
       state.own.add(written.seq);
@@ -554,7 +599,10 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     | undefined;
 
   /** An ingested item's rows: the item, then its story (unless a batch writes it at its end) and membership. */
-  #writeIngestRows({ stored, story, fingerprint }: IngestWrite, withStory: boolean): WindowMember | undefined {
+  #writeIngestRows(
+    { stored, story, fingerprint, absorbed }: IngestWrite,
+    withStory: boolean,
+  ): WindowMember | undefined {
     const storyId = stored.storyId ?? null;
     const item = JSON.stringify(stored.item);
     const verdict = JSON.stringify(stored.verdict);
@@ -584,6 +632,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       );
     }
     if (!story) return undefined;
+    for (const id of absorbedBy(story, absorbed)) this.#writeMerge(story.id, id);
     if (withStory) this.#writeStory(story);
     if (!fingerprint) return undefined;
     const member = this.statement(
@@ -601,6 +650,20 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       );
     }
     return { storyId: story.id, itemId: stored.item.id, fingerprint, seq: Number(member.lastInsertRowid) };
+  }
+
+  /**
+   * Story `from` becomes part of `into`: its items and members are `into`'s, its own row goes, and
+   * its id (and every id that led to it) leads to `into`.
+   */
+  #writeMerge(into: string, from: string): void {
+    this.statement("UPDATE items SET story_id = ? WHERE story_id = ?").run(into, from);
+    // A member of both keeps one row, as a member is unique by story and item.
+    this.statement("UPDATE OR REPLACE story_members SET story_id = ? WHERE story_id = ?").run(into, from);
+    this.statement("DELETE FROM stories WHERE id = ?").run(from);
+    this.statement("UPDATE story_merges SET into_id = ? WHERE into_id = ?").run(into, from);
+    this.statement("DELETE FROM story_merges WHERE from_id = ?").run(into);
+    this.statement("INSERT OR REPLACE INTO story_merges (from_id, into_id) VALUES (?, ?)").run(from, into);
   }
 
   #writeStory(story: Story): void {
@@ -750,6 +813,21 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async getStory(id: string): Promise<Story | undefined> {
+    let wanted = id;
+    for (let hop = 0; hop <= MERGE_HOPS; hop++) {
+      const story = this.#storyById(wanted);
+      if (story) return story;
+      const into = this.statement("SELECT into_id FROM story_merges WHERE from_id = ?").pluck().get(wanted) as
+        | string
+        | undefined;
+      if (into === undefined) return undefined;
+      wanted = into;
+    }
+    return undefined;
+  }
+
+  /** The story stored under this very id, if any. */
+  #storyById(id: string): Story | undefined {
     const pending = this.#pendingStories?.get(id);
     if (pending) return pending;
     const version = this.#foreignVersion();

@@ -1,6 +1,6 @@
 import type { Store } from "@treatywatch/core";
 import { describe, expect, it } from "vitest";
-import { appWith, storeWithStories, testServices } from "../../test/factories.ts";
+import { appWith, storeWithMergedStories, storeWithStories, testServices } from "../../test/factories.ts";
 import { aVisitor, visibleText } from "../../test/pages.ts";
 import { createApp } from "../app.ts";
 
@@ -146,6 +146,19 @@ describe("GET /stories/{id}", () => {
     const html = await (await appWith(store).request(`/stories/${story.id}`)).text();
 
     expect(html).toMatch(/with the United Nations on Friday <a href="#source-\d" aria-label="source \d">\[\d\]<\/a>\./);
+  });
+
+  it("sends the page of a story merged into another to the merged story's page, for good", async () => {
+    const { store, survivor, absorbed } = await storeWithMergedStories();
+    const app = appWith(store);
+
+    const response = await app.request(`/stories/${absorbed}`);
+    const followed = await app.request(response.headers.get("location") ?? "");
+
+    expect(response.status).toBe(308);
+    expect(response.headers.get("location")).toBe(`/stories/${survivor.id}`);
+    expect(followed.status).toBe(200);
+    expect(await followed.text()).toContain(`<h1 id="story-title">${survivor.title}</h1>`);
   });
 
   it("answers 404 with a page for an unknown story", async () => {

@@ -244,6 +244,8 @@ export function registerStoryPage(pages: Hono<AppEnv>) {
         </Layout>,
       );
     }
+    // A story merged into another lives on at the merged story's address.
+    if (story.id !== id) return c.redirect(`/stories/${encodeURIComponent(story.id)}`, 308);
     const render = async () =>
       renderPage(
         <Layout

@@ -1,5 +1,6 @@
-import { CLASSIFIER_VERSION, type Clock, classify, type Item, normaliseEntry } from "@treatywatch/core";
+import { assess, CLASSIFIER_VERSION, type Clock, classify, type Item, normaliseEntry } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
+import { ingestItems } from "@treatywatch/worker";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reclassifyStore } from "./reclassify.ts";
 
@@ -43,6 +44,28 @@ describe("reclassifyStore", () => {
     expect(redone?.verdict.treaties).toContain("mine-ban");
     expect(redone?.storyId).toBeDefined();
     expect((await store.getItem(lookAlike.id))?.verdict.relevant).toBe(false);
+  });
+
+  it("merges the stories a newly relevant item shows to be one, as ingest does", async () => {
+    const english = itemFor("en", "Lithuania's parliament approves exit from landmines treaty amid Russia threat");
+    const german = itemFor("de", "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus");
+    const russian = itemFor("ru", "Литва вышла из Оттавской конвенции о запрете противопехотных мин");
+    await ingestItems(
+      [english, german].map((item) => ({ item, ...assess(item) })),
+      { store, clock },
+    );
+    const before = (await store.listStories({ limit: 10 })).data.map((story) => story.id);
+    const missed = { ...classify(russian), relevant: false, classifierVersion: "0.0.1" };
+    await store.saveIngest({ stored: { item: russian, verdict: missed } });
+
+    await reclassifyStore(store, clock);
+
+    const after = (await store.listStories({ limit: 10 })).data;
+    expect(before).toHaveLength(2);
+    expect(after).toHaveLength(1);
+    const survivor = after[0]?.id;
+    for (const item of [english, german, russian]) expect((await store.getItem(item.id))?.storyId).toBe(survivor);
+    for (const id of before) expect((await store.getStory(id))?.id).toBe(survivor);
   });
 
   it("does nothing the second time", async () => {

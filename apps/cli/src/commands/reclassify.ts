@@ -1,16 +1,5 @@
-import {
-  assess,
-  CANDIDATE_LIMIT,
-  CLASSIFIER_VERSION,
-  type Clock,
-  DEFAULT_CLUSTER_OPTIONS,
-  foundStory,
-  joinStory,
-  lookupKeys,
-  pickStory,
-  type Store,
-  type StoredItem,
-} from "@treatywatch/core";
+import { assess, CLASSIFIER_VERSION, type Clock, type Store, type StoredItem } from "@treatywatch/core";
+import { placedWrite, placeInStory } from "@treatywatch/worker";
 
 export interface ReclassifySummary {
   /** Stored items looked at. */
@@ -41,8 +30,9 @@ async function staleItems(store: Store): Promise<{ scanned: number; stale: Store
 
 /**
  * Re-runs the classifier over stored items whose verdict came from another
- * classifier version. Items that become relevant are clustered as ingest would;
- * items already in a story keep it, with their new verdict.
+ * classifier version. Items that become relevant are clustered as ingest would
+ * (merging the stories one shows to be the same); items already in a story keep
+ * it, with their new verdict.
  */
 export async function reclassifyStore(store: Store, clock: Clock): Promise<ReclassifySummary> {
   const { scanned, stale } = await staleItems(store);
@@ -62,12 +52,8 @@ export async function reclassifyStore(store: Store, clock: Clock): Promise<Recla
       await store.saveIngest({ stored: { item, verdict, storyId } });
       continue;
     }
-    const now = clock.now().toISOString();
-    const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
-    const pick = pickStory(print, await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT));
-    const current = pick && (await store.getStory(pick.storyId));
-    const story = current ? joinStory(current, item, verdict, now).story : foundStory(item, verdict, now);
-    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
+    const prepared = { item, verdict, fingerprint: print };
+    await store.saveIngest(placedWrite(prepared, await placeInStory(prepared, store, clock.now().toISOString())));
     summary.clustered++;
   }
   return summary;

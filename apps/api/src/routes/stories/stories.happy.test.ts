@@ -1,10 +1,14 @@
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { serve } from "@hono/node-server";
+import { createClient } from "@treatywatch/client";
 import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
-import { appWith, storeWithStories } from "../../../test/factories.ts";
+import { appWith, storeWithMergedStories, storeWithStories } from "../../../test/factories.ts";
 import { StoryPage, StorySchema } from "./schema.ts";
 
 describe("GET /v1/stories", () => {
@@ -196,5 +200,39 @@ describe("GET /v1/stories/{id}", () => {
     const story = StorySchema.parse(await response.json());
     expect(story.sources).toHaveLength(2);
     expect(story.sources[0]?.publishedAt).toBe("2025-06-27T09:00:00.000Z");
+  });
+});
+
+describe("GET /v1/stories/{id} of a story merged into another", () => {
+  it("answers 308 with the merged story's address, which answers the merged story", async () => {
+    const { store, survivor, absorbed } = await storeWithMergedStories();
+    const app = appWith(store);
+
+    const response = await app.request(`/v1/stories/${absorbed}`);
+    const location = response.headers.get("location") ?? "";
+    const followed = await app.request(location);
+
+    expect(response.status).toBe(308);
+    expect(location).toBe(`/v1/stories/${survivor.id}`);
+    expect(followed.status).toBe(200);
+    expect(StorySchema.parse(await followed.json())).toEqual(survivor);
+  });
+
+  it("is followed over HTTP by the typed client, which gives the merged story", async () => {
+    const { store, survivor, absorbed } = await storeWithMergedStories();
+    const server = serve({ fetch: appWith(store).fetch, hostname: "127.0.0.1", port: 0 });
+    await once(server, "listening");
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createClient(`http://127.0.0.1:${port}`);
+
+      const { data, response } = await client.GET("/v1/stories/{id}", { params: { path: { id: absorbed } } });
+
+      expect(response.redirected).toBe(true);
+      expect(response.url).toBe(`http://127.0.0.1:${port}/v1/stories/${survivor.id}`);
+      expect(data?.id).toBe(survivor.id);
+    } finally {
+      server.close();
+    }
   });
 });
