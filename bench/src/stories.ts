@@ -7,6 +7,7 @@ import {
   MemoryStoryIndex,
   normaliseEntry,
   pickStory,
+  placeReport,
   type Store,
   type Story,
   type Verdict,
@@ -37,10 +38,14 @@ export function storiesOf(entries: readonly GeneratedEntry[], fetchedAt: string)
   const stories = new Map<string, Story>();
   for (const { item, verdict, print } of classifyEntries(entries, fetchedAt)) {
     const picked = pickStory(print, index.candidates(print));
-    const current = picked && stories.get(picked.storyId);
-    const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);
+    const matched = picked ? [picked.storyId, ...picked.bridges].map((id) => stories.get(id)) : [];
+    const { story, absorbed } = placeReport(item, verdict, matched, fetchedAt);
     stories.set(story.id, story);
     index.add(story.id, print);
+    for (const id of absorbed) {
+      index.merge(story.id, id);
+      stories.delete(id);
+    }
   }
   return [...stories.values()];
 }

@@ -2,18 +2,20 @@ import {
   CANDIDATE_LIMIT,
   type Clock,
   DEFAULT_CLUSTER_OPTIONS,
+  distinctChanges,
   type Fingerprint,
   foundStory,
   type IngestWrite,
   type Item,
   joinStory,
   lookupKeys,
-  mergeStories,
   oneLineReason,
   pickStory,
+  placeReport,
   type Store,
   type Story,
   type StoryChange,
+  type StoryPlacement,
   type Verdict,
 } from "@treatywatch/core";
 
@@ -121,16 +123,6 @@ export function textEdited(stored: Pick<Item, "id" | "title" | "summary">, item:
   return stored.id === item.id && (stored.title !== item.title || stored.summary !== item.summary);
 }
 
-/** Where a relevant item goes: the story it founds or joins, the stories it showed to be that one, and what changed. */
-export interface StoryPlacement {
-  kind: StoryEvent["kind"];
-  story: Story;
-  /** Stories folded into `story` by this item (it matched them too), for `IngestWrite.absorbed`. */
-  absorbed: string[];
-  /** What `story` reports now that it did not before: the merges' changes, then the item's own. */
-  changes: StoryChange[];
-}
-
 /**
  * The story a relevant item belongs to, read from the store's clustering window: a new one, or
  * the one it joins. Other stories it matches as well are the same event: they are folded into
@@ -144,26 +136,8 @@ export async function placeInStory(
   const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
   const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
   const pick = pickStory(print, candidates);
-  let current: Story | undefined;
-  const absorbed: string[] = [];
-  let changes: StoryChange[] = [];
-  for (const storyId of pick ? [pick.storyId, ...pick.bridges] : []) {
-    const other = await store.getStory(storyId);
-    // Gone, or already part of the story at hand (a store gives the story an id was merged into).
-    if (!other || other.id === current?.id || absorbed.includes(other.id)) continue;
-    if (!current) {
-      current = other;
-      continue;
-    }
-    const merge = mergeStories(current, other, now);
-    // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
-    changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;
-    absorbed.push(merge.absorbed);
-    current = merge.story;
-  }
-  if (!current) return { kind: "created", story: foundStory(item, verdict, now), absorbed: [], changes: [] };
-  const joined = joinStory(current, item, verdict, now);
-  return { kind: "updated", story: joined.story, absorbed, changes: distinctChanges([...changes, ...joined.changes]) };
+  const matched = pick ? await Promise.all([pick.storyId, ...pick.bridges].map((id) => store.getStory(id))) : [];
+  return placeReport(item, verdict, matched, now);
 }
 
 /** The write that stores a relevant item where `placeInStory` put it. */
@@ -175,16 +149,6 @@ export function placedWrite({ item, verdict, fingerprint }: PreparedItem, placem
     fingerprint,
     ...(absorbed.length > 0 ? { absorbed } : {}),
   };
-}
-
-function distinctChanges(changes: readonly StoryChange[]): StoryChange[] {
-  const seen = new Set<string>();
-  return changes.filter((change) => {
-    const key = JSON.stringify(change);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 async function ingestItem(
@@ -210,7 +174,8 @@ async function ingestItem(
   const placement = await placeInStory(prepared, store, now);
   await store.saveIngest(placedWrite(prepared, placement));
   const { kind, story, changes, absorbed } = placement;
-  if (kind === "created" || changes.length > 0) {
+  // A merge that adds nothing still speaks for the stories it absorbed (see `coalesceStoryEvents`).
+  if (kind === "created" || changes.length > 0 || absorbed.length > 0) {
     summary.events.push({
       kind,
       storyId: story.id,

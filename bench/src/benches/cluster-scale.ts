@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CLUSTER_OPTIONS, foundStory, joinStory, lookupKeys, pickStory } from "@treatywatch/core";
+import { foundStory } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
+import { placedWrite, placeInStory } from "@treatywatch/worker";
 import { generateEntries } from "../generate.ts";
 import { type Bench, num, type Row, ratio } from "../report.ts";
 import { type Classified, classifyEntries } from "../stories.ts";
@@ -11,9 +12,6 @@ const NOW = new Date("2026-11-28T12:00:00.000Z");
 /** Stored items a day: about one a minute, whatever the archive's size. */
 const PER_DAY = 1_440;
 const MEMBERS_PER_STORY = 3;
-/** The worker's own limit on stories compared with a new item. */
-const CANDIDATE_LIMIT = 64;
-
 /**
  * An archive of `count` clustered items ending just before `end`, written straight into the
  * store's tables in one transaction: the fingerprints and stories of a pool of generated
@@ -64,12 +62,8 @@ async function assign(store: SqliteStore, items: readonly Classified[]): Promise
   const now = NOW.toISOString();
   const start = performance.now();
   for (const { item, verdict, print } of items) {
-    const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
-    const candidates = await store.storyCandidates(lookupKeys(print), since, CANDIDATE_LIMIT);
-    const picked = pickStory(print, candidates);
-    const current = picked && (await store.getStory(picked.storyId));
-    const story = current ? joinStory(current, item, verdict, now).story : foundStory(item, verdict, now);
-    await store.saveIngest({ stored: { item, verdict, storyId: story.id }, story, fingerprint: print });
+    const prepared = { item, verdict, fingerprint: print };
+    await store.saveIngest(placedWrite(prepared, await placeInStory(prepared, store, now)));
   }
   return (performance.now() - start) / items.length;
 }

@@ -8,11 +8,10 @@ import {
   type Feed,
   type Fetcher,
   type Fingerprint,
-  foundStory,
-  joinStory,
   lookupKeys,
   normaliseEntry,
   pickStory,
+  placeReport,
   type Story,
   type StoryCandidate,
   StoryWindow,
@@ -110,7 +109,9 @@ class WindowIndex {
     return this.#window.candidates(this.#window.rank(lookupKeys(print), since, CANDIDATE_LIMIT));
   }
 
-  add(storyId: string, itemId: string, print: Fingerprint): void {
+  /** A member of `storyId`, which takes in the `absorbed` stories the member showed to be it. */
+  add(storyId: string, itemId: string, print: Fingerprint, absorbed: readonly string[] = []): void {
+    for (const id of absorbed) this.#window.merge(storyId, id);
     this.#window.add({ storyId, itemId, fingerprint: print, seq: this.#written++ });
   }
 }
@@ -187,11 +188,12 @@ async function pipelineInMemory(documents: readonly FeedDocument[], steps?: Step
       }
       const picked = pickStory(print, candidates);
       if (steps) steps.score += lap();
-      const current = picked && stories.get(picked.storyId);
-      const story = current ? joinStory(current, item, verdict, fetchedAt).story : foundStory(item, verdict, fetchedAt);
+      const matched = picked ? [picked.storyId, ...picked.bridges].map((id) => stories.get(id)) : [];
+      const { story, absorbed } = placeReport(item, verdict, matched, fetchedAt);
       stories.set(story.id, story);
+      for (const id of absorbed) stories.delete(id);
       if (steps) steps.join += lap();
-      index.add(story.id, item.id, print);
+      index.add(story.id, item.id, print, absorbed);
       if (steps) steps.index += lap();
     }
   }

@@ -215,6 +215,60 @@ export function mergeStories(a: Story, b: Story, now: Timestamp): StoryMerge {
   };
 }
 
+/** Where a relevant report goes: the story it founds or joins, the stories it showed to be that one, and what changed. */
+export interface StoryPlacement {
+  kind: "created" | "updated";
+  story: Story;
+  /** Stories folded into `story` because the report matched them too. */
+  absorbed: string[];
+  /** What `story` reports now that it did not before: the merges' changes, then the report's own. */
+  changes: StoryChange[];
+}
+
+/**
+ * Places a relevant report among the stories it matched, as they stand now: the one it joins
+ * first, then the others it reached the threshold with (`pickStory`'s bridges). Those are the
+ * same event, folded into one (`mergeStories`, in that order) before the report joins it. A
+ * story that is missing, or that is already the one at hand (a store gives a merged story's id
+ * as the story it went into), is passed over; with none, the report founds a story.
+ */
+export function placeReport(
+  item: Item,
+  verdict: Verdict,
+  matched: readonly (Story | undefined)[],
+  now: Timestamp,
+): StoryPlacement {
+  let current: Story | undefined;
+  const absorbed: string[] = [];
+  let changes: StoryChange[] = [];
+  for (const other of matched) {
+    if (!other || other.id === current?.id || absorbed.includes(other.id)) continue;
+    if (!current) {
+      current = other;
+      continue;
+    }
+    const merge = mergeStories(current, other, now);
+    // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
+    changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;
+    absorbed.push(merge.absorbed);
+    current = merge.story;
+  }
+  if (!current) return { kind: "created", story: foundStory(item, verdict, now), absorbed: [], changes: [] };
+  const joined = joinStory(current, item, verdict, now);
+  return { kind: "updated", story: joined.story, absorbed, changes: distinctChanges([...changes, ...joined.changes]) };
+}
+
+/** Changes with repeats left out, in first-seen order. */
+export function distinctChanges(changes: readonly StoryChange[]): StoryChange[] {
+  const seen = new Set<string>();
+  return changes.filter((change) => {
+    const key = JSON.stringify(change);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** One report as it joined a story: when, from whom, and what it changed. */
 export interface StoryGrowthStep {
   at: Timestamp;
