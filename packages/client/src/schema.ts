@@ -1051,6 +1051,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only relevant (true) or only off-topic (false) items. */
                 relevant?: "true" | "false";
+                /** @description Only the items of this story; a story merged into another lists that story's items. */
                 storyId?: string;
                 feedId?: string;
             };

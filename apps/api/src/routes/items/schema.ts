@@ -52,7 +52,11 @@ export const ItemListQuery = PageQuery.extend({
     .transform((value) => value === "true")
     .optional()
     .openapi({ description: "Only relevant (true) or only off-topic (false) items." }),
-  storyId: z.string().max(64).optional(),
+  storyId: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "Only the items of this story; a story merged into another lists that story's items." }),
   feedId: z.string().max(64).optional(),
 });
 

@@ -9,6 +9,7 @@ import { createClient } from "@treatywatch/client";
 import { SqliteStore } from "@treatywatch/store";
 import { describe, expect, it } from "vitest";
 import { appWith, storeWithMergedStories, storeWithStories } from "../../../test/factories.ts";
+import { ItemPage } from "../items/schema.ts";
 import { StoryPage, StorySchema } from "./schema.ts";
 
 describe("GET /v1/stories", () => {
@@ -234,5 +235,20 @@ describe("GET /v1/stories/{id} of a story merged into another", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("GET /v1/items?storyId= of a story merged into another", () => {
+  it("lists the merged story's items, the absorbed story's among them", async () => {
+    const { store, survivor, absorbed } = await storeWithMergedStories();
+    const app = appWith(store);
+
+    const byAbsorbed = await app.request(`/v1/items?storyId=${absorbed}&limit=50`);
+    const bySurvivor = await app.request(`/v1/items?storyId=${survivor.id}&limit=50`);
+
+    expect(byAbsorbed.status).toBe(200);
+    const listed = ItemPage.parse(await byAbsorbed.json()).data.map((stored) => stored.item.id);
+    expect(listed).toEqual(ItemPage.parse(await bySurvivor.json()).data.map((stored) => stored.item.id));
+    expect([...listed].sort()).toEqual(survivor.sources.map((source) => source.itemId).sort());
   });
 });
