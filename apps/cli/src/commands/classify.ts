@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { BatchClassifier, type BatchOutput } from "@treatywatch/core";
+import { BatchClassifier } from "@treatywatch/core";
 import { z } from "zod";
 
 const InputLine = z.object({
@@ -52,7 +52,8 @@ export async function classifyCommand(
   now = new Date().toISOString(),
 ): Promise<number> {
   const classifier = new BatchClassifier(now);
-  const lines: Array<BatchOutput | { line: number; error: string }> = [];
+  // Each line is kept as written but for its story, named when the input ends: text holds less than objects.
+  const lines: Array<{ text: string; storyId?: string }> = [];
   let failures = 0;
   let lineNumber = 0;
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -69,15 +70,17 @@ export async function classifyCommand(
     } catch (error) {
       failures++;
       const message = error instanceof Error ? error.message : String(error);
-      lines.push({ line: lineNumber, error: message });
+      lines.push({ text: JSON.stringify({ line: lineNumber, error: message }) });
       continue;
     }
     const { lead, ...item } = parsed;
-    lines.push(classifier.next({ ...item, summary: item.summary ?? lead }));
+    const { storyId, ...verdict } = classifier.next({ ...item, summary: item.summary ?? lead });
+    lines.push({ text: JSON.stringify(verdict), storyId });
   }
-  for (const line of lines) {
-    const settled = "storyId" in line ? { ...line, storyId: classifier.storyOf(line.storyId) } : line;
-    if (!output.write(`${JSON.stringify(settled)}\n`)) await once(output, "drain");
+  for (const { text, storyId } of lines) {
+    const written =
+      storyId === undefined ? text : `${text.slice(0, -1)},"storyId":${JSON.stringify(classifier.storyOf(storyId))}}`;
+    if (!output.write(`${written}\n`)) await once(output, "drain");
   }
   return failures > 0 ? 1 : 0;
 }
