@@ -62,7 +62,6 @@ export {
   type PreparedForShard,
   type ShardAssignment,
   ShardWaitTimeout,
-  StoryMergeConflict,
   storyShard,
 } from "./dynamodb/story-shards.ts";
 export { DynamoSubscriptionStore } from "./dynamodb/subscriptions.ts";

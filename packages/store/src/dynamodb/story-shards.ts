@@ -221,11 +221,11 @@ export class ShardWaitTimeout extends Error {
 }
 
 /**
- * A story this batch joined or folded was folded into another, or written, by another shard
- * meanwhile, in a way its joins cannot simply be redone on: the batch fails, and is assigned
- * again from a fresh read when it is retried (its items are not stored yet).
+ * A story a batch joined or folded was folded into another, or written, by another shard
+ * meanwhile, in a way its joins cannot simply be redone on: the batch reads and decides again
+ * (its items are not stored yet).
  */
-export class StoryMergeConflict extends Error {
+class StoryMergeConflict extends Error {
   override name = "StoryMergeConflict";
 }
 
@@ -263,7 +263,7 @@ export class StoryMergeConflict extends Error {
  * one: they are folded (`mergeStories`) into the one first seen, which the item then joins, and
  * later items of the batch see only that one. The survivor is written as a joined story is; then
  * each story folded into it becomes a redirect, conditionally on the revision it was read at (a
- * shard that joined it meanwhile fails the batch, which is assigned again, rather than lose that
+ * shard that joined it meanwhile makes the batch read and decide again, rather than lose that
  * report). Index entries are not rewritten: a candidate read as a redirect leads to the story
  * it was folded into, whose recent members include its own. A publication names the stories it
  * folds, so a warm shard forgets them, and remembers a redirect once it reads one.
@@ -333,7 +333,11 @@ export class DynamoStoryShards {
         );
         if (fresh.length === 0) return decisions.outcomes;
         // One shard meets no other: it needs no claim.
-        if (this.#shards === 1) return await this.#write(undefined, items, decisions, now, shard);
+        if (this.#shards === 1) {
+          const written = await this.#attempt(shard, () => this.#write(undefined, items, decisions, now, shard));
+          if (written) return written;
+          continue;
+        }
         const own = snapshot.claims.get(shard);
         const mine: Publication = {
           gen: Math.max(own?.current.gen ?? 0, claim.gen ?? 0) + 1,
@@ -365,7 +369,8 @@ export class DynamoStoryShards {
         await this.#put(claim);
         const read = (other: number, publication: Publication) => includes(snapshot, decisions, other, publication);
         if (await this.#settled(shard, claim, mine, snapshot.claims, read, known, started)) {
-          return await this.#write(claim, items, decisions, now, shard);
+          const written = await this.#attempt(shard, () => this.#write(claim, items, decisions, now, shard));
+          if (written) return written;
         }
       }
     } catch (error) {
@@ -374,6 +379,21 @@ export class DynamoStoryShards {
       // Others need not wait out the lease for a batch that will be retried.
       if (published) await this.#put({ ...claim, live: false, waitingFor: [] }).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * A batch's writes; undefined when a story it folded or joined was changed meanwhile in a way
+   * its decisions cannot be redone on (`StoryMergeConflict`): its items are not stored yet, so
+   * it reads and decides again. Its writes may be partly done: what the shard remembers goes.
+   */
+  async #attempt(shard: number, write: () => Promise<ShardAssignment[]>): Promise<ShardAssignment[] | undefined> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof StoryMergeConflict)) throw error;
+      this.#caches.get(shard)?.clear();
+      return undefined;
     }
   }
 
