@@ -1,5 +1,5 @@
 import { inflateRawSync } from "node:zlib";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import {
   assess,
   foundStory,
@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
 import { storeContract } from "./contract.ts";
+import { foldStories } from "./dynamodb/records.ts";
 import { DynamoStore, expiresAt } from "./dynamodb.ts";
 
 let dynamo: LocalDynamo;
@@ -291,6 +292,49 @@ describe("DynamoDB stories folded into another (saveIngest with absorbed)", () =
     );
     expect((await store.getStory(b.id))?.id).toBe(c.id);
     expect((await store.getItem(second.item.id))?.storyId).toBe(c.id);
+  });
+});
+
+describe("DynamoDB folds on a story's revision (foldStories)", () => {
+  const put = (tableName: string, id: string, extra: Record<string, unknown>) =>
+    dynamo.client.send(new PutCommand({ TableName: tableName, Item: { pk: `STORY#${id}`, sk: "STORY", ...extra } }));
+  const fold = (tableName: string, id: string, revision: number | null) =>
+    foldStories(documentClientOf(), tableName, "sty_kept", [{ id, revision }]);
+  const documentClientOf = () => DynamoDBDocumentClient.from(dynamo.client);
+
+  it("folds a story read at a revision only while it is still at it", async () => {
+    const tableName = await dynamo.freshTable();
+    await put(tableName, "sty_read", { rev: 2, gsi1pk: "STORIES" });
+
+    await expect(fold(tableName, "sty_read", 1)).rejects.toMatchObject({ name: "ConditionalCheckFailedException" });
+    await fold(tableName, "sty_read", 2);
+
+    expect(await readRecord(tableName, "STORY#sty_read", "STORY")).toEqual({
+      pk: "STORY#sty_read",
+      sk: "STORY",
+      mergedInto: "sty_kept",
+      rev: 3,
+    });
+    expect(await readRecord(tableName, "STORY#sty_kept", "MERGED#sty_read")).toMatchObject({ absorbed: "sty_read" });
+  });
+
+  it("folds a story its batch founded whether or not an earlier attempt of the batch wrote it, unless another joined it", async () => {
+    const tableName = await dynamo.freshTable();
+    await put(tableName, "sty_written", { rev: 0, gsi1pk: "STORIES" });
+    await put(tableName, "sty_redirected", { rev: 1, mergedInto: "sty_kept" });
+    await put(tableName, "sty_joined", { rev: 1, gsi1pk: "STORIES" });
+
+    await fold(tableName, "sty_never", null);
+    await fold(tableName, "sty_written", null);
+    await fold(tableName, "sty_redirected", null);
+    await expect(fold(tableName, "sty_joined", null)).rejects.toMatchObject({
+      name: "ConditionalCheckFailedException",
+    });
+
+    for (const id of ["sty_never", "sty_written", "sty_redirected"]) {
+      expect((await readRecord(tableName, `STORY#${id}`, "STORY"))?.mergedInto).toBe("sty_kept");
+    }
+    expect((await readRecord(tableName, "STORY#sty_joined", "STORY"))?.mergedInto).toBeUndefined();
   });
 });
 

@@ -304,8 +304,8 @@ export async function absorbedInto(doc: DynamoDBDocumentClient, table: string, s
  * Folds stories into `survivor` on the table, once the survivor is written holding them: a
  * `MERGED#` record under it for each (and for each story they had taken in before), then each
  * of their records becomes a redirect to it. `absorbed` may carry, per story, the revision it
- * must still be at (a story read before) or null (one never written): a story written since
- * fails the write with ConditionalCheckFailedException.
+ * must still be at (a story read before) or null (one the batch founded, so written by nobody
+ * else): a story written since fails the write with ConditionalCheckFailedException.
  */
 export async function foldStories(
   doc: DynamoDBDocumentClient,
@@ -322,13 +322,16 @@ export async function foldStories(
   );
   for (const { id, revision, stamps } of absorbed) {
     if (id === survivor) continue;
+    // A story the batch founded may stand already, as an earlier attempt of the same batch wrote
+    // it (a founded story, or the redirect): then only that attempt can have written it, as
+    // nobody else joins a story before the index names it.
     const condition =
       revision === undefined
         ? undefined
         : revision === null
-          ? "attribute_not_exists(pk)"
+          ? "attribute_not_exists(pk) OR mergedInto = :into OR (attribute_not_exists(mergedInto) AND rev = :rev)"
           : "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND (attribute_not_exists(rev) OR rev = :rev)";
-    await redirect(doc, table, id, survivor, condition, revision ?? undefined, stamps);
+    await redirect(doc, table, id, survivor, condition, revision ?? 0, stamps);
   }
   // Stories folded into those before now lead here in one hop.
   await Promise.all(earlier.flat().map((id) => (id === survivor ? undefined : redirect(doc, table, id, survivor))));
