@@ -192,6 +192,14 @@ export class ShardCache {
     }
   }
 
+  /**
+   * Forgets a shard's index records and every story, keeping what is known of the other shards'
+   * records and of redirects: after this shard's own writes were cut short, when nothing else failed.
+   */
+  forgetShard(shard: number): void {
+    this.#forget(shard);
+  }
+
   /** Forgets everything: after a failed batch, whose writes may be partly done. */
   clear(): void {
     this.#index.clear();

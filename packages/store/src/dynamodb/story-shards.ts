@@ -385,14 +385,15 @@ export class DynamoStoryShards {
   /**
    * A batch's writes; undefined when a story it folded or joined was changed meanwhile in a way
    * its decisions cannot be redone on (`StoryMergeConflict`): its items are not stored yet, so
-   * it reads and decides again. Its writes may be partly done: what the shard remembers goes.
+   * it reads and decides again. Its own writes may be partly done: the shard forgets its own
+   * index records and the stories it remembers.
    */
   async #attempt(shard: number, write: () => Promise<ShardAssignment[]>): Promise<ShardAssignment[] | undefined> {
     try {
       return await write();
     } catch (error) {
       if (!(error instanceof StoryMergeConflict)) throw error;
-      this.#caches.get(shard)?.clear();
+      this.#caches.get(shard)?.forgetShard(shard);
       return undefined;
     }
   }
