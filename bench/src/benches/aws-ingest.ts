@@ -324,7 +324,7 @@ async function checkAssignment(store: DynamoStore, relevant: readonly PreparedIt
   return {
     precision: both / Math.max(1, pairs(sizes(sharded))),
     recall: both / Math.max(1, pairs(sizes(reference))),
-    referenceStories: new Set(referenceOf.values()).size,
+    referenceStories: new Set([...referenceOf.values()].map(storyNow)).size,
   };
 }
 
