@@ -851,7 +851,7 @@ export class DynamoStoryShards {
   /**
    * Once the stories that hold them are written: the stories this batch folded become redirects,
    * each only at the revision it was read at. One another shard wrote since (a join it would
-   * lose) fails the batch, to be assigned again from a fresh read.
+   * lose) is a `StoryMergeConflict`: the batch reads and decides again.
    */
   async #fold(decisions: Decisions, shard: number, gen: number): Promise<void> {
     if (decisions.folded.size === 0) return;
@@ -870,7 +870,7 @@ export class DynamoStoryShards {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       throw new StoryMergeConflict(
-        `stories ${[...decisions.folded.keys()].join(", ")} changed while this batch folded them; assign it again`,
+        `stories ${[...decisions.folded.keys()].join(", ")} changed while this batch folded them`,
       );
     }
   }
