@@ -147,7 +147,7 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
     expect((await store.getStory(survivor ?? ""))?.sources).toHaveLength(4);
   });
 
-  it("loses no report when another shard joins the absorbed story while it is folded: the fold fails and the batch is decided again", async () => {
+  it("loses no report when another shard joins the absorbed story while it is folded: the fold takes in the newer copy", async () => {
     const tableName = await dynamo.freshTable();
     const client = new DynamoDBClient({
       endpoint: dynamo.endpoint,
@@ -167,9 +167,11 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
     const late = ukrainian("ukrpravda");
     let joinedMeanwhile: unknown;
     const redirects: string[] = [];
+    let publications = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const body = JSON.stringify(args.input);
+        if (context.commandName === "PutItemCommand" && body.includes("STORYCLAIM")) publications++;
         if (!joinedMeanwhile && context.commandName === "PutItemCommand" && body.includes(`STORY#${first?.storyId}`)) {
           joinedMeanwhile = await joining.assign(1, [late], LATE);
         }
@@ -190,6 +192,8 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
 
     expect(joinedMeanwhile).toMatchObject([{ outcome: "joined", storyId: absorbed }]);
     expect(redirects).toEqual(["ConditionalCheckFailedException", "written"]);
+    // Folded again where it failed: the batch was not decided again.
+    expect(publications).toBe(1);
     expect(folded).toMatchObject({ outcome: "joined", storyId: first?.storyId });
     const listed = (await store.listStories({ limit: 10 })).data;
     expect(listed.map((story) => story.id)).toEqual([first?.storyId]);
@@ -197,6 +201,63 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
       [en.item.id, uk.item.id, bridge().item.id, late.item.id].sort(),
     );
     expect((await store.getItem(late.item.id))?.storyId).toBe(first?.storyId);
+    client.destroy();
+  });
+
+  it("decides the batch again when the survivor too was joined meanwhile, losing no report", async () => {
+    const tableName = await dynamo.freshTable();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const folding = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
+    const joining = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const [first] = await joining.assign(0, [english()], ENGLISH);
+    const [second] = await joining.assign(1, [ukrainian()], UKRAINIAN);
+    const late = ukrainian("ukrpravda");
+    const copy = report("copy", english().item.title, english().item.summary, "en");
+    const joinedMeanwhile: unknown[] = [];
+    let publications = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = JSON.stringify(args.input);
+        if (context.commandName === "PutItemCommand" && body.includes("STORYCLAIM")) publications++;
+        // The Ukrainian story gains a report as the merged story is written, and the merged story
+        // one as the Ukrainian story is redirected.
+        if (
+          joinedMeanwhile.length === 0 &&
+          context.commandName === "PutItemCommand" &&
+          body.includes(`STORY#${first?.storyId}`)
+        ) {
+          joinedMeanwhile.push(await joining.assign(1, [late], LATE));
+        }
+        if (
+          joinedMeanwhile.length === 1 &&
+          context.commandName === "UpdateItemCommand" &&
+          body.includes(`STORY#${second?.storyId}`)
+        ) {
+          joinedMeanwhile.push(await joining.assign(1, [copy], LATE));
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "joinBothWhileFolding" },
+    );
+
+    const [folded] = await folding.assign(0, [bridge()], BRIDGE);
+
+    expect(joinedMeanwhile).toMatchObject([
+      [{ outcome: "joined", storyId: second?.storyId }],
+      [{ outcome: "joined", storyId: first?.storyId }],
+    ]);
+    expect(publications).toBe(2);
+    expect(folded).toMatchObject({ outcome: "joined", storyId: first?.storyId });
+    const listed = (await store.listStories({ limit: 10 })).data;
+    expect(listed.map((story) => story.id)).toEqual([first?.storyId]);
+    expect(listed[0]?.sources.map((source) => source.itemId).sort()).toEqual(
+      [english(), ukrainian(), bridge(), late, copy].map((one) => one.item.id).sort(),
+    );
     client.destroy();
   });
 

@@ -810,10 +810,17 @@ export class DynamoStoryShards {
       ),
       ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
     ]);
-    await this.#fold(decisions, shard, gen);
+    const foundedWritten: KnownStory[] = founded.map(({ id, story, recent, stamps }) => ({
+      id,
+      story,
+      recent,
+      revision: 0,
+      stamps: { ...stamps, [shard]: gen },
+    }));
+    const refolded = await this.#fold(decisions, [...foundedWritten, ...rejoined], now, shard, gen);
     await batchPut(this.#doc, this.#table, naming);
     // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
-    const stored = new Map(rejoined.map((written) => [written.id, written.story()]));
+    const stored = new Map([...rejoined, ...refolded].map((written) => [written.id, written.story()]));
     // The index and the stories first, then the items with the claim settled: a batch written in
     // parallel chunks could otherwise store an item whose index records failed, and a redelivery
     // would take the item as done. Others read only the index and the stories, so the claim may
@@ -833,10 +840,7 @@ export class DynamoStoryShards {
         const key = (record.pk as string).slice("SIDX#".length);
         cache.rememberWritten(shard, key, { entries: decodeEntries(record.e), stamp: gen });
       }
-      for (const { id, story, recent, stamps } of founded) {
-        cache.rememberStory({ id, story, recent, revision: 0, stamps: { ...stamps, [shard]: gen } }, shard);
-      }
-      for (const written of rejoined) cache.rememberStory(written, shard);
+      for (const written of [...foundedWritten, ...rejoined, ...refolded]) cache.rememberStory(written, shard);
       for (const id of decisions.folded.keys()) cache.rememberRedirect(id, followed(id, into));
       cache.settle(shard, gen);
     }
@@ -849,12 +853,21 @@ export class DynamoStoryShards {
   }
 
   /**
-   * Once the stories that hold them are written: the stories this batch folded become redirects,
-   * each only at the revision it was read at. One another shard wrote since (a join it would
-   * lose) is a `StoryMergeConflict`: the batch reads and decides again.
+   * Once the stories that hold them are written (`written`, as written): the stories this batch
+   * folded become redirects, each only at the revision it was read at. One another shard joined
+   * since is read again and folded into its survivor again, which is written again on the
+   * revision it was written at, and then redirected; the survivors so written are returned. One
+   * folded elsewhere meanwhile, or a survivor changed meanwhile, is a `StoryMergeConflict`: the
+   * batch reads and decides again.
    */
-  async #fold(decisions: Decisions, shard: number, gen: number): Promise<void> {
-    if (decisions.folded.size === 0) return;
+  async #fold(
+    decisions: Decisions,
+    written: readonly KnownStory[],
+    now: Timestamp,
+    shard: number,
+    gen: number,
+  ): Promise<KnownStory[]> {
+    if (decisions.folded.size === 0) return [];
     const into = new Map([...decisions.folded].map(([id, fold]) => [id, fold.into]));
     const bySurvivor = new Map<string, { id: string; revision: number | null; stamps: string }[]>();
     for (const [id, { revision, stamps }] of decisions.folded) {
@@ -863,16 +876,75 @@ export class DynamoStoryShards {
       absorbed.push({ id, revision: revision ?? null, stamps: JSON.stringify({ ...stamps, [shard]: gen }) });
       bySurvivor.set(survivor, absorbed);
     }
-    try {
-      await Promise.all(
-        [...bySurvivor].map(([survivor, absorbed]) => foldStories(this.#doc, this.#table, survivor, absorbed)),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new StoryMergeConflict(
-        `stories ${[...decisions.folded.keys()].join(", ")} changed while this batch folded them`,
-      );
-    }
+    const survivors = new Map(written.map((story) => [story.id, story]));
+    const refolded: KnownStory[] = [];
+    const conflict = (why: string) => new StoryMergeConflict(`stories folded into ${why}`);
+    await Promise.all(
+      [...bySurvivor].map(async ([id, absorbed]) => {
+        let survivor = survivors.get(id);
+        let pending = absorbed;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await foldStories(this.#doc, this.#table, id, pending);
+            if (survivor && survivor !== survivors.get(id)) refolded.push(survivor);
+            return;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+          if (!survivor || attempt >= 4) throw conflict(`${id} kept changing`);
+          const records = await batchGet<Record<string, unknown>>(
+            this.#doc,
+            this.#table,
+            pending.map(({ id: absorbedId }) => storyKey(absorbedId)),
+            true,
+          );
+          const byId = new Map(records.map((record) => [(record.pk as string).slice("STORY#".length), record]));
+          let story = survivor.story();
+          let recent = survivor.recent;
+          const next: typeof pending = [];
+          for (const one of pending) {
+            const record = byId.get(one.id);
+            const moved = mergedInto(record);
+            if (moved === id) continue;
+            if (moved !== undefined) throw conflict(`${moved} and ${id} at once`);
+            const revision = (record?.rev as number | undefined) ?? 0;
+            if (!record || revision === one.revision) {
+              next.push(one);
+              continue;
+            }
+            story = mergeStories(story, storyOf(record), now).story;
+            recent = newest([...recent, ...this.#recentOf(record)]);
+            next.push({ ...one, revision, stamps: JSON.stringify({ ...stampsOf(record), [shard]: gen }) });
+          }
+          const merged = story;
+          const state: StoryState = {
+            id,
+            story: () => merged,
+            recent,
+            revision: survivor.revision,
+            joined: [],
+            absorbed: [],
+            stamps: survivor.stamps,
+          };
+          try {
+            await this.#doc.send(
+              new PutCommand({
+                TableName: this.#table,
+                Item: this.#storyRecord(state, survivor.revision + 1, shard, gen),
+                ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND rev = :rev",
+                ExpressionAttributeValues: { ":rev": survivor.revision },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+            throw conflict(`${id}, which changed meanwhile`);
+          }
+          survivor = { ...state, revision: survivor.revision + 1, stamps: { ...survivor.stamps, [shard]: gen } };
+          pending = next;
+        }
+      }),
+    );
+    return refolded;
   }
 
   #storyRecord(state: StoryState, revision: number, shard: number, gen: number): Record<string, unknown> {
