@@ -102,9 +102,10 @@ export type { ItemText, StoredItemTexts } from "./stored-texts.ts";
  *
  * A report that shows two stories to be one (`IngestWrite.absorbed`) leaves the story first
  * seen holding both: it is written first, then a `MERGED#` record under it for each story it
- * took in, then each of those becomes a redirect. Nothing else is rewritten: items, members
- * and story keys of a folded story are read as the survivor's (a redirect a hop, each fold
- * pointing the stories it takes in straight at the survivor).
+ * took in, then each of those becomes a redirect; the newest members of each are copied under
+ * it first (what a new item is compared with). Items and story keys are not rewritten: those of
+ * a folded story are read as the survivor's (a redirect a hop, each fold pointing the stories it
+ * takes in straight at the survivor).
  *
  * The tenant, subscription and delivery records are written by their own adapters
  * (`dynamodb/keys.ts`, `dynamodb/subscriptions.ts`, `dynamodb/deliveries.ts`) on the same
@@ -476,10 +477,7 @@ export class DynamoStore implements Store, StoredItemTexts {
     );
     return Promise.all(
       storyIds.map(async (storyId) => {
-        const absorbed = await absorbedInto(this.#doc, this.#table, storyId);
-        const members = await Promise.all([storyId, ...absorbed].map((id) => this.#recentMembers(id)));
-        const recent = members
-          .flat()
+        const recent = (await this.#recentMembers(storyId))
           .sort((a, b) => b.at.localeCompare(a.at))
           .slice(0, MEMBERS_COMPARED);
         return { storyId, fingerprints: recent.map((member) => member.fingerprint) };
@@ -535,9 +533,22 @@ export class DynamoStore implements Store, StoredItemTexts {
       );
       await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
     }
-    // Last, once the story holds them: their records lead to it, their members and sightings count for it.
-    const absorbed = (write.absorbed ?? []).map((id) => ({ id }));
-    if (absorbed.length > 0) await foldStories(this.#doc, this.#table, story.id, absorbed);
+    // Last, once the story holds them: their newest members become its own (what a new item is
+    // compared with), their records lead to it, and their sightings count for it.
+    const absorbed = (write.absorbed ?? []).filter((id) => id !== story.id);
+    if (absorbed.length === 0) return;
+    const members = await Promise.all(absorbed.map((id) => this.#recentMembers(id)));
+    await batchPut(
+      this.#doc,
+      this.#table,
+      members.flat().map((member) => ({ ...member, pk: `STORY#${story.id}` })),
+    );
+    await foldStories(
+      this.#doc,
+      this.#table,
+      story.id,
+      absorbed.map((id) => ({ id })),
+    );
   }
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
