@@ -77,6 +77,25 @@ async function storyRecordOf(tableName: string, id: string) {
   return Item;
 }
 
+/**
+ * Two writers on a fresh table, each a shard of two: `joining` has founded the English story
+ * (shard 0) and the Ukrainian one (shard 1); `folding` has a client of its own, for hooks.
+ */
+async function foldingBeside() {
+  const tableName = await dynamo.freshTable();
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const folding = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
+  const joining = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
+  const store = new DynamoStore({ client: dynamo.client, tableName });
+  const [first] = await joining.assign(0, [english()], ENGLISH);
+  const [second] = await joining.assign(1, [ukrainian()], UKRAINIAN);
+  return { client, folding, joining, store, first, second };
+}
+
 describe("stories folded by a report that belongs to both (DynamoDB story shards, dynalite)", () => {
   it.each([
     ["four shards", 4],
@@ -148,19 +167,8 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
   });
 
   it("loses no report when another shard joins the absorbed story while it is folded: the fold takes in the newer copy", async () => {
-    const tableName = await dynamo.freshTable();
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    const folding = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
-    const joining = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
-    const store = new DynamoStore({ client: dynamo.client, tableName });
-    const en = english();
-    const uk = ukrainian();
-    const [first] = await joining.assign(0, [en], ENGLISH);
-    const [second] = await joining.assign(1, [uk], UKRAINIAN);
+    const { client, folding, joining, store, first, second } = await foldingBeside();
+    const [en, uk] = [english(), ukrainian()];
     const absorbed = second?.storyId ?? "";
     // Another Ukrainian report, joined to the Ukrainian story by the other shard just as the
     // folding shard writes the merged story, before it turns the Ukrainian one into a redirect.
@@ -205,17 +213,7 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
   });
 
   it("decides the batch again when the survivor too was joined meanwhile, losing no report", async () => {
-    const tableName = await dynamo.freshTable();
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    const folding = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
-    const joining = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 2, pollMs: 5 });
-    const store = new DynamoStore({ client: dynamo.client, tableName });
-    const [first] = await joining.assign(0, [english()], ENGLISH);
-    const [second] = await joining.assign(1, [ukrainian()], UKRAINIAN);
+    const { client, folding, joining, store, first, second } = await foldingBeside();
     const late = ukrainian("ukrpravda");
     const copy = report("copy", english().item.title, english().item.summary, "en");
     const joinedMeanwhile: unknown[] = [];
