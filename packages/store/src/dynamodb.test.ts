@@ -1,9 +1,19 @@
 import { inflateRawSync } from "node:zlib";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { assess, indexKeys } from "@treatywatch/core";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  assess,
+  foundStory,
+  indexKeys,
+  joinStory,
+  lookupKeys,
+  mergeStories,
+  normaliseEntry,
+  type Story,
+} from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
 import { storeContract } from "./contract.ts";
+import { foldStories } from "./dynamodb/records.ts";
 import { DynamoStore, expiresAt } from "./dynamodb.ts";
 
 let dynamo: LocalDynamo;
@@ -176,6 +186,155 @@ describe("DynamoDB records", () => {
     expect(await store.getStory("sty_string")).toEqual(asString);
     expect(await store.getStory("sty_map")).toEqual(older);
     expect((await store.listStories({ limit: 10 })).data).toEqual([story, asString, older]);
+  });
+});
+
+describe("DynamoDB stories folded into another (saveIngest with absorbed)", () => {
+  const AT = "2025-06-29T18:00:00.000Z";
+  const report = (guid: string, title: string, minutes: number) => {
+    const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+    const item = normaliseEntry(
+      { guid, title, summary: "", link: `https://${guid}.example/`, published: fetchedAt },
+      { feedId: `fd_${guid}`, feedUrl: `https://${guid}.example/feed`, fetchedAt },
+    );
+    if (!item) throw new Error("entry normalised to nothing");
+    return { item, ...assess(item) };
+  };
+  type Report = ReturnType<typeof report>;
+  const found = async (store: DynamoStore, one: Report) => {
+    const story = foundStory(one.item, one.verdict, one.item.fetchedAt);
+    await store.saveIngest({
+      stored: { item: one.item, verdict: one.verdict, storyId: story.id },
+      story,
+      fingerprint: one.fingerprint,
+    });
+    return story;
+  };
+  /** As ingest writes a report that matched both stories: the two folded, then the report joined. */
+  const bridge = async (store: DynamoStore, a: Story, b: Story, one: Report) => {
+    const merged = mergeStories(a, b, one.item.fetchedAt);
+    const { story } = joinStory(merged.story, one.item, one.verdict, one.item.fetchedAt);
+    await store.saveIngest({
+      stored: { item: one.item, verdict: one.verdict, storyId: story.id },
+      story,
+      fingerprint: one.fingerprint,
+      absorbed: [merged.absorbed],
+    });
+    return { story, absorbed: merged.absorbed };
+  };
+
+  it("gives the survivor for the absorbed id, lists it alone, and lists the absorbed story's items under it", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const english = report("wire", "Ukraine's exit from mine ban treaty draws criticism from campaigners", 0);
+    const ukrainian = report("ukr", "Україна виходить з Оттавської конвенції про заборону протипіхотних мін", 5);
+    const mixed = report("mix", "Zelensky signs decree: Україна виходить з конвенції про заборону мін", 10);
+    const a = await found(store, english);
+    const b = await found(store, ukrainian);
+
+    const { story, absorbed } = await bridge(store, b, a, mixed);
+
+    expect(story.id).toBe(a.id);
+    expect(absorbed).toBe(b.id);
+    expect(await store.getStory(b.id)).toEqual(story);
+    expect((await store.listStories({ limit: 10 })).data).toEqual([story]);
+    expect((await store.getItem(ukrainian.item.id))?.storyId).toBe(a.id);
+    const items = (await store.listItems({ storyId: a.id, limit: 10 })).data;
+    expect(items.map((stored) => stored.item.id)).toEqual([mixed.item.id, ukrainian.item.id, english.item.id]);
+    expect(items.map((stored) => stored.storyId)).toEqual([a.id, a.id, a.id]);
+    expect((await store.listItems({ limit: 10 })).data.map((stored) => stored.storyId)).toEqual([a.id, a.id, a.id]);
+    // Paged one at a time, across the two stories' items, none lost or repeated.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listItems({ storyId: a.id, limit: 1, cursor });
+      paged.push(...page.data.map((stored) => stored.item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(items.map((stored) => stored.item.id));
+
+    const candidates = await store.storyCandidates(lookupKeys(ukrainian.fingerprint), AT, 16);
+    expect(candidates.map((candidate) => candidate.storyId)).toEqual([a.id]);
+    expect(candidates[0]?.fingerprints).toContainEqual(ukrainian.fingerprint);
+    expect(candidates[0]?.fingerprints).toContainEqual(english.fingerprint);
+  });
+
+  it("resolves a chain: a story absorbed into one that is absorbed in turn leads to the last", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const first = report("first", "Cambodia deminers clear minefield near Battambang", 0);
+    const second = report("second", "Landmine clearance finished in Battambang village", 5);
+    const third = report("third", "Battambang mine clearance: CMAC hands land back", 10);
+    const bridging = report("bridging", "CMAC deminers finish Battambang minefield clearance", 15);
+    const last = report("last", "Battambang minefield cleared, CMAC says", 20);
+    const a = await found(store, first);
+    const b = await found(store, second);
+    const c = await found(store, third);
+    const ab = await bridge(store, a, b, bridging);
+    // A story first seen before the others takes in the merged one.
+    const older = { ...c, firstSeenAt: "2025-06-29T17:00:00.000Z" };
+    const abc = await bridge(store, ab.story, older, last);
+
+    expect(abc.story.id).toBe(c.id);
+    for (const id of [a.id, b.id, c.id]) expect((await store.getStory(id))?.id).toBe(c.id);
+    expect((await store.listStories({ limit: 10 })).data.map((story) => story.id)).toEqual([c.id]);
+    const items = (await store.listItems({ storyId: c.id, limit: 10 })).data;
+    expect(items.map((stored) => stored.item.id).sort()).toEqual(
+      [first, second, third, bridging, last].map((one) => one.item.id).sort(),
+    );
+    expect((await store.getItem(second.item.id))?.storyId).toBe(c.id);
+    const keys = [...new Set([first, second, third].flatMap((one) => lookupKeys(one.fingerprint)))];
+    expect((await store.storyCandidates(keys, AT, 16)).map((candidate) => candidate.storyId)).toEqual([c.id]);
+
+    // A redirect written two hops deep (as a fold interrupted between its writes leaves it) is followed too.
+    await dynamo.client.send(
+      new PutCommand({ TableName: tableName, Item: { pk: `STORY#${b.id}`, sk: "STORY", mergedInto: a.id, rev: 9 } }),
+    );
+    expect((await store.getStory(b.id))?.id).toBe(c.id);
+    expect((await store.getItem(second.item.id))?.storyId).toBe(c.id);
+  });
+});
+
+describe("DynamoDB folds on a story's revision (foldStories)", () => {
+  const put = (tableName: string, id: string, extra: Record<string, unknown>) =>
+    dynamo.client.send(new PutCommand({ TableName: tableName, Item: { pk: `STORY#${id}`, sk: "STORY", ...extra } }));
+  const fold = (tableName: string, id: string, revision: number | null) =>
+    foldStories(documentClientOf(), tableName, "sty_kept", [{ id, revision }]);
+  const documentClientOf = () => DynamoDBDocumentClient.from(dynamo.client);
+
+  it("folds a story read at a revision only while it is still at it", async () => {
+    const tableName = await dynamo.freshTable();
+    await put(tableName, "sty_read", { rev: 2, gsi1pk: "STORIES" });
+
+    await expect(fold(tableName, "sty_read", 1)).rejects.toMatchObject({ name: "ConditionalCheckFailedException" });
+    await fold(tableName, "sty_read", 2);
+
+    expect(await readRecord(tableName, "STORY#sty_read", "STORY")).toEqual({
+      pk: "STORY#sty_read",
+      sk: "STORY",
+      mergedInto: "sty_kept",
+      rev: 3,
+    });
+    expect(await readRecord(tableName, "STORY#sty_kept", "MERGED#sty_read")).toMatchObject({ absorbed: "sty_read" });
+  });
+
+  it("folds a story its batch founded whether or not an earlier attempt of the batch wrote it, unless another joined it", async () => {
+    const tableName = await dynamo.freshTable();
+    await put(tableName, "sty_written", { rev: 0, gsi1pk: "STORIES" });
+    await put(tableName, "sty_redirected", { rev: 1, mergedInto: "sty_kept" });
+    await put(tableName, "sty_joined", { rev: 1, gsi1pk: "STORIES" });
+
+    await fold(tableName, "sty_never", null);
+    await fold(tableName, "sty_written", null);
+    await fold(tableName, "sty_redirected", null);
+    await expect(fold(tableName, "sty_joined", null)).rejects.toMatchObject({
+      name: "ConditionalCheckFailedException",
+    });
+
+    for (const id of ["sty_never", "sty_written", "sty_redirected"]) {
+      expect((await readRecord(tableName, `STORY#${id}`, "STORY"))?.mergedInto).toBe("sty_kept");
+    }
+    expect((await readRecord(tableName, "STORY#sty_joined", "STORY"))?.mergedInto).toBeUndefined();
   });
 });
 

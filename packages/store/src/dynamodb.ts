@@ -32,18 +32,22 @@ import {
   type Timestamp,
 } from "@treatywatch/core";
 import {
+  absorbedInto,
   batchDelete,
   batchGet,
   batchPut,
   duplicateKeys,
   feedKey,
+  foldStories,
   hashKey,
   itemKey,
   itemRecord,
   markerRecords,
+  mergedInto,
   storyKey,
   storyOf,
   storyRecord,
+  survivorsOf,
   urlKey,
 } from "./dynamodb/records.ts";
 import { documentClient, expiresAt, isConditionFailure, pageOf, timeKey } from "./dynamodb/shared.ts";
@@ -75,6 +79,8 @@ export type { ItemText, StoredItemTexts } from "./stored-texts.ts";
  * | hash marker   | `ITEMHASH#<hash>`    | `ITEMHASH`        |                                                | duplicate check by content hash |
  * | story         | `STORY#<id>`         | `STORY`           | gsi1: `STORIES` / `<updatedAt>#<id>`           | story by id; stories newest update first |
  * | story member  | `STORY#<id>`         | `MEMBER#<at>#<itemId>` |                                           | the fingerprints a new item is compared with: the newest few, read newest first |
+ * | folded story  | `STORY#<id>`         | `STORY`           |                                                | a story folded into another: `mergedInto` names it (no list index, so listings skip it); `getStory`, items and index entries of the id lead there |
+ * | merged        | `STORY#<id>`         | `MERGED#<absorbedId>` |                                            | the stories folded into a story: its items are listed under their ids too |
  * | deferred item | `DEFER#<feedId>`     | `<deferredAt>#<n, padded>` |                                       | what a feed could not add in one tick, oldest first |
  * | story key     | `SKEY#<key>`         | `SEEN#<at>#<storyId>` |                                            | near-duplicate index: key → the stories seen under it, read by a key condition on the clustering window; TTL |
  * | tenant        | `TENANT#<id>`        | `TENANT`          |                                                | tenant by id (the id derives from the name, so also by name) |
@@ -93,6 +99,13 @@ export type { ItemText, StoredItemTexts } from "./stored-texts.ts";
  * a URL, the first item for a URL or hash, a story from going back to an older
  * version, and a story key's time from moving backwards. Story keys and members
  * carry a TTL: the clusterer only looks back a few days.
+ *
+ * A report that shows two stories to be one (`IngestWrite.absorbed`) leaves the story first
+ * seen holding both: it is written first, then a `MERGED#` record under it for each story it
+ * took in, then each of those becomes a redirect; the newest members of each are copied under
+ * it first (what a new item is compared with). Items and story keys are not rewritten: those of
+ * a folded story are read as the survivor's (a redirect a hop, each fold pointing the stories it
+ * takes in straight at the survivor).
  *
  * The tenant, subscription and delivery records are written by their own adapters
  * (`dynamodb/keys.ts`, `dynamodb/subscriptions.ts`, `dynamodb/deliveries.ts`) on the same
@@ -452,33 +465,45 @@ export class DynamoStore implements Store, StoredItemTexts {
         ),
       ),
     );
-    const storyIds = rankBySharedKeys(
+    // A sighting of a story folded into another counts for the story that holds it now.
+    const survivors = await survivorsOf(
+      this.#doc,
+      this.#table,
       hits.flat().map((record) => record.storyId),
+    );
+    const storyIds = rankBySharedKeys(
+      hits.flat().map((record) => survivors.get(record.storyId) ?? record.storyId),
       limit,
     );
     return Promise.all(
       storyIds.map(async (storyId) => {
-        // The newest members, read newest first: the cost is the same for a story of ten or ten thousand.
-        const { records } = await this.#query<MemberRecord>({
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}0`, ":to": `${MEMBER}9\uffff` },
-          ScanIndexForward: false,
-          Limit: MEMBERS_COMPARED,
-        });
-        // Members written as `MEMBER#<itemId>` (before they sorted by time) until their TTL ends them.
-        const older =
-          records.length < MEMBERS_COMPARED
-            ? await this.#queryAll<MemberRecord>(
-                undefined,
-                { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}A`, ":to": `${MEMBER}\uffff` },
-                undefined,
-                "sk BETWEEN :from AND :to",
-              )
-            : [];
-        const recent = [...records, ...older].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MEMBERS_COMPARED);
+        const recent = (await this.#recentMembers(storyId))
+          .sort((a, b) => b.at.localeCompare(a.at))
+          .slice(0, MEMBERS_COMPARED);
         return { storyId, fingerprints: recent.map((member) => member.fingerprint) };
       }),
     );
+  }
+
+  /** A story's newest members, read newest first: the cost is the same for a story of ten or ten thousand. */
+  async #recentMembers(storyId: string): Promise<MemberRecord[]> {
+    const { records } = await this.#query<MemberRecord>({
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}0`, ":to": `${MEMBER}9\uffff` },
+      ScanIndexForward: false,
+      Limit: MEMBERS_COMPARED,
+    });
+    // Members written as `MEMBER#<itemId>` (before they sorted by time) until their TTL ends them.
+    const older =
+      records.length < MEMBERS_COMPARED
+        ? await this.#queryAll<MemberRecord>(
+            undefined,
+            { ":pk": `STORY#${storyId}`, ":from": `${MEMBER}A`, ":to": `${MEMBER}\uffff` },
+            undefined,
+            "sk BETWEEN :from AND :to",
+          )
+        : [];
+    return [...records, ...older];
   }
 
   async saveIngest(write: IngestWrite): Promise<void> {
@@ -492,21 +517,38 @@ export class DynamoStore implements Store, StoredItemTexts {
     );
     if (!story) return;
     await this.#putStory(story);
-    if (!fingerprint) return;
-    const ttl = expiresAt(fingerprint.at, this.#ttlDays);
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: {
-          pk: `STORY#${story.id}`,
-          sk: memberKey(fingerprint.at, item.id),
-          at: fingerprint.at,
-          fingerprint,
-          expiresAt: ttl,
-        },
-      }),
+    if (fingerprint) {
+      const ttl = expiresAt(fingerprint.at, this.#ttlDays);
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: `STORY#${story.id}`,
+            sk: memberKey(fingerprint.at, item.id),
+            at: fingerprint.at,
+            fingerprint,
+            expiresAt: ttl,
+          },
+        }),
+      );
+      await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
+    }
+    // Last, once the story holds them: their newest members become its own (what a new item is
+    // compared with), their records lead to it, and their sightings count for it.
+    const absorbed = (write.absorbed ?? []).filter((id) => id !== story.id);
+    if (absorbed.length === 0) return;
+    const members = await Promise.all(absorbed.map((id) => this.#recentMembers(id)));
+    await batchPut(
+      this.#doc,
+      this.#table,
+      members.flat().map((member) => ({ ...member, pk: `STORY#${story.id}` })),
     );
-    await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
+    await foldStories(
+      this.#doc,
+      this.#table,
+      story.id,
+      absorbed.map((id) => ({ id })),
+    );
   }
 
   async deferItems(feedId: string, items: readonly DeferredItem[]): Promise<void> {
@@ -549,8 +591,15 @@ export class DynamoStore implements Store, StoredItemTexts {
   }
 
   async getStory(id: string): Promise<Story | undefined> {
-    const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: storyKey(id) }));
-    return result.Item && storyOf(result.Item);
+    const seen = new Set<string>();
+    for (let current = id; !seen.has(current); ) {
+      seen.add(current);
+      const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: storyKey(current) }));
+      const into = mergedInto(result.Item);
+      if (!into) return result.Item && storyOf(result.Item);
+      current = into;
+    }
+    return undefined;
   }
 
   async listStories(query: StoryQuery): Promise<Page<Story>> {
@@ -581,7 +630,18 @@ export class DynamoStore implements Store, StoredItemTexts {
   async getItem(id: string): Promise<StoredItem | undefined> {
     const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: itemKey(id) }));
     const record = result.Item as ItemRecord | undefined;
-    return record && storedFrom(record);
+    return record && (await this.#withSurvivors([storedFrom(record)]))[0];
+  }
+
+  /** Items as their stories stand: an item of a story folded into another is that story's. */
+  async #withSurvivors(items: StoredItem[]): Promise<StoredItem[]> {
+    const ids = items.flatMap((stored) => (stored.storyId ? [stored.storyId] : []));
+    if (ids.length === 0) return items;
+    const survivors = await survivorsOf(this.#doc, this.#table, ids);
+    return items.map((stored) => {
+      const storyId = stored.storyId && survivors.get(stored.storyId);
+      return storyId && storyId !== stored.storyId ? { ...stored, storyId } : stored;
+    });
   }
 
   async listItems(query: ItemQuery): Promise<Page<StoredItem>> {
@@ -595,10 +655,13 @@ export class DynamoStore implements Store, StoredItemTexts {
     }
     // The most selective index answers; the other conditions filter.
     let index: IndexName = "gsi1";
-    let partition = "ITEMS";
+    let partitions = ["ITEMS"];
+    let survivor: string | undefined;
     if (query.storyId) {
       index = "gsi3";
-      partition = `STORY#${query.storyId}`;
+      // A story's items are listed under it and under each story folded into it.
+      survivor = (await survivorsOf(this.#doc, this.#table, [query.storyId])).get(query.storyId) ?? query.storyId;
+      partitions = [survivor, ...(await absorbedInto(this.#doc, this.#table, survivor))].map((id) => `STORY#${id}`);
       if (query.feedId) {
         filters.push("#item.#feedId = :feedId");
         Object.assign(names, { "#item": "item", "#feedId": "feedId" });
@@ -606,11 +669,26 @@ export class DynamoStore implements Store, StoredItemTexts {
       }
     } else if (query.feedId) {
       index = "gsi2";
-      partition = `FEED#${query.feedId}`;
+      partitions = [`FEED#${query.feedId}`];
     }
-    const records = await this.#timeline<ItemRecord>(index, partition, query, { filters, values, names });
+    const lists = await Promise.all(
+      partitions.map((partition) =>
+        this.#timeline<ItemRecord & Record<string, unknown>>(index, partition, query, { filters, values, names }),
+      ),
+    );
+    const sortKey = `${index}sk`;
+    const records =
+      lists.length === 1
+        ? (lists[0] ?? [])
+        : lists
+            .flat()
+            .sort((a, b) => String(b[sortKey]).localeCompare(String(a[sortKey])))
+            .slice(0, query.limit + 1);
+    const items = survivor
+      ? records.map((record) => ({ ...storedFrom(record), storyId: survivor }))
+      : await this.#withSurvivors(records.map(storedFrom));
     const page = pageOf(
-      records.map(storedFrom),
+      items,
       query.limit,
       (stored) => stored.item.fetchedAt,
       (stored) => stored.item.id,

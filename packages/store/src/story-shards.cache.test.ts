@@ -112,4 +112,27 @@ describe("what a warm story shard remembers", () => {
     expect(cache.indexRecord(1, "a")).toBeUndefined();
     expect(cache.indexRecord(1, "c")).toBeDefined();
   });
+
+  it("never gives a story it knows was folded into another, and keeps the redirect", () => {
+    const cache = warm();
+
+    cache.rememberRedirect("s", "sty_kept");
+    cache.rememberStory(story("s"));
+
+    expect(cache.story("s")).toBeUndefined();
+    expect(cache.redirect("s")).toBe("sty_kept");
+  });
+
+  it("after its own writes were cut short, forgets its own records and every story, keeping the others' records and redirects", () => {
+    const cache = warm();
+    cache.rememberWritten(0, "mine", record("sty_mine"));
+    cache.rememberRedirect("gone", "sty_kept");
+
+    cache.forgetShard(0);
+
+    expect(cache.indexRecord(0, "mine")).toBeUndefined();
+    expect(cache.story("s")).toBeUndefined();
+    expect(cache.indexRecord(1, "k")).toEqual(record("sty_old"));
+    expect(cache.redirect("gone")).toBe("sty_kept");
+  });
 });

@@ -9,7 +9,7 @@ import { type FeedContext, ingestItems, type PreparedItem } from "../ingest.ts";
 import { prepareEntries } from "../prepare.ts";
 import { createSerializer } from "../serial.ts";
 import { consumeIngestBatch, shardedIngestSink } from "./ingest.ts";
-import { parseIngestMessage, parseStoryEvent } from "./messages.ts";
+import { encodeIngestMessage, parseIngestMessage, parseStoryEvent } from "./messages.ts";
 
 const NOW = new Date("2025-06-30T12:00:00.000Z");
 const clock: Clock = { now: () => NOW };
@@ -291,6 +291,68 @@ describe("consumeIngestBatch", () => {
       records.filter((record) => record.attributes?.MessageGroupId === failingGroup).map((record) => record.messageId),
     );
     expect(await stories(store)).toHaveLength(1);
+  });
+
+  it("sends the event of the story it was folded into for a redelivered item whose story was folded since", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
+    // An English and a Ukrainian report too unlike to join, and one that is like both.
+    const [english, ukrainian, bridge] = (
+      [
+        [
+          "wire",
+          "Ukraine's exit from mine ban treaty draws criticism from campaigners",
+          "ICBL says the decision endangers civilians.",
+        ],
+        [
+          "ukr",
+          "Україна виходить з Оттавської конвенції про заборону протипіхотних мін",
+          "Київ пояснює це застосуванням мін Росією.",
+        ],
+        [
+          "mix",
+          "Zelensky signs decree: Україна виходить з конвенції про заборону мін",
+          "Ukraine leaves the landmine ban.",
+        ],
+      ] as const
+    ).map(([outlet, title, summary]) => {
+      const [item] = prepareEntries(
+        [{ guid: outlet, title, summary, link: `https://${outlet}.example/`, published: "2025-06-29T18:00:00.000Z" }],
+        { feedId: `fd_${outlet}`, feedUrl: `https://${outlet}.example/feed` },
+        NOW.toISOString(),
+      ).items;
+      if (!item?.verdict.relevant) throw new Error(`not relevant: ${title}`);
+      return item;
+    });
+    const record = (item: PreparedItem | undefined, receives: number): SqsRecord => {
+      if (!item) throw new Error("no item");
+      const message = encodeIngestMessage(item, 0);
+      return {
+        messageId: `m-${item.item.id}-${receives}`,
+        body: message.body,
+        attributes: { MessageGroupId: message.groupId, ApproximateReceiveCount: String(receives) },
+      };
+    };
+    const deps = { shards, store, clock, logger: silent };
+    const sent = matchQueue();
+    for (const item of [english, ukrainian, bridge]) {
+      await consumeIngestBatch([record(item, 1)], { ...deps, storyEvents: sent });
+    }
+    const [first, second, merged] = sent.bodies.map(parseStoryEvent);
+    expect([first?.kind, second?.kind, merged?.kind]).toEqual(["created", "created", "updated"]);
+    // Founded at one moment, the story of the smaller id is kept; the other's item is redelivered.
+    const survivor = merged?.storyId;
+    expect([first?.storyId, second?.storyId]).toContain(survivor);
+    const absorbedItem = first?.storyId === survivor ? ukrainian : english;
+
+    const replay = matchQueue();
+    await consumeIngestBatch([record(absorbedItem, 2)], { ...deps, storyEvents: replay });
+
+    const [event] = replay.bodies.map(parseStoryEvent);
+    expect(replay.bodies).toHaveLength(1);
+    expect(event).toMatchObject({ kind: "updated", storyId: survivor, version: merged?.version });
+    expect(event?.changes).toContainEqual({ kind: "new-outlet", outlet: absorbedItem?.item.outlet });
   });
 });
 

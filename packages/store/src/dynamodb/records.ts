@@ -1,5 +1,11 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Item, StoredItem, Story, Timestamp } from "@treatywatch/core";
 import { expiresAt, timeKey } from "./shared.ts";
 
@@ -14,6 +20,12 @@ export const itemKey = (id: string): RecordKey => ({ pk: `ITEM#${id}`, sk: "ITEM
 export const urlKey = (url: string): RecordKey => ({ pk: `ITEMURL#${url}`, sk: "ITEMURL" });
 export const hashKey = (hash: string): RecordKey => ({ pk: `ITEMHASH#${hash}`, sk: "ITEMHASH" });
 export const storyKey = (id: string): RecordKey => ({ pk: `STORY#${id}`, sk: "STORY" });
+/** Under a story, one record per story folded into it: what its items are listed under too. */
+export const mergedKey = (survivor: string, absorbed: string): RecordKey => ({
+  pk: `STORY#${survivor}`,
+  sk: `MERGED#${absorbed}`,
+});
+export const MERGED = "MERGED#";
 
 /** The keys under which an item counts as already seen: its id, its canonical URL and its content hash. */
 export function duplicateKeys(item: Pick<Item, "id" | "canonicalUrl" | "contentHash">): RecordKey[] {
@@ -89,6 +101,20 @@ export function storyRecord(story: Story): Record<string, unknown> {
   };
 }
 
+/**
+ * The record a story folded into another leaves behind: it names the story that holds it now
+ * (`mergedInto`) and has no list index attributes, so listings skip it. `rev` goes on counting,
+ * so a writer that read the story before it was folded cannot write it back.
+ */
+export function redirectRecord(absorbed: string, survivor: string, rev: number): Record<string, unknown> {
+  return { ...storyKey(absorbed), mergedInto: survivor, rev };
+}
+
+/** The story a record's story was folded into, if it was. */
+export function mergedInto(record: Record<string, unknown> | undefined): string | undefined {
+  return typeof record?.mergedInto === "string" ? record.mergedInto : undefined;
+}
+
 /** The story of a story record: packed, or a JSON string or a map in records written before. */
 export function storyOf(record: Record<string, unknown>): Story {
   return unpackJson<Story>(record.story);
@@ -115,6 +141,7 @@ export async function batchGet<T extends Record<string, unknown>>(
   keys: readonly RecordKey[],
   consistent = false,
   calls?: { count: number },
+  projection?: string,
 ): Promise<T[]> {
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const chunks: RecordKey[][] = [];
@@ -128,7 +155,11 @@ export async function batchGet<T extends Record<string, unknown>>(
         if (attempt > 0) await pause(attempt);
         if (calls) calls.count++;
         const result = await doc.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: { Keys: pending, ConsistentRead: consistent, ProjectionExpression: projection },
+            },
+          }),
         );
         records.push(...((result.Responses?.[table] ?? []) as T[]));
         pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
@@ -196,6 +227,154 @@ async function batchWrite(
         const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
         pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];
       }
+    }),
+  );
+}
+
+/** Redirects followed before a chain is taken as broken: each merge writes its redirects one hop deep. */
+const MERGE_HOPS = 16;
+
+/**
+ * Where each story id leads: to the story it was folded into, following redirects, or to itself
+ * (a story standing, or no record at all). Reads only the redirect attribute, a hop at a time.
+ */
+export async function survivorsOf(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  ids: Iterable<string>,
+  consistent = false,
+): Promise<Map<string, string>> {
+  const next = new Map<string, string>();
+  const asked = new Set<string>();
+  let pending = [...new Set(ids)];
+  for (let hop = 0; pending.length > 0; hop++) {
+    if (hop > MERGE_HOPS) throw new Error(`story redirects from ${pending.join(", ")} go on past ${MERGE_HOPS} hops`);
+    for (const id of pending) asked.add(id);
+    const records = await batchGet<Record<string, unknown>>(
+      doc,
+      table,
+      pending.map(storyKey),
+      consistent,
+      undefined,
+      "pk, mergedInto",
+    );
+    for (const record of records) {
+      const into = mergedInto(record);
+      if (into) next.set((record.pk as string).slice("STORY#".length), into);
+    }
+    pending = [...new Set(next.values())].filter((id) => !asked.has(id));
+  }
+  const survivors = new Map<string, string>();
+  for (const id of asked) survivors.set(id, followed(id, next));
+  return survivors;
+}
+
+/** The end of a story's redirects in `next` (a loop, which no merge writes, ends where it closes). */
+export function followed(id: string, next: ReadonlyMap<string, string>): string {
+  const seen = new Set([id]);
+  let current = id;
+  for (let into = next.get(current); into !== undefined && !seen.has(into); into = next.get(current)) {
+    seen.add(into);
+    current = into;
+  }
+  return current;
+}
+
+/** Stories folded into a story (its `MERGED#` records): their items are listed as its items. */
+export async function absorbedInto(doc: DynamoDBDocumentClient, table: string, survivor: string): Promise<string[]> {
+  const absorbed: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :merged)",
+        ExpressionAttributeValues: { ":pk": storyKey(survivor).pk, ":merged": MERGED },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const record of page.Items ?? []) absorbed.push((record.sk as string).slice(MERGED.length));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return absorbed;
+}
+
+/**
+ * Folds stories into `survivor` on the table, once the survivor is written holding them: a
+ * `MERGED#` record under it for each (and for each story they had taken in before), then each
+ * of their records becomes a redirect to it. `absorbed` may carry, per story, the revision it
+ * must still be at (a story read before) or null (one the batch founded, so written by nobody
+ * else): a story written since fails the write with ConditionalCheckFailedException.
+ */
+export async function foldStories(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  survivor: string,
+  absorbed: readonly { id: string; revision?: number | null | undefined; stamps?: string | undefined }[],
+): Promise<void> {
+  const earlier = await Promise.all(absorbed.map(({ id }) => absorbedInto(doc, table, id)));
+  const taken = [...new Set([...absorbed.map(({ id }) => id), ...earlier.flat()])].filter((id) => id !== survivor);
+  await batchPut(
+    doc,
+    table,
+    taken.map((id) => ({ ...mergedKey(survivor, id), absorbed: id })),
+  );
+  for (const { id, revision, stamps } of absorbed) {
+    if (id === survivor) continue;
+    // A story the batch founded may stand already, as an earlier attempt of the same batch wrote
+    // it (a founded story, or the redirect): then only that attempt can have written it, as
+    // nobody else joins a story before the index names it.
+    const condition =
+      revision === undefined
+        ? undefined
+        : revision === null
+          ? "attribute_not_exists(pk) OR mergedInto = :into OR (attribute_not_exists(mergedInto) AND rev = :rev)"
+          : "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND (attribute_not_exists(rev) OR rev = :rev)";
+    await redirect(doc, table, id, survivor, condition, revision ?? 0, stamps);
+  }
+  // Stories folded into those before now lead here in one hop.
+  await Promise.all(earlier.flat().map((id) => (id === survivor ? undefined : redirect(doc, table, id, survivor))));
+}
+
+/** What a redirect no longer holds: the story, its list index and filter attributes, its recent members. */
+const STORY_ATTRIBUTES = [
+  "gsi1pk",
+  "gsi1sk",
+  "story",
+  "version",
+  "recent",
+  "topics",
+  "countries",
+  "treaties",
+  "languages",
+];
+
+async function redirect(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  absorbed: string,
+  survivor: string,
+  condition?: string,
+  revision?: number,
+  stamps?: string,
+): Promise<void> {
+  await doc.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: storyKey(absorbed),
+      UpdateExpression: `SET mergedInto = :into${stamps ? ", #stamps = :stamps" : ""} ADD rev :one REMOVE ${STORY_ATTRIBUTES.map((name) => `#${name}`).join(", ")}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: {
+        ...Object.fromEntries(STORY_ATTRIBUTES.map((name) => [`#${name}`, name])),
+        ...(stamps ? { "#stamps": "stamps" } : {}),
+      },
+      ExpressionAttributeValues: {
+        ":into": survivor,
+        ":one": 1,
+        ...(stamps ? { ":stamps": stamps } : {}),
+        ...(condition?.includes(":rev") ? { ":rev": revision } : {}),
+      },
     }),
   );
 }

@@ -69,6 +69,8 @@ export class ShardCache {
   /** Per shard, its index records by key, the least recently used first. */
   readonly #index = new Map<number, Map<string, KnownIndexRecord>>();
   readonly #stories = new Map<string, KnownStory>();
+  /** Stories folded into another, each with the story it leads to: a redirect never changes, so it needs no checking. */
+  readonly #redirects = new Map<string, string>();
   /** Per shard, the newest publication whose writes are accounted for; absent until its claim is seen. */
   readonly #through = new Map<number, number>();
   /** Per shard, the publications its claim showed last (the newest and the one before): they may still be being written. */
@@ -169,16 +171,40 @@ export class ShardCache {
     for (const [shard, pending] of this.#pending) {
       if (shard !== writer && pending.stories.has(known.id)) return;
     }
-    if (this.#through.size === 0) return;
+    if (this.#through.size === 0 || this.#redirects.has(known.id)) return;
     this.#stories.delete(known.id);
     this.#stories.set(known.id, known);
     if (this.#stories.size > this.#limits.stories) this.#stories.delete(this.#stories.keys().next().value as string);
+  }
+
+  /** The story a story was folded into, if it is known to have been. */
+  redirect(id: string): string | undefined {
+    return this.#redirects.get(id);
+  }
+
+  /** Remembers that a story was folded into another: it is never read, or joined, as a story again. */
+  rememberRedirect(id: string, into: string): void {
+    this.#stories.delete(id);
+    this.#redirects.delete(id);
+    this.#redirects.set(id, into);
+    if (this.#redirects.size > this.#limits.stories) {
+      this.#redirects.delete(this.#redirects.keys().next().value as string);
+    }
+  }
+
+  /**
+   * Forgets a shard's index records and every story, keeping what is known of the other shards'
+   * records and of redirects: after this shard's own writes were cut short, when nothing else failed.
+   */
+  forgetShard(shard: number): void {
+    this.#forget(shard);
   }
 
   /** Forgets everything: after a failed batch, whose writes may be partly done. */
   clear(): void {
     this.#index.clear();
     this.#stories.clear();
+    this.#redirects.clear();
     this.#through.clear();
     this.#pending.clear();
     this.#unwritten.clear();

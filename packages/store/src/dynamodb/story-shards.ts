@@ -10,6 +10,7 @@ import {
   indexKeys,
   joinStory,
   lookupKeys,
+  mergeStories,
   pickStory,
   rankBySharedKeys,
   type Story,
@@ -22,10 +23,13 @@ import {
 import {
   batchGet,
   batchPut,
+  foldStories,
+  followed,
   GET_LIMIT,
   itemKey,
   itemRecord,
   markerRecords,
+  mergedInto,
   packJson,
   type RecordKey,
   storyKey,
@@ -164,6 +168,8 @@ interface StoryState {
   revision: number | undefined;
   /** Items of this batch joined to it, in order, so the join can be redone on a newer copy. */
   joined: PreparedForShard[];
+  /** Stories this batch folded into it (as they stood then), so the merge can be redone on a newer copy. */
+  absorbed: StoryState[];
   /** Per shard, its newest publication that wrote the story: kept on the record. */
   stamps: Stamps;
 }
@@ -193,6 +199,8 @@ interface Decisions {
   storyStamps: Map<string, Stamps>;
   /** Index records this batch changes, with their entries after it, as written: the newest first, as many as are kept. */
   kept: Map<string, Entries>;
+  /** Stories this batch folded into another: each with the story it went into and the revision it was read at (none: founded here). */
+  folded: Map<string, { into: string; revision: number | undefined; stamps: Stamps }>;
 }
 
 /** Fingerprints kept on a story record, the most recent first: what a new item is compared with. */
@@ -203,11 +211,22 @@ const DEFAULT_TTL_DAYS = 14;
 /** Recent members' fingerprints kept parsed, by their JSON: a few hundred stories' worth. */
 const PRINTS_KEPT = 4_096;
 const CLAIMS = "STORYCLAIM";
+/** Redirects a candidate read follows, a hop a read: each merge writes its redirects one hop deep. */
+const MERGE_HOPS = 4;
 const indexKey = (key: string, shard: number): RecordKey => ({ pk: `SIDX#${key}`, sk: `S${shard}` });
 const claimKey = (shard: number): RecordKey => ({ pk: CLAIMS, sk: `S${shard}` });
 
 export class ShardWaitTimeout extends Error {
   override name = "ShardWaitTimeout";
+}
+
+/**
+ * A story a batch joined or folded was folded into another, or written, by another shard
+ * meanwhile, in a way its joins cannot simply be redone on: the batch reads and decides again
+ * (its items are not stored yet).
+ */
+class StoryMergeConflict extends Error {
+  override name = "StoryMergeConflict";
 }
 
 /**
@@ -239,6 +258,15 @@ export class ShardWaitTimeout extends Error {
  * carries the index records it writes: a warm shard (`ShardCache`) takes those from the claims it
  * reads anyway and reads again only the records it does not know as they stand. Large attributes
  * (a story, its recent members, a publication) are stored as deflated JSON.
+ *
+ * An item that belongs to more than one story it read (`pickStory`'s bridges) shows them to be
+ * one: they are folded (`mergeStories`) into the one first seen, which the item then joins, and
+ * later items of the batch see only that one. The survivor is written as a joined story is; then
+ * each story folded into it becomes a redirect, conditionally on the revision it was read at (a
+ * shard that joined it meanwhile makes the batch read and decide again, rather than lose that
+ * report). Index entries are not rewritten: a candidate read as a redirect leads to the story
+ * it was folded into, whose recent members include its own. A publication names the stories it
+ * folds, so a warm shard forgets them, and remembers a redirect once it reads one.
  */
 export class DynamoStoryShards {
   readonly #doc;
@@ -305,7 +333,11 @@ export class DynamoStoryShards {
         );
         if (fresh.length === 0) return decisions.outcomes;
         // One shard meets no other: it needs no claim.
-        if (this.#shards === 1) return await this.#write(undefined, items, decisions, now, shard);
+        if (this.#shards === 1) {
+          const written = await this.#attempt(shard, () => this.#write(undefined, items, decisions, now, shard));
+          if (written) return written;
+          continue;
+        }
         const own = snapshot.claims.get(shard);
         const mine: Publication = {
           gen: Math.max(own?.current.gen ?? 0, claim.gen ?? 0) + 1,
@@ -315,7 +347,12 @@ export class DynamoStoryShards {
           ),
           keys: [...decisions.kept.keys()],
           entries: [...decisions.kept.values()].map(encodeEntries),
-          stories: [...new Set(fresh.map((position) => decisions.outcomes[position]?.storyId ?? ""))],
+          stories: [
+            ...new Set([
+              ...fresh.map((position) => decisions.outcomes[position]?.storyId ?? ""),
+              ...decisions.folded.keys(),
+            ]),
+          ],
         };
         this.#remember(shard, mine);
         const before = own?.current.gen ? own.current : undefined;
@@ -332,7 +369,8 @@ export class DynamoStoryShards {
         await this.#put(claim);
         const read = (other: number, publication: Publication) => includes(snapshot, decisions, other, publication);
         if (await this.#settled(shard, claim, mine, snapshot.claims, read, known, started)) {
-          return await this.#write(claim, items, decisions, now, shard);
+          const written = await this.#attempt(shard, () => this.#write(claim, items, decisions, now, shard));
+          if (written) return written;
         }
       }
     } catch (error) {
@@ -341,6 +379,22 @@ export class DynamoStoryShards {
       // Others need not wait out the lease for a batch that will be retried.
       if (published) await this.#put({ ...claim, live: false, waitingFor: [] }).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * A batch's writes; undefined when a story it folded or joined was changed meanwhile in a way
+   * its decisions cannot be redone on (`StoryMergeConflict`): its items are not stored yet, so
+   * it reads and decides again. Its own writes may be partly done: the shard forgets its own
+   * index records and the stories it remembers.
+   */
+  async #attempt(shard: number, write: () => Promise<ShardAssignment[]>): Promise<ShardAssignment[] | undefined> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof StoryMergeConflict)) throw error;
+      this.#caches.get(shard)?.forgetShard(shard);
+      return undefined;
     }
   }
 
@@ -551,7 +605,9 @@ export class DynamoStoryShards {
   ): Promise<Decisions> {
     const { index, stored } = snapshot;
     const changed = new Map<string, Entries>();
-    const { ranked, changedKey } = rankerOf(index, shard, changed);
+    // Stories folded into another, each with the story it leads to: read as redirects, or folded here.
+    const aliases = new Map<string, string>();
+    const { ranked, changedKey } = rankerOf(index, shard, changed, (storyId) => followed(storyId, aliases));
     const first = new Map<number, string[]>();
     const wanted = new Set(
       prints.flatMap((print, position) => {
@@ -563,37 +619,54 @@ export class DynamoStoryShards {
     );
     const cache = this.#caches.get(shard);
     const known: KnownStory[] = [];
-    const unknown: string[] = [];
-    for (const storyId of wanted) {
-      const story = cache?.story(storyId);
-      if (story) known.push(story);
-      else unknown.push(storyId);
-    }
-    const records =
-      unknown.length > 0
-        ? await batchGet<Record<string, unknown>>(this.#doc, this.#table, unknown.map(storyKey), true)
-        : [];
-    for (const record of records) {
-      let parsed: Story | undefined;
-      const read: KnownStory = {
-        id: (record.pk as string).slice("STORY#".length),
-        story: () => {
-          parsed ??= storyOf(record);
-          return parsed;
-        },
-        recent: this.#recentOf(record),
-        revision: (record.rev as number | undefined) ?? 0,
-        stamps: stampsOf(record),
-      };
-      known.push(read);
-      cache?.rememberStory(read);
+    const storyStamps = new Map<string, Stamps>();
+    const asked = new Set<string>();
+    // A candidate folded into another leads to it: that one is read too, a hop at a time.
+    for (let ask = [...wanted], hop = 0; ask.length > 0 && hop <= MERGE_HOPS; hop++) {
+      const unknown: string[] = [];
+      for (const storyId of ask) {
+        asked.add(storyId);
+        const into = cache?.redirect(storyId);
+        const story = into === undefined ? cache?.story(storyId) : undefined;
+        if (into !== undefined) aliases.set(storyId, into);
+        else if (story) known.push(story);
+        else unknown.push(storyId);
+      }
+      const records =
+        unknown.length > 0
+          ? await batchGet<Record<string, unknown>>(this.#doc, this.#table, unknown.map(storyKey), true)
+          : [];
+      for (const record of records) {
+        const id = (record.pk as string).slice("STORY#".length);
+        const into = mergedInto(record);
+        if (into !== undefined) {
+          aliases.set(id, into);
+          storyStamps.set(id, stampsOf(record));
+          cache?.rememberRedirect(id, into);
+          continue;
+        }
+        let parsed: Story | undefined;
+        const read: KnownStory = {
+          id,
+          story: () => {
+            parsed ??= storyOf(record);
+            return parsed;
+          },
+          recent: this.#recentOf(record),
+          revision: (record.rev as number | undefined) ?? 0,
+          stamps: stampsOf(record),
+        };
+        known.push(read);
+        cache?.rememberStory(read);
+      }
+      ask = [...new Set(aliases.values())].filter((storyId) => !asked.has(storyId));
     }
     const stories = new Map<string, StoryState>();
-    const storyStamps = new Map<string, Stamps>();
     for (const { id, story, recent, revision, stamps } of known) {
       storyStamps.set(id, stamps);
-      stories.set(id, { id, story, recent, revision, joined: [], stamps });
+      stories.set(id, { id, story, recent, revision, joined: [], absorbed: [], stamps });
     }
+    const folded: Decisions["folded"] = new Map();
 
     const outcomes: ShardAssignment[] = [];
     for (const [position, prepared] of items.entries()) {
@@ -616,14 +689,51 @@ export class DynamoStoryShards {
       const pick = pickStory(print, candidates);
       const current = pick && stories.get(pick.storyId);
       let state: StoryState;
-      let changes: StoryChange[] = [];
+      const changes: StoryChange[] = [];
       if (current) {
-        const joined = joinStory(current.story(), item, verdict, now);
-        state = { ...current, story: () => joined.story, joined: [...current.joined, prepared] };
-        changes = joined.changes;
+        let target = current;
+        // Stories the item also belongs to are the same event: folded into the one first seen, which it then joins.
+        for (const bridged of pick?.bridges ?? []) {
+          const other = stories.get(bridged);
+          if (!other || other.id === target.id) continue;
+          const merge = mergeStories(target.story(), other.story(), now);
+          const [survivor, gone]: StoryState[] = merge.absorbed === other.id ? [target, other] : [other, target];
+          if (!survivor || !gone) continue;
+          const merged = merge.story;
+          target = {
+            ...survivor,
+            story: () => merged,
+            recent: newest([...survivor.recent, ...gone.recent]),
+            absorbed: [...survivor.absorbed, gone],
+          };
+          changes.push(...merge.changes);
+          stories.delete(gone.id);
+          stories.set(target.id, target);
+          aliases.set(gone.id, target.id);
+          folded.set(gone.id, { into: target.id, revision: gone.revision, stamps: gone.stamps });
+          // This shard's own index records name the story the other went into.
+          for (const [key, entries] of changed) {
+            const at = entries.get(gone.id);
+            if (at === undefined) continue;
+            entries.delete(gone.id);
+            if (at > (entries.get(target.id) ?? "")) entries.set(target.id, at);
+            changedKey(key);
+          }
+        }
+        const joined = joinStory(target.story(), item, verdict, now);
+        state = { ...target, story: () => joined.story, joined: [...target.joined, prepared] };
+        changes.push(...joined.changes);
       } else {
         const founded = foundStory(item, verdict, now);
-        state = { id: founded.id, story: () => founded, recent: [], revision: undefined, joined: [], stamps: {} };
+        state = {
+          id: founded.id,
+          story: () => founded,
+          recent: [],
+          revision: undefined,
+          joined: [],
+          absorbed: [],
+          stamps: {},
+        };
       }
       state.recent = newest([print, ...state.recent]);
       stories.set(state.id, state);
@@ -649,7 +759,7 @@ export class DynamoStoryShards {
         new Map([...entries].sort((a, b) => b[1].localeCompare(a[1])).slice(0, ENTRIES_KEPT)),
       ]),
     );
-    return { outcomes, stories, asked: wanted, storyStamps, kept };
+    return { outcomes, stories, asked, storyStamps, kept, folded };
   }
 
   /**
@@ -670,7 +780,9 @@ export class DynamoStoryShards {
     const states = [...decisions.stories.values()].filter((state) => touched.has(state.id));
     const founded = states.filter((state) => state.revision === undefined);
     const foundedIds = new Set(founded.map((state) => state.id));
-    const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome.storyId]));
+    // An item of a story folded into another later in the batch is stored as that one's.
+    const into = new Map([...decisions.folded].map(([id, fold]) => [id, fold.into]));
+    const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, followed(outcome.storyId, into)]));
     // Index records that name a story founded here wait for it; the others go with the stories.
     const indexRecords: Record<string, unknown>[] = [];
     const naming: Record<string, unknown>[] = [];
@@ -698,9 +810,17 @@ export class DynamoStoryShards {
       ),
       ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
     ]);
+    const foundedWritten: KnownStory[] = founded.map(({ id, story, recent, stamps }) => ({
+      id,
+      story,
+      recent,
+      revision: 0,
+      stamps: { ...stamps, [shard]: gen },
+    }));
+    const refolded = await this.#fold(decisions, [...foundedWritten, ...rejoined], now, shard, gen);
     await batchPut(this.#doc, this.#table, naming);
     // A story another shard joined meanwhile was joined again on its newer copy: its version is that copy's.
-    const stored = new Map(rejoined.map((written) => [written.id, written.story()]));
+    const stored = new Map([...rejoined, ...refolded].map((written) => [written.id, written.story()]));
     // The index and the stories first, then the items with the claim settled: a batch written in
     // parallel chunks could otherwise store an item whose index records failed, and a redelivery
     // would take the item as done. Others read only the index and the stories, so the claim may
@@ -720,10 +840,8 @@ export class DynamoStoryShards {
         const key = (record.pk as string).slice("SIDX#".length);
         cache.rememberWritten(shard, key, { entries: decodeEntries(record.e), stamp: gen });
       }
-      for (const { id, story, recent, stamps } of founded) {
-        cache.rememberStory({ id, story, recent, revision: 0, stamps: { ...stamps, [shard]: gen } }, shard);
-      }
-      for (const written of rejoined) cache.rememberStory(written, shard);
+      for (const written of [...foundedWritten, ...rejoined, ...refolded]) cache.rememberStory(written, shard);
+      for (const id of decisions.folded.keys()) cache.rememberRedirect(id, followed(id, into));
       cache.settle(shard, gen);
     }
     return decisions.outcomes.map((outcome) => {
@@ -732,6 +850,101 @@ export class DynamoStoryShards {
         ? { ...outcome, version: Math.max(outcome.version, story.version) }
         : outcome;
     });
+  }
+
+  /**
+   * Once the stories that hold them are written (`written`, as written): the stories this batch
+   * folded become redirects, each only at the revision it was read at. One another shard joined
+   * since is read again and folded into its survivor again, which is written again on the
+   * revision it was written at, and then redirected; the survivors so written are returned. One
+   * folded elsewhere meanwhile, or a survivor changed meanwhile, is a `StoryMergeConflict`: the
+   * batch reads and decides again.
+   */
+  async #fold(
+    decisions: Decisions,
+    written: readonly KnownStory[],
+    now: Timestamp,
+    shard: number,
+    gen: number,
+  ): Promise<KnownStory[]> {
+    if (decisions.folded.size === 0) return [];
+    const into = new Map([...decisions.folded].map(([id, fold]) => [id, fold.into]));
+    const bySurvivor = new Map<string, { id: string; revision: number | null; stamps: string }[]>();
+    for (const [id, { revision, stamps }] of decisions.folded) {
+      const survivor = followed(id, into);
+      const absorbed = bySurvivor.get(survivor) ?? [];
+      absorbed.push({ id, revision: revision ?? null, stamps: JSON.stringify({ ...stamps, [shard]: gen }) });
+      bySurvivor.set(survivor, absorbed);
+    }
+    const survivors = new Map(written.map((story) => [story.id, story]));
+    const refolded: KnownStory[] = [];
+    const conflict = (why: string) => new StoryMergeConflict(`stories folded into ${why}`);
+    await Promise.all(
+      [...bySurvivor].map(async ([id, absorbed]) => {
+        let survivor = survivors.get(id);
+        let pending = absorbed;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await foldStories(this.#doc, this.#table, id, pending);
+            if (survivor && survivor !== survivors.get(id)) refolded.push(survivor);
+            return;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+          if (!survivor || attempt >= 4) throw conflict(`${id} kept changing`);
+          const records = await batchGet<Record<string, unknown>>(
+            this.#doc,
+            this.#table,
+            pending.map(({ id: absorbedId }) => storyKey(absorbedId)),
+            true,
+          );
+          const byId = new Map(records.map((record) => [(record.pk as string).slice("STORY#".length), record]));
+          let story = survivor.story();
+          let recent = survivor.recent;
+          const next: typeof pending = [];
+          for (const one of pending) {
+            const record = byId.get(one.id);
+            const moved = mergedInto(record);
+            if (moved === id) continue;
+            if (moved !== undefined) throw conflict(`${moved} and ${id} at once`);
+            const revision = (record?.rev as number | undefined) ?? 0;
+            if (!record || revision === one.revision) {
+              next.push(one);
+              continue;
+            }
+            story = mergeStories(story, storyOf(record), now).story;
+            recent = newest([...recent, ...this.#recentOf(record)]);
+            next.push({ ...one, revision, stamps: JSON.stringify({ ...stampsOf(record), [shard]: gen }) });
+          }
+          const merged = story;
+          const state: StoryState = {
+            id,
+            story: () => merged,
+            recent,
+            revision: survivor.revision,
+            joined: [],
+            absorbed: [],
+            stamps: survivor.stamps,
+          };
+          try {
+            await this.#doc.send(
+              new PutCommand({
+                TableName: this.#table,
+                Item: this.#storyRecord(state, survivor.revision + 1, shard, gen),
+                ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND rev = :rev",
+                ExpressionAttributeValues: { ":rev": survivor.revision },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+            throw conflict(`${id}, which changed meanwhile`);
+          }
+          survivor = { ...state, revision: survivor.revision + 1, stamps: { ...survivor.stamps, [shard]: gen } };
+          pending = next;
+        }
+      }),
+    );
+    return refolded;
   }
 
   #storyRecord(state: StoryState, revision: number, shard: number, gen: number): Record<string, unknown> {
@@ -750,7 +963,8 @@ export class DynamoStoryShards {
           new PutCommand({
             TableName: this.#table,
             Item: this.#storyRecord(current, read + 1, shard, gen),
-            ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(rev) OR rev = :rev)",
+            ConditionExpression:
+              "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND (attribute_not_exists(rev) OR rev = :rev)",
             ExpressionAttributeValues: { ":rev": read },
           }),
         );
@@ -761,8 +975,16 @@ export class DynamoStoryShards {
       }
       const [record] = await batchGet<Record<string, unknown>>(this.#doc, this.#table, [storyKey(state.id)], true);
       if (!record) throw new Error(`story ${state.id} vanished while it was being joined`);
+      const moved = mergedInto(record);
+      if (moved !== undefined) {
+        throw new StoryMergeConflict(`story ${state.id} was folded into ${moved} while this batch joined it`);
+      }
       let story = storyOf(record);
       let recent = this.#recentOf(record);
+      for (const gone of state.absorbed) {
+        story = mergeStories(story, gone.story(), now).story;
+        recent = newest([...recent, ...gone.recent]);
+      }
       for (const prepared of state.joined) {
         story = joinStory(story, prepared.item, prepared.verdict, now).story;
         recent = newest([prepared.fingerprint, ...recent]);
@@ -774,6 +996,7 @@ export class DynamoStoryShards {
         recent,
         revision: (record.rev as number | undefined) ?? 0,
         joined: state.joined,
+        absorbed: state.absorbed,
         stamps: stampsOf(record),
       };
     }
@@ -905,9 +1128,15 @@ function legacyPublicationOf(
 /**
  * Each item's candidates: the stories sharing the most keys with it, as the other stores rank
  * them, over what every shard saw under each key and this batch's own changes (`changed`, this
- * shard's slice). What a key holds is worked out once, until `changedKey` says it changed.
+ * shard's slice). What a key holds is worked out once, until `changedKey` says it changed. An
+ * entry of a story folded into another counts for the story it leads to (`survivor`), once a key.
  */
-function rankerOf(index: ShardedIndex, shard: number, changed: ReadonlyMap<string, Entries>) {
+function rankerOf(
+  index: ShardedIndex,
+  shard: number,
+  changed: ReadonlyMap<string, Entries>,
+  survivor: (storyId: string) => string,
+) {
   const merged = new Map<string, Entries | undefined>();
   const seenUnder = (key: string): Entries | undefined => {
     if (merged.has(key)) return merged.get(key);
@@ -935,9 +1164,15 @@ function rankerOf(index: ShardedIndex, shard: number, changed: ReadonlyMap<strin
     const since = new Date(Date.parse(print.at) - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
     const hits: string[] = [];
     for (const key of lookupKeys(print)) {
+      const from = hits.length;
+      let folded = false;
       for (const [storyId, at] of seenUnder(key) ?? []) {
-        if (at >= since && (!known || known.has(storyId))) hits.push(storyId);
+        if (at < since) continue;
+        const id = survivor(storyId);
+        folded ||= id !== storyId;
+        if (!known || known.has(id)) hits.push(id);
       }
+      if (folded) hits.push(...new Set(hits.splice(from)));
     }
     return rankBySharedKeys(hits, CANDIDATE_LIMIT);
   };
