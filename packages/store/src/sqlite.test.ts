@@ -1,4 +1,4 @@
 import { storeContract } from "./contract.ts";
 import { SqliteStore } from "./sqlite.ts";
 
-storeContract("SQLite", async () => new SqliteStore(":memory:"), { merges: true });
+storeContract("SQLite", async () => new SqliteStore(":memory:"));

@@ -603,7 +603,12 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     { stored, story, fingerprint, absorbed }: IngestWrite,
     withStory: boolean,
   ): WindowMember | undefined {
-    const storyId = stored.storyId ?? null;
+    // An item written under a story merged since it was read (reclassify, a slow writer) joins the story it went into.
+    const storyId = stored.storyId
+      ? ((this.statement("SELECT into_id FROM story_merges WHERE from_id = ?").pluck().get(stored.storyId) as
+          | string
+          | undefined) ?? stored.storyId)
+      : null;
     const item = JSON.stringify(stored.item);
     const verdict = JSON.stringify(stored.verdict);
     const relevant = stored.verdict.relevant ? 1 : 0;
@@ -901,7 +906,8 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       params.feedId = query.feedId;
     }
     if (query.storyId) {
-      where.push("story_id = @storyId");
+      // A story merged into another lists the items of the story it went into (merges are kept flat).
+      where.push("story_id = coalesce((SELECT into_id FROM story_merges WHERE from_id = @storyId), @storyId)");
       params.storyId = query.storyId;
     }
     const rows = this.db

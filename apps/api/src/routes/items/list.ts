@@ -18,11 +18,5 @@ const route = createRoute({
 });
 
 export function registerListItems<S extends Schema>(api: OpenAPIHono<AppEnv, S>) {
-  return api.openapi(route, async (c) => {
-    const query = c.req.valid("query");
-    const { store } = c.var.services;
-    // A story merged into another lists the items of the story it went into, its own among them.
-    const story = query.storyId ? await store.getStory(query.storyId) : undefined;
-    return c.json(await store.listItems(story ? { ...query, storyId: story.id } : query), 200);
-  });
+  return api.openapi(route, async (c) => c.json(await c.var.services.store.listItems(c.req.valid("query")), 200));
 }
