@@ -298,14 +298,13 @@ async function checkAssignment(store: DynamoStore, relevant: readonly PreparedIt
   const referenceOf = new Map<string, string>();
   const folded = new Map<string, string>();
   for (const { item, fingerprint } of relevant) {
-    const pick = pickStory(fingerprint, index.candidates(fingerprint));
-    const storyId = pick?.storyId ?? item.id;
+    const { storyId, absorbed } = index.place(
+      fingerprint,
+      pickStory(fingerprint, index.candidates(fingerprint)),
+      item.id,
+    );
     referenceOf.set(item.id, storyId);
-    index.add(storyId, fingerprint);
-    for (const bridged of pick?.bridges ?? []) {
-      index.merge(storyId, bridged);
-      folded.set(bridged, storyId);
-    }
+    for (const id of absorbed) folded.set(id, storyId);
   }
   const storyNow = (storyId: string) => {
     let current = storyId;

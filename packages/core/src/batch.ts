@@ -3,6 +3,7 @@ import { DEFAULT_CLUSTER_OPTIONS, fingerprint, MemoryStoryIndex, pickStory } fro
 import { stableId } from "./hash.ts";
 import { plausibleDate, splitOutletSuffix } from "./normalise.ts";
 import { read } from "./reading.ts";
+import { mayMerge } from "./story.ts";
 import { htmlToText } from "./text.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
@@ -54,12 +55,8 @@ export class BatchClassifier {
     const verdict = verdictOf(reading);
     const print = fingerprint(item, verdict, reading);
     const pick = pickStory(print, this.#index.candidates(print), DEFAULT_CLUSTER_OPTIONS);
-    const storyId = pick?.storyId ?? stableId("sty", input.id);
-    this.#index.add(storyId, print);
-    for (const bridged of pick?.bridges ?? []) {
-      this.#index.merge(storyId, bridged);
-      this.#merged.set(bridged, storyId);
-    }
+    const { storyId, absorbed } = this.#index.place(print, pick, pick ? "" : this.#newStoryId(input.id));
+    for (const id of absorbed) this.#merged.set(id, storyId);
     return {
       id: input.id,
       language: verdict.language ?? "",
@@ -72,6 +69,16 @@ export class BatchClassifier {
       storyId,
       why: verdict.why,
     };
+  }
+
+  /**
+   * A new story's id, from the item's: the same input gives the same ids. An id already used
+   * (inputs may repeat ids) takes a counter, so a story merged away never returns under it.
+   */
+  #newStoryId(itemId: string): string {
+    let id = stableId("sty", itemId);
+    for (let n = 2; this.#index.has(id) || this.#merged.has(id); n++) id = stableId("sty", `${itemId}#${n}`);
+    return id;
   }
 
   /** The story a story id given earlier belongs to now: a later item may have shown two stories to be one. */

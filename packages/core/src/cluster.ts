@@ -5,7 +5,7 @@ import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
 import trained from "./model/stories.json" with { type: "json" };
 import { spelledFigures } from "./number-words.ts";
 import type { Reading } from "./reading.ts";
-import { figuresIn } from "./story.ts";
+import { figuresIn, mayMerge } from "./story.ts";
 import type { TreatyId } from "./taxonomy.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
@@ -1047,6 +1047,8 @@ export class MemoryStoryIndex {
   readonly #members = new Map<string, { fingerprint: Fingerprint; seq: number }[]>();
   readonly #byKey = new Map<string, Set<string>>();
   readonly #keys = new Map<string, Set<string>>();
+  /** How many reports each story holds. */
+  readonly #reports = new Map<string, number>();
   #seq = 0;
 
   candidates(fp: Fingerprint, limit = CANDIDATE_LIMIT): StoryCandidate[] {
@@ -1058,6 +1060,7 @@ export class MemoryStoryIndex {
   }
 
   add(storyId: string, fp: Fingerprint): void {
+    this.#reports.set(storyId, (this.#reports.get(storyId) ?? 0) + 1);
     const members = this.#members.get(storyId) ?? [];
     // The first report stays; the rest are the latest, so a story's cost to compare is bounded.
     members.push({ fingerprint: fp, seq: this.#seq++ });
@@ -1073,12 +1076,36 @@ export class MemoryStoryIndex {
     }
   }
 
+  /** Whether a story of this id is held (it has reports and was not merged into another). */
+  has(storyId: string): boolean {
+    return this.#members.has(storyId);
+  }
+
+  /**
+   * Files a report where `pick` puts it, or in a new story `founded` when it matched none: the
+   * story picked first takes in the stories the report bridges, as far as `mayMerge` allows.
+   * Returns the report's story and the stories folded into it.
+   */
+  place(fp: Fingerprint, pick: StoryPick | undefined, founded: string): { storyId: string; absorbed: string[] } {
+    const storyId = pick?.storyId ?? founded;
+    const absorbed: string[] = [];
+    for (const bridged of pick?.bridges ?? []) {
+      if (!this.has(bridged) || !mayMerge(this.#reports.get(storyId) ?? 0, this.#reports.get(bridged) ?? 0)) continue;
+      this.merge(storyId, bridged);
+      absorbed.push(bridged);
+    }
+    this.add(storyId, fp);
+    return { storyId, absorbed };
+  }
+
   /** Folds story `from` into `into`: its keys point at `into`, and `into` keeps the first report of the two and the latest. */
   merge(into: string, from: string): void {
     if (into === from) return;
     const all = [...(this.#members.get(into) ?? []), ...(this.#members.get(from) ?? [])].sort((a, b) => a.seq - b.seq);
     this.#members.set(into, [...all.slice(0, 1), ...all.slice(1).slice(1 - MEMBERS_COMPARED)]);
     this.#members.delete(from);
+    this.#reports.set(into, (this.#reports.get(into) ?? 0) + (this.#reports.get(from) ?? 0));
+    this.#reports.delete(from);
     const keys = this.#keys.get(into) ?? new Set<string>();
     for (const key of this.#keys.get(from) ?? []) {
       const ids = this.#byKey.get(key) as Set<string>;

@@ -153,6 +153,21 @@ export function joinStory(
   };
 }
 
+/**
+ * The most reports a story merged from two may hold, the report that bridged them among them.
+ * Two small stories one report matches are most often one event told twice (in two languages,
+ * or two wordings); a larger one that a single report ties to another is likelier a run of
+ * reports cast in one mould about other places, which merging would roll into one story without
+ * end. Held out on real headlines, merging up to this size joined as many reports of one event
+ * across languages as merging at any size, and kept stories as clean.
+ */
+export const MAX_MERGED_REPORTS = 10;
+
+/** Whether two stories of these many reports may be merged by a report that matches both. */
+export function mayMerge(reports: number, otherReports: number): boolean {
+  return reports + otherReports + 1 <= MAX_MERGED_REPORTS;
+}
+
 /** Two stories found to be one, as `mergeStories` folds them. */
 export interface StoryMerge {
   /** The merged story, under the id of the one first seen. */
@@ -228,7 +243,8 @@ export interface StoryPlacement {
 /**
  * Places a relevant report among the stories it matched, as they stand now: the one it joins
  * first, then the others it reached the threshold with (`pickStory`'s bridges). Those are the
- * same event, folded into one (`mergeStories`, in that order) before the report joins it. A
+ * same event, folded into one (`mergeStories`, in that order, while `mayMerge` allows) before
+ * the report joins it. A
  * story that is missing, or that is already the one at hand (a store gives a merged story's id
  * as the story it went into), is passed over; with none, the report founds a story.
  */
@@ -247,6 +263,7 @@ export function placeReport(
       current = other;
       continue;
     }
+    if (!mayMerge(current.sources.length, other.sources.length)) continue;
     const merge = mergeStories(current, other, now);
     // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
     changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;

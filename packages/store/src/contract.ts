@@ -119,10 +119,7 @@ async function bridge(store: Store, survivor: Story, absorbed: readonly Story[],
  * The behaviour every Store adapter owes its callers. Each adapter's test file
  * runs it with a factory that returns an empty store.
  */
-export function storeContract(
-  name: string,
-  factory: () => Promise<Store & StoredItemTexts>,
-): void {
+export function storeContract(name: string, factory: () => Promise<Store & StoredItemTexts>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store & StoredItemTexts;
 

@@ -10,6 +10,7 @@ import {
   indexKeys,
   joinStory,
   lookupKeys,
+  mayMerge,
   mergeStories,
   pickStory,
   rankBySharedKeys,
@@ -696,6 +697,7 @@ export class DynamoStoryShards {
         for (const bridged of pick?.bridges ?? []) {
           const other = stories.get(bridged);
           if (!other || other.id === target.id) continue;
+          if (!mayMerge(target.story().sources.length, other.story().sources.length)) continue;
           const merge = mergeStories(target.story(), other.story(), now);
           const [survivor, gone]: StoryState[] = merge.absorbed === other.id ? [target, other] : [other, target];
           if (!survivor || !gone) continue;
