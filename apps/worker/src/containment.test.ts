@@ -232,4 +232,18 @@ describe("coalesceStoryEvents", () => {
       },
     ]);
   });
+
+  it("drops the events of a story merged in the tick, whichever comes first", () => {
+    const merge = {
+      kind: "updated" as const,
+      storyId: "kept",
+      version: 3,
+      changes: [{ kind: "new-outlet" as const, outlet: "Wire" }],
+      absorbed: ["gone"],
+    };
+    const created = { kind: "created" as const, storyId: "gone", version: 1, changes: [] };
+
+    expect(coalesceStoryEvents([created, merge])).toEqual([merge]);
+    expect(coalesceStoryEvents([merge, created])).toEqual([merge]);
+  });
 });

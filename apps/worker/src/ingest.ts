@@ -35,9 +35,11 @@ export interface StoryEvent {
  * into another during the tick makes none of its own: the other's update carries what it added.
  */
 export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
+  // Whatever order the feeds' events come in (a tick gives them feed by feed, not as written).
+  const absorbedInTick = new Set(events.flatMap((event) => event.absorbed ?? []));
   const byStory = new Map<string, StoryEvent>();
   for (const event of events) {
-    for (const absorbed of event.absorbed ?? []) byStory.delete(absorbed);
+    if (absorbedInTick.has(event.storyId)) continue;
     const seen = byStory.get(event.storyId);
     if (!seen) {
       byStory.set(event.storyId, { ...event, changes: [...event.changes] });

@@ -3,7 +3,6 @@ import { DEFAULT_CLUSTER_OPTIONS, fingerprint, MemoryStoryIndex, pickStory } fro
 import { stableId } from "./hash.ts";
 import { plausibleDate, splitOutletSuffix } from "./normalise.ts";
 import { read } from "./reading.ts";
-import { mayMerge } from "./story.ts";
 import { htmlToText } from "./text.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 

@@ -5,7 +5,7 @@ import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
 import trained from "./model/stories.json" with { type: "json" };
 import { spelledFigures } from "./number-words.ts";
 import type { Reading } from "./reading.ts";
-import { figuresIn, mayMerge } from "./story.ts";
+import { figuresIn, type MergeShape, mayMerge } from "./story.ts";
 import type { TreatyId } from "./taxonomy.ts";
 import type { Timestamp, Verdict } from "./types.ts";
 
@@ -1047,8 +1047,9 @@ export class MemoryStoryIndex {
   readonly #members = new Map<string, { fingerprint: Fingerprint; seq: number }[]>();
   readonly #byKey = new Map<string, Set<string>>();
   readonly #keys = new Map<string, Set<string>>();
-  /** How many reports each story holds. */
+  /** How many reports each story holds, and the treaties they name. */
   readonly #reports = new Map<string, number>();
+  readonly #treaties = new Map<string, Set<string>>();
   #seq = 0;
 
   candidates(fp: Fingerprint, limit = CANDIDATE_LIMIT): StoryCandidate[] {
@@ -1061,6 +1062,9 @@ export class MemoryStoryIndex {
 
   add(storyId: string, fp: Fingerprint): void {
     this.#reports.set(storyId, (this.#reports.get(storyId) ?? 0) + 1);
+    const treaties = this.#treaties.get(storyId) ?? new Set<string>();
+    for (const treaty of fp.treaties) treaties.add(treaty);
+    this.#treaties.set(storyId, treaties);
     const members = this.#members.get(storyId) ?? [];
     // The first report stays; the rest are the latest, so a story's cost to compare is bounded.
     members.push({ fingerprint: fp, seq: this.#seq++ });
@@ -1090,12 +1094,17 @@ export class MemoryStoryIndex {
     const storyId = pick?.storyId ?? founded;
     const absorbed: string[] = [];
     for (const bridged of pick?.bridges ?? []) {
-      if (!this.has(bridged) || !mayMerge(this.#reports.get(storyId) ?? 0, this.#reports.get(bridged) ?? 0)) continue;
+      if (!this.has(bridged) || !mayMerge(this.#shape(storyId), this.#shape(bridged))) continue;
       this.merge(storyId, bridged);
       absorbed.push(bridged);
     }
     this.add(storyId, fp);
     return { storyId, absorbed };
+  }
+
+  /** A story's shape for `mayMerge`: its reports, and the treaties its members name. */
+  #shape(storyId: string): MergeShape {
+    return { reports: this.#reports.get(storyId) ?? 0, treaties: [...(this.#treaties.get(storyId) ?? [])] };
   }
 
   /** Folds story `from` into `into`: its keys point at `into`, and `into` keeps the first report of the two and the latest. */
@@ -1106,6 +1115,8 @@ export class MemoryStoryIndex {
     this.#members.delete(from);
     this.#reports.set(into, (this.#reports.get(into) ?? 0) + (this.#reports.get(from) ?? 0));
     this.#reports.delete(from);
+    this.#treaties.set(into, new Set([...(this.#treaties.get(into) ?? []), ...(this.#treaties.get(from) ?? [])]));
+    this.#treaties.delete(from);
     const keys = this.#keys.get(into) ?? new Set<string>();
     for (const key of this.#keys.get(from) ?? []) {
       const ids = this.#byKey.get(key) as Set<string>;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "./classify.ts";
 import { normaliseEntry } from "./normalise.ts";
-import { foundStory, joinStory, MAX_STORY_SOURCES, mergeStories, primaryLanguage, storyGrowth } from "./story.ts";
+import {
+  foundStory,
+  joinStory,
+  MAX_MERGED_REPORTS,
+  MAX_STORY_SOURCES,
+  mayMerge,
+  mergeStories,
+  placeReport,
+  primaryLanguage,
+  storyGrowth,
+} from "./story.ts";
 import type { Item, Story, Verdict } from "./types.ts";
 
 const NOW = "2026-11-28T12:00:00.000Z";
@@ -174,5 +184,30 @@ describe("mergeStories", () => {
     expect(merged.changes).toEqual([]);
     expect(merged.story.version).toBe(english.version);
     expect(merged.story.sources).toHaveLength(2);
+  });
+});
+
+describe("mayMerge", () => {
+  it("merges while the merged story, with the bridging report, holds at most MAX_MERGED_REPORTS", () => {
+    const half = (MAX_MERGED_REPORTS - 1) / 2;
+    expect(mayMerge({ reports: Math.floor(half), treaties: [] }, { reports: Math.ceil(half), treaties: [] })).toBe(
+      true,
+    );
+    expect(mayMerge({ reports: MAX_MERGED_REPORTS - 1, treaties: [] }, { reports: 1, treaties: [] })).toBe(false);
+  });
+
+  it("never merges two stories that each name treaties and none in common", () => {
+    expect(mayMerge({ reports: 1, treaties: ["mine-ban"] }, { reports: 1, treaties: ["ccm"] })).toBe(false);
+    expect(mayMerge({ reports: 1, treaties: ["mine-ban", "ccm"] }, { reports: 1, treaties: ["ccm"] })).toBe(true);
+    expect(mayMerge({ reports: 1, treaties: ["mine-ban"] }, { reports: 1, treaties: [] })).toBe(true);
+  });
+
+  it("holds placeReport back: a bridged story too large to merge is left as it is", () => {
+    const big = storyOf(MAX_MERGED_REPORTS, "wire");
+    const small = foundStory(wireReport(900, "other"), verdict, NOW);
+    const placed = placeReport(wireReport(901, "third"), verdict, [small, big], NOW);
+
+    expect(placed.absorbed).toEqual([]);
+    expect(placed.story.id).toBe(small.id);
   });
 });

@@ -163,10 +163,25 @@ export function joinStory(
  */
 export const MAX_MERGED_REPORTS = 10;
 
-/** Whether two stories of these many reports may be merged by a report that matches both. */
-export function mayMerge(reports: number, otherReports: number): boolean {
-  return reports + otherReports + 1 <= MAX_MERGED_REPORTS;
+/** What decides whether two stories may be merged: how many reports each holds, and the treaties they name. */
+export interface MergeShape {
+  reports: number;
+  treaties: readonly string[];
 }
+
+/**
+ * Whether a report that matches both of two stories merges them: while the merged story holds
+ * at most `MAX_MERGED_REPORTS`, and unless each names treaties and none in common (a country
+ * leaving the Ottawa Convention and the same country leaving the cluster munitions convention
+ * are two events, as two reports of them never join either).
+ */
+export function mayMerge(a: MergeShape, b: MergeShape): boolean {
+  if (a.reports + b.reports + 1 > MAX_MERGED_REPORTS) return false;
+  return a.treaties.length === 0 || b.treaties.length === 0 || a.treaties.some((treaty) => b.treaties.includes(treaty));
+}
+
+/** A story's shape for `mayMerge`. */
+export const shapeOf = (story: Story): MergeShape => ({ reports: story.sources.length, treaties: story.treaties });
 
 /** Two stories found to be one, as `mergeStories` folds them. */
 export interface StoryMerge {
@@ -263,7 +278,7 @@ export function placeReport(
       current = other;
       continue;
     }
-    if (!mayMerge(current.sources.length, other.sources.length)) continue;
+    if (!mayMerge(shapeOf(current), shapeOf(other))) continue;
     const merge = mergeStories(current, other, now);
     // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
     changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;

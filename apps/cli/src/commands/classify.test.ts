@@ -17,6 +17,28 @@ async function run(lines: string[]): Promise<{ code: number; output: Array<Recor
 }
 
 describe("treatywatch classify", () => {
+  it("finishes on input that repeats an id, and keeps a report of another treaty out of the story", async () => {
+    const published = "2025-05-30T10:00:00Z";
+    const { code, output } = await run(
+      [
+        { id: "x", title: "Lithuania's parliament approves exit from landmines treaty amid Russia threat" },
+        { id: "y", title: "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus" },
+        { id: "z", title: "Литва вышла из Оттавской конвенции о запрете противопехотных мин" },
+        { id: "x", title: "Lithuania's parliament votes to leave the convention on cluster munitions" },
+        {
+          id: "w",
+          title:
+            "Lithuania's parliament votes to leave the Ottawa treaty on landmines and the convention on cluster munitions",
+        },
+      ].map((line) => JSON.stringify({ ...line, published })),
+    );
+
+    expect(code).toBe(0);
+    const stories = output.map((line) => line.storyId);
+    expect(new Set(stories.slice(0, 3)).size).toBe(1);
+    expect(stories[3]).not.toBe(stories[0]);
+  });
+
   it("names every item by its story as it stands once the input ends: a later report can show two stories to be one", async () => {
     const english = {
       id: "en",

@@ -10,7 +10,9 @@ describe("our labelled sets", () => {
   });
 
   it("keep the held-out set apart: none of its headlines or addresses is in a set training reads", () => {
-    const training = [LABELLED_SETS.news, LABELLED_SETS.newsLater, LABELLED_SETS.written].flatMap((file) => read(file).items);
+    const training = [LABELLED_SETS.news, LABELLED_SETS.newsLater, LABELLED_SETS.written].flatMap(
+      (file) => read(file).items,
+    );
     const titles = new Set(training.map((item) => item.title.trim().toLowerCase()));
     const links = new Set(training.flatMap((item) => (item.link ? [item.link] : [])));
     const heldOut = read(LABELLED_SETS.heldout).items;

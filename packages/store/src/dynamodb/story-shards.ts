@@ -17,6 +17,7 @@ import {
   type Story,
   type StoryCandidate,
   type StoryChange,
+  shapeOf,
   similarity,
   type Timestamp,
   type Verdict,
@@ -697,7 +698,7 @@ export class DynamoStoryShards {
         for (const bridged of pick?.bridges ?? []) {
           const other = stories.get(bridged);
           if (!other || other.id === target.id) continue;
-          if (!mayMerge(target.story().sources.length, other.story().sources.length)) continue;
+          if (!mayMerge(shapeOf(target.story()), shapeOf(other.story()))) continue;
           const merge = mergeStories(target.story(), other.story(), now);
           const [survivor, gone]: StoryState[] = merge.absorbed === other.id ? [target, other] : [other, target];
           if (!survivor || !gone) continue;
