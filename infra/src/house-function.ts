@@ -15,6 +15,9 @@ import { BUNDLE_META_DIR, bundleMetaName } from "./bundle-meta.ts";
 /** The repository root: entries are given relative to it, and the lockfile lives there. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** The package.json conditions a bundle resolves with, as `esbuild --conditions`. */
+export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
+
 /** Settings every function reads through packages/config, by name. */
 export type FunctionEnvironment = AwsEnvironment & {
   LOG_LEVEL?: "debug" | "info" | "warn" | "error";
@@ -96,6 +99,9 @@ export class HouseFunction extends NodejsFunction {
         },
         externalModules: ["@aws-sdk/*"],
         forceDockerBundling: false,
+        // The core's bundle-only modules (the classifier's weights shipped as one JSON string), and
+        // esbuild's default `module` condition, which naming a condition of our own drops.
+        esbuildArgs: { "--conditions": BUNDLE_CONDITIONS.join(",") },
         // CommonJS dependencies inside an ESM bundle still call require().
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
       },

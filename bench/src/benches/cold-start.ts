@@ -70,6 +70,9 @@ export function synthesizedBundles(repoRoot: string): Bundle[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The package.json conditions the infra's bundles resolve with (infra/src/house-function.ts). */
+export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
+
 /** Bundles each Lambda entry as the infra does (ESM, minified, the AWS SDK left to the runtime). */
 async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
@@ -87,6 +90,7 @@ async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
       format: "esm",
       target: "node20",
       mainFields: ["module", "main"],
+      conditions: BUNDLE_CONDITIONS,
       minify: true,
       external: ["@aws-sdk/*"],
       banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },

@@ -119,12 +119,18 @@ export const poll: Bench = {
             "outcomes (4.4 MB), the clustering window's index (about 3 MB), the idle connections, the parser, " +
             "classifier and country and phrase indexes loaded with the first feed, and bounded caches of words " +
             "(wordCaches 1.2 MB, titleFigures 1.1 MB here). The RSS at start is the modules `@treatywatch/core` " +
-            "loads at import, through tsx as the product runs: the classifier's model (classifier.json, 766 KB, " +
-            "compiled by tsx as a JavaScript module: 13 MB of RSS where `JSON.parse` of it takes 4 MB), the " +
-            "language table and the concept lexicon, none of which the previous run's code had. The goal is " +
-            "met narrowly: over nine runs of this code, peak RSS was 282 to 309 MB (four above 300), higher " +
-            "the faster the tick ran (9.4 to 15 s), as a faster tick reaches the limit its first full " +
-            "collection set before it ends.",
+            "loads at import, through tsx as the product runs, the classifier's weights among them " +
+            "(classifier.json, 942 KB): they are read and parsed as JSON text, 5 MB of RSS and 2.3 MB of heap, " +
+            "where importing the file as a module, which tsx compiles into one JavaScript object literal, took " +
+            "16 to 18 MB of RSS and 5 MB of heap (measured in a fresh process after a full collection). In five " +
+            "runs taken in turn with the same code importing the weights as a module, the RSS at start was 134 " +
+            "to 145 MB against 117 to 123 MB, and peak RSS 287 to 314 MB against 257 to 325 MB: the goal is not " +
+            "met reliably. Over 17 runs of this code, peak RSS was 257 to 339 MB (5 above 300), set by the old " +
+            "generation just before the full collection that would empty it: sampled every 100 ms, 111 MB of it " +
+            "in a run that peaked at 284 MB, 180 MB in one that peaked at 347 MB (about 125 MB of RSS lies " +
+            "outside the heap), as " +
+            "how far the old generation grows before a full collection finishes varies from run to run on a " +
+            "shared machine (load average 3.5 to 4.5 here).",
         },
       ];
     } finally {

@@ -1,6 +1,6 @@
+import trained from "#classifier-weights";
 import { fnv1a } from "./hash.ts";
 import { type Example, type LinearModel, logit, sigmoid, type TrainOptions, train } from "./linear-model.ts";
-import trained from "./model/classifier.json" with { type: "json" };
 import { featuresOf, type Reading } from "./reading.ts";
 import { TOPICS, type Topic } from "./taxonomy.ts";
 
