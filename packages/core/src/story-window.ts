@@ -34,6 +34,8 @@ interface Tally {
   /** Keys it shares with that lookup, and the latest time it was seen under them. */
   count: number;
   at: Time;
+  /** The keys whose entries name it, so merging it away touches those alone. */
+  keys: Set<string>;
 }
 
 /**
@@ -80,7 +82,7 @@ export class StoryWindow {
     const at = this.#timeOf(member.fingerprint.at);
     let tally = this.#tallies.get(member.storyId);
     if (!tally) {
-      tally = { storyId: member.storyId, lookup: 0, count: 0, at };
+      tally = { storyId: member.storyId, lookup: 0, count: 0, at, keys: new Set() };
       this.#tallies.set(member.storyId, tally);
     }
     for (const key of lookupKeys(member.fingerprint)) {
@@ -90,7 +92,10 @@ export class StoryWindow {
         this.#byKey.set(key, stories);
       }
       const seen = stories.get(tally);
-      if (seen === undefined) this.#entries++;
+      if (seen === undefined) {
+        this.#entries++;
+        tally.keys.add(key);
+      }
       if (seen === undefined || at > seen) stories.set(tally, at);
     }
     const members = this.#stories.get(member.storyId);
@@ -129,16 +134,19 @@ export class StoryWindow {
     if (gone) {
       let kept = this.#tallies.get(into);
       if (!kept) {
-        kept = { storyId: into, lookup: 0, count: 0, at: gone.at };
+        kept = { storyId: into, lookup: 0, count: 0, at: gone.at, keys: new Set() };
         this.#tallies.set(into, kept);
       }
-      for (const stories of this.#byKey.values()) {
-        const at = stories.get(gone);
-        if (at === undefined) continue;
+      for (const key of gone.keys) {
+        const stories = this.#byKey.get(key);
+        const at = stories?.get(gone);
+        if (!stories || at === undefined) continue;
         stories.delete(gone);
         const seen = stories.get(kept);
-        if (seen === undefined) stories.set(kept, at);
-        else {
+        if (seen === undefined) {
+          stories.set(kept, at);
+          kept.keys.add(key);
+        } else {
           if (at > seen) stories.set(kept, at);
           this.#entries--;
         }
@@ -220,6 +228,7 @@ export class StoryWindow {
       for (const [tally, at] of stories) {
         if (at < cutoff) {
           stories.delete(tally);
+          tally.keys.delete(key);
           this.#entries--;
         } else named.add(tally.storyId);
       }
