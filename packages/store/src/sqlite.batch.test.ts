@@ -279,6 +279,21 @@ describe("SqliteStore.batch", () => {
         expect(await lookup(reader)).toEqual(["sty_absorbed", "sty_kept"]);
       });
 
+      it("take a report written to a story merged since its writer read it into the story it went into", async () => {
+        await saveReport(1, "sty_kept");
+        await saveReport(2, "sty_absorbed");
+        await saveReport(3, "sty_kept", ["sty_absorbed"]);
+
+        // A writer that read the absorbed story before the merge (another process) saves a report to it.
+        await saveReport(4, "sty_absorbed");
+
+        expect((await reader.listStories({ limit: 10 })).data.map((story) => story.id)).toEqual(["sty_kept"]);
+        expect((await reader.getStory("sty_absorbed"))?.id).toBe("sty_kept");
+        expect((await reader.getStory("sty_kept"))?.sources.map((source) => source.itemId)).toContain("it_4");
+        expect((await reader.getItem("it_4"))?.storyId).toBe("sty_kept");
+        expect(await lookup(reader)).toEqual(["sty_kept"]);
+      });
+
       it("that stand leave the absorbed story unwritten at the batch's end, whichever savepoint saved it", async () => {
         await store.batch(async () => {
           await store.savepoint(() => saveReport(1, "sty_kept"));

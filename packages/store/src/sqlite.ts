@@ -8,6 +8,7 @@ import {
   type FeedUpdate,
   type IngestWrite,
   type ItemQuery,
+  joinStory,
   MEMBERS_COMPARED,
   type Page,
   type Store,
@@ -557,6 +558,24 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     }
   }
 
+  /**
+   * A write for a story merged since the writer read it (another process, or reclassify beside the
+   * poller) is not written back as it was read: its report joins the story it went into.
+   */
+  #ontoSurvivor(write: IngestWrite): IngestWrite {
+    const { story, stored } = write;
+    const into = story && this.#mergedInto(story.id);
+    const survivor = into && this.#storyById(into);
+    if (!story || !survivor) return write;
+    const joined = joinStory(survivor, stored.item, stored.verdict, story.updatedAt).story;
+    return { ...write, stored: { ...stored, storyId: joined.id }, story: joined };
+  }
+
+  /** The story a story id was merged into, if it was (merges are kept flat: one look-up). */
+  #mergedInto(id: string): string | undefined {
+    return this.statement("SELECT into_id FROM story_merges WHERE from_id = ?").pluck().get(id) as string | undefined;
+  }
+
   /** A story's newest members, newest first, ties to the one written last. */
   #newestMembers(storyId: string): WindowMember[] {
     const rows = this.statement(
@@ -566,8 +585,9 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     return rows.map(memberFrom);
   }
 
-  async saveIngest(write: IngestWrite): Promise<void> {
+  async saveIngest(given: IngestWrite): Promise<void> {
     this.#checkBatch();
+    const write = this.#ontoSurvivor(given);
     const { story } = write;
     // Inside a batch a story is written once, as it stands at the end: one feed often joins one story many times.
     const pending = story ? this.#pendingStories : undefined;
@@ -604,11 +624,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     withStory: boolean,
   ): WindowMember | undefined {
     // An item written under a story merged since it was read (reclassify, a slow writer) joins the story it went into.
-    const storyId = stored.storyId
-      ? ((this.statement("SELECT into_id FROM story_merges WHERE from_id = ?").pluck().get(stored.storyId) as
-          | string
-          | undefined) ?? stored.storyId)
-      : null;
+    const storyId = stored.storyId ? (this.#mergedInto(stored.storyId) ?? stored.storyId) : null;
     const item = JSON.stringify(stored.item);
     const verdict = JSON.stringify(stored.verdict);
     const relevant = stored.verdict.relevant ? 1 : 0;
@@ -822,9 +838,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     for (let hop = 0; hop <= MERGE_HOPS; hop++) {
       const story = this.#storyById(wanted);
       if (story) return story;
-      const into = this.statement("SELECT into_id FROM story_merges WHERE from_id = ?").pluck().get(wanted) as
-        | string
-        | undefined;
+      const into = this.#mergedInto(wanted);
       if (into === undefined) return undefined;
       wanted = into;
     }
