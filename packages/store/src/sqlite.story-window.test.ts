@@ -275,7 +275,7 @@ describe("story candidates from the in-memory window", () => {
     for (let item = 0; item < 600; item++) {
       const writer = item % 4 === 0 ? other : store;
       let storyId = `sty_${Math.floor(random() * 40)}`;
-      if (gone.has(storyId)) storyId = `sty_${item}`;
+      if (gone.has(storyId)) storyId = `sty_item_${item}`;
       // Now and then a report bridges stories: the ones it names are folded into its own.
       const absorbed = random() < 0.08 ? [...live].filter((id) => id !== storyId && random() < 0.3).slice(0, 2) : [];
       for (const id of absorbed) {
