@@ -10,6 +10,7 @@ import {
   pickStory,
   similarity,
 } from "./cluster.ts";
+import { MAX_MERGED_REPORTS } from "./story.ts";
 
 const FETCHED_AT = "2025-07-01T00:00:00.000Z";
 
@@ -238,5 +239,41 @@ describe("stories bridged by a report that matches both", () => {
     const candidates = index.candidates(third);
     expect(candidates.map((candidate) => candidate.storyId)).toEqual(["a"]);
     expect(candidates[0]?.fingerprints).toEqual([first, second]);
+  });
+});
+
+describe("MemoryStoryIndex.place", () => {
+  const at = "2025-05-08T10:00:00Z";
+  const first = printOf("Lithuania's parliament approves exit from landmines treaty amid Russia threat", at);
+  const second = printOf("Lithuanian lawmakers vote to quit the Ottawa treaty banning landmines", at);
+  const third = printOf("Lithuania's parliament votes to quit the Ottawa treaty on landmines", at);
+
+  it("folds the bridged story into the picked one while the merged story stays within MAX_MERGED_REPORTS", () => {
+    const index = new MemoryStoryIndex();
+    index.add("a", first);
+    index.add("b", second);
+
+    const placed = index.place(third, { storyId: "a", similarity: 0.9, bridges: ["b"] }, "new");
+
+    expect(placed).toEqual({ storyId: "a", absorbed: ["b"] });
+    expect(index.has("b")).toBe(false);
+  });
+
+  it("leaves a bridged story alone when the merged story would hold more", () => {
+    const index = new MemoryStoryIndex();
+    for (let n = 0; n < MAX_MERGED_REPORTS - 1; n++) index.add("a", first);
+    index.add("b", second);
+
+    const placed = index.place(third, { storyId: "a", similarity: 0.9, bridges: ["b"] }, "new");
+
+    expect(placed).toEqual({ storyId: "a", absorbed: [] });
+    expect(index.has("b")).toBe(true);
+  });
+
+  it("founds the story it is given when the report matched none", () => {
+    const index = new MemoryStoryIndex();
+
+    expect(index.place(first, undefined, "fresh")).toEqual({ storyId: "fresh", absorbed: [] });
+    expect(index.has("fresh")).toBe(true);
   });
 });
