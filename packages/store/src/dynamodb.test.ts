@@ -1,5 +1,5 @@
 import { inflateRawSync } from "node:zlib";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   assess,
   foundStory,
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
 import { storeContract } from "./contract.ts";
 import { foldStories } from "./dynamodb/records.ts";
+import { documentClient } from "./dynamodb/shared.ts";
 import { DynamoStore, expiresAt } from "./dynamodb.ts";
 
 let dynamo: LocalDynamo;
@@ -292,6 +293,76 @@ describe("DynamoDB stories folded into another (saveIngest with absorbed)", () =
     );
     expect((await store.getStory(b.id))?.id).toBe(c.id);
     expect((await store.getItem(second.item.id))?.storyId).toBe(c.id);
+  });
+
+  it("lists none of a story's items under another whose fold of it failed: the story went elsewhere first", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    // Options as the store's own: a document client shares the client's middleware.
+    const doc = documentClient(dynamo.client);
+    const [one, two, three] = [0, 5, 10].map((minutes) =>
+      report(`clearance${minutes}`, `Deminers clear a village field in Kharkiv region (${minutes})`, minutes),
+    ) as [Report, Report, Report];
+    const kept = await found(store, one);
+    const read = await found(store, two);
+    const elsewhere = await found(store, three);
+    // Two shards read the second story at its revision; one folds it into the third first.
+    await foldStories(doc, tableName, elsewhere.id, [{ id: read.id, revision: 0 }]);
+
+    await expect(foldStories(doc, tableName, kept.id, [{ id: read.id, revision: 0 }])).rejects.toMatchObject({
+      name: "ConditionalCheckFailedException",
+    });
+
+    expect((await store.getItem(two.item.id))?.storyId).toBe(elsewhere.id);
+    const itemsOf = async (id: string) =>
+      (await store.listItems({ storyId: id, limit: 10 })).data.map((stored) => `${stored.item.id}:${stored.storyId}`);
+    expect(await itemsOf(kept.id)).toEqual([`${one.item.id}:${kept.id}`]);
+    expect((await itemsOf(elsewhere.id)).sort()).toEqual(
+      [`${two.item.id}:${elsewhere.id}`, `${three.item.id}:${elsewhere.id}`].sort(),
+    );
+  });
+
+  it("leaves standing a story whose fold failed when the story it was to go into is folded in turn", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    // Options as the store's own: a document client shares the client's middleware.
+    const doc = documentClient(dynamo.client);
+    const [oldest, middle, newest, bridging] = [0, 5, 10, 15].map((minutes) =>
+      report(`clearance${minutes}`, `Deminers clear a village field in Kharkiv region (${minutes})`, minutes),
+    ) as [Report, Report, Report, Report];
+    const first = await found(store, oldest);
+    const kept = await found(store, middle);
+    const standing = await found(store, newest);
+    // Another shard joins the story after this one read it: its fold is refused.
+    await dynamo.client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `STORY#${standing.id}`, sk: "STORY" },
+        UpdateExpression: "SET rev = :rev",
+        ExpressionAttributeValues: { ":rev": 1 },
+      }),
+    );
+    await expect(foldStories(doc, tableName, kept.id, [{ id: standing.id, revision: 0 }])).rejects.toMatchObject({
+      name: "ConditionalCheckFailedException",
+    });
+
+    // Later a report shows the story it was to go into to be one with the oldest.
+    const { story } = await bridge(store, first, kept, bridging);
+
+    expect(story.id).toBe(first.id);
+    expect((await store.getStory(standing.id))?.id).toBe(standing.id);
+    const listed = (await store.listStories({ limit: 10 })).data;
+    expect(listed.map((one) => one.id).sort()).toEqual([first.id, standing.id].sort());
+    expect(listed.find((one) => one.id === standing.id)?.sources.map((source) => source.itemId)).toEqual([
+      newest.item.id,
+    ]);
+    expect((await store.getItem(newest.item.id))?.storyId).toBe(standing.id);
+    expect((await store.listItems({ storyId: standing.id, limit: 10 })).data.map((stored) => stored.item.id)).toEqual([
+      newest.item.id,
+    ]);
+    expect(
+      (await store.listItems({ storyId: first.id, limit: 10 })).data.map((stored) => stored.item.id).sort(),
+    ).toEqual([oldest.item.id, middle.item.id, bridging.item.id].sort());
   });
 });
 

@@ -105,7 +105,9 @@ export type { ItemText, StoredItemTexts } from "./stored-texts.ts";
  * took in, then each of those becomes a redirect; the newest members of each are copied under
  * it first (what a new item is compared with). Items and story keys are not rewritten: those of
  * a folded story are read as the survivor's (a redirect a hop, each fold pointing the stories it
- * takes in straight at the survivor).
+ * takes in straight at the survivor, each only while it still leads to the story it went into).
+ * A `MERGED#` record counts only while the story it names leads to the survivor: a fold cut
+ * short or refused between the two writes leaves one that names a story still standing.
  *
  * The tenant, subscription and delivery records are written by their own adapters
  * (`dynamodb/keys.ts`, `dynamodb/subscriptions.ts`, `dynamodb/deliveries.ts`) on the same

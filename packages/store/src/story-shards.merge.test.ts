@@ -38,9 +38,9 @@ function report(guid: string, title: string, summary: string, language: string):
   return { item, verdict, fingerprint };
 }
 
-const english = () =>
+const english = (guid = "wire") =>
   report(
-    "wire",
+    guid,
     "Ukraine's exit from mine ban treaty draws criticism from campaigners",
     "ICBL says the decision endangers civilians.",
     "en",
@@ -256,6 +256,109 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
     expect(listed[0]?.sources.map((source) => source.itemId).sort()).toEqual(
       [english(), ukrainian(), bridge(), late, copy].map((one) => one.item.id).sort(),
     );
+    client.destroy();
+  });
+
+  it("completes a fold a failed write cut short when the batch comes again, counting no report twice", async () => {
+    const tableName = await dynamo.freshTable();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    const shards = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    // Three reports a story: folded, with the report that shows them one, they are seven, within the limit.
+    const english3 = ["wire", "afp", "dpa"].map((guid) => english(guid));
+    const ukrainian3 = ["ukrinform", "ukrpravda", "suspilne"].map((guid) => ukrainian(guid));
+    const [first] = await shards.assign(0, english3, ENGLISH);
+    const [second] = await shards.assign(0, ukrainian3, UKRAINIAN);
+    const survivor = first?.storyId ?? "";
+    const absorbed = second?.storyId ?? "";
+    // The merged story is written; the redirect of the Ukrainian one is throttled, once.
+    let throttled = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = JSON.stringify(args.input);
+        if (throttled === 0 && context.commandName === "UpdateItemCommand" && body.includes(`STORY#${absorbed}`)) {
+          throttled++;
+          const error = new Error("Rate of requests exceeds the allowed throughput");
+          error.name = "ProvisionedThroughputExceededException";
+          throw error;
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "throttleRedirectOnce" },
+    );
+    const by = bridge();
+    await expect(shards.assign(0, [by], BRIDGE)).rejects.toMatchObject({
+      name: "ProvisionedThroughputExceededException",
+    });
+
+    const [again] = await shards.assign(0, [by], BRIDGE);
+
+    expect(throttled).toBe(1);
+    expect(again).toMatchObject({ outcome: "joined", storyId: survivor });
+    expect((await storyRecordOf(tableName, absorbed))?.mergedInto).toBe(survivor);
+    const everyId = [...english3, ...ukrainian3, by].map((one) => one.item.id).sort();
+    const listed = (await store.listStories({ limit: 10 })).data;
+    expect(listed.map((story) => story.id)).toEqual([survivor]);
+    expect(listed[0]?.sources.map((source) => source.itemId).sort()).toEqual(everyId);
+    for (const { item } of ukrainian3) expect((await store.getItem(item.id))?.storyId).toBe(survivor);
+    for (const id of [survivor, absorbed]) {
+      const items = (await store.listItems({ storyId: id, limit: 20 })).data;
+      expect(items.map((stored) => stored.item.id).sort()).toEqual(everyId);
+    }
+    client.destroy();
+  });
+
+  it("completes a fold begun before a conflict made the batch decide again, though both stories grew meanwhile", async () => {
+    const { client, folding, joining, store, first, second } = await foldingBeside();
+    const survivor = first?.storyId ?? "";
+    const absorbed = second?.storyId ?? "";
+    const late = ukrainian("ukrpravda");
+    // Enough copies that the stories, their reports counted twice, would be too many to fold.
+    const copies = ["afp", "dpa", "ap", "efe", "ansa", "pap"].map((guid) => english(guid));
+    const joinedMeanwhile: unknown[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = JSON.stringify(args.input);
+        // The Ukrainian story gains a report as the merged story is written, and the merged
+        // story six as the Ukrainian story is redirected: the fold meets a conflict.
+        if (
+          joinedMeanwhile.length === 0 &&
+          context.commandName === "PutItemCommand" &&
+          body.includes(`STORY#${survivor}`)
+        ) {
+          joinedMeanwhile.push(await joining.assign(1, [late], LATE));
+        }
+        if (
+          joinedMeanwhile.length === 1 &&
+          context.commandName === "UpdateItemCommand" &&
+          body.includes(`STORY#${absorbed}`)
+        ) {
+          joinedMeanwhile.push(await joining.assign(1, copies, LATE));
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "joinBothWhileFolding" },
+    );
+
+    const [folded] = await folding.assign(0, [bridge()], BRIDGE);
+
+    expect(joinedMeanwhile).toMatchObject([
+      [{ outcome: "joined", storyId: absorbed }],
+      copies.map(() => ({ outcome: "joined", storyId: survivor })),
+    ]);
+    expect(folded).toMatchObject({ outcome: "joined", storyId: survivor });
+    const everyId = [english(), ukrainian(), bridge(), late, ...copies].map((one) => one.item.id).sort();
+    const listed = (await store.listStories({ limit: 10 })).data;
+    expect(listed.map((story) => story.id)).toEqual([survivor]);
+    expect(listed[0]?.sources.map((source) => source.itemId).sort()).toEqual(everyId);
+    expect((await store.getItem(late.item.id))?.storyId).toBe(survivor);
+    const items = (await store.listItems({ storyId: survivor, limit: 20 })).data;
+    expect(items.map((stored) => stored.item.id).sort()).toEqual(everyId);
     client.destroy();
   });
 

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Item, StoredItem, Story, Timestamp } from "@treatywatch/core";
-import { expiresAt, timeKey } from "./shared.ts";
+import { conditionally, expiresAt, timeKey } from "./shared.ts";
 
 /** A record's primary key. */
 export interface RecordKey {
@@ -280,9 +280,14 @@ export function followed(id: string, next: ReadonlyMap<string, string>): string 
   return current;
 }
 
-/** Stories folded into a story (its `MERGED#` records): their items are listed as its items. */
+/**
+ * Stories folded into a story: those its `MERGED#` records name whose redirects lead to it. A
+ * record is written before the redirect it announces, so a fold cut short or refused (the other
+ * story written meanwhile) may leave one naming a story that still stands, or that went
+ * elsewhere: its items are not this story's.
+ */
 export async function absorbedInto(doc: DynamoDBDocumentClient, table: string, survivor: string): Promise<string[]> {
-  const absorbed: string[] = [];
+  const named: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
@@ -294,10 +299,12 @@ export async function absorbedInto(doc: DynamoDBDocumentClient, table: string, s
         ExclusiveStartKey: start,
       }),
     );
-    for (const record of page.Items ?? []) absorbed.push((record.sk as string).slice(MERGED.length));
+    for (const record of page.Items ?? []) named.push((record.sk as string).slice(MERGED.length));
     start = page.LastEvaluatedKey;
   } while (start);
-  return absorbed;
+  if (named.length === 0) return named;
+  const leads = await survivorsOf(doc, table, named, true);
+  return named.filter((id) => leads.get(id) === survivor);
 }
 
 /**
@@ -305,7 +312,9 @@ export async function absorbedInto(doc: DynamoDBDocumentClient, table: string, s
  * `MERGED#` record under it for each (and for each story they had taken in before), then each
  * of their records becomes a redirect to it. `absorbed` may carry, per story, the revision it
  * must still be at (a story read before) or null (one the batch founded, so written by nobody
- * else): a story written since fails the write with ConditionalCheckFailedException.
+ * else): a story written since fails the write with ConditionalCheckFailedException, and the
+ * `MERGED#` record written for it leads nowhere (`absorbedInto` passes it over). A story they
+ * had taken in is redirected here only while it still leads to the one that took it in.
  */
 export async function foldStories(
   doc: DynamoDBDocumentClient,
@@ -331,10 +340,21 @@ export async function foldStories(
         : revision === null
           ? "attribute_not_exists(pk) OR mergedInto = :into OR (attribute_not_exists(mergedInto) AND rev = :rev)"
           : "attribute_exists(pk) AND attribute_not_exists(mergedInto) AND (attribute_not_exists(rev) OR rev = :rev)";
-    await redirect(doc, table, id, survivor, condition, revision ?? 0, stamps);
+    await redirect(doc, table, id, survivor, { condition, revision: revision ?? 0, stamps });
   }
-  // Stories folded into those before now lead here in one hop.
-  await Promise.all(earlier.flat().map((id) => (id === survivor ? undefined : redirect(doc, table, id, survivor))));
+  // Stories folded into those before now lead here in one hop; one that no longer leads to the
+  // story that took it in (it went on elsewhere meanwhile) is left as it is.
+  await Promise.all(
+    absorbed.flatMap(({ id }, position) =>
+      (earlier[position] ?? [])
+        .filter((one) => one !== survivor)
+        .map((one) =>
+          conditionally(() =>
+            redirect(doc, table, one, survivor, { condition: "mergedInto = :from", values: { ":from": id } }),
+          ),
+        ),
+    ),
+  );
 }
 
 /** What a redirect no longer holds: the story, its list index and filter attributes, its recent members. */
@@ -355,10 +375,14 @@ async function redirect(
   table: string,
   absorbed: string,
   survivor: string,
-  condition?: string,
-  revision?: number,
-  stamps?: string,
+  options: {
+    condition?: string | undefined;
+    revision?: number | undefined;
+    stamps?: string | undefined;
+    values?: Record<string, unknown>;
+  } = {},
 ): Promise<void> {
+  const { condition, revision, stamps, values } = options;
   await doc.send(
     new UpdateCommand({
       TableName: table,
@@ -374,6 +398,7 @@ async function redirect(
         ":one": 1,
         ...(stamps ? { ":stamps": stamps } : {}),
         ...(condition?.includes(":rev") ? { ":rev": revision } : {}),
+        ...values,
       },
     }),
   );

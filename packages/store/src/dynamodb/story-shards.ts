@@ -266,7 +266,10 @@ class StoryMergeConflict extends Error {
  * later items of the batch see only that one. The survivor is written as a joined story is; then
  * each story folded into it becomes a redirect, conditionally on the revision it was read at (a
  * shard that joined it meanwhile makes the batch read and decide again, rather than lose that
- * report). Index entries are not rewritten: a candidate read as a redirect leads to the story
+ * report). A fold cut short (a write that failed, a conflict the batch decides again on) left
+ * the survivor holding the other's reports while the other still stands: the batch folds the
+ * two again, without counting those reports twice or refusing for size (`mayFold`).
+ * Index entries are not rewritten: a candidate read as a redirect leads to the story
  * it was folded into, whose recent members include its own. A publication names the stories it
  * folds, so a warm shard forgets them, and remembers a redirect once it reads one.
  */
@@ -698,7 +701,7 @@ export class DynamoStoryShards {
         for (const bridged of pick?.bridges ?? []) {
           const other = stories.get(bridged);
           if (!other || other.id === target.id) continue;
-          if (!mayMerge(shapeOf(target.story()), shapeOf(other.story()))) continue;
+          if (!mayFold(target.story(), other.story())) continue;
           const merge = mergeStories(target.story(), other.story(), now);
           const [survivor, gone]: StoryState[] = merge.absorbed === other.id ? [target, other] : [other, target];
           if (!survivor || !gone) continue;
@@ -1218,6 +1221,19 @@ function conflicts(mine: Publication, theirs: Publication): boolean {
         (myFounds.has(i) || theirFounds.has(j)) && similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold,
     ),
   );
+}
+
+/**
+ * Whether a report that belongs to two stories folds them: as `mayMerge` decides, unless one
+ * already lists a report of the other. That is a fold begun and cut short (the survivor written
+ * holding the other's reports, the other not yet a redirect: a write that failed, or a conflict
+ * the batch decides again on), and it is always completed: refused, the reports would stay
+ * listed under both, and counted twice they would refuse it.
+ */
+function mayFold(a: Story, b: Story): boolean {
+  const listed = new Set(a.sources.map((source) => source.itemId));
+  if (b.sources.some((source) => listed.has(source.itemId))) return true;
+  return mayMerge(shapeOf(a), shapeOf(b));
 }
 
 function newest(prints: readonly Fingerprint[]): Fingerprint[] {
