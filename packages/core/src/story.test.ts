@@ -7,6 +7,7 @@ import {
   MAX_MERGED_REPORTS,
   MAX_STORY_SOURCES,
   mayMerge,
+  mayMergeStories,
   mergeStories,
   placeReport,
   primaryLanguage,
@@ -209,5 +210,15 @@ describe("mayMerge", () => {
 
     expect(placed.absorbed).toEqual([]);
     expect(placed.story.id).toBe(small.id);
+  });
+});
+
+describe("mayMergeStories", () => {
+  it("always completes a merge begun and cut short: the kept story already lists the other's reports", () => {
+    const other = storyOf(MAX_MERGED_REPORTS - 2, "other");
+    const kept = mergeStories(storyOf(3, "kept"), other, NOW).story;
+
+    expect(mayMergeStories(storyOf(3, "kept"), other)).toBe(false);
+    expect(mayMergeStories(kept, other)).toBe(true);
   });
 });

@@ -180,8 +180,20 @@ export function mayMerge(a: MergeShape, b: MergeShape): boolean {
   return a.treaties.length === 0 || b.treaties.length === 0 || a.treaties.some((treaty) => b.treaties.includes(treaty));
 }
 
-/** A story's shape for `mayMerge`. */
-export const shapeOf = (story: Story): MergeShape => ({ reports: story.sources.length, treaties: story.treaties });
+/**
+ * `mayMerge` for two stories as stored, unless one already lists a report of the other: that is
+ * a merge begun and cut short (the kept story written holding the other's reports, the other not
+ * yet gone: a write that failed, or a conflict a writer decides again on), and it is always
+ * completed; refused, the reports would stay listed under both, and counted twice they would be.
+ */
+export function mayMergeStories(a: Story, b: Story): boolean {
+  const listed = new Set(a.sources.map((source) => source.itemId));
+  if (b.sources.some((source) => listed.has(source.itemId))) return true;
+  return mayMerge(
+    { reports: a.sources.length, treaties: a.treaties },
+    { reports: b.sources.length, treaties: b.treaties },
+  );
+}
 
 /** Two stories found to be one, as `mergeStories` folds them. */
 export interface StoryMerge {
@@ -278,7 +290,7 @@ export function placeReport(
       current = other;
       continue;
     }
-    if (!mayMerge(shapeOf(current), shapeOf(other))) continue;
+    if (!mayMergeStories(current, other)) continue;
     const merge = mergeStories(current, other, now);
     // The changes are news to the story that keeps its id: when the other one does, only this merge's count.
     changes = merge.story.id === current.id ? [...changes, ...merge.changes] : merge.changes;

@@ -10,14 +10,13 @@ import {
   indexKeys,
   joinStory,
   lookupKeys,
-  mayMerge,
+  mayMergeStories,
   mergeStories,
   pickStory,
   rankBySharedKeys,
   type Story,
   type StoryCandidate,
   type StoryChange,
-  shapeOf,
   similarity,
   type Timestamp,
   type Verdict,
@@ -701,7 +700,7 @@ export class DynamoStoryShards {
         for (const bridged of pick?.bridges ?? []) {
           const other = stories.get(bridged);
           if (!other || other.id === target.id) continue;
-          if (!mayFold(target.story(), other.story())) continue;
+          if (!mayMergeStories(target.story(), other.story())) continue;
           const merge = mergeStories(target.story(), other.story(), now);
           const [survivor, gone]: StoryState[] = merge.absorbed === other.id ? [target, other] : [other, target];
           if (!survivor || !gone) continue;
@@ -1221,19 +1220,6 @@ function conflicts(mine: Publication, theirs: Publication): boolean {
         (myFounds.has(i) || theirFounds.has(j)) && similarity(ours, print) >= DEFAULT_CLUSTER_OPTIONS.threshold,
     ),
   );
-}
-
-/**
- * Whether a report that belongs to two stories folds them: as `mayMerge` decides, unless one
- * already lists a report of the other. That is a fold begun and cut short (the survivor written
- * holding the other's reports, the other not yet a redirect: a write that failed, or a conflict
- * the batch decides again on), and it is always completed: refused, the reports would stay
- * listed under both, and counted twice they would refuse it.
- */
-function mayFold(a: Story, b: Story): boolean {
-  const listed = new Set(a.sources.map((source) => source.itemId));
-  if (b.sources.some((source) => listed.has(source.itemId))) return true;
-  return mayMerge(shapeOf(a), shapeOf(b));
 }
 
 function newest(prints: readonly Fingerprint[]): Fingerprint[] {
