@@ -29,17 +29,24 @@ export interface StoryEvent {
 }
 
 /**
+ * Events without those of the stories another event absorbed, whatever order they come in (a
+ * tick gives them feed by feed, not as written): the event of the story they went into speaks
+ * for them.
+ */
+export function withoutAbsorbed(events: readonly StoryEvent[]): StoryEvent[] {
+  const absorbed = new Set(events.flatMap((event) => event.absorbed ?? []));
+  return events.filter((event) => !absorbed.has(event.storyId));
+}
+
+/**
  * A tick's story events with one per story: the newest version, its changes together, and
  * "created" when the story began in the tick. A feed that changes one story a thousand times
  * in a tick makes one alert, not a thousand, and matching reads each story once. A story merged
  * into another during the tick makes none of its own: the other's update carries what it added.
  */
 export function coalesceStoryEvents(events: readonly StoryEvent[]): StoryEvent[] {
-  // Whatever order the feeds' events come in (a tick gives them feed by feed, not as written).
-  const absorbedInTick = new Set(events.flatMap((event) => event.absorbed ?? []));
   const byStory = new Map<string, StoryEvent>();
-  for (const event of events) {
-    if (absorbedInTick.has(event.storyId)) continue;
+  for (const event of withoutAbsorbed(events)) {
     const seen = byStory.get(event.storyId);
     if (!seen) {
       byStory.set(event.storyId, { ...event, changes: [...event.changes] });

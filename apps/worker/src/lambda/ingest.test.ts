@@ -297,47 +297,11 @@ describe("consumeIngestBatch", () => {
     const tableName = await dynamo.freshTable();
     const store = new DynamoStore({ client: dynamo.client, tableName });
     const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
-    // An English and a Ukrainian report too unlike to join, and one that is like both.
-    const [english, ukrainian, bridge] = (
-      [
-        [
-          "wire",
-          "Ukraine's exit from mine ban treaty draws criticism from campaigners",
-          "ICBL says the decision endangers civilians.",
-        ],
-        [
-          "ukr",
-          "Україна виходить з Оттавської конвенції про заборону протипіхотних мін",
-          "Київ пояснює це застосуванням мін Росією.",
-        ],
-        [
-          "mix",
-          "Zelensky signs decree: Україна виходить з конвенції про заборону мін",
-          "Ukraine leaves the landmine ban.",
-        ],
-      ] as const
-    ).map(([outlet, title, summary]) => {
-      const [item] = prepareEntries(
-        [{ guid: outlet, title, summary, link: `https://${outlet}.example/`, published: "2025-06-29T18:00:00.000Z" }],
-        { feedId: `fd_${outlet}`, feedUrl: `https://${outlet}.example/feed` },
-        NOW.toISOString(),
-      ).items;
-      if (!item?.verdict.relevant) throw new Error(`not relevant: ${title}`);
-      return item;
-    });
-    const record = (item: PreparedItem | undefined, receives: number): SqsRecord => {
-      if (!item) throw new Error("no item");
-      const message = encodeIngestMessage(item, 0);
-      return {
-        messageId: `m-${item.item.id}-${receives}`,
-        body: message.body,
-        attributes: { MessageGroupId: message.groupId, ApproximateReceiveCount: String(receives) },
-      };
-    };
+    const [english, ukrainian, bridge] = bridgingReports();
     const deps = { shards, store, clock, logger: silent };
     const sent = matchQueue();
     for (const item of [english, ukrainian, bridge]) {
-      await consumeIngestBatch([record(item, 1)], { ...deps, storyEvents: sent });
+      await consumeIngestBatch([ingestRecord(item, 1)], { ...deps, storyEvents: sent });
     }
     const [first, second, merged] = sent.bodies.map(parseStoryEvent);
     expect([first?.kind, second?.kind, merged?.kind]).toEqual(["created", "created", "updated"]);
@@ -347,14 +311,75 @@ describe("consumeIngestBatch", () => {
     const absorbedItem = first?.storyId === survivor ? ukrainian : english;
 
     const replay = matchQueue();
-    await consumeIngestBatch([record(absorbedItem, 2)], { ...deps, storyEvents: replay });
+    await consumeIngestBatch([ingestRecord(absorbedItem, 2)], { ...deps, storyEvents: replay });
 
     const [event] = replay.bodies.map(parseStoryEvent);
     expect(replay.bodies).toHaveLength(1);
     expect(event).toMatchObject({ kind: "updated", storyId: survivor, version: merged?.version });
     expect(event?.changes).toContainEqual({ kind: "new-outlet", outlet: absorbedItem?.item.outlet });
   });
+
+  it("announces a story founded and merged away in one batch by the event of the story it went into alone", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
+    const [english, ukrainian, bridge] = bridgingReports();
+    let now = NOW;
+    const deps = { shards, store, clock: { now: () => now }, logger: silent };
+    await consumeIngestBatch([ingestRecord(english, 1)], { ...deps, storyEvents: matchQueue() });
+    now = new Date(NOW.getTime() + 60_000);
+
+    const sent = matchQueue();
+    await consumeIngestBatch([ingestRecord(ukrainian, 1), ingestRecord(bridge, 1)], { ...deps, storyEvents: sent });
+
+    const events = sent.bodies.map(parseStoryEvent);
+    const kept = (await store.getItem(english?.item.id ?? ""))?.storyId;
+    expect((await store.getItem(ukrainian?.item.id ?? ""))?.storyId).toBe(kept);
+    expect(events.map((event) => [event?.kind, event?.storyId])).toEqual([["updated", kept]]);
+  });
 });
+
+/** An English and a Ukrainian report too unlike to join, and one that is like both. */
+function bridgingReports(): PreparedItem[] {
+  return (
+    [
+      [
+        "wire",
+        "Ukraine's exit from mine ban treaty draws criticism from campaigners",
+        "ICBL says the decision endangers civilians.",
+      ],
+      [
+        "ukr",
+        "Україна виходить з Оттавської конвенції про заборону протипіхотних мін",
+        "Київ пояснює це застосуванням мін Росією.",
+      ],
+      [
+        "mix",
+        "Zelensky signs decree: Україна виходить з конвенції про заборону мін",
+        "Ukraine leaves the landmine ban.",
+      ],
+    ] as const
+  ).map(([outlet, title, summary]) => {
+    const [item] = prepareEntries(
+      [{ guid: outlet, title, summary, link: `https://${outlet}.example/`, published: "2025-06-29T18:00:00.000Z" }],
+      { feedId: `fd_${outlet}`, feedUrl: `https://${outlet}.example/feed` },
+      NOW.toISOString(),
+    ).items;
+    if (!item?.verdict.relevant) throw new Error(`not relevant: ${title}`);
+    return item;
+  });
+}
+
+/** An item's ingest message as the consumer receives it, for the `receives`-th time. */
+function ingestRecord(item: PreparedItem | undefined, receives: number): SqsRecord {
+  if (!item) throw new Error("no item");
+  const message = encodeIngestMessage(item, 0);
+  return {
+    messageId: `m-${item.item.id}-${receives}`,
+    body: message.body,
+    attributes: { MessageGroupId: message.groupId, ApproximateReceiveCount: String(receives) },
+  };
+}
 
 /** A relevant report of another event, for a second shard. */
 function unrelatedReport(): PreparedItem[] {

@@ -4,7 +4,14 @@ import type { Clock, DuplicateKeys, Fingerprint, Item, Logger, Store, StoredItem
 import { type FifoMessage, MAX_BATCH, type SqsBatchResponse, type SqsRecord } from "@treatywatch/queue/sqs";
 import type { PreparedForShard, ShardAssignment } from "@treatywatch/store/dynamodb";
 import type { IngestSink } from "../fetch-feed.ts";
-import { emptySummary, type PreparedItem, replayStoryEvent, type StoryEvent, textEdited } from "../ingest.ts";
+import {
+  emptySummary,
+  type PreparedItem,
+  replayStoryEvent,
+  type StoryEvent,
+  textEdited,
+  withoutAbsorbed,
+} from "../ingest.ts";
 import { instrumented } from "./lambda-config.ts";
 import {
   BadMessageError,
@@ -189,8 +196,10 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
       events.push(...(await eventsOf(outcome, record, deps)));
     }
   }
-  for (let start = 0; start < events.length; start += MAX_BATCH) {
-    await deps.storyEvents.sendBatch(events.slice(start, start + MAX_BATCH).map(encodeStoryEvent));
+  // A story founded and merged away in one batch is announced by the story it went into alone.
+  const sent = withoutAbsorbed(events);
+  for (let start = 0; start < sent.length; start += MAX_BATCH) {
+    await deps.storyEvents.sendBatch(sent.slice(start, start + MAX_BATCH).map(encodeStoryEvent));
   }
 }
 
@@ -211,9 +220,19 @@ async function eventsOf(
     deps.metrics?.count("StoriesCreated");
     return [{ kind: "created", storyId: outcome.storyId, version: outcome.version, changes: [] }];
   }
-  if (outcome.changes.length === 0) return [];
+  const absorbed = outcome.absorbed ?? [];
+  // A merge that adds nothing still speaks for the stories it absorbed (see `coalesceStoryEvents`).
+  if (outcome.changes.length === 0 && absorbed.length === 0) return [];
   deps.metrics?.count("StoriesUpdated");
-  return [{ kind: "updated", storyId: outcome.storyId, version: outcome.version, changes: outcome.changes }];
+  return [
+    {
+      kind: "updated",
+      storyId: outcome.storyId,
+      version: outcome.version,
+      changes: outcome.changes,
+      ...(absorbed.length > 0 ? { absorbed } : {}),
+    },
+  ];
 }
 
 /** SQS counts receives; a record seen before may have been stored by an attempt that failed later. */

@@ -105,6 +105,8 @@ export interface ShardAssignment {
   /** The story's version after this item (0 for `already`), and the changes the item brought to it. */
   version: number;
   changes: StoryChange[];
+  /** Stories this item showed to be its own and folded into it. */
+  absorbed?: string[] | undefined;
 }
 
 /** Each key's entries, one slice a shard (each shard writes only its own). */
@@ -694,6 +696,7 @@ export class DynamoStoryShards {
       const current = pick && stories.get(pick.storyId);
       let state: StoryState;
       const changes: StoryChange[] = [];
+      const absorbed: string[] = [];
       if (current) {
         let target = current;
         // Stories the item also belongs to are the same event: folded into the one first seen, which it then joins.
@@ -715,6 +718,7 @@ export class DynamoStoryShards {
           stories.delete(gone.id);
           stories.set(target.id, target);
           aliases.set(gone.id, target.id);
+          absorbed.push(gone.id);
           folded.set(gone.id, { into: target.id, revision: gone.revision, stamps: gone.stamps });
           // This shard's own index records name the story the other went into.
           for (const [key, entries] of changed) {
@@ -756,6 +760,7 @@ export class DynamoStoryShards {
         storyId: state.id,
         version: state.story().version,
         changes,
+        ...(absorbed.length > 0 ? { absorbed } : {}),
       });
     }
     const kept = new Map(
