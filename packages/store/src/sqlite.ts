@@ -135,9 +135,6 @@ export const NEWS_MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Redirects followed at most to find the story an id was merged into: chains are flattened as they form. */
-const MERGE_HOPS = 8;
-
 /** Stories kept parsed between reads: those a busy poll joins again and again. */
 const STORIES_CACHED = 256;
 
@@ -564,9 +561,13 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
    */
   #ontoSurvivor(write: IngestWrite): IngestWrite {
     const { story, stored } = write;
-    const into = story && this.#mergedInto(story.id);
-    const survivor = into && this.#storyById(into);
-    if (!story || !survivor) return write;
+    const storyId = story?.id ?? stored.storyId;
+    const into = storyId === undefined ? undefined : this.#mergedInto(storyId);
+    if (!into) return write;
+    // Saved without its story (a new verdict alone), the item is simply the survivor's.
+    if (!story) return { ...write, stored: { ...stored, storyId: into } };
+    const survivor = this.#storyById(into);
+    if (!survivor) return write;
     const joined = joinStory(survivor, stored.item, stored.verdict, story.updatedAt).story;
     return { ...write, stored: { ...stored, storyId: joined.id }, story: joined };
   }
@@ -623,8 +624,7 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
     { stored, story, fingerprint, absorbed }: IngestWrite,
     withStory: boolean,
   ): WindowMember | undefined {
-    // An item written under a story merged since it was read (reclassify, a slow writer) joins the story it went into.
-    const storyId = stored.storyId ? (this.#mergedInto(stored.storyId) ?? stored.storyId) : null;
+    const storyId = stored.storyId ?? null;
     const item = JSON.stringify(stored.item);
     const verdict = JSON.stringify(stored.verdict);
     const relevant = stored.verdict.relevant ? 1 : 0;
@@ -834,15 +834,11 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
   }
 
   async getStory(id: string): Promise<Story | undefined> {
-    let wanted = id;
-    for (let hop = 0; hop <= MERGE_HOPS; hop++) {
-      const story = this.#storyById(wanted);
-      if (story) return story;
-      const into = this.#mergedInto(wanted);
-      if (into === undefined) return undefined;
-      wanted = into;
-    }
-    return undefined;
+    const story = this.#storyById(id);
+    if (story) return story;
+    // Merges are kept flat: an id leads straight to the story it was last merged into.
+    const into = this.#mergedInto(id);
+    return into === undefined ? undefined : this.#storyById(into);
   }
 
   /** The story stored under this very id, if any. */
