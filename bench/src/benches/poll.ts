@@ -101,36 +101,35 @@ export const poll: Bench = {
             `server answers 304 to the 70% the poller holds an etag for and a ${ITEMS_PER_CHANGED_FEED}-item RSS feed ` +
             `of new items to the rest (${num(tick.items)} items ingested). The tick runs in a fresh Node process; ` +
             "peak memory is that process's maximum resident set (`process.resourceUsage().maxRSS`). " +
-            "Where the memory goes, from heap snapshots of the tick's process at its start and end and V8's " +
-            "sampling heap profiler kept to objects that outlived the young generation (all written by scripts " +
-            "in that process): a full collection lets the old generation grow to about four times what it " +
-            "leaves before the next, so the peak follows what the tick holds early on (32 MB after the first " +
-            "full collection, 1.5 s in; the process's modules hold about 23 MB of it before the tick starts) " +
-            "and how fast objects are promoted. Most of what was promoted was undici's connection pool a host " +
-            "(a `Pool`, with a 16 KiB request queue allocated with it: about 30 KiB a host, 10,000 hosts here), " +
-            "2,139 of them still held at the tick's end by their idle keep-alive connections (35 MB); the " +
-            "address-guarded client now keeps one undici `Client` (one connection) a host in each of its " +
-            "per-host slots, about a quarter of that. The tick also held every due feed from before its first " +
-            "fetch (3.2 MB): each is now read as a fetch slot comes to it. Language detection's n-gram table " +
-            "and the classifier's compiled weights are one typed array each (0.9 MB against 3.7 MB, 0.7 MB " +
-            "against 1.8 MB), and the country index reads CLDR's names through one `Intl.DisplayNames` a " +
-            "language instead of one a country and language (1,500, whose ICU tables outside the heap took " +
-            "6 MB more). At the tick's end, after a full collection, the heap holds 58 MB (113 MB before): the " +
-            "outcomes (4.4 MB), the clustering window's index (about 3 MB), the idle connections, the parser, " +
-            "classifier and country and phrase indexes loaded with the first feed, and bounded caches of words " +
-            "(wordCaches 1.2 MB, titleFigures 1.1 MB here). The RSS at start is the modules `@treatywatch/core` " +
-            "loads at import, through tsx as the product runs, the classifier's weights among them " +
-            "(classifier.json, 942 KB): they are read and parsed as JSON text, 5 MB of RSS and 2.3 MB of heap, " +
-            "where importing the file as a module, which tsx compiles into one JavaScript object literal, took " +
-            "16 to 18 MB of RSS and 5 MB of heap (measured in a fresh process after a full collection). In five " +
-            "runs taken in turn with the same code importing the weights as a module, the RSS at start was 134 " +
-            "to 145 MB against 117 to 123 MB, and peak RSS 287 to 314 MB against 257 to 325 MB: the goal is not " +
-            "met reliably. Over 17 runs of this code, peak RSS was 257 to 339 MB (5 above 300), set by the old " +
-            "generation just before the full collection that would empty it: sampled every 100 ms, 111 MB of it " +
-            "in a run that peaked at 284 MB, 180 MB in one that peaked at 347 MB (about 125 MB of RSS lies " +
-            "outside the heap), as " +
-            "how far the old generation grows before a full collection finishes varies from run to run on a " +
-            "shared machine (load average 3.5 to 4.5 here).",
+            "Where the memory goes, from `--trace-gc-nvp` in the tick's process (the bytes each scavenge " +
+            "promoted, summed) and from heap snapshots: about 125 MB of the RSS lies outside V8's heap; the " +
+            "first full collection, 1.5 to 2.7 s in, leaves about 30 MB (the modules hold about 23 MB of it " +
+            "before the tick starts), and V8 lets the old generation grow to about four times what a full " +
+            "collection leaves before the next, so the peak follows how much the tick promotes: objects " +
+            "that outlive two scavenges, garbage in the old generation until a full collection. With the " +
+            "fetcher on undici the tick promoted 121 to 131 MB, which took the old generation to that limit " +
+            "(about 120 to 135 MB) before the tick ended, and peak RSS was 257 to 339 MB over 17 runs (5 " +
+            "above 300). Most of it was undici's: 10,000 fetches answered 304 promoted 96 MB through it, " +
+            "17 to 23 MB through node:http, 5 MB with no HTTP at all; and 6,000 requests to as many origins in a " +
+            "process of their own promoted 82 MB on undici's keep-alive connections, 42 to 46 MB with each " +
+            "connection closed as its response ended (the same with its headers, body and connect timers off), " +
+            "against 6 MB on node:http with a connection a request. The HttpFetcher now runs on node:http " +
+            "and keeps a connection only for a request to its host already waiting for it (held back by " +
+            "the per-host limit), closing it otherwise as the response ends: a poll asks most hosts for " +
+            "one feed a tick, and a connection left idle for the host's next request, even while only 4 " +
+            "or 16 others were asked, outlived the young generation with its socket (84 to 87 MB promoted " +
+            "here against 65 to 66 MB). The tick now promotes 65 to 66 MB, so the old generation stays " +
+            "under the limit the first full collection sets (about 95 MB at most); what it promotes is " +
+            "mostly the new items' way to the single writer and the clustering window's index. " +
+            "In 8 runs taken in turn with the undici fetcher on the same machine (load average 4.9 to 5.9, " +
+            "so both ticks ran slower than the 12.6 s measured before on a quieter machine), peak RSS was " +
+            "227 to 267 MB (median 249) against 280 to 295 MB (median 288), and the tick took 16.9 to " +
+            "22.2 s (median 19.5) against 18.0 to 22.1 s (median 20.8). Language detection's n-gram table " +
+            "and the classifier's compiled weights are one typed array each, the country index reads " +
+            "CLDR's names through one `Intl.DisplayNames` a language, and the classifier's weights " +
+            "(classifier.json, 942 KB) are read and parsed as JSON text rather than imported as a module " +
+            "(5 MB of RSS against 16 to 18 MB); the RSS at start is the modules `@treatywatch/core` " +
+            "loads at import, through tsx as the product runs.",
         },
       ];
     } finally {

@@ -2,13 +2,29 @@ import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_RSS, type HostileServer, startHostileServer, TEST_HOST, testResolver } from "../test/hostile-server.ts";
 import { SafeHttpClient, type SafeHttpOptions } from "./client.ts";
-import { NodeSafeHttpClient } from "./node.ts";
+import { type KeepAlive, NodeSafeHttpClient, POLL_KEEP_ALIVE } from "./node.ts";
 
 const NAMES = { [TEST_HOST]: "127.0.0.1", "intranet.test": "10.0.0.7", "mixed.test": ["93.184.215.14", "127.0.0.1"] };
+
+/** NodeSafeHttpClient keeping idle connections for any request that follows. */
+class KeptAliveClient extends NodeSafeHttpClient {
+  constructor(options: Partial<SafeHttpOptions> = {}) {
+    super(options, { onlyForWaiting: false, maxIdle: 16, idleMs: 10_000 });
+  }
+}
+
+/** NodeSafeHttpClient keeping a connection only for a request waiting for it, as the poller's HttpFetcher does. */
+class PollClient extends NodeSafeHttpClient {
+  constructor(options: Partial<SafeHttpOptions> = {}) {
+    super(options, POLL_KEEP_ALIVE);
+  }
+}
 
 const CLIENTS = [
   ["SafeHttpClient (undici)", SafeHttpClient],
   ["NodeSafeHttpClient (node:http)", NodeSafeHttpClient],
+  ["NodeSafeHttpClient (node:http, kept alive)", KeptAliveClient],
+  ["NodeSafeHttpClient (node:http, kept for waiting requests)", PollClient],
 ] as const;
 
 describe.each(CLIENTS)("%s", (_name, Client) => {
@@ -189,9 +205,12 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
   });
 });
 
-describe("SafeHttpClient connections", () => {
+describe.each([
+  ["SafeHttpClient (undici)", SafeHttpClient],
+  ["NodeSafeHttpClient (node:http, kept alive)", KeptAliveClient],
+] as const)("%s connections", (_name, Client) => {
   function clientFor(perHostConcurrency: number) {
-    return new SafeHttpClient({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency });
+    return new Client({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency });
   }
 
   it("sends requests to a host one after another over one kept-alive connection", async () => {
@@ -224,7 +243,7 @@ describe("SafeHttpClient connections", () => {
 
   it("keeps a host's connections apart from another host's", async () => {
     const server = await startHostileServer({ delayMs: 5 });
-    const client = new SafeHttpClient({
+    const client = new Client({
       allow: [TEST_HOST, "other.test"],
       resolver: testResolver({ ...NAMES, "other.test": "127.0.0.1" }),
       perHostConcurrency: 1,
@@ -240,5 +259,75 @@ describe("SafeHttpClient connections", () => {
     expect(results.every((result) => result.ok)).toBe(true);
     expect(server.peakInFlight).toBe(2);
     expect(server.connections).toBe(2);
+  });
+});
+
+describe("NodeSafeHttpClient idle connections", () => {
+  const NAMED = { ...NAMES, "a.test": "127.0.0.1", "b.test": "127.0.0.1", "c.test": "127.0.0.1" };
+
+  /** Asks hosts a, b, c, then a, b, c again, one request at a time; says how many connections the server saw. */
+  async function connectionsFor(keepAlive: KeepAlive | undefined): Promise<number> {
+    const server = await startHostileServer();
+    const client = new NodeSafeHttpClient(
+      { allow: ["a.test", "b.test", "c.test"], resolver: testResolver(NAMED) },
+      keepAlive,
+    );
+    const results = [];
+    for (const host of ["a.test", "b.test", "c.test", "a.test", "b.test", "c.test"]) {
+      results.push(await client.request({ url: server.url("/feed.xml", host) }));
+    }
+    await client.close();
+    await server.close();
+    expect(results.every((result) => result.ok)).toBe(true);
+    return server.connections;
+  }
+
+  it("keeps every host's connection when as many may stay idle", async () => {
+    expect(await connectionsFor({ onlyForWaiting: false, maxIdle: 3, idleMs: 10_000 })).toBe(3);
+  });
+
+  it("closes the connection idle longest once more than maxIdle are idle", async () => {
+    // a's closes when c's falls idle, and a's request opens a new one, which closes b's, and so on.
+    expect(await connectionsFor({ onlyForWaiting: false, maxIdle: 2, idleMs: 10_000 })).toBe(6);
+  });
+
+  it("closes a connection no request waits for when kept only for waiting requests", async () => {
+    expect(await connectionsFor(POLL_KEEP_ALIVE)).toBe(6);
+  });
+
+  it("hands a connection to the request to its host that waited for it, when kept only for waiting requests", async () => {
+    const server = await startHostileServer({ delayMs: 5 });
+    const client = new PollClient({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency: 3 });
+
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => client.request({ url: server.url(`/feeds/${index}`) })),
+    );
+    await client.close();
+    await server.allClosed();
+    await server.close();
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.peakInFlight).toBe(3);
+    expect(server.connections).toBe(3);
+  });
+
+  it("opens a connection a request without keepAlive", async () => {
+    expect(await connectionsFor(undefined)).toBe(6);
+  });
+
+  it("closes its idle connections on close, so the process can exit without waiting for them", async () => {
+    const server = await startHostileServer();
+    const client = new NodeSafeHttpClient(
+      { allow: ["a.test"], resolver: testResolver(NAMED) },
+      { onlyForWaiting: false, maxIdle: 4, idleMs: 60_000 },
+    );
+    const result = await client.request({ url: server.url("/feed.xml", "a.test") });
+    await client.close();
+    // Left open, the kept connection would hold this until its minute was up, past the test's timeout.
+    await server.allClosed();
+    await server.close();
+
+    expect(result.ok).toBe(true);
+    expect(server.connections).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { Agent, buildConnector, Client, request } from "undici";
 import { DEFAULT_FETCH_OPTIONS, GuardedFetcher, type HttpFetcherOptions } from "./fetcher.ts";
 import { GuardedHttpClient, type SafeHttpOptions, type SafeRequest, type SafeResult } from "./guarded.ts";
+import { NodeSafeHttpClient, POLL_KEEP_ALIVE } from "./node.ts";
 
 export * from "./guarded.ts";
 
@@ -8,9 +9,9 @@ export * from "./guarded.ts";
  * The address-guarded client on undici, with keep-alive connections per origin: one Agent a
  * per-host slot, each holding a single connection (an undici `Client`) an origin. The guard's
  * limiter hands a request its slot, so a connection never has two requests at once, and a lone
- * request to a host always takes the first slot's connection, left open by the one before.
- * undici's own per-origin `Pool` would cost about 30 KiB an origin (its request queue alone 16 KiB,
- * allocated with it) for a poller that asks most hosts for one feed a tick.
+ * request to a host always takes the first slot's connection, left open by the one before. For
+ * clients that ask the same few hosts again and again (webhook deliveries); undici's own per-origin
+ * `Pool` would cost about 30 KiB an origin (its request queue alone 16 KiB, allocated with it).
  */
 export class SafeHttpClient extends GuardedHttpClient {
   constructor(options: Partial<SafeHttpOptions> = {}) {
@@ -48,10 +49,16 @@ export async function safeRequest(input: SafeRequest, options: Partial<SafeHttpO
   }
 }
 
-/** The feed fetcher on undici's keep-alive pools: for a long-running poller. */
-export class HttpFetcher extends GuardedFetcher<SafeHttpClient> {
+/**
+ * The feed fetcher for a long-running poller: node:http, a connection kept only for a request to
+ * its host that already waits for it (`POLL_KEEP_ALIVE`). Not undici: over a poll tick of 10,000
+ * feeds on as many hosts, each of its connections left several KiB that outlived V8's young
+ * generation even when closed at once, which node:http's did not, and a connection left idle for
+ * a host's next feed, which mostly never comes, was promoted with its socket.
+ */
+export class HttpFetcher extends GuardedFetcher<NodeSafeHttpClient> {
   constructor(options: HttpFetcherOptions = DEFAULT_FETCH_OPTIONS) {
     const { clock, ...http } = options;
-    super(new SafeHttpClient(http), clock);
+    super(new NodeSafeHttpClient(http, POLL_KEEP_ALIVE), clock);
   }
 }

@@ -134,6 +134,11 @@ class KeyedLimiter {
 
   constructor(private readonly limit: number) {}
 
+  /** Whether a request to the key waits for one of its slots. */
+  hasWaiting(key: string): boolean {
+    return (this.waiting.get(key)?.length ?? 0) > 0;
+  }
+
   async acquire(key: string): Promise<Slot> {
     const slots = this.taken.get(key) ?? [];
     let index = slots.indexOf(false);
@@ -292,6 +297,12 @@ export interface TransportResponse {
   body: Readable;
 }
 
+/** What a transport may ask of the requests not yet handed to it. */
+export interface TransportQueue {
+  /** Whether a request to the origin (`URL.origin`) waits for a per-host slot: the next to take a connection there. */
+  waiting(origin: string): boolean;
+}
+
 /**
  * Sends one request, connecting only through the `lookup` it was built with; never follows
  * redirects. SafeHttpClient's is undici's; `@treatywatch/http/node` has node:http's.
@@ -316,12 +327,15 @@ export class GuardedHttpClient {
 
   constructor(
     options: Partial<SafeHttpOptions>,
-    transport: (lookup: ReturnType<typeof guardedLookup>, options: SafeHttpOptions) => Transport,
+    transport: (lookup: ReturnType<typeof guardedLookup>, options: SafeHttpOptions, queue: TransportQueue) => Transport,
   ) {
     this.options = { ...DEFAULT_SAFE_HTTP_OPTIONS, ...options };
     this.allow = this.options.allow.length > 0 ? parseAllowList(this.options.allow) : EMPTY_ALLOW_LIST;
-    this.transport = transport(guardedLookup(this.options.resolver, this.allow), this.options);
-    this.limiter = new KeyedLimiter(this.options.perHostConcurrency);
+    const limiter = new KeyedLimiter(this.options.perHostConcurrency);
+    this.limiter = limiter;
+    this.transport = transport(guardedLookup(this.options.resolver, this.allow), this.options, {
+      waiting: (origin) => limiter.hasWaiting(origin),
+    });
   }
 
   async request(input: SafeRequest): Promise<SafeResult> {

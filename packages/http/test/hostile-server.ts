@@ -14,6 +14,8 @@ export interface HostileServer {
   peakInFlight: number;
   /** Connections clients opened to this server. */
   connections: number;
+  /** Resolves once no connection to this server is open (at once if none is). */
+  allClosed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,7 +136,18 @@ export async function startHostileServer(
     }
     response.writeHead(404).end();
   });
-  server.on("connection", () => state.connections++);
+  let open = 0;
+  let whenClosed: Array<() => void> = [];
+  server.on("connection", (socket) => {
+    state.connections++;
+    open++;
+    socket.once("close", () => {
+      open--;
+      if (open > 0) return;
+      for (const resolve of whenClosed) resolve();
+      whenClosed = [];
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const state: HostileServer = {
@@ -143,6 +156,7 @@ export async function startHostileServer(
     requests: [],
     peakInFlight: 0,
     connections: 0,
+    allClosed: () => (open === 0 ? Promise.resolve() : new Promise((resolve) => whenClosed.push(resolve))),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
