@@ -174,11 +174,9 @@ const FAMILIES: Readonly<Record<Language, Family[]>> = {
   ],
   fr: [
     { concept: "use-weapon", intended: ["posent", "posées", "utilisé"], unrelated: ["possible", "position", "poste"] },
-    { concept: "accuse", intended: ["violation", "violé"], unrelated: ["violences", "violent"] },
     { concept: "transfer", intended: ["livraison", "livré", "vendu"], unrelated: ["livre", "vendredi"] },
     { concept: "business", intended: ["actionnaires", "entreprise"], unrelated: ["action contre les mines"] },
     { concept: "sign", intended: ["signé", "signature"], unrelated: ["signal", "signifie"] },
-    { concept: "land", intended: ["terres", "champs"], unrelated: ["terreur", "terrestre"] },
   ],
   es: [
     { concept: "fund", intended: ["donación", "donantes"], unrelated: ["donde"] },

@@ -40,8 +40,8 @@ const CONCEPT_SOURCES = {
       fr: "mine | mines",
       de: "mine | minen | minen* | ~landmine | ~personenmine | ~tretmine | ~panzermine | ~seemine | ~streumine | ~splittermine | ~sprengmine | ~schutzenmine | ~abwehrmine | ~fahrzeugmine | ~treibmine | ~haftmine | ~springmine",
       es: "mina | minas",
-      ru: "мина | мины | мине | мину | миной | мин | минами | минах | минам | =минная | =минного | =минное | =минной | =минном | =минною | =минную | =минные | =минный | =минным | =минных | =минному | =минными",
-      uk: "міна | міни | міні | міну | міною | мін | мінами | мінах | мінам | =мінна | =мінне | =мінний | =мінним | =мінних | =мінного | =мінному | =мінною | =мінної | =мінну | =мінні | =мінними | =мінній",
+      ru: "мина | мины | мине | мину | миной | мин | минами | минах | минам | =минная | =минного | =минное | =минной | =минном | =минною | =минную | =минные | =минный | =минным | =минных | =минному | =минными | =минно",
+      uk: "міна | міни | міні | міну | міною | мін | мінами | мінах | мінам | =мінна | =мінне | =мінний | =мінним | =мінних | =мінного | =мінному | =мінною | =мінної | =мінну | =мінні | =мінними | =мінній | =мінно",
     },
   },
   minefield: {
@@ -197,7 +197,7 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "announc* | =plan | =plans | =planned | =planning | planner* | intend* | decid* | decision | propos* | consider* | move* | prepar* | recommend*",
-      fr: "annonc* | envisag* | =compte | =comptent | =comptait | =comptaient | décid* | décision | propos* | prépar* | recommand*",
+      fr: "annonc* | envisag* | compt* | décid* | décision | propos* | prépar* | recommand*",
       de: "~kundigt | =plant | =plante | =planten | geplant* | ~planen | ~beabsichtig | ~entscheid | ~entschluss | ~vorschlag | =schlagt =vor | =schlug =vor | ~empfehl | ~erwag",
       es: "anunci* | =planea | =planean | =planeaba | =planeaban | =planear | =planeó | planead* | prevé | decid* | decisión | propon* | propuesta* | prepar* | recomiend* | recomend*",
       ru: "объяви* | объявл* | планиру* | намерен* | решил* | решени* | предлож* | готов* | рекоменд*",
@@ -220,7 +220,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "formally | officially | effect | takes effect | took effect | enter force | enters force | entered force | force | effective | complet* | final* | withdrawn | ceases | no longer",
       fr: "officiellement | formellement | entre vigueur | entrée vigueur | entré vigueur | effectif | effective | définitivement | n'est plus",
-      de: "offiziell | formell | =in =kraft | inkraft* | ~krafttret | wirksam | endgultig | ~vollzogen | nicht mehr",
+      de: "offiziell | formell | =in =kraft | =ausser =kraft | inkraft* | ~krafttret | wirksam | endgultig | ~vollzogen | nicht mehr",
       es: "oficialmente | formalmente | entra vigor | entró vigor | entrada vigor | efectiv* | definitivamente | ya no",
       ru: "официальн* | формальн* | вступ* силу | вступил* силу | вступает силу | окончательн* | больше не",
       uk: "офіційн* | формальн* | набира* чинн* | набул* чинн* | набуде чинн* | остаточн* | більше",
@@ -373,7 +373,7 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "=fund | =funds | =funded | =funding | funder* | fundrais* | donat* | grant* | pledg* | aid | assistance | support* | million* | billion* | budget* | cut | cuts",
-      fr: "financ* | don | dons | subvention* | aide | assistance | soutien* | million* | milliard* | budget* | coupe* budgétaire* | =coupent | =couper | réduct*",
+      fr: "financ* | don | dons | subvention* | aide | assistance | soutien* | million* | milliard* | budget* | coupe* | réduct*",
       de: "~finanzier | ~spende | ~zuschuss | ~hilfe | ~unterstutz | ~million | ~milliard | ~budget | ~kurzung | =mittel | =mitteln | ~finanzmittel | ~haushaltsmittel | ~fordermittel | ~geldmittel | ~bundesmittel",
       es: "financ* | donaci* | donant* | donad* | =donar | =donó | =dona | =donan | =donativo | =donativos | subvenci* | ayuda | asistencia | apoy* | millón | millones | presupuest* | recort*",
       ru: "финансир* | финансов* | пожертв* | грант* | помощ* | поддерж* | миллион* | млн | миллиард* | млрд | бюджет* | сокращ*",
@@ -384,7 +384,7 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "award* | medal* | honour* | honor* | prize* | nobel | hero | heroic* | heroism | tribute* | memorial* | commemorat*",
-      fr: "médaill* | décoré* | décoration* | récompens* | prix | nobel | héros | héroïque* | héroïsme | hommage* | commémor*",
+      fr: "médaill* | décor* | récompens* | prix | nobel | héro* | hommage* | commémor*",
       de: "~medaille | ~auszeichn | ~ausgezeichnet | preis | ~friedenspreis | ~nobelpreis | ~preistrager | ~preisverleih | ~menschenrechtspreis | ~nobel | held* | ~kriegsheld | ~nationalheld | ~volksheld | ~ehrung | ~gedenk",
       es: "medalla* | condecor* | premi* | nobel | héroe* | heroica* | heroico* | homenaje* | conmemor*",
       ru: "медал* | наград* | орден* | преми* | нобел* | =герой | =героя | =герою | =героем | =герое | =герои | =героев | =героям | =героями | =героях | геройск* | героизм* | героическ* | =героиня | =героини | памят*",
@@ -406,7 +406,7 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "accus* | alleg* | blam* | deny | denies | denied | claim* | evidence | investigat* | violat* | breach* | war crime* | illegal* | =banned | =prohibited",
-      fr: "accus* | dément* | nie | =allégation | =allégations | allégu* | preuve* | enquêt* | violation* | =violé | =violée | =violés | =violer | =violait | =violaient | crime* guerre | illégal* | interdit* | prohib*",
+      fr: "accus* | dément* | nie | allég* | preuve* | enquêt* | viol* | crime* guerre | illégal* | interdit* | prohib*",
       de: "~vorwurf | ~beschuldig | =wirft =vor | ~vorwirft | ~bestreit | ~beweis | ~ermittl | ~verstoss | ~verstosst | ~kriegsverbrech | ~illegal | ~verboten | geachtet*",
       es: "acus* | nieg* | =negó | =negaron | =negar | negaci* | prueba* | investig* | violaci* | violad* | =viola | =violan | =violó | =violar | =violaron | crimen* guerra | ilegal* | prohibid*",
       ru: "обвин* | отрица* | доказательств* | расслед* | нарушени* | наруша* | военн* преступлени* | незаконн* | запрещен*",
@@ -478,9 +478,9 @@ const CONCEPT_SOURCES = {
     kind: "actor",
     say: {
       en: "civilian* | child | children | kid | kids | =boy | =boys | =boy's | girl* | teen* | farmer* | shepherd* | herder* | villager* | tractor* | resident* | family | families | student* | worker* | man | woman | men | women | toddler*",
-      fr: "civil | civils | enfant* | garçon* | fille* | adolescent* | agricult* | berger* | paysan* | villageois | tracteur* | habitant* | famille* | ^élève | ^élèves | ^Élève | ^Élèves | ouvrier* | homme* | femme*",
+      fr: "civil | civils | enfant* | garçon* | fille* | adolescent* | agricult* | berger* | paysan* | villageois | tracteur* | habitant* | famille* | élève* | ouvrier* | homme* | femme*",
       de: "~zivil | ~kind | ~kinder | ~junge | ~madchen | ~jugendlich | ~bauer | ~landwirt | ~hirte | ~traktor | ~bewohner | ~familie | ~schuler | ~arbeiter | mann | frau",
-      es: "civil | civiles | niño* | niña* | =menores | menor edad | adolescent* | campesin* | agricultor* | pastor* | tractor* | habitante* | vecino* | familia* | estudiante* | trabajador* | hombre* | mujer*",
+      es: "civil | civiles | niño* | niña* | menor* | adolescent* | campesin* | agricultor* | pastor* | tractor* | habitante* | vecino* | familia* | estudiante* | trabajador* | hombre* | mujer*",
       ru: "мирн* жител* | мирн* | ребен* | =дети | =детей | =детям | =детьми | =детях | детск* | детсад* | подрост* | мальчик* | девочк* | фермер* | пастух* | трактор* | жител* | =семья | =семьи | =семье | =семью | =семьей | =семей | =семьям | =семьях | =семьями | семейн* | школьник* | рабоч* | мужчин* | женщин*",
       uk: "цивіль* | дит* | діт* | підліт* | хлопчик* | дівчин* | фермер* | пастух* | трактор* | мешкан* | жител* | =сім'я | =сім'ї | =сім'ю | =сім'єю | =сімей | =сім'ям | =сім'ях | =сім'ями | сімейн* | родин* | школяр* | робітник* | чоловік* | жінк*",
     },
@@ -527,8 +527,8 @@ const CONCEPT_SOURCES = {
       fr: "guerre* | conflit* | invasion | envahi* | front | occupé* | occupation | occupant* | offensive | attaque* | bombard* | artillerie | drone* | frappe* | bataille* | combat* | cessez feu | trêve | libéré* | hostilités",
       de: "~krieg | ~konflikt | ~invasion | ~front | ~besetzt | ~besatzung | ~offensive | ~angriff | ~beschuss | ~artillerie | ~drohne | ~schlacht | ~kampf | ~waffenruhe | ~waffenstillstand | ~befreit",
       es: "guerra* | conflicto* | invasión | invadi* | frente | ocupad* | ocupación | ofensiva* | ataque* | bombarde* | artillería | dron* | batalla* | combat* | alto fuego | tregua | liberad* | hostilidades",
-      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | =бой | =боя | =бои | =боях | =боям | =боем | =бою | =боями | боев* | перемири* | освобожден* | сво",
-      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | =бій | =бою | =бої | =боїв | =боях | =боям | =боєм | =боями | бойов* | перемир* | звільнен* | деокупов*",
+      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | =бой | =боя | =бои | =боях | =боям | =боем | =бою | =боями | боев* | боестолкновени* | бомбардир* | боеприпас* | перемири* | освобожден* | сво",
+      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | =бій | =бою | =бої | =боїв | =боях | =боям | =боєм | =боями | бойов* | бомбардув* | боєприпас* | перемир* | звільнен* | деокупов*",
     },
   },
   border: {
@@ -546,11 +546,11 @@ const CONCEPT_SOURCES = {
     kind: "context",
     say: {
       en: "field* | farmland* | land | fields | village* | territory | territories | area | areas | road* | forest*",
-      fr: "champ | champs | =terre | =terres | terres agricoles | village* | territoire* | zone | zones | route* | forêt*",
+      fr: "champ | champs | terre* | village* | territoire* | zone | zones | route* | forêt*",
       de: "feld* | ~getreidefeld | ~weizenfeld | ~maisfeld | ~schlachtfeld | ~ackerfeld | ~minenfeld | acker* | dorf* | ~heimatdorf | ~nachbardorf | ~grenzdorf | ~bergdorf | ~gebiet | ~flache | ~strasse | ~wald",
       es: "campo | campos | tierra* | aldea* | pueblo* | territorio* | zona | zonas | carretera* | camino* | bosque*",
-      ru: "=поле | =поля | =полей | =полях | =полям | =полем | =полю | =полями | сельхозугод* | земл* | =село | =села | =селе | =селом | =селу | =сел | =селах | =селам | =селами | сельск* | селени* | деревн* | территори* | местност* | =дорога | =дороги | =дороге | =дорогу | =дорог | =дорогам | =дорогах | =дорогами | дорожн* | =лес | =леса | =лесу | =лесе | =лесом | =лесов | =лесах | =лесам | =лесами | лесн* | лесополос* | лесопосадк* | посадк*",
-      uk: "=поле | =поля | =полів | =полях | =полям | =полем | =полі | =полями | сільгоспугід* | земл* | =село | =села | =селі | =селом | =селу | =сіл | =селах | =селам | =селами | сільськ* | селищ* | територі* | місцевост* | =дорога | =дороги | =дорозі | =дорогу | =дорогою | =доріг | =дорогам | =дорогах | =дорогами | дорожн* | =ліс | =лісу | =лісі | =лісом | =ліси | =лісів | =лісах | =лісам | =лісами | лісов* | лісосмуг* | лісопосад* | посадк*",
+      ru: "=поле | =поля | =полей | =полях | =полям | =полем | =полю | =полями | полев* | сельхозугод* | земл* | =село | =села | =селе | =селом | =селу | =сел | =селах | =селам | =селами | сельск* | селени* | селян* | деревн* | территори* | местност* | =дорога | =дороги | =дороге | =дорогу | =дорог | =дорогам | =дорогах | =дорогами | дорожн* | =лес | =леса | =лесу | =лесе | =лесом | =лесов | =лесах | =лесам | =лесами | лесн* | лесополос* | лесопосадк* | посадк*",
+      uk: "=поле | =поля | =полів | =полях | =полям | =полем | =полі | =полями | польов* | сільгоспугід* | земл* | =село | =села | =селі | =селом | =селу | =сіл | =селах | =селам | =селами | сільськ* | селищ* | селян* | територі* | місцевост* | =дорога | =дороги | =дорозі | =дорогу | =дорогою | =доріг | =дорогам | =дорогах | =дорогами | дорожн* | =ліс | =лісу | =лісі | =лісом | =ліси | =лісів | =лісах | =лісам | =лісами | лісов* | лісосмуг* | лісопосад* | посадк*",
     },
   },
 
@@ -559,7 +559,7 @@ const CONCEPT_SOURCES = {
     kind: "domain",
     say: {
       en: "=coal | =coals | coalfield* | coalmin* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | =quarry | =quarries | =quarrying | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
-      fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou",
+      fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou | carrière*",
       de: "~kohle | ~gold | ~kupfer | erz | erze | ~eisenerz | ~lithium | ~silber | ~diamant | uran* | ~nickel | ~kobalt | ~platin | =salz | ~kalisalz | ~steinsalz | ~salzbergwerk | ~salzstock | ~bergwerk | ~bergbau | ~bergleut | ~bergmann | ~kumpel | ~grube | ~zeche | ~stollen | ~schacht | ~einsturz | ~eingesturzt | ~verschuttet | ~eingeschlossen | ~tagebau | ~rohstoff",
       es: "carbón | carbon | mina oro | minas oro | cobre | mineral* | litio | plata | diamante* | uranio | níquel | cobalto | minero* | minera* | mineria* | yacimiento* | derrumbe* | socavón | atrapad* | grisú | cantera* | codelco | oro | fiebre oro",
       ru: "шахт* | рудник* | горняк* | горнорудн* | =угля | =углю | =углем | угольн* | углекоп* | угледобы* | =уголь | золот* | =медь | =меди | =медью | медн* | медедобыв* | медеплав* | руд* | лити* | алмаз* | уран* | никел* | обрушени* | завал* | заблокирова* | =метан | =метана | =метаном | =метане | метанов* | добыч* | месторожден* | =карьер | =карьеров | =карьером",
@@ -670,7 +670,7 @@ const CONCEPT_SOURCES = {
     kind: "domain",
     say: {
       en: "political* | politics | election* | electoral | voter* | republican* | =democrat | =democrats | democratic party | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
-      fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
+      fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | piège* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
       de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | rente* | ~altersrente | ~grundrente | ~mutterrente | =falle | ~kostenfalle | ~schuldenfalle | ~abofalle | ~radarfalle | ~blitzerfalle | lied | ~volkslied | ~kinderlied | ~liebeslied | ~friedenslied | ~song | ~album | ~film | ~roman | ~buch | serie* | ~fernsehserie | ~krimiserie | ~netflixserie | ~serienfolge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine | ~schreibgerat | ~kugelschreib | ~hundehauf | =haufen",
       es: "polític* | elecci* | electoral* | votant* | presupuest* | coalici* | deuda* | pensiones | canción* | álbum* | película* | novela* | libro* | serie* | episodio* | lápiz | lapicero* | portaminas",
       ru: "политическ* | выбор* | избирател* | бюджет* | коалиц* | =долг | =долга | =долги | =долгу | =долгом | =долгов | =долгам | =долгах | =долгами | =долговой | =долговая | =долговые | =долговых | =долгового | =долговую | пенси* | песн* | альбом* | фильм* | ^роман | ^романа | ^романе | ^романом | ^роману | ^романы | ^романов | книг* | сериал* | кисл* мин* | мин* недовольств* | мимик* | карандаш*",
