@@ -74,7 +74,7 @@ const CONCEPT_SOURCES = {
       en: "unexploded* | explosive remnant* | remnants war | explosive ordnance | explosive ordnances | dud | duds | leftover ordnance | wartime bomb* | ww2 bomb* | wwii bomb* | world war ii bomb* | war relic*",
       fr: "engin explosif | engins explosifs | restes explosifs | non explosé | non explosés | non explosée | non explosées | munitions non explosées | obus non explosé | bombe seconde guerre | vestiges guerre",
       de: "~blindganger | ~kampfmittel | ~fliegerbombe | ~weltkriegsbombe | ~kriegsbombe | ~munitionsreste | ~sprengkorper",
-      es: "=sin =explotar | artefacto explosivo | artefactos explosivos | restos explosivos | municiones explotar | remanentes explosivos",
+      es: "explotar | artefacto explosivo | artefactos explosivos | restos explosivos | municiones explotar | remanentes explosivos",
       ru: "неразорвавш* | невзорвавш* | взрывоопасн* | боеприпас* | снаряд* | авиабомб*",
       uk: "нерозірван* | вибухонебезпечн* | боєприпас* | снаряд* | авіабомб*",
     },
@@ -130,7 +130,7 @@ const CONCEPT_SOURCES = {
   withdraw: {
     kind: "action",
     say: {
-      en: "withdraw* | withdrew | exit* | =quit | =quits | =quitting | leave | leaves | leaving | left | pull | pulls | pulling | pulled | ditch* | abandon* | denounc* | renounc*",
+      en: "withdraw* | withdrew | exit* | quit* | leave | leaves | leaving | left | pull | pulls | pulling | pulled | ditch* | abandon* | denounc* | renounc*",
       fr: "retrait* | retire | retirer | retirent | retiré* | quitte* | quitter | sortie | sortir | sort | dénonc* | abandon*",
       de: "~austritt | ~austreten | ~ausstieg | ~aussteig | =steigt =aus | =stieg =aus | =steigen =aus | verlass* | verlasst | verliess* | kundig* | gekundigt* | aufkundig* | aufgekundigt* | ~zuruckzieh | ruckzug* | ~truppenruckzug",
       es: "retira* | retiro | retirada* | retirarse | sale | salir | salida | abandon* | denunci*",
@@ -163,10 +163,10 @@ const CONCEPT_SOURCES = {
   suspend: {
     kind: "action",
     say: {
-      en: "suspen* | halt* | freez* | frozen | revok* | rescind* | =scrap | =scraps | =scrapped | =scrapping | end | ends | ended | expir* | lapse* | extend* | extension",
+      en: "suspen* | halt* | freez* | frozen | revok* | rescind* | scrap* | end | ends | ended | expir* | lapse* | extend* | extension",
       fr: "suspen* | gel | gèle | révoqu* | expir* | prolong* | fin",
       de: "aussetz* | =setzt =aus | =setzen =aus | =setzte =aus | ausgesetzt* | ~suspendier | ~widerruf | =lauft =aus | =lauft =ab | ~auslauf | ~verlanger | ende",
-      es: "suspend* | suspensión | congel* | revoc* | expir* | =vence | =vencen | =venció | vencimient* | prorrog* | prolong* | fin",
+      es: "suspend* | suspensión | congel* | revoc* | expir* | venc* | prorrog* | prolong* | fin",
       ru: "приостан* | замороз* | заморож* | отозва* | отзыв* | отмен* | истек* | истечени* | продл* | прекращ*",
       uk: "призупин* | замороз* | відклика* | відкликан* | скасува* | спливає | сплив* | продовж* | припин*",
     },
@@ -186,9 +186,9 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "sign | signs | signed | signing | decree* | law | enact*",
-      fr: "=signe | =signé | =signée | =signés | =signées | =signer | =signera | =signeront | =signent | =signait | =signant | signatai* | signature* | décret* | promulg*",
+      fr: "sign* | décret* | promulg*",
       de: "~unterzeichn | ~unterschreib | ~unterschrieb | ~dekret | erlass*",
-      es: "firma* | =firmó | =firmaron | firmad* | decreto* | promulg* | rubric*",
+      es: "firm* | decreto* | promulg* | rubric*",
       ru: "подпис* | указ | утверди*",
       uk: "підпис* | указ* | затверди*",
     },
@@ -196,10 +196,10 @@ const CONCEPT_SOURCES = {
   announce: {
     kind: "action",
     say: {
-      en: "announc* | =plan | =plans | =planned | =planning | planner* | intend* | decid* | decision | propos* | consider* | move* | prepar* | recommend*",
+      en: "announc* | plan* | intend* | decid* | decision | propos* | consider* | move* | prepar* | recommend*",
       fr: "annonc* | envisag* | compt* | décid* | décision | propos* | prépar* | recommand*",
       de: "~kundigt | =plant | =plante | =planten | geplant* | ~planen | ~beabsichtig | ~entscheid | ~entschluss | ~vorschlag | =schlagt =vor | =schlug =vor | ~empfehl | ~erwag",
-      es: "anunci* | =planea | =planean | =planeaba | =planeaban | =planear | =planeó | planead* | prevé | decid* | decisión | propon* | propuesta* | prepar* | recomiend* | recomend*",
+      es: "anunci* | plane* | prevé | decid* | decisión | propon* | propuesta* | prepar* | recomiend* | recomend*",
       ru: "объяви* | объявл* | планиру* | намерен* | решил* | решени* | предлож* | готов* | рекоменд*",
       uk: "оголоси* | оголош* | планує | планують | має намір | вирішил* | рішенн* | пропону* | пропози* | готу* | рекоменд*",
     },
@@ -241,7 +241,7 @@ const CONCEPT_SOURCES = {
     kind: "action",
     say: {
       en: "use | uses | used | using | lay | lays | laid | laying | plant* | deploy* | scatter* | employ*",
-      fr: "utilis* | emploi* | employ* | =pose | =posent | =poser | =posait | =posaient | =posant | posé* | recours | largu* | largag* | =tir | =tirs | =tire | =tirent | =tirer | =tiré | =tirés | =tirée | =tirées | tireur*",
+      fr: "utilis* | emploi* | employ* | pos* | posé* | recours | larg* | tir*",
       de: "~einsatz | ~eingesetzt | ~einsetz | setzt | ~verlegt | ~verleg | ~abgeworfen | ~abwurf",
       es: "usa | usan | usó | uso | usado* | utiliz* | emple* | coloc* | sembr* | lanz* | despleg*",
       ru: "применя* | применени* | применил* | использ* | установ* | устанавлива* | сбрасыва* | сброс* | сбросил*",
@@ -251,10 +251,10 @@ const CONCEPT_SOURCES = {
   transfer: {
     kind: "action",
     say: {
-      en: "suppli* | =supply | =supplying | send* | sent | transfer* | receiv* | provid* | deliver* | ship* | give | gives | giving | gave | export* | =import | =imports | =imported | =importing | importer* | sale | sell* | sold | buy* | bought | purchas* | acquir* | package | aid package",
-      fr: "livraison* | ^livré | ^livrée | ^livrés | ^livrées | =livrer | =livrera | =livreront | =livrent | =livrait | livreur* | envoi* | envoy* | fourni* | fournir | transfer* | =reçoit | =reçoivent | =reçu | =reçue | =reçus | =reçues | =vend | =vendent | =vendre | =vendra | =vendront | =vendait | vendu* | vendeur* | achat* | achet* | export* | import* | aide militaire | cède | céd*",
+      en: "suppl* | send* | sent | transfer* | receiv* | provid* | deliver* | ship* | give | gives | giving | gave | export* | import* | sale | sell* | sold | buy* | bought | purchas* | acquir* | package | aid package",
+      fr: "livr* | envoi* | envoy* | fourni* | fournir | transf* | reçoi* | reçu* | vend* | achat* | achet* | export* | import* | aide militaire | cède | céd*",
       de: "~liefer | ~schickt | ~schicken | ~schickte | ~ubergeb | ~bereitstell | erhalt* | =erhielt | =erhielten | ~verkauf | ~export | ~import | ~kauf | ~paket",
-      es: "=envía | =envían | =enviar | =enviará | =enviarán | =envió | =enviaron | enviad* | =envío | =envíos | suministr* | entreg* | transfer* | recib* | proporcionar* | proporcionad* | =proporciona | =proporcionan | =proporcionó | =vende | =venden | =vender | =venderá | =vendió | =vendieron | vendid* | compra* | =compró | =compraron | comprad* | export* | importaci* | importad* | =importar | =importan | paquete",
+      es: "envi* | suministr* | entreg* | transfer* | recib* | proporcion* | vend* | compr* | export* | import* | paquete",
       ru: "постав* | переда* | отправ* | направ* | предостав* | получ* | продаж* | прода* | купи* | покуп* | закуп* | экспорт* | импорт* | пакет*",
       uk: "постач* | постав* | переда* | відправ* | надісл* | надав* | надан* | отрима* | прода* | закуп* | купу* | купи* | експорт* | імпорт* | пакет*",
     },
@@ -284,7 +284,7 @@ const CONCEPT_SOURCES = {
   clear: {
     kind: "action",
     say: {
-      en: "demin* | de mining | de miner | de miners | mine clearance | mine clearing | =clear | =clears | =cleared | =clearing | clearance* | defus* | bomb disposal | disposal team* | neutralis* | neutraliz* | sapper* | explosive ordnance disposal | mine action | mine free | free mines | land release | hectare* | survey* | detect* | sniff* | mine risk",
+      en: "demin* | de mining | de miner | de miners | mine clearance | mine clearing | clear* | defus* | bomb disposal | disposal team* | neutralis* | neutraliz* | sapper* | explosive ordnance disposal | mine action | mine free | free mines | land release | hectare* | survey* | detect* | sniff* | mine risk",
       fr: "démin* | dépollu* | désamorç* | neutralis* | sapeur* | hectare* | libre mines | libérée mines | détect* | débarrass*",
       de: "~minenraum | ~kampfmittelraum | raumung* | geraumt* | =raumt | =raumte | =raumen | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
       es: "desmin* | limpi* | despej* | desactiv* | neutraliz* | zapador* | hectárea* | libre minas | libres minas | detect*",
@@ -306,10 +306,10 @@ const CONCEPT_SOURCES = {
   explode: {
     kind: "action",
     say: {
-      en: "explod* | explos* | blast* | detonat* | blew | blown | blow | stepped | step | steps | hit | hits | struck | ran | drove",
+      en: "explo* | blast* | detonat* | blew | blown | blow | stepped | step | steps | hit | hits | struck | ran | drove",
       fr: "explos* | détona* | sauté | sauter | saute",
       de: "~explosion | ~explodier | ~detonier | ~detonation | gerat | trat",
-      es: "=explotó | =explotaron | =explotar | =explota | =explotan | explosión | estall* | deton* | ^pisó | =pisar | =pisa | =pisan | =pisaron | pisad*",
+      es: "explot* | explosión | estall* | deton* | pis*",
       ru: "взрыв* | взорва* | подорва* | подрыв* | сдетонир* | детонир* | наехал* | наступил*",
       uk: "вибух* | підірва* | підрив* | здетонув* | детону* | наїха* | наступив*",
     },
@@ -361,10 +361,10 @@ const CONCEPT_SOURCES = {
   advocate: {
     kind: "action",
     say: {
-      en: "urg* | call | calls | called | appeal* | condemn* | campaign* | protest* | demand* | petition* | criticis* | criticiz* | warn* | =decry | =decries | =decried | =decrying | deplor* | regret* | =concern | =concerns | =concerned | alarm*",
+      en: "urg* | call | calls | called | appeal* | condemn* | campaign* | protest* | demand* | petition* | criticis* | criticiz* | warn* | decr* | deplor* | regret* | concern* | alarm*",
       fr: "appel* | exhort* | condamn* | campagn* | protest* | réclam* | exig* | critiqu* | alert* | dénonc* | regrett* | inquiét* | préoccup*",
       de: "~forder | ~appell | ~verurteil | ~kampagne | ~protest | ~kritik | ~kritisier | ~warnt | ~warnen | ~warnung | ~besorg | ~bedauer | ~mahnt",
-      es: "pide* | pidió | =insta | =instan | =instó | =instaron | instó | exig* | conden* | campaña* | protest* | critic* | advier* | alert* | lament* | preocup* | denunci*",
+      es: "pide* | pidió | insta* | instó | exig* | conden* | campaña* | protest* | critic* | advier* | alert* | lament* | preocup* | denunci*",
       ru: "призыва* | призвал* | призыв* | осуд* | осужда* | критик* | требова* | потребова* | кампани* | протест* | предупред* | обеспокоен* | сожален*",
       uk: "закликa* | заклика* | закликал* | засуд* | засуджу* | критик* | вимага* | вимог* | кампані* | протест* | попереди* | попереджа* | стурбован* | занепокоєн*",
     },
@@ -372,10 +372,10 @@ const CONCEPT_SOURCES = {
   fund: {
     kind: "action",
     say: {
-      en: "=fund | =funds | =funded | =funding | funder* | fundrais* | donat* | grant* | pledg* | aid | assistance | support* | million* | billion* | budget* | cut | cuts",
+      en: "fund* | donat* | grant* | pledg* | aid | assistance | support* | million* | billion* | budget* | cut | cuts",
       fr: "financ* | don | dons | subvention* | aide | assistance | soutien* | million* | milliard* | budget* | coupe* | réduct*",
       de: "~finanzier | ~spende | ~zuschuss | ~hilfe | ~unterstutz | ~million | ~milliard | ~budget | ~kurzung | =mittel | =mitteln | ~finanzmittel | ~haushaltsmittel | ~fordermittel | ~geldmittel | ~bundesmittel",
-      es: "financ* | donaci* | donant* | donad* | =donar | =donó | =dona | =donan | =donativo | =donativos | subvenci* | ayuda | asistencia | apoy* | millón | millones | presupuest* | recort*",
+      es: "financ* | don* | subvenci* | ayuda | asistencia | apoy* | millón | millones | presupuest* | recort*",
       ru: "финансир* | финансов* | пожертв* | грант* | помощ* | поддерж* | миллион* | млн | миллиард* | млрд | бюджет* | сокращ*",
       uk: "фінансув* | фінансов* | пожертв* | грант* | допомог* | підтрим* | мільйон* | млн | мільярд* | млрд | бюджет* | скорочен*",
     },
@@ -383,7 +383,7 @@ const CONCEPT_SOURCES = {
   honour: {
     kind: "action",
     say: {
-      en: "award* | medal* | honour* | honor* | prize* | nobel | hero | heroic* | heroism | tribute* | memorial* | commemorat*",
+      en: "award* | medal* | honour* | honor* | prize* | nobel | hero* | tribute* | memorial* | commemorat*",
       fr: "médaill* | décor* | récompens* | prix | nobel | héro* | hommage* | commémor*",
       de: "~medaille | ~auszeichn | ~ausgezeichnet | preis | ~friedenspreis | ~nobelpreis | ~preistrager | ~preisverleih | ~menschenrechtspreis | ~nobel | held* | ~kriegsheld | ~nationalheld | ~volksheld | ~ehrung | ~gedenk",
       es: "medalla* | condecor* | premi* | nobel | héroe* | heroica* | heroico* | homenaje* | conmemor*",
@@ -408,7 +408,7 @@ const CONCEPT_SOURCES = {
       en: "accus* | alleg* | blam* | deny | denies | denied | claim* | evidence | investigat* | violat* | breach* | war crime* | illegal* | =banned | =prohibited",
       fr: "accus* | dément* | nie | allég* | preuve* | enquêt* | viol* | crime* guerre | illégal* | interdit* | prohib*",
       de: "~vorwurf | ~beschuldig | =wirft =vor | ~vorwirft | ~bestreit | ~beweis | ~ermittl | ~verstoss | ~verstosst | ~kriegsverbrech | ~illegal | ~verboten | geachtet*",
-      es: "acus* | nieg* | =negó | =negaron | =negar | negaci* | prueba* | investig* | violaci* | violad* | =viola | =violan | =violó | =violar | =violaron | crimen* guerra | ilegal* | prohibid*",
+      es: "acus* | nieg* | neg* | prueba* | investig* | viol* | crimen* guerra | ilegal* | prohibid*",
       ru: "обвин* | отрица* | доказательств* | расслед* | нарушени* | наруша* | военн* преступлени* | незаконн* | запрещен*",
       uk: "звинува* | заперечу* | доказ* | розслід* | порушен* | поруш* | воєнн* злочин* | незаконн* | заборонен*",
     },
@@ -477,7 +477,7 @@ const CONCEPT_SOURCES = {
   civilian: {
     kind: "actor",
     say: {
-      en: "civilian* | child | children | kid | kids | =boy | =boys | =boy's | girl* | teen* | farmer* | shepherd* | herder* | villager* | tractor* | resident* | family | families | student* | worker* | man | woman | men | women | toddler*",
+      en: "civilian* | child | children | kid | kids | boy* | girl* | teen* | farmer* | shepherd* | herder* | villager* | tractor* | resident* | family | families | student* | worker* | man | woman | men | women | toddler*",
       fr: "civil | civils | enfant* | garçon* | fille* | adolescent* | agricult* | berger* | paysan* | villageois | tracteur* | habitant* | famille* | élève* | ouvrier* | homme* | femme*",
       de: "~zivil | ~kind | ~kinder | ~junge | ~madchen | ~jugendlich | ~bauer | ~landwirt | ~hirte | ~traktor | ~bewohner | ~familie | ~schuler | ~arbeiter | mann | frau",
       es: "civil | civiles | niño* | niña* | menor* | adolescent* | campesin* | agricultor* | pastor* | tractor* | habitante* | vecino* | familia* | estudiante* | trabajador* | hombre* | mujer*",
@@ -558,7 +558,7 @@ const CONCEPT_SOURCES = {
   "mining-industry": {
     kind: "domain",
     say: {
-      en: "=coal | =coals | coalfield* | coalmin* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | =quarry | =quarries | =quarrying | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
+      en: "coal* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | quarr* | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
       fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou | carrière*",
       de: "~kohle | ~gold | ~kupfer | erz | erze | ~eisenerz | ~lithium | ~silber | ~diamant | uran* | ~nickel | ~kobalt | ~platin | =salz | ~kalisalz | ~steinsalz | ~salzbergwerk | ~salzstock | ~bergwerk | ~bergbau | ~bergleut | ~bergmann | ~kumpel | ~grube | ~zeche | ~stollen | ~schacht | ~einsturz | ~eingesturzt | ~verschuttet | ~eingeschlossen | ~tagebau | ~rohstoff",
       es: "carbón | carbon | mina oro | minas oro | cobre | mineral* | litio | plata | diamante* | uranio | níquel | cobalto | minero* | minera* | mineria* | yacimiento* | derrumbe* | socavón | atrapad* | grisú | cantera* | codelco | oro | fiebre oro",
@@ -569,7 +569,7 @@ const CONCEPT_SOURCES = {
   crypto: {
     kind: "domain",
     say: {
-      en: "crypto* | bitcoin* | blockchain | ether* | =hash | =hashes | =hashing | hashrate* | data mining | text mining | process mining",
+      en: "crypto* | bitcoin* | blockchain | ether* | hash* | data mining | text mining | process mining",
       fr: "crypto* | bitcoin* | blockchain | minage",
       de: "~krypto | ~bitcoin | ~blockchain | ~schurf",
       es: "cripto* | bitcoin* | blockchain | minería datos",
@@ -595,7 +595,7 @@ const CONCEPT_SOURCES = {
       en: "game | games | gaming | gamer* | video game* | player* | console* | board game*",
       fr: "jeu | jeux | jeu vidéo | joueur* | console*",
       de: "spiel* | ~videospiel | ~computerspiel | ~brettspiel | ~handyspiel | ~onlinespiel | ~computerspieler | ~konsole",
-      es: "juego* | videojuego* | jugador* | =consola | =consolas",
+      es: "juego* | videojuego* | jugador* | consola*",
       ru: "=игра | =игры | =игре | =игру | =игрой | =игр | =играх | =играм | =играми | игров* | игрок* | геймер* | приставк*",
       uk: "гра | гри | =ігри | =ігор | =іграх | =іграм | =іграми | ігров* | гравц* | гравець | геймер* | приставк*",
     },
@@ -607,7 +607,7 @@ const CONCEPT_SOURCES = {
       en: "hockey | senators | football | soccer | match* | goal* | team* | season* | coach* | league* | playoff* | striker | defender | transfer window | cup | olympic*",
       fr: "hockey | football | match* | but | buts | équipe* | saison* | entraîneur* | ligue* | coupe | olympique*",
       de: "~hockey | ~fussball | spiel* | ~fussballspiel | ~landerspiel | ~endspiel | ~heimspiel | ~auswartsspiel | ~pokalspiel | ~ligaspiel | ~fussballspieler | ~nationalspieler | tor | tore | ~mannschaft | ~trainer | liga* | ~bundesliga | ~fussballliga | ~eishockeyliga | ~saison | pokal* | ~weltpokal | ~europapokal | ~olympi",
-      es: "hockey | fútbol | futbol | partido* fútbol | partido* liga | =partidazo | gol | goles | equipo* | temporada* | entrenador* | =liga | =ligas | =laliga | copa | olímpic* | defensa central | delantero*",
+      es: "hockey | fútbol | futbol | partido* | gol | goles | equipo* | temporada* | entrenador* | liga* | copa | olímpic* | defensa central | delantero*",
       ru: "хокке* | футбол* | матч* | гол | голы | =команда | =команды | =команде | =команду | =командой | =команд | =командам | =командах | =командами | сезон* | тренер* | =лига | =лиги | =лиге | =лигу | =лигой | =лиг | кубок* | олимпи*",
       uk: "хоке* | футбол* | матч* | гол | голи | =команда | =команди | =команді | =команду | =командою | =команд | =командам | =командах | =командами | сезон* | тренер* | =ліга | =ліги | =лізі | =лігу | =лігою | =ліг | кубок* | олімпі*",
     },
@@ -629,7 +629,7 @@ const CONCEPT_SOURCES = {
       en: "covid* | coronavirus | infection* | outbreak* | cases | hospital* | patient* | cancer* | cell | cells | disease* | virus* | vaccin* | headache* | medical | health",
       fr: "covid* | coronavirus | infection* | foyer* | cas | hôpita* | patient* | cancer* | cellule* | maladie* | virus | vaccin* | céphalée* | médical* | santé",
       de: "~covid | ~corona | ~infektion | ~krankheitsausbruch | ~coronaausbruch | ~virusausbruch | ~choleraausbruch | ~masernausbruch | ~ebolaausbruch | ~coronafall | ~krankheitsfall | ~infektionsfall | ~krebsfall | ~verdachtsfall | ~neuinfektion | ~krankenhaus | ~klinik | ~patient | ~krebs | zelle* | ~krankheit | ~virus | impf* | ~geimpft | ~impfung | ~impfstoff | ~ungeimpft | ~kopfschmerz | ~medizin | ~gesundheit",
-      es: "covid* | coronavirus | contagio* | infección* | brote* | casos | hospital* | paciente* | cáncer | célula* | enfermedad* | virus | vacun* | cefalea* | médic* | salud | =uva | =uvas | =vinos | viñedo*",
+      es: "covid* | coronavirus | contagio* | infección* | brote* | casos | hospital* | paciente* | cáncer | célula* | enfermedad* | virus | vacun* | cefalea* | médic* | salud | uva* | vino*",
       ru: "ковид* | коронавирус* | заражени* | инфекци* | вспышк* | случа* заражени* | случа* заболевани* | случа* инфицировани* | больниц* | пациент* | =рак | =рака | =раку | =раком | =раке | раков* | клетк* | болезн* | вирус* | вакцин* | медицин* | здоровь* | виноград*",
       uk: "ковід* | коронавірус* | зараж* | інфекці* | спалах* | випадк* захворюван* | випадк* інфікуван* | випадк* зараж* | лікарн* | пацієнт* | =рак | =раку | =рака | =раком | раков* | клітин* | хвороб* | вірус* | вакцин* | медичн* | здоров'* | виноград*",
     },
@@ -638,9 +638,9 @@ const CONCEPT_SOURCES = {
     kind: "domain",
     say: {
       en: "industry | industrial | business* | compan* | startup* | tech | technology | innovation | economic | economy | investor* | investment* | market* | share* | stock market | server* | computing | kubernetes | database* | cloud",
-      fr: "industri* | entreprise* | société* | start up | technolog* | innovation* | économi* | investiss* | marché* | actionnaire* | serveur* | pôle compétitivité | grappe industrielle",
+      fr: "industri* | entreprise* | société* | start up | technolog* | innovation* | économi* | investiss* | marché* | action* | serveur* | pôle compétitivité | grappe industrielle",
       de: "~industrie | ~unternehmen | ~firma | ~startup | ~technolog | ~innovation | ~wirtschaft | ~invest | ~markt | aktie* | ~aktien | ~borse | ~server | ~rechenzentr",
-      es: "industri* | empresa* | compañía* | startup* | tecnolog* | innovación | económic* | economía | inversi* | mercado* | accionista* | servidor*",
+      es: "industri* | empresa* | compañía* | startup* | tecnolog* | innovación | económic* | economía | inversi* | mercado* | accion* | servidor*",
       ru: "промышлен* | бизнес* | компани* | предприят* | стартап* | технолог* | инновац* | экономи* | инвест* | рын* | акционер* | котировк* | сервер*",
       uk: "промислов* | бізнес* | компані* | підприєм* | стартап* | технолог* | інновац* | економі* | інвест* | ринк* | акці* | сервер*",
     },
@@ -651,7 +651,7 @@ const CONCEPT_SOURCES = {
       en: "climate | paris agreement | paris accord | tax | taxes | taxation | trade | free trade | tariff* | customs | energy charter | pandemic | world health | plastic* | torture | istanbul convention | human rights convention | minerals deal | minerals agreement | rare earth* | resources | investment | extradition | fisheries | waitangi | schengen | migration | asylum | labour | labor | union contract | collective agreement | strike",
       fr: "climat* | accord paris | impôt* | fiscal* | commerce | libre échange | droit* douane | douan* | charte l'énergie | pandémie | oms | plastique* | torture | convention d'istanbul | minerai* | terres rares | ressources | extradition | pêche | migration* | asile | syndicat* | convention collective | grève*",
       de: "~klima | pariser abkommen | =steuer | =steuern | ~steuerreform | ~steuererhoh | ~steuersenk | ~einkommensteuer | ~mehrwertsteuer | ~erbschaftsteuer | ~steuerzahler | ~steuerpolit | ~steuerlich | ~besteuerung | =handel | =handels | handelsabkommen* | handelskrieg* | handelsstreit* | handelspolitik* | handelsbilanz* | handelsbeziehung* | handelspartner* | handelsminister* | handelsvertrag* | ~aussenhandel | ~welthandel | ~freihandel | zoll* | ~strafzoll | ~schutzzoll | ~einfuhrzoll | ~importzoll | ~ausfuhrzoll | ~gegenzoll | ~autozoll | ~energiecharta | ~pandemie | ~plastik | ~folter | istanbul-konvention | ~rohstoff | ~seltene erden | ~auslieferungsantrag | ~auslieferungsabkommen | ~auslieferungshaft | ~auslieferungsverfahren | ~auslieferungsersuch | ~fischerei | ~migration | ~asyl | ~gewerkschaft | tarif* | ~lohntarif | ~streik",
-      es: "clima* | acuerdo parís | acuerdo paris | impuesto* | reforma fiscal | política fiscal | presión fiscal | déficit fiscal | paraíso* fiscal* | comercio | libre comercio | arancel* | aduan* | carta energía | pandemia | oms | plástic* | tortura | convenio estambul | minerales | tierras raras | recursos | extradición | pesca | migra* | asilo | sindica* | convenio colectivo | huelga*",
+      es: "clima* | acuerdo parís | acuerdo paris | impuesto* | fiscal* | comercio | libre comercio | arancel* | aduan* | carta energía | pandemia | oms | plástic* | tortura | convenio estambul | minerales | tierras raras | recursos | extradición | pesca | migra* | asilo | sindica* | convenio colectivo | huelga*",
       ru: "климат* | парижск* | налог* | торгов* войн* | торгов* соглашени* | торгов* сделк* | торгов* переговор* | торгов* отношени* | торгов* партнер* | торгов* пошлин* | торгов* баланс* | свободн* торговл* | пошлин* | таможен* | энергетическ* харти* | пандеми* | воз | пластик* | =пытка | =пытки | =пытке | =пытку | =пыткой | =пыток | =пыткам | =пытках | =пытками | пыточн* | =пытали | =пытал | =пытают | стамбульск* | недр* | полезн* ископаем* | редкоземельн* | ресурс* | экстрадиц* | рыболов* | миграц* | убежищ* | профсоюз* | забастовк*",
       uk: "клімат* | паризьк* | податк* | =податок | податков* | вільн* торгівл* | торгівл* угод* | торгівельн* | торговел* | =мито | =мита | =митом | =мит | митн* | енергетичн* харті* | пандемі* | вооз | пластик* | катуван* | стамбульськ* | =надра | =надр | =надрах | =надрами | корисн* копалин* | рідкісноземельн* | ресурс* | екстрадиц* | рибальств* | міграц* | притулок | профспілк* | страйк*",
     },
@@ -669,10 +669,10 @@ const CONCEPT_SOURCES = {
   metaphor: {
     kind: "domain",
     say: {
-      en: "political* | politics | election* | electoral | voter* | republican* | =democrat | =democrats | democratic party | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
+      en: "political* | politics | election* | electoral | voter* | republican* | democrat* | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
       fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | piège* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
       de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | rente* | ~altersrente | ~grundrente | ~mutterrente | =falle | ~kostenfalle | ~schuldenfalle | ~abofalle | ~radarfalle | ~blitzerfalle | lied | ~volkslied | ~kinderlied | ~liebeslied | ~friedenslied | ~song | ~album | ~film | ~roman | ~buch | serie* | ~fernsehserie | ~krimiserie | ~netflixserie | ~serienfolge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine | ~schreibgerat | ~kugelschreib | ~hundehauf | =haufen",
-      es: "polític* | elecci* | electoral* | votant* | presupuest* | coalici* | deuda* | pensiones | canción* | álbum* | película* | novela* | libro* | serie* | episodio* | lápiz | lapicero* | portaminas",
+      es: "polític* | elecci* | electoral* | votant* | presupuest* | coalici* | deuda* | pensiones | trampa* | canción* | álbum* | película* | novela* | libro* | serie* | episodio* | lápiz | lapicero* | portaminas",
       ru: "политическ* | выбор* | избирател* | бюджет* | коалиц* | =долг | =долга | =долги | =долгу | =долгом | =долгов | =долгам | =долгах | =долгами | =долговой | =долговая | =долговые | =долговых | =долгового | =долговую | пенси* | песн* | альбом* | фильм* | ^роман | ^романа | ^романе | ^романом | ^роману | ^романы | ^романов | книг* | сериал* | кисл* мин* | мин* недовольств* | мимик* | карандаш*",
       uk: "політичн* | вибор* | виборц* | бюджет* | коаліц* | борг* | пенсі* | пісн* | альбом* | фільм* | ^роман | ^романи | ^роману | ^романом | ^романі | ^романів | книг* | серіал* | кисл* мін* | грима* | олів*",
     },
