@@ -38,10 +38,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "mine | mines",
       fr: "mine | mines",
-      de: "mine | minen | ~minen",
+      de: "mine | minen | minen* | ~landmine | ~personenmine | ~tretmine | ~panzermine | ~seemine | ~streumine | ~splittermine | ~sprengmine | ~schutzenmine | ~abwehrmine | ~fahrzeugmine | ~treibmine | ~haftmine | ~springmine",
       es: "mina | minas",
-      ru: "мина | мины | мине | мину | миной | мин | минами | минах | минам | минн*",
-      uk: "міна | міни | міні | міну | міною | мін | мінами | мінах | мінам | мінн*",
+      ru: "мина | мины | мине | мину | миной | мин | минами | минах | минам | =минная | =минного | =минное | =минной | =минном | =минною | =минную | =минные | =минный | =минным | =минных | =минному | =минными | =минно",
+      uk: "міна | міни | міні | міну | міною | мін | мінами | мінах | мінам | =мінна | =мінне | =мінний | =мінним | =мінних | =мінного | =мінному | =мінною | =мінної | =мінну | =мінні | =мінними | =мінній | =мінно",
     },
   },
   minefield: {
@@ -132,10 +132,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "withdraw* | withdrew | exit* | quit* | leave | leaves | leaving | left | pull | pulls | pulling | pulled | ditch* | abandon* | denounc* | renounc*",
       fr: "retrait* | retire | retirer | retirent | retiré* | quitte* | quitter | sortie | sortir | sort | dénonc* | abandon*",
-      de: "~austritt | ~austreten | ~ausstieg | ~aussteig | ~steigt | verlass* | verlasst | verliess* | ~kundig | ~zuruckzieh | ~ruckzug",
+      de: "~austritt | ~austreten | ~ausstieg | ~aussteig | =steigt =aus | =stieg =aus | =steigen =aus | verlass* | verlasst | verliess* | kundig* | gekundigt* | aufkundig* | aufgekundigt* | ~zuruckzieh | ruckzug* | ~truppenruckzug",
       es: "retira* | retiro | retirada* | retirarse | sale | salir | salida | abandon* | denunci*",
-      ru: "выход* | выйти | выйдет | выйдут | вышл* | вышел | покида* | покинул* | покинет | денонс* | отказ*",
-      uk: "вихід* | виход* | вийти | вийде | вийдуть | вийшл* | вийшов | залиша* | залишит* | денонс* | відмов*",
+      ru: "выход | выйти | выйдет | выйдут | вышл* | вышел | покида* | покинул* | покинет | денонс* | отказ*",
+      uk: "=вихід | =виходу | =виході | =виходом | =виходить | =виходять | =виходити | вийти | вийде | вийдуть | вийшл* | вийшов | залиша* | залишит* | денонс* | відмов*",
     },
   },
   accede: {
@@ -165,9 +165,9 @@ const CONCEPT_SOURCES = {
     say: {
       en: "suspen* | halt* | freez* | frozen | revok* | rescind* | scrap* | end | ends | ended | expir* | lapse* | extend* | extension",
       fr: "suspen* | gel | gèle | révoqu* | expir* | prolong* | fin",
-      de: "~aussetz | ~ausgesetzt | ~suspendier | ~widerruf | ~lauft | ~auslauf | ~verlanger | ende",
+      de: "aussetz* | =setzt =aus | =setzen =aus | =setzte =aus | ausgesetzt* | ~suspendier | ~widerruf | =lauft =aus | =lauft =ab | ~auslauf | ~verlanger | ende",
       es: "suspend* | suspensión | congel* | revoc* | expir* | venc* | prorrog* | prolong* | fin",
-      ru: "приостан* | заморо* | отозва* | отзыв* | отмен* | истек* | истечени* | продл* | прекращ*",
+      ru: "приостан* | замороз* | заморож* | отозва* | отзыв* | отмен* | истек* | истечени* | продл* | прекращ*",
       uk: "призупин* | замороз* | відклика* | відкликан* | скасува* | спливає | сплив* | продовж* | припин*",
     },
   },
@@ -176,7 +176,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "vote | votes | voted | voting | bill | approve* | pass | passes | passed | adopt* | back | backs | backed | endorse* | support | supports | supported",
       fr: "vote* | projet loi | approuv* | adopt* | soutien* | soutient | appui*",
-      de: "~abstimm | stimmt | stimmen | ~gesetzentwurf | ~billig | ~beschliess | ~beschluss | ~votum | ~unterstutz | ~zustimm | ~befurwort",
+      de: "~abstimm | stimmt | stimmen | ~gesetzentwurf | =billigt | =billigte | =billigten | gebilligt* | billigung* | ~beschliess | ~beschluss | ~votum | ~unterstutz | ~zustimm | ~befurwort",
       es: "vot* | proyecto ley | aprueb* | aprob* | adopt* | respald* | apoy*",
       ru: "голосова* | проголосова* | законопроект* | одобр* | принял* | приня* | поддержал* | поддерж*",
       uk: "голосува* | проголосува* | законопроєкт* | законопроект* | схвал* | ухвал* | підтрима* | підтрим*",
@@ -187,9 +187,9 @@ const CONCEPT_SOURCES = {
     say: {
       en: "sign | signs | signed | signing | decree* | law | enact*",
       fr: "sign* | décret* | promulg*",
-      de: "~unterzeichn | ~unterschreib | ~unterschrieb | ~dekret | ~erlass",
+      de: "~unterzeichn | ~unterschreib | ~unterschrieb | ~dekret | erlass*",
       es: "firm* | decreto* | promulg* | rubric*",
-      ru: "подпис* | указ* | утверди*",
+      ru: "подпис* | указ | утверди*",
       uk: "підпис* | указ* | затверди*",
     },
   },
@@ -198,7 +198,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "announc* | plan* | intend* | decid* | decision | propos* | consider* | move* | prepar* | recommend*",
       fr: "annonc* | envisag* | compt* | décid* | décision | propos* | prépar* | recommand*",
-      de: "~kundigt | ~plant | ~planen | ~beabsichtig | ~entscheid | ~entschluss | ~vorschlag | ~schlagt | ~empfehl | ~erwag",
+      de: "~kundigt | =plant | =plante | =planten | geplant* | ~planen | ~beabsichtig | ~entscheid | ~entschluss | ~vorschlag | =schlagt =vor | =schlug =vor | ~empfehl | ~erwag",
       es: "anunci* | plane* | prevé | decid* | decisión | propon* | propuesta* | prepar* | recomiend* | recomend*",
       ru: "объяви* | объявл* | планиру* | намерен* | решил* | решени* | предлож* | готов* | рекоменд*",
       uk: "оголоси* | оголош* | планує | планують | має намір | вирішил* | рішенн* | пропону* | пропози* | готу* | рекоменд*",
@@ -220,7 +220,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "formally | officially | effect | takes effect | took effect | enter force | enters force | entered force | force | effective | complet* | final* | withdrawn | ceases | no longer",
       fr: "officiellement | formellement | entre vigueur | entrée vigueur | entré vigueur | effectif | effective | définitivement | n'est plus",
-      de: "offiziell | formell | ~kraft | wirksam | endgultig | ~vollzogen | nicht mehr",
+      de: "offiziell | formell | =in =kraft | =ausser =kraft | inkraft* | ~krafttret | wirksam | endgultig | ~vollzogen | nicht mehr",
       es: "oficialmente | formalmente | entra vigor | entró vigor | entrada vigor | efectiv* | definitivamente | ya no",
       ru: "официальн* | формальн* | вступ* силу | вступил* силу | вступает силу | окончательн* | больше не",
       uk: "офіційн* | формальн* | набира* чинн* | набул* чинн* | набуде чинн* | остаточн* | більше",
@@ -231,7 +231,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "=mined | mine laying | minelaying | laying mines | laid mines | lay mines | planting mines | planted mines | remote mining | remotely =mined",
       fr: "=minée | =minées | =minage | poser mines | pose mines | posé mines",
-      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | ~legung | minen verleg* | minen gelegt | legen | legt | gelegt",
+      de: "vermint* | ~verminung | ~minenleg | ~minenverleg | minen verleg* | minen gelegt | legen | legt | gelegt",
       es: "=minado | =minada | =minados | =minadas | =minar | =minaron | =minan | sembrar minas | sembraron minas | siembra minas",
       ru: "заминир* | минирова* | =минирует | =минируют | дистанционн* минировани*",
       uk: "замінов* | замінув* | мінува* | =мінують | =мінує | дистанційн* мінуван*",
@@ -253,7 +253,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "suppl* | send* | sent | transfer* | receiv* | provid* | deliver* | ship* | give | gives | giving | gave | export* | import* | sale | sell* | sold | buy* | bought | purchas* | acquir* | package | aid package",
       fr: "livr* | envoi* | envoy* | fourni* | fournir | transf* | reçoi* | reçu* | vend* | achat* | achet* | export* | import* | aide militaire | cède | céd*",
-      de: "~liefer | ~schick | ~ubergeb | ~bereitstell | ~erhalt | ~verkauf | ~export | ~import | ~kauf | ~paket",
+      de: "~liefer | ~schickt | ~schicken | ~schickte | ~ubergeb | ~bereitstell | erhalt* | =erhielt | =erhielten | ~verkauf | ~export | ~import | ~kauf | ~paket",
       es: "envi* | suministr* | entreg* | transfer* | recib* | proporcion* | vend* | compr* | export* | import* | paquete",
       ru: "постав* | переда* | отправ* | направ* | предостав* | получ* | продаж* | прода* | купи* | покуп* | закуп* | экспорт* | импорт* | пакет*",
       uk: "постач* | постав* | переда* | відправ* | надісл* | надав* | надан* | отрима* | прода* | закуп* | купу* | купи* | експорт* | імпорт* | пакет*",
@@ -264,7 +264,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "produc* | manufactur* | make | makes | making | factory | factories | plant | output",
       fr: "produi* | product* | fabriqu* | fabrication | usine* | manufactur*",
-      de: "~produzier | ~produktion | ~herstell | ~fabrik | ~werke",
+      de: "~produzier | ~produktion | herstell* | hergestellt* | ~waffenhersteller | ~rustungshersteller | ~munitionshersteller | ~minenhersteller | ~waffenherstellung | ~munitionsherstellung | ~fabrik | ~werke",
       es: "produc* | fabric* | planta | manufactur*",
       ru: "производ* | произвед* | выпуск* | завод* | изготов*",
       uk: "вироб* | вироблен* | виготов* | завод*",
@@ -275,10 +275,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "stockpil* | stock | stocks | arsenal* | destroy* | destruction | destroyed | eliminat* | disposal | dismantl*",
       fr: "stock* | arsenal* | arsenaux | détrui* | destruction | élimin*",
-      de: "~bestand | ~bestande | ~vorrat | ~vorrate | ~lager | ~vernicht | ~zerstor | ~arsenal",
+      de: "=bestande | ~lagerbestand | ~munitionsbestand | ~waffenbestand | ~minenbestand | ~vorrat | ~vorrate | lager | ~munitionslager | ~waffenlager | ~minenlager | ~einlagerung | ~vernicht | ~zerstor | ~arsenal",
       es: "arsenal* | reserva* | existencias | almacen* | destru* | elimin*",
-      ru: "запас* | арсенал* | склад* | уничтож* | ликвид* | утилиз*",
-      uk: "запас* | арсенал* | склад* | знищ* | ліквід* | утиліз*",
+      ru: "запас* | арсенал* | склад | складск* | уничтож* | ликвид* | утилиз*",
+      uk: "запас* | арсенал* | =склад | =склади | =складів | =складах | складськ* | склад* боєприпас* | склад* зброї | склад* пального | знищ* | ліквід* | утиліз*",
     },
   },
   clear: {
@@ -286,7 +286,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "demin* | de mining | de miner | de miners | mine clearance | mine clearing | clear* | defus* | bomb disposal | disposal team* | neutralis* | neutraliz* | sapper* | explosive ordnance disposal | mine action | mine free | free mines | land release | hectare* | survey* | detect* | sniff* | mine risk",
       fr: "démin* | dépollu* | désamorç* | neutralis* | sapeur* | hectare* | libre mines | libérée mines | détect* | débarrass*",
-      de: "~minenraum | ~kampfmittelraum | ~raumung | ~raumt | ~raumen | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
+      de: "~minenraum | ~kampfmittelraum | raumung* | geraumt* | =raumt | =raumte | =raumen | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
       es: "desmin* | limpi* | despej* | desactiv* | neutraliz* | zapador* | hectárea* | libre minas | libres minas | detect*",
       ru: "разминир* | сапер* | обезвре* | нейтрализ* | очищ* | очист* | гектар* | свободн* мин | пиротехник* | обнаруж* | поиск* мин*",
       uk: "розмінув* | розмінуван* | розміновув* | розмінов* | сапер* | знешкод* | нейтраліз* | очищ* | очист* | гектар* | вільн* мін | піротехнік* | виявил* | виявлен* | виявля*",
@@ -297,7 +297,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "find | finds | found | discover* | unearth* | uncover*",
       fr: "découv* | trouv*",
-      de: "~gefunden | ~entdeck | ~fund | findet",
+      de: "~gefunden | ~entdeck | =fund | =funde | =fundes | =funden | ~munitionsfund | ~bombenfund | ~minenfund | ~waffenfund | ~granatenfund | ~zufallsfund | fundort* | findet",
       es: "hall* | encontr* | descubr*",
       ru: "нашл* | найден* | найти | находк* | обнаружил*",
       uk: "знайшл* | знайден* | знахідк* | натрапил*",
@@ -319,9 +319,9 @@ const CONCEPT_SOURCES = {
     say: {
       en: "kill* | dead | death* | die | dies | died | dying | fatal* | lose life | lost lives | toll",
       fr: "tué* | tue | tuent | tuant | mort | morts | morte | mortes | décès | décéd* | périt | péri | bilan",
-      de: "~getotet | ~totet | tot | tote | toten | ~todesopfer | stirbt | starb | gestorben | ~ums leben | leben",
+      de: "~getotet | ~totet | tot | tote | toten | ~todesopfer | stirbt | starb | gestorben | ~ums leben",
       es: "muert* | mata* | mató | fallec* | muere* | murió | mueren | pierde vida | perdió vida",
-      ru: "погиб* | гибел* | убит* | убил* | смерт* | скончал* | умер* | летальн*",
+      ru: "погиб* | гибел* | убит* | убил* | смерт* | скончал* | =умер | =умерла | =умерли | =умерло | умерш* | летальн*",
       uk: "загин* | загибел* | вбит* | вбив* | вбил* | смерт* | помер* | загиблі",
     },
   },
@@ -354,7 +354,7 @@ const CONCEPT_SOURCES = {
       fr: "rapport* | étude* | données | chiffres | record | annuel* | bilan* | observatoire",
       de: "~bericht | ~studie | daten | ~zahlen | ~rekord | ~jahrlich | ~jahresbericht | ~monitor",
       es: "informe* | reporte* | estudio* | datos | cifra* | récord | anual*",
-      ru: "доклад* | отчет* | исследован* | данн* | рекорд* | ежегодн* | мониторинг*",
+      ru: "доклад* | отчет* | исследован* | =данные | =данных | =данным | =данными | рекорд* | ежегодн* | мониторинг*",
       uk: "доповід* | звіт* | дослідж* | дані | даних | рекорд* | щорічн* | моніторинг*",
     },
   },
@@ -374,7 +374,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "fund* | donat* | grant* | pledg* | aid | assistance | support* | million* | billion* | budget* | cut | cuts",
       fr: "financ* | don | dons | subvention* | aide | assistance | soutien* | million* | milliard* | budget* | coupe* | réduct*",
-      de: "~finanzier | ~spende | ~zuschuss | ~hilfe | ~unterstutz | ~million | ~milliard | ~budget | ~kurzung | ~mittel",
+      de: "~finanzier | ~spende | ~zuschuss | ~hilfe | ~unterstutz | ~million | ~milliard | ~budget | ~kurzung | =mittel | =mitteln | ~finanzmittel | ~haushaltsmittel | ~fordermittel | ~geldmittel | ~bundesmittel",
       es: "financ* | don* | subvenci* | ayuda | asistencia | apoy* | millón | millones | presupuest* | recort*",
       ru: "финансир* | финансов* | пожертв* | грант* | помощ* | поддерж* | миллион* | млн | миллиард* | млрд | бюджет* | сокращ*",
       uk: "фінансув* | фінансов* | пожертв* | грант* | допомог* | підтрим* | мільйон* | млн | мільярд* | млрд | бюджет* | скорочен*",
@@ -385,10 +385,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "award* | medal* | honour* | honor* | prize* | nobel | hero* | tribute* | memorial* | commemorat*",
       fr: "médaill* | décor* | récompens* | prix | nobel | héro* | hommage* | commémor*",
-      de: "~medaille | ~auszeichn | ~ausgezeichnet | ~preis | ~nobel | ~held | ~ehrung | ~gedenk",
+      de: "~medaille | ~auszeichn | ~ausgezeichnet | preis | ~friedenspreis | ~nobelpreis | ~preistrager | ~preisverleih | ~menschenrechtspreis | ~nobel | held* | ~kriegsheld | ~nationalheld | ~volksheld | ~ehrung | ~gedenk",
       es: "medalla* | condecor* | premi* | nobel | héroe* | heroica* | heroico* | homenaje* | conmemor*",
-      ru: "медал* | наград* | орден* | преми* | нобел* | геро* | памят*",
-      uk: "медал* | нагород* | орден* | премі* | нобел* | геро* | пам'ят* | вшанув*",
+      ru: "медал* | наград* | орден* | преми* | нобел* | =герой | =героя | =герою | =героем | =герое | =герои | =героев | =героям | =героями | =героях | геройск* | героизм* | героическ* | =героиня | =героини | памят*",
+      uk: "медал* | нагород* | орден* | премі* | нобел* | =герой | =героя | =герою | =героєві | =героєм | =герої | =героїв | =героям | =героями | =героях | героїчн* | героїзм* | =героїня | =героїні | геройськ* | пам'ят* | вшанув*",
     },
   },
   "nuclear-test": {
@@ -396,7 +396,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "test | tests | testing | tested | test site | test ban",
       fr: "essai | essais | test | tests",
-      de: "~test | ~versuch",
+      de: "test* | getestet* | ~atomtest | ~atomwaffentest | ~kernwaffentest | ~nukleartest | ~raketentest | ~waffentest | ~bombentest | ~atomversuch | ~atomwaffenversuch | ~kernwaffenversuch | ~nuklearversuch | ~raketenversuch | ~waffenversuch",
       es: "prueba* | ensayo* | test",
       ru: "испытан* | испыта* | полигон*",
       uk: "випробуван* | випробув* | полігон*",
@@ -407,7 +407,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "accus* | alleg* | blam* | deny | denies | denied | claim* | evidence | investigat* | violat* | breach* | war crime* | illegal* | =banned | =prohibited",
       fr: "accus* | dément* | nie | allég* | preuve* | enquêt* | viol* | crime* guerre | illégal* | interdit* | prohib*",
-      de: "~vorwurf | ~beschuldig | ~wirft | ~bestreit | ~beweis | ~ermittl | ~verstoss | ~verstosst | ~kriegsverbrech | ~illegal | ~verboten | ~geachtet",
+      de: "~vorwurf | ~beschuldig | =wirft =vor | ~vorwirft | ~bestreit | ~beweis | ~ermittl | ~verstoss | ~verstosst | ~kriegsverbrech | ~illegal | ~verboten | geachtet*",
       es: "acus* | nieg* | neg* | prueba* | investig* | viol* | crimen* guerra | ilegal* | prohibid*",
       ru: "обвин* | отрица* | доказательств* | расслед* | нарушени* | наруша* | военн* преступлени* | незаконн* | запрещен*",
       uk: "звинува* | заперечу* | доказ* | розслід* | порушен* | поруш* | воєнн* злочин* | незаконн* | заборонен*",
@@ -429,7 +429,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "meeting* | conference* | summit* | session* | talks | convene* | gather* | review conference",
       fr: "réunion* | conférence* | sommet* | session* | pourparlers",
-      de: "~konferenz | ~treffen | ~tagung | ~gipfel | ~sitzung | ~gesprach",
+      de: "~konferenz | =treffen | ~gipfeltreffen | ~spitzentreffen | ~ministertreffen | ~arbeitstreffen | ~staatentreffen | ~tagung | ~gipfel | ~sitzung | ~gesprach",
       es: "reunión* | reunion* | conferencia* | cumbre* | sesión* | conversaciones",
       ru: "встреч* | конференц* | заседани* | саммит* | совещани* | переговор*",
       uk: "зустріч* | конференц* | засідан* | саміт* | нарад* | переговор*",
@@ -468,7 +468,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "rat | rats | hero rat* | dog | dogs | sniffer* | giant pouched",
       fr: "rat | rats | chien* | renifleu*",
-      de: "~ratte | ~hund | ~spurhund | ~sprengstoffhund",
+      de: "~ratte | hund | ~spurhund | ~sprengstoffhund | ~minensuchhund | ~suchhund | ~schaferhund | ~polizeihund | ~diensthund",
       es: "rata | ratas | perro* | perra* | rastreador*",
       ru: "крыс* | пес | пёс | псу | =пса | =псе | =псом | собак* | щен*",
       uk: "щур* | пацюк* | пес | =пса | =псові | песик* | собак* | цуцен*",
@@ -481,8 +481,8 @@ const CONCEPT_SOURCES = {
       fr: "civil | civils | enfant* | garçon* | fille* | adolescent* | agricult* | berger* | paysan* | villageois | tracteur* | habitant* | famille* | élève* | ouvrier* | homme* | femme*",
       de: "~zivil | ~kind | ~kinder | ~junge | ~madchen | ~jugendlich | ~bauer | ~landwirt | ~hirte | ~traktor | ~bewohner | ~familie | ~schuler | ~arbeiter | mann | frau",
       es: "civil | civiles | niño* | niña* | menor* | adolescent* | campesin* | agricultor* | pastor* | tractor* | habitante* | vecino* | familia* | estudiante* | trabajador* | hombre* | mujer*",
-      ru: "мирн* жител* | мирн* | ребен* | дет* | подрост* | мальчик* | девочк* | фермер* | пастух* | трактор* | жител* | сем* | школьник* | рабоч* | мужчин* | женщин*",
-      uk: "цивіль* | дит* | діт* | підліт* | хлопчик* | дівчин* | фермер* | пастух* | трактор* | мешкан* | жител* | сім'* | родин* | школяр* | робітник* | чоловік* | жінк*",
+      ru: "мирн* жител* | мирн* | ребен* | =дети | =детей | =детям | =детьми | =детях | детск* | детсад* | подрост* | мальчик* | девочк* | фермер* | пастух* | трактор* | жител* | =семья | =семьи | =семье | =семью | =семьей | =семей | =семьям | =семьях | =семьями | семейн* | школьник* | рабоч* | мужчин* | женщин*",
+      uk: "цивіль* | дит* | діт* | підліт* | хлопчик* | дівчин* | фермер* | пастух* | трактор* | мешкан* | жител* | =сім'я | =сім'ї | =сім'ю | =сім'єю | =сімей | =сім'ям | =сім'ях | =сім'ями | сімейн* | родин* | школяр* | робітник* | чоловік* | жінк*",
     },
   },
   military: {
@@ -503,8 +503,8 @@ const CONCEPT_SOURCES = {
       fr: "parlement* | députés | sénat | congrès | douma | rada | diète | seimas | saeima | sejm",
       de: "~parlament | ~abgeordnet | senat | kongress | duma | rada | seimas | saeima | sejm | ~bundestag | ~oberhaus | ~unterhaus | ~volksvertret",
       es: "parlament* | diputad* | legislador* | senado | congreso | duma | rada | seimas | saeima | sejm | cámara",
-      ru: "парламент* | депутат* | сенат* | конгресс* | госдум* | дум* | рад* | сейм* | совет* федерации | совфед* | сенатор*",
-      uk: "парламент* | депутат* | нардеп* | сенат* | конгрес* | держдум* | дум* | рад* | верховн* рад* | сейм* | сенатор*",
+      ru: "парламент* | депутат* | сенат* | конгресс* | госдум* | =дума | =думы | =думе | =думу | =думой | думск* | =рада | =рады | =раде | =раду | =радой | сейм* | совет* федерации | совфед* | сенатор*",
+      uk: "парламент* | депутат* | нардеп* | сенат* | конгрес* | держдум* | =дума | =думи | =думі | =думу | =думою | =рада | =ради | =раді | =раду | =радою | верховн* рад* | сейм* | сенатор*",
     },
   },
   government: {
@@ -527,8 +527,8 @@ const CONCEPT_SOURCES = {
       fr: "guerre* | conflit* | invasion | envahi* | front | occupé* | occupation | occupant* | offensive | attaque* | bombard* | artillerie | drone* | frappe* | bataille* | combat* | cessez feu | trêve | libéré* | hostilités",
       de: "~krieg | ~konflikt | ~invasion | ~front | ~besetzt | ~besatzung | ~offensive | ~angriff | ~beschuss | ~artillerie | ~drohne | ~schlacht | ~kampf | ~waffenruhe | ~waffenstillstand | ~befreit",
       es: "guerra* | conflicto* | invasión | invadi* | frente | ocupad* | ocupación | ofensiva* | ataque* | bombarde* | artillería | dron* | batalla* | combat* | alto fuego | tregua | liberad* | hostilidades",
-      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | бо* | перемири* | освобожден* | сво",
-      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | бо* | перемир* | звільнен* | деокупов*",
+      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | =бой | =боя | =бои | =боях | =боям | =боем | =бою | =боями | боев* | боестолкновени* | бомбардир* | боеприпас* | перемири* | освобожден* | сво",
+      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | =бій | =бою | =бої | =боїв | =боях | =боям | =боєм | =боями | бойов* | бомбардув* | боєприпас* | перемир* | звільнен* | деокупов*",
     },
   },
   border: {
@@ -536,7 +536,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "border* | frontier* | buffer zone | demilitari*",
       fr: "frontière* | frontalier* | zone tampon | démilitaris*",
-      de: "~grenz | ~pufferzone | ~entmilitaris",
+      de: "grenz* | ~staatsgrenze | ~landesgrenze | ~aussengrenze | ~ostgrenze | ~westgrenze | ~nordgrenze | ~sudgrenze | ~pufferzone | ~entmilitaris",
       es: "frontera* | fronteriz* | zona amortiguación | desmilitariz*",
       ru: "границ* | пограничн* | погранзон* | буферн* | демилитаризов*",
       uk: "кордон* | прикордон* | буферн* | демілітаризов*",
@@ -547,10 +547,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "field* | farmland* | land | fields | village* | territory | territories | area | areas | road* | forest*",
       fr: "champ | champs | terre* | village* | territoire* | zone | zones | route* | forêt*",
-      de: "~feld | ~felder | ~acker | ~dorf | ~gebiet | ~flache | ~strasse | ~wald",
+      de: "feld* | ~getreidefeld | ~weizenfeld | ~maisfeld | ~schlachtfeld | ~ackerfeld | ~minenfeld | acker* | dorf* | ~heimatdorf | ~nachbardorf | ~grenzdorf | ~bergdorf | ~gebiet | ~flache | ~strasse | ~wald",
       es: "campo | campos | tierra* | aldea* | pueblo* | territorio* | zona | zonas | carretera* | camino* | bosque*",
-      ru: "пол* | сельхозугод* | земл* | сел* | деревн* | территори* | местност* | дорог* | лес* | посадк*",
-      uk: "пол* | сільгоспугід* | земл* | сел* | територі* | місцевост* | дорог* | ліс* | посадк*",
+      ru: "=поле | =поля | =полей | =полях | =полям | =полем | =полю | =полями | полев* | сельхозугод* | земл* | =село | =села | =селе | =селом | =селу | =сел | =селах | =селам | =селами | сельск* | селени* | селян* | деревн* | территори* | местност* | =дорога | =дороги | =дороге | =дорогу | =дорог | =дорогам | =дорогах | =дорогами | дорожн* | =лес | =леса | =лесу | =лесе | =лесом | =лесов | =лесах | =лесам | =лесами | лесн* | лесополос* | лесопосадк* | посадк*",
+      uk: "=поле | =поля | =полів | =полях | =полям | =полем | =полі | =полями | польов* | сільгоспугід* | земл* | =село | =села | =селі | =селом | =селу | =сіл | =селах | =селам | =селами | сільськ* | селищ* | селян* | територі* | місцевост* | =дорога | =дороги | =дорозі | =дорогу | =дорогою | =доріг | =дорогам | =дорогах | =дорогами | дорожн* | =ліс | =лісу | =лісі | =лісом | =ліси | =лісів | =лісах | =лісам | =лісами | лісов* | лісосмуг* | лісопосад* | посадк*",
     },
   },
 
@@ -560,10 +560,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "coal* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | quarr* | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
       fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou | carrière*",
-      de: "~kohle | ~gold | ~kupfer | erz | erze | ~eisenerz | ~lithium | ~silber | ~diamant | ~uran | ~nickel | ~kobalt | ~platin | ~salz | ~bergwerk | ~bergbau | ~bergleut | ~bergmann | ~kumpel | ~grube | ~zeche | ~stollen | ~schacht | ~einsturz | ~eingesturzt | ~verschuttet | ~eingeschlossen | ~tagebau | ~rohstoff",
+      de: "~kohle | ~gold | ~kupfer | erz | erze | ~eisenerz | ~lithium | ~silber | ~diamant | uran* | ~nickel | ~kobalt | ~platin | =salz | ~kalisalz | ~steinsalz | ~salzbergwerk | ~salzstock | ~bergwerk | ~bergbau | ~bergleut | ~bergmann | ~kumpel | ~grube | ~zeche | ~stollen | ~schacht | ~einsturz | ~eingesturzt | ~verschuttet | ~eingeschlossen | ~tagebau | ~rohstoff",
       es: "carbón | carbon | mina oro | minas oro | cobre | mineral* | litio | plata | diamante* | uranio | níquel | cobalto | minero* | minera* | mineria* | yacimiento* | derrumbe* | socavón | atrapad* | grisú | cantera* | codelco | oro | fiebre oro",
-      ru: "шахт* | рудник* | горняк* | горнорудн* | угол* | угл* | уголь | золот* | мед* | руд* | лити* | алмаз* | уран* | никел* | обрушени* | завал* | заблокирова* | метан* | добыч* | месторожден* | карьер*",
-      uk: "шахт* | рудник* | гірник* | гірнич* | вугіл* | вугл* | золот* | мід* | руд* | літі* | алмаз* | уран* | нікел* | обвал* | завал* | заблокова* | метан* | видобу* | родовищ* | кар'єр*",
+      ru: "шахт* | рудник* | горняк* | горнорудн* | =угля | =углю | =углем | угольн* | углекоп* | угледобы* | =уголь | золот* | =медь | =меди | =медью | медн* | медедобыв* | медеплав* | руд* | лити* | алмаз* | уран* | никел* | обрушени* | завал* | заблокирова* | =метан | =метана | =метаном | =метане | метанов* | добыч* | месторожден* | =карьер | =карьеров | =карьером",
+      uk: "шахт* | рудник* | гірник* | гірнич* | вугіл* | вугл* | золот* | =мідь | =міді | =міддю | мідн* | мідедобув* | мідеплав* | руд* | літі* | алмаз* | уран* | нікел* | обвал* | завал* | заблокова* | =метан | =метану | =метаном | =метані | метанов* | видобу* | родовищ* | =кар'єр | =кар'єром | =кар'єрів",
     },
   },
   crypto: {
@@ -573,8 +573,8 @@ const CONCEPT_SOURCES = {
       fr: "crypto* | bitcoin* | blockchain | minage",
       de: "~krypto | ~bitcoin | ~blockchain | ~schurf",
       es: "cripto* | bitcoin* | blockchain | minería datos",
-      ru: "крипт* | биткоин* | биткойн* | блокчейн* | майнинг* | майнер* | ферм*",
-      uk: "крипт* | біткоїн* | біткойн* | блокчейн* | майнінг* | майнер* | ферм*",
+      ru: "крипт* | биткоин* | биткойн* | блокчейн* | майнинг* | майнер* | майнинг* ферм* | ферм* майнинг* | криптоферм*",
+      uk: "крипт* | біткоїн* | біткойн* | блокчейн* | майнінг* | майнер* | майнінг* ферм* | ферм* майнінг* | криптоферм*",
     },
   },
   hoax: {
@@ -582,10 +582,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "bomb threat* | hoax* | false alarm* | evacuat* | anonymous threat* | threatening email* | email* threat* | threat* blow up | threatened blow up",
       fr: "alerte bombe | alertes bombe | canular* | fausse alerte | évacu* | menace* | anonyme* | courriel* | menace* faire sauter | fausse alerte bombe",
-      de: "~bombendroh | ~drohung | ~evakuier | ~raumung | ~fehlalarm | ~anonym",
+      de: "~bombendroh | ~drohung | ~evakuier | ~fehlalarm | ~anonym",
       es: "amenaza bomba | amenazas bomba | falsa alarma | evacu* | amenaza* | anónim* | correo* | aviso bomba | avisos bomba | aviso falso | amenaza falsa | falsa amenaza",
-      ru: "сообщени* минировани* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | школ* | вокзал* | торгов* центр* | суд* | аэропорт* | угрож* взорва* | угроз* взрыв*",
-      uk: "повідомлен* замінування | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | лист* | загроз* | школ* | вокзал* | тц | суд* | аеропорт* | навчальн* заклад* | погроз* підірв* | погрожу* підірв*",
+      ru: "сообщени* минировани* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | минировани* школ* | заминир* школ* | школ* заминир* | эвакуир* школ* | эвакуац* школ* | минировани* вокзал* | заминир* вокзал* | вокзал* заминир* | торгов* центр* | минировани* =суда | минировани* =судов | =суды заминир* | минировани* аэропорт* | заминир* аэропорт* | аэропорт* заминир* | угрож* взорва* | угроз* взрыв*",
+      uk: "повідомлен* замінування | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | =лист | =листа | =листи | =листів | =листом | =листі | =листах | =листами | =листу | загроз* | замінув* школ* | замінов* школ* | школ* замінов* | школ* замінув* | евакую* школ* | евакуац* школ* | замінув* вокзал* | замінов* вокзал* | вокзал* замінов* | замінув* =тц | замінов* =тц | =тц замінов* | замінув* =суду | замінув* =судів | =суди замінов* | замінов* =суди | замінув* аеропорт* | замінов* аеропорт* | аеропорт* замінов* | навчальн* заклад* | погроз* підірв* | погрожу* підірв*",
     },
   },
   games: {
@@ -594,10 +594,10 @@ const CONCEPT_SOURCES = {
       any: "minecraft* minesweeper* ^Xbox ^PlayStation ^Nintendo ^Steam",
       en: "game | games | gaming | gamer* | video game* | player* | console* | board game*",
       fr: "jeu | jeux | jeu vidéo | joueur* | console*",
-      de: "~spiel | ~videospiel | ~spieler | ~konsole | ~brettspiel",
+      de: "spiel* | ~videospiel | ~computerspiel | ~brettspiel | ~handyspiel | ~onlinespiel | ~computerspieler | ~konsole",
       es: "juego* | videojuego* | jugador* | consola*",
-      ru: "игр* | игрок* | геймер* | приставк*",
-      uk: "гра | гри | ігр* | гравц* | гравець | геймер* | приставк*",
+      ru: "=игра | =игры | =игре | =игру | =игрой | =игр | =играх | =играм | =играми | игров* | игрок* | геймер* | приставк*",
+      uk: "гра | гри | =ігри | =ігор | =іграх | =іграм | =іграми | ігров* | гравц* | гравець | геймер* | приставк*",
     },
   },
   sports: {
@@ -606,10 +606,10 @@ const CONCEPT_SOURCES = {
       any: "^NHL ^NBA ^NFL ^MLS ^UEFA ^FIFA",
       en: "hockey | senators | football | soccer | match* | goal* | team* | season* | coach* | league* | playoff* | striker | defender | transfer window | cup | olympic*",
       fr: "hockey | football | match* | but | buts | équipe* | saison* | entraîneur* | ligue* | coupe | olympique*",
-      de: "~hockey | ~fussball | ~spiel | tor | tore | ~mannschaft | ~trainer | ~liga | ~saison | ~pokal | ~olympi",
+      de: "~hockey | ~fussball | spiel* | ~fussballspiel | ~landerspiel | ~endspiel | ~heimspiel | ~auswartsspiel | ~pokalspiel | ~ligaspiel | ~fussballspieler | ~nationalspieler | tor | tore | ~mannschaft | ~trainer | liga* | ~bundesliga | ~fussballliga | ~eishockeyliga | ~saison | pokal* | ~weltpokal | ~europapokal | ~olympi",
       es: "hockey | fútbol | futbol | partido* | gol | goles | equipo* | temporada* | entrenador* | liga* | copa | olímpic* | defensa central | delantero*",
-      ru: "хокке* | футбол* | матч* | гол | голы | команд* | сезон* | тренер* | лиг* | кубок* | олимпи*",
-      uk: "хоке* | футбол* | матч* | гол | голи | команд* | сезон* | тренер* | ліг* | кубок* | олімпі*",
+      ru: "хокке* | футбол* | матч* | гол | голы | =команда | =команды | =команде | =команду | =командой | =команд | =командам | =командах | =командами | сезон* | тренер* | =лига | =лиги | =лиге | =лигу | =лигой | =лиг | кубок* | олимпи*",
+      uk: "хоке* | футбол* | матч* | гол | голи | =команда | =команди | =команді | =команду | =командою | =команд | =командам | =командах | =командами | сезон* | тренер* | =ліга | =ліги | =лізі | =лігу | =лігою | =ліг | кубок* | олімпі*",
     },
   },
   science: {
@@ -617,10 +617,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "galax* | star | stars | telescope* | astronom* | universe | planet* | cosmic | nasa | hubble | webb",
       fr: "galax* | étoile* | télescope* | astronom* | univers | planète* | cosmique*",
-      de: "~galax | ~stern | ~teleskop | ~astronom | ~universum | ~planet | ~kosm",
+      de: "~galax | stern* | ~fixstern | ~neutronenstern | ~doppelstern | ~zwergstern | ~riesenstern | ~teleskop | astronom* | ~radioastronom | ~universum | ~planet | kosm*",
       es: "galaxia* | estrella* | telescopio* | astronom* | universo | planeta* | cósmic*",
       ru: "галакти* | звезд* | телескоп* | астроном* | вселенн* | планет* | космическ*",
-      uk: "галакти* | зір* | зорян* | телескоп* | астроном* | всесвіт* | планет* | космічн*",
+      uk: "галакти* | зірк* | =зірок | зорян* | телескоп* | астроном* | всесвіт* | планет* | космічн*",
     },
   },
   medicine: {
@@ -628,10 +628,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "covid* | coronavirus | infection* | outbreak* | cases | hospital* | patient* | cancer* | cell | cells | disease* | virus* | vaccin* | headache* | medical | health",
       fr: "covid* | coronavirus | infection* | foyer* | cas | hôpita* | patient* | cancer* | cellule* | maladie* | virus | vaccin* | céphalée* | médical* | santé",
-      de: "~covid | ~corona | ~infektion | ~ausbruch | ~falle | ~krankenhaus | ~klinik | ~patient | ~krebs | zelle* | ~krankheit | ~virus | ~impf | ~kopfschmerz | ~medizin | ~gesundheit",
+      de: "~covid | ~corona | ~infektion | ~krankheitsausbruch | ~coronaausbruch | ~virusausbruch | ~choleraausbruch | ~masernausbruch | ~ebolaausbruch | ~coronafall | ~krankheitsfall | ~infektionsfall | ~krebsfall | ~verdachtsfall | ~neuinfektion | ~krankenhaus | ~klinik | ~patient | ~krebs | zelle* | ~krankheit | ~virus | impf* | ~geimpft | ~impfung | ~impfstoff | ~ungeimpft | ~kopfschmerz | ~medizin | ~gesundheit",
       es: "covid* | coronavirus | contagio* | infección* | brote* | casos | hospital* | paciente* | cáncer | célula* | enfermedad* | virus | vacun* | cefalea* | médic* | salud | uva* | vino*",
-      ru: "ковид* | коронавирус* | заражени* | инфекци* | вспышк* | случа* | больниц* | пациент* | рак* | клетк* | болезн* | вирус* | вакцин* | медицин* | здоровь* | виноград*",
-      uk: "ковід* | коронавірус* | зараж* | інфекці* | спалах* | випадк* | лікарн* | пацієнт* | рак* | клітин* | хвороб* | вірус* | вакцин* | медичн* | здоров'* | виноград*",
+      ru: "ковид* | коронавирус* | заражени* | инфекци* | вспышк* | случа* заражени* | случа* заболевани* | случа* инфицировани* | больниц* | пациент* | =рак | =рака | =раку | =раком | =раке | раков* | клетк* | болезн* | вирус* | вакцин* | медицин* | здоровь* | виноград*",
+      uk: "ковід* | коронавірус* | зараж* | інфекці* | спалах* | випадк* захворюван* | випадк* інфікуван* | випадк* зараж* | лікарн* | пацієнт* | =рак | =раку | =рака | =раком | раков* | клітин* | хвороб* | вірус* | вакцин* | медичн* | здоров'* | виноград*",
     },
   },
   business: {
@@ -639,9 +639,9 @@ const CONCEPT_SOURCES = {
     say: {
       en: "industry | industrial | business* | compan* | startup* | tech | technology | innovation | economic | economy | investor* | investment* | market* | share* | stock market | server* | computing | kubernetes | database* | cloud",
       fr: "industri* | entreprise* | société* | start up | technolog* | innovation* | économi* | investiss* | marché* | action* | serveur* | pôle compétitivité | grappe industrielle",
-      de: "~industrie | ~unternehmen | ~firma | ~startup | ~technolog | ~innovation | ~wirtschaft | ~invest | ~markt | ~aktie | ~borse | ~server | ~rechenzentr",
+      de: "~industrie | ~unternehmen | ~firma | ~startup | ~technolog | ~innovation | ~wirtschaft | ~invest | ~markt | aktie* | ~aktien | ~borse | ~server | ~rechenzentr",
       es: "industri* | empresa* | compañía* | startup* | tecnolog* | innovación | económic* | economía | inversi* | mercado* | accion* | servidor*",
-      ru: "промышлен* | бизнес* | компани* | предприят* | стартап* | технолог* | инновац* | экономи* | инвест* | рын* | акци* | сервер*",
+      ru: "промышлен* | бизнес* | компани* | предприят* | стартап* | технолог* | инновац* | экономи* | инвест* | рын* | акционер* | котировк* | сервер*",
       uk: "промислов* | бізнес* | компані* | підприєм* | стартап* | технолог* | інновац* | економі* | інвест* | ринк* | акці* | сервер*",
     },
   },
@@ -650,10 +650,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "climate | paris agreement | paris accord | tax | taxes | taxation | trade | free trade | tariff* | customs | energy charter | pandemic | world health | plastic* | torture | istanbul convention | human rights convention | minerals deal | minerals agreement | rare earth* | resources | investment | extradition | fisheries | waitangi | schengen | migration | asylum | labour | labor | union contract | collective agreement | strike",
       fr: "climat* | accord paris | impôt* | fiscal* | commerce | libre échange | droit* douane | douan* | charte l'énergie | pandémie | oms | plastique* | torture | convention d'istanbul | minerai* | terres rares | ressources | extradition | pêche | migration* | asile | syndicat* | convention collective | grève*",
-      de: "~klima | pariser abkommen | ~steuer | ~besteuerung | ~handel | ~freihandel | ~zoll | ~energiecharta | ~pandemie | ~plastik | ~folter | istanbul-konvention | ~rohstoff | ~seltene erden | ~auslieferung | ~fischerei | ~migration | ~asyl | ~gewerkschaft | ~tarif | ~streik",
+      de: "~klima | pariser abkommen | =steuer | =steuern | ~steuerreform | ~steuererhoh | ~steuersenk | ~einkommensteuer | ~mehrwertsteuer | ~erbschaftsteuer | ~steuerzahler | ~steuerpolit | ~steuerlich | ~besteuerung | =handel | =handels | handelsabkommen* | handelskrieg* | handelsstreit* | handelspolitik* | handelsbilanz* | handelsbeziehung* | handelspartner* | handelsminister* | handelsvertrag* | ~aussenhandel | ~welthandel | ~freihandel | zoll* | ~strafzoll | ~schutzzoll | ~einfuhrzoll | ~importzoll | ~ausfuhrzoll | ~gegenzoll | ~autozoll | ~energiecharta | ~pandemie | ~plastik | ~folter | istanbul-konvention | ~rohstoff | ~seltene erden | ~auslieferungsantrag | ~auslieferungsabkommen | ~auslieferungshaft | ~auslieferungsverfahren | ~auslieferungsersuch | ~fischerei | ~migration | ~asyl | ~gewerkschaft | tarif* | ~lohntarif | ~streik",
       es: "clima* | acuerdo parís | acuerdo paris | impuesto* | fiscal* | comercio | libre comercio | arancel* | aduan* | carta energía | pandemia | oms | plástic* | tortura | convenio estambul | minerales | tierras raras | recursos | extradición | pesca | migra* | asilo | sindica* | convenio colectivo | huelga*",
-      ru: "климат* | парижск* | налог* | торгов* | свободн* торговл* | пошлин* | таможен* | энергетическ* харти* | пандеми* | воз | пластик* | пыт* | стамбульск* | недр* | полезн* ископаем* | редкоземельн* | ресурс* | экстрадиц* | рыболов* | миграц* | убежищ* | профсоюз* | забастовк*",
-      uk: "клімат* | паризьк* | подат* | торгів* | торговел* | мит* | митн* | енергетичн* харті* | пандемі* | вооз | пластик* | катуван* | стамбульськ* | надр* | корисн* копалин* | рідкісноземельн* | ресурс* | екстрадиц* | рибальств* | міграц* | притулок | профспілк* | страйк*",
+      ru: "климат* | парижск* | налог* | торгов* войн* | торгов* соглашени* | торгов* сделк* | торгов* переговор* | торгов* отношени* | торгов* партнер* | торгов* пошлин* | торгов* баланс* | свободн* торговл* | пошлин* | таможен* | энергетическ* харти* | пандеми* | воз | пластик* | =пытка | =пытки | =пытке | =пытку | =пыткой | =пыток | =пыткам | =пытках | =пытками | пыточн* | =пытали | =пытал | =пытают | стамбульск* | недр* | полезн* ископаем* | редкоземельн* | ресурс* | экстрадиц* | рыболов* | миграц* | убежищ* | профсоюз* | забастовк*",
+      uk: "клімат* | паризьк* | податк* | =податок | податков* | вільн* торгівл* | торгівл* угод* | торгівельн* | торговел* | =мито | =мита | =митом | =мит | митн* | енергетичн* харті* | пандемі* | вооз | пластик* | катуван* | стамбульськ* | =надра | =надр | =надрах | =надрами | корисн* копалин* | рідкісноземельн* | ресурс* | екстрадиц* | рибальств* | міграц* | притулок | профспілк* | страйк*",
     },
   },
   "ottawa-city": {
@@ -671,10 +671,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "political* | politics | election* | electoral | voter* | republican* | democrat* | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
       fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | piège* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
-      de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | ~rente | ~falle | ~lied | ~song | ~album | ~film | ~roman | ~buch | ~serie | ~folge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine | ~schreibgerat | ~kugelschreib | ~hundehauf | ~haufen",
+      de: "~politisch | ~wahl | ~wahler | ~wahlkampf | ~ampel | ~koalition | ~haushalt | ~schulden | rente* | ~altersrente | ~grundrente | ~mutterrente | =falle | ~kostenfalle | ~schuldenfalle | ~abofalle | ~radarfalle | ~blitzerfalle | lied | ~volkslied | ~kinderlied | ~liebeslied | ~friedenslied | ~song | ~album | ~film | ~roman | ~buch | serie* | ~fernsehserie | ~krimiserie | ~netflixserie | ~serienfolge | ~hundekot | ~hundehaufen | ~kugelschreiber | ~bleistift | ~tretmine | ~schreibgerat | ~kugelschreib | ~hundehauf | =haufen",
       es: "polític* | elecci* | electoral* | votant* | presupuest* | coalici* | deuda* | pensiones | trampa* | canción* | álbum* | película* | novela* | libro* | serie* | episodio* | lápiz | lapicero* | portaminas",
-      ru: "политическ* | выбор* | избирател* | бюджет* | коалиц* | долг* | пенси* | ловушк* | песн* | альбом* | фильм* | роман* | книг* | сериал* | кисл* мин* | мин* недовольств* | мимик* | карандаш*",
-      uk: "політичн* | вибор* | виборц* | бюджет* | коаліц* | борг* | пенсі* | пастк* | пісн* | альбом* | фільм* | роман* | книг* | серіал* | кисл* мін* | грима* | олів*",
+      ru: "политическ* | выбор* | избирател* | бюджет* | коалиц* | =долг | =долга | =долги | =долгу | =долгом | =долгов | =долгам | =долгах | =долгами | =долговой | =долговая | =долговые | =долговых | =долгового | =долговую | пенси* | песн* | альбом* | фильм* | ^роман | ^романа | ^романе | ^романом | ^роману | ^романы | ^романов | книг* | сериал* | кисл* мин* | мин* недовольств* | мимик* | карандаш*",
+      uk: "політичн* | вибор* | виборц* | бюджет* | коаліц* | борг* | пенсі* | пісн* | альбом* | фільм* | ^роман | ^романи | ^роману | ^романом | ^романі | ^романів | книг* | серіал* | кисл* мін* | грима* | олів*",
     },
   },
 
@@ -695,7 +695,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "ban | bans | banned | banning | prohibit* | outlaw*",
       fr: "interdi* | prohib* | bannissement",
-      de: "~verbot | ~verbiet | ~achtung | ~geachtet",
+      de: "~verbot | ~verbiet | =achtung | ~minenachtung | geachtet*",
       es: "prohib* | proscrip*",
       ru: "запрет* | запрещ*",
       uk: "заборон*",
