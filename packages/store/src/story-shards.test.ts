@@ -44,8 +44,8 @@ const EVENTS = [
   ],
   ["Landmine blast kills three children in Yemen's Taiz", "The mine exploded near a school, local officials said."],
   [
-    "Myanmar junta accused of planting landmines around villages in Rakhine",
-    "Rights groups say soldiers used civilians to walk ahead of troops.",
+    "Lithuania's parliament votes to leave the convention on cluster munitions",
+    "The Seimas backed the withdrawal bill, citing the threat from Russia.",
   ],
   [
     "Laos unexploded cluster bomblets injure farmers in Xieng Khouang",
@@ -97,8 +97,8 @@ const UNRELATED = [
     "Sea mines washed ashore near Hodeidah, local officials said.",
   ],
   [
-    "Myanmar junta accused of planting landmines around villages in Rakhine",
-    "Rights groups say soldiers used civilians to walk ahead of troops.",
+    "Lithuania's parliament votes to leave the convention on cluster munitions",
+    "The Seimas backed the withdrawal bill, citing the threat from Russia.",
   ],
   [
     "Syria rescuers report cluster munition attack on Idlib",
