@@ -106,6 +106,22 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
     });
 
     it.each([
+      ["/switch-protocols", "a 101 Switching Protocols, the connection left open"],
+      ["/continue-then-close", "a 100 Continue, then the connection closed"],
+    ])("fails %s (%s) as a connection error before the deadline, and the host takes the next request", async (path) => {
+      const one = clientFor({ perHostConcurrency: 1 });
+
+      const [result, next] = await Promise.all([
+        one.request({ url: server.url(path) }),
+        one.request({ url: server.url("/feed.xml") }),
+      ]);
+      await one.close();
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "connection" } });
+      expect(next.ok).toBe(true);
+    });
+
+    it.each([
       ["http://2130706433/", "decimal"],
       ["http://0177.0.0.1/", "octal"],
       ["http://0x7f.0.0.1/", "hex"],

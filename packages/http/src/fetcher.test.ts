@@ -63,6 +63,19 @@ describe.each(FETCHERS)("%s", (_name, Fetcher) => {
     });
   });
 
+  it("reports a server that switches protocols as a connection error, and fetches the feeds queued behind it", async () => {
+    const paths = ["/switch-protocols", "/feed.xml", "/conditional.xml", "/feed.xml"];
+
+    const results = await Promise.all(paths.map((path) => fetcher.fetch({ url: server.url(path) })));
+
+    expect(results.map((result) => (result.status === "error" ? result.error.kind : result.status))).toEqual([
+      "connection",
+      "ok",
+      "ok",
+      "ok",
+    ]);
+  });
+
   it("refuses a host that resolves to a private address, without connecting", async () => {
     const result = await fetcher.fetch({ url: "http://intranet.test/feed.xml" });
     expect(result.status).toBe("error");

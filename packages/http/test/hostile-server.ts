@@ -98,6 +98,15 @@ export function hostileRoutes(): Record<string, Route> {
     "/to-private-name": (_request, response, server) =>
       response.writeHead(301, { location: `http://intranet.test:${server.port}/feed.xml` }).end(),
     "/busy.xml": (_request, response) => response.writeHead(503, { "retry-after": "7200" }).end(),
+    // Switches a plain GET to another protocol, then says nothing more on the open connection.
+    "/switch-protocols": (request) => {
+      request.socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    },
+    // An interim answer, then the connection closed (FIN) with no final one.
+    "/continue-then-close": (request, response) => {
+      response.writeContinue();
+      request.socket.end();
+    },
   };
 }
 
