@@ -1,7 +1,8 @@
+import { PassThrough, Readable } from "node:stream";
 import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_RSS, type HostileServer, startHostileServer, TEST_HOST, testResolver } from "../test/hostile-server.ts";
-import { SafeHttpClient, type SafeHttpOptions } from "./client.ts";
+import { GuardedHttpClient, SafeHttpClient, type SafeHttpOptions, type TransportResponse } from "./client.ts";
 import { type KeepAlive, NodeSafeHttpClient, POLL_KEEP_ALIVE } from "./node.ts";
 
 const NAMES = { [TEST_HOST]: "127.0.0.1", "intranet.test": "10.0.0.7", "mixed.test": ["93.184.215.14", "127.0.0.1"] };
@@ -275,6 +276,47 @@ describe.each([
     expect(results.every((result) => result.ok)).toBe(true);
     expect(server.peakInFlight).toBe(2);
     expect(server.connections).toBe(2);
+  });
+});
+
+describe("GuardedHttpClient over a transport that ignores its signal", () => {
+  /** A client whose transport answers its first request with `first`, and every later one at once. */
+  function clientOver(first: () => Promise<TransportResponse>) {
+    let sent = 0;
+    return new GuardedHttpClient({ perHostConcurrency: 1, timeoutMs: 100 }, () => ({
+      send: () =>
+        sent++ === 0
+          ? first()
+          : Promise.resolve({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from("ok")]) }),
+      close: async () => {},
+    }));
+  }
+
+  it("ends a request whose transport never answers at the deadline, and frees its host for the next", async () => {
+    const client = clientOver(() => new Promise(() => {}));
+
+    const [stuck, next] = await Promise.all([
+      client.request({ url: "http://feeds.test/a.xml" }),
+      client.request({ url: "http://feeds.test/b.xml" }),
+    ]);
+
+    expect(stuck).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    expect(next.ok).toBe(true);
+  });
+
+  it("ends a request whose body never ends at the deadline, destroying the body", async () => {
+    const body = new PassThrough();
+    body.write("<rss");
+    const client = clientOver(async () => ({ statusCode: 200, headers: {}, body }));
+
+    const [stuck, next] = await Promise.all([
+      client.request({ url: "http://feeds.test/a.xml" }),
+      client.request({ url: "http://feeds.test/b.xml" }),
+    ]);
+
+    expect(stuck).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    expect(body.destroyed).toBe(true);
+    expect(next.ok).toBe(true);
   });
 });
 
