@@ -94,6 +94,14 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       expect(result).toMatchObject({ ok: false, error: { kind, message: expect.stringMatching(message) } });
     });
 
+    it("sends no credentials written in the URL, and leaves them out of the URL it reports", async () => {
+      const result = await client.request({ url: server.url("/feed.xml").replace("//", "//reader:s%40cret@") });
+
+      expect(result.ok && result.response.url).toBe(server.url("/feed.xml"));
+      expect(server.requests.at(-1)?.path).toBe("/feed.xml");
+      expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
+    });
+
     it("follows five redirects", async () => {
       const result = await client.request({ url: server.url("/redirect/5") });
 

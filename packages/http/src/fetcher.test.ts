@@ -54,6 +54,13 @@ describe.each(FETCHERS)("%s", (_name, Fetcher) => {
     expect(server.requests.at(-1)?.headers["if-none-match"]).toBe('"v1"');
   });
 
+  it("sends no credentials written in a feed's URL, nor reports them in its final URL", async () => {
+    const result = await fetcher.fetch({ url: server.url("/conditional.xml").replace("//", "//reader:s%40cret@") });
+
+    expect(result).toMatchObject({ status: "ok", finalUrl: server.url("/conditional.xml") });
+    expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
   it("reports a refused status with the wait the server asked for", async () => {
     const result = await fetcher.fetch({ url: server.url("/busy.xml") });
     expect(result).toEqual({

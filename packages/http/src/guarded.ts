@@ -184,6 +184,9 @@ function checkTarget(raw: string, allow: AllowList): URL {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const rule = isIP(host) ? refusedBy(host, allow) : undefined;
   if (rule) fail("refused-address", `refused address: ${rule}`, false);
+  // Credentials in a URL are neither sent nor kept in the URL a response reports.
+  url.username = "";
+  url.password = "";
   return url;
 }
 
