@@ -287,6 +287,53 @@ describe.each([
   });
 });
 
+describe.each([
+  ["NodeSafeHttpClient (node:http, kept alive)", KeptAliveClient],
+  ["NodeSafeHttpClient (node:http, kept for waiting requests)", PollClient],
+] as const)("%s on a kept connection", (_name, Client) => {
+  let server: HostileServer;
+  const answered = new WeakSet<object>();
+
+  beforeAll(async () => {
+    server = await startHostileServer({
+      extra: {
+        // Answers once a connection: a second request on it finds it closed, with no answer.
+        "/once": (request, response) => {
+          if (answered.has(request.socket)) return void request.socket.destroy();
+          answered.add(request.socket);
+          response.writeHead(200).end(GOOD_RSS);
+        },
+      },
+    });
+  });
+
+  afterAll(() => server.close());
+
+  /** Sends two requests to `/once`, the second waiting for the host and then taking the connection the first left. */
+  async function twice(method: "GET" | "POST") {
+    const client = new Client({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency: 1 });
+    const before = { requests: server.requests.length, connections: server.connections };
+    const results = await Promise.all([
+      client.request({ url: server.url("/once"), method }),
+      client.request({ url: server.url("/once"), method }),
+    ]);
+    await client.close();
+    return {
+      ok: results.map((result) => result.ok),
+      requests: server.requests.length - before.requests,
+      connections: server.connections - before.connections,
+    };
+  }
+
+  it("sends a GET again on a new connection when the server closes the kept one as the request arrives", async () => {
+    expect(await twice("GET")).toEqual({ ok: [true, true], requests: 3, connections: 2 });
+  });
+
+  it("sends a POST only once, failing it when the server closes the kept connection", async () => {
+    expect(await twice("POST")).toEqual({ ok: [true, false], requests: 2, connections: 1 });
+  });
+});
+
 describe("GuardedHttpClient over a transport that ignores its signal", () => {
   /** A client whose transport answers its first request with `first`, and every later one at once. */
   function clientOver(first: () => Promise<TransportResponse>) {

@@ -95,9 +95,15 @@ interface Connecting {
  * One request on node:http, settled whatever the server does: an answer resolves it; an error, a
  * close before any answer, an upgrade to another protocol (its socket destroyed) or the signal
  * rejects it. Node reports some of these only as a `close` of the request, after which destroying
- * it does nothing.
+ * it does nothing. A GET or HEAD sent on a kept connection that the server closed before answering
+ * (it may have closed it as the request left) is sent once more, on another connection.
  */
-function exchange(url: URL, request: TransportRequest, connecting: Connecting): Promise<TransportResponse> {
+function exchange(
+  url: URL,
+  request: TransportRequest,
+  connecting: Connecting,
+  retry = request.method === "GET" || request.method === "HEAD",
+): Promise<TransportResponse> {
   const { method, headers, body, signal } = request;
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -116,7 +122,9 @@ function exchange(url: URL, request: TransportRequest, connecting: Connecting): 
       if (settled) return;
       settle();
       outgoing.destroy();
-      reject(error);
+      if (retry && outgoing.reusedSocket && !signal.aborted && (error as { code?: unknown }).code === "ECONNRESET") {
+        resolve(exchange(url, request, connecting, false));
+      } else reject(error);
     };
     const onResponse = (response: IncomingMessage) => {
       settle();
