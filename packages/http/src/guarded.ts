@@ -26,6 +26,8 @@ export interface SafeHttpOptions {
   /** Addresses, ranges (CIDR) or host names the address guard lets through. */
   allow: readonly string[];
   resolver: Resolver;
+  /** Certificates (PEM) trusted for https in place of Node's own authorities: a private authority's, or a test's. */
+  ca?: string | readonly string[] | undefined;
 }
 
 export const DEFAULT_SAFE_HTTP_OPTIONS: SafeHttpOptions = {

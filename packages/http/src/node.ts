@@ -87,6 +87,7 @@ function boundIdle(
 interface Connecting {
   lookup: ReturnType<typeof guardedLookup>;
   agent: HttpAgent | false;
+  ca: SafeHttpOptions["ca"];
   /** Told of each socket a request is given. */
   onSocket: ((socket: Socket) => void) | undefined;
 }
@@ -108,8 +109,8 @@ function exchange(
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const { lookup, agent, onSocket } = connecting;
-    const outgoing = send(url, { method, headers, signal, lookup, agent });
+    const { lookup, agent, ca, onSocket } = connecting;
+    const outgoing = send(url, { method, headers, signal, lookup, agent, ...(ca && { ca: [ca].flat() }) });
     let settled = false;
     const settle = () => {
       settled = true;
@@ -169,7 +170,7 @@ export class NodeSafeHttpClient extends GuardedHttpClient {
         send: (url, request) => {
           const agent = agents ? (url.protocol === "https:" ? agents.https : agents.http) : false;
           const onSocket = agents ? (socket: Socket) => originOf.set(socket, url.origin) : undefined;
-          return exchange(url, request, { lookup, agent, onSocket });
+          return exchange(url, request, { lookup, agent, ca: settings.ca, onSocket });
         },
         close: async () => closeIdle(),
       };
