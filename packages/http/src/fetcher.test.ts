@@ -5,8 +5,8 @@ import type { HttpFetcherOptions } from "./fetcher.ts";
 import { NodeHttpFetcher } from "./node.ts";
 
 const FETCHERS = [
-  ["HttpFetcher (undici)", HttpFetcher],
-  ["NodeHttpFetcher (node:http)", NodeHttpFetcher],
+  ["HttpFetcher (node:http, kept for waiting requests)", HttpFetcher],
+  ["NodeHttpFetcher (node:http, a connection a request)", NodeHttpFetcher],
 ] as const;
 
 describe.each(FETCHERS)("%s", (_name, Fetcher) => {
