@@ -1,7 +1,12 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import { PassThrough, Readable } from "node:stream";
 import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_RSS, type HostileServer, startHostileServer, TEST_HOST, testResolver } from "../test/hostile-server.ts";
-import { SafeHttpClient, type SafeHttpOptions } from "./client.ts";
+import { TEST_TLS } from "../test/tls.ts";
+import { GuardedHttpClient, SafeHttpClient, type SafeHttpOptions, type TransportResponse } from "./client.ts";
 import { type KeepAlive, NodeSafeHttpClient, POLL_KEEP_ALIVE } from "./node.ts";
 
 const NAMES = { [TEST_HOST]: "127.0.0.1", "intranet.test": "10.0.0.7", "mixed.test": ["93.184.215.14", "127.0.0.1"] };
@@ -93,6 +98,14 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       expect(result).toMatchObject({ ok: false, error: { kind, message: expect.stringMatching(message) } });
     });
 
+    it("sends no credentials written in the URL, and leaves them out of the URL it reports", async () => {
+      const result = await client.request({ url: server.url("/feed.xml").replace("//", "//reader:s%40cret@") });
+
+      expect(result.ok && result.response.url).toBe(server.url("/feed.xml"));
+      expect(server.requests.at(-1)?.path).toBe("/feed.xml");
+      expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
+    });
+
     it("follows five redirects", async () => {
       const result = await client.request({ url: server.url("/redirect/5") });
 
@@ -103,6 +116,22 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       const result = await client.request({ url: server.url("/drip.xml"), timeoutMs: 150 });
 
       expect(result).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    });
+
+    it.each([
+      ["/switch-protocols", "a 101 Switching Protocols, the connection left open"],
+      ["/continue-then-close", "a 100 Continue, then the connection closed"],
+    ])("fails %s (%s) as a connection error before the deadline, and the host takes the next request", async (path) => {
+      const one = clientFor({ perHostConcurrency: 1 });
+
+      const [result, next] = await Promise.all([
+        one.request({ url: server.url(path) }),
+        one.request({ url: server.url("/feed.xml") }),
+      ]);
+      await one.close();
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "connection" } });
+      expect(next.ok).toBe(true);
     });
 
     it.each([
@@ -205,6 +234,39 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
   });
 });
 
+describe.each(CLIENTS)("%s over https", (_name, Client) => {
+  let server: HostileServer;
+
+  beforeAll(async () => {
+    server = await startHostileServer({ tls: TEST_TLS });
+  });
+
+  afterAll(() => server.close());
+
+  async function fetchWith(ca: string | undefined) {
+    const client = new Client({ allow: [TEST_HOST], resolver: testResolver(NAMES), ca });
+    const result = await client.request({ url: server.url("/redirect/2") });
+    await client.close();
+    return result;
+  }
+
+  it("fetches from a server whose certificate the ca option trusts, following its redirects", async () => {
+    const result = await fetchWith(TEST_TLS.cert);
+
+    expect(result.ok && result.response.url).toBe(server.url("/feed.xml"));
+    expect(result.ok && new TextDecoder().decode(result.response.body)).toBe(GOOD_RSS);
+  });
+
+  it("refuses a server whose certificate it does not trust", async () => {
+    const result = await fetchWith(undefined);
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: "connection", message: expect.stringMatching(/self.signed/i) },
+    });
+  });
+});
+
 describe.each([
   ["SafeHttpClient (undici)", SafeHttpClient],
   ["NodeSafeHttpClient (node:http, kept alive)", KeptAliveClient],
@@ -262,16 +324,116 @@ describe.each([
   });
 });
 
-describe("NodeSafeHttpClient idle connections", () => {
+describe.each([
+  ["NodeSafeHttpClient (node:http, kept alive)", KeptAliveClient],
+  ["NodeSafeHttpClient (node:http, kept for waiting requests)", PollClient],
+] as const)("%s on a kept connection", (_name, Client) => {
+  let server: HostileServer;
+  const answered = new WeakSet<object>();
+
+  beforeAll(async () => {
+    server = await startHostileServer({
+      extra: {
+        // Answers once a connection: a second request on it finds it closed, with no answer.
+        "/once": (request, response) => {
+          if (answered.has(request.socket)) return void request.socket.destroy();
+          answered.add(request.socket);
+          response.writeHead(200).end(GOOD_RSS);
+        },
+      },
+    });
+  });
+
+  afterAll(() => server.close());
+
+  /** Sends two requests to `/once`, the second waiting for the host and then taking the connection the first left. */
+  async function twice(method: "GET" | "POST") {
+    const client = new Client({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency: 1 });
+    const before = { requests: server.requests.length, connections: server.connections };
+    const results = await Promise.all([
+      client.request({ url: server.url("/once"), method }),
+      client.request({ url: server.url("/once"), method }),
+    ]);
+    await client.close();
+    return {
+      ok: results.map((result) => result.ok),
+      requests: server.requests.length - before.requests,
+      connections: server.connections - before.connections,
+    };
+  }
+
+  it("sends a GET again on a new connection when the server closes the kept one as the request arrives", async () => {
+    expect(await twice("GET")).toEqual({ ok: [true, true], requests: 3, connections: 2 });
+  });
+
+  it("sends a POST only once, failing it when the server closes the kept connection", async () => {
+    expect(await twice("POST")).toEqual({ ok: [true, false], requests: 2, connections: 1 });
+  });
+});
+
+describe("GuardedHttpClient over a transport that ignores its signal", () => {
+  /** A client whose transport answers its first request with `first`, and every later one at once. */
+  function clientOver(first: () => Promise<TransportResponse>) {
+    let sent = 0;
+    return new GuardedHttpClient({ perHostConcurrency: 1, timeoutMs: 100 }, () => ({
+      send: () =>
+        sent++ === 0
+          ? first()
+          : Promise.resolve({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from("ok")]) }),
+      close: async () => {},
+    }));
+  }
+
+  it("ends a request whose transport never answers at the deadline, and frees its host for the next", async () => {
+    const client = clientOver(() => new Promise(() => {}));
+
+    const [stuck, next] = await Promise.all([
+      client.request({ url: "http://feeds.test/a.xml" }),
+      client.request({ url: "http://feeds.test/b.xml" }),
+    ]);
+
+    expect(stuck).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    expect(next.ok).toBe(true);
+  });
+
+  it("ends a request whose body never ends at the deadline, destroying the body", async () => {
+    const body = new PassThrough();
+    body.write("<rss");
+    const client = clientOver(async () => ({ statusCode: 200, headers: {}, body }));
+
+    const [stuck, next] = await Promise.all([
+      client.request({ url: "http://feeds.test/a.xml" }),
+      client.request({ url: "http://feeds.test/b.xml" }),
+    ]);
+
+    expect(stuck).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    expect(body.destroyed).toBe(true);
+    expect(next.ok).toBe(true);
+  });
+});
+
+/** Records the socket of every response node:http finishes until `stop`, whichever client asked. */
+function watchSockets() {
+  const sockets: Socket[] = [];
+  const record = (message: unknown) => {
+    const socket = (message as { response: IncomingMessage }).response.socket;
+    if (socket) sockets.push(socket);
+  };
+  subscribe("http.client.response.finish", record);
+  return { sockets, stop: () => unsubscribe("http.client.response.finish", record) };
+}
+
+describe.each([
+  ["http", undefined],
+  ["https", TEST_TLS],
+] as const)("NodeSafeHttpClient idle connections over %s", (_scheme, tls) => {
   const NAMED = { ...NAMES, "a.test": "127.0.0.1", "b.test": "127.0.0.1", "c.test": "127.0.0.1" };
+  const options = { allow: ["a.test", "b.test", "c.test"], resolver: testResolver(NAMED), ca: tls?.cert };
 
   /** Asks hosts a, b, c, then a, b, c again, one request at a time; says how many connections the server saw. */
   async function connectionsFor(keepAlive: KeepAlive | undefined): Promise<number> {
-    const server = await startHostileServer();
-    const client = new NodeSafeHttpClient(
-      { allow: ["a.test", "b.test", "c.test"], resolver: testResolver(NAMED) },
-      keepAlive,
-    );
+    const server = await startHostileServer({ tls });
+    const client = new NodeSafeHttpClient(options, keepAlive);
     const results = [];
     for (const host of ["a.test", "b.test", "c.test", "a.test", "b.test", "c.test"]) {
       results.push(await client.request({ url: server.url("/feed.xml", host) }));
@@ -291,16 +453,22 @@ describe("NodeSafeHttpClient idle connections", () => {
     expect(await connectionsFor({ onlyForWaiting: false, maxIdle: 2, idleMs: 10_000 })).toBe(6);
   });
 
+  it("closes a connection idle longer than idleMs when the next request ends", async () => {
+    // a's has been idle for all of b's request when b's ends: longer than 0 ms.
+    expect(await connectionsFor({ onlyForWaiting: false, maxIdle: 16, idleMs: 0 })).toBe(6);
+  });
+
   it("closes a connection no request waits for when kept only for waiting requests", async () => {
     expect(await connectionsFor(POLL_KEEP_ALIVE)).toBe(6);
   });
 
-  it("hands a connection to the request to its host that waited for it, when kept only for waiting requests", async () => {
-    const server = await startHostileServer({ delayMs: 5 });
-    const client = new PollClient({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency: 3 });
+  /** Sends 30 requests to one host, three at a time; says how many connections the server saw. */
+  async function connectionsForWaiting(keepAlive: KeepAlive): Promise<number> {
+    const server = await startHostileServer({ tls, delayMs: 5 });
+    const client = new NodeSafeHttpClient({ ...options, perHostConcurrency: 3 }, keepAlive);
 
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => client.request({ url: server.url(`/feeds/${index}`) })),
+      Array.from({ length: 30 }, (_, index) => client.request({ url: server.url(`/feeds/${index}`, "a.test") })),
     );
     await client.close();
     await server.allClosed();
@@ -308,6 +476,40 @@ describe("NodeSafeHttpClient idle connections", () => {
 
     expect(results.every((result) => result.ok)).toBe(true);
     expect(server.peakInFlight).toBe(3);
+    return server.connections;
+  }
+
+  it("hands a connection to the request to its host that waited for it, when kept only for waiting requests", async () => {
+    expect(await connectionsForWaiting(POLL_KEEP_ALIVE)).toBe(3);
+  });
+
+  it("keeps no more than maxIdle connections when kept only for waiting requests", async () => {
+    expect(await connectionsForWaiting({ ...POLL_KEEP_ALIVE, maxIdle: 0 })).toBe(30);
+  });
+
+  it("keeps a connection only for a request waiting for its own host, not for one waiting for another", async () => {
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const server = await startHostileServer({
+      tls,
+      extra: { "/held": (_q, response) => void answered.then(() => response.writeHead(200).end(GOOD_RSS)) },
+    });
+    const client = new NodeSafeHttpClient({ ...options, perHostConcurrency: 1 }, POLL_KEEP_ALIVE);
+
+    // b's second request waits for b's first, held, while a's request ends.
+    const onB = Promise.all([
+      client.request({ url: server.url("/held", "b.test") }),
+      client.request({ url: server.url("/feed.xml", "b.test") }),
+    ]);
+    const onA = await client.request({ url: server.url("/feed.xml", "a.test") });
+    answer();
+    const results = [onA, ...(await onB), await client.request({ url: server.url("/feed.xml", "a.test") })];
+    await client.close();
+    await server.close();
+
+    expect(results.map((result) => result.ok)).toEqual([true, true, true, true]);
+    // a's first connection was closed, not kept for b's waiting request, so a's next opened one;
+    // b's was kept for b's second request.
     expect(server.connections).toBe(3);
   });
 
@@ -316,18 +518,21 @@ describe("NodeSafeHttpClient idle connections", () => {
   });
 
   it("closes its idle connections on close, so the process can exit without waiting for them", async () => {
-    const server = await startHostileServer();
-    const client = new NodeSafeHttpClient(
-      { allow: ["a.test"], resolver: testResolver(NAMED) },
-      { onlyForWaiting: false, maxIdle: 4, idleMs: 60_000 },
-    );
-    const result = await client.request({ url: server.url("/feed.xml", "a.test") });
+    const server = await startHostileServer({ tls });
+    const client = new NodeSafeHttpClient(options, { onlyForWaiting: false, maxIdle: 4, idleMs: 60_000 });
+    const watched = watchSockets();
+    const results = [
+      await client.request({ url: server.url("/feed.xml", "a.test") }),
+      await client.request({ url: server.url("/feed.xml", "b.test") }),
+    ];
+    watched.stop();
+    const keptBeforeClose = watched.sockets.filter((socket) => !socket.destroyed).length;
+
     await client.close();
-    // Left open, the kept connection would hold this until its minute was up, past the test's timeout.
-    await server.allClosed();
+    const openAfterClose = watched.sockets.filter((socket) => !socket.destroyed).length;
     await server.close();
 
-    expect(result.ok).toBe(true);
-    expect(server.connections).toBe(1);
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect([keptBeforeClose, openAfterClose]).toEqual([2, 0]);
   });
 });

@@ -17,7 +17,8 @@ export class SafeHttpClient extends GuardedHttpClient {
   constructor(options: Partial<SafeHttpOptions> = {}) {
     super(options, (lookup, settings) => {
       // One connector for every connection: its TLS session cache is shared, not one a connection.
-      const connect = buildConnector({ lookup } as buildConnector.BuildOptions);
+      const ca = settings.ca && [settings.ca].flat();
+      const connect = buildConnector({ lookup, ...(ca && { ca }) } as buildConnector.BuildOptions);
       const agents: Agent[] = [];
       const agentFor = (slot: number): Agent => {
         agents[slot] ??= new Agent({

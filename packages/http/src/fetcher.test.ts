@@ -5,8 +5,8 @@ import type { HttpFetcherOptions } from "./fetcher.ts";
 import { NodeHttpFetcher } from "./node.ts";
 
 const FETCHERS = [
-  ["HttpFetcher (undici)", HttpFetcher],
-  ["NodeHttpFetcher (node:http)", NodeHttpFetcher],
+  ["HttpFetcher (node:http, kept for waiting requests)", HttpFetcher],
+  ["NodeHttpFetcher (node:http, a connection a request)", NodeHttpFetcher],
 ] as const;
 
 describe.each(FETCHERS)("%s", (_name, Fetcher) => {
@@ -54,6 +54,13 @@ describe.each(FETCHERS)("%s", (_name, Fetcher) => {
     expect(server.requests.at(-1)?.headers["if-none-match"]).toBe('"v1"');
   });
 
+  it("sends no credentials written in a feed's URL, nor reports them in its final URL", async () => {
+    const result = await fetcher.fetch({ url: server.url("/conditional.xml").replace("//", "//reader:s%40cret@") });
+
+    expect(result).toMatchObject({ status: "ok", finalUrl: server.url("/conditional.xml") });
+    expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
   it("reports a refused status with the wait the server asked for", async () => {
     const result = await fetcher.fetch({ url: server.url("/busy.xml") });
     expect(result).toEqual({
@@ -61,6 +68,19 @@ describe.each(FETCHERS)("%s", (_name, Fetcher) => {
       error: { kind: "http-status", message: "HTTP 503" },
       retryAfterSeconds: 120,
     });
+  });
+
+  it("reports a server that switches protocols as a connection error, and fetches the feeds queued behind it", async () => {
+    const paths = ["/switch-protocols", "/feed.xml", "/conditional.xml", "/feed.xml"];
+
+    const results = await Promise.all(paths.map((path) => fetcher.fetch({ url: server.url(path) })));
+
+    expect(results.map((result) => (result.status === "error" ? result.error.kind : result.status))).toEqual([
+      "connection",
+      "ok",
+      "ok",
+      "ok",
+    ]);
   });
 
   it("refuses a host that resolves to a private address, without connecting", async () => {

@@ -42,9 +42,10 @@ export function retryAfterSeconds(value: string | undefined, now: Date): number 
 
 /**
  * Fetches feeds over HTTP(S) through an address-guarded client: conditional requests, the
- * address guard, redirects re-checked, a deadline and size caps. `HttpFetcher` (undici, with
- * keep-alive pools) and `NodeHttpFetcher` (node:http, for bundles that cannot afford undici)
- * give it their client.
+ * address guard, redirects re-checked, a deadline and size caps. `HttpFetcher` (the poller's:
+ * node:http, a connection kept only for a request already waiting for its host) and
+ * `NodeHttpFetcher` (the Lambda fetch function's: node:http, a connection a request) give it
+ * their client.
  */
 export class GuardedFetcher<Client extends GuardedHttpClient = GuardedHttpClient> implements Fetcher {
   private readonly clock: Clock;

@@ -26,6 +26,8 @@ export interface SafeHttpOptions {
   /** Addresses, ranges (CIDR) or host names the address guard lets through. */
   allow: readonly string[];
   resolver: Resolver;
+  /** Certificates (PEM) trusted for https in place of Node's own authorities: a private authority's, or a test's. */
+  ca?: string | readonly string[] | undefined;
 }
 
 export const DEFAULT_SAFE_HTTP_OPTIONS: SafeHttpOptions = {
@@ -184,7 +186,34 @@ function checkTarget(raw: string, allow: AllowList): URL {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const rule = isIP(host) ? refusedBy(host, allow) : undefined;
   if (rule) fail("refused-address", `refused address: ${rule}`, false);
+  // Credentials in a URL are neither sent nor kept in the URL a response reports.
+  url.username = "";
+  url.password = "";
   return url;
+}
+
+/**
+ * Settles as `work` does, or rejects with the signal's reason once it aborts, whether or not
+ * `work` heeds the signal: no transport can hold a request past its deadline. `lost` is given
+ * what `work` settles with after the signal won.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, lost: (value: T) => void = () => {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) lost(value);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Drops a body we will not read; undici reports the abort as an error nobody needs. */
@@ -361,13 +390,17 @@ export class GuardedHttpClient {
         try {
           // A closed transport may still open connections (a slot first used after it closed).
           if (this.closed) throw new Error("the client is closed");
-          const response = await this.transport.send(url, {
-            method,
-            headers: { "user-agent": this.options.userAgent, ...input.headers },
-            body,
-            signal: controller.signal,
-            slot,
-          });
+          const response = await untilAborted(
+            this.transport.send(url, {
+              method,
+              headers: { "user-agent": this.options.userAgent, ...input.headers },
+              body,
+              signal: controller.signal,
+              slot,
+            }),
+            controller.signal,
+            (late) => discard(late.body),
+          );
           const headers = flatHeaders(response.headers);
           const location = headers.location;
           if (REDIRECTS.has(response.statusCode) && location && input.redirect !== "manual") {
@@ -387,7 +420,10 @@ export class GuardedHttpClient {
             discard(response.body);
             fail("too-large", `declared ${declared} bytes, more than ${maxBytes}`, false);
           }
-          const raw = await readCapped(response.body, maxBytes);
+          const raw = await untilAborted(readCapped(response.body, maxBytes), controller.signal).catch((error) => {
+            discard(response.body);
+            throw error;
+          });
           const decoded = await decode(raw, headers["content-encoding"], this.options.maxDecodedBytes);
           return { ok: true, response: { status: response.statusCode, headers, body: decoded, url: url.toString() } };
         } finally {

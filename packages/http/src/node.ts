@@ -1,8 +1,15 @@
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { DEFAULT_FETCH_OPTIONS, GuardedFetcher, type HttpFetcherOptions } from "./fetcher.ts";
-import { GuardedHttpClient, type SafeHttpOptions, type TransportQueue, type TransportResponse } from "./guarded.ts";
+import {
+  GuardedHttpClient,
+  type guardedLookup,
+  type SafeHttpOptions,
+  type TransportQueue,
+  type TransportRequest,
+  type TransportResponse,
+} from "./guarded.ts";
 
 export * from "./fetcher.ts";
 export * from "./guarded.ts";
@@ -77,6 +84,70 @@ function boundIdle(
   };
 }
 
+interface Connecting {
+  lookup: ReturnType<typeof guardedLookup>;
+  agent: HttpAgent | false;
+  ca: SafeHttpOptions["ca"];
+  /** Told of each socket a request is given. */
+  onSocket: ((socket: Socket) => void) | undefined;
+}
+
+/**
+ * One request on node:http, settled whatever the server does: an answer resolves it; an error, a
+ * close before any answer, an upgrade to another protocol (its socket destroyed) or the signal
+ * rejects it. Node reports some of these only as a `close` of the request, after which destroying
+ * it does nothing. A GET or HEAD sent on a kept connection that the server closed before answering
+ * (it may have closed it as the request left) is sent once more, on another connection.
+ */
+function exchange(
+  url: URL,
+  request: TransportRequest,
+  connecting: Connecting,
+  retry = request.method === "GET" || request.method === "HEAD",
+): Promise<TransportResponse> {
+  const { method, headers, body, signal } = request;
+  return new Promise<TransportResponse>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const { lookup, agent, ca, onSocket } = connecting;
+    const outgoing = send(url, { method, headers, signal, lookup, agent, ...(ca && { ca: [ca].flat() }) });
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      outgoing.off("response", onResponse);
+      outgoing.off("upgrade", onUpgrade);
+      outgoing.off("close", onClose);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settle();
+      outgoing.destroy();
+      if (retry && outgoing.reusedSocket && !signal.aborted && (error as { code?: unknown }).code === "ECONNRESET") {
+        resolve(exchange(url, request, connecting, false));
+      } else reject(error);
+    };
+    const onResponse = (response: IncomingMessage) => {
+      settle();
+      resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response });
+    };
+    const onUpgrade = (response: IncomingMessage, socket: Socket) => {
+      socket.destroy();
+      fail(new Error(`HTTP ${response.statusCode}: the server switched to another protocol`));
+    };
+    const onClose = () => fail(new Error("the connection closed before an answer"));
+    const onAbort = () => fail(signal.reason);
+    outgoing.once("response", onResponse);
+    outgoing.once("upgrade", onUpgrade);
+    outgoing.once("close", onClose);
+    // Kept after the answer: an error then reaches the body too, which is read elsewhere.
+    outgoing.on("error", fail);
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (onSocket) outgoing.once("socket", onSocket);
+    outgoing.end(body);
+  });
+}
+
 /**
  * The address-guarded client on node:http. Without `keepAlive`, one connection a request: for
  * Lambda functions, which make a few requests an invocation to different hosts, where loading
@@ -96,18 +167,11 @@ export class NodeSafeHttpClient extends GuardedHttpClient {
       const closeIdle =
         agents && keepAlive ? boundIdle([agents.http, agents.https], keepAlive, queue, originOf) : () => {};
       return {
-        send: (url, { method, headers, body, signal }) =>
-          new Promise<TransportResponse>((resolve, reject) => {
-            const https = url.protocol === "https:";
-            const send = https ? httpsRequest : httpRequest;
-            const agent = agents ? (https ? agents.https : agents.http) : false;
-            const outgoing = send(url, { method, headers, signal, lookup, agent }, (response) =>
-              resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
-            );
-            if (agents) outgoing.once("socket", (socket) => originOf.set(socket, url.origin));
-            outgoing.on("error", reject);
-            outgoing.end(body);
-          }),
+        send: (url, request) => {
+          const agent = agents ? (url.protocol === "https:" ? agents.https : agents.http) : false;
+          const onSocket = agents ? (socket: Socket) => originOf.set(socket, url.origin) : undefined;
+          return exchange(url, request, { lookup, agent, ca: settings.ca, onSocket });
+        },
         close: async () => closeIdle(),
       };
     });

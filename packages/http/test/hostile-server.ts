@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { Resolver } from "../src/client.ts";
@@ -98,6 +99,15 @@ export function hostileRoutes(): Record<string, Route> {
     "/to-private-name": (_request, response, server) =>
       response.writeHead(301, { location: `http://intranet.test:${server.port}/feed.xml` }).end(),
     "/busy.xml": (_request, response) => response.writeHead(503, { "retry-after": "7200" }).end(),
+    // Switches a plain GET to another protocol, then says nothing more on the open connection.
+    "/switch-protocols": (request) => {
+      request.socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    },
+    // An interim answer, then the connection closed (FIN) with no final one.
+    "/continue-then-close": (request, response) => {
+      response.writeContinue();
+      request.socket.end();
+    },
   };
 }
 
@@ -111,17 +121,18 @@ function redirectChain(request: IncomingMessage, response: ServerResponse): bool
 }
 
 /**
- * A local server of hostile feeds on 127.0.0.1. Paths under `/feeds/` answer the calm
- * feed after `delayMs`, so tests can measure how many fetches overlap.
+ * A local server of hostile feeds on 127.0.0.1, over https when given `tls` (a certificate and its
+ * key). Paths under `/feeds/` answer the calm feed after `delayMs`, so tests can measure how many
+ * fetches overlap.
  */
 export async function startHostileServer(
-  options: { extra?: Record<string, Route>; delayMs?: number } = {},
+  options: { extra?: Record<string, Route>; delayMs?: number; tls?: { cert: string; key: string } } = {},
 ): Promise<HostileServer> {
   const routes = { ...hostileRoutes(), ...options.extra };
   // Compress the bomb before any client starts its deadline, not while one is waiting.
   gzipBomb();
   let inFlight = 0;
-  const server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? "/";
     state.requests.push({ path, headers: request.headers });
     inFlight++;
@@ -135,7 +146,8 @@ export async function startHostileServer(
       return;
     }
     response.writeHead(404).end();
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   let open = 0;
   let whenClosed: Array<() => void> = [];
   server.on("connection", (socket) => {
@@ -152,7 +164,7 @@ export async function startHostileServer(
   const { port } = server.address() as AddressInfo;
   const state: HostileServer = {
     port,
-    url: (path, host = TEST_HOST) => `http://${host}:${port}${path}`,
+    url: (path, host = TEST_HOST) => `${options.tls ? "https" : "http"}://${host}:${port}${path}`,
     requests: [],
     peakInFlight: 0,
     connections: 0,
