@@ -25,7 +25,14 @@ const FAMILIES: Readonly<Partial<Record<Language, Family[]>>> = {
     },
     {
       concept: "hoax",
-      intended: ["сообщение о минировании", "минирование аэропорта", "заминировали школы", "ложное сообщение"],
+      intended: [
+        "сообщение о минировании",
+        "сообщили о минировании школ",
+        "минирование аэропорта",
+        "заминировали школы",
+        "заминировали суды",
+        "ложное сообщение",
+      ],
       unrelated: ["аэропорт", "вокзал", "суд", "судно", "судьба", "школа"],
     },
     {
@@ -76,7 +83,14 @@ const FAMILIES: Readonly<Partial<Record<Language, Family[]>>> = {
     },
     {
       concept: "hoax",
-      intended: ["лист", "листи", "замінування аеропорту", "неправдиве повідомлення"],
+      intended: [
+        "лист",
+        "листи",
+        "замінування аеропорту",
+        "суди замінували",
+        "мінування школи",
+        "неправдиве повідомлення",
+      ],
       unrelated: ["листопад", "листопада", "листя", "аеропорт", "вокзал", "суддя", "школа"],
     },
     {
@@ -100,8 +114,12 @@ const FAMILIES: Readonly<Partial<Record<Language, Family[]>>> = {
     { concept: "science", intended: ["зірка", "зірок"], unrelated: ["зірвати", "зірвав"] },
     { concept: "crypto", intended: ["майнінгова ферма"], unrelated: ["фермер", "фермери"] },
     { concept: "games", intended: ["гра", "ігри", "ігрова"], unrelated: ["іграшка", "іграшки"] },
-    { concept: "stockpile-destroy", intended: ["склад боєприпасів", "знищення"], unrelated: ["складна", "у складі"] },
-    { concept: "withdraw", intended: ["вихід", "виходу"], unrelated: ["вихідні", "вихідець"] },
+    {
+      concept: "stockpile-destroy",
+      intended: ["склад боєприпасів", "на складі", "знищення"],
+      unrelated: ["складна", "у складі"],
+    },
+    { concept: "withdraw", intended: ["вихід", "виходу", "виходили"], unrelated: ["вихідні", "вихідець"] },
   ],
   de: [
     {
@@ -134,7 +152,16 @@ const FAMILIES: Readonly<Partial<Record<Language, Family[]>>> = {
     },
     {
       concept: "mine",
-      intended: ["Minen", "Landminen", "Antipersonenminen", "Tretminen", "Minenfeld"],
+      intended: [
+        "Minen",
+        "Landminen",
+        "Antipersonenminen",
+        "Tretminen",
+        "Schmetterlingsminen",
+        "Tellerminen",
+        "Sprungminen",
+        "Minenfeld",
+      ],
       unrelated: ["prominent", "Terminen", "Vitaminen"],
     },
     {
@@ -157,7 +184,17 @@ const FAMILIES: Readonly<Partial<Record<Language, Family[]>>> = {
       unrelated: ["Düsseldorf", "Vorfeld", "Hacker"],
     },
     { concept: "transfer", intended: ["erhält", "erhalten", "liefert"], unrelated: ["Verhalten", "Verhältnis"] },
-    { concept: "withdraw", intended: ["kündigt", "gekündigt", "Austritt"], unrelated: ["ankündigt", "angekündigt"] },
+    {
+      concept: "withdraw",
+      intended: ["kündigt", "gekündigt", "aufzukündigen", "Vertragskündigung", "Austritt"],
+      unrelated: ["ankündigt", "angekündigt"],
+    },
+    {
+      concept: "stockpile-destroy",
+      intended: ["Lager", "Beständen", "Munitionslager"],
+      unrelated: ["Lage", "lag", "lagen", "Belagerung"],
+    },
+    { concept: "clear", intended: ["räumten", "Räumtrupps"], unrelated: ["Räume", "Zeitraum"] },
     { concept: "ban", intended: ["Verbot", "geächtet"], unrelated: ["Beobachtung", "ungeachtet"] },
     { concept: "fund", intended: ["Mittel", "Finanzmittel"], unrelated: ["Mittelmeer", "ermittelt", "unmittelbar"] },
     { concept: "find", intended: ["Fund", "Munitionsfund", "gefunden"], unrelated: ["fünfundzwanzig", "Fundament"] },

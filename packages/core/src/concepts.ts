@@ -38,7 +38,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "mine | mines",
       fr: "mine | mines",
-      de: "mine | minen | minen* | ~landmine | ~personenmine | ~tretmine | ~panzermine | ~seemine | ~streumine | ~splittermine | ~sprengmine | ~schutzenmine | ~abwehrmine | ~fahrzeugmine | ~treibmine | ~haftmine | ~springmine",
+      de: "mine | minen | minen* | ~landmine | ~personenmine | ~tretmine | ~panzermine | ~seemine | ~streumine | ~splittermine | ~sprengmine | ~schutzenmine | ~abwehrmine | ~fahrzeugmine | ~treibmine | ~haftmine | ~springmine | ~sprungmine | ~schmetterlingsmine | ~tellermine | ~richtmine | ~stolperdrahtmine | ~stolpermine | ~spielzeugmine | ~plastikmine | ~holzmine | ~bodenmine",
       es: "mina | minas",
       ru: "мина | мины | мине | мину | миной | мин | минами | минах | минам | =минная | =минного | =минное | =минной | =минном | =минною | =минную | =минные | =минный | =минным | =минных | =минному | =минными | =минно",
       uk: "міна | міни | міні | міну | міною | мін | мінами | мінах | мінам | =мінна | =мінне | =мінний | =мінним | =мінних | =мінного | =мінному | =мінною | =мінної | =мінну | =мінні | =мінними | =мінній | =мінно",
@@ -132,10 +132,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "withdraw* | withdrew | exit* | quit* | leave | leaves | leaving | left | pull | pulls | pulling | pulled | ditch* | abandon* | denounc* | renounc*",
       fr: "retrait* | retire | retirer | retirent | retiré* | quitte* | quitter | sortie | sortir | sort | dénonc* | abandon*",
-      de: "~austritt | ~austreten | ~ausstieg | ~aussteig | =steigt =aus | =stieg =aus | =steigen =aus | verlass* | verlasst | verliess* | kundig* | gekundigt* | aufkundig* | aufgekundigt* | ~zuruckzieh | ruckzug* | ~truppenruckzug",
+      de: "~austritt | ~austreten | ~ausstieg | ~aussteig | =steigt =aus | =stieg =aus | =steigen =aus | verlass* | verlasst | verliess* | kundig* | gekundigt* | aufkundig* | aufzukundig* | ~vertragskundig | ~vertragsaufkundig | ~teilruckzug | aufgekundigt* | ~zuruckzieh | ruckzug* | ~truppenruckzug",
       es: "retira* | retiro | retirada* | retirarse | sale | salir | salida | abandon* | denunci*",
       ru: "выход | выйти | выйдет | выйдут | вышл* | вышел | покида* | покинул* | покинет | денонс* | отказ*",
-      uk: "=вихід | =виходу | =виході | =виходом | =виходить | =виходять | =виходити | вийти | вийде | вийдуть | вийшл* | вийшов | залиша* | залишит* | денонс* | відмов*",
+      uk: "=вихід | =виходу | =виході | =виходом | =виходить | =виходять | =виходити | =виходив | =виходила | =виходили | =виходило | виходитим* | вийти | вийде | вийдуть | вийшл* | вийшов | залиша* | залишит* | денонс* | відмов*",
     },
   },
   accede: {
@@ -275,10 +275,10 @@ const CONCEPT_SOURCES = {
     say: {
       en: "stockpil* | stock | stocks | arsenal* | destroy* | destruction | destroyed | eliminat* | disposal | dismantl*",
       fr: "stock* | arsenal* | arsenaux | détrui* | destruction | élimin*",
-      de: "=bestande | ~lagerbestand | ~munitionsbestand | ~waffenbestand | ~minenbestand | ~vorrat | ~vorrate | lager | ~munitionslager | ~waffenlager | ~minenlager | ~einlagerung | ~vernicht | ~zerstor | ~arsenal",
+      de: "=bestande | ~lagerbestand | ~munitionsbestand | ~waffenbestand | ~minenbestand | ~vorrat | ~vorrate | =lager | =lagern | =lagers | =lagerung | =bestand | =bestands | ^Beständen | ~restbestand | ~munitionslager | ~waffenlager | ~minenlager | ~einlagerung | ~vernicht | ~zerstor | ~arsenal",
       es: "arsenal* | reserva* | existencias | almacen* | destru* | elimin*",
-      ru: "запас* | арсенал* | склад | складск* | уничтож* | ликвид* | утилиз*",
-      uk: "запас* | арсенал* | =склад | =склади | =складів | =складах | складськ* | склад* боєприпас* | склад* зброї | склад* пального | знищ* | ліквід* | утиліз*",
+      ru: "запас* | арсенал* | склад | складск* | складирова* | уничтож* | ликвид* | утилиз*",
+      uk: "запас* | арсенал* | =склад | =склади | =складів | =складах | складськ* | =на =складі | =на =складах | =по =складу | склад* боєприпас* | склад* зброї | склад* пального | знищ* | ліквід* | утиліз*",
     },
   },
   clear: {
@@ -286,7 +286,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "demin* | de mining | de miner | de miners | mine clearance | mine clearing | clear* | defus* | bomb disposal | disposal team* | neutralis* | neutraliz* | sapper* | explosive ordnance disposal | mine action | mine free | free mines | land release | hectare* | survey* | detect* | sniff* | mine risk",
       fr: "démin* | dépollu* | désamorç* | neutralis* | sapeur* | hectare* | libre mines | libérée mines | détect* | débarrass*",
-      de: "~minenraum | ~kampfmittelraum | raumung* | geraumt* | =raumt | =raumte | =raumen | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
+      de: "~minenraum | ~kampfmittelraum | raumung* | geraumt* | =raumt | =raumte | =raumen | =raumten | raumteam* | raumtrupp* | ~entscharf | ~minenfrei | ~entminung | ~hektar | ~minensuch | ~spurhund | ~feuerwerker",
       es: "desmin* | limpi* | despej* | desactiv* | neutraliz* | zapador* | hectárea* | libre minas | libres minas | detect*",
       ru: "разминир* | сапер* | обезвре* | нейтрализ* | очищ* | очист* | гектар* | свободн* мин | пиротехник* | обнаруж* | поиск* мин*",
       uk: "розмінув* | розмінуван* | розміновув* | розмінов* | сапер* | знешкод* | нейтраліз* | очищ* | очист* | гектар* | вільн* мін | піротехнік* | виявил* | виявлен* | виявля*",
@@ -319,7 +319,7 @@ const CONCEPT_SOURCES = {
     say: {
       en: "kill* | dead | death* | die | dies | died | dying | fatal* | lose life | lost lives | toll",
       fr: "tué* | tue | tuent | tuant | mort | morts | morte | mortes | décès | décéd* | périt | péri | bilan",
-      de: "~getotet | ~totet | tot | tote | toten | ~todesopfer | stirbt | starb | gestorben | ~ums leben",
+      de: "~getotet | ~totet | tot | tote | toten | ~todesopfer | stirbt | starb | gestorben | ~ums leben | verlier* =sein =leben | verlor* =sein =leben | verlier* =ihr =leben | verlor* =ihr =leben",
       es: "muert* | mata* | mató | fallec* | muere* | murió | mueren | pierde vida | perdió vida",
       ru: "погиб* | гибел* | убит* | убил* | смерт* | скончал* | =умер | =умерла | =умерли | =умерло | умерш* | летальн*",
       uk: "загин* | загибел* | вбит* | вбив* | вбил* | смерт* | помер* | загиблі",
@@ -527,8 +527,8 @@ const CONCEPT_SOURCES = {
       fr: "guerre* | conflit* | invasion | envahi* | front | occupé* | occupation | occupant* | offensive | attaque* | bombard* | artillerie | drone* | frappe* | bataille* | combat* | cessez feu | trêve | libéré* | hostilités",
       de: "~krieg | ~konflikt | ~invasion | ~front | ~besetzt | ~besatzung | ~offensive | ~angriff | ~beschuss | ~artillerie | ~drohne | ~schlacht | ~kampf | ~waffenruhe | ~waffenstillstand | ~befreit",
       es: "guerra* | conflicto* | invasión | invadi* | frente | ocupad* | ocupación | ofensiva* | ataque* | bombarde* | artillería | dron* | batalla* | combat* | alto fuego | tregua | liberad* | hostilidades",
-      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | =бой | =боя | =бои | =боях | =боям | =боем | =бою | =боями | боев* | боестолкновени* | бомбардир* | боеприпас* | перемири* | освобожден* | сво",
-      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | =бій | =бою | =бої | =боїв | =боях | =боям | =боєм | =боями | бойов* | бомбардув* | боєприпас* | перемир* | звільнен* | деокупов*",
+      ru: "войн* | военн* действи* | конфликт* | вторжени* | фронт* | оккупир* | оккупац* | оккупант* | наступлени* | атак* | обстрел* | артиллер* | беспилотник* | дрон* | удар* | =бой | =боя | =бои | =боях | =боям | =боем | =бою | =боями | боев* | боестолкновени* | бомбардир* | =бомбят | =бомбит | бомбил* | бомбежк* | =боец | =бойцы | =бойцов | боеприпас* | перемири* | освобожден* | сво",
+      uk: "війн* | воєнн* | конфлікт* | вторгнен* | фронт* | окупов* | окупац* | окупант* | наступ* | атак* | обстріл* | артилер* | безпілотник* | дрон* | удар* | =бій | =бою | =бої | =боїв | =боях | =боям | =боєм | =боями | бойов* | бомбардув* | бомбил* | бомбит* | боєприпас* | перемир* | звільнен* | деокупов*",
     },
   },
   border: {
@@ -584,8 +584,8 @@ const CONCEPT_SOURCES = {
       fr: "alerte bombe | alertes bombe | canular* | fausse alerte | évacu* | menace* | anonyme* | courriel* | menace* faire sauter | fausse alerte bombe",
       de: "~bombendroh | ~drohung | ~evakuier | ~fehlalarm | ~anonym",
       es: "amenaza bomba | amenazas bomba | falsa alarma | evacu* | amenaza* | anónim* | correo* | aviso bomba | avisos bomba | aviso falso | amenaza falsa | falsa amenaza",
-      ru: "сообщени* минировани* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | минировани* школ* | заминир* школ* | школ* заминир* | эвакуир* школ* | эвакуац* школ* | минировани* вокзал* | заминир* вокзал* | вокзал* заминир* | торгов* центр* | минировани* =суда | минировани* =судов | =суды заминир* | минировани* аэропорт* | заминир* аэропорт* | аэропорт* заминир* | угрож* взорва* | угроз* взрыв*",
-      uk: "повідомлен* замінування | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | =лист | =листа | =листи | =листів | =листом | =листі | =листах | =листами | =листу | загроз* | замінув* школ* | замінов* школ* | школ* замінов* | школ* замінув* | евакую* школ* | евакуац* школ* | замінув* вокзал* | замінов* вокзал* | вокзал* замінов* | замінув* =тц | замінов* =тц | =тц замінов* | замінув* =суду | замінув* =судів | =суди замінов* | замінов* =суди | замінув* аеропорт* | замінов* аеропорт* | аеропорт* замінов* | навчальн* заклад* | погроз* підірв* | погрожу* підірв*",
+      ru: "сообщени* минировани* | сообщил* минировани* | =минируют школ* | =минируют =суды | заминир* =суды | заминир* =суд | заминир* =судов | =суда заминир* | =суд заминир* | лжеминир* | ложн* | эвакуир* | эвакуац* | анонимн* | письм* | угроз* | минировани* школ* | заминир* школ* | школ* заминир* | эвакуир* школ* | эвакуац* школ* | минировани* вокзал* | заминир* вокзал* | вокзал* заминир* | торгов* центр* | минировани* =суда | минировани* =судов | =суды заминир* | минировани* аэропорт* | заминир* аэропорт* | аэропорт* заминир* | угрож* взорва* | угроз* взрыв*",
+      uk: "повідомлен* замінування | повідомлен* мінування | мінуван* школ* | мінуван* вокзал* | мінуван* =суду | мінуван* аеропорт* | =суди замінув* | =тц замінув* | вокзал* замінув* | аеропорт* замінув* | замінув* =суд | замінув* =шкіл | повідомили замінування | неправдив* | евакую* | евакуац* | анонімн* | =лист | =листа | =листи | =листів | =листом | =листі | =листах | =листами | =листу | загроз* | замінув* школ* | замінов* школ* | школ* замінов* | школ* замінув* | евакую* школ* | евакуац* школ* | замінув* вокзал* | замінов* вокзал* | вокзал* замінов* | замінув* =тц | замінов* =тц | =тц замінов* | замінув* =суду | замінув* =судів | =суди замінов* | замінов* =суди | замінув* аеропорт* | замінов* аеропорт* | аеропорт* замінов* | навчальн* заклад* | погроз* підірв* | погрожу* підірв*",
     },
   },
   games: {
