@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addressAllowed, hostAllowed, isRefusedAddress, parseAllowList, refusalRule } from "./address.ts";
+import {
+  addressAllowed,
+  hostAllowed,
+  isRefusedAddress,
+  parseAllowList,
+  refusalRule,
+  withoutCredentials,
+} from "./address.ts";
 
 describe("isRefusedAddress", () => {
   it.each([
@@ -82,5 +89,13 @@ describe("allow-list", () => {
 
   it("refuses an entry that is not an address, range or host name", () => {
     expect(() => parseAllowList(["http://127.0.0.1/"])).toThrow(/not an address/);
+  });
+});
+
+describe("withoutCredentials", () => {
+  it("leaves out the user name and password written in an address, parsed or not", () => {
+    expect(withoutCredentials("https://alice:s3cret@feeds.example/feed?x=1")).toBe("https://feeds.example/feed?x=1");
+    expect(withoutCredentials("http://alice@exa mple.test/feed")).toBe("http://exa mple.test/feed");
+    expect(withoutCredentials("https://feeds.example/@user/feed")).toBe("https://feeds.example/@user/feed");
   });
 });

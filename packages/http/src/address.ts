@@ -165,3 +165,11 @@ export function refusedBy(address: string, allow: AllowList): string | undefined
 export function hostAllowed(hostname: string, allow: AllowList): boolean {
   return allow.hosts.has(hostname.toLowerCase().replace(/\.$/, ""));
 }
+
+/**
+ * An address as it may be shown (in a log line or an error), without the user name and password
+ * written in it; it need not parse as a URL.
+ */
+export function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][\w+.-]*:\/\/)[^/?#@]*@/i, "$1");
+}

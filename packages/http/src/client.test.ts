@@ -166,6 +166,13 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       expect(result).toMatchObject({ ok: false, error: { kind: "dns" } });
     });
 
+    it("names a URL it cannot read without the password written in it", async () => {
+      const result = await client.request({ url: "http://reader:s3cret@exa mple.test/feed" });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "invalid-url" } });
+      expect(result.ok || result.error.message).not.toContain("s3cret");
+    });
+
     it("refuses schemes other than http and https", async () => {
       const result = await client.request({ url: "file:///etc/passwd" });
 
@@ -340,6 +347,15 @@ describe.each([
           answered.add(request.socket);
           response.writeHead(200).end(GOOD_RSS);
         },
+        // Begins a second answer on a connection, then closes it: the request reached the server.
+        "/begun": (request, response) => {
+          if (answered.has(request.socket)) {
+            request.socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n");
+            return void request.socket.destroy();
+          }
+          answered.add(request.socket);
+          response.writeHead(200).end(GOOD_RSS);
+        },
       },
     });
   });
@@ -347,12 +363,12 @@ describe.each([
   afterAll(() => server.close());
 
   /** Sends two requests to `/once`, the second waiting for the host and then taking the connection the first left. */
-  async function twice(method: "GET" | "POST") {
+  async function twice(method: "GET" | "POST", path = "/once") {
     const client = new Client({ allow: [TEST_HOST], resolver: testResolver(NAMES), perHostConcurrency: 1 });
     const before = { requests: server.requests.length, connections: server.connections };
     const results = await Promise.all([
-      client.request({ url: server.url("/once"), method }),
-      client.request({ url: server.url("/once"), method }),
+      client.request({ url: server.url(path), method }),
+      client.request({ url: server.url(path), method }),
     ]);
     await client.close();
     return {
@@ -364,6 +380,10 @@ describe.each([
 
   it("sends a GET again on a new connection when the server closes the kept one as the request arrives", async () => {
     expect(await twice("GET")).toEqual({ ok: [true, true], requests: 3, connections: 2 });
+  });
+
+  it("sends a GET only once when the server began to answer it before closing the connection", async () => {
+    expect(await twice("GET", "/begun")).toEqual({ ok: [true, false], requests: 2, connections: 1 });
   });
 
   it("sends a POST only once, failing it when the server closes the kept connection", async () => {

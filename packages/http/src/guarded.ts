@@ -5,7 +5,14 @@ import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type { FeedErrorKind } from "@treatywatch/core";
-import { type AllowList, EMPTY_ALLOW_LIST, hostAllowed, parseAllowList, refusedBy } from "./address.ts";
+import {
+  type AllowList,
+  EMPTY_ALLOW_LIST,
+  hostAllowed,
+  parseAllowList,
+  refusedBy,
+  withoutCredentials,
+} from "./address.ts";
 
 /** Resolves a host name to every address it has; injectable so tests need no DNS. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -178,7 +185,7 @@ function checkTarget(raw: string, allow: AllowList): URL {
   try {
     url = new URL(raw);
   } catch {
-    return fail("invalid-url", `not a URL: ${raw}`, false);
+    return fail("invalid-url", `not a URL: ${withoutCredentials(raw)}`, false);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     fail("invalid-url", `scheme ${url.protocol} refused`, false);

@@ -112,6 +112,10 @@ function exchange(
     const { lookup, agent, ca, onSocket } = connecting;
     const outgoing = send(url, { method, headers, signal, lookup, agent, ...(ca && { ca: [ca].flat() }) });
     let settled = false;
+    // Bytes the socket had read when given to this request: any more means an answer began.
+    let readBefore = -1;
+    outgoing.once("socket", (socket: Socket) => (readBefore = socket.bytesRead));
+    const answerBegan = () => readBefore < 0 || (outgoing.socket?.bytesRead ?? readBefore) > readBefore;
     const settle = () => {
       settled = true;
       signal.removeEventListener("abort", onAbort);
@@ -123,8 +127,15 @@ function exchange(
       if (settled) return;
       settle();
       outgoing.destroy();
-      if (retry && outgoing.reusedSocket && !signal.aborted && (error as { code?: unknown }).code === "ECONNRESET") {
-        resolve(exchange(url, request, connecting, false));
+      if (
+        retry &&
+        outgoing.reusedSocket &&
+        !answerBegan() &&
+        !signal.aborted &&
+        (error as { code?: unknown }).code === "ECONNRESET"
+      ) {
+        // On a connection of its own: another kept one may have been closed as well.
+        resolve(exchange(url, request, { ...connecting, agent: false }, false));
       } else reject(error);
     };
     const onResponse = (response: IncomingMessage) => {
