@@ -64,6 +64,8 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
             request.on("end", () => response.writeHead(200).end(`${request.method} ${body}`));
           },
           "/post-redirect": (_q, response) => response.writeHead(307, { location: "/echo" }).end(),
+          "/bad-redirect": (_q, response) =>
+            response.writeHead(302, { location: "http://reader:s3cret@exa mple.test/feed" }).end(),
         },
       });
     });
@@ -207,6 +209,13 @@ describe.each(CLIENTS)("%s", (_name, Client) => {
       const result = await client.request({ url: server.url("/post-redirect"), method: "POST", redirect: "error" });
 
       expect(result).toMatchObject({ ok: false, error: { kind: "http-status" } });
+    });
+
+    it("fails a redirect to what is not a URL as an invalid URL, not to be retried, naming it without its password", async () => {
+      const result = await client.request({ url: server.url("/bad-redirect") });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: "invalid-url", retryable: false } });
+      expect(result.ok || result.error.message).not.toContain("s3cret");
     });
 
     it("keeps at most the per-host limit of requests in flight to one host", async () => {

@@ -180,6 +180,15 @@ class KeyedLimiter {
   }
 }
 
+/** Where a redirect leads, read against the address it answered; a Location that is no address fails as one. */
+function redirectTarget(location: string, base: URL): string {
+  try {
+    return new URL(location, base).toString();
+  } catch {
+    return fail("invalid-url", `redirect to what is not a URL: ${withoutCredentials(location)}`, false);
+  }
+}
+
 function checkTarget(raw: string, allow: AllowList): URL {
   let url: URL;
   try {
@@ -415,7 +424,7 @@ export class GuardedHttpClient {
             if (input.redirect === "error") fail("http-status", `HTTP ${response.statusCode} redirect refused`, false);
             if (hop >= this.options.maxRedirects)
               fail("http-status", `more than ${this.options.maxRedirects} redirects`, false);
-            url = checkTarget(new URL(location, url).toString(), this.allow);
+            url = checkTarget(redirectTarget(location, url), this.allow);
             if (response.statusCode === 303 || (response.statusCode !== 307 && response.statusCode !== 308)) {
               if (method !== "HEAD") method = "GET";
               body = undefined;
