@@ -12,7 +12,6 @@ import { compileAlternatives, compilePhrase, type Phrase, PhraseIndex, type Phra
 export type ConceptKind = "weapon" | "action" | "actor" | "context" | "domain" | "treaty-word";
 
 interface ConceptSource {
-  kind: ConceptKind;
   /** Phrases per language; `any` holds names and acronyms that every language writes alike. */
   say: Partial<Record<Language | "any", string>>;
   /** Names of more than one word that reports in every language quote as written ("Landmine Monitor"). */
@@ -22,7 +21,6 @@ interface ConceptSource {
 const CONCEPT_SOURCES = {
   // Weapons.
   landmine: {
-    kind: "weapon",
     say: {
       any: "^PFM ^ПФМ ^POM ^ПОМ ^TM-62 claymore*",
       en: "landmin* | land mine | land mines | anti personnel | antipersonnel | anti tank mine | anti tank mines | antitank mine* | anti vehicle mine | anti vehicle mines | butterfly mine* | scatterable mine* | toe popper*",
@@ -34,7 +32,6 @@ const CONCEPT_SOURCES = {
     },
   },
   mine: {
-    kind: "weapon",
     say: {
       en: "mine | mines",
       fr: "mine | mines",
@@ -45,7 +42,6 @@ const CONCEPT_SOURCES = {
     },
   },
   minefield: {
-    kind: "weapon",
     say: {
       en: "minefield*",
       fr: "champ mines | champs mines | champ miné | champs minés | terrain miné | zone minée | zones minées",
@@ -56,7 +52,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "cluster-munition": {
-    kind: "weapon",
     say: {
       any: "^DPICM ^ICM",
       en: "cluster munition | cluster munitions | cluster bomb* | cluster weapon* | cluster shell* | cluster round* | cluster warhead* | cluster ammunition | cluster strike* | cluster attack* | submunition* | bomblet*",
@@ -68,7 +63,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "explosive-remnant": {
-    kind: "weapon",
     say: {
       any: "^UXO ^UXOs ^ERW ^ВНП ^ВОП ^НВБ",
       en: "unexploded* | explosive remnant* | remnants war | explosive ordnance | explosive ordnances | dud | duds | leftover ordnance | wartime bomb* | ww2 bomb* | wwii bomb* | world war ii bomb* | war relic*",
@@ -80,7 +74,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "explosive-device": {
-    kind: "weapon",
     say: {
       any: "^IED ^IEDs ^СВУ ^СВП",
       en: "improvised explosive* | booby trap* | booby trapped | explosive device* | tripwire*",
@@ -92,7 +85,6 @@ const CONCEPT_SOURCES = {
     },
   },
   ordnance: {
-    kind: "weapon",
     say: {
       en: "shell | shells | grenade* | bomb | bombs | munition | munitions | ammunition | ordnance | projectile* | rocket* | missile* | explosive | explosives",
       fr: "obus | grenade* | bombe | bombes | munition | munitions | projectile* | roquette* | missile* | explosif | explosifs",
@@ -103,7 +95,6 @@ const CONCEPT_SOURCES = {
     },
   },
   nuclear: {
-    kind: "weapon",
     say: {
       en: "nuclear | nuke* | atomic | warhead* | nuclear arms | nuclear weapon*",
       fr: "nucléaire* | atomique* | ogive*",
@@ -114,7 +105,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "arms-control": {
-    kind: "weapon",
     say: {
       any: "^CFE ^ДОВСЕ ^ДЗЗСЄ ^KSE ^FACE",
       en: "arms control | disarmament | non proliferation | nonproliferation | arms race | strategic arms | strategic offensive | open skies | conventional armed forces europe | chemical weapons convention | biological weapons convention | killer robot* | autonomous weapon* | lethal autonomous",
@@ -128,7 +118,6 @@ const CONCEPT_SOURCES = {
 
   // What is done.
   withdraw: {
-    kind: "action",
     say: {
       en: "withdraw* | withdrew | exit* | quit* | leave | leaves | leaving | left | pull | pulls | pulling | pulled | ditch* | abandon* | denounc* | renounc*",
       fr: "retrait* | retire | retirer | retirent | retiré* | quitte* | quitter | sortie | sortir | sort | dénonc* | abandon*",
@@ -139,7 +128,6 @@ const CONCEPT_SOURCES = {
     },
   },
   accede: {
-    kind: "action",
     say: {
       en: "accede* | accession | join | joins | joined | joining | party | parties | state party | states parties",
       fr: "adhésion | adhère* | adhérer | rejoindre | rejoint | états parties | état partie",
@@ -150,7 +138,6 @@ const CONCEPT_SOURCES = {
     },
   },
   ratify: {
-    kind: "action",
     say: {
       en: "ratif* | deratif*",
       fr: "ratif*",
@@ -161,7 +148,6 @@ const CONCEPT_SOURCES = {
     },
   },
   suspend: {
-    kind: "action",
     say: {
       en: "suspen* | halt* | freez* | frozen | revok* | rescind* | scrap* | end | ends | ended | expir* | lapse* | extend* | extension",
       fr: "suspen* | gel | gèle | révoqu* | expir* | prolong* | fin",
@@ -172,7 +158,6 @@ const CONCEPT_SOURCES = {
     },
   },
   vote: {
-    kind: "action",
     say: {
       en: "vote | votes | voted | voting | bill | approve* | pass | passes | passed | adopt* | back | backs | backed | endorse* | support | supports | supported",
       fr: "vote* | projet loi | approuv* | adopt* | soutien* | soutient | appui*",
@@ -183,7 +168,6 @@ const CONCEPT_SOURCES = {
     },
   },
   sign: {
-    kind: "action",
     say: {
       en: "sign | signs | signed | signing | decree* | law | enact*",
       fr: "sign* | décret* | promulg*",
@@ -194,7 +178,6 @@ const CONCEPT_SOURCES = {
     },
   },
   announce: {
-    kind: "action",
     say: {
       en: "announc* | plan* | intend* | decid* | decision | propos* | consider* | move* | prepar* | recommend*",
       fr: "annonc* | envisag* | compt* | décid* | décision | propos* | prépar* | recommand*",
@@ -205,7 +188,6 @@ const CONCEPT_SOURCES = {
     },
   },
   notify: {
-    kind: "action",
     say: {
       en: "notif* | inform* | deposit* | submit* | papers | letter",
       fr: "notifi* | inform* | dépos* | remis",
@@ -216,7 +198,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "take-effect": {
-    kind: "action",
     say: {
       en: "formally | officially | effect | takes effect | took effect | enter force | enters force | entered force | force | effective | complet* | final* | withdrawn | ceases | no longer",
       fr: "officiellement | formellement | entre vigueur | entrée vigueur | entré vigueur | effectif | effective | définitivement | n'est plus",
@@ -227,7 +208,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "lay-mines": {
-    kind: "action",
     say: {
       en: "=mined | mine laying | minelaying | laying mines | laid mines | lay mines | planting mines | planted mines | remote mining | remotely =mined",
       fr: "=minée | =minées | =minage | poser mines | pose mines | posé mines",
@@ -238,7 +218,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "use-weapon": {
-    kind: "action",
     say: {
       en: "use | uses | used | using | lay | lays | laid | laying | plant* | deploy* | scatter* | employ*",
       fr: "utilis* | emploi* | employ* | pos* | posé* | recours | larg* | tir*",
@@ -249,7 +228,6 @@ const CONCEPT_SOURCES = {
     },
   },
   transfer: {
-    kind: "action",
     say: {
       en: "suppl* | send* | sent | transfer* | receiv* | provid* | deliver* | ship* | give | gives | giving | gave | export* | import* | sale | sell* | sold | buy* | bought | purchas* | acquir* | package | aid package",
       fr: "livr* | envoi* | envoy* | fourni* | fournir | transf* | reçoi* | reçu* | vend* | achat* | achet* | export* | import* | aide militaire | cède | céd*",
@@ -260,7 +238,6 @@ const CONCEPT_SOURCES = {
     },
   },
   produce: {
-    kind: "action",
     say: {
       en: "produc* | manufactur* | make | makes | making | factory | factories | plant | output",
       fr: "produi* | product* | fabriqu* | fabrication | usine* | manufactur*",
@@ -271,7 +248,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "stockpile-destroy": {
-    kind: "action",
     say: {
       en: "stockpil* | stock | stocks | arsenal* | destroy* | destruction | destroyed | eliminat* | disposal | dismantl*",
       fr: "stock* | arsenal* | arsenaux | détrui* | destruction | élimin*",
@@ -282,7 +258,6 @@ const CONCEPT_SOURCES = {
     },
   },
   clear: {
-    kind: "action",
     say: {
       en: "demin* | de mining | de miner | de miners | mine clearance | mine clearing | clear* | defus* | bomb disposal | disposal team* | neutralis* | neutraliz* | sapper* | explosive ordnance disposal | mine action | mine free | free mines | land release | hectare* | survey* | detect* | sniff* | mine risk",
       fr: "démin* | dépollu* | désamorç* | neutralis* | sapeur* | hectare* | libre mines | libérée mines | détect* | débarrass*",
@@ -293,7 +268,6 @@ const CONCEPT_SOURCES = {
     },
   },
   find: {
-    kind: "action",
     say: {
       en: "find | finds | found | discover* | unearth* | uncover*",
       fr: "découv* | trouv*",
@@ -304,7 +278,6 @@ const CONCEPT_SOURCES = {
     },
   },
   explode: {
-    kind: "action",
     say: {
       en: "explo* | blast* | detonat* | blew | blown | blow | stepped | step | steps | hit | hits | struck | ran | drove",
       fr: "explos* | détona* | sauté | sauter | saute",
@@ -315,7 +288,6 @@ const CONCEPT_SOURCES = {
     },
   },
   kill: {
-    kind: "action",
     say: {
       en: "kill* | dead | death* | die | dies | died | dying | fatal* | lose life | lost lives | toll",
       fr: "tué* | tue | tuent | tuant | mort | morts | morte | mortes | décès | décéd* | périt | péri | bilan",
@@ -326,7 +298,6 @@ const CONCEPT_SOURCES = {
     },
   },
   injure: {
-    kind: "action",
     say: {
       en: "injur* | wound* | hurt | maim* | amput* | lost leg | lost legs | lost limbs",
       fr: "bless* | mutil* | amput*",
@@ -337,7 +308,6 @@ const CONCEPT_SOURCES = {
     },
   },
   casualty: {
-    kind: "action",
     say: {
       en: "victim* | casualt* | survivor* | toll",
       fr: "victime* | survivant* | rescapé*",
@@ -348,7 +318,6 @@ const CONCEPT_SOURCES = {
     },
   },
   report: {
-    kind: "action",
     say: {
       en: "report* | study | studies | data | figures | record | annual | index | yearbook | monitor",
       fr: "rapport* | étude* | données | chiffres | record | annuel* | bilan* | observatoire",
@@ -359,7 +328,6 @@ const CONCEPT_SOURCES = {
     },
   },
   advocate: {
-    kind: "action",
     say: {
       en: "urg* | call | calls | called | appeal* | condemn* | campaign* | protest* | demand* | petition* | criticis* | criticiz* | warn* | decr* | deplor* | regret* | concern* | alarm*",
       fr: "appel* | exhort* | condamn* | campagn* | protest* | réclam* | exig* | critiqu* | alert* | dénonc* | regrett* | inquiét* | préoccup*",
@@ -370,7 +338,6 @@ const CONCEPT_SOURCES = {
     },
   },
   fund: {
-    kind: "action",
     say: {
       en: "fund* | donat* | grant* | pledg* | aid | assistance | support* | million* | billion* | budget* | cut | cuts",
       fr: "financ* | don | dons | subvention* | aide | assistance | soutien* | million* | milliard* | budget* | coupe* | réduct*",
@@ -381,7 +348,6 @@ const CONCEPT_SOURCES = {
     },
   },
   honour: {
-    kind: "action",
     say: {
       en: "award* | medal* | honour* | honor* | prize* | nobel | hero* | tribute* | memorial* | commemorat*",
       fr: "médaill* | décor* | récompens* | prix | nobel | héro* | hommage* | commémor*",
@@ -392,7 +358,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "nuclear-test": {
-    kind: "action",
     say: {
       en: "test | tests | testing | tested | test site | test ban",
       fr: "essai | essais | test | tests",
@@ -403,7 +368,6 @@ const CONCEPT_SOURCES = {
     },
   },
   accuse: {
-    kind: "action",
     say: {
       en: "accus* | alleg* | blam* | deny | denies | denied | claim* | evidence | investigat* | violat* | breach* | war crime* | illegal* | =banned | =prohibited",
       fr: "accus* | dément* | nie | allég* | preuve* | enquêt* | viol* | crime* guerre | illégal* | interdit* | prohib*",
@@ -414,7 +378,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "mark-day": {
-    kind: "action",
     say: {
       en: "international day | world day | awareness day | anniversary | awareness",
       fr: "journée internationale | journée mondiale | anniversaire | sensibilis*",
@@ -425,7 +388,6 @@ const CONCEPT_SOURCES = {
     },
   },
   meet: {
-    kind: "action",
     say: {
       en: "meeting* | conference* | summit* | session* | talks | convene* | gather* | review conference",
       fr: "réunion* | conférence* | sommet* | session* | pourparlers",
@@ -438,7 +400,6 @@ const CONCEPT_SOURCES = {
 
   // Who.
   "mine-action-organisation": {
-    kind: "actor",
     say: {
       any: "^HALO ^MAG ^APOPO ^UNMAS ^GICHD ^ICBL ^FSD ^DDG ^NPA ^ITF ^CMC",
       en: "halo trust | mines advisory group | norwegian people's aid | danish demining group | danchurchaid | handicap international | humanity & inclusion | humanity inclusion | international campaign ban landmines | cluster munition coalition | landmine monitor | cluster munition monitor | mine action service | mine action centre | mine action center | geneva call",
@@ -452,7 +413,6 @@ const CONCEPT_SOURCES = {
       "halo trust | mines advisory group | norwegian people's aid | danish demining group | landmine monitor | cluster munition monitor | cluster munition coalition | geneva call",
   },
   "rights-organisation": {
-    kind: "actor",
     say: {
       any: "^HRW ^UN ^ONU ^UNO ^ООН ^UNICEF ^ЮНИСЕФ ^ЮНІСЕФ ^ICRC ^CICR ^IKRK ^МККК ^МКЧХ ^OSCE ^ОБСЕ ^ОБСЄ ^UNDP ^ПРООН ^NGO ^NGOs ^ONG ^НКО ^ГО",
       en: "human rights watch | amnesty* | red cross | united nations | secretary general | unicef | ngo* | charity | charities | humanitarian*",
@@ -464,7 +424,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "detection-animal": {
-    kind: "actor",
     say: {
       en: "rat | rats | hero rat* | dog | dogs | sniffer* | giant pouched",
       fr: "rat | rats | chien* | renifleu*",
@@ -475,7 +434,6 @@ const CONCEPT_SOURCES = {
     },
   },
   civilian: {
-    kind: "actor",
     say: {
       en: "civilian* | child | children | kid | kids | boy* | girl* | teen* | farmer* | shepherd* | herder* | villager* | tractor* | resident* | family | families | student* | worker* | man | woman | men | women | toddler*",
       fr: "civil | civils | enfant* | garçon* | fille* | adolescent* | agricult* | berger* | paysan* | villageois | tracteur* | habitant* | famille* | élève* | ouvrier* | homme* | femme*",
@@ -486,7 +444,6 @@ const CONCEPT_SOURCES = {
     },
   },
   military: {
-    kind: "actor",
     say: {
       en: "soldier* | troop* | servicem* | army | armies | military | militar* | forces | armed forces | marines | junta | militant* | rebel* | insurgent* | fighter*",
       fr: "soldat* | troupe* | militaire* | armée* | forces | junte | rebelle* | djihadiste* | jihadiste* | combattant*",
@@ -497,7 +454,6 @@ const CONCEPT_SOURCES = {
     },
   },
   parliament: {
-    kind: "actor",
     say: {
       en: "parliament* | lawmaker* | legislat* | mps | senate | senators | congress | duma | rada | seimas | saeima | sejm | riigikogu | eduskunta | bundestag | upper house | lower house",
       fr: "parlement* | députés | sénat | congrès | douma | rada | diète | seimas | saeima | sejm",
@@ -508,7 +464,6 @@ const CONCEPT_SOURCES = {
     },
   },
   government: {
-    kind: "actor",
     say: {
       en: "government* | minister* | ministry | president* | prime minister | cabinet | kremlin | pentagon | white house | state department | foreign office",
       fr: "gouvernement* | ministre* | ministère | président* | premier ministre | kremlin | pentagone | maison blanche | élysée",
@@ -521,7 +476,6 @@ const CONCEPT_SOURCES = {
 
   // Where and when.
   war: {
-    kind: "context",
     say: {
       en: "war | wars | wartime | warfare | conflict* | invasion | invad* | front | frontline* | front line* | occupied | occupation | occupier* | offensive | attack* | shelling | shelled | artillery | drone* | airstrike* | strike* | battle* | fighting | ceasefire | truce | hostilities | de occupied | liberated | combat",
       fr: "guerre* | conflit* | invasion | envahi* | front | occupé* | occupation | occupant* | offensive | attaque* | bombard* | artillerie | drone* | frappe* | bataille* | combat* | cessez feu | trêve | libéré* | hostilités",
@@ -532,7 +486,6 @@ const CONCEPT_SOURCES = {
     },
   },
   border: {
-    kind: "context",
     say: {
       en: "border* | frontier* | buffer zone | demilitari*",
       fr: "frontière* | frontalier* | zone tampon | démilitaris*",
@@ -543,7 +496,6 @@ const CONCEPT_SOURCES = {
     },
   },
   land: {
-    kind: "context",
     say: {
       en: "field* | farmland* | land | fields | village* | territory | territories | area | areas | road* | forest*",
       fr: "champ | champs | terre* | village* | territoire* | zone | zones | route* | forêt*",
@@ -556,7 +508,6 @@ const CONCEPT_SOURCES = {
 
   // Neighbouring subjects whose words look alike.
   "mining-industry": {
-    kind: "domain",
     say: {
       en: "coal* | gold mine* | gold mining | gold miner* | goldmine* | copper | ore | iron ore | lithium | silver mine* | diamond mine* | uranium | nickel | cobalt | zinc | bauxite | potash | salt mine | miner | miners | mining* | colliery | collieries | quarr* | shaft | cave | collapse* | trapped | methane | mineral* | mine workers | mine worker | mineworker* | mine fire* | mine rescue* | mine rescuer*",
       fr: "charbon* | houill* | cuivre | minerai* | lithium | mine d'or | mines d'or | mine d'argent | diamant* | uranium | nickel | cobalt | mineur | mineurs | minier* | minière* | puits | galerie* | effondr* | éboul* | coincé* | grisou | carrière*",
@@ -567,7 +518,6 @@ const CONCEPT_SOURCES = {
     },
   },
   crypto: {
-    kind: "domain",
     say: {
       en: "crypto* | bitcoin* | blockchain | ether* | hash* | data mining | text mining | process mining",
       fr: "crypto* | bitcoin* | blockchain | minage",
@@ -578,7 +528,6 @@ const CONCEPT_SOURCES = {
     },
   },
   hoax: {
-    kind: "domain",
     say: {
       en: "bomb threat* | hoax* | false alarm* | evacuat* | anonymous threat* | threatening email* | email* threat* | threat* blow up | threatened blow up",
       fr: "alerte bombe | alertes bombe | canular* | fausse alerte | évacu* | menace* | anonyme* | courriel* | menace* faire sauter | fausse alerte bombe",
@@ -589,7 +538,6 @@ const CONCEPT_SOURCES = {
     },
   },
   games: {
-    kind: "domain",
     say: {
       any: "minecraft* minesweeper* ^Xbox ^PlayStation ^Nintendo ^Steam",
       en: "game | games | gaming | gamer* | video game* | player* | console* | board game*",
@@ -601,7 +549,6 @@ const CONCEPT_SOURCES = {
     },
   },
   sports: {
-    kind: "domain",
     say: {
       any: "^NHL ^NBA ^NFL ^MLS ^UEFA ^FIFA",
       en: "hockey | senators | football | soccer | match* | goal* | team* | season* | coach* | league* | playoff* | striker | defender | transfer window | cup | olympic*",
@@ -613,7 +560,6 @@ const CONCEPT_SOURCES = {
     },
   },
   science: {
-    kind: "domain",
     say: {
       en: "galax* | star | stars | telescope* | astronom* | universe | planet* | cosmic | nasa | hubble | webb",
       fr: "galax* | étoile* | télescope* | astronom* | univers | planète* | cosmique*",
@@ -624,7 +570,6 @@ const CONCEPT_SOURCES = {
     },
   },
   medicine: {
-    kind: "domain",
     say: {
       en: "covid* | coronavirus | infection* | outbreak* | cases | hospital* | patient* | cancer* | cell | cells | disease* | virus* | vaccin* | headache* | medical | health",
       fr: "covid* | coronavirus | infection* | foyer* | cas | hôpita* | patient* | cancer* | cellule* | maladie* | virus | vaccin* | céphalée* | médical* | santé",
@@ -635,7 +580,6 @@ const CONCEPT_SOURCES = {
     },
   },
   business: {
-    kind: "domain",
     say: {
       en: "industry | industrial | business* | compan* | startup* | tech | technology | innovation | economic | economy | investor* | investment* | market* | share* | stock market | server* | computing | kubernetes | database* | cloud",
       fr: "industri* | entreprise* | société* | start up | technolog* | innovation* | économi* | investiss* | marché* | action* | serveur* | pôle compétitivité | grappe industrielle",
@@ -646,7 +590,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "other-treaty-subject": {
-    kind: "domain",
     say: {
       en: "climate | paris agreement | paris accord | tax | taxes | taxation | trade | free trade | tariff* | customs | energy charter | pandemic | world health | plastic* | torture | istanbul convention | human rights convention | minerals deal | minerals agreement | rare earth* | resources | investment | extradition | fisheries | waitangi | schengen | migration | asylum | labour | labor | union contract | collective agreement | strike",
       fr: "climat* | accord paris | impôt* | fiscal* | commerce | libre échange | droit* douane | douan* | charte l'énergie | pandémie | oms | plastique* | torture | convention d'istanbul | minerai* | terres rares | ressources | extradition | pêche | migration* | asile | syndicat* | convention collective | grève*",
@@ -657,7 +600,6 @@ const CONCEPT_SOURCES = {
     },
   },
   "ottawa-city": {
-    kind: "domain",
     say: {
       any: "^OC ^LRT ^NCC ^CFL",
       en: "city council | councillor* | mayor* | light rail | senators | redblacks | byward | rideau | gatineau | kanata | orleans | nepean | parliament hill | poilievre | convention centre | convention center | congress centre",
@@ -667,7 +609,6 @@ const CONCEPT_SOURCES = {
     },
   },
   metaphor: {
-    kind: "domain",
     say: {
       en: "political* | politics | election* | electoral | voter* | republican* | democrat* | gop | midterm* | brexit | budget* | coalition* | debt* | pension* | tax reform | legal minefield | ethical | etiquette | wedding* | holiday* | dating | parenting | emotional | social media | regulatory | paperwork | song* | album* | single | band | film* | movie* | novel* | book* | series | episode* | podcast* | gym | workout* | exercise* | squat* | fitness",
       fr: "politique* | élection* | électora* | électeur* | budget* | coalition* | dette* | retraite* | piège* | chanson* | album* | film* | roman* | livre* | série* | épisode*",
@@ -680,7 +621,6 @@ const CONCEPT_SOURCES = {
 
   // Words that name treaties in general, and what a treaty on weapons says.
   treaty: {
-    kind: "treaty-word",
     say: {
       en: "treaty | treaties | convention | conventions | pact | accord | agreement | protocol",
       fr: "traité* | convention* | pacte | accord* | protocole*",
@@ -691,7 +631,6 @@ const CONCEPT_SOURCES = {
     },
   },
   ban: {
-    kind: "treaty-word",
     say: {
       en: "ban | bans | banned | banning | prohibit* | outlaw*",
       fr: "interdi* | prohib* | bannissement",
@@ -702,16 +641,84 @@ const CONCEPT_SOURCES = {
     },
   },
   ottawa: {
-    kind: "treaty-word",
     say: { any: "ottawa* оттав* оттавськ* otava* otawa*" },
   },
   oslo: {
-    kind: "treaty-word",
     say: { any: "oslo* осло" },
   },
 } as const satisfies Record<string, ConceptSource>;
 
 export type ConceptId = keyof typeof CONCEPT_SOURCES;
+
+/**
+ * Each concept's kind, kept apart from its phrases: the story model compares concepts by kind,
+ * and code that only compares fingerprints (a store's index keys) carries this table and not
+ * the phrases of six languages.
+ */
+const CONCEPT_KINDS = {
+  landmine: "weapon",
+  mine: "weapon",
+  minefield: "weapon",
+  "cluster-munition": "weapon",
+  "explosive-remnant": "weapon",
+  "explosive-device": "weapon",
+  ordnance: "weapon",
+  nuclear: "weapon",
+  "arms-control": "weapon",
+  withdraw: "action",
+  accede: "action",
+  ratify: "action",
+  suspend: "action",
+  vote: "action",
+  sign: "action",
+  announce: "action",
+  notify: "action",
+  "take-effect": "action",
+  "lay-mines": "action",
+  "use-weapon": "action",
+  transfer: "action",
+  produce: "action",
+  "stockpile-destroy": "action",
+  clear: "action",
+  find: "action",
+  explode: "action",
+  kill: "action",
+  injure: "action",
+  casualty: "action",
+  report: "action",
+  advocate: "action",
+  fund: "action",
+  honour: "action",
+  "nuclear-test": "action",
+  accuse: "action",
+  "mark-day": "action",
+  meet: "action",
+  "mine-action-organisation": "actor",
+  "rights-organisation": "actor",
+  "detection-animal": "actor",
+  civilian: "actor",
+  military: "actor",
+  parliament: "actor",
+  government: "actor",
+  war: "context",
+  border: "context",
+  land: "context",
+  "mining-industry": "domain",
+  crypto: "domain",
+  hoax: "domain",
+  games: "domain",
+  sports: "domain",
+  science: "domain",
+  medicine: "domain",
+  business: "domain",
+  "other-treaty-subject": "domain",
+  "ottawa-city": "domain",
+  metaphor: "domain",
+  treaty: "treaty-word",
+  ban: "treaty-word",
+  ottawa: "treaty-word",
+  oslo: "treaty-word",
+} as const satisfies Record<ConceptId, ConceptKind>;
 
 /** The phrases of one list, split on its separator. */
 const listed = (source: string, separator: RegExp | string) =>
@@ -729,10 +736,10 @@ export function conceptPhrases(): Array<{ concept: ConceptId; language: Language
     ...listed(names ?? "", "|").map((phrase) => ({ concept, language: "any" as const, phrase })),
   ]);
 }
-export const CONCEPT_IDS = Object.keys(CONCEPT_SOURCES) as ConceptId[];
+export const CONCEPT_IDS = /* @__PURE__ */ Object.keys(CONCEPT_SOURCES) as ConceptId[];
 
 export function conceptKind(id: ConceptId): ConceptKind {
-  return CONCEPT_SOURCES[id].kind;
+  return CONCEPT_KINDS[id];
 }
 
 let indexes: Readonly<Record<Language, PhraseIndex<ConceptId>>> | undefined;

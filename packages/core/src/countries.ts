@@ -153,3 +153,12 @@ export function findCountries(text: string, language: Language = "en"): CountryM
   const inTreatyName = treatyPlaceTokens(findConcepts(analysis));
   return findCountriesIn(analysis, (token) => inTreatyName.has(token)).map(({ code, match }) => ({ code, match }));
 }
+
+/**
+ * The countries a short name stands for, as a person types one into a form ("Ukraine",
+ * "Kyiv", "Ukrainians"): `findCountries` without reading treaties' names, which a name alone
+ * does not hold, so that what serves forms leaves the concept lexicon out of its bundle.
+ */
+export function countriesNamed(name: string, language: Language = "en"): string[] {
+  return findCountriesIn(analyse(name, language)).map(({ code }) => code);
+}

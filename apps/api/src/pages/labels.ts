@@ -2,8 +2,8 @@ import {
   CATEGORIES,
   type Category,
   COUNTRY_CODES,
+  countriesNamed,
   countryName,
-  findCountries,
   TOPIC_LABELS,
   TOPICS,
   type Topic,
@@ -63,8 +63,7 @@ export function readCountries(text: string): { codes: string[]; unknown: string[
     const name = part.trim();
     if (!name) continue;
     const upper = name.toUpperCase();
-    const found =
-      /^[A-Z]{2}$/.test(upper) && COUNTRY_CODES.includes(upper) ? [upper] : findCountries(name).map((hit) => hit.code);
+    const found = /^[A-Z]{2}$/.test(upper) && COUNTRY_CODES.includes(upper) ? [upper] : countriesNamed(name);
     if (found.length === 0) unknown.push(name);
     for (const code of found) if (!codes.includes(code)) codes.push(code);
   }
