@@ -1,5 +1,4 @@
 import type { Logger } from "@treatywatch/core";
-import { withoutCredentials } from "@treatywatch/http";
 import type { FeedOutcome, FetchDeps } from "./fetch-feed.ts";
 import { FeedsUnread, type PollOptions, pollDueFeeds } from "./poll.ts";
 
@@ -17,20 +16,22 @@ export function createFeedReporter(logger: Logger): (outcomes: FeedOutcome[]) =>
   const lastProblem = new Map<string, string>();
   return (outcomes) => {
     for (const outcome of outcomes) {
-      const feed = withoutCredentials(outcome.url);
       const previous = lastProblem.get(outcome.feedId);
       if (outcome.status === "error" && outcome.error) {
         const problem = `${outcome.error.kind}: ${outcome.error.message}`;
         if (previous !== problem) {
-          logger.warn({ feed, kind: outcome.error.kind, retryAt: outcome.nextPollAt }, `feed failed: ${problem}`);
+          logger.warn(
+            { feed: outcome.url, kind: outcome.error.kind, retryAt: outcome.nextPollAt },
+            `feed failed: ${problem}`,
+          );
         }
         lastProblem.set(outcome.feedId, problem);
         continue;
       }
-      if (previous) logger.info({ feed }, "feed recovered");
+      if (previous) logger.info({ feed: outcome.url }, "feed recovered");
       lastProblem.delete(outcome.feedId);
       const { fresh, relevant, duplicate } = outcome.summary;
-      if (fresh > 0) logger.info({ feed, fresh, relevant, duplicate }, "feed polled");
+      if (fresh > 0) logger.info({ feed: outcome.url, fresh, relevant, duplicate }, "feed polled");
     }
   };
 }

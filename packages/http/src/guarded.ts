@@ -376,10 +376,9 @@ export class GuardedHttpClient {
   ) {
     this.options = { ...DEFAULT_SAFE_HTTP_OPTIONS, ...options };
     this.allow = this.options.allow.length > 0 ? parseAllowList(this.options.allow) : EMPTY_ALLOW_LIST;
-    const limiter = new KeyedLimiter(this.options.perHostConcurrency);
-    this.limiter = limiter;
+    this.limiter = new KeyedLimiter(this.options.perHostConcurrency);
     this.transport = transport(guardedLookup(this.options.resolver, this.allow), this.options, {
-      waiting: (origin) => limiter.hasWaiting(origin),
+      waiting: (origin) => this.limiter.hasWaiting(origin),
     });
   }
 
