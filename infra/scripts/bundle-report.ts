@@ -1,18 +1,18 @@
 /**
  * Reads the Lambda bundles `npm run synth` wrote to cdk.out and reports, for each
  * function: minified size, gzipped size, the AWS SDK clients it imports from the
- * runtime, its largest inputs, and the time a cold Node process takes to import it.
+ * runtime, its largest inputs, and the time a cold Node process takes to load it as the runtime does.
  * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
- * is 1 MB or more or imports an SDK client it does not use, when any bundle carries
+ * is 1 MB or more, imports an SDK client it does not use or does not answer GET /health, when any bundle carries
  * the SQLite driver (the embedded adapters stay out of Lambda), when a bundle other than
  * Fetch carries what reads an item's text (the language detector's table, the classifier's
  * weights), and when a bundle carries its esbuild metafile (kept in cdk.out/bundle-meta instead).
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { BUNDLE_META_DIR, bundleMetaName } from "../src/bundle-meta.ts";
+import { invokeLambda, lambdaLoadMs } from "../src/lambda-load.ts";
 
 const INFRA = new URL("..", import.meta.url).pathname;
 const OUT = join(INFRA, "cdk.out");
@@ -70,22 +70,34 @@ function packageOf(input: string): string {
   return workspace ? `${workspace[1]}/${workspace[2]}` : input;
 }
 
+const LOAD_OPTIONS = {
+  nodeModules: join(INFRA, "..", "node_modules"),
+  env: { TREATYWATCH_TABLE_NAME: "bundle-report", AWS_REGION: "us-east-1" },
+};
+
 function coldImportMs(file: string): number {
-  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-  const runs = Array.from({ length: IMPORT_RUNS }, () =>
-    Number(
-      execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], {
-        env: {
-          PATH: process.env.PATH,
-          NODE_NO_WARNINGS: "1",
-          TREATYWATCH_TABLE_NAME: "bundle-report",
-          AWS_REGION: "us-east-1",
-        },
-        encoding: "utf8",
-      }),
-    ),
-  );
+  const runs = Array.from({ length: IMPORT_RUNS }, () => lambdaLoadMs(file, LOAD_OPTIONS));
   return Math.round(runs.sort((a, b) => a - b)[Math.floor(IMPORT_RUNS / 2)] ?? 0);
+}
+
+/** The status the API function's bundle answers `GET /health` with, as API Gateway (HTTP API) calls it. */
+function healthStatus(file: string): unknown {
+  const event = {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: "/health",
+    rawQueryString: "",
+    headers: { host: "bundle-report.invalid" },
+    requestContext: {
+      http: { method: "GET", path: "/health", protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "bundle-report" },
+      requestId: "bundle-report",
+      stage: "$default",
+      domainName: "bundle-report.invalid",
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+  };
+  return (invokeLambda(file, event, LOAD_OPTIONS) as { statusCode?: unknown } | null)?.statusCode;
 }
 
 function report(): BundleEntry[] {
@@ -101,9 +113,14 @@ function report(): BundleEntry[] {
       if (resource.Type !== "AWS::Lambda::Function" || !key || resource.Properties.Handler !== "index.handler")
         continue;
       const dir = join(OUT, `asset.${key.replace(/\.zip$/, "")}`);
-      const bundle = join(dir, "index.mjs");
+      const bundle = join(dir, "index.js");
       if (!existsSync(bundle)) continue;
       if (existsSync(join(dir, "index.meta.json"))) problems.push(`the ${logicalId} bundle carries its metafile`);
+      if (logicalId.startsWith("Api")) {
+        const status = healthStatus(bundle);
+        if (status !== 200)
+          problems.push(`the Api bundle, loaded as the runtime loads it, answered GET /health with ${status}`);
+      }
       // Functions are made directly in their stack: the construct path is the stack and the function's id.
       const name = logicalId.replace(/[0-9A-F]{8}$/, "");
       const meta = JSON.parse(
@@ -165,10 +182,11 @@ function markdown(entries: BundleEntry[]): string {
     "# Lambda bundles",
     "",
     "Written by `npm run synth` (infra/scripts/bundle-report.ts) from the bundles in `infra/cdk.out`.",
-    "Sizes are the minified ESM bundle without its source map. The AWS SDK is not bundled: the Node.js 22",
-    "runtime provides it, so each function lists the SDK clients it imports from there (DynamoDB when it starts, the others",
-    `when it first uses them). Cold import is the median of ${IMPORT_RUNS} fresh Node processes importing the bundle (with the`,
-    "SDK clients it loads at start, and source maps enabled as on Lambda), on the machine that ran the synth: a quick",
+    "Sizes are the minified CommonJS bundle without its source map. The AWS SDK is not bundled: the Node.js 22",
+    "runtime provides it, so each function lists the SDK clients it requires from there (DynamoDB when it starts, the others",
+    `when it first uses them). Cold import is the median of ${IMPORT_RUNS} fresh Node processes loading the bundle as the`,
+    "runtime does (require() from a folder of its own, with the SDK clients it loads at start found on NODE_PATH, and",
+    "source maps enabled as on Lambda), on the machine that ran the synth: a quick",
     "look, which a busy machine moves by tens of milliseconds; the cold-start rows of docs/BENCHMARKS.md",
     "(`npm run bench -- cold-start`, the median of 9) are the measure held to the 150 ms goal.",
     "",

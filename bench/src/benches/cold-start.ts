@@ -1,7 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { lambdaLoadMs } from "@treatywatch/infra/src/lambda-load.ts";
 import { build } from "esbuild";
 import { type Bench, num, type Row } from "../report.ts";
 
@@ -63,7 +62,7 @@ export function synthesizedBundles(repoRoot: string): Bundle[] {
       return Object.entries(template.Resources ?? {}).flatMap(([logicalId, resource]) => {
         const key = resource.Properties?.Code?.S3Key;
         if (resource.Type !== "AWS::Lambda::Function" || !key) return [];
-        const file = join(out, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");
+        const file = join(out, `asset.${key.replace(/\.zip$/, "")}`, "index.js");
         return existsSync(file) ? [{ name: logicalId.replace(/[0-9A-F]{8}$/, ""), file }] : [];
       });
     })
@@ -73,7 +72,7 @@ export function synthesizedBundles(repoRoot: string): Bundle[] {
 /** The package.json conditions the infra's bundles resolve with (infra/src/house-function.ts). */
 export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
 
-/** Bundles each Lambda entry as the infra does (ESM, minified, the AWS SDK left to the runtime). */
+/** Bundles each Lambda entry as the infra does (CommonJS, minified, the AWS SDK left to the runtime). */
 async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const entry of lambdaEntries(repoRoot)) {
@@ -81,19 +80,19 @@ async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
       .replace(/^apps\//, "")
       .replace(/\/src\//, "/")
       .replace(/\.ts$/, "");
-    const file = join(out, `${name.replace(/\//g, "-")}.mjs`);
+    const file = join(out, `${name.replace(/\//g, "-")}.js`);
     await build({
       entryPoints: [join(repoRoot, entry)],
       outfile: file,
       bundle: true,
       platform: "node",
-      format: "esm",
+      format: "cjs",
       target: "node20",
       mainFields: ["module", "main"],
       conditions: BUNDLE_CONDITIONS,
+      supported: { "dynamic-import": false },
       minify: true,
       external: ["@aws-sdk/*"],
-      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
       logLevel: "silent",
     });
     bundles.push({ name, file });
@@ -109,40 +108,28 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-/** Milliseconds from a fresh process's first line to the module's `import()` resolving. */
-function importMs(file: string, repoRoot: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  // Source maps are enabled as the functions' NODE_OPTIONS enable them on Lambda.
-  const run = spawnSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], {
-    cwd: repoRoot,
-    env: { ...LAMBDA_ENV, PATH: process.env.PATH ?? "" },
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`cold-start: importing ${file} failed: ${run.stderr.trim().slice(-500)}`);
-  return Number(run.stdout.trim().split("\n").at(-1));
-}
-
 export const coldStart: Bench = {
   name: "cold-start",
   async run({ quick, repoRoot, log }): Promise<Row[]> {
-    // Under node_modules so the bundles resolve the AWS SDK the Lambda runtime would provide.
+    // Kept with the build cache; each bundle is loaded from a folder of its own (see lambdaLoadMs).
     const out = join(repoRoot, "node_modules", ".cache", "treatywatch-bench", "lambda");
     mkdirSync(out, { recursive: true });
     const runs = quick ? 3 : 9;
-    const baseline = join(out, "empty.mjs");
+    const baseline = join(out, "empty.js");
     await build({
       stdin: { contents: "export const handler = () => {};" },
       outfile: baseline,
-      format: "esm",
+      format: "cjs",
       write: true,
     });
-    const empty = median(Array.from({ length: runs }, () => importMs(pathToFileURL(baseline).href, repoRoot)));
+    const load = (file: string) => lambdaLoadMs(file, { nodeModules: join(repoRoot, "node_modules"), env: LAMBDA_ENV });
+    const empty = median(Array.from({ length: runs }, () => load(baseline)));
     const synthesized = synthesizedBundles(repoRoot);
     const bundles = synthesized.length > 0 ? synthesized : await bundleEntries(repoRoot, out);
     const rows: Row[] = [];
     for (const bundle of bundles) {
       const size = statSync(bundle.file).size;
-      const ms = median(Array.from({ length: runs }, () => importMs(pathToFileURL(bundle.file).href, repoRoot)));
+      const ms = median(Array.from({ length: runs }, () => load(bundle.file)));
       log(`cold-start: ${bundle.name} ${num(size / 1024)} KiB, import ${num(ms, 1)} ms`);
       rows.push({
         name: `cold-start ${bundle.name}`,
@@ -158,10 +145,12 @@ export const coldStart: Bench = {
       first.note =
         (synthesized.length > 0
           ? "each Lambda bundle the last `npm run synth` wrote to infra/cdk.out (see docs/bundles.md)"
-          : "each Lambda entry the CDK stacks declare, bundled with esbuild as the infra bundles it (ESM, minified, " +
+          : "each Lambda entry the CDK stacks declare, bundled with esbuild as the infra bundles it (CommonJS, minified, " +
             "`@aws-sdk/*` external as on the Lambda runtime)") +
-        `, imported in a fresh Node process with the AWS SDK from node_modules and source maps enabled as on Lambda; the median of ${runs} ` +
-        "processes, from the first line of the process to `import()` resolving, next to an empty module's.";
+        ", loaded in a fresh Node process as the Lambda Node.js runtime loads a CommonJS handler: require() from a folder " +
+        "of its own, the AWS SDK found on NODE_PATH (the repository's node_modules standing for the runtime's copy), " +
+        `source maps enabled as on Lambda; the median of ${runs} processes, from the first line of the process to ` +
+        "require() returning, next to an empty module's.";
     }
     return rows;
   },
