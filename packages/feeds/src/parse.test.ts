@@ -652,3 +652,57 @@ describe("parseFeed takes the link a reader would follow", () => {
     ]);
   });
 });
+
+describe("parseFeed reads base64 text constructs", () => {
+  const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+  const atom03 = (entry: string, title = "<title>Desk</title>") =>
+    `<feed version="0.3" xmlns="http://purl.org/atom/ns#">${title}<entry><id>tag:1</id>${entry}</entry></feed>`;
+  const atom10 = (entry: string) =>
+    `<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title><entry><id>tag:1</id><title>Survey</title>${entry}</entry></feed>`;
+
+  it("decodes Atom 0.3's mode=base64, broken over lines, and reads it as HTML", async () => {
+    const encoded = base64("Deminers clear <b>Huambo</b> minefield").replace(/(.{16})/g, "$1\n");
+    const entry = await firstEntry(atom03(`<title mode="base64">\n${encoded}\n</title>`));
+
+    expect(htmlToText(entry?.title ?? "")).toBe("Deminers clear Huambo minefield");
+  });
+
+  it("decodes a feed title given in base64", async () => {
+    const result = await parseFeed(
+      atom03("<title>Survey</title>", `<title mode="base64">${base64("Mine action desk")}</title>`),
+      "application/xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.title).toBe("Mine action desk");
+  });
+
+  it("decodes Atom 1.0 content of a type that is neither text nor XML, as RFC 4287 has it", async () => {
+    const entry = await firstEntry(
+      atom10(`<content type="application/octet-stream">${base64("<p>Survey teams return to Kharkiv</p>")}</content>`),
+    );
+
+    expect(htmlToText(entry?.summary ?? "")).toBe("Survey teams return to Kharkiv");
+  });
+
+  it("leaves text and XML types as written", async () => {
+    const written = "U3VydmV5 is not base64 here";
+    const plain = await firstEntry(atom10(`<summary type="text/plain">${written}</summary>`));
+    const xml = await firstEntry(atom10(`<content type="application/xhtml+xml">${written}</content>`));
+
+    expect(plain?.summary).toBe(written);
+    expect(xml?.summary).toBe(written);
+  });
+
+  it("keeps the entry but not a field that is no base64, or decodes to no text", async () => {
+    const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]).toString("base64");
+    const entry = await firstEntry(
+      atom10(
+        `<summary type="image/png">${image}</summary><content type="application/pdf">not base64 at all!</content>`,
+      ),
+    );
+
+    expect(entry?.title).toBe("Survey");
+    expect(entry?.summary).toBeUndefined();
+  });
+});

@@ -106,15 +106,52 @@ const ATOM_TEXT_TYPES = new Set(["text", "text/plain"]);
  * as HTML gives back the text as written ("AT&T <S>", not "AT&T").
  */
 function atomTextConstruct(value: unknown): unknown {
-  const element = Array.isArray(value) ? (value[0] as unknown) : value;
-  if (typeof element !== "string" && (typeof element !== "object" || element === null)) return value;
-  const attributes = typeof element === "object" ? (element as XmlNode).$ : undefined;
-  const type = typeof attributes === "object" && attributes !== null ? (attributes as XmlNode).type : undefined;
+  const construct = constructOf(value);
+  if (!construct) return value;
+  const { element, type, mode } = construct;
+  if (isBase64(type, mode)) return fromBase64(parserText(element));
   if (type !== undefined && !(typeof type === "string" && ATOM_TEXT_TYPES.has(type.trim().toLowerCase()))) return value;
-  // Atom 0.3's content and summary may be escaped or base64 by `mode`: left to the HTML reading.
-  if (typeof attributes === "object" && attributes !== null && (attributes as XmlNode).mode !== undefined) return value;
+  // Atom 0.3's content and summary may be escaped by `mode`: left to the HTML reading.
+  if (mode !== undefined) return value;
   const text = parserText(element);
   return text === undefined ? value : text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A text construct's element as xml2js gives it, with its `type` and `mode` attributes. */
+function constructOf(value: unknown): { element: unknown; type: unknown; mode: unknown } | undefined {
+  const element = Array.isArray(value) ? (value[0] as unknown) : value;
+  if (typeof element !== "string" && (typeof element !== "object" || element === null)) return undefined;
+  const attributes = typeof element === "object" ? (element as XmlNode).$ : undefined;
+  if (typeof attributes !== "object" || attributes === null) return { element, type: undefined, mode: undefined };
+  return { element, type: (attributes as XmlNode).type, mode: (attributes as XmlNode).mode };
+}
+
+/** Media types whose Atom content is written as itself: text, and XML (RFC 4287, 4.1.3.3). */
+const WRITTEN_AS_ITSELF = /^(?:text|html|xhtml|text\/.*|.*[/+]xml)$/;
+
+/**
+ * Whether a text construct is base64: Atom 0.3 says so with `mode="base64"`, and Atom 1.0
+ * content of a media type that is neither text nor XML is base64 by definition.
+ */
+function isBase64(type: unknown, mode: unknown): boolean {
+  if (typeof mode === "string") return mode.trim().toLowerCase() === "base64";
+  return typeof type === "string" && type.includes("/") && !WRITTEN_AS_ITSELF.test(type.trim().toLowerCase());
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Base64 text decoded, as markup to read as HTML; nothing for what is not base64 or does not
+ * decode to UTF-8 text (an image, say), which has no words to read.
+ */
+function fromBase64(text: string | undefined): string | undefined {
+  const compact = text?.replace(/\s+/g, "") ?? "";
+  if (compact === "" || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
+  try {
+    return UTF8.decode(Buffer.from(compact, "base64"));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The document with an empty channel where it has none. */
@@ -163,7 +200,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const feed = { ...document.feed, link: Array.isArray(links) ? links.map(withAlternateRel) : links };
     const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
     const title = (feed as XmlNode).title;
-    return title === undefined ? built : { ...(built as XmlNode), title };
+    const construct = constructOf(title);
+    const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
+    if (title === undefined) return built;
+    return { ...(built as XmlNode), title: base64 ? fromBase64(parserText(construct.element)) : title };
   }
 
   parseItemAtom(entry: XmlNode | string): XmlNode {
