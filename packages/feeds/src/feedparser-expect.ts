@@ -30,11 +30,16 @@ function splitTop(text: string, keyword: string): string[] {
     const char = text[i];
     if (quote) {
       if (char === "\\") i++;
-      else if (char === quote) quote = undefined;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = undefined;
+      }
       continue;
     }
-    if (char === "'" || char === '"') quote = char;
-    else if (char === "(" || char === "[") depth++;
+    if (char === "'" || char === '"') {
+      quote = text.startsWith(char.repeat(3), i) ? char.repeat(3) : char;
+      i += quote.length - 1;
+    } else if (char === "(" || char === "[") depth++;
     else if (char === ")" || char === "]") depth--;
     else if (depth === 0 && text.startsWith(keyword, i)) {
       parts.push(text.slice(start, i));
@@ -48,9 +53,9 @@ function splitTop(text: string, keyword: string): string[] {
 
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0" };
 
-/** A Python string literal (`'…'`, `"…"`, with a `u` prefix or none), or undefined. */
+/** A Python string literal (`'…'`, `"…"`, `"""…"""`, with a `u` prefix or none), or undefined. */
 function pythonString(text: string): string | undefined {
-  const match = /^u?(['"])([\s\S]*)\1$/.exec(text.trim());
+  const match = /^u?('''|"""|['"])([\s\S]*)\1$/.exec(text.trim());
   if (!match?.[2] && match?.[2] !== "") return undefined;
   let value = "";
   const body = match[2];

@@ -706,3 +706,22 @@ describe("parseFeed reads base64 text constructs", () => {
     expect(entry?.summary).toBeUndefined();
   });
 });
+
+describe("parseFeed reads RSS items written outside the channel", () => {
+  it("takes items directly under <rss>, after the channel's own", async () => {
+    const result = await parseFeed(
+      '<rss version="2.0"><channel><title>Desk</title><item><guid>a</guid><title>Survey</title></item></channel>' +
+        "<item><guid>b</guid><title>Clearance</title></item></rss>",
+      "application/rss+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.title)).toEqual(["Survey", "Clearance"]);
+  });
+
+  it("takes them from a document with no channel at all", async () => {
+    const entry = await firstEntry("<rss><item><guid>a</guid><title>Mine blast in Kharkiv</title></item></rss>");
+
+    expect(entry?.title).toBe("Mine blast in Kharkiv");
+  });
+});

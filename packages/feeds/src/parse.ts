@@ -165,6 +165,20 @@ function withChannel<Root extends string, Document extends Record<Root, XmlNode>
     : { ...document, [root]: { ...node, channel: [{}] } };
 }
 
+/**
+ * An RSS document with the items written directly under `<rss>`, outside its channel or with
+ * none, read as the channel's, after its own: readers take them, and rss-parser looks only in
+ * the channel.
+ */
+function withStrayItems(document: { rss: XmlNode }): { rss: XmlNode } {
+  const withOne = withChannel(document, "rss");
+  const stray = withOne.rss.item;
+  if (!Array.isArray(stray) || stray.length === 0) return withOne;
+  const [first, ...others] = withOne.rss.channel as XmlNode[];
+  const own = Array.isArray(first?.item) ? first.item : [];
+  return { ...withOne, rss: { ...withOne.rss, channel: [{ ...first, item: [...own, ...stray] }, ...others] } };
+}
+
 /** An element's own xml:base attribute, as written. */
 function xmlBaseOf(node: XmlNode): string | undefined {
   const attributes = node.$;
@@ -182,11 +196,11 @@ function xmlBaseOf(node: XmlNode): string | undefined {
 class TolerantParser extends Parser<XmlFeed, XmlItem> {
   // An <rss> (or RDF) document without a <channel> is an empty feed, not a TypeError.
   buildRSS0_9(document: { rss: XmlNode }): unknown {
-    return (Parser.prototype as unknown as TolerantParser).buildRSS0_9.call(this, withChannel(document, "rss"));
+    return (Parser.prototype as unknown as TolerantParser).buildRSS0_9.call(this, withStrayItems(document));
   }
 
   buildRSS2(document: { rss: XmlNode }): unknown {
-    return (Parser.prototype as unknown as TolerantParser).buildRSS2.call(this, withChannel(document, "rss"));
+    return (Parser.prototype as unknown as TolerantParser).buildRSS2.call(this, withStrayItems(document));
   }
 
   buildRSS1(document: { "rdf:RDF": XmlNode }): unknown {
