@@ -36,17 +36,12 @@ const ACCEPTED: Array<{ reason: string; files: string[] }> = [
     files: [
       "wellformed/base/http_channel_link_base_content_location.xml",
       "wellformed/base/http_entry_id_base_content_location.xml",
-      "wellformed/base/http_item_fullitem_base_content_location.xml",
       "wellformed/base/http_item_link_base_content_location.xml",
     ],
   },
   {
     reason: "an id is an identifier, not a link: we keep it as written and never resolve it",
     files: ["wellformed/base/http_entry_id_base_docuri.xml"],
-  },
-  {
-    reason: "<fullitem>, an early RSS content element, is not read",
-    files: ["wellformed/base/http_item_fullitem_base_docuri.xml", "wellformed/rss/item_fullitem.xml"],
   },
   {
     reason: "CDF (Microsoft's 1997 Channel Definition Format) is not a feed format we read",

@@ -725,3 +725,13 @@ describe("parseFeed reads RSS items written outside the channel", () => {
     expect(entry?.title).toBe("Mine blast in Kharkiv");
   });
 });
+
+describe("parseFeed reads early RSS's <fullitem>", () => {
+  it("as the item's content", async () => {
+    const entry = await firstEntry(
+      rss("<title>Survey</title><fullitem>&lt;p&gt;Teams return to Huambo&lt;/p&gt;</fullitem>"),
+    );
+
+    expect(htmlToText(entry?.contentHtml ?? "")).toBe("Teams return to Huambo");
+  });
+});

@@ -251,8 +251,8 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const { description, ...rest } = node;
     const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, rest, fields);
     // What rss-parser leaves out, in the order a reader would look: Dublin Core and Atom
-    // titles, dates and bodies, XHTML bodies, an RSS 1.0 item's rdf:about as its id, and a
-    // permalink GUID as the link of an item that has none.
+    // titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an RSS 1.0 item's
+    // rdf:about as its id, and a permalink GUID as the link of an item that has none.
     item.title ??= node["dc:title"] ?? node["atom:title"];
     const date = [
       "pubDate",
@@ -266,7 +266,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       .map((field) => parserText(node[field]))
       .find(Boolean);
     if (date) item.pubDate = date;
-    item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"];
+    item.body = node["xhtml:body"] ?? node.body ?? node["atom:content"] ?? node.fullitem;
     // A podcast episode's words are often only in its iTunes or Google Play fields; where it has
     // content, that says more than they do (a subtitle is a line).
     const content = node["content:encoded"] ?? item.body;
