@@ -735,3 +735,20 @@ describe("parseFeed reads early RSS's <fullitem>", () => {
     expect(htmlToText(entry?.contentHtml ?? "")).toBe("Teams return to Huambo");
   });
 });
+
+describe("parseFeed keeps an Atom entry's content beside its summary", () => {
+  it("reads the content as the body, to stand in for a summary with no words", async () => {
+    const result = await parseFeed(
+      atom(
+        '<id>tag:c</id><title>Clearance in Tete</title><summary type="html">&lt;img src="/thumbs/tete.jpg"/&gt;</summary>' +
+          '<content type="html">&lt;p&gt;Deminers cleared 12 hectares near Tete.&lt;/p&gt;</content>',
+      ),
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+    const entry = result.ok ? result.feed.entries[0] : undefined;
+
+    expect(entry?.summary).toBe('<img src="/thumbs/tete.jpg"/>');
+    expect(htmlToText(entry?.contentHtml ?? "")).toBe("Deminers cleared 12 hectares near Tete.");
+  });
+});

@@ -237,6 +237,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
     for (const field of ["title", "summary", "content"] as const)
       if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
+    // Beside a summary, the content is the entry's body: kept, it stands in for a summary
+    // with no words (a thumbnail alone), as an RSS item's content:encoded does.
+    if (node.summary !== undefined && node.content !== undefined) item.body = item.content;
     // The article itself rather than FeedBurner's redirect to it; else the entry's own page (a
     // link whose rel is alternate or absent, wherever it stands among its enclosures and self
     // links); else its id where the id is a web address; else whatever link it has.
