@@ -752,3 +752,32 @@ describe("parseFeed keeps an Atom entry's content beside its summary", () => {
     expect(htmlToText(entry?.contentHtml ?? "")).toBe("Deminers cleared 12 hectares near Tete.");
   });
 });
+
+describe("parseFeed takes an RSS channel's site from its alternate atom:link", () => {
+  it("when the channel has no <link> of its own", async () => {
+    const result = await parseFeed(
+      rss(
+        "<title>T</title>",
+        '<atom:link rel="self" href="/feeds/main.xml"/><atom:link rel="alternate" href="/desk/"/>',
+      ),
+      "application/rss+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({ ok: true, feed: { link: "https://news.example/desk/" } });
+  });
+
+  it("never a self link, and its own <link> first", async () => {
+    const links = await Promise.all(
+      [
+        '<atom:link rel="self" href="/feeds/main.xml"/>',
+        '<link>https://news.example/home</link><atom:link rel="alternate" href="/desk/"/>',
+      ].map(async (channel) => {
+        const result = await parseFeed(rss("<title>T</title>", channel), "application/rss+xml", { url: FEED_URL });
+        return result.ok ? result.feed.link : "refused";
+      }),
+    );
+
+    expect(links).toEqual([undefined, "https://news.example/home"]);
+  });
+});

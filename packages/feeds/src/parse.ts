@@ -207,6 +207,14 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     return (Parser.prototype as unknown as TolerantParser).buildRSS1.call(this, withChannel(document, "rdf:RDF"));
   }
 
+  buildRSS(channel: XmlNode, items: unknown): XmlNode {
+    const built = (Parser.prototype as unknown as TolerantParser).buildRSS.call(this, channel, items);
+    // A channel with no <link> of its own (or an empty one) gives its site as an alternate
+    // atom:link, as an item may; a self link is the feed, never the site.
+    if (!parserText(built.link)?.trim()) built.link = alternateHref(channel["atom:link"]);
+    return built;
+  }
+
   buildAtomFeed(document: { feed: XmlNode }): unknown {
     // A link without rel is the feed's alternate (RFC 4287), so a self link before it is not
     // taken for the site.
