@@ -781,3 +781,27 @@ describe("parseFeed takes an RSS channel's site from its alternate atom:link", (
     expect(links).toEqual([undefined, "https://news.example/home"]);
   });
 });
+
+describe("parseFeed reads an RSS item's author where podcasts and Dublin Core put it", () => {
+  it.each([
+    ["itunes:author", "<itunes:author>Landmine Monitor desk</itunes:author>", "Landmine Monitor desk"],
+    ["dc:author", "<dc:author>Landmine Monitor desk</dc:author>", "Landmine Monitor desk"],
+    [
+      "dc:creator first",
+      "<dc:creator>Field reporter</dc:creator><itunes:author>Landmine Monitor desk</itunes:author>",
+      "Field reporter",
+    ],
+    [
+      "its own <author> first",
+      "<author>desk@news.example</author><itunes:author>Cast</itunes:author>",
+      "desk@news.example",
+    ],
+  ])("%s", async (_case, item, author) => {
+    const body = rss(`<title>Episode 9</title>${item}`).replace(
+      "<rss ",
+      '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ',
+    );
+
+    expect((await firstEntry(body))?.author).toBe(author);
+  });
+});

@@ -265,6 +265,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an RSS 1.0 item's
     // rdf:about as its id, and a permalink GUID as the link of an item that has none.
     item.title ??= node["dc:title"] ?? node["atom:title"];
+    // After dc:creator and the item's own <author>: a podcast names its episode's author in
+    // itunes:author, and some feeds write dc:author (not Dublin Core's, but read by others).
+    item.author ??= node["itunes:author"] ?? node["dc:author"];
     const date = [
       "pubDate",
       "dc:date",
