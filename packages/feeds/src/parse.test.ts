@@ -805,3 +805,29 @@ describe("parseFeed reads an RSS item's author where podcasts and Dublin Core pu
     expect((await firstEntry(body))?.author).toBe(author);
   });
 });
+
+describe("parseFeed reads a body by what it is, not by the type it was served as", () => {
+  it("reads RSS served as JSON", async () => {
+    const result = await parseFeed(
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>' +
+        "<item><guid>m-1</guid><title>Stockpile destruction completed</title></item></channel></rss>",
+      "application/json; charset=utf-8",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: { format: "rss", entries: [{ title: "Stockpile destruction completed" }] },
+    });
+  });
+
+  it("reads a JSON Feed served as XML", async () => {
+    const result = await parseFeed(
+      '{"version":"https://jsonfeed.org/version/1.1","title":"Desk","items":[{"id":"j-2","title":"Survey ends"}]}',
+      "application/xml",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({ ok: true, feed: { format: "json", entries: [{ guid: "j-2" }] } });
+  });
+});

@@ -666,6 +666,9 @@ export async function parseFeed(
 async function parseText(text: string, contentType: string | undefined, options: ParseOptions): Promise<ParseResult> {
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return parseError("empty body");
+  // The body says what it is, whatever type it was served as: XML starts with markup, JSON
+  // with an object. Only a body that is neither is taken at its declared type.
+  if (trimmed.startsWith("<")) return parseXml(trimmed, options);
   if (/json/i.test(contentType ?? "") || trimmed.startsWith("{")) return parseJsonFeed(trimmed, options);
   return parseXml(trimmed, options);
 }
