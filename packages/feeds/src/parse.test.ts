@@ -831,3 +831,21 @@ describe("parseFeed reads a body by what it is, not by the type it was served as
     expect(result).toMatchObject({ ok: true, feed: { format: "json", entries: [{ guid: "j-2" }] } });
   });
 });
+
+describe("parseFeed reads RSS 1.0 items written inside the channel", () => {
+  it("takes them before the items beside it, in document order", async () => {
+    const result = await parseFeed(
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">' +
+        '<channel rdf:about="https://news.example/"><title>Desk</title>' +
+        '<item rdf:about="https://news.example/r/1"><title>Treaty signed in Oslo</title></item></channel>' +
+        '<item rdf:about="https://news.example/r/2"><title>Stockpile destroyed</title></item></rdf:RDF>',
+      "application/rdf+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => [entry.guid, entry.title])).toEqual([
+      ["https://news.example/r/1", "Treaty signed in Oslo"],
+      ["https://news.example/r/2", "Stockpile destroyed"],
+    ]);
+  });
+});

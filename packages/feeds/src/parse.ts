@@ -179,6 +179,19 @@ function withStrayItems(document: { rss: XmlNode }): { rss: XmlNode } {
   return { ...withOne, rss: { ...withOne.rss, channel: [{ ...first, item: [...own, ...stray] }, ...others] } };
 }
 
+/**
+ * An RSS 1.0 document with the items written inside its channel read before those beside it:
+ * RSS 1.0 puts them beside the channel, where rss-parser alone looks, and readers take both.
+ */
+function withChannelItems(document: { "rdf:RDF": XmlNode }): { "rdf:RDF": XmlNode } {
+  const withOne = withChannel(document, "rdf:RDF");
+  const root = withOne["rdf:RDF"];
+  const inside = (root.channel as XmlNode[])[0]?.item;
+  if (!Array.isArray(inside) || inside.length === 0) return withOne;
+  const beside = Array.isArray(root.item) ? root.item : [];
+  return { ...withOne, "rdf:RDF": { ...root, item: [...inside, ...beside] } };
+}
+
 /** An element's own xml:base attribute, as written. */
 function xmlBaseOf(node: XmlNode): string | undefined {
   const attributes = node.$;
@@ -204,7 +217,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
   }
 
   buildRSS1(document: { "rdf:RDF": XmlNode }): unknown {
-    return (Parser.prototype as unknown as TolerantParser).buildRSS1.call(this, withChannel(document, "rdf:RDF"));
+    return (Parser.prototype as unknown as TolerantParser).buildRSS1.call(this, withChannelItems(document));
   }
 
   buildRSS(channel: XmlNode, items: unknown): XmlNode {
