@@ -849,3 +849,23 @@ describe("parseFeed reads RSS 1.0 items written inside the channel", () => {
     ]);
   });
 });
+
+describe("parseFeed reads a link written the Atom way in RSS", () => {
+  it("takes an item's or a channel's <link href> when it has no text link", async () => {
+    const result = await parseFeed(
+      '<rss version="2.0"><channel><title>Desk</title><link href="/desk/"/>' +
+        '<item><title>Clearance report</title><link rel="alternate" href="/reports/9"/></item>' +
+        '<item><title>Text link first</title><link>/reports/10</link><link href="/elsewhere"/></item></channel></rss>',
+      "application/rss+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: {
+        link: "https://news.example/desk/",
+        entries: [{ link: "https://news.example/reports/9" }, { link: "https://news.example/reports/10" }],
+      },
+    });
+  });
+});

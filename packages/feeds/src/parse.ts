@@ -222,9 +222,11 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 
   buildRSS(channel: XmlNode, items: unknown): XmlNode {
     const built = (Parser.prototype as unknown as TolerantParser).buildRSS.call(this, channel, items);
-    // A channel with no <link> of its own (or an empty one) gives its site as an alternate
-    // atom:link, as an item may; a self link is the feed, never the site.
-    if (!parserText(built.link)?.trim()) built.link = alternateHref(channel["atom:link"]);
+    // A channel with no <link> of its own (or an empty one) gives its site as a <link href>
+    // written the Atom way or an alternate atom:link, as an item may; a self link is the
+    // feed, never the site.
+    if (!parserText(built.link)?.trim())
+      built.link = alternateHref(channel.link) ?? alternateHref(channel["atom:link"]);
     return built;
   }
 
@@ -310,7 +312,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
     const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
     const guidText = parserText(guid);
-    // An empty <link></link> is no link.
+    // A <link href="…"/> written the Atom way is the item's link all the same; an empty
+    // <link></link> is no link.
+    if (!parserText(item.link)?.trim()) item.link = alternateHref(node.link);
     if (!item.link && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
     if (!item.link) item.link = alternateHref(node["atom:link"]);
     // The article itself rather than FeedBurner's redirect to it.
