@@ -869,3 +869,28 @@ describe("parseFeed reads a link written the Atom way in RSS", () => {
     });
   });
 });
+
+describe("parseFeed reads an Atom entry's <source> as the feed it came from", () => {
+  it("takes the source feed's title as the outlet, not every word of the element", async () => {
+    const entry = await firstEntry(
+      atom(
+        "<id>tag:planet,2025:4</id><title>Survey results published</title>" +
+          "<source><id>tag:clearance.example,2020:feed</id><title>Clearance Journal</title>" +
+          "<updated>2025-03-01T09:00:00Z</updated><author><name>Field desk</name></author></source>",
+      ),
+    );
+
+    expect(entry?.outlet).toBe("Clearance Journal");
+  });
+
+  it("decodes a base64 source title, as other titles", async () => {
+    const title = Buffer.from("Clearance <b>Journal</b>", "utf8").toString("base64");
+    const entry = await firstEntry(
+      atom(
+        `<id>tag:planet,2025:5</id><title>Survey</title><source><title type="application/octet-stream">${title}</title></source>`,
+      ),
+    );
+
+    expect(entry?.outlet).toBe("Clearance Journal");
+  });
+});

@@ -253,6 +253,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       link: atomLinks(node.link),
     });
     item.base = xmlBaseOf(node);
+    // An entry's <source> is the feed it came from: its outlet is that feed's title (a text
+    // construct like any other), not every word of the element run together.
+    const source = Array.isArray(node.source) ? (node.source[0] as unknown) : node.source;
+    if (typeof source === "object" && source !== null) item.source = atomTextConstruct((source as XmlNode).title);
     // Atom 1.0 dates, then Atom 0.3's, as the feed wrote them.
     const date = [published, issued, updated, modified, created].map(parserText).find(Boolean);
     if (date) item.pubDate = date;
