@@ -894,3 +894,18 @@ describe("parseFeed reads an Atom entry's <source> as the feed it came from", ()
     expect(entry?.outlet).toBe("Clearance Journal");
   });
 });
+
+describe("parseFeed reads an Atom feed's language from xml:lang", () => {
+  it("takes the entry's own xml:lang, else the feed's; a blank one says none", async () => {
+    const result = await parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><title>Desk</title>' +
+        "<entry><id>tag:a</id><title>Déminage au Cambodge</title></entry>" +
+        '<entry xml:lang="es"><id>tag:b</id><title>Desminado en Colombia</title></entry>' +
+        '<entry xml:lang=""><id>tag:c</id><title>No language said</title></entry></feed>',
+      "application/atom+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.language)).toEqual(["fr", "es", undefined]);
+  });
+});

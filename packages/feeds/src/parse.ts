@@ -42,6 +42,8 @@ interface XmlItem {
   "dc:language"?: unknown;
   /** The entry's own xml:base, as written. */
   base?: unknown;
+  /** An Atom entry's own xml:lang, as written ("" says it has none). */
+  lang?: unknown;
 }
 
 interface XmlFeed {
@@ -200,6 +202,13 @@ function xmlBaseOf(node: XmlNode): string | undefined {
     : undefined;
 }
 
+/** An element's own xml:lang attribute, as written: "" (no language) is kept apart from none given. */
+function xmlLangOf(node: XmlNode): string | undefined {
+  const attributes = node.$;
+  const lang = typeof attributes === "object" && attributes !== null ? (attributes as XmlNode)["xml:lang"] : undefined;
+  return typeof lang === "string" ? lang.trim() : undefined;
+}
+
 /**
  * rss-parser, made to read what it would throw on: it reads every Atom `<link>`'s attributes
  * without checking there are any, and turns Atom dates with `toISOString`, which throws on a
@@ -236,6 +245,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const links = atomLinks(document.feed.link);
     const feed = { ...document.feed, link: Array.isArray(links) ? links.map(withAlternateRel) : links };
     const built = (Parser.prototype as unknown as TolerantParser).buildAtomFeed.call(this, { ...document, feed });
+    // Atom says its language with xml:lang on the feed, where RSS has a <language>.
+    const lang = xmlLangOf(document.feed);
+    if (lang && !parserText((built as XmlNode).language)) (built as XmlNode).language = lang;
     const title = (feed as XmlNode).title;
     const construct = constructOf(title);
     const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
@@ -253,6 +265,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       link: atomLinks(node.link),
     });
     item.base = xmlBaseOf(node);
+    item.lang = xmlLangOf(node);
     // An entry's <source> is the feed it came from: its outlet is that feed's title (a text
     // construct like any other), not every word of the element run together.
     const source = Array.isArray(node.source) ? (node.source[0] as unknown) : node.source;
@@ -583,7 +596,8 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
         published: parserText(item.pubDate) ?? parserText(item.isoDate),
         author: plainText(item.creator) ?? plainText(item.author),
         outlet: plainText(item.source),
-        language: parserText(item["dc:language"]) ?? feedLanguage,
+        language:
+          parserText(item["dc:language"]) ?? (typeof item.lang === "string" ? item.lang || undefined : feedLanguage),
       })),
     },
   };
