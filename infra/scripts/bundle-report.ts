@@ -3,16 +3,17 @@
  * function: minified size, gzipped size, the AWS SDK clients it imports from the
  * runtime, its largest inputs, and the time a cold Node process takes to load it as the runtime does.
  * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
- * is 1 MB or more, imports an SDK client it does not use or does not answer GET /health, when any bundle carries
+ * is 1 MB or more or imports an SDK client it does not use, when a bundle loaded as the runtime loads it
+ * does not answer what it can without AWS (the API GET /health, a queue's consumer an empty batch), when any bundle carries
  * the SQLite driver (the embedded adapters stay out of Lambda), when a bundle other than
  * Fetch carries what reads an item's text (the language detector's table, the classifier's
  * weights), and when a bundle carries its esbuild metafile (kept in cdk.out/bundle-meta instead).
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { BUNDLE_META_DIR, bundleMetaName } from "../src/bundle-meta.ts";
-import { invokeLambda, lambdaLoadMs } from "../src/lambda-load.ts";
+import { invokeLambda, lambdaLoadMs, type SynthesizedFunction, synthesizedFunctions } from "../src/lambda-load.ts";
 
 const INFRA = new URL("..", import.meta.url).pathname;
 const OUT = join(INFRA, "cdk.out");
@@ -34,11 +35,6 @@ const FETCH_ONLY: Array<{ name: string; matches: (input: string) => boolean }> =
   { name: "the classifier's weights", matches: (input) => input.endsWith("packages/core/src/model/classifier.json") },
 ];
 const READS_TEXT = "Fetch";
-
-interface LambdaResource {
-  Type: string;
-  Properties: { Code?: { S3Key?: string }; Description?: string; Handler?: string };
-}
 
 interface Metafile {
   outputs: Record<
@@ -70,91 +66,110 @@ function packageOf(input: string): string {
   return workspace ? `${workspace[1]}/${workspace[2]}` : input;
 }
 
-const LOAD_OPTIONS = {
-  nodeModules: join(INFRA, "..", "node_modules"),
-  env: { TREATYWATCH_TABLE_NAME: "bundle-report", AWS_REGION: "us-east-1" },
+const NODE_MODULES = join(INFRA, "..", "node_modules");
+/** What the Lambda runtime sets beside a function's own environment. */
+const RUNTIME_ENV = {
+  AWS_REGION: "eu-west-1",
+  AWS_ACCESS_KEY_ID: "bundle-report",
+  AWS_SECRET_ACCESS_KEY: "bundle-report",
 };
 
-function coldImportMs(file: string): number {
-  const runs = Array.from({ length: IMPORT_RUNS }, () => lambdaLoadMs(file, LOAD_OPTIONS));
+/**
+ * A function's settings as deployed, with a stand-in of the same form for each the template
+ * leaves to deploy time (a queue's URL, the table's name); a secret's ARN is left unset, as no
+ * secret can be read here, and the function goes without it as it does on one machine.
+ */
+function loadOptions(fn: SynthesizedFunction) {
+  const standIns = fn.deployTimeSettings
+    .filter((name) => !name.endsWith("_ARN"))
+    .map((name) => [
+      name,
+      name.endsWith("_URL") ? "https://sqs.eu-west-1.amazonaws.com/000000000000/deploy-time" : "deploy-time",
+    ]);
+  return { nodeModules: NODE_MODULES, env: { ...RUNTIME_ENV, ...fn.environment, ...Object.fromEntries(standIns) } };
+}
+
+function coldImportMs(fn: SynthesizedFunction): number {
+  const runs = Array.from({ length: IMPORT_RUNS }, () => lambdaLoadMs(fn.file, loadOptions(fn)));
   return Math.round(runs.sort((a, b) => a - b)[Math.floor(IMPORT_RUNS / 2)] ?? 0);
 }
 
-/** The status the API function's bundle answers `GET /health` with, as API Gateway (HTTP API) calls it. */
-function healthStatus(file: string): unknown {
-  const event = {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: "/health",
-    rawQueryString: "",
-    headers: { host: "bundle-report.invalid" },
-    requestContext: {
-      http: { method: "GET", path: "/health", protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "bundle-report" },
-      requestId: "bundle-report",
-      stage: "$default",
-      domainName: "bundle-report.invalid",
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: false,
-  };
-  return (invokeLambda(file, event, LOAD_OPTIONS) as { statusCode?: unknown } | null)?.statusCode;
+/** `GET /health` as API Gateway (HTTP API) hands it to the API function. */
+const HEALTH_REQUEST = {
+  version: "2.0",
+  routeKey: "$default",
+  rawPath: "/health",
+  rawQueryString: "",
+  headers: { host: "bundle-report.invalid" },
+  requestContext: {
+    http: { method: "GET", path: "/health", protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "bundle-report" },
+    requestId: "bundle-report",
+    stage: "$default",
+    domainName: "bundle-report.invalid",
+    timeEpoch: 0,
+  },
+  isBase64Encoded: false,
+};
+
+/**
+ * A function's bundle called once, loaded as the runtime loads it, with what it can answer
+ * without AWS: the API with `GET /health` (200), a queue's consumer with an empty batch (no
+ * failures); what is wrong, or nothing. The scheduled functions reach DynamoDB at once, so
+ * their bundles are only loaded (their cold import, above).
+ */
+function invocationProblem(fn: SynthesizedFunction): string | undefined {
+  const call = fn.name === "Api" ? HEALTH_REQUEST : fn.consumesQueue ? { Records: [] } : undefined;
+  if (!call) return undefined;
+  try {
+    const answer = invokeLambda(fn.file, call, loadOptions(fn)) as Record<string, unknown> | null;
+    const ok =
+      fn.name === "Api"
+        ? answer?.statusCode === 200
+        : Array.isArray(answer?.batchItemFailures) && answer.batchItemFailures.length === 0;
+    return ok ? undefined : `the ${fn.name} bundle answered ${JSON.stringify(answer).slice(0, 200)}`;
+  } catch (error) {
+    return `the ${fn.name} bundle failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 function report(): BundleEntry[] {
   const entries: BundleEntry[] = [];
-  for (const templateFile of readdirSync(OUT).filter((name) => name.endsWith(".template.json"))) {
-    const stack = templateFile.replace(".template.json", "");
-    const resources = JSON.parse(readFileSync(join(OUT, templateFile), "utf8")).Resources as Record<
-      string,
-      LambdaResource
-    >;
-    for (const [logicalId, resource] of Object.entries(resources)) {
-      const key = resource.Properties.Code?.S3Key;
-      if (resource.Type !== "AWS::Lambda::Function" || !key || resource.Properties.Handler !== "index.handler")
-        continue;
-      const dir = join(OUT, `asset.${key.replace(/\.zip$/, "")}`);
-      const bundle = join(dir, "index.js");
-      if (!existsSync(bundle)) continue;
-      if (existsSync(join(dir, "index.meta.json"))) problems.push(`the ${logicalId} bundle carries its metafile`);
-      if (logicalId.startsWith("Api")) {
-        const status = healthStatus(bundle);
-        if (status !== 200)
-          problems.push(`the Api bundle, loaded as the runtime loads it, answered GET /health with ${status}`);
-      }
-      // Functions are made directly in their stack: the construct path is the stack and the function's id.
-      const name = logicalId.replace(/[0-9A-F]{8}$/, "");
-      const meta = JSON.parse(
-        readFileSync(join(BUNDLE_META_DIR, bundleMetaName(`${stack}/${name}`)), "utf8"),
-      ) as Metafile;
-      const output = Object.values(meta.outputs).find((o) => Object.keys(o.inputs).length > 0);
-      const byPackage = new Map<string, number>();
-      for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-        byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
-      }
-      entries.push({
-        function: name,
-        stack,
-        description: resource.Properties.Description ?? "",
-        bytes: statSync(bundle).size,
-        gzipBytes: gzipSync(readFileSync(bundle)).length,
-        sdkClients: [
-          ...new Set(
-            (output?.imports ?? []).filter((i) => i.external && i.path.startsWith("@aws-sdk/")).map((i) => i.path),
-          ),
-        ].sort(),
-        largestInputs: [...byPackage.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 5)
-          .map(([input, bytes]) => ({ input, bytes })),
-        forbidden: NEVER_BUNDLED.filter((name) => byPackage.has(name)),
-        readsText: FETCH_ONLY.filter(({ matches }) => Object.keys(output?.inputs ?? {}).some(matches)).map(
-          ({ name }) => name,
-        ),
-        coldImportMs: coldImportMs(bundle),
-      });
+  for (const fn of synthesizedFunctions(OUT)) {
+    const dir = dirname(fn.file);
+    if (existsSync(join(dir, "index.meta.json"))) problems.push(`the ${fn.logicalId} bundle carries its metafile`);
+    const problem = invocationProblem(fn);
+    if (problem) problems.push(problem);
+    const meta = JSON.parse(
+      readFileSync(join(BUNDLE_META_DIR, bundleMetaName(`${fn.stack}/${fn.name}`)), "utf8"),
+    ) as Metafile;
+    const output = Object.values(meta.outputs).find((o) => Object.keys(o.inputs).length > 0);
+    const byPackage = new Map<string, number>();
+    for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
     }
+    entries.push({
+      function: fn.name,
+      stack: fn.stack,
+      description: fn.description,
+      bytes: statSync(fn.file).size,
+      gzipBytes: gzipSync(readFileSync(fn.file)).length,
+      sdkClients: [
+        ...new Set(
+          (output?.imports ?? []).filter((i) => i.external && i.path.startsWith("@aws-sdk/")).map((i) => i.path),
+        ),
+      ].sort(),
+      largestInputs: [...byPackage.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([input, bytes]) => ({ input, bytes })),
+      forbidden: NEVER_BUNDLED.filter((name) => byPackage.has(name)),
+      readsText: FETCH_ONLY.filter(({ matches }) => Object.keys(output?.inputs ?? {}).some(matches)).map(
+        ({ name }) => name,
+      ),
+      coldImportMs: coldImportMs(fn),
+    });
   }
-  return entries.sort((a, b) => a.function.localeCompare(b.function));
+  return entries;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
