@@ -57,10 +57,6 @@ const ACCEPTED: Array<{ reason: string; files: string[] }> = [
     ],
   },
   {
-    reason: "Media RSS elements (media:title, media:description) do not stand in for the item's own",
-    files: ["wellformed/media-rss/item_media_title1.xml", "wellformed/media-rss/media_group.xml"],
-  },
-  {
     reason: "<TiTlE>: XML names are case-sensitive, and so is our parser",
     files: ["wellformed/itunes/itunes_core_element_uppercase.xml"],
   },

@@ -909,3 +909,36 @@ describe("parseFeed reads an Atom feed's language from xml:lang", () => {
     expect(result.ok && result.feed.entries.map((entry) => entry.language)).toEqual(["fr", "es", undefined]);
   });
 });
+
+describe("parseFeed falls back on Media RSS for an entry that says nothing itself", () => {
+  const media = 'xmlns:media="http://search.yahoo.com/mrss/"';
+
+  it("reads a video entry's words from its media:group, as a YouTube channel's Atom feed gives them", async () => {
+    const entry = await firstEntry(
+      `<feed xmlns="http://www.w3.org/2005/Atom" ${media}><title>Channel</title><entry><id>yt:video:1</id>` +
+        "<title>Clearing the border minefields</title><media:group><media:title>Clearing the border minefields</media:title>" +
+        "<media:description>Teams working the border since March.</media:description></media:group></entry></feed>",
+    );
+
+    expect(entry?.summary).toBe("Teams working the border since March.");
+  });
+
+  it("reads an RSS item's title and words from media:title and media:description when it has none", async () => {
+    const entry = await firstEntry(
+      `<rss version="2.0" ${media}><channel><title>Desk</title><item><media:title>Survey footage</media:title>` +
+        "<media:description>Drone survey of the Salang pass.</media:description></item></channel></rss>",
+    );
+
+    expect(entry).toMatchObject({ title: "Survey footage", summary: "Drone survey of the Salang pass." });
+  });
+
+  it("never over the entry's own title and words", async () => {
+    const entry = await firstEntry(
+      `<rss version="2.0" ${media}><channel><title>Desk</title><item><title>Own title</title>` +
+        "<description>Own words</description><media:title>Other</media:title><media:description>Other</media:description>" +
+        "</item></channel></rss>",
+    );
+
+    expect(entry).toMatchObject({ title: "Own title", summary: "Own words" });
+  });
+});

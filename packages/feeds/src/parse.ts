@@ -194,6 +194,13 @@ function withChannelItems(document: { "rdf:RDF": XmlNode }): { "rdf:RDF": XmlNod
   return { ...withOne, "rdf:RDF": { ...root, item: [...inside, ...beside] } };
 }
 
+/** An entry's Media RSS element, written directly or inside its media:group. */
+function mediaElement(node: XmlNode, name: "media:title" | "media:description"): unknown {
+  if (node[name] !== undefined) return node[name];
+  const group = Array.isArray(node["media:group"]) ? (node["media:group"][0] as unknown) : undefined;
+  return typeof group === "object" && group !== null ? (group as XmlNode)[name] : undefined;
+}
+
 /** An element's own xml:base attribute, as written. */
 function xmlBaseOf(node: XmlNode): string | undefined {
   const attributes = node.$;
@@ -277,6 +284,11 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // child element of a title or summary with markup in it ("Example <b>Atom</b>" → "Example ").
     for (const field of ["title", "summary", "content"] as const)
       if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
+    // Media RSS only where the entry says nothing itself: a YouTube channel's feed gives a
+    // video's words in its media:group alone.
+    if (node.title === undefined) item.title = mediaElement(node, "media:title");
+    if (node.summary === undefined && node.content === undefined)
+      item.summary = mediaElement(node, "media:description");
     // Beside a summary, the content is the entry's body: kept, it stands in for a summary
     // with no words (a thumbnail alone), as an RSS item's content:encoded does.
     if (node.summary !== undefined && node.content !== undefined) item.body = item.content;
@@ -293,10 +305,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // The description is read below, not by rss-parser (see parseItemAtom).
     const { description, ...rest } = node;
     const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, rest, fields);
-    // What rss-parser leaves out, in the order a reader would look: Dublin Core and Atom
-    // titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an RSS 1.0 item's
+    // What rss-parser leaves out, in the order a reader would look: Dublin Core, Atom and
+    // (last) Media RSS titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an RSS 1.0 item's
     // rdf:about as its id, and a permalink GUID as the link of an item that has none.
-    item.title ??= node["dc:title"] ?? node["atom:title"];
+    item.title ??= node["dc:title"] ?? node["atom:title"] ?? mediaElement(node, "media:title");
     // After dc:creator and the item's own <author>: a podcast names its episode's author in
     // itunes:author, and some feeds write dc:author (not Dublin Core's, but read by others).
     item.author ??= node["itunes:author"] ?? node["dc:author"];
@@ -321,7 +333,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       node["dc:description"] ??
       node["atom:summary"] ??
       (content === undefined
-        ? (node["itunes:summary"] ?? node["googleplay:description"] ?? node["itunes:subtitle"])
+        ? (node["itunes:summary"] ??
+          node["googleplay:description"] ??
+          node["itunes:subtitle"] ??
+          mediaElement(node, "media:description"))
         : undefined);
     item.base = xmlBaseOf(node);
     item.guid ??= parserText(node.$ && (node.$ as XmlNode)["rdf:about"]);
