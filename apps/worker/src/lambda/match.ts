@@ -48,7 +48,9 @@ export interface MatchConsumerDeps extends Omit<MatchDeps, "index"> {
 /**
  * Matches each story event against the instant subscriptions and queues one delivery
  * per subscriber. Deliveries are keyed by subscription, story and version, so a
- * redelivered event queues nothing twice; only a record whose store or queue call threw is retried.
+ * redelivered event queues nothing twice. A record whose store or queue call threw is
+ * reported failed and retried; so is one that cannot be read, which ends in the dead-letter
+ * queue with its body intact after its receives run out.
  */
 export async function consumeMatchBatch(
   records: readonly SqsRecord[],
