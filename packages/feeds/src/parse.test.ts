@@ -655,16 +655,21 @@ describe("parseFeed takes the link a reader would follow", () => {
 
 describe("parseFeed reads base64 text constructs", () => {
   const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+  const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const atom03 = (entry: string, title = "<title>Desk</title>") =>
     `<feed version="0.3" xmlns="http://purl.org/atom/ns#">${title}<entry><id>tag:1</id>${entry}</entry></feed>`;
   const atom10 = (entry: string) =>
     `<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title><entry><id>tag:1</id><title>Survey</title>${entry}</entry></feed>`;
 
-  it("decodes Atom 0.3's mode=base64, broken over lines, and reads it as HTML", async () => {
-    const encoded = base64("Deminers clear <b>Huambo</b> minefield").replace(/(.{16})/g, "$1\n");
-    const entry = await firstEntry(atom03(`<title mode="base64">\n${encoded}\n</title>`));
+  it("decodes Atom 0.3's mode=base64, broken over lines, as the HTML or text its type says", async () => {
+    const html = base64("Deminers clear <b>Huambo</b> minefield").replace(/(.{16})/g, "$1\n");
+    const text = base64("Treaty text <Article 5> & annex");
+    const entry = await firstEntry(
+      atom03(`<title mode="base64">${text}</title><summary type="text/html" mode="base64">\n${html}\n</summary>`),
+    );
 
-    expect(htmlToText(entry?.title ?? "")).toBe("Deminers clear Huambo minefield");
+    expect(htmlToText(entry?.title ?? "")).toBe("Treaty text <Article 5> & annex");
+    expect(htmlToText(entry?.summary ?? "")).toBe("Deminers clear Huambo minefield");
   });
 
   it("decodes a feed title given in base64", async () => {
@@ -694,16 +699,32 @@ describe("parseFeed reads base64 text constructs", () => {
     expect(xml?.summary).toBe(written);
   });
 
-  it("keeps the entry but not a field that is no base64, or decodes to no text", async () => {
+  it("keeps the entry but not a field whose bytes are no text", async () => {
     const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]).toString("base64");
-    const entry = await firstEntry(
-      atom10(
-        `<summary type="image/png">${image}</summary><content type="application/pdf">not base64 at all!</content>`,
-      ),
-    );
+    const entry = await firstEntry(atom10(`<summary type="image/png">${image}</summary>`));
 
     expect(entry?.title).toBe("Survey");
     expect(entry?.summary).toBeUndefined();
+  });
+
+  it("reads as written what is not base64 after all, and a media type with parameters", async () => {
+    const markup = "<p>Deminers return to Huambo</p>";
+    const odd = await firstEntry(atom10(`<content type="application/x-html">${escapeText(markup)}</content>`));
+    const charset = await firstEntry(
+      atom10(`<content type="application/xhtml+xml; charset=utf-8">${escapeText(markup)}</content>`),
+    );
+
+    expect(htmlToText(odd?.summary ?? "")).toBe("Deminers return to Huambo");
+    expect(htmlToText(charset?.summary ?? "")).toBe("Deminers return to Huambo");
+  });
+
+  it("decodes base64 cut short by the field's cap up to its last whole character", async () => {
+    // One byte ahead, the cap (100,000 base64 characters, 75,000 bytes) falls inside a letter.
+    const words = `x${"Разминирование в Харьковской области продолжается. ".repeat(2_000)}`;
+    const entry = await firstEntry(atom10(`<content type="application/octet-stream">${base64(words)}</content>`));
+
+    expect(entry?.summary?.length).toBeGreaterThan(30_000);
+    expect(words.startsWith(entry?.summary ?? "-")).toBe(true);
   });
 });
 
@@ -727,6 +748,14 @@ describe("parseFeed reads RSS items written outside the channel", () => {
 });
 
 describe("parseFeed reads early RSS's <fullitem>", () => {
+  it("as the item's content, its words in order when its markup is written as elements", async () => {
+    const entry = await firstEntry(
+      rss("<title>Survey</title><fullitem><p>Teams <b>return</b> to Huambo</p></fullitem>"),
+    );
+
+    expect(htmlToText(entry?.contentHtml ?? "")).toBe("Teams return to Huambo");
+  });
+
   it("as the item's content", async () => {
     const entry = await firstEntry(
       rss("<title>Survey</title><fullitem>&lt;p&gt;Teams return to Huambo&lt;/p&gt;</fullitem>"),
@@ -940,5 +969,57 @@ describe("parseFeed falls back on Media RSS for an entry that says nothing itsel
     );
 
     expect(entry).toMatchObject({ title: "Own title", summary: "Own words" });
+  });
+
+  it("reads an Atom entry's title from its media:title when it has none, never its content from media", async () => {
+    const entry = await firstEntry(
+      `<feed xmlns="http://www.w3.org/2005/Atom" ${media}><title>Channel</title><entry><id>yt:video:2</id>` +
+        "<content>Own words</content><media:group><media:title>Demining drill</media:title>" +
+        "<media:description>Other words</media:description></media:group></entry></feed>",
+    );
+
+    expect(entry).toMatchObject({ title: "Demining drill", summary: "Own words" });
+  });
+});
+
+describe("parseFeed reads an item written twice once", () => {
+  it("in an RSS 1.0 document that writes its items inside and beside the channel", async () => {
+    const item = (n: number) =>
+      `<item rdf:about="https://news.example/a-${n}"><title>Report ${n}</title><link>https://news.example/a-${n}</link></item>`;
+    const result = await parseFeed(
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">' +
+        `<channel rdf:about="https://news.example/"><title>Desk</title>${item(1)}${item(2)}</channel>${item(1)}${item(2)}${item(3)}</rdf:RDF>`,
+      "application/rdf+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.title)).toEqual(["Report 1", "Report 2", "Report 3"]);
+  });
+
+  it("in an RSS document that writes an item inside the channel and again under <rss>", async () => {
+    const item = "<item><guid>a-1</guid><title>Survey</title></item>";
+    const result = await parseFeed(
+      `<rss version="2.0"><channel><title>Desk</title>${item}</channel>${item}<item><guid>a-2</guid><title>Clearance</title></item></rss>`,
+      "application/rss+xml",
+      { url: FEED_URL },
+    );
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.guid)).toEqual(["a-1", "a-2"]);
+  });
+});
+
+describe("parseFeed takes the <link> that gives a URL", () => {
+  it("over a <link href> or a self link written before it", async () => {
+    const first = await firstEntry(
+      rss('<title>A</title><link href="https://news.example/elsewhere"/><link>https://news.example/reports/10</link>'),
+    );
+    const second = await firstEntry(
+      rss(
+        '<title>B</title><link rel="self" href="https://news.example/feed"/><link>https://news.example/reports/11</link>',
+      ),
+    );
+
+    expect(first?.link).toBe("https://news.example/reports/10");
+    expect(second?.link).toBe("https://news.example/reports/11");
   });
 });

@@ -93,6 +93,16 @@ function alternateHref(links: unknown): string | undefined {
   return unnamed;
 }
 
+/** The first of several RSS `<link>`s that gives its URL as text, as RSS writes it, or nothing. */
+function textLink(links: unknown): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  for (const link of links) {
+    const text = parserText(link)?.trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
 /** An http(s) URL given as text, trimmed, or nothing. */
 function webUrl(value: unknown): string | undefined {
   const text = parserText(value)?.trim();
@@ -111,12 +121,32 @@ function atomTextConstruct(value: unknown): unknown {
   const construct = constructOf(value);
   if (!construct) return value;
   const { element, type, mode } = construct;
-  if (isBase64(type, mode)) return fromBase64(parserText(element));
-  if (type !== undefined && !(typeof type === "string" && ATOM_TEXT_TYPES.has(type.trim().toLowerCase()))) return value;
+  if (isBase64(type, mode)) {
+    const decoded = fromBase64(parserText(element));
+    if (decoded === BINARY) return undefined;
+    // What is not base64 after all (Atom 0.3 content of such a type is XML by default) is read as written.
+    if (decoded !== undefined) return isTextType(type) ? escapeText(decoded) : decoded;
+  }
+  if (!isTextType(type)) return value;
   // Atom 0.3's content and summary may be escaped by `mode`: left to the HTML reading.
   if (mode !== undefined) return value;
   const text = parserText(element);
-  return text === undefined ? value : text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text === undefined ? value : escapeText(text);
+}
+
+/** A media type without its parameters (`; charset=utf-8`), lower case. */
+function mediaType(type: string): string {
+  return (type.split(";")[0] ?? "").trim().toLowerCase();
+}
+
+/** Whether a text construct of this `type` (or of none) holds text, not markup. */
+function isTextType(type: unknown): boolean {
+  return type === undefined || (typeof type === "string" && ATOM_TEXT_TYPES.has(mediaType(type)));
+}
+
+/** Text as HTML that reads back as that text. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** A text construct's element as xml2js gives it, with its `type` and `mode` attributes. */
@@ -137,22 +167,26 @@ const WRITTEN_AS_ITSELF = /^(?:text|html|xhtml|text\/.*|.*[/+]xml)$/;
  */
 function isBase64(type: unknown, mode: unknown): boolean {
   if (typeof mode === "string") return mode.trim().toLowerCase() === "base64";
-  return typeof type === "string" && type.includes("/") && !WRITTEN_AS_ITSELF.test(type.trim().toLowerCase());
+  return typeof type === "string" && type.includes("/") && !WRITTEN_AS_ITSELF.test(mediaType(type));
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/** What `fromBase64` gives for base64 whose bytes are no UTF-8 text: an image, say, with no words to read. */
+const BINARY = Symbol("binary");
 
 /**
- * Base64 text decoded, as markup to read as HTML; nothing for what is not base64 or does not
- * decode to UTF-8 text (an image, say), which has no words to read.
+ * Base64 text decoded as UTF-8; undefined for what is not base64 at all. Text cut short (field
+ * text is capped before it is read) is decoded up to its last whole character.
  */
-function fromBase64(text: string | undefined): string | undefined {
+function fromBase64(text: string | undefined): string | typeof BINARY | undefined {
   const compact = text?.replace(/\s+/g, "") ?? "";
-  if (compact === "" || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  const whole = compact.slice(0, compact.length - (compact.length % 4));
+  if (whole === "") return undefined;
   try {
-    return UTF8.decode(Buffer.from(compact, "base64"));
+    // Streaming, an unfinished last character is held back rather than refused.
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(whole, "base64"), { stream: true });
   } catch {
-    return undefined;
+    return BINARY;
   }
 }
 
@@ -178,7 +212,32 @@ function withStrayItems(document: { rss: XmlNode }): { rss: XmlNode } {
   if (!Array.isArray(stray) || stray.length === 0) return withOne;
   const [first, ...others] = withOne.rss.channel as XmlNode[];
   const own = Array.isArray(first?.item) ? first.item : [];
-  return { ...withOne, rss: { ...withOne.rss, channel: [{ ...first, item: [...own, ...stray] }, ...others] } };
+  return {
+    ...withOne,
+    rss: { ...withOne.rss, channel: [{ ...first, item: withoutRepeats(own, stray) }, ...others] },
+  };
+}
+
+/** What tells an item apart as written: its guid, its rdf:about and its link. */
+function writtenIdentity(item: unknown): string[] {
+  if (typeof item !== "object" || item === null) return [];
+  const node = item as XmlNode;
+  const about = typeof node.$ === "object" && node.$ !== null ? (node.$ as XmlNode)["rdf:about"] : undefined;
+  return [
+    parserText(Array.isArray(node.guid) ? node.guid[0] : node.guid),
+    parserText(about),
+    parserText(Array.isArray(node.link) ? node.link[0] : node.link),
+  ].flatMap((value, at) => (value?.trim() ? [`${at}:${value.trim()}`] : []));
+}
+
+/**
+ * Items from one place followed by those from another that are not the same items again: a
+ * document that writes its items both inside and beside its channel has each read once, so
+ * that its guids and links still tell them apart.
+ */
+function withoutRepeats(first: readonly unknown[], second: readonly unknown[]): unknown[] {
+  const known = new Set(first.flatMap(writtenIdentity));
+  return [...first, ...second.filter((item) => !writtenIdentity(item).some((key) => known.has(key)))];
 }
 
 /**
@@ -191,7 +250,7 @@ function withChannelItems(document: { "rdf:RDF": XmlNode }): { "rdf:RDF": XmlNod
   const inside = (root.channel as XmlNode[])[0]?.item;
   if (!Array.isArray(inside) || inside.length === 0) return withOne;
   const beside = Array.isArray(root.item) ? root.item : [];
-  return { ...withOne, "rdf:RDF": { ...root, item: [...inside, ...beside] } };
+  return { ...withOne, "rdf:RDF": { ...root, item: withoutRepeats(inside, beside) } };
 }
 
 /** An entry's Media RSS element, written directly or inside its media:group. */
@@ -242,7 +301,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // written the Atom way or an alternate atom:link, as an item may; a self link is the
     // feed, never the site.
     if (!parserText(built.link)?.trim())
-      built.link = alternateHref(channel.link) ?? alternateHref(channel["atom:link"]);
+      built.link = textLink(channel.link) ?? alternateHref(channel.link) ?? alternateHref(channel["atom:link"]);
     return built;
   }
 
@@ -257,9 +316,10 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     if (lang && !parserText((built as XmlNode).language)) (built as XmlNode).language = lang;
     const title = (feed as XmlNode).title;
     const construct = constructOf(title);
-    const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
     if (title === undefined) return built;
-    return { ...(built as XmlNode), title: base64 ? fromBase64(parserText(construct.element)) : title };
+    // A base64 title decoded as an entry's is; any other read as rss-parser gives it.
+    const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
+    return { ...(built as XmlNode), title: base64 ? atomTextConstruct(title) : title };
   }
 
   parseItemAtom(entry: XmlNode | string): XmlNode {
@@ -344,9 +404,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const permalink = typeof guid === "object" && guid !== null ? (guid as XmlNode).$ : undefined;
     const isPermaLink = (permalink as XmlNode | undefined)?.isPermaLink !== "false";
     const guidText = parserText(guid);
-    // A <link href="…"/> written the Atom way is the item's link all the same; an empty
-    // <link></link> is no link.
-    if (!parserText(item.link)?.trim()) item.link = alternateHref(node.link);
+    // The first <link> that gives its URL as text, as RSS writes it; else one written the Atom
+    // way (<link href="…"/>), never a self link; an empty <link></link> is no link.
+    if (!parserText(item.link)?.trim()) item.link = textLink(node.link) ?? alternateHref(node.link);
     if (!item.link && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
     if (!item.link) item.link = alternateHref(node["atom:link"]);
     // The article itself rather than FeedBurner's redirect to it.
@@ -404,11 +464,11 @@ function xmlBase(head: string, url: string | undefined): string | undefined {
 /**
  * Elements whose content is text or markup for a reader, never feed structure: Atom text
  * constructs (title, subtitle, summary, content, rights) and RSS titles, descriptions and
- * bodies (content:encoded, xhtml:body), under any prefix. A CDATA section or comment is
+ * bodies (content:encoded, xhtml:body, early RSS's fullitem), under any prefix. A CDATA section or comment is
  * matched too, to be stepped over whole.
  */
 const MARKUP_HOLDER =
-  /<!\[CDATA\[|<!--|<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights|description|encoded|body))(\s[^<>]*?)?(\/?)>/g;
+  /<!\[CDATA\[|<!--|<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights|description|encoded|body|fullitem))(\s[^<>]*?)?(\/?)>/g;
 const XHTML_TYPE = /\btype\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']/;
 /** An element in markup, outside CDATA: `<name` or `</name`. */
 const ELEMENT = /<\/?[A-Za-z]/;
