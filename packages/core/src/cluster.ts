@@ -985,7 +985,8 @@ function minhash(terms: readonly string[]): number[] {
 /**
  * Index keys under which a story member is stored: bands of a MinHash of its stems (reports
  * worded alike in one language), and language-independent keys for its countries, treaties,
- * names and the pairs of what happened with what it happened to.
+ * names, the pairs of what happened with what it happened to, and of each country with
+ * what happened there.
  */
 export function indexKeys(fp: Fingerprint): string[] {
   const keys: string[] = [];
@@ -1001,6 +1002,9 @@ export function indexKeys(fp: Fingerprint): string[] {
   const actions = ofKind(fp.concepts, "action");
   const weapons = ofKind(fp.concepts, "weapon");
   for (const action of actions) for (const weapon of weapons) keys.push(`a:${action}|${weapon}`);
+  // What reports of one event say alike in any language: a country and what happened there.
+  // Reports in two languages share no words, and often no name or weapon written the same way.
+  for (const country of fp.countries) for (const action of actions) keys.push(`e:${country}|${action}`);
   return keys;
 }
 
