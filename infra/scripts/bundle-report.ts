@@ -1,11 +1,11 @@
 /**
  * Reads the Lambda bundles `npm run synth` wrote to cdk.out and reports, for each
  * function: minified size, gzipped size, the AWS SDK clients it imports from the
- * runtime, its largest inputs, and the time a cold Node process takes to load it as the runtime does.
- * Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API bundle
- * is 1 MB or more or imports an SDK client it does not use, when a bundle loaded as the runtime loads it
- * does not answer what it can without AWS (the API GET /health, a queue's consumer an empty batch), when any bundle carries
- * the SQLite driver (the embedded adapters stay out of Lambda), when a bundle other than
+ * runtime, its largest inputs, and the time a cold Node process takes to load it as the
+ * runtime does. Writes docs/bundles.md and cdk.out/bundle-report.json; fails when the API
+ * bundle is 1 MB or more or imports an SDK client it does not use, when a bundle loaded as
+ * the runtime loads it does not answer what it can without AWS (the API `GET /health`, a
+ * queue's consumer an empty batch), when any bundle carries the SQLite driver (the embedded adapters stay out of Lambda), when a bundle other than
  * Fetch carries what reads an item's text (the language detector's table, the classifier's
  * weights), and when a bundle carries its esbuild metafile (kept in cdk.out/bundle-meta instead).
  */

@@ -68,6 +68,7 @@ function beside(bundle: string, script: string, options: LambdaLoadOptions, inpu
   }
 }
 
+/** The line a script wrote after the `RESULT` marker. */
 function result(output: string): string {
   const at = output.lastIndexOf(RESULT);
   if (at < 0) throw new Error("the process ended without a result");
@@ -78,7 +79,7 @@ function result(output: string): string {
 export function lambdaLoadMs(bundle: string, options: LambdaLoadOptions): number {
   const output = beside(
     bundle,
-    `const t=performance.now();require(file);process.stdout.write(${JSON.stringify(RESULT)}+(performance.now()-t)+"\\n");`,
+    `const t=performance.now();require(file);process.stdout.write(${JSON.stringify(RESULT)}+(performance.now()-t)+"\\n",()=>process.exit(0));`,
     options,
   );
   return Number(result(output));

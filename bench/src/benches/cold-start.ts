@@ -46,7 +46,7 @@ interface Bundle {
 
 /** The bundles the last `npm run synth` left in infra/cdk.out, by function: what would be deployed. */
 export function synthesizedBundles(repoRoot: string): Bundle[] {
-  return synthesizedFunctions(join(repoRoot, "infra", "cdk.out")).map(({ name, file }) => ({ name, file }));
+  return synthesizedFunctions(join(repoRoot, "infra", "cdk.out"));
 }
 
 /** The package.json conditions the infra's bundles resolve with (infra/src/house-function.ts). */

@@ -93,16 +93,6 @@ function alternateHref(links: unknown): string | undefined {
   return unnamed;
 }
 
-/** The first of several RSS `<link>`s that gives its URL as text, as RSS writes it, or nothing. */
-function textLink(links: unknown): string | undefined {
-  if (!Array.isArray(links)) return undefined;
-  for (const link of links) {
-    const text = parserText(link)?.trim();
-    if (text) return text;
-  }
-  return undefined;
-}
-
 /** An http(s) URL given as text, trimmed, or nothing. */
 function webUrl(value: unknown): string | undefined {
   const text = parserText(value)?.trim();
@@ -223,11 +213,9 @@ function writtenIdentity(item: unknown): string[] {
   if (typeof item !== "object" || item === null) return [];
   const node = item as XmlNode;
   const about = typeof node.$ === "object" && node.$ !== null ? (node.$ as XmlNode)["rdf:about"] : undefined;
-  return [
-    parserText(Array.isArray(node.guid) ? node.guid[0] : node.guid),
-    parserText(about),
-    parserText(Array.isArray(node.link) ? node.link[0] : node.link),
-  ].flatMap((value, at) => (value?.trim() ? [`${at}:${value.trim()}`] : []));
+  return [parserText(node.guid), parserText(about), parserText(node.link)].flatMap((value, at) =>
+    value?.trim() ? [`${at}:${value.trim()}`] : [],
+  );
 }
 
 /**
@@ -297,11 +285,12 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
 
   buildRSS(channel: XmlNode, items: unknown): XmlNode {
     const built = (Parser.prototype as unknown as TolerantParser).buildRSS.call(this, channel, items);
-    // A channel with no <link> of its own (or an empty one) gives its site as a <link href>
-    // written the Atom way or an alternate atom:link, as an item may; a self link is the
-    // feed, never the site.
+    // A channel's site is its first <link> that gives a URL as text (parserText reads the first
+    // of several that says something), else a <link href> written the Atom way or an alternate
+    // atom:link, as an item's is; a self link is the feed, never the site.
     if (!parserText(built.link)?.trim())
-      built.link = textLink(channel.link) ?? alternateHref(channel.link) ?? alternateHref(channel["atom:link"]);
+      built.link =
+        parserText(channel.link)?.trim() || alternateHref(channel.link) || alternateHref(channel["atom:link"]);
     return built;
   }
 
@@ -315,9 +304,9 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const lang = xmlLangOf(document.feed);
     if (lang && !parserText((built as XmlNode).language)) (built as XmlNode).language = lang;
     const title = (feed as XmlNode).title;
-    const construct = constructOf(title);
     if (title === undefined) return built;
     // A base64 title decoded as an entry's is; any other read as rss-parser gives it.
+    const construct = constructOf(title);
     const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
     return { ...(built as XmlNode), title: base64 ? atomTextConstruct(title) : title };
   }
@@ -366,8 +355,8 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const { description, ...rest } = node;
     const item = (Parser.prototype as unknown as TolerantParser).parseItemRss.call(this, rest, fields);
     // What rss-parser leaves out, in the order a reader would look: Dublin Core, Atom and
-    // (last) Media RSS titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an RSS 1.0 item's
-    // rdf:about as its id, and a permalink GUID as the link of an item that has none.
+    // (last) Media RSS titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an
+    // RSS 1.0 item's rdf:about as its id, and a permalink GUID as the link of an item that has none.
     item.title ??= node["dc:title"] ?? node["atom:title"] ?? mediaElement(node, "media:title");
     // After dc:creator and the item's own <author>: a podcast names its episode's author in
     // itunes:author, and some feeds write dc:author (not Dublin Core's, but read by others).
@@ -406,7 +395,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const guidText = parserText(guid);
     // The first <link> that gives its URL as text, as RSS writes it; else one written the Atom
     // way (<link href="…"/>), never a self link; an empty <link></link> is no link.
-    if (!parserText(item.link)?.trim()) item.link = textLink(node.link) ?? alternateHref(node.link);
+    if (!parserText(item.link)?.trim()) item.link = parserText(node.link)?.trim() || alternateHref(node.link);
     if (!item.link && isPermaLink && guidText && /^https?:\/\//i.test(guidText)) item.link = guidText;
     if (!item.link) item.link = alternateHref(node["atom:link"]);
     // The article itself rather than FeedBurner's redirect to it.
@@ -464,8 +453,8 @@ function xmlBase(head: string, url: string | undefined): string | undefined {
 /**
  * Elements whose content is text or markup for a reader, never feed structure: Atom text
  * constructs (title, subtitle, summary, content, rights) and RSS titles, descriptions and
- * bodies (content:encoded, xhtml:body, early RSS's fullitem), under any prefix. A CDATA section or comment is
- * matched too, to be stepped over whole.
+ * bodies (content:encoded, xhtml:body, early RSS's fullitem), under any prefix. A CDATA
+ * section or comment is matched too, to be stepped over whole.
  */
 const MARKUP_HOLDER =
   /<!\[CDATA\[|<!--|<((?:[\w.-]+:)?(?:title|subtitle|summary|content|rights|description|encoded|body|fullitem))(\s[^<>]*?)?(\/?)>/g;
