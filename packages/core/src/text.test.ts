@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { foldForMatching, htmlToText } from "./text.ts";
+import { foldForMatching, htmlToText, looksLikeHtml } from "./text.ts";
 
 describe("foldForMatching", () => {
   it.each([
@@ -26,7 +26,30 @@ describe("htmlToText", () => {
     ["a tag with a quoted > in it", '<a title="x">Mines</a>', "Mines"],
     ["a comment left open runs to the end", "Mines <!-- cleared", "Mines"],
     ["a script left open runs to the end", "Mines <script>cleared", "Mines"],
+    ["an entity written in full decoded, with or without its semicolon", "&copy; 2026 &copy 2026", "© 2026 © 2026"],
+    [
+      "a query string's &copy= and &not are no entities",
+      "?page=1&copy=2&notify=1 &amp; done",
+      "?page=1&copy=2&notify=1 & done",
+    ],
   ])("%s", (_case, html, text) => {
     expect(htmlToText(html)).toBe(text);
+  });
+});
+
+describe("looksLikeHtml", () => {
+  it.each([
+    ["a close tag", "Mines <b>cleared</b>", true],
+    ["an entity", "Mines &amp; UXO", true],
+    ["a numeric entity", "It&#8217;s cleared", true],
+    ["a self-closing tag", "Mines<br/>cleared", true],
+    ["an ampersand that starts no entity", "AT&T and Q&A", false],
+    ["an entity's name without its semicolon", "?page=1&copy=2;mode=x & done", false],
+    ["an entity HTML does not define", "Fish &chips; tonight", false],
+    ["angle brackets without a close tag", "Tags <b> and <i> explained", false],
+    ["a close tag of no HTML element", "Treaty text </Protocol V> &amp; annex", false],
+    ["a comparison", "1 < 2 > 0", false],
+  ])("%s", (_case, text, html) => {
+    expect(looksLikeHtml(text)).toBe(html);
   });
 });

@@ -1,4 +1,4 @@
-import { decodeHTML } from "entities";
+import { DecodingMode, decodeHTML } from "entities";
 import htmlTags from "html-tags";
 
 const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^<>]*>/gi;
@@ -10,18 +10,27 @@ const BLOCK_TAGS = /<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|sect
 const TAG = /<(?:\/?[a-z]|[!?])[^<>]*>/gi;
 
 /**
+ * HTML's entities decoded. One written without its semicolon (`&copy`, `&not`) is decoded only
+ * where HTML decodes it in an attribute: not before `=` or a letter or digit, where it is nearly
+ * always a query string's parameter (`?page=1&copy=2`, `&notify=1`), never an entity meant.
+ */
+function decodeEntities(html: string): string {
+  return html.includes("&") ? decodeHTML(html, DecodingMode.Attribute) : html;
+}
+
+/**
  * Plain text from an HTML fragment: scripts dropped, tags removed, entities decoded. Each
  * pattern runs in time linear in the text: a comment, script or CDATA section left open runs
  * to the end of the text, as HTML reads it, so the next opening is not scanned again.
  */
 export function htmlToText(html: string): string {
   // Without a tag there is nothing to strip: only entities to decode.
-  if (!html.includes("<")) return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
+  if (!html.includes("<")) return foldWhitespace(decodeEntities(html));
   const withoutCode = html
     .replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, "$1")
     .replace(/<(script|style|noscript)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, " ")
     .replace(/<!--[\s\S]*?(?:-->|$)/g, " ");
-  const text = decodeHTML(withoutCode.replace(BLOCK_TAGS, " ").replace(TAG, ""));
+  const text = decodeEntities(withoutCode.replace(BLOCK_TAGS, " ").replace(TAG, ""));
   return foldWhitespace(text);
 }
 
@@ -45,7 +54,29 @@ function markupIndeed(html: string): boolean {
  */
 export function textAsWritten(html: string): string {
   if (markupIndeed(html)) return "";
-  return foldWhitespace(html.includes("&") ? decodeHTML(html) : html);
+  return foldWhitespace(decodeEntities(html));
+}
+
+const CLOSE_TAG = /<\/\w+\s*>/;
+const SELF_CLOSING_TAG = /<\w+\b[^<>]*\/>/;
+const ENTITY = /&(?:#\d+|#x[\da-f]+|\w+);/i;
+/** Each entity reference, with the name of a named one. */
+const ENTITIES = /&(?:#\d+|#x[\da-f]+|(\w+));/gi;
+
+/**
+ * Whether text in a field that is nominally plain (an RSS or JSON Feed title) is written as HTML
+ * all the same, as such fields routinely are: it has a close tag, a self-closing tag or an entity
+ * reference, every tag is an HTML element's and every entity one HTML defines. Python
+ * feedparser's test, erring as it does towards text: markup read as text shows its tags, while
+ * text read as markup loses words ("Tags <b> and <i>") and decodes entity names that were never
+ * entities ("?page=1&copy=2").
+ */
+export function looksLikeHtml(text: string): boolean {
+  if (!CLOSE_TAG.test(text) && !SELF_CLOSING_TAG.test(text) && !ENTITY.test(text)) return false;
+  for (const tag of text.matchAll(TAG_NAME)) if (!HTML_ELEMENTS.has((tag[1] as string).toLowerCase())) return false;
+  for (const [reference, name] of text.matchAll(ENTITIES))
+    if (name !== undefined && decodeHTML(reference, DecodingMode.Strict) === reference) return false;
+  return true;
 }
 
 export function foldWhitespace(text: string): string {

@@ -587,6 +587,62 @@ describe("parseFeed reads an Atom text construct as its type says", () => {
   });
 });
 
+describe("parseFeed reads a title's entities once, as its field's type says", () => {
+  /** The feed's title and its first entry's title, each as normalising reads it. */
+  async function titlesOf(body: string, contentType: string) {
+    const result = await parseFeed(body, contentType, { url: FEED_URL });
+    if (!result.ok) throw new Error(result.error.message);
+    return [result.feed.title, htmlToText(result.feed.entries[0]?.title ?? "")];
+  }
+  const rssTitled = (title: string) =>
+    `<rss version="2.0"><channel><title>${title}</title><item><title>${title}</title></item></channel></rss>`;
+  const atomTitled = (title: string, type: string) =>
+    `<feed xmlns="http://www.w3.org/2005/Atom"><title${type}>${title}</title><entry><id>tag:e</id><title${type}>${title}</title></entry></feed>`;
+  const jsonTitled = (title: string) =>
+    JSON.stringify({ version: "https://jsonfeed.org/version/1.1", title, items: [{ id: "j-1", title }] });
+
+  it.each([
+    ["an escaped ampersand", "AT&amp;T", "AT&T"],
+    ["an escaped entity name, as text", "?page=1&amp;copy=2;mode=x &amp; done", "?page=1&copy=2;mode=x & done"],
+    ["a bare entity name, repaired, as text", "?page=1&copy=2;mode=x &amp; done", "?page=1&copy=2;mode=x & done"],
+    [
+      "angle brackets that make no HTML, as text",
+      "Tags &lt;b&gt; and &lt;i&gt; explained",
+      "Tags <b> and <i> explained",
+    ],
+    ["HTML escaped twice, as HTML", "Mines &amp;amp; UXO", "Mines & UXO"],
+    ["escaped markup, as HTML", "Mines &lt;b&gt;cleared&lt;/b&gt;", "Mines cleared"],
+  ])("in RSS, %s", async (_case, title, read) => {
+    expect(await titlesOf(rssTitled(title), "application/rss+xml")).toEqual([read, read]);
+  });
+
+  it.each([
+    ["text", ' type="text"', "Mines &amp;amp; UXO &amp;copy=2", "Mines &amp; UXO &copy=2"],
+    ["no type (text)", "", "Mines &amp;amp; UXO", "Mines &amp; UXO"],
+    ["html", ' type="html"', "Mines &amp;amp; UXO", "Mines & UXO"],
+  ])("in Atom, of type %s", async (_case, type, title, read) => {
+    expect(await titlesOf(atomTitled(title, type), "application/atom+xml")).toEqual([read, read]);
+  });
+
+  it.each([
+    ["plain text", "AT&T ?page=1&copy=2 <not a tag>", "AT&T ?page=1&copy=2 <not a tag>"],
+    ["entities written as HTML, as publishers do", "It&#8217;s Mines &amp; UXO", "It\u2019s Mines & UXO"],
+  ])("in a JSON Feed, %s", async (_case, title, read) => {
+    expect(await titlesOf(jsonTitled(title), "application/feed+json")).toEqual([read, read]);
+  });
+
+  it("in a JSON Feed, content_text as the text it is", async () => {
+    const body = JSON.stringify({
+      version: "https://jsonfeed.org/version/1.1",
+      items: [{ id: "j-1", title: "T", content_text: "Fields <A> & <B>, ?a=1&copy=2" }],
+    });
+
+    const entry = await firstEntry(body);
+
+    expect(htmlToText(entry?.summary ?? "")).toBe("Fields <A> & <B>, ?a=1&copy=2");
+  });
+});
+
 describe("parseFeed takes the link a reader would follow", () => {
   it("links to the article, not FeedBurner's redirect to it, in RSS and Atom", async () => {
     const feedburner = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';

@@ -3,7 +3,7 @@ import type { FeedDamage, FeedError, RawEntry } from "@treatywatch/core";
 // a feed with content, and a bundle must not have to load all of core with it.
 import { feedError, oneLineReason } from "@treatywatch/core/feed-error";
 import { parserText } from "@treatywatch/core/parser-output";
-import { foldWhitespace, htmlToText } from "@treatywatch/core/text";
+import { foldWhitespace, htmlToText, looksLikeHtml } from "@treatywatch/core/text";
 import Parser from "rss-parser";
 import { decodeBody } from "./charset.ts";
 
@@ -137,6 +137,17 @@ function isTextType(type: unknown): boolean {
 /** Text as HTML that reads back as that text. */
 function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * A field that is nominally plain text but routinely written as HTML (RSS titles, JSON Feed's
+ * title, summary and content_text) as the entry field carries it: as written where it looks like
+ * HTML, else escaped as an Atom text construct is, so that reading the field as HTML decodes its
+ * entities once ("AT&T", "?page=1&copy=2") and HTML escaped twice ("&amp;amp;") reads as HTML.
+ */
+function textOrHtml(value: unknown): string | undefined {
+  const text = parserText(value);
+  return text === undefined || looksLikeHtml(text) ? text : escapeText(text);
 }
 
 /** A text construct's element as xml2js gives it, with its `type` and `mode` attributes. */
@@ -291,6 +302,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     if (!parserText(built.link)?.trim())
       built.link =
         parserText(channel.link)?.trim() || alternateHref(channel.link) || alternateHref(channel["atom:link"]);
+    if (built.title !== undefined) built.title = textOrHtml(built.title);
     return built;
   }
 
@@ -304,11 +316,8 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const lang = xmlLangOf(document.feed);
     if (lang && !parserText((built as XmlNode).language)) (built as XmlNode).language = lang;
     const title = (feed as XmlNode).title;
-    if (title === undefined) return built;
-    // A base64 title decoded as an entry's is; any other read as rss-parser gives it.
-    const construct = constructOf(title);
-    const base64 = construct !== undefined && isBase64(construct.type, construct.mode);
-    return { ...(built as XmlNode), title: base64 ? atomTextConstruct(title) : title };
+    // A text construct read as an entry's title is: text escaped, base64 decoded.
+    return title === undefined ? built : { ...(built as XmlNode), title: atomTextConstruct(title) };
   }
 
   parseItemAtom(entry: XmlNode | string): XmlNode {
@@ -335,7 +344,7 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
       if (node[field] !== undefined) item[field] = atomTextConstruct(node[field]);
     // Media RSS only where the entry says nothing itself: a YouTube channel's feed gives a
     // video's words in its media:group alone.
-    if (node.title === undefined) item.title = mediaElement(node, "media:title");
+    if (node.title === undefined) item.title = textOrHtml(mediaElement(node, "media:title"));
     if (node.summary === undefined && node.content === undefined)
       item.summary = mediaElement(node, "media:description");
     // Beside a summary, the content is the entry's body: kept, it stands in for a summary
@@ -357,7 +366,12 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     // What rss-parser leaves out, in the order a reader would look: Dublin Core, Atom and
     // (last) Media RSS titles, dates and bodies, XHTML bodies and early RSS's <fullitem>, an
     // RSS 1.0 item's rdf:about as its id, and a permalink GUID as the link of an item that has none.
-    item.title ??= node["dc:title"] ?? node["atom:title"] ?? mediaElement(node, "media:title");
+    // RSS's own titles are text that is often HTML; an atom:title is a text construct.
+    const title = item.title ?? node["dc:title"];
+    item.title =
+      title === undefined && node["atom:title"] !== undefined
+        ? atomTextConstruct(node["atom:title"])
+        : textOrHtml(title ?? mediaElement(node, "media:title"));
     // After dc:creator and the item's own <author>: a podcast names its episode's author in
     // itunes:author, and some feeds write dc:author (not Dublin Core's, but read by others).
     item.author ??= node["itunes:author"] ?? node["dc:author"];
@@ -725,8 +739,8 @@ function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
     .map((item) => ({
       guid: parserText(item.id),
       link: resolveLink(parserText(item.url) ?? parserText(item.external_url), options.url),
-      title: parserText(item.title),
-      summary: parserText(item.summary) ?? parserText(item.content_text),
+      title: textOrHtml(item.title),
+      summary: textOrHtml(item.summary) ?? textOrHtml(item.content_text),
       contentHtml: parserText(item.content_html),
       published: parserText(item.date_published) ?? parserText(item.date_modified),
       author: authorName(item),
@@ -736,7 +750,7 @@ function parseJsonFeed(text: string, options: ParseOptions): ParseResult {
     ok: true,
     feed: {
       format: "json",
-      title: plainText(feed.title),
+      title: plainText(textOrHtml(feed.title)),
       link: resolveLink(feed.home_page_url, options.url),
       entries,
     },
