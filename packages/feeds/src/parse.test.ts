@@ -865,6 +865,34 @@ describe("parseFeed takes an RSS channel's site from its alternate atom:link", (
 
     expect(links).toEqual([undefined, "https://news.example/home"]);
   });
+
+  /** The site an RSS channel gives with these links, as read from the feed fetched at FEED_URL. */
+  async function siteOf(channel: string) {
+    const result = await parseFeed(rss("<title>T</title>", channel), "application/rss+xml", { url: FEED_URL });
+    if (!result.ok) throw new Error(result.error.message);
+    return result.feed.link;
+  }
+
+  it.each([
+    ["after", '<link>https://news.example/home</link><atom:link href="https://news.example/feeds/main.xml"/>'],
+    ["before", '<atom:link href="https://news.example/feeds/main.xml"/><link>https://news.example/home</link>'],
+  ])("takes its own <link> over an atom:link without rel written %s it", async (_case, channel) => {
+    expect(await siteOf(channel)).toBe("https://news.example/home");
+  });
+
+  it.each([
+    ["the URL fetched", '<atom:link href="https://news.example/feeds/main.xml"/>'],
+    ["the URL fetched, relative", '<atom:link href="/feeds/main.xml" type="application/rss+xml"/>'],
+    ["a feed's path", '<atom:link href="https://news.example/desk/feed/"/>'],
+    ["a feed's file", '<atom:link href="https://mirror.example/desk/index.rss"/>'],
+    ["a feed's query", '<atom:link href="https://news.example/?feed=rss2"/>'],
+  ])("never takes an atom:link without rel to %s for the site", async (_case, channel) => {
+    expect(await siteOf(channel)).toBeUndefined();
+  });
+
+  it("takes an atom:link without rel to a page for the site, as Atom reads it", async () => {
+    expect(await siteOf('<atom:link href="/desk/"/>')).toBe("https://news.example/desk/");
+  });
 });
 
 describe("parseFeed reads an RSS item's author where podcasts and Dublin Core put it", () => {

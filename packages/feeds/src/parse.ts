@@ -93,6 +93,36 @@ function alternateHref(links: unknown): string | undefined {
   return unnamed;
 }
 
+/** A feed's own address by its path or query: `/feed/`, `/rss`, `index.xml`, `news.rss`, `?feed=rss2`, `?alt=rss`. */
+const FEED_PATH = /(?:\.(?:xml|rss|rdf|atom)|\/(?:feeds?|rss\d*|atom|rdf)(?:\.\w+)?)\/?$/i;
+const FEED_QUERY = /[?&](?:feed|format|type|alt)=(?:rss|atom|rdf|feed)/i;
+
+/** Whether a link is a feed's own address: the URL the feed was fetched from, or a feed's path. */
+function isFeedAddress(href: string, fetchedUrl: string | undefined): boolean {
+  const url = resolveLink(href, fetchedUrl) ?? href;
+  if (fetchedUrl !== undefined && url === resolveLink(fetchedUrl, undefined)) return true;
+  const [, path = "", query = ""] = /^([^?#]*)(\?[^#]*)?/.exec(url) ?? [];
+  return FEED_PATH.test(path) || FEED_QUERY.test(query);
+}
+
+/**
+ * The href of an RSS channel's site among its atom:links: the first alternate, else the first
+ * without rel that is not the feed itself. Atom reads a link without rel as the alternate, but
+ * in an RSS channel it is nearly always the feed's own address written by a generator that left
+ * rel out: the URL fetched, or a feed's path, is never taken for the site.
+ */
+function channelSiteHref(links: unknown, fetchedUrl: string | undefined): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  const candidates = links.filter((link) => {
+    const attributes = typeof link === "object" && link !== null ? (link as XmlNode).$ : undefined;
+    if (typeof attributes !== "object" || attributes === null) return false;
+    const { rel, href } = attributes as XmlNode;
+    const url = parserText(href);
+    return rel !== undefined || (url !== undefined && !isFeedAddress(url, fetchedUrl));
+  });
+  return alternateHref(candidates);
+}
+
 /** An http(s) URL given as text, trimmed, or nothing. */
 function webUrl(value: unknown): string | undefined {
   const text = parserText(value)?.trim();
@@ -281,6 +311,14 @@ function xmlLangOf(node: XmlNode): string | undefined {
  * given the shape it expects and dates are handed on as written (normalising checks them).
  */
 class TolerantParser extends Parser<XmlFeed, XmlItem> {
+  /** The URL the feed was fetched from, which an RSS channel's atom:link without rel names more often than its site. */
+  readonly fetchedUrl: string | undefined;
+
+  constructor(options: Parser.ParserOptions<XmlFeed, XmlItem>, fetchedUrl: string | undefined) {
+    super(options);
+    this.fetchedUrl = fetchedUrl;
+  }
+
   // An <rss> (or RDF) document without a <channel> is an empty feed, not a TypeError.
   buildRSS0_9(document: { rss: XmlNode }): unknown {
     return (Parser.prototype as unknown as TolerantParser).buildRSS0_9.call(this, withStrayItems(document));
@@ -298,10 +336,12 @@ class TolerantParser extends Parser<XmlFeed, XmlItem> {
     const built = (Parser.prototype as unknown as TolerantParser).buildRSS.call(this, channel, items);
     // A channel's site is its first <link> that gives a URL as text (parserText reads the first
     // of several that says something), else a <link href> written the Atom way or an alternate
-    // atom:link, as an item's is; a self link is the feed, never the site.
+    // atom:link; a self link is the feed, never the site.
     if (!parserText(built.link)?.trim())
       built.link =
-        parserText(channel.link)?.trim() || alternateHref(channel.link) || alternateHref(channel["atom:link"]);
+        parserText(channel.link)?.trim() ||
+        alternateHref(channel.link) ||
+        channelSiteHref(channel["atom:link"], this.fetchedUrl);
     if (built.title !== undefined) built.title = textOrHtml(built.title);
     return built;
   }
@@ -428,8 +468,8 @@ const PARSER_OPTIONS: Parser.ParserOptions<XmlFeed, XmlItem> = {
  * One document read by a parser of its own: the XML parser inside rss-parser keeps state
  * from a document that failed, and would then pass the next document's faults over.
  */
-function parseDocument(text: string): ReturnType<TolerantParser["parseString"]> {
-  return new TolerantParser(PARSER_OPTIONS).parseString(text);
+function parseDocument(text: string, fetchedUrl: string | undefined): ReturnType<TolerantParser["parseString"]> {
+  return new TolerantParser(PARSER_OPTIONS, fetchedUrl).parseString(text);
 }
 
 /** A field as one line of plain text (markup stripped, entities decoded), or nothing. */
@@ -639,14 +679,14 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
   let parsed: Awaited<ReturnType<typeof parseDocument>>;
   let damage: FeedDamage | undefined;
   try {
-    parsed = await parseDocument(prepared);
+    parsed = await parseDocument(prepared, options.url);
   } catch (error) {
     // The commonest fault in feeds: an `&` left bare in a link or title, or an HTML entity
     // such as `&nbsp;`. Read as the text it is, and said, rather than losing the feed.
     const repaired = ENTITY_ERROR.test(oneLineReason(error)) ? escapeBareAmpersands(prepared) : undefined;
     if (!repaired?.count) return parseError(error);
     try {
-      parsed = await parseDocument(repaired.text);
+      parsed = await parseDocument(repaired.text, options.url);
     } catch {
       return parseError(error);
     }
