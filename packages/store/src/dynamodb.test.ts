@@ -1,4 +1,5 @@
 import { inflateRawSync } from "node:zlib";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   assess,
@@ -8,6 +9,8 @@ import {
   lookupKeys,
   mergeStories,
   normaliseEntry,
+  pickStory,
+  placeReport,
   type Story,
 } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -363,6 +366,107 @@ describe("DynamoDB stories folded into another (saveIngest with absorbed)", () =
     expect(
       (await store.listItems({ storyId: first.id, limit: 10 })).data.map((stored) => stored.item.id).sort(),
     ).toEqual([oldest.item.id, middle.item.id, bridging.item.id].sort());
+  });
+});
+
+describe("DynamoDB ingest cut short (saveIngest), then retried as the single writer retries", () => {
+  const AT = "2025-06-30T08:00:00.000Z";
+  const report = (guid: string, title: string, minutes: number) => {
+    const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+    const item = normaliseEntry(
+      { guid, title, summary: "", link: `https://${guid}.example/`, published: fetchedAt },
+      { feedId: `fd_${guid}`, feedUrl: `https://${guid}.example/feed`, fetchedAt },
+    );
+    if (!item) throw new Error("entry normalised to nothing");
+    return { item, ...assess(item) };
+  };
+  type Report = ReturnType<typeof report>;
+
+  /** A store whose process dies at the first write `dies` picks: that call and every one after it fail. */
+  const dyingStore = (tableName: string, dies: (command: string, input: Record<string, unknown>) => boolean) => {
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    let dead = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        dead ||= dies(context.commandName ?? "", args.input as Record<string, unknown>);
+        if (dead) throw new Error("the process died");
+        return next(args);
+      },
+      { step: "initialize", name: "dies" },
+    );
+    return new DynamoStore({ client, tableName });
+  };
+  const writesStory = (storyId: string) => (command: string, input: Record<string, unknown>) => {
+    const key = (input.Item ?? input.Key) as { pk?: string; sk?: string } | undefined;
+    return command !== "GetItemCommand" && key?.pk === `STORY#${storyId}` && key.sk === "STORY";
+  };
+
+  /** The single writer's ingest of one report: an item stored already is a duplicate, else it is placed and saved. */
+  const ingest = async (store: DynamoStore, one: Report) => {
+    if (await store.findDuplicate(one.item)) return;
+    const since = new Date(Date.parse(one.fingerprint.at) - 72 * 3_600_000).toISOString();
+    const pick = pickStory(one.fingerprint, await store.storyCandidates(lookupKeys(one.fingerprint), since, 16));
+    const matched = pick ? await Promise.all([pick.storyId, ...pick.bridges].map((id) => store.getStory(id))) : [];
+    const { story, absorbed } = placeReport(one.item, one.verdict, matched, one.item.fetchedAt);
+    await store.saveIngest({
+      stored: { item: one.item, verdict: one.verdict, storyId: story.id },
+      story,
+      fingerprint: one.fingerprint,
+      ...(absorbed.length > 0 ? { absorbed } : {}),
+    });
+  };
+
+  it("founds the story on the retry when the first attempt died before writing it", async () => {
+    const tableName = await dynamo.freshTable();
+    const one = report("first", "Deminers clear a village field in Kharkiv region", 0);
+    const storyId = foundStory(one.item, one.verdict, AT).id;
+
+    await expect(ingest(dyingStore(tableName, writesStory(storyId)), one)).rejects.toThrow("the process died");
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    await ingest(store, one);
+
+    expect((await store.getItem(one.item.id))?.storyId).toBe(storyId);
+    expect((await store.getStory(storyId))?.sources.map((source) => source.itemId)).toEqual([one.item.id]);
+    const since = new Date(Date.parse(AT) - 3_600_000).toISOString();
+    expect((await store.storyCandidates(lookupKeys(one.fingerprint), since, 16)).map((found) => found.storyId)).toEqual(
+      [storyId],
+    );
+  });
+
+  it("completes the fold on the retry when the first attempt died before folding the story it bridged", async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const first = report("first", "Deminers clear a village field in Kharkiv region", 0);
+    const second = report("second", "Kharkiv region: deminers clear a village field", 5);
+    const bridging = report("bridging", "Deminers clear village field in Kharkiv region, officials say", 10);
+    // Two stories of one event, as two shards or an earlier window left them.
+    const kept = foundStory(first.item, first.verdict, first.item.fetchedAt);
+    const other = foundStory(second.item, second.verdict, second.item.fetchedAt);
+    for (const [one, story] of [
+      [first, kept],
+      [second, other],
+    ] as const) {
+      await store.saveIngest({
+        stored: { item: one.item, verdict: one.verdict, storyId: story.id },
+        story,
+        fingerprint: one.fingerprint,
+      });
+    }
+
+    await expect(ingest(dyingStore(tableName, writesStory(other.id)), bridging)).rejects.toThrow("the process died");
+    await ingest(store, bridging);
+
+    expect((await store.getStory(other.id))?.id).toBe(kept.id);
+    const listed = (await store.listStories({ limit: 10 })).data;
+    expect(listed.map((story) => story.id)).toEqual([kept.id]);
+    expect(listed[0]?.sources.map((source) => source.itemId).sort()).toEqual(
+      [first, second, bridging].map((one) => one.item.id).sort(),
+    );
+    expect((await store.getItem(bridging.item.id))?.storyId).toBe(kept.id);
   });
 });
 

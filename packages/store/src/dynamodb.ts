@@ -508,16 +508,31 @@ export class DynamoStore implements Store, StoredItemTexts {
     return [...records, ...older];
   }
 
+  /**
+   * The story, its member and index records and the fold of the stories it absorbed first, the
+   * item and its markers last: ingest takes an item stored as done (a duplicate), so an item
+   * written before a write that then failed would leave its story unwritten or its fold undone
+   * for good. Everything before the item is written again the same way by a retry, which finds
+   * the story through its index records and completes a fold cut short (`mayMergeStories`).
+   */
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
     const { item } = stored;
+    if (story) await this.#saveStory(story, item.id, fingerprint, write.absorbed ?? []);
     await this.#doc.send(new PutCommand({ TableName: this.#table, Item: itemRecord(stored, this.#itemRetentionDays) }));
     await Promise.all(
       markerRecords(item, this.#itemRetentionDays).map((marker) =>
         this.#putFirst(marker as unknown as MarkerRecord & { sk: string }),
       ),
     );
-    if (!story) return;
+  }
+
+  async #saveStory(
+    story: Story,
+    itemId: string,
+    fingerprint: Fingerprint | undefined,
+    folded: readonly string[],
+  ): Promise<void> {
     await this.#putStory(story);
     if (fingerprint) {
       const ttl = expiresAt(fingerprint.at, this.#ttlDays);
@@ -526,7 +541,7 @@ export class DynamoStore implements Store, StoredItemTexts {
           TableName: this.#table,
           Item: {
             pk: `STORY#${story.id}`,
-            sk: memberKey(fingerprint.at, item.id),
+            sk: memberKey(fingerprint.at, itemId),
             at: fingerprint.at,
             fingerprint,
             expiresAt: ttl,
@@ -535,9 +550,9 @@ export class DynamoStore implements Store, StoredItemTexts {
       );
       await Promise.all(indexKeys(fingerprint).map((key) => this.#touchStoryKey(key, story.id, fingerprint.at, ttl)));
     }
-    // Last, once the story holds them: their newest members become its own (what a new item is
+    // Once the story holds them: their newest members become its own (what a new item is
     // compared with), their records lead to it, and their sightings count for it.
-    const absorbed = (write.absorbed ?? []).filter((id) => id !== story.id);
+    const absorbed = folded.filter((id) => id !== story.id);
     if (absorbed.length === 0) return;
     const members = await Promise.all(absorbed.map((id) => this.#recentMembers(id)));
     await batchPut(
