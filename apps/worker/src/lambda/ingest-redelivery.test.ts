@@ -102,40 +102,52 @@ function failingOnce(target: StoryEventSender, failing: number): StoryEventSende
   };
 }
 
-/** Runs both reports through the ingest consumer on fresh queues and a fresh table; returns the match queue's events. */
-async function ingestBothReports(failingSend?: number): Promise<StoryEvent[]> {
-  const suffix = `${failingSend ?? "none"}-${Date.now()}`;
+let pipelines = 0;
+
+/**
+ * Fresh queues and a fresh table. Each `deliver` runs reports through the fetch side and the
+ * ingest consumer as one batch, the match queue's send number `failingSend` (from 0) failing,
+ * then SQS's redelivery of what failed; it returns the events the match queue received.
+ */
+async function pipeline(): Promise<(reports: typeof REPORTS, failingSend?: number) => Promise<StoryEvent[]>> {
+  const suffix = `${++pipelines}-${Date.now()}`;
   const ingestQueueUrl = await createQueue(`ingest-${suffix}.fifo`, true);
   const matchQueueUrl = await createQueue(`match-${suffix}`, false);
   const match = new SqsQueue(sqs.client, { queueUrl: matchQueueUrl, deadLetterQueueUrl: matchQueueUrl });
   const tableName = await dynamo.freshTable();
   const store = new DynamoStore({ client: dynamo.client, tableName });
-  // One shard, so both reports share a message group and one assignment, as copies of a story mostly do.
+  // One shard, so the reports share a message group and one assignment, as copies of a story mostly do.
   const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
   const sink = shardedIngestSink({
     seen: store,
     shards,
     sender: new SqsFifoSender(sqs.client, { queueUrl: ingestQueueUrl, groupId: shardGroup(0) }),
   });
-  for (const [feed, entry] of REPORTS) await sink(normaliseEntries([entry], feed, NOW.toISOString()), assessItems);
   const deps = { shards, store, clock, logger: silent };
+  return async (reports, failingSend) => {
+    for (const [feed, entry] of reports) await sink(normaliseEntries([entry], feed, NOW.toISOString()), assessItems);
+    const first = await receive(ingestQueueUrl);
+    const storyEvents = failingSend === undefined ? match : failingOnce(match, failingSend);
+    const failed = await consumeIngestBatch(first, { ...deps, storyEvents });
+    const retried = new Set(failed.batchItemFailures.map((failure) => failure.itemIdentifier));
+    await expireVisibility(
+      ingestQueueUrl,
+      first.filter((record) => retried.has(record.messageId)),
+    );
+    const again = await receive(ingestQueueUrl);
+    const retry = await consumeIngestBatch(again, { ...deps, storyEvents: match });
 
-  const first = await receive(ingestQueueUrl);
-  const storyEvents = failingSend === undefined ? match : failingOnce(match, failingSend);
-  const failed = await consumeIngestBatch(first, { ...deps, storyEvents });
-  const retried = new Set(failed.batchItemFailures.map((failure) => failure.itemIdentifier));
-  await expireVisibility(
-    ingestQueueUrl,
-    first.filter((record) => retried.has(record.messageId)),
-  );
-  const again = await receive(ingestQueueUrl);
-  const retry = await consumeIngestBatch(again, { ...deps, storyEvents: match });
+    expect(first).toHaveLength(reports.length);
+    expect(again.map((record) => record.messageId)).toEqual([...retried]);
+    expect(again.every((record) => Number(record.attributes?.ApproximateReceiveCount) > 1)).toBe(true);
+    expect(retry.batchItemFailures).toEqual([]);
+    return (await receive(matchQueueUrl)).map((record) => parseStoryEvent(record.body));
+  };
+}
 
-  expect(first).toHaveLength(2);
-  expect(again.map((record) => record.messageId)).toEqual([...retried]);
-  expect(again.every((record) => Number(record.attributes?.ApproximateReceiveCount) > 1)).toBe(true);
-  expect(retry.batchItemFailures).toEqual([]);
-  return (await receive(matchQueueUrl)).map((record) => parseStoryEvent(record.body));
+/** Runs both reports through the ingest consumer on fresh queues and a fresh table; returns the match queue's events. */
+async function ingestBothReports(failingSend?: number): Promise<StoryEvent[]> {
+  return (await pipeline())(REPORTS, failingSend);
 }
 
 describe("ingest consumer on dynalite and local-aws-sqs, when the match queue send fails", () => {
@@ -159,5 +171,79 @@ describe("ingest consumer on dynalite and local-aws-sqs, when the match queue se
       expected.map((event) => [event.kind, event.storyId, 2]),
     );
     expect(events[1]?.changes).toEqual(expected[1]?.changes);
+  });
+});
+
+/**
+ * One event in two languages: an English and a Ukrainian report too unlike to join found a story
+ * each, and a third that mixes both wordings shows them to be one: the Ukrainian story is folded
+ * into the English one, first seen, and the third report joins it.
+ */
+const FOLDED: Array<[FeedContext, RawEntry]> = [
+  [
+    "wire",
+    "Ukraine's exit from mine ban treaty draws criticism from campaigners",
+    "ICBL says the decision endangers civilians.",
+    "en",
+  ],
+  [
+    "ukrinform",
+    "Україна виходить з Оттавської конвенції про заборону протипіхотних мін",
+    "Київ пояснює це застосуванням мін Росією і закупівлею нових мін.",
+    "uk",
+  ],
+  [
+    "bridge",
+    "Zelensky signs decree: Україна виходить з конвенції про заборону мін",
+    "Ukraine leaves the landmine ban.",
+    "en",
+  ],
+].map(([name, title, summary, language], position) => [
+  { feedId: `fd_${name}`, feedUrl: `https://${name}.example/feed`, feedTitle: `Outlet ${name}` },
+  {
+    guid: `${name}-1`,
+    title,
+    summary,
+    link: `https://${name}.example/report`,
+    published: `2025-06-29T1${position}:00:00.000Z`,
+    language,
+  },
+]);
+
+describe("ingest consumer on dynalite and local-aws-sqs, when a report folded two stories and the send failed", () => {
+  const [english, ukrainian, bridging] = FOLDED as [
+    (typeof FOLDED)[number],
+    (typeof FOLDED)[number],
+    (typeof FOLDED)[number],
+  ];
+  /** What a delivery reports, at the version the story has by then (a replay's): all matching reads. */
+  const reported = (events: readonly StoryEvent[], version: number) =>
+    events.map(({ kind, storyId, changes }) => ({ kind, storyId, version, changes }));
+
+  it("reports the fold again once SQS redelivers a batch whose report folded stories written before", async () => {
+    const clean = await pipeline();
+    const [founded] = await clean([english]);
+    const [other] = await clean([ukrainian]);
+    const expected = await clean([bridging]);
+    expect(founded?.storyId).not.toBe(other?.storyId);
+    expect(expected.map((event) => event.kind)).toEqual(["updated"]);
+    expect([founded?.storyId, other?.storyId]).toContain(expected[0]?.storyId);
+
+    const failing = await pipeline();
+    await failing([english]);
+    await failing([ukrainian]);
+    const events = await failing([bridging], 0);
+
+    expect(events).toEqual(expected);
+  });
+
+  it("reports the same stories and changes once SQS redelivers a batch that founded and folded them", async () => {
+    const expected = await (await pipeline())(FOLDED);
+    expect(expected.map((event) => event.kind)).toEqual(["created", "updated"]);
+    const version = expected[1]?.version ?? 0;
+
+    const events = await (await pipeline())(FOLDED, 0);
+
+    expect(reported(events, version)).toEqual(reported(expected, version));
   });
 });

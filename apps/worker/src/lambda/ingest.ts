@@ -185,6 +185,8 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   for (const entry of relevant)
     byShard.set(shard(entry.prepared), [...(byShard.get(shard(entry.prepared)) ?? []), entry]);
   const events: StoryEvent[] = [];
+  // Events a redelivered batch reported the first time, each with its item.
+  const replays = new Map<StoryEvent, string>();
   for (const [number, entries] of byShard) {
     const outcomes = await deps.shards.assign(
       number,
@@ -193,46 +195,86 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
     );
     for (const [index, outcome] of outcomes.entries()) {
       const record = entries[index]?.record;
-      events.push(...(await eventsOf(outcome, record, deps)));
+      events.push(...(await eventsOf(outcome, record, deps, replays)));
     }
   }
-  // A story founded and merged away in one batch is announced by the story it went into alone.
-  const sent = withoutAbsorbed(events);
+  // A story founded and merged away in one batch is announced by the story it went into alone,
+  // when the batch is redelivered as well.
+  const sent = (
+    await Promise.all(
+      withoutAbsorbed(events).map((event) => {
+        const itemId = replays.get(event);
+        return itemId === undefined ? event : asItStands(event, itemId, deps.store);
+      }),
+    )
+  ).flatMap((event) => event ?? []);
   for (let start = 0; start < sent.length; start += MAX_BATCH) {
     await deps.storyEvents.sendBatch(sent.slice(start, start + MAX_BATCH).map(encodeStoryEvent));
   }
 }
 
+/**
+ * An item's story event. A redelivered item an earlier attempt stored gets the event that attempt
+ * reported, kept with the item (put in `replays`: its story is read as it stands once the
+ * batch's events are in); an item stored before reports were kept gets its event rebuilt from
+ * its story (`replayStoryEvent`).
+ */
 async function eventsOf(
   outcome: ShardAssignment,
   record: SqsRecord | undefined,
   deps: IngestConsumerDeps,
+  replays: Map<StoryEvent, string>,
 ): Promise<StoryEvent[]> {
   if (outcome.outcome === "already") {
     deps.metrics?.count("ItemsDuplicate");
     if (!record || !redelivered(record)) return [];
+    if (outcome.reported) {
+      const event = eventOf({ ...outcome.reported, itemId: outcome.itemId, version: 0 });
+      if (!event) return [];
+      deps.metrics?.count("StoryEventsReplayed");
+      replays.set(event, outcome.itemId);
+      return [event];
+    }
     const replayed = await replayStoryEvent(outcome.itemId, deps.store);
     if (replayed) deps.metrics?.count("StoryEventsReplayed");
     return replayed ? [replayed] : [];
   }
   deps.metrics?.count("ItemsFresh");
+  const event = eventOf(outcome);
+  if (event) deps.metrics?.count(event.kind === "created" ? "StoriesCreated" : "StoriesUpdated");
+  return event ? [event] : [];
+}
+
+function eventOf(outcome: ShardAssignment): StoryEvent | undefined {
   if (outcome.outcome === "founded") {
-    deps.metrics?.count("StoriesCreated");
-    return [{ kind: "created", storyId: outcome.storyId, version: outcome.version, changes: [] }];
+    return { kind: "created", storyId: outcome.storyId, version: outcome.version, changes: [] };
   }
   const absorbed = outcome.absorbed ?? [];
   // A merge that adds nothing still speaks for the stories it absorbed (see `coalesceStoryEvents`).
-  if (outcome.changes.length === 0 && absorbed.length === 0) return [];
-  deps.metrics?.count("StoriesUpdated");
-  return [
-    {
-      kind: "updated",
-      storyId: outcome.storyId,
-      version: outcome.version,
-      changes: outcome.changes,
-      ...(absorbed.length > 0 ? { absorbed } : {}),
-    },
-  ];
+  if (outcome.changes.length === 0 && absorbed.length === 0) return undefined;
+  return {
+    kind: "updated",
+    storyId: outcome.storyId,
+    version: outcome.version,
+    changes: outcome.changes,
+    ...(absorbed.length > 0 ? { absorbed } : {}),
+  };
+}
+
+/**
+ * A replayed event at its story's version now: matching is keyed by story version, so sending it
+ * again alerts nobody twice. A story folded into another since (by a later batch) is reported no
+ * more: the item's event is the one its report brings to the story that took it in, rebuilt from
+ * that story (`replayStoryEvent`).
+ */
+async function asItStands(
+  event: StoryEvent,
+  itemId: string,
+  store: Pick<Store, "getItem" | "getStory">,
+): Promise<StoryEvent | undefined> {
+  const story = await store.getStory(event.storyId);
+  if (story?.id !== event.storyId) return replayStoryEvent(itemId, store);
+  return { ...event, version: story.version };
 }
 
 /** SQS counts receives; a record seen before may have been stored by an attempt that failed later. */

@@ -96,6 +96,18 @@ export interface PreparedForShard {
   fingerprint: Fingerprint;
 }
 
+/**
+ * What the attempt that stored an item reported for it, kept on the item: a redelivery reports
+ * the same (the story and the changes of a fold are not to be read off the stories afterwards).
+ */
+export interface ReportedAssignment {
+  outcome: "founded" | "joined";
+  /** The story the item founded or joined, as the batch decided it (before any later fold). */
+  storyId: string;
+  changes: StoryChange[];
+  absorbed?: string[] | undefined;
+}
+
 /** What became of one item of a shard batch. */
 export interface ShardAssignment {
   itemId: string;
@@ -107,6 +119,8 @@ export interface ShardAssignment {
   changes: StoryChange[];
   /** Stories this item showed to be its own and folded into it. */
   absorbed?: string[] | undefined;
+  /** For `already`: what the attempt that stored it reported (none for an item stored before that was kept). */
+  reported?: ReportedAssignment | undefined;
 }
 
 /** Each key's entries, one slice a shard (each shard writes only its own). */
@@ -190,8 +204,8 @@ interface Snapshot {
   keys: Set<string>;
   indexStamps: Map<string, number[]>;
   claims: Map<number, Claim>;
-  /** Item id → story id, for items an earlier attempt stored. */
-  stored: Map<string, string>;
+  /** Item id → story id and what was reported, for items an earlier attempt stored. */
+  stored: Map<string, { storyId: string; reported: ReportedAssignment | undefined }>;
 }
 
 interface Decisions {
@@ -488,11 +502,14 @@ export class DynamoStoryShards {
       }
     }
     const found = new Map<string, IndexRecordRead>();
-    const stored = new Map<string, string>();
+    const stored: Snapshot["stored"] = new Map();
     for (const record of records) {
       if (record.pk === CLAIMS) continue;
       if (record.sk === "ITEM") {
-        if (typeof record.storyId === "string") stored.set((record.item as Item).id, record.storyId);
+        if (typeof record.storyId === "string") {
+          const reported = record.reported as ReportedAssignment | undefined;
+          stored.set((record.item as Item).id, { storyId: record.storyId, reported });
+        }
         continue;
       }
       const read: IndexRecordRead = {
@@ -680,7 +697,8 @@ export class DynamoStoryShards {
       const { item, verdict } = prepared;
       const earlier = stored.get(item.id);
       if (earlier) {
-        outcomes.push({ itemId: item.id, outcome: "already", storyId: earlier, version: 0, changes: [] });
+        const { storyId, reported } = earlier;
+        outcomes.push({ itemId: item.id, outcome: "already", storyId, version: 0, changes: [], reported });
         continue;
       }
       // The first ranking stands while every story in it was read and no key of the item changed since.
@@ -836,10 +854,18 @@ export class DynamoStoryShards {
     // would take the item as done. Others read only the index and the stories, so the claim may
     // settle beside the items.
     const itemRecords: Record<string, unknown>[] = [];
+    const outcomeOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome]));
     for (const { item, verdict } of items) {
       const storyId = storyOf.get(item.id);
-      if (!storyId) continue;
-      itemRecords.push(itemRecord({ item, verdict, storyId }, this.#retentionDays));
+      const outcome = outcomeOf.get(item.id);
+      if (!storyId || !outcome || outcome.outcome === "already") continue;
+      const reported: ReportedAssignment = {
+        outcome: outcome.outcome,
+        storyId: outcome.storyId,
+        changes: outcome.changes,
+        absorbed: outcome.absorbed,
+      };
+      itemRecords.push({ ...itemRecord({ item, verdict, storyId }, this.#retentionDays), reported });
       itemRecords.push(...markerRecords(item, this.#retentionDays));
     }
     if (claim) itemRecords.push({ ...claim, live: false, waitingFor: [], written: gen });
