@@ -468,6 +468,44 @@ describe("DynamoDB ingest cut short (saveIngest), then retried as the single wri
     );
     expect((await store.getItem(bridging.item.id))?.storyId).toBe(kept.id);
   });
+
+  const writes =
+    (pk: string, sk: string) =>
+    (command: string, input: Record<string, unknown>): boolean => {
+      const key = input.Item as { pk?: string; sk?: string } | undefined;
+      return command === "PutItemCommand" && key?.pk?.startsWith(pk) === true && key.sk === sk;
+    };
+
+  it.each([
+    ["its URL marker", writes("ITEMURL#", "ITEMURL")],
+    ["its hash marker", writes("ITEMHASH#", "ITEMHASH")],
+    ["the item", writes("ITEM#", "ITEM")],
+  ])(
+    "keeps the item's markers when the first attempt died writing %s: a copy from another feed is a duplicate",
+    async (_write, dies) => {
+      const tableName = await dynamo.freshTable();
+      const one = report("first", "Deminers clear a village field in Kharkiv region", 0);
+      const copy = normaliseEntry(
+        { guid: "b-9", title: one.item.title, summary: "", link: one.item.url, published: one.item.publishedAt },
+        { feedId: "fd_beta", feedUrl: "https://beta.example/feed", fetchedAt: one.item.fetchedAt },
+      );
+      if (!copy?.canonicalUrl) throw new Error("copy normalised without a URL");
+      expect(copy.canonicalUrl).toBe(one.item.canonicalUrl);
+
+      await expect(ingest(dyingStore(tableName, dies), one)).rejects.toThrow("the process died");
+      const store = new DynamoStore({ client: dynamo.client, tableName });
+      // A marker written before its item names none yet: the retry does not take the report for a copy.
+      expect(await store.findDuplicate(one.item)).toBeUndefined();
+      await ingest(store, one);
+
+      expect((await store.getItem(one.item.id))?.item.id).toBe(one.item.id);
+      expect((await store.findDuplicate(copy))?.item.id).toBe(one.item.id);
+      expect((await store.findDuplicates([copy]))[0]?.item.id).toBe(one.item.id);
+      // By its text alone, too (a copy whose link differs).
+      const retold = { ...copy, id: "itm_retold", canonicalUrl: undefined };
+      expect((await store.findDuplicate(retold))?.item.id).toBe(one.item.id);
+    },
+  );
 });
 
 describe("DynamoDB folds on a story's revision (foldStories)", () => {

@@ -509,22 +509,24 @@ export class DynamoStore implements Store, StoredItemTexts {
   }
 
   /**
-   * The story, its member and index records and the fold of the stories it absorbed first, the
-   * item and its markers last: ingest takes an item stored as done (a duplicate), so an item
-   * written before a write that then failed would leave its story unwritten or its fold undone
-   * for good. Everything before the item is written again the same way by a retry, which finds
-   * the story through its index records and completes a fold cut short (`mayMergeStories`).
+   * The story, its member and index records, the fold of the stories it absorbed and the item's
+   * URL and hash markers first, the item last: ingest takes an item stored as done (a duplicate),
+   * so an item written before a write that then failed would leave its story unwritten, its fold
+   * undone or its markers missing (later copies from other feeds stored as new items) for good.
+   * Everything before the item is written again the same way by a retry, which finds the story
+   * through its index records and completes a fold cut short (`mayMergeStories`); a marker names
+   * its item only once that is stored (`findDuplicate` passes over one whose item is not).
    */
   async saveIngest(write: IngestWrite): Promise<void> {
     const { stored, story, fingerprint } = write;
     const { item } = stored;
     if (story) await this.#saveStory(story, item.id, fingerprint, write.absorbed ?? []);
-    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: itemRecord(stored, this.#itemRetentionDays) }));
     await Promise.all(
       markerRecords(item, this.#itemRetentionDays).map((marker) =>
         this.#putFirst(marker as unknown as MarkerRecord & { sk: string }),
       ),
     );
+    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: itemRecord(stored, this.#itemRetentionDays) }));
   }
 
   async #saveStory(

@@ -479,3 +479,66 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
     expect(spread.size).toBeGreaterThan(1);
   });
 });
+
+describe("a shard batch whose writes were cut short, delivered again (dynalite)", () => {
+  type Request = { PutRequest?: { Item?: Record<string, unknown> } };
+  /** The sort keys a BatchWriteItem call puts, read as they are sent (marshalled or not). */
+  const sortKeysPut = (input: Record<string, unknown>): string[] =>
+    Object.values((input.RequestItems ?? {}) as Record<string, Request[]>)
+      .flat()
+      .map((request) => {
+        const sk = request.PutRequest?.Item?.sk as string | { S?: string } | undefined;
+        return typeof sk === "string" ? sk : (sk?.S ?? "");
+      });
+
+  /** Shards on a fresh table whose client fails each call `fails` picks, as a throttled or lost write would. */
+  async function failing(fails: (command: string, input: Record<string, unknown>) => boolean) {
+    const tableName = await dynamo.freshTable();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (fails(context.commandName ?? "", args.input as Record<string, unknown>)) throw new Error("write failed");
+        return next(args);
+      },
+      { step: "initialize", name: "fails" },
+    );
+    return {
+      client,
+      cutShort: new DynamoStoryShards({ client, tableName, shards: 1 }),
+      shards: new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 }),
+      store: new DynamoStore({ client: dynamo.client, tableName }),
+    };
+  }
+
+  it("keeps every item's URL and hash markers when a write of markers without their items failed: copies from other feeds are duplicates", async () => {
+    // Nine items and their markers are more than one BatchWriteItem call holds.
+    const batch = unrelated(9, "cut");
+    let failed = 0;
+    const { client, cutShort, shards, store } = await failing((command, input) => {
+      const sortKeys = command === "BatchWriteItemCommand" ? sortKeysPut(input) : [];
+      const markers = sortKeys.some((sk) => sk === "ITEMURL" || sk === "ITEMHASH") && !sortKeys.includes("ITEM");
+      if (markers && failed === 0) return ++failed > 0;
+      return false;
+    });
+    await expect(cutShort.assign(0, batch, NOW)).rejects.toThrow("write failed");
+    expect(failed).toBe(1);
+
+    const again = await shards.assign(0, batch, NOW);
+
+    expect(again).toHaveLength(batch.length);
+    const copies = batch.map(({ item }, index) =>
+      prepared(
+        { guid: `copy-${index}`, title: item.title, summary: item.summary, link: item.url, published: NOW },
+        "copies",
+      ),
+    );
+    const found = await store.findDuplicates(copies.map(({ item }) => item));
+    expect(found.map((stored) => stored?.item.id)).toEqual(batch.map(({ item }) => item.id));
+    client.destroy();
+  });
+});

@@ -269,7 +269,8 @@ class StoryMergeConflict extends Error {
  * finds its stories and joins them, so two copies of one story never found two. Ordering by age
  * (a claim keeps its age while its shard decides again) means a shard that waited is first the
  * next time: none is starved. Stories a batch founds are written before the index records that
- * name them, and items last of all, so an item stored means its assignment is complete.
+ * name them, and items last of all (after their URL and hash markers), so an item stored means
+ * its assignment is complete.
  *
  * A shard's claim also says which of its publications is written whole, and each publication
  * carries the index records it writes: a warm shard (`ShardCache`) takes those from the claims it
@@ -792,8 +793,10 @@ export class DynamoStoryShards {
 
   /**
    * Stories first (those founded here in batched writes; those joined, which other shards may
-   * also join, each conditionally on its revision), then items, markers and index records, and
-   * last the claim, settled: whoever sees an index entry finds its story stored.
+   * also join, each conditionally on its revision), with the index records that name none founded
+   * here and the items' markers; then the folds and the index records naming the stories founded
+   * here; last the items and the claim, settled: whoever sees an index entry finds its story
+   * stored, and an item stored means all of its assignment is.
    */
   async #write(
     claim: ClaimRecord | undefined,
@@ -811,6 +814,7 @@ export class DynamoStoryShards {
     // An item of a story folded into another later in the batch is stored as that one's.
     const into = new Map([...decisions.folded].map(([id, fold]) => [id, fold.into]));
     const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, followed(outcome.storyId, into)]));
+    const outcomeOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome]));
     // Index records that name a story founded here wait for it; the others go with the stories.
     const indexRecords: Record<string, unknown>[] = [];
     const naming: Record<string, unknown>[] = [];
@@ -825,17 +829,18 @@ export class DynamoStoryShards {
       indexRecords.push(record);
       if ([...kept.keys()].some((storyId) => foundedIds.has(storyId))) naming.push(record);
     }
-    const [, , ...rejoined] = await Promise.all([
-      batchPut(
-        this.#doc,
-        this.#table,
-        founded.map((state) => this.#storyRecord(state, 0, shard, gen)),
-      ),
-      batchPut(
-        this.#doc,
-        this.#table,
-        indexRecords.filter((record) => !naming.includes(record)),
-      ),
+    // An item's markers go before it, as the index does: a redelivery takes an item stored as done,
+    // and would never write the markers of one stored without them (copies from other feeds stored
+    // as new items). A marker whose item is not stored names nothing (`findDuplicates` passes it over).
+    const markers = items.flatMap(({ item }) =>
+      outcomeOf.get(item.id) ? markerRecords(item, this.#retentionDays) : [],
+    );
+    const [, ...rejoined] = await Promise.all([
+      batchPut(this.#doc, this.#table, [
+        ...founded.map((state) => this.#storyRecord(state, 0, shard, gen)),
+        ...indexRecords.filter((record) => !naming.includes(record)),
+        ...markers,
+      ]),
       ...states.filter((state) => state.revision !== undefined).map((state) => this.#putJoined(state, now, shard, gen)),
     ]);
     const foundedWritten: KnownStory[] = founded.map(({ id, story, recent, stamps }) => ({
@@ -854,7 +859,6 @@ export class DynamoStoryShards {
     // would take the item as done. Others read only the index and the stories, so the claim may
     // settle beside the items.
     const itemRecords: Record<string, unknown>[] = [];
-    const outcomeOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome]));
     for (const { item, verdict } of items) {
       const storyId = storyOf.get(item.id);
       const outcome = outcomeOf.get(item.id);
@@ -866,7 +870,6 @@ export class DynamoStoryShards {
         absorbed: outcome.absorbed,
       };
       itemRecords.push({ ...itemRecord({ item, verdict, storyId }, this.#retentionDays), reported });
-      itemRecords.push(...markerRecords(item, this.#retentionDays));
     }
     if (claim) itemRecords.push({ ...claim, live: false, waitingFor: [], written: gen });
     await batchPut(this.#doc, this.#table, itemRecords);
