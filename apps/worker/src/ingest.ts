@@ -4,14 +4,15 @@ import {
   DEFAULT_CLUSTER_OPTIONS,
   distinctChanges,
   type Fingerprint,
-  foundStory,
   type IngestWrite,
   type Item,
-  joinStory,
   lookupKeys,
   oneLineReason,
+  type PlacedReport,
   pickStory,
+  placementOf,
   placeReport,
+  reportsBefore,
   type Store,
   type Story,
   type StoryChange,
@@ -180,7 +181,9 @@ async function ingestItem(
   }
   summary.relevant++;
   const prepared = { item, verdict, fingerprint: print };
-  const placement = await placeInStory(prepared, store, now);
+  const placed = await placeInStory(prepared, store, now);
+  // A story that lists the item already was written by an attempt that died before the item: its event is that one's.
+  const placement = placed.listedBefore ? await asFirstPlaced(prepared, placed, store) : placed;
   await store.saveIngest(placedWrite(prepared, placement));
   const { kind, story, changes, absorbed } = placement;
   // A merge that adds nothing still speaks for the stories it absorbed (see `coalesceStoryEvents`).
@@ -195,12 +198,39 @@ async function ingestItem(
   }
 }
 
+/** What placing a report in a story that lists it reported (`placementOf`), the reports before it read from the store. */
+export async function storedPlacementOf(
+  story: Story,
+  report: PlacedReport,
+  store: Pick<Store, "getItem">,
+): Promise<ReturnType<typeof placementOf>> {
+  const before = reportsBefore(story, report.item.id);
+  if (!before) return undefined;
+  const earlier = await Promise.all(before.map((id) => store.getItem(id)));
+  return placementOf(story, report, new Map(earlier.flatMap((stored) => (stored ? [[stored.item.id, stored]] : []))));
+}
+
+/**
+ * A placement in a story that listed the report already, as the attempt that wrote it would have
+ * reported it: "created" for the story the report founded, else the changes it brought, after
+ * those of any fold this placement completed.
+ */
+async function asFirstPlaced(
+  report: PlacedReport,
+  placement: StoryPlacement,
+  store: Pick<Store, "getItem">,
+): Promise<StoryPlacement> {
+  const first = await storedPlacementOf(placement.story, report, store);
+  if (!first) return placement;
+  return { ...placement, kind: first.kind, changes: distinctChanges([...placement.changes, ...first.changes]) };
+}
+
 /**
  * The story event an item's ingest sent, rebuilt from the store, for a redelivered message
  * whose first attempt stored the item but never sent the event. The story as it was before
- * the item is refolded from its earlier sources, so the change list is the one first computed;
- * undefined when the item founded or changed no story. Matching is keyed by story version,
- * so sending it again alerts nobody twice.
+ * the item is refolded from its earlier sources (`storedPlacementOf`), so the change list is the
+ * one first computed; undefined when the item founded or changed no story. Matching is keyed by
+ * story version, so sending it again alerts nobody twice.
  */
 export async function replayStoryEvent(
   itemId: string,
@@ -208,20 +238,9 @@ export async function replayStoryEvent(
 ): Promise<StoryEvent | undefined> {
   const stored = await store.getItem(itemId);
   const story = stored?.storyId ? await store.getStory(stored.storyId) : undefined;
-  const position = story?.sources.findIndex((source) => source.itemId === itemId) ?? -1;
-  if (!stored || !story || position < 0) return undefined;
-  if (position === 0) return { kind: "created", storyId: story.id, version: story.version, changes: [] };
-  const earlier = await Promise.all(story.sources.slice(0, position).map((source) => store.getItem(source.itemId)));
-  let before: Story | undefined;
-  for (const source of earlier) {
-    if (!source) continue;
-    before = before
-      ? joinStory(before, source.item, source.verdict, story.updatedAt).story
-      : foundStory(source.item, source.verdict, story.updatedAt);
-  }
-  if (!before) return undefined;
-  const { changes } = joinStory(before, stored.item, stored.verdict, story.updatedAt);
-  return changes.length > 0 ? { kind: "updated", storyId: story.id, version: story.version, changes } : undefined;
+  const placed = stored && story ? await storedPlacementOf(story, stored, store) : undefined;
+  if (!story || !placed || (placed.kind === "updated" && placed.changes.length === 0)) return undefined;
+  return { kind: placed.kind, storyId: story.id, version: story.version, changes: placed.changes };
 }
 
 /**

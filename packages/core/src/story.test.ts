@@ -9,8 +9,10 @@ import {
   mayMerge,
   mayMergeStories,
   mergeStories,
+  placementOf,
   placeReport,
   primaryLanguage,
+  reportsBefore,
   storyGrowth,
 } from "./story.ts";
 import type { Item, Story, Verdict } from "./types.ts";
@@ -220,5 +222,65 @@ describe("mayMergeStories", () => {
 
     expect(mayMergeStories(storyOf(3, "kept"), other)).toBe(false);
     expect(mayMergeStories(kept, other)).toBe(true);
+  });
+});
+
+describe("placementOf: what placing a report a story lists already reported", () => {
+  const founding = report(1, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T10:00:00Z", "North");
+  const sameOutlet = report(2, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T11:00:00Z", "North");
+  const widened = report(
+    3,
+    "Lithuania and Latvia leave the Ottawa Convention on landmines, 40 mines destroyed",
+    "2026-01-01T12:00:00Z",
+    "South",
+  );
+  const reports = [founding, sameOutlet, widened].map((item) => ({ item, verdict: classify(item) }));
+  const [first, second, third] = reports as [
+    (typeof reports)[number],
+    (typeof reports)[number],
+    (typeof reports)[number],
+  ];
+  const byId = new Map(reports.map((one) => [one.item.id, one]));
+  let story = foundStory(first.item, first.verdict, NOW);
+  story = joinStory(story, second.item, second.verdict, NOW).story;
+  const joined = joinStory(story, third.item, third.verdict, NOW);
+  story = joined.story;
+
+  it("reports the story created by the report that founded it, and reads no report for it", () => {
+    expect(reportsBefore(story, first.item.id)).toEqual([]);
+    expect(placementOf(story, first, new Map())).toEqual({ kind: "created", changes: [] });
+  });
+
+  it("reports the changes a report brought, rebuilt from the reports listed before it", () => {
+    expect(joined.changes).toContainEqual({ kind: "new-outlet", outlet: "South" });
+    expect(reportsBefore(story, third.item.id)).toEqual([first.item.id, second.item.id]);
+
+    expect(placementOf(story, third, byId)).toEqual({ kind: "updated", changes: joined.changes });
+    expect(placementOf(story, second, byId)).toEqual({ kind: "updated", changes: [] });
+  });
+
+  it("passes over a report before it that is not at hand", () => {
+    const withoutFounder = new Map([[second.item.id, second]]);
+
+    expect(placementOf(story, third, withoutFounder)).toEqual({ kind: "updated", changes: joined.changes });
+    expect(placementOf(story, third, new Map())).toEqual({ kind: "updated", changes: [] });
+  });
+
+  it("is undefined for a report the story does not list", () => {
+    const other = report(4, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T13:00:00Z", "East");
+
+    expect(reportsBefore(story, other.id)).toBeUndefined();
+    expect(placementOf(story, { item: other, verdict: classify(other) }, byId)).toBeUndefined();
+  });
+
+  it("tells placeReport's caller when the story it joins lists the report already", () => {
+    expect(placeReport(third.item, third.verdict, [story], NOW)).toMatchObject({
+      kind: "updated",
+      story,
+      changes: [],
+      listedBefore: true,
+    });
+    const later = report(5, "Lithuania quits the Ottawa Convention on landmines", "2026-01-01T14:00:00Z", "East");
+    expect(placeReport(later, classify(later), [story], NOW).listedBefore).toBeUndefined();
   });
 });

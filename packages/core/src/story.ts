@@ -265,6 +265,11 @@ export interface StoryPlacement {
   absorbed: string[];
   /** What `story` reports now that it did not before: the merges' changes, then the report's own. */
   changes: StoryChange[];
+  /**
+   * The story listed the report already: an earlier placement of it was written and its item
+   * never was. Joining it again changes nothing; what that placement reported is `placementOf`'s.
+   */
+  listedBefore?: true | undefined;
 }
 
 /**
@@ -298,8 +303,64 @@ export function placeReport(
     current = merge.story;
   }
   if (!current) return { kind: "created", story: foundStory(item, verdict, now), absorbed: [], changes: [] };
+  const listedBefore = current.sources.some((source) => source.itemId === item.id);
   const joined = joinStory(current, item, verdict, now);
-  return { kind: "updated", story: joined.story, absorbed, changes: distinctChanges([...changes, ...joined.changes]) };
+  return {
+    kind: "updated",
+    story: joined.story,
+    absorbed,
+    changes: distinctChanges([...changes, ...joined.changes]),
+    ...(listedBefore ? { listedBefore } : {}),
+  };
+}
+
+/** A report as it was placed: the item and its verdict. */
+export interface PlacedReport {
+  item: Item;
+  verdict: Verdict;
+}
+
+/** Whether a story that lists a report began with it: it bears the id the report founds, or lists it first. */
+function foundedBy(story: Story, itemId: string): boolean {
+  return story.id === stableId("sty", itemId) || story.sources[0]?.itemId === itemId;
+}
+
+/**
+ * The reports a story lists before one it lists, by item id: what `placementOf` rebuilds that
+ * report's placement from (none when the report founded it). Undefined when it does not list it.
+ */
+export function reportsBefore(story: Story, itemId: string): string[] | undefined {
+  const position = story.sources.findIndex((source) => source.itemId === itemId);
+  if (position < 0) return undefined;
+  return foundedBy(story, itemId) ? [] : story.sources.slice(0, position).map((source) => source.itemId);
+}
+
+/**
+ * What placing a report reported, for a story that lists it already: a placement written before
+ * its item, by an attempt that died between (joining the story again changes nothing), or an event
+ * to be sent again. "created" when the report founded the story; else "updated" with the changes
+ * it brought joining the story as the reports listed before it (`reportsBefore`) built it, as
+ * `joinStory` counted them; `earlier` gives those reports by item id, and one not at hand is
+ * passed over. A fold's changes are not among them: the story holds the folded reports before
+ * the report that bridged them. Undefined when the story does not list the report.
+ */
+export function placementOf(
+  story: Story,
+  { item, verdict }: PlacedReport,
+  earlier: ReadonlyMap<string, PlacedReport>,
+): { kind: "created" | "updated"; changes: StoryChange[] } | undefined {
+  const before = reportsBefore(story, item.id);
+  if (!before) return undefined;
+  if (foundedBy(story, item.id)) return { kind: "created", changes: [] };
+  let rebuilt: Story | undefined;
+  for (const id of before) {
+    const report = earlier.get(id);
+    if (!report) continue;
+    rebuilt = rebuilt
+      ? joinStory(rebuilt, report.item, report.verdict, story.updatedAt).story
+      : foundStory(report.item, report.verdict, story.updatedAt);
+  }
+  return { kind: "updated", changes: rebuilt ? joinStory(rebuilt, item, verdict, story.updatedAt).changes : [] };
 }
 
 /** Changes with repeats left out, in first-seen order. */

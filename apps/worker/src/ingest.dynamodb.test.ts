@@ -1,0 +1,111 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { assess, type Clock, normaliseEntry } from "@treatywatch/core";
+import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestItems, type PreparedItem, type StoryEvent } from "./ingest.ts";
+
+const AT = "2025-06-30T08:00:00.000Z";
+const clock: Clock = { now: () => new Date("2025-06-30T12:00:00.000Z") };
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+function report(guid: string, title: string, outlet: string, minutes: number): PreparedItem {
+  const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+  const item = normaliseEntry(
+    { guid, title, summary: "", link: `https://${guid}.example/`, published: fetchedAt },
+    { feedId: `fd_${guid}`, feedUrl: `https://${guid}.example/feed`, feedTitle: outlet, fetchedAt },
+  );
+  if (!item) throw new Error("entry normalised to nothing");
+  return { item, ...assess(item) };
+}
+
+/** A wire report founds the story; another outlet's, with a figure of its own, joins it. */
+const REPORTS = [
+  report("first", "Deminers clear a village field in Kharkiv region", "Wire", 0),
+  report("second", "Kharkiv region: deminers clear a village field, 40 mines found", "Other Outlet", 5),
+];
+
+type Dies = (command: string, input: Record<string, unknown>) => boolean;
+
+/** A store whose process dies at the first call `dies` picks: that call and every one after it fail. */
+function dyingStore(tableName: string, dies: Dies): DynamoStore {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  let dead = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      dead ||= dies(context.commandName ?? "", args.input as Record<string, unknown>);
+      if (dead) throw new Error("the process died");
+      return next(args);
+    },
+    { step: "initialize", name: "dies" },
+  );
+  return new DynamoStore({ client, tableName });
+}
+
+const writes =
+  (pk: string, sk: string): Dies =>
+  (command, input) => {
+    const key = input.Item as { pk?: string; sk?: string } | undefined;
+    return command === "PutItemCommand" && key?.pk?.startsWith(pk) === true && key.sk === sk;
+  };
+
+/** Ingests the reports one at a time, as the single writer does; with `dies`, each first attempt dies and is retried. */
+async function ingestEach(dies?: Dies): Promise<StoryEvent[][]> {
+  const tableName = await dynamo.freshTable();
+  const store = new DynamoStore({ client: dynamo.client, tableName });
+  const events: StoryEvent[][] = [];
+  for (const one of REPORTS) {
+    if (dies) {
+      await expect(ingestItems([one], { store: dyingStore(tableName, dies), clock })).rejects.toThrow(
+        "the process died",
+      );
+    }
+    const summary = await ingestItems([one], { store, clock });
+    expect(summary.fresh).toBe(1);
+    events.push(summary.events);
+  }
+  const stories = (await store.listStories({ limit: 5 })).data;
+  expect(stories.map((story) => [story.version, story.sources.length])).toEqual([[2, 2]]);
+  return events;
+}
+
+describe("DynamoDB ingest retried after the process died writing a report (saveIngest, dynalite)", () => {
+  let expected: StoryEvent[][];
+  beforeAll(async () => {
+    expected = await ingestEach();
+  });
+
+  it("sends a created and an updated event with its new outlet and figures when nothing fails", () => {
+    expect(expected.map((events) => events.map((event) => [event.kind, event.version]))).toEqual([
+      [["created", 1]],
+      [["updated", 2]],
+    ]);
+    expect(expected[1]?.[0]?.changes).toEqual([
+      { kind: "new-outlet", outlet: "Other Outlet" },
+      { kind: "new-figures", figures: ["40"] },
+    ]);
+  });
+
+  it.each([
+    ["the item", writes("ITEM#", "ITEM")],
+    ["its URL marker", writes("ITEMURL#", "ITEMURL")],
+  ])(
+    "sends the same events on the retry when the first attempt wrote the story and died at %s",
+    async (_write, dies) => {
+      expect(await ingestEach(dies)).toEqual(expected);
+    },
+  );
+});
