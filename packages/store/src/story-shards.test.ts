@@ -541,4 +541,71 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
     expect(found.map((stored) => stored?.item.id)).toEqual(batch.map(({ item }) => item.id));
     client.destroy();
   });
+
+  /** A wire report founds a story; another outlet's, with a figure of its own, joins it. */
+  const founding = () =>
+    prepared(
+      { guid: "w-1", title: "Deminers clear a village field in Kharkiv region", link: "https://wire.example/1" },
+      "wire",
+    );
+  const joining = () =>
+    prepared(
+      {
+        guid: "o-1",
+        title: "Kharkiv region: deminers clear a village field, 40 mines found",
+        link: "https://other.example/1",
+      },
+      "other",
+    );
+  /** Fails the first write of item records, after the stories and the index are written. */
+  const itemsOnce = () => {
+    let failed = 0;
+    return (command: string, input: Record<string, unknown>) =>
+      command === "BatchWriteItemCommand" && sortKeysPut(input).includes("ITEM") && failed++ === 0;
+  };
+  /** The batches as shards that never fail assign them. */
+  async function expected(batches: PreparedForShard[][]) {
+    const tableName = await dynamo.freshTable();
+    const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
+    const outcomes = [];
+    for (const batch of batches) outcomes.push(await shards.assign(0, batch, NOW));
+    return outcomes;
+  }
+
+  it.each([
+    ["a lone item founding a story", [[founding()]]],
+    ["a batch that founds a story and joins it", [[founding(), joining()]]],
+    ["an item joining a story an earlier batch founded", [[founding()], [joining()]]],
+  ])(
+    "reports what the first attempt decided once its items' write failed and the batch comes again: %s",
+    async (_name, batches) => {
+      const { client, cutShort, shards, store } = await failing(itemsOnce());
+      const earlier = batches.slice(0, -1);
+      const last = batches.at(-1) ?? [];
+      for (const batch of earlier) await shards.assign(0, batch, NOW);
+      await expect(cutShort.assign(0, last, NOW)).rejects.toThrow("write failed");
+      // The stories and the index are written, the items not: the story lists each already.
+      expect((await store.listStories({ limit: 5 })).data.flatMap((story) => story.sources)).toHaveLength(
+        batches.flat().length,
+      );
+
+      const again = await shards.assign(0, last, NOW);
+
+      const [wanted = []] = (await expected(batches)).slice(-1);
+      // Each at the story's version as it stands, as a redelivered item's outcome is reported again.
+      const version = Math.max(...wanted.map((outcome) => outcome.version));
+      expect(again).toEqual(wanted.map((outcome) => ({ ...outcome, version })));
+      expect(again.at(-1)?.outcome).toBe(last.length === 1 && earlier.length === 0 ? "founded" : "joined");
+      if (again.at(-1)?.outcome === "joined") {
+        expect(again.at(-1)?.changes).toEqual([
+          { kind: "new-outlet", outlet: joining().item.outlet },
+          { kind: "new-figures", figures: ["40"] },
+        ]);
+      }
+      // What a later delivery reports again: kept on the item.
+      const [kept] = await shards.assign(0, [last[0] as PreparedForShard], NOW);
+      expect(kept).toMatchObject({ outcome: "already", reported: { outcome: wanted[0]?.outcome } });
+      client.destroy();
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ChangeMessageVisibilityCommand, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Clock, RawEntry } from "@treatywatch/core";
 import { SqsFifoSender, SqsQueue, type SqsRecord } from "@treatywatch/queue/sqs";
@@ -102,14 +103,43 @@ function failingOnce(target: StoryEventSender, failing: number): StoryEventSende
   };
 }
 
+/** A DynamoDB client whose first write of item records fails, after the stories and the index are written. */
+function failingItemsOnce(): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+  let failed = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      type Put = { PutRequest?: { Item?: { sk?: string | { S?: string } } } };
+      const requests = Object.values((args.input as { RequestItems?: Record<string, Put[]> }).RequestItems ?? {});
+      // Read as sent, marshalled or not.
+      const sortKeys = requests.flat().map(({ PutRequest }) => PutRequest?.Item?.sk);
+      const writesItems = sortKeys.some((sk) => sk === "ITEM" || (typeof sk === "object" && sk.S === "ITEM"));
+      if (context.commandName === "BatchWriteItemCommand" && writesItems && failed++ === 0) {
+        throw new Error("write failed");
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "failItemsOnce" },
+  );
+  return client;
+}
+
 let pipelines = 0;
 
 /**
  * Fresh queues and a fresh table. Each `deliver` runs reports through the fetch side and the
  * ingest consumer as one batch, the match queue's send number `failingSend` (from 0) failing,
- * then SQS's redelivery of what failed; it returns the events the match queue received.
+ * then SQS's redelivery of what failed; it returns the events the match queue received. With
+ * `itemsFail`, the first delivery's write of its item records fails instead.
  */
-async function pipeline(): Promise<(reports: typeof REPORTS, failingSend?: number) => Promise<StoryEvent[]>> {
+async function pipeline(
+  itemsFail = false,
+): Promise<(reports: typeof REPORTS, failingSend?: number) => Promise<StoryEvent[]>> {
   const suffix = `${++pipelines}-${Date.now()}`;
   const ingestQueueUrl = await createQueue(`ingest-${suffix}.fifo`, true);
   const matchQueueUrl = await createQueue(`match-${suffix}`, false);
@@ -128,8 +158,12 @@ async function pipeline(): Promise<(reports: typeof REPORTS, failingSend?: numbe
     for (const [feed, entry] of reports) await sink(normaliseEntries([entry], feed, NOW.toISOString()), assessItems);
     const first = await receive(ingestQueueUrl);
     const storyEvents = failingSend === undefined ? match : failingOnce(match, failingSend);
-    const failed = await consumeIngestBatch(first, { ...deps, storyEvents });
+    const firstShards = itemsFail
+      ? new DynamoStoryShards({ client: failingItemsOnce(), tableName, shards: 1 })
+      : shards;
+    const failed = await consumeIngestBatch(first, { ...deps, shards: firstShards, storyEvents });
     const retried = new Set(failed.batchItemFailures.map((failure) => failure.itemIdentifier));
+    if (itemsFail) expect(retried.size).toBe(reports.length);
     await expireVisibility(
       ingestQueueUrl,
       first.filter((record) => retried.has(record.messageId)),
@@ -162,6 +196,15 @@ describe("ingest consumer on dynalite and local-aws-sqs, when the match queue se
       ["updated", 2],
     ]);
     expect(expected[1]?.changes).toContainEqual({ kind: "new-outlet", outlet: "Other Outlet" });
+  });
+
+  it("announces the story once SQS redelivers a batch whose items' write failed after its stories were written", async () => {
+    const events = await (await pipeline(true))(REPORTS);
+
+    expect(events.map((event) => [event.kind, event.storyId, event.version])).toEqual(
+      expected.map((event) => [event.kind, event.storyId, 2]),
+    );
+    expect(events[1]?.changes).toEqual(expected[1]?.changes);
   });
 
   it("sends the story's events again, at its current version, once SQS redelivers after the send failed", async () => {

@@ -3,6 +3,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import {
   CANDIDATE_LIMIT,
   DEFAULT_CLUSTER_OPTIONS,
+  distinctChanges,
   type Fingerprint,
   fnv1a,
   foundStory,
@@ -12,8 +13,11 @@ import {
   lookupKeys,
   mayMergeStories,
   mergeStories,
+  type PlacedReport,
   pickStory,
+  placementOf,
   rankBySharedKeys,
+  reportsBefore,
   type Story,
   type StoryCandidate,
   type StoryChange,
@@ -714,6 +718,7 @@ export class DynamoStoryShards {
       const pick = pickStory(print, candidates);
       const current = pick && stories.get(pick.storyId);
       let state: StoryState;
+      let outcome: "founded" | "joined" = current ? "joined" : "founded";
       const changes: StoryChange[] = [];
       const absorbed: string[] = [];
       if (current) {
@@ -748,9 +753,17 @@ export class DynamoStoryShards {
             changedKey(key);
           }
         }
-        const joined = joinStory(target.story(), item, verdict, now);
+        const listed = target.story();
+        const joined = joinStory(listed, item, verdict, now);
         state = { ...target, story: () => joined.story, joined: [...target.joined, prepared] };
         changes.push(...joined.changes);
+        // A story that lists the item already was written by an attempt of this batch that failed
+        // before the item: the item reports what that attempt would have, founded or its changes.
+        if (listed.sources.some((source) => source.itemId === item.id)) {
+          const first = await this.#firstPlacement(listed, prepared, items);
+          if (first?.kind === "created") outcome = "founded";
+          changes.push(...(first?.changes ?? []));
+        }
       } else {
         const founded = foundStory(item, verdict, now);
         state = {
@@ -775,10 +788,10 @@ export class DynamoStoryShards {
       }
       outcomes.push({
         itemId: item.id,
-        outcome: current ? "joined" : "founded",
+        outcome,
         storyId: state.id,
         version: state.story().version,
-        changes,
+        changes: distinctChanges(changes),
         ...(absorbed.length > 0 ? { absorbed } : {}),
       });
     }
@@ -789,6 +802,27 @@ export class DynamoStoryShards {
       ]),
     );
     return { outcomes, stories, asked, storyStamps, kept, folded };
+  }
+
+  /**
+   * What placing an item in a story that lists it already reported (`placementOf`): the reports
+   * listed before it are this batch's own, or read from their item records.
+   */
+  async #firstPlacement(
+    story: Story,
+    report: PreparedForShard,
+    batch: readonly PreparedForShard[],
+  ): Promise<ReturnType<typeof placementOf>> {
+    const before = new Set(reportsBefore(story, report.item.id));
+    const earlier = new Map<string, PlacedReport>();
+    for (const one of batch) if (before.has(one.item.id)) earlier.set(one.item.id, one);
+    const unread = [...before].filter((id) => !earlier.has(id));
+    const records =
+      unread.length > 0
+        ? await batchGet<PlacedReport & Record<string, unknown>>(this.#doc, this.#table, unread.map(itemKey), true)
+        : [];
+    for (const { item, verdict } of records) earlier.set(item.id, { item, verdict });
+    return placementOf(story, report, earlier);
   }
 
   /**
