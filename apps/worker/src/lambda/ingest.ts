@@ -185,8 +185,9 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   for (const entry of relevant)
     byShard.set(shard(entry.prepared), [...(byShard.get(shard(entry.prepared)) ?? []), entry]);
   const events: StoryEvent[] = [];
-  // Events a redelivered batch reported the first time, each with its item.
-  const replays = new Map<StoryEvent, string>();
+  // Events a redelivered batch reported the first time, each with its item when it is to be read
+  // as its story stands (none for one rebuilt from its story already).
+  const replays = new Map<StoryEvent, string | undefined>();
   for (const [number, entries] of byShard) {
     const outcomes = await deps.shards.assign(
       number,
@@ -202,28 +203,33 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   // when the batch is redelivered as well.
   const sent = (
     await Promise.all(
-      withoutAbsorbed(events).map((event) => {
+      withoutAbsorbed(events).map(async (event) => {
         const itemId = replays.get(event);
-        return itemId === undefined ? event : asItStands(event, itemId, deps.store);
+        const replayed = replays.has(event);
+        return { event: itemId === undefined ? event : await asItStands(event, itemId, deps.store), replayed };
       }),
     )
-  ).flatMap((event) => event ?? []);
+  ).flatMap(({ event, replayed }) => (event ? [{ event, replayed }] : []));
   for (let start = 0; start < sent.length; start += MAX_BATCH) {
-    await deps.storyEvents.sendBatch(sent.slice(start, start + MAX_BATCH).map(encodeStoryEvent));
+    const batch = sent.slice(start, start + MAX_BATCH);
+    await deps.storyEvents.sendBatch(batch.map(({ event }) => encodeStoryEvent(event)));
+    // Replayed events that went: one left out (absorbed, or its story folded away) is none.
+    const replayed = batch.filter((one) => one.replayed).length;
+    if (replayed > 0) deps.metrics?.count("StoryEventsReplayed", replayed);
   }
 }
 
 /**
  * An item's story event. A redelivered item an earlier attempt stored gets the event that attempt
- * reported, kept with the item (put in `replays`: its story is read as it stands once the
- * batch's events are in); an item stored before reports were kept gets its event rebuilt from
- * its story (`replayStoryEvent`).
+ * reported, kept with the item (put in `replays` with its item: its story is read as it stands
+ * once the batch's events are in); an item stored before reports were kept gets its event rebuilt
+ * from its story (`replayStoryEvent`, put in `replays` without). Replays are counted as they are sent.
  */
 async function eventsOf(
   outcome: ShardAssignment,
   record: SqsRecord | undefined,
   deps: IngestConsumerDeps,
-  replays: Map<StoryEvent, string>,
+  replays: Map<StoryEvent, string | undefined>,
 ): Promise<StoryEvent[]> {
   if (outcome.outcome === "already") {
     deps.metrics?.count("ItemsDuplicate");
@@ -231,13 +237,13 @@ async function eventsOf(
     if (outcome.reported) {
       const event = eventOf({ ...outcome.reported, itemId: outcome.itemId, version: 0 });
       if (!event) return [];
-      deps.metrics?.count("StoryEventsReplayed");
       replays.set(event, outcome.itemId);
       return [event];
     }
     const replayed = await replayStoryEvent(outcome.itemId, deps.store);
-    if (replayed) deps.metrics?.count("StoryEventsReplayed");
-    return replayed ? [replayed] : [];
+    if (!replayed) return [];
+    replays.set(replayed, undefined);
+    return [replayed];
   }
   deps.metrics?.count("ItemsFresh");
   const event = eventOf(outcome);
