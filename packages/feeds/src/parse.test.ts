@@ -866,9 +866,9 @@ describe("parseFeed takes an RSS channel's site from its alternate atom:link", (
     expect(links).toEqual([undefined, "https://news.example/home"]);
   });
 
-  /** The site an RSS channel gives with these links, as read from the feed fetched at FEED_URL. */
-  async function siteOf(channel: string) {
-    const result = await parseFeed(rss("<title>T</title>", channel), "application/rss+xml", { url: FEED_URL });
+  /** The site an RSS channel gives with these links, as read from the feed fetched at `url`. */
+  async function siteOf(channel: string, url = FEED_URL) {
+    const result = await parseFeed(rss("<title>T</title>", channel), "application/rss+xml", { url });
     if (!result.ok) throw new Error(result.error.message);
     return result.feed.link;
   }
@@ -881,14 +881,29 @@ describe("parseFeed takes an RSS channel's site from its alternate atom:link", (
   });
 
   it.each([
-    ["the URL fetched", '<atom:link href="https://news.example/feeds/main.xml"/>'],
-    ["the URL fetched, relative", '<atom:link href="/feeds/main.xml" type="application/rss+xml"/>'],
+    ["the URL fetched (a feed's file as well)", '<atom:link href="https://news.example/feeds/main.xml"/>'],
+    [
+      "the URL fetched, relative (a feed's file as well)",
+      '<atom:link href="/feeds/main.xml" type="application/rss+xml"/>',
+    ],
     ["a feed's path", '<atom:link href="https://news.example/desk/feed/"/>'],
     ["a feed's file", '<atom:link href="https://mirror.example/desk/index.rss"/>'],
     ["a feed's query", '<atom:link href="https://news.example/?feed=rss2"/>'],
   ])("never takes an atom:link without rel to %s for the site", async (_case, channel) => {
     expect(await siteOf(channel)).toBeUndefined();
   });
+
+  // A feed served from an address that does not look like one: only the URL fetched tells it.
+  it.each([
+    ["as fetched", '<atom:link href="https://news.example/latest"/>'],
+    ["relative", '<atom:link href="/latest"/>'],
+    ["written otherwise", '<atom:link href="https://NEWS.example:443/latest"/>'],
+  ])(
+    "never takes an atom:link without rel to the URL fetched, %s, for the site, whatever its path",
+    async (_case, channel) => {
+      expect(await siteOf(channel, "https://news.example/latest")).toBeUndefined();
+    },
+  );
 
   it("takes an atom:link without rel to a page for the site, as Atom reads it", async () => {
     expect(await siteOf('<atom:link href="/desk/"/>')).toBe("https://news.example/desk/");
