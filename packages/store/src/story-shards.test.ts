@@ -480,6 +480,19 @@ describe("sharded story assignment on DynamoDB (dynalite)", () => {
   });
 });
 
+/** A wire report founds a story; another outlet's, with a figure of its own, joins it. */
+const founding = (title = "Deminers clear a village field in Kharkiv region") =>
+  prepared({ guid: "w-1", title, link: "https://wire.example/1" }, "wire");
+const joining = () =>
+  prepared(
+    {
+      guid: "o-1",
+      title: "Kharkiv region: deminers clear a village field, 40 mines found",
+      link: "https://other.example/1",
+    },
+    "other",
+  );
+
 describe("a shard batch whose writes were cut short, delivered again (dynalite)", () => {
   type Request = { PutRequest?: { Item?: Record<string, unknown> } };
   /** The sort keys a BatchWriteItem call puts, read as they are sent (marshalled or not). */
@@ -542,21 +555,6 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
     client.destroy();
   });
 
-  /** A wire report founds a story; another outlet's, with a figure of its own, joins it. */
-  const founding = () =>
-    prepared(
-      { guid: "w-1", title: "Deminers clear a village field in Kharkiv region", link: "https://wire.example/1" },
-      "wire",
-    );
-  const joining = () =>
-    prepared(
-      {
-        guid: "o-1",
-        title: "Kharkiv region: deminers clear a village field, 40 mines found",
-        link: "https://other.example/1",
-      },
-      "other",
-    );
   /** Fails the first write of item records, after the stories and the index are written. */
   const itemsOnce = () => {
     let failed = 0;
@@ -608,4 +606,49 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
       client.destroy();
     },
   );
+});
+
+describe("a shard batch that holds one item twice (dynalite)", () => {
+  it("founds the story once when an item comes again edited in the same batch, and keeps that on the item", async () => {
+    const tableName = await dynamo.freshTable();
+    const shards = new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 });
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const first = founding();
+    // Edited at the source: a new title, the same id (its message is not taken for the first one's).
+    const edited = founding("Deminers clear a village field in Kharkiv region, officials say");
+    expect(edited.item.id).toBe(first.item.id);
+    expect(edited.item.contentHash).not.toBe(first.item.contentHash);
+
+    const [founded, again] = await shards.assign(0, [first, edited], NOW);
+
+    expect(founded).toMatchObject({ outcome: "founded" });
+    expect(again).toEqual({ ...founded, outcome: "joined", changes: [] });
+    const [kept] = await shards.assign(0, [first], NOW);
+    expect(kept).toMatchObject({ outcome: "already", reported: { outcome: "founded", storyId: founded?.storyId } });
+    expect((await store.getStory(founded?.storyId ?? ""))?.sources).toHaveLength(1);
+  });
+
+  it("joins a story once when an item comes twice in one batch, at the cost of one copy", async () => {
+    const assigned = async (batch: PreparedForShard[]) => {
+      const counted = countedClient(dynamo.endpoint);
+      const shards = new DynamoStoryShards({ client: counted.client, tableName: await dynamo.freshTable(), shards: 1 });
+      await shards.assign(0, [founding()], NOW);
+      counted.reset();
+      const outcomes = await shards.assign(0, batch, NOW);
+      const calls = Object.fromEntries(counted.calls);
+      counted.client.destroy();
+      return { outcomes, calls };
+    };
+    const once = await assigned([joining()]);
+
+    const twice = await assigned([joining(), joining()]);
+
+    const [joined] = once.outcomes;
+    expect(joined?.changes).toEqual([
+      { kind: "new-outlet", outlet: joining().item.outlet },
+      { kind: "new-figures", figures: ["40"] },
+    ]);
+    expect(twice.outcomes).toEqual([joined, { ...joined, changes: [] }]);
+    expect(twice.calls).toEqual(once.calls);
+  });
 });

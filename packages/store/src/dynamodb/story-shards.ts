@@ -697,6 +697,8 @@ export class DynamoStoryShards {
     const folded: Decisions["folded"] = new Map();
 
     const outcomes: ShardAssignment[] = [];
+    // Items placed by this batch already: a story listing one of them again was not written by an earlier attempt.
+    const placed = new Set<string>();
     for (const [position, prepared] of items.entries()) {
       const print = prints[position] as Fingerprint;
       const { item, verdict } = prepared;
@@ -759,7 +761,9 @@ export class DynamoStoryShards {
         changes.push(...joined.changes);
         // A story that lists the item already was written by an attempt of this batch that failed
         // before the item: the item reports what that attempt would have, founded or its changes.
-        if (listed.sources.some((source) => source.itemId === item.id)) {
+        // A second copy of an item in this batch (edited at the source) is the first one's story
+        // listing it in memory: it joins with no changes, as the copy the item record keeps reported.
+        if (!placed.has(item.id) && listed.sources.some((source) => source.itemId === item.id)) {
           const first = await this.#firstPlacement(listed, prepared, items);
           if (first?.kind === "created") outcome = "founded";
           changes.push(...(first?.changes ?? []));
@@ -776,6 +780,7 @@ export class DynamoStoryShards {
           stamps: {},
         };
       }
+      placed.add(item.id);
       state.recent = newest([print, ...state.recent]);
       stories.set(state.id, state);
       for (const key of lookupKeys(print)) {
@@ -847,8 +852,9 @@ export class DynamoStoryShards {
     const foundedIds = new Set(founded.map((state) => state.id));
     // An item of a story folded into another later in the batch is stored as that one's.
     const into = new Map([...decisions.folded].map(([id, fold]) => [id, fold.into]));
-    const storyOf = new Map(fresh.map((outcome) => [outcome.itemId, followed(outcome.storyId, into)]));
-    const outcomeOf = new Map(fresh.map((outcome) => [outcome.itemId, outcome]));
+    // Of an item twice in the batch, the first copy is stored (`batchPut` keeps the first), with what it reported.
+    const outcomeOf = new Map(fresh.toReversed().map((outcome) => [outcome.itemId, outcome]));
+    const storyOf = new Map([...outcomeOf].map(([itemId, outcome]) => [itemId, followed(outcome.storyId, into)]));
     // Index records that name a story founded here wait for it; the others go with the stories.
     const indexRecords: Record<string, unknown>[] = [];
     const naming: Record<string, unknown>[] = [];
