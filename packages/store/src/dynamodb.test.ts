@@ -506,6 +506,37 @@ describe("DynamoDB ingest cut short (saveIngest), then retried as the single wri
       expect((await store.findDuplicate(retold))?.item.id).toBe(one.item.id);
     },
   );
+
+  it("hands the markers of an item never stored to the next copy stored: a later copy is its duplicate", async () => {
+    const tableName = await dynamo.freshTable();
+    const one = report("first", "Deminers clear a village field in Kharkiv region", 0);
+    /** The same article (link and text) from another feed. */
+    const copyFrom = (feed: string, minutes: number): Report => {
+      const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+      const item = normaliseEntry(
+        { guid: `${feed}-9`, title: one.item.title, summary: "", link: one.item.url, published: one.item.publishedAt },
+        { feedId: `fd_${feed}`, feedUrl: `https://${feed}.example/feed`, fetchedAt },
+      );
+      if (!item?.canonicalUrl) throw new Error("copy normalised without a URL");
+      return { item, ...assess(item) };
+    };
+    const second = copyFrom("beta", 5);
+    const third = copyFrom("gamma", 10);
+    expect(third.item.canonicalUrl).toBe(one.item.canonicalUrl);
+    expect(third.item.contentHash).toBe(one.item.contentHash);
+
+    // The first attempt dies at the item, after its markers, and its message is never retried.
+    await expect(ingest(dyingStore(tableName, writes("ITEM#", "ITEM")), one)).rejects.toThrow("the process died");
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    await ingest(store, second);
+
+    expect(await store.getItem(one.item.id)).toBeUndefined();
+    expect((await store.findDuplicate(third.item))?.item.id).toBe(second.item.id);
+    expect((await store.findDuplicates([third.item]))[0]?.item.id).toBe(second.item.id);
+    // By its text alone, too: the hash marker names the copy stored.
+    const retold = { ...third.item, id: "itm_retold", canonicalUrl: undefined };
+    expect((await store.findDuplicate(retold))?.item.id).toBe(second.item.id);
+  });
 });
 
 describe("DynamoDB folds on a story's revision (foldStories)", () => {

@@ -723,14 +723,46 @@ export class DynamoStore implements Store, StoredItemTexts {
     return Array.from({ length: this.#shards }, (_, shard) => `DUE#${shard}`);
   }
 
-  /** Writes a marker unless one exists: the first item seen under a URL or hash keeps it. */
+  /**
+   * Writes a marker unless it names another item: the first item stored under a URL or hash keeps
+   * it. A marker is written before its item, so one whose attempt died before the item (and was
+   * never retried) names an item that is not stored: that marker goes to this item, or every later
+   * copy would pass it over and be stored as new until it expired. The marker and the item it
+   * names are read only when the first write's condition fails.
+   */
   async #putFirst(marker: MarkerRecord & { sk: string }): Promise<void> {
+    if (await this.#putMarker(marker, "attribute_not_exists(pk) OR itemId = :id", { ":id": marker.itemId })) return;
+    const key = { pk: marker.pk, sk: marker.sk };
+    const held = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+    const orphan = held.Item?.itemId;
+    if (typeof orphan !== "string") return;
+    const marked = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: itemKey(orphan),
+        ConsistentRead: true,
+        ProjectionExpression: "pk",
+      }),
+    );
+    // Another writer that takes the marker meanwhile keeps it.
+    if (!marked.Item) await this.#putMarker(marker, "itemId = :orphan", { ":orphan": orphan });
+  }
+
+  /** Whether the marker was written: false when `condition` failed. */
+  async #putMarker(marker: MarkerRecord, condition: string, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.#doc.send(
-        new PutCommand({ TableName: this.#table, Item: marker, ConditionExpression: "attribute_not_exists(pk)" }),
+        new PutCommand({
+          TableName: this.#table,
+          Item: marker,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 
