@@ -539,6 +539,72 @@ describe("DynamoDB ingest cut short (saveIngest), then retried as the single wri
   });
 });
 
+describe("DynamoDB items that join no story (saveItems), cut short and fetched again", () => {
+  const AT = "2025-07-01T08:00:00.000Z";
+  const entry = (feed: string, index: number) => {
+    const item = normaliseEntry(
+      {
+        guid: `${feed}-${index}`,
+        title: `Parliament debates the budget for the ${index + 1}th time this year`,
+        summary: "",
+        link: `https://news.example/budget/${index}`,
+        published: AT,
+      },
+      { feedId: `fd_${feed}`, feedUrl: `https://${feed}.example/feed`, fetchedAt: AT },
+    );
+    if (!item?.canonicalUrl) throw new Error("entry normalised without a URL");
+    return { item, verdict: assess(item).verdict };
+  };
+  /** The sort keys a BatchWriteItem call puts (marshalled or not). */
+  const sortKeysPut = (input: Record<string, unknown>): string[] =>
+    Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item?: { sk?: unknown } } }[]>)
+      .flat()
+      .map(({ PutRequest }) => {
+        const sk = PutRequest?.Item?.sk as string | { S?: string } | undefined;
+        return typeof sk === "string" ? sk : (sk?.S ?? "");
+      });
+
+  it("keeps every item's markers when a write of markers alone failed: a copy from another feed is a duplicate", async () => {
+    const tableName = await dynamo.freshTable();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    let failed = 0;
+    // The calls that went out: the attempt's other writes land although the call failed.
+    const sent: Promise<unknown>[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const sortKeys = context.commandName === "BatchWriteItemCommand" ? sortKeysPut(args.input as never) : [];
+        const markersAlone = sortKeys.length > 0 && sortKeys.every((sk) => sk === "ITEMURL" || sk === "ITEMHASH");
+        if (markersAlone && failed++ === 0) throw new Error("write failed");
+        const result = next(args);
+        sent.push(result.catch(() => undefined));
+        return result;
+      },
+      { step: "initialize", name: "fails" },
+    );
+    // Nine items and their markers are more than one BatchWriteItem call holds.
+    const items = Array.from({ length: 9 }, (_, index) => entry("alpha", index));
+    expect(items.every(({ verdict }) => !verdict.relevant)).toBe(true);
+
+    await expect(new DynamoStore({ client, tableName }).saveItems(items)).rejects.toThrow("write failed");
+    expect(failed).toBe(1);
+    await Promise.all(sent);
+    // The next fetch stores what it does not find stored.
+    const store = new DynamoStore({ client: dynamo.client, tableName });
+    const found = await store.findDuplicates(items.map(({ item }) => item));
+    await store.saveItems(items.filter((_, index) => !found[index]));
+
+    const copies = Array.from({ length: 9 }, (_, index) => entry("beta", index));
+    const duplicates = await store.findDuplicates(copies.map(({ item }) => item));
+    expect(duplicates.map((stored) => stored?.item.id)).toEqual(items.map(({ item }) => item.id));
+    client.destroy();
+  });
+});
+
 describe("DynamoDB folds on a story's revision (foldStories)", () => {
   const put = (tableName: string, id: string, extra: Record<string, unknown>) =>
     dynamo.client.send(new PutCommand({ TableName: tableName, Item: { pk: `STORY#${id}`, sk: "STORY", ...extra } }));

@@ -415,16 +415,21 @@ export class DynamoStore implements Store, StoredItemTexts {
 
   /**
    * Stores items that join no story (not relevant) with their URL and hash markers, in
-   * batched writes. Unconditional: callers pass items `findDuplicates` found unseen.
+   * batched writes. Unconditional: callers pass items `findDuplicates` found unseen. The markers
+   * go first and the items after them, as in `saveIngest`: the next fetch takes an item stored
+   * as done, so one written beside a chunk of markers that failed would keep no markers (later
+   * copies from other feeds stored as new items); a marker whose item is not stored names nothing.
    */
   async saveItems(items: readonly StoredItem[]): Promise<void> {
     await batchPut(
       this.#doc,
       this.#table,
-      items.flatMap((stored) => [
-        itemRecord(stored, this.#itemRetentionDays),
-        ...markerRecords(stored.item, this.#itemRetentionDays),
-      ]),
+      items.flatMap((stored) => markerRecords(stored.item, this.#itemRetentionDays)),
+    );
+    await batchPut(
+      this.#doc,
+      this.#table,
+      items.map((stored) => itemRecord(stored, this.#itemRetentionDays)),
     );
   }
 
