@@ -35,7 +35,7 @@ const english = report(
 );
 const german = report(
   "tagesblatt",
-  "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus",
+  "Litauen tritt aus der Ottawa-Konvention über Antipersonenminen aus",
   "2025-05-30T10:10:00.000Z",
 );
 const russian = report(

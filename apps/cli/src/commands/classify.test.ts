@@ -22,7 +22,7 @@ describe("treatywatch classify", () => {
     const { code, output } = await run(
       [
         { id: "x", title: "Lithuania's parliament approves exit from landmines treaty amid Russia threat" },
-        { id: "y", title: "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus" },
+        { id: "y", title: "Litauen tritt aus der Ottawa-Konvention über Antipersonenminen aus" },
         { id: "z", title: "Литва вышла из Оттавской конвенции о запрете противопехотных мин" },
         { id: "x", title: "Lithuania's parliament votes to leave the convention on cluster munitions" },
         {
@@ -47,7 +47,7 @@ describe("treatywatch classify", () => {
     };
     const german = {
       id: "de",
-      title: "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus",
+      title: "Litauen tritt aus der Ottawa-Konvention über Antipersonenminen aus",
       published: "2025-05-30T10:00:00Z",
     };
     const russian = {

@@ -48,7 +48,7 @@ describe("reclassifyStore", () => {
 
   it("merges the stories a newly relevant item shows to be one, as ingest does", async () => {
     const english = itemFor("en", "Lithuania's parliament approves exit from landmines treaty amid Russia threat");
-    const german = itemFor("de", "Litauen tritt aus dem Ottawa-Abkommen über Antipersonenminen aus");
+    const german = itemFor("de", "Litauen tritt aus der Ottawa-Konvention über Antipersonenminen aus");
     const russian = itemFor("ru", "Литва вышла из Оттавской конвенции о запрете противопехотных мин");
     await ingestItems(
       [english, german].map((item) => ({ item, ...assess(item) })),
