@@ -1,5 +1,5 @@
 import { cpus, loadavg } from "node:os";
-import { MemoryStoryIndex, pickStory, type RawEntry } from "@treatywatch/core";
+import { indexKeys, MemoryStoryIndex, pickStory, type RawEntry } from "@treatywatch/core";
 import type { FifoMessage, SqsRecord } from "@treatywatch/queue/sqs";
 import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
 import { type CountedClient, countedClient } from "@treatywatch/store/testing/counted-client";
@@ -55,6 +55,8 @@ interface Records {
   readUnits: number;
   /** Write request units: a record of up to 1 KB is one, on the table and again on each index it carries keys for. */
   writeUnits: number;
+  /** Of the records written, the story index's (one a key and shard). */
+  indexWritten: number;
 }
 
 /** Wall time, the emulator's CPU time, this process's CPU time and DynamoDB calls of one phase. */
@@ -84,6 +86,12 @@ function recordSize(value: unknown): number {
   );
 }
 
+/** Whether a record written is a story index record (`SIDX#<key>`), its key read as sent, marshalled or not. */
+function isIndexRecord(record: Record<string, unknown> | undefined): boolean {
+  const pk = record?.pk as string | { S?: string } | undefined;
+  return (typeof pk === "string" ? pk : (pk?.S ?? "")).startsWith("SIDX#");
+}
+
 /** The index writes a written record costs beyond the table's, which the emulator does not report. */
 function indexWriteUnits(record: Record<string, unknown> | undefined): number {
   if (!record) return 0;
@@ -99,7 +107,7 @@ function indexWriteUnits(record: Record<string, unknown> | undefined): number {
  * from the size of each record written whole.
  */
 function countRecords(counted: CountedClient): Records {
-  const records = { read: 0, written: 0, readUnits: 0, writeUnits: 0 };
+  const records = { read: 0, written: 0, readUnits: 0, writeUnits: 0, indexWritten: 0 };
   counted.client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? "";
@@ -114,7 +122,10 @@ function countRecords(counted: CountedClient): Records {
       for (const request of Object.values(input.RequestItems ?? {})) {
         if (Array.isArray(request)) {
           records.written += request.length;
-          for (const write of request) records.writeUnits += indexWriteUnits(write.PutRequest?.Item);
+          for (const write of request) {
+            records.writeUnits += indexWriteUnits(write.PutRequest?.Item);
+            if (isIndexRecord(write.PutRequest?.Item)) records.indexWritten++;
+          }
         } else records.read += request.Keys?.length ?? 0;
       }
       if (name === "PutItemCommand") {
@@ -166,6 +177,7 @@ function phase(counted: CountedClient, records: Records, emulatorCpu: () => Prom
       written: records.written - started.written,
       readUnits: records.readUnits - started.readUnits,
       writeUnits: records.writeUnits - started.writeUnits,
+      indexWritten: records.indexWritten - started.indexWritten,
     };
   };
 }
@@ -417,6 +429,9 @@ export const awsIngest: Bench = {
       const perItem = (result: PathResult) => result.calls / result.fresh;
       const perCall = (measured: Phase) => measured.emulatorMs / Math.max(1, measured.calls);
       const perAssigned = (ms: number) => ms / Math.max(1, assignPhase.items);
+      const keysPerItem =
+        relevant.reduce((sum, prepared) => sum + indexKeys(prepared.fingerprint).length, 0) /
+        Math.max(1, relevant.length);
       return [
         {
           name: "aws-ingest",
@@ -453,8 +468,10 @@ export const awsIngest: Bench = {
             `SDK, ${num(assignPhase.clientMs / 1000, 1)} s, ${num(perAssigned(assignPhase.clientMs), 2)} ms an item). ` +
             `Every story shard works at once, and one function instance runs each shard's batches one after another, so each ` +
             `shard is warm: it takes other shards' new index records from their claims and reads again only what it cannot account ` +
-            `for. What is left is the batches' own reads and writes: ten items' index records (about eleven keys an item), ` +
-            `items and their markers, and each story joined written on its own, conditionally; about ` +
+            `for. What is left is the batches' own reads and writes: ten items' index records (an item has ` +
+            `${num(keysPerItem, 1)} keys, ${num(perAssigned(assignPhase.indexWritten), 1)} index records written an item), ` +
+            `items (each with the outcome a redelivery reports again) and their markers, and each story joined written on its ` +
+            `own, conditionally; about ` +
             `${num(perAssigned(assignPhase.emulatorMs + assignPhase.clientMs), 1)} ms of CPU an item between emulator and caller against ` +
             `the ${num((cpus().length * 1000) / 300, 1)} ms that 300 items/s would leave on ${cpus().length} cores with nothing else running. ` +
             `The emulator used ${num(emulatorCpuMs / 1000, 1)} s of CPU over the whole run; the machine (${cpus().length} cores) had a ` +
