@@ -1,9 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { assess, type Clock, normaliseEntry } from "@treatywatch/core";
 import { DynamoStore } from "@treatywatch/store/dynamodb";
+import { countedClient } from "@treatywatch/store/testing/counted-client";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestItems, type PreparedItem, type StoryEvent } from "./ingest.ts";
+import { ingestItems, type PreparedItem, replayStoryEvent, type StoryEvent } from "./ingest.ts";
 
 const AT = "2025-06-30T08:00:00.000Z";
 const clock: Clock = { now: () => new Date("2025-06-30T12:00:00.000Z") };
@@ -108,4 +109,44 @@ describe("DynamoDB ingest retried after the process died writing a report (saveI
       expect(await ingestEach(dies)).toEqual(expected);
     },
   );
+});
+
+describe("DynamoDB story events rebuilt from the store (replayStoryEvent, dynalite)", () => {
+  const SAID = ["today", "officials say", "on Monday", "police say", "a governor says", "after shelling"];
+  /** Outlets' reports of one event, each worded a little differently; the last with a figure of its own. */
+  const story = (outlets: number): PreparedItem[] => [
+    ...SAID.slice(0, outlets).map((said, index) =>
+      report(`copy${index}`, `Deminers clear a village field in Kharkiv region ${said}`, `Outlet ${index}`, index),
+    ),
+    report("last", "Kharkiv region: deminers clear a village field, 40 mines found", "Last Outlet", outlets),
+  ];
+
+  it("reads the reports listed before an item in one batched read, however many there are", async () => {
+    const replayed = async (reports: PreparedItem[]) => {
+      const tableName = await dynamo.freshTable();
+      const store = new DynamoStore({ client: dynamo.client, tableName });
+      const summary = await ingestItems(reports, { store, clock });
+      expect((await store.listStories({ limit: 5 })).data.map((one) => one.sources.length)).toEqual([reports.length]);
+      const counted = countedClient(dynamo.endpoint);
+      const event = await replayStoryEvent(
+        reports.at(-1)?.item.id ?? "",
+        new DynamoStore({ client: counted.client, tableName }),
+      );
+      const calls = counted.total();
+      counted.client.destroy();
+      return { sent: summary.events.at(-1), event, calls };
+    };
+    const few = await replayed(story(1));
+
+    const many = await replayed(story(6));
+
+    for (const { sent, event } of [few, many]) {
+      expect(event).toEqual(sent);
+      expect(event?.changes).toEqual([
+        { kind: "new-outlet", outlet: "Last Outlet" },
+        { kind: "new-figures", figures: ["40"] },
+      ]);
+    }
+    expect(many.calls).toBe(few.calls);
+  });
 });

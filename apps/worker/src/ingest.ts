@@ -198,14 +198,18 @@ async function ingestItem(
   }
 }
 
-/** What placing a report in a story that lists it reported (`placementOf`), the reports before it read from the store. */
+/**
+ * What placing a report in a story that lists it reported (`placementOf`), the reports before it
+ * read from the store: in one batched read where the store has one (`placedReports`).
+ */
 export async function storedPlacementOf(
   story: Story,
   report: PlacedReport,
-  store: Pick<Store, "getItem">,
+  store: Pick<Store, "getItem" | "placedReports">,
 ): Promise<ReturnType<typeof placementOf>> {
   const before = reportsBefore(story, report.item.id);
   if (!before) return undefined;
+  if (store.placedReports) return placementOf(story, report, await store.placedReports(before));
   const earlier = await Promise.all(before.map((id) => store.getItem(id)));
   return placementOf(story, report, new Map(earlier.flatMap((stored) => (stored ? [[stored.item.id, stored]] : []))));
 }
@@ -218,7 +222,7 @@ export async function storedPlacementOf(
 async function asFirstPlaced(
   report: PlacedReport,
   placement: StoryPlacement,
-  store: Pick<Store, "getItem">,
+  store: Pick<Store, "getItem" | "placedReports">,
 ): Promise<StoryPlacement> {
   const first = await storedPlacementOf(placement.story, report, store);
   if (!first) return placement;
@@ -234,7 +238,7 @@ async function asFirstPlaced(
  */
 export async function replayStoryEvent(
   itemId: string,
-  store: Pick<Store, "getItem" | "getStory">,
+  store: Pick<Store, "getItem" | "getStory" | "placedReports">,
 ): Promise<StoryEvent | undefined> {
   const stored = await store.getItem(itemId);
   const story = stored?.storyId ? await store.getStory(stored.storyId) : undefined;

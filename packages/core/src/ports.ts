@@ -1,4 +1,5 @@
 import type { Fingerprint, StoryCandidate } from "./cluster.ts";
+import type { PlacedReport } from "./story.ts";
 import type { Topic, TreatyId } from "./taxonomy.ts";
 import type { Feed, FeedDamage, FeedError, Item, Story, Timestamp, Verdict } from "./types.ts";
 
@@ -134,6 +135,12 @@ export interface Store {
   getStory(id: string): Promise<Story | undefined>;
   listStories(query: StoryQuery): Promise<Page<Story>>;
   getItem(id: string): Promise<StoredItem | undefined>;
+  /**
+   * Optional: the stored items among `ids`, each as it was placed (its item and verdict), by id,
+   * in one batched read; ids never stored are absent. What a placement is worked out again from
+   * (`placementOf`): callers without it read the items one at a time.
+   */
+  placedReports?(ids: readonly string[]): Promise<Map<string, PlacedReport>>;
   listItems(query: ItemQuery): Promise<Page<StoredItem>>;
   /**
    * Optional: a token that changes whenever stored data may have changed, cheap enough to

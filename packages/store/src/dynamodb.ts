@@ -22,6 +22,7 @@ import {
   type ItemQuery,
   indexKeys,
   type Page,
+  type PlacedReport,
   rankBySharedKeys,
   type Store,
   type StoredItem,
@@ -44,6 +45,7 @@ import {
   itemRecord,
   markerRecords,
   mergedInto,
+  placedReports,
   storyKey,
   storyOf,
   storyRecord,
@@ -655,6 +657,10 @@ export class DynamoStore implements Store, StoredItemTexts {
     const result = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: itemKey(id) }));
     const record = result.Item as ItemRecord | undefined;
     return record && (await this.#withSurvivors([storedFrom(record)]))[0];
+  }
+
+  async placedReports(ids: readonly string[]): Promise<Map<string, PlacedReport>> {
+    return placedReports(this.#doc, this.#table, ids);
   }
 
   /** Items as their stories stand: an item of a story folded into another is that story's. */

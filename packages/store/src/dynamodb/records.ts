@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Item, StoredItem, Story, Timestamp } from "@treatywatch/core";
+import type { Item, PlacedReport, StoredItem, Story, Timestamp } from "@treatywatch/core";
 import { conditionally, expiresAt, timeKey } from "./shared.ts";
 
 /** A record's primary key. */
@@ -168,6 +168,20 @@ export async function batchGet<T extends Record<string, unknown>>(
     }),
   );
   return found.flat();
+}
+
+/**
+ * The stored items among `ids`, each as it was placed (its item and verdict), by id: read
+ * strongly consistent in BatchGetItem calls of 100, what `placementOf` works a placement out from.
+ */
+export async function placedReports(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  ids: readonly string[],
+): Promise<Map<string, PlacedReport>> {
+  if (ids.length === 0) return new Map();
+  const records = await batchGet<PlacedReport & Record<string, unknown>>(doc, table, ids.map(itemKey), true);
+  return new Map(records.map(({ item, verdict }) => [item.id, { item, verdict }]));
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   markerRecords,
   mergedInto,
   packJson,
+  placedReports,
   type RecordKey,
   storyKey,
   storyOf,
@@ -822,11 +823,7 @@ export class DynamoStoryShards {
     const earlier = new Map<string, PlacedReport>();
     for (const one of batch) if (before.has(one.item.id)) earlier.set(one.item.id, one);
     const unread = [...before].filter((id) => !earlier.has(id));
-    const records =
-      unread.length > 0
-        ? await batchGet<PlacedReport & Record<string, unknown>>(this.#doc, this.#table, unread.map(itemKey), true)
-        : [];
-    for (const { item, verdict } of records) earlier.set(item.id, { item, verdict });
+    for (const [id, read] of await placedReports(this.#doc, this.#table, unread)) earlier.set(id, read);
     return placementOf(story, report, earlier);
   }
 
