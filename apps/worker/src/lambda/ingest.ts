@@ -113,8 +113,11 @@ export function shardedIngestSink(deps: {
 
 export interface IngestConsumerDeps {
   shards: StoryShards;
-  /** Reads a stored item's story, to send its event again for a redelivered message. */
-  store: Pick<Store, "getItem" | "getStory" | "saveIngest">;
+  /**
+   * Reads a stored item's story, and the reports listed before the item, to send its event again
+   * for a redelivered message.
+   */
+  store: Pick<Store, "getItem" | "getStory" | "placedReports" | "saveIngest">;
   clock: Clock;
   storyEvents: StoryEventSender;
   logger: Logger;
@@ -276,7 +279,7 @@ function eventOf(outcome: ShardAssignment): StoryEvent | undefined {
 async function asItStands(
   event: StoryEvent,
   itemId: string,
-  store: Pick<Store, "getItem" | "getStory">,
+  store: Pick<Store, "getItem" | "getStory" | "placedReports">,
 ): Promise<StoryEvent | undefined> {
   const story = await store.getStory(event.storyId);
   if (story?.id !== event.storyId) return replayStoryEvent(itemId, store);
