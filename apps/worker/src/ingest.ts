@@ -200,18 +200,16 @@ async function ingestItem(
 
 /**
  * What placing a report in a story that lists it reported (`placementOf`), the reports before it
- * read from the store: in one batched read where the store has one (`placedReports`).
+ * read from the store in one batched read (`placedReports`).
  */
 export async function storedPlacementOf(
   story: Story,
   report: PlacedReport,
-  store: Pick<Store, "getItem" | "placedReports">,
+  store: Pick<Store, "placedReports">,
 ): Promise<ReturnType<typeof placementOf>> {
   const before = reportsBefore(story, report.item.id);
   if (!before) return undefined;
-  if (store.placedReports) return placementOf(story, report, await store.placedReports(before));
-  const earlier = await Promise.all(before.map((id) => store.getItem(id)));
-  return placementOf(story, report, new Map(earlier.flatMap((stored) => (stored ? [[stored.item.id, stored]] : []))));
+  return placementOf(story, report, await store.placedReports(before));
 }
 
 /**
@@ -222,7 +220,7 @@ export async function storedPlacementOf(
 async function asFirstPlaced(
   report: PlacedReport,
   placement: StoryPlacement,
-  store: Pick<Store, "getItem" | "placedReports">,
+  store: Pick<Store, "placedReports">,
 ): Promise<StoryPlacement> {
   const first = await storedPlacementOf(placement.story, report, store);
   if (!first) return placement;

@@ -136,11 +136,11 @@ export interface Store {
   listStories(query: StoryQuery): Promise<Page<Story>>;
   getItem(id: string): Promise<StoredItem | undefined>;
   /**
-   * Optional: the stored items among `ids`, each as it was placed (its item and verdict), by id,
-   * in one batched read; ids never stored are absent. What a placement is worked out again from
-   * (`placementOf`): callers without it read the items one at a time.
+   * The stored items among `ids`, each as it was placed (its item and verdict), by id, in one
+   * batched read; ids never stored are absent. What a placement is worked out again from
+   * (`placementOf`), however many reports a story lists before it.
    */
-  placedReports?(ids: readonly string[]): Promise<Map<string, PlacedReport>>;
+  placedReports(ids: readonly string[]): Promise<Map<string, PlacedReport>>;
   listItems(query: ItemQuery): Promise<Page<StoredItem>>;
   /**
    * Optional: a token that changes whenever stored data may have changed, cheap enough to

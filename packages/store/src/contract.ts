@@ -403,6 +403,25 @@ export function storeContract(name: string, factory: () => Promise<Store & Store
         expect((await store.storedItemTexts([])).size).toBe(0);
       });
 
+      it("gives the stored items among many ids, each with its item and verdict, by id", async () => {
+        const { stored: founder } = await ingestStory(store);
+        const { stored: other } = await ingestStory(store, { verdict: { topics: ["stockpiles"], score: 0.6 } });
+        const unclustered = { item: anItem(), verdict: aVerdict({ relevant: false, topics: [] }) };
+        await store.saveIngest({ stored: unclustered });
+        // More ids than one batched read takes, most never stored, one asked for twice.
+        const unknown = Array.from({ length: 150 }, (_, n) => `it_never_${n}`);
+        const ids = [other.item.id, ...unknown.slice(0, 90), founder.item.id, ...unknown.slice(90)];
+
+        const placed = await store.placedReports([...ids, unclustered.item.id, founder.item.id]);
+
+        expect(Object.fromEntries(placed)).toEqual({
+          [founder.item.id]: { item: founder.item, verdict: founder.verdict },
+          [other.item.id]: { item: other.item, verdict: other.verdict },
+          [unclustered.item.id]: unclustered,
+        });
+        expect((await store.placedReports([])).size).toBe(0);
+      });
+
       it("lists items newest first with filters and cursor pages", async () => {
         const relevant = [];
         for (let minute = 0; minute < 5; minute++) {

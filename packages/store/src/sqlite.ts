@@ -7,10 +7,12 @@ import {
   type Feed,
   type FeedUpdate,
   type IngestWrite,
+  type Item,
   type ItemQuery,
   joinStory,
   MEMBERS_COMPARED,
   type Page,
+  type PlacedReport,
   type Store,
   type StoredItem,
   type Story,
@@ -896,6 +898,20 @@ export class SqliteStore implements Store, StoredItemTexts, Savepoints {
       | ItemRow
       | undefined;
     return row && storedFrom(row);
+  }
+
+  async placedReports(ids: readonly string[]): Promise<Map<string, PlacedReport>> {
+    const placed = new Map<string, PlacedReport>();
+    if (ids.length === 0) return placed;
+    // One statement whatever the number of ids, as `storedItemTexts` reads them.
+    const rows = this.statement("SELECT item, verdict FROM items WHERE id IN (SELECT value FROM json_each(?))").all(
+      JSON.stringify(ids),
+    ) as Array<{ item: string; verdict: string }>;
+    for (const row of rows) {
+      const item = JSON.parse(row.item) as Item;
+      placed.set(item.id, { item, verdict: JSON.parse(row.verdict) });
+    }
+    return placed;
   }
 
   async listItems(query: ItemQuery): Promise<Page<StoredItem>> {
