@@ -100,14 +100,14 @@ describe("parseFeed links", () => {
 describe("parseFeed refusals", () => {
   it.each([
     [
-      "billion laughs",
+      "an entity that refers to another",
       '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><rss><channel><title>&b;</title></channel></rss>',
-      /entities are refused/,
+      /^document type declaration refused: an entity whose value holds a reference or markup/,
     ],
     [
       "an external entity",
       '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><title>&x;</title></channel></rss>',
-      /entities are refused/,
+      /^document type declaration refused: an external entity/,
     ],
     ["an HTML page", "<!DOCTYPE html><html><body>Welcome</body></html>", /HTML page/],
     ["an empty body", "", /empty/],
@@ -123,6 +123,204 @@ describe("parseFeed refusals", () => {
     const result = await parseFeed(body, undefined, { url: FEED_URL });
 
     expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(message) } });
+  });
+});
+
+/** An RSS document with a DOCTYPE: the guid, title and description of its one item as given. */
+const rssWithDoctype = (doctype: string, item: string) =>
+  `<?xml version="1.0" encoding="utf-8"?>${doctype}\n<rss version="2.0"><channel><title>Desk</title><item>${item}</item></channel></rss>`;
+
+/** The classic billion laughs: ten entities, each the one before it ten times over. */
+const BILLION_LAUGHS = `<!DOCTYPE lolz [
+  <!ENTITY lol "lol">
+${Array.from({ length: 9 }, (_, level) => `  <!ENTITY lol${level + 1} "${`&lol${level || ""};`.repeat(10)}">`).join("\n")}
+]>`;
+
+describe("parseFeed reads a document by its root element, whatever DOCTYPE it carries", () => {
+  const XHTML_DOCTYPE =
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+
+  it.each([
+    ["RSS", "<rss><channel><title>found</title></channel></rss>"],
+    [
+      "Atom under a prefix",
+      '<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:title>found</atom:title></atom:feed>',
+    ],
+    [
+      "RSS 1.0",
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>found</title></channel></rdf:RDF>',
+    ],
+  ])("reads %s behind an XHTML DOCTYPE naming an external DTD, never fetched", async (_format, document) => {
+    const body = `<?xml version="1.0" encoding="utf-8"?>${XHTML_DOCTYPE}\n<!-- a comment -->\n${document}`;
+
+    const result = await parseFeed(body, "application/xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: true, feed: { title: "found" } });
+  });
+
+  it("reads RSS whose channel quotes an HTML page in its head", async () => {
+    const body =
+      "<rss><channel><title>found</title><description><![CDATA[<html><body>Welcome</body></html>]]></description></channel></rss>";
+
+    const result = await parseFeed(body, "application/xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: true, feed: { title: "found" } });
+  });
+
+  it.each([
+    ["an XHTML page", `<?xml version="1.0"?>${XHTML_DOCTYPE}<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>`],
+    ["a page whose root is <head>", '<?xml version="1.0"?>\n<!-- moved --><head><title>Moved</title></head>'],
+    ["an HTML page that leaves out <html> and <head>", '<!DOCTYPE html><meta charset="utf-8"><title>Moved</title>'],
+  ])("still refuses %s as an HTML page", async (_name, body) => {
+    const result = await parseFeed(body, "application/xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: "an HTML page, not a feed" } });
+  });
+});
+
+describe("parseFeed reads a DOCTYPE's internal entities of plain text, and refuses any other", () => {
+  it("substitutes a declared entity in text and attributes, escaped, and leaves CDATA as written", async () => {
+    const doctype = `<!DOCTYPE rss [
+  <!-- the site's prefix -->
+  <!ENTITY id "tag:example.com,">
+  <!ENTITY desk 'Mine Action "Desk" >'>
+]>`;
+    const body = rssWithDoctype(
+      doctype,
+      `<guid isPermaLink='false'>&id;2006-05-04:/blog/</guid><title>&desk;</title><category domain="&desk;">x</category><description><![CDATA[&id; as written]]></description>`,
+    );
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: true,
+      feed: { entries: [{ guid: "tag:example.com,2006-05-04:/blog/", summary: "&id; as written" }] },
+    });
+    expect(htmlToText(result.ok ? (result.feed.entries[0]?.title ?? "") : "")).toBe('Mine Action "Desk" >');
+  });
+
+  it("keeps the first of two declarations of one entity, as XML does", async () => {
+    const body = rssWithDoctype('<!DOCTYPE rss [<!ENTITY id "first"><!ENTITY id "second">]>', "<guid>&id;</guid>");
+
+    expect((await firstEntry(body))?.guid).toBe("first");
+  });
+
+  it("takes 64 entities and a value of 1,024 characters", async () => {
+    const entities = Array.from({ length: 63 }, (_, index) => `<!ENTITY e${index} "${index}">`).join("");
+    const body = rssWithDoctype(
+      `<!DOCTYPE rss [${entities}<!ENTITY long "${"x".repeat(1_024)}">]>`,
+      "<guid>&e0;&e62;&long;</guid>",
+    );
+
+    expect((await firstEntry(body))?.guid).toBe(`062${"x".repeat(1_024)}`);
+  });
+
+  it("takes references that grow the document by up to 1 MiB", async () => {
+    // Each reference of 3 characters gives 1,024: 1,000 of them grow the document by 1,021,000.
+    const items = Array.from({ length: 20 }, (_, index) => `<item><guid>${index}:${"&k;".repeat(50)}</guid></item>`);
+    const body = `<!DOCTYPE rss [<!ENTITY k "${"k".repeat(1_024)}">]><rss version="2.0"><channel>${items.join("")}</channel></rss>`;
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    expect(result.ok && result.feed.entries.map((entry) => entry.guid)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `${index}:${"k".repeat(50 * 1_024)}`),
+    );
+  });
+
+  it.each([
+    [
+      "billion laughs",
+      BILLION_LAUGHS,
+      "&lol9;",
+      /^document type declaration refused: an entity whose value holds a reference or markup/,
+    ],
+    [
+      "an external entity",
+      '<!DOCTYPE rss [<!ENTITY passwd SYSTEM "file:///etc/passwd">]>',
+      "&passwd;",
+      /^document type declaration refused: an external entity \(SYSTEM or PUBLIC\)$/,
+    ],
+    [
+      "a public external entity",
+      '<!DOCTYPE rss [<!ENTITY lat1 PUBLIC "-//W3C//ENTITIES Latin 1//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml-lat1.ent">]>',
+      "&lat1;",
+      /^document type declaration refused: an external entity \(SYSTEM or PUBLIC\)$/,
+    ],
+    [
+      "a parameter entity",
+      '<!DOCTYPE rss [<!ENTITY % lat1 SYSTEM "http://www.w3.org/TR/xhtml1/DTD/xhtml-lat1.ent"> %lat1;]>',
+      "x",
+      /^document type declaration refused: a parameter entity \(%\)$/,
+    ],
+    [
+      "a parameter entity of plain text",
+      "<!DOCTYPE rss [<!ENTITY % p \"<!ENTITY id 'x'>\"> %p;]>",
+      "&id;",
+      /^document type declaration refused: a parameter entity \(%\)$/,
+    ],
+    [
+      "markup in a value",
+      '<!DOCTYPE rss [<!ENTITY b "<b>bold</b>">]>',
+      "&b;",
+      /^document type declaration refused: an entity whose value holds a reference or markup \(&, < or %\)$/,
+    ],
+    [
+      "a character reference in a value",
+      '<!DOCTYPE rss [<!ENTITY c "&#169; Desk">]>',
+      "&c;",
+      /^document type declaration refused: an entity whose value holds a reference or markup \(&, < or %\)$/,
+    ],
+    [
+      "65 entities",
+      `<!DOCTYPE rss [${Array.from({ length: 65 }, (_, index) => `<!ENTITY e${index} "${index}">`).join("")}]>`,
+      "&e0;",
+      /^document type declaration refused: more than 64 entities$/,
+    ],
+    [
+      "a value of 1,025 characters",
+      `<!DOCTYPE rss [<!ENTITY v "${"v".repeat(1_025)}">]>`,
+      "&v;",
+      /^document type declaration refused: an entity value longer than 1,024 characters$/,
+    ],
+    [
+      "references that grow the document by more than 1 MiB",
+      `<!DOCTYPE rss [<!ENTITY k "${"k".repeat(1_024)}">]>`,
+      "&k;".repeat(1_100),
+      /^document type declaration refused: entities that grow the document by more than 1 MiB$/,
+    ],
+    [
+      "an element declaration",
+      "<!DOCTYPE rss [<!ELEMENT rss ANY>]>",
+      "x",
+      /^document type declaration refused: a declaration other than an entity$/,
+    ],
+    [
+      "a second DOCTYPE",
+      '<!DOCTYPE rss><!DOCTYPE rss [<!ENTITY id "x">]>',
+      "&id;",
+      /^document type declaration refused: a DOCTYPE that cannot be read, or an entity declared outside the DOCTYPE$/,
+    ],
+    [
+      "an internal subset never closed",
+      '<!DOCTYPE rss [<!ENTITY id "x">',
+      "&id;",
+      /^document type declaration refused: /,
+    ],
+  ])("refuses %s, in one line", async (_name, doctype, guid, message) => {
+    const result = await parseFeed(rssWithDoctype(doctype, `<guid>${guid}</guid>`), "application/rss+xml", {
+      url: FEED_URL,
+    });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(message) } });
+  });
+
+  it("refuses an internal subset of 10 MB never closed, without running out of stack", async () => {
+    const result = await parseFeed(`<!DOCTYPE rss [${"<!".repeat(5_000_000)}`, "application/xml", { url: FEED_URL });
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: "parse", message: expect.stringMatching(/^document type/) },
+    });
   });
 });
 

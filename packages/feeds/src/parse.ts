@@ -666,16 +666,196 @@ function escapeBareAmpersands(text: string): { text: string; count: number } {
 /** What XML parsers say of an ampersand that starts no entity it knows. */
 const ENTITY_ERROR = /entity/i;
 
+/** A DOCTYPE as written before the root element: where it stands, and its internal subset's declarations. */
+interface Doctype {
+  start: number;
+  end: number;
+  /** Its internal subset's markup declarations and parameter entity references, as written. */
+  declarations: string[];
+}
+
+/** What stands before a document's root element, read as far as it can be. */
+interface Prolog {
+  /** The root element's name as written; nothing where the prolog could not be read to it. */
+  root: string | undefined;
+  doctype: Doctype | undefined;
+}
+
+/**
+ * What may stand before the root element besides a DOCTYPE: white space, comments, the XML
+ * declaration and other processing instructions (a stylesheet's).
+ */
+const PROLOG_MISC = /\s+|<\?[\s\S]*?(?:\?>|$)|<!--[\s\S]*?(?:-->|$)/y;
+/** A DOCTYPE up to its internal subset: the root's name and an external DTD's identifiers, never fetched. */
+const DOCTYPE_OPENING = /<!DOCTYPE\s+[^\s[>]+(?:\s+(?:SYSTEM|PUBLIC)(?:\s*(?:"[^"]*"|'[^']*')){1,2})?\s*/iy;
+/**
+ * What an internal subset holds besides its markup declarations: white space, comments,
+ * processing instructions and parameter entity references. A comment or instruction left open
+ * runs to the end, so that none is looked for again past it.
+ */
+const SUBSET_FILLER = /\s+|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|%[^\s;]*;/y;
+const QUOTE_OR_CLOSE = /["'>]/g;
+const DOCTYPE_CLOSE = /\s*>/y;
+const ROOT_ELEMENT = /<([^\s/>!?]+)/y;
+
+/**
+ * Where a markup declaration opened at `start` (`<!ENTITY …>`) ends, past its `>`, its quoted
+ * literals read whole; -1 where it never ends. A loop rather than one expression: a regular
+ * expression repeating a group runs out of stack on a subset of megabytes.
+ */
+function declarationEnd(text: string, start: number): number {
+  QUOTE_OR_CLOSE.lastIndex = start;
+  for (let found = QUOTE_OR_CLOSE.exec(text); found; found = QUOTE_OR_CLOSE.exec(text)) {
+    if (found[0] === ">") return QUOTE_OR_CLOSE.lastIndex;
+    const closingQuote = text.indexOf(found[0], QUOTE_OR_CLOSE.lastIndex);
+    if (closingQuote < 0) return -1;
+    QUOTE_OR_CLOSE.lastIndex = closingQuote + 1;
+  }
+  return -1;
+}
+
+/** A DOCTYPE that opens at `start`, or nothing where it cannot be read to its end. */
+function doctypeAt(text: string, start: number): Doctype | undefined {
+  DOCTYPE_OPENING.lastIndex = start;
+  if (!DOCTYPE_OPENING.test(text)) return undefined;
+  let at = DOCTYPE_OPENING.lastIndex;
+  const declarations: string[] = [];
+  if (text[at] === "[") {
+    at++;
+    for (;;) {
+      SUBSET_FILLER.lastIndex = at;
+      if (SUBSET_FILLER.test(text)) {
+        const filler = text.slice(at, SUBSET_FILLER.lastIndex);
+        // A parameter entity reference or an instruction is kept with the declarations, to be refused.
+        if (filler.startsWith("%") || filler.startsWith("<?")) declarations.push(filler);
+        at = SUBSET_FILLER.lastIndex;
+      } else if (text.startsWith("<!", at)) {
+        const end = declarationEnd(text, at + 2);
+        if (end < 0) return undefined;
+        declarations.push(text.slice(at, end));
+        at = end;
+      } else break;
+    }
+    if (text[at] !== "]") return undefined;
+    at++;
+  }
+  DOCTYPE_CLOSE.lastIndex = at;
+  return DOCTYPE_CLOSE.test(text) ? { start, end: DOCTYPE_CLOSE.lastIndex, declarations } : undefined;
+}
+
+/** The document's prolog: its DOCTYPE, if it has one, and the name of the element after it. */
+function prologOf(text: string): Prolog {
+  let doctype: Doctype | undefined;
+  let at = 0;
+  for (;;) {
+    PROLOG_MISC.lastIndex = at;
+    if (PROLOG_MISC.test(text)) {
+      at = PROLOG_MISC.lastIndex;
+      continue;
+    }
+    if (doctype || !/^<!DOCTYPE/i.test(text.slice(at, at + 9))) break;
+    doctype = doctypeAt(text, at);
+    if (!doctype) return { root: undefined, doctype: undefined };
+    at = doctype.end;
+  }
+  ROOT_ELEMENT.lastIndex = at;
+  return { root: ROOT_ELEMENT.exec(text)?.[1], doctype };
+}
+
+/** The root elements of the feeds we read, under any prefix: RSS, Atom, RSS 1.0's rdf:RDF. */
+const FEED_ROOT = /^(?:[\w.-]+:)?(?:rss|feed|RDF)$/;
+const HTML_ROOT = /^(?:html|head|body)$/i;
+/** An HTML page's signs in its head (lower-cased): HTML leaves out its <html> and <head> tags at will. */
+const HTML_SIGNS = /<!doctype\s+html|<html[\s>]/;
+
+/**
+ * Whether a document is an HTML page: by its root element (html, head or body), or, where
+ * the root is no feed's, by an HTML DOCTYPE or <html> tag in its head. A feed is a feed
+ * whatever DOCTYPE it carries (XHTML's, written by a CMS's template).
+ */
+function isHtmlPage(head: string, root: string | undefined): boolean {
+  if (root !== undefined && FEED_ROOT.test(root)) return false;
+  return (root !== undefined && HTML_ROOT.test(root)) || HTML_SIGNS.test(head);
+}
+
+/** The bounds on what a DOCTYPE's entities may make of a document. */
+const MAX_ENTITIES = 64;
+const MAX_ENTITY_VALUE = 1_024;
+const MAX_ENTITY_GROWTH = 1_048_576;
+
+/** An internal general entity: a name and a quoted value (`<!ENTITY id "tag:example.com,">`). */
+const INTERNAL_ENTITY = /^<!ENTITY\s+([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)')\s*>$/;
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/**
+ * The entities an internal subset declares, each value escaped as XML text, or why they are
+ * refused: only internal entities of plain text are read, so that no entity is fetched (external
+ * and parameter entities) and none expands into others (billion laughs) or into markup.
+ */
+function internalEntities(declarations: readonly string[]): Map<string, string> | { refused: string } {
+  const entities = new Map<string, string>();
+  for (const declaration of declarations) {
+    if (declaration.startsWith("%") || /^<!ENTITY\s+%/.test(declaration)) return { refused: "a parameter entity (%)" };
+    if (!/^<!ENTITY\s/.test(declaration)) return { refused: "a declaration other than an entity" };
+    const [, name = "", double, single] = INTERNAL_ENTITY.exec(declaration) ?? [];
+    const value = double ?? single;
+    if (value === undefined && /\s(?:SYSTEM|PUBLIC)[\s"']/.test(declaration))
+      return { refused: "an external entity (SYSTEM or PUBLIC)" };
+    if (value === undefined) return { refused: "an entity declaration that cannot be read" };
+    if (/[&<%]/.test(value)) return { refused: "an entity whose value holds a reference or markup (&, < or %)" };
+    if (value.length > MAX_ENTITY_VALUE) return { refused: "an entity value longer than 1,024 characters" };
+    // Escaped, the value reads as itself in an attribute as in text; the first declaration of a
+    // name binds it, as XML has it.
+    const escaped = value.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
+    if (!entities.has(name)) entities.set(name, escaped);
+  }
+  return declarations.length > MAX_ENTITIES ? { refused: "more than 64 entities" } : entities;
+}
+
+/** A CDATA section or comment, whose `&`s are text, or an entity reference (`&name;`). */
+const REFERENCE_OR_OPAQUE = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&([^\s&;<>"'%]+);/g;
+
+/**
+ * The document without its DOCTYPE, each reference to an entity its internal subset declares
+ * replaced by the value, outside CDATA sections and comments; or why it is refused. The DOCTYPE
+ * leaves its line breaks, so that a fault's line is still the line it is written on; an external
+ * DTD it names is never fetched. The document may grow by 1 MiB at most.
+ */
+function withoutDoctype(text: string, doctype: Doctype | undefined): { text: string } | { refused: string } {
+  const entities = internalEntities(doctype?.declarations ?? []);
+  if ("refused" in entities) return entities;
+  const document = doctype
+    ? text.slice(0, doctype.start) +
+      text.slice(doctype.start, doctype.end).replace(/[^\n]/g, "") +
+      text.slice(doctype.end)
+    : text;
+  // A DOCTYPE that could not be read, a second one, or a declaration outside any: none is read.
+  if (/<!doctype[^>]*\[/i.test(document.slice(0, 2048)) || /<!entity/i.test(document.slice(0, 65_536)))
+    return { refused: "a DOCTYPE that cannot be read, or an entity declared outside the DOCTYPE" };
+  if (entities.size === 0) return { text: document };
+  const pieces: string[] = [];
+  let copied = 0;
+  let length = document.length;
+  for (const match of document.matchAll(REFERENCE_OR_OPAQUE)) {
+    const value = match[1] === undefined ? undefined : entities.get(match[1]);
+    if (value === undefined) continue;
+    length += value.length - match[0].length;
+    if (length > text.length + MAX_ENTITY_GROWTH)
+      return { refused: "entities that grow the document by more than 1 MiB" };
+    pieces.push(document.slice(copied, match.index), value);
+    copied = match.index + match[0].length;
+  }
+  return { text: pieces.join("") + document.slice(copied) };
+}
+
 async function parseXml(text: string, options: ParseOptions): Promise<ParseResult> {
-  const head = text.slice(0, 2048).toLowerCase();
-  if (/<!doctype\s+html|<html[\s>]|^(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:head|body)[\s>]/.test(head)) {
-    return parseError("an HTML page, not a feed");
-  }
-  if (/<!doctype[^>]*\[/.test(head) || /<!entity/i.test(text.slice(0, 65_536))) {
-    return parseError("document type declarations with entities are refused");
-  }
-  const atom = /<(?:[\w.-]+:)?feed[\s>]/.test(head);
-  const prepared = withoutFeedPrefix(markupAsText(text, atom), text.slice(0, 4096));
+  const prolog = prologOf(text);
+  if (isHtmlPage(text.slice(0, 2048).toLowerCase(), prolog.root)) return parseError("an HTML page, not a feed");
+  const declared = withoutDoctype(text, prolog.doctype);
+  if ("refused" in declared) return parseError(`document type declaration refused: ${declared.refused}`);
+  const document = declared.text;
+  const atom = /<(?:[\w.-]+:)?feed[\s>]/.test(document.slice(0, 2048).toLowerCase());
+  const prepared = withoutFeedPrefix(markupAsText(document, atom), document.slice(0, 4096));
   let parsed: Awaited<ReturnType<typeof parseDocument>>;
   let damage: FeedDamage | undefined;
   try {
@@ -694,7 +874,7 @@ async function parseXml(text: string, options: ParseOptions): Promise<ParseResul
     damage = { kind: "markup", message: `${count === 1 ? "1 bare &" : `${count} bare &s`} read as text` };
   }
   const format = atom ? "atom" : "rss";
-  const base = xmlBase(text.slice(0, 4096), options.url);
+  const base = xmlBase(document.slice(0, 4096), options.url);
   const ttl = Number(parserText(parsed.ttl));
   const feedLanguage = parserText(parsed.language);
   return {
