@@ -223,6 +223,32 @@ describe("ingest consumer on dynalite and local-aws-sqs, when the match queue se
   });
 });
 
+describe("ingest consumer on dynalite and local-aws-sqs, when a batch holding one item twice is redelivered", () => {
+  const [wire, other] = REPORTS as [(typeof REPORTS)[number], (typeof REPORTS)[number]];
+  // Edited at the source before the first copy was ingested: the same id, a new title, so a message of its own.
+  const edited: (typeof REPORTS)[number] = [
+    wire[0],
+    { ...wire[1], title: "Cambodia clears 12 minefields near the Thai border, officials say" },
+  ];
+
+  it("sends the item's event once, as the first delivery decided it", async () => {
+    const expected = await (await pipeline())([wire, edited, other]);
+    expect(expected.map((event) => [event.kind, event.version])).toEqual([
+      ["created", 1],
+      ["updated", 2],
+    ]);
+
+    const counted = new Map<string, number>();
+    const events = await (await pipeline({ counted }))([wire, edited, other], 0);
+
+    expect(events.map((event) => [event.kind, event.storyId, event.version])).toEqual(
+      expected.map((event) => [event.kind, event.storyId, 2]),
+    );
+    expect(events[1]?.changes).toEqual(expected[1]?.changes);
+    expect(counted.get("StoryEventsReplayed")).toBe(2);
+  });
+});
+
 /**
  * One event in two languages: an English and a Ukrainian report too unlike to join found a story
  * each, and a third that mixes both wordings shows them to be one: the Ukrainian story is folded

@@ -191,6 +191,8 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
   // Events a redelivered batch reported the first time, each with its item when it is to be read
   // as its story stands (none for one rebuilt from its story already).
   const replays = new Map<StoryEvent, string | undefined>();
+  // Items whose event this batch replays already: an item in it twice comes back "already" twice.
+  const replayedItems = new Set<string>();
   for (const [number, entries] of byShard) {
     const outcomes = await deps.shards.assign(
       number,
@@ -199,7 +201,7 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
     );
     for (const [index, outcome] of outcomes.entries()) {
       const record = entries[index]?.record;
-      events.push(...(await eventsOf(outcome, record, deps, replays)));
+      events.push(...(await eventsOf(outcome, record, deps, replays, replayedItems)));
     }
   }
   // A story founded and merged away in one batch is announced by the story it went into alone,
@@ -226,17 +228,21 @@ async function assignGroup(group: string, parsed: readonly Parsed[], deps: Inges
  * An item's story event. A redelivered item an earlier attempt stored gets the event that attempt
  * reported, kept with the item (put in `replays` with its item: its story is read as it stands
  * once the batch's events are in); an item stored before reports were kept gets its event rebuilt
- * from its story (`replayStoryEvent`, put in `replays` without). Replays are counted as they are sent.
+ * from its story (`replayStoryEvent`, put in `replays` without). An item is replayed once a batch
+ * (`replayedItems` holds the items replayed so far), however many of its copies the batch holds.
+ * Replays are counted as they are sent.
  */
 async function eventsOf(
   outcome: ShardAssignment,
   record: SqsRecord | undefined,
   deps: IngestConsumerDeps,
   replays: Map<StoryEvent, string | undefined>,
+  replayedItems: Set<string>,
 ): Promise<StoryEvent[]> {
   if (outcome.outcome === "already") {
     deps.metrics?.count("ItemsDuplicate");
-    if (!record || !redelivered(record)) return [];
+    if (!record || !redelivered(record) || replayedItems.has(outcome.itemId)) return [];
+    replayedItems.add(outcome.itemId);
     if (outcome.reported) {
       const event = eventOf({ ...outcome.reported, itemId: outcome.itemId, version: 0 });
       if (!event) return [];
