@@ -405,7 +405,7 @@ export function storeContract(name: string, factory: () => Promise<Store & Store
 
       it("gives the stored items among many ids, each with its item and verdict, by id", async () => {
         const { stored: founder } = await ingestStory(store);
-        const { stored: other } = await ingestStory(store, { verdict: { topics: ["stockpiles"], score: 0.6 } });
+        const { stored: other } = await ingestStory(store, { verdict: { topics: ["stockpile-transfer"], score: 0.6 } });
         const unclustered = { item: anItem(), verdict: aVerdict({ relevant: false, topics: [] }) };
         await store.saveIngest({ stored: unclustered });
         // More ids than one batched read takes, most never stored, one asked for twice.
