@@ -1,8 +1,8 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { assess, type Clock, normaliseEntry } from "@treatywatch/core";
 import { DynamoStore } from "@treatywatch/store/dynamodb";
 import { countedClient } from "@treatywatch/store/testing/counted-client";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
+import { failingClient, type PicksCall, putsRecord } from "@treatywatch/store/testing/failing-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestItems, type PreparedItem, replayStoryEvent, type StoryEvent } from "./ingest.ts";
 
@@ -35,36 +35,13 @@ const REPORTS = [
   report("second", "Kharkiv region: deminers clear a village field, 40 mines found", "Other Outlet", 5),
 ];
 
-type Dies = (command: string, input: Record<string, unknown>) => boolean;
-
 /** A store whose process dies at the first call `dies` picks: that call and every one after it fail. */
-function dyingStore(tableName: string, dies: Dies): DynamoStore {
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  let dead = false;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      dead ||= dies(context.commandName ?? "", args.input as Record<string, unknown>);
-      if (dead) throw new Error("the process died");
-      return next(args);
-    },
-    { step: "initialize", name: "dies" },
-  );
-  return new DynamoStore({ client, tableName });
+function dyingStore(tableName: string, dies: PicksCall): DynamoStore {
+  return new DynamoStore({ client: failingClient(dynamo.endpoint, dies, { dies: true }).client, tableName });
 }
 
-const writes =
-  (pk: string, sk: string): Dies =>
-  (command, input) => {
-    const key = input.Item as { pk?: string; sk?: string } | undefined;
-    return command === "PutItemCommand" && key?.pk?.startsWith(pk) === true && key.sk === sk;
-  };
-
 /** Ingests the reports one at a time, as the single writer does; with `dies`, each first attempt dies and is retried. */
-async function ingestEach(dies?: Dies): Promise<StoryEvent[][]> {
+async function ingestEach(dies?: PicksCall): Promise<StoryEvent[][]> {
   const tableName = await dynamo.freshTable();
   const store = new DynamoStore({ client: dynamo.client, tableName });
   const events: StoryEvent[][] = [];
@@ -101,8 +78,8 @@ describe("DynamoDB ingest retried after the process died writing a report (saveI
   });
 
   it.each([
-    ["the item", writes("ITEM#", "ITEM")],
-    ["its URL marker", writes("ITEMURL#", "ITEMURL")],
+    ["the item", putsRecord("ITEM#", "ITEM")],
+    ["its URL marker", putsRecord("ITEMURL#", "ITEMURL")],
   ])(
     "sends the same events on the retry when the first attempt wrote the story and died at %s",
     async (_write, dies) => {

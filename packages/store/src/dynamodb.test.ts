@@ -1,5 +1,4 @@
 import { inflateRawSync } from "node:zlib";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   assess,
@@ -15,6 +14,7 @@ import {
 } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { failingClient, type PicksCall, putsRecord, sortKeysPut } from "../test/failing-client.ts";
 import { storeContract } from "./contract.ts";
 import { foldStories } from "./dynamodb/records.ts";
 import { documentClient } from "./dynamodb/shared.ts";
@@ -193,10 +193,10 @@ describe("DynamoDB records", () => {
   });
 });
 
-describe("DynamoDB stories folded into another (saveIngest with absorbed)", () => {
-  const AT = "2025-06-29T18:00:00.000Z";
-  const report = (guid: string, title: string, minutes: number) => {
-    const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+/** Reports from feeds of their own, each fetched and published `minutes` after `at`, as assessed. */
+function reportsFrom(at: string) {
+  return (guid: string, title: string, minutes: number) => {
+    const fetchedAt = new Date(Date.parse(at) + minutes * 60_000).toISOString();
     const item = normaliseEntry(
       { guid, title, summary: "", link: `https://${guid}.example/`, published: fetchedAt },
       { feedId: `fd_${guid}`, feedUrl: `https://${guid}.example/feed`, fetchedAt },
@@ -204,7 +204,12 @@ describe("DynamoDB stories folded into another (saveIngest with absorbed)", () =
     if (!item) throw new Error("entry normalised to nothing");
     return { item, ...assess(item) };
   };
-  type Report = ReturnType<typeof report>;
+}
+type Report = ReturnType<ReturnType<typeof reportsFrom>>;
+
+describe("DynamoDB stories folded into another (saveIngest with absorbed)", () => {
+  const AT = "2025-06-29T18:00:00.000Z";
+  const report = reportsFrom(AT);
   const found = async (store: DynamoStore, one: Report) => {
     const story = foundStory(one.item, one.verdict, one.item.fetchedAt);
     await store.saveIngest({
@@ -371,35 +376,11 @@ describe("DynamoDB stories folded into another (saveIngest with absorbed)", () =
 
 describe("DynamoDB ingest cut short (saveIngest), then retried as the single writer retries", () => {
   const AT = "2025-06-30T08:00:00.000Z";
-  const report = (guid: string, title: string, minutes: number) => {
-    const fetchedAt = new Date(Date.parse(AT) + minutes * 60_000).toISOString();
-    const item = normaliseEntry(
-      { guid, title, summary: "", link: `https://${guid}.example/`, published: fetchedAt },
-      { feedId: `fd_${guid}`, feedUrl: `https://${guid}.example/feed`, fetchedAt },
-    );
-    if (!item) throw new Error("entry normalised to nothing");
-    return { item, ...assess(item) };
-  };
-  type Report = ReturnType<typeof report>;
+  const report = reportsFrom(AT);
 
   /** A store whose process dies at the first write `dies` picks: that call and every one after it fail. */
-  const dyingStore = (tableName: string, dies: (command: string, input: Record<string, unknown>) => boolean) => {
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    let dead = false;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        dead ||= dies(context.commandName ?? "", args.input as Record<string, unknown>);
-        if (dead) throw new Error("the process died");
-        return next(args);
-      },
-      { step: "initialize", name: "dies" },
-    );
-    return new DynamoStore({ client, tableName });
-  };
+  const dyingStore = (tableName: string, dies: PicksCall) =>
+    new DynamoStore({ client: failingClient(dynamo.endpoint, dies, { dies: true }).client, tableName });
   const writesStory = (storyId: string) => (command: string, input: Record<string, unknown>) => {
     const key = (input.Item ?? input.Key) as { pk?: string; sk?: string } | undefined;
     return command !== "GetItemCommand" && key?.pk === `STORY#${storyId}` && key.sk === "STORY";
@@ -469,17 +450,10 @@ describe("DynamoDB ingest cut short (saveIngest), then retried as the single wri
     expect((await store.getItem(bridging.item.id))?.storyId).toBe(kept.id);
   });
 
-  const writes =
-    (pk: string, sk: string) =>
-    (command: string, input: Record<string, unknown>): boolean => {
-      const key = input.Item as { pk?: string; sk?: string } | undefined;
-      return command === "PutItemCommand" && key?.pk?.startsWith(pk) === true && key.sk === sk;
-    };
-
   it.each([
-    ["its URL marker", writes("ITEMURL#", "ITEMURL")],
-    ["its hash marker", writes("ITEMHASH#", "ITEMHASH")],
-    ["the item", writes("ITEM#", "ITEM")],
+    ["its URL marker", putsRecord("ITEMURL#", "ITEMURL")],
+    ["its hash marker", putsRecord("ITEMHASH#", "ITEMHASH")],
+    ["the item", putsRecord("ITEM#", "ITEM")],
   ])(
     "keeps the item's markers when the first attempt died writing %s: a copy from another feed is a duplicate",
     async (_write, dies) => {
@@ -526,7 +500,7 @@ describe("DynamoDB ingest cut short (saveIngest), then retried as the single wri
     expect(third.item.contentHash).toBe(one.item.contentHash);
 
     // The first attempt dies at the item, after its markers, and its message is never retried.
-    await expect(ingest(dyingStore(tableName, writes("ITEM#", "ITEM")), one)).rejects.toThrow("the process died");
+    await expect(ingest(dyingStore(tableName, putsRecord("ITEM#", "ITEM")), one)).rejects.toThrow("the process died");
     const store = new DynamoStore({ client: dynamo.client, tableName });
     await ingest(store, second);
 
@@ -555,44 +529,25 @@ describe("DynamoDB items that join no story (saveItems), cut short and fetched a
     if (!item?.canonicalUrl) throw new Error("entry normalised without a URL");
     return { item, verdict: assess(item).verdict };
   };
-  /** The sort keys a BatchWriteItem call puts (marshalled or not). */
-  const sortKeysPut = (input: Record<string, unknown>): string[] =>
-    Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item?: { sk?: unknown } } }[]>)
-      .flat()
-      .map(({ PutRequest }) => {
-        const sk = PutRequest?.Item?.sk as string | { S?: string } | undefined;
-        return typeof sk === "string" ? sk : (sk?.S ?? "");
-      });
 
   it("keeps every item's markers when a write of markers alone failed: a copy from another feed is a duplicate", async () => {
     const tableName = await dynamo.freshTable();
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      maxAttempts: 1,
-    });
-    let failed = 0;
-    // The calls that went out: the attempt's other writes land although the call failed.
-    const sent: Promise<unknown>[] = [];
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const sortKeys = context.commandName === "BatchWriteItemCommand" ? sortKeysPut(args.input as never) : [];
-        const markersAlone = sortKeys.length > 0 && sortKeys.every((sk) => sk === "ITEMURL" || sk === "ITEMHASH");
-        if (markersAlone && failed++ === 0) throw new Error("write failed");
-        const result = next(args);
-        sent.push(result.catch(() => undefined));
-        return result;
+    // The calls that go out beside the one that fails land although it failed.
+    const { client, failed, settled } = failingClient(
+      dynamo.endpoint,
+      (command, input) => {
+        const sortKeys = command === "BatchWriteItemCommand" ? sortKeysPut(input) : [];
+        return sortKeys.length > 0 && sortKeys.every((sk) => sk === "ITEMURL" || sk === "ITEMHASH");
       },
-      { step: "initialize", name: "fails" },
+      { times: 1 },
     );
     // Nine items and their markers are more than one BatchWriteItem call holds.
     const items = Array.from({ length: 9 }, (_, index) => entry("alpha", index));
     expect(items.every(({ verdict }) => !verdict.relevant)).toBe(true);
 
     await expect(new DynamoStore({ client, tableName }).saveItems(items)).rejects.toThrow("write failed");
-    expect(failed).toBe(1);
-    await Promise.all(sent);
+    expect(failed()).toBe(1);
+    await settled();
     // The next fetch stores what it does not find stored.
     const store = new DynamoStore({ client: dynamo.client, tableName });
     const found = await store.findDuplicates(items.map(({ item }) => item));

@@ -3,6 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { assess, normaliseEntry } from "@treatywatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { failingClient } from "../test/failing-client.ts";
 import { DynamoStore, DynamoStoryShards, type PreparedForShard } from "./dynamodb.ts";
 
 let dynamo: LocalDynamo;
@@ -261,12 +262,23 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
 
   it("completes a fold a failed write cut short when the batch comes again, counting no report twice", async () => {
     const tableName = await dynamo.freshTable();
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      maxAttempts: 1,
-    });
+    // Once both stories stand, the redirect of the Ukrainian one is throttled, once.
+    let absorbed: string | undefined;
+    const { client, failed } = failingClient(
+      dynamo.endpoint,
+      (command, input) =>
+        absorbed !== undefined &&
+        command === "UpdateItemCommand" &&
+        JSON.stringify(input).includes(`STORY#${absorbed}`),
+      {
+        times: 1,
+        error: () => {
+          const error = new Error("Rate of requests exceeds the allowed throughput");
+          error.name = "ProvisionedThroughputExceededException";
+          return error;
+        },
+      },
+    );
     const shards = new DynamoStoryShards({ client, tableName, shards: 2, pollMs: 5 });
     const store = new DynamoStore({ client: dynamo.client, tableName });
     // Three reports a story: folded, with the report that shows them one, they are seven, within the limit.
@@ -275,22 +287,7 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
     const [first] = await shards.assign(0, english3, ENGLISH);
     const [second] = await shards.assign(0, ukrainian3, UKRAINIAN);
     const survivor = first?.storyId ?? "";
-    const absorbed = second?.storyId ?? "";
-    // The merged story is written; the redirect of the Ukrainian one is throttled, once.
-    let throttled = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const body = JSON.stringify(args.input);
-        if (throttled === 0 && context.commandName === "UpdateItemCommand" && body.includes(`STORY#${absorbed}`)) {
-          throttled++;
-          const error = new Error("Rate of requests exceeds the allowed throughput");
-          error.name = "ProvisionedThroughputExceededException";
-          throw error;
-        }
-        return next(args);
-      },
-      { step: "initialize", name: "throttleRedirectOnce" },
-    );
+    absorbed = second?.storyId ?? "";
     const by = bridge();
     await expect(shards.assign(0, [by], BRIDGE)).rejects.toMatchObject({
       name: "ProvisionedThroughputExceededException",
@@ -298,7 +295,7 @@ describe("stories folded by a report that belongs to both (DynamoDB story shards
 
     const [again] = await shards.assign(0, [by], BRIDGE);
 
-    expect(throttled).toBe(1);
+    expect(failed()).toBe(1);
     expect(again).toMatchObject({ outcome: "joined", storyId: survivor });
     expect((await storyRecordOf(tableName, absorbed))?.mergedInto).toBe(survivor);
     const everyId = [...english3, ...ukrainian3, by].map((one) => one.item.id).sort();

@@ -5,6 +5,7 @@ import { assess, joinStory, normaliseEntry, type RawEntry } from "@treatywatch/c
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountedClient, countedClient } from "../test/counted-client.ts";
 import { type LocalDynamo, startDynalite } from "../test/dynalite.ts";
+import { type FailingOptions, failingClient, type PicksCall, sortKeysPut } from "../test/failing-client.ts";
 import { storyOf, storyRecord } from "./dynamodb/records.ts";
 import { DynamoStore, DynamoStoryShards, type PreparedForShard, storyShard } from "./dynamodb.ts";
 
@@ -494,34 +495,13 @@ const joining = () =>
   );
 
 describe("a shard batch whose writes were cut short, delivered again (dynalite)", () => {
-  type Request = { PutRequest?: { Item?: Record<string, unknown> } };
-  /** The sort keys a BatchWriteItem call puts, read as they are sent (marshalled or not). */
-  const sortKeysPut = (input: Record<string, unknown>): string[] =>
-    Object.values((input.RequestItems ?? {}) as Record<string, Request[]>)
-      .flat()
-      .map((request) => {
-        const sk = request.PutRequest?.Item?.sk as string | { S?: string } | undefined;
-        return typeof sk === "string" ? sk : (sk?.S ?? "");
-      });
-
   /** Shards on a fresh table whose client fails each call `fails` picks, as a throttled or lost write would. */
-  async function failing(fails: (command: string, input: Record<string, unknown>) => boolean) {
+  async function failing(fails: PicksCall, options: FailingOptions = {}) {
     const tableName = await dynamo.freshTable();
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      maxAttempts: 1,
-    });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (fails(context.commandName ?? "", args.input as Record<string, unknown>)) throw new Error("write failed");
-        return next(args);
-      },
-      { step: "initialize", name: "fails" },
-    );
+    const { client, failed } = failingClient(dynamo.endpoint, fails, options);
     return {
       client,
+      failed,
       cutShort: new DynamoStoryShards({ client, tableName, shards: 1 }),
       shards: new DynamoStoryShards({ client: dynamo.client, tableName, shards: 1 }),
       store: new DynamoStore({ client: dynamo.client, tableName }),
@@ -531,15 +511,15 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
   it("keeps every item's URL and hash markers when a write of markers without their items failed: copies from other feeds are duplicates", async () => {
     // Nine items and their markers are more than one BatchWriteItem call holds.
     const batch = unrelated(9, "cut");
-    let failed = 0;
-    const { client, cutShort, shards, store } = await failing((command, input) => {
-      const sortKeys = command === "BatchWriteItemCommand" ? sortKeysPut(input) : [];
-      const markers = sortKeys.some((sk) => sk === "ITEMURL" || sk === "ITEMHASH") && !sortKeys.includes("ITEM");
-      if (markers && failed === 0) return ++failed > 0;
-      return false;
-    });
+    const { client, failed, cutShort, shards, store } = await failing(
+      (command, input) => {
+        const sortKeys = command === "BatchWriteItemCommand" ? sortKeysPut(input) : [];
+        return sortKeys.some((sk) => sk === "ITEMURL" || sk === "ITEMHASH") && !sortKeys.includes("ITEM");
+      },
+      { times: 1 },
+    );
     await expect(cutShort.assign(0, batch, NOW)).rejects.toThrow("write failed");
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
 
     const again = await shards.assign(0, batch, NOW);
 
@@ -555,12 +535,9 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
     client.destroy();
   });
 
-  /** Fails the first write of item records, after the stories and the index are written. */
-  const itemsOnce = () => {
-    let failed = 0;
-    return (command: string, input: Record<string, unknown>) =>
-      command === "BatchWriteItemCommand" && sortKeysPut(input).includes("ITEM") && failed++ === 0;
-  };
+  /** Picks the writes of item records, which go after the stories and the index. */
+  const writesItems: PicksCall = (command, input) =>
+    command === "BatchWriteItemCommand" && sortKeysPut(input).includes("ITEM");
   /** The batches as shards that never fail assign them. */
   async function expected(batches: PreparedForShard[][]) {
     const tableName = await dynamo.freshTable();
@@ -577,7 +554,7 @@ describe("a shard batch whose writes were cut short, delivered again (dynalite)"
   ])(
     "reports what the first attempt decided once its items' write failed and the batch comes again: %s",
     async (_name, batches) => {
-      const { client, cutShort, shards, store } = await failing(itemsOnce());
+      const { client, cutShort, shards, store } = await failing(writesItems, { times: 1 });
       const earlier = batches.slice(0, -1);
       const last = batches.at(-1) ?? [];
       for (const batch of earlier) await shards.assign(0, batch, NOW);

@@ -1,10 +1,10 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ChangeMessageVisibilityCommand, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Clock, RawEntry } from "@treatywatch/core";
 import { SqsFifoSender, SqsQueue, type SqsRecord } from "@treatywatch/queue/sqs";
 import { type LocalSqs, startLocalSqs } from "@treatywatch/queue/testing/local-sqs";
 import { DynamoStore, DynamoStoryShards } from "@treatywatch/store/dynamodb";
 import { type LocalDynamo, startDynalite } from "@treatywatch/store/testing/dynalite";
+import { failingClient, type PicksCall, sortKeysPut } from "@treatywatch/store/testing/failing-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeedContext, StoryEvent } from "../ingest.ts";
 import { assessItems, normaliseEntries } from "../prepare.ts";
@@ -103,31 +103,9 @@ function failingOnce(target: StoryEventSender, failing: number): StoryEventSende
   };
 }
 
-/** A DynamoDB client whose first write of item records fails, after the stories and the index are written. */
-function failingItemsOnce(): DynamoDBClient {
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    maxAttempts: 1,
-  });
-  let failed = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      type Put = { PutRequest?: { Item?: { sk?: string | { S?: string } } } };
-      const requests = Object.values((args.input as { RequestItems?: Record<string, Put[]> }).RequestItems ?? {});
-      // Read as sent, marshalled or not.
-      const sortKeys = requests.flat().map(({ PutRequest }) => PutRequest?.Item?.sk);
-      const writesItems = sortKeys.some((sk) => sk === "ITEM" || (typeof sk === "object" && sk.S === "ITEM"));
-      if (context.commandName === "BatchWriteItemCommand" && writesItems && failed++ === 0) {
-        throw new Error("write failed");
-      }
-      return next(args);
-    },
-    { step: "initialize", name: "failItemsOnce" },
-  );
-  return client;
-}
+/** Picks the writes of item records, which go after the stories and the index. */
+const writesItems: PicksCall = (command, input) =>
+  command === "BatchWriteItemCommand" && sortKeysPut(input).includes("ITEM");
 
 let pipelines = 0;
 
@@ -165,7 +143,11 @@ async function pipeline({
     const first = await receive(ingestQueueUrl);
     const storyEvents = failingSend === undefined ? match : failingOnce(match, failingSend);
     const firstShards = itemsFail
-      ? new DynamoStoryShards({ client: failingItemsOnce(), tableName, shards: 1 })
+      ? new DynamoStoryShards({
+          client: failingClient(dynamo.endpoint, writesItems, { times: 1 }).client,
+          tableName,
+          shards: 1,
+        })
       : shards;
     const failed = await consumeIngestBatch(first, { ...deps, shards: firstShards, storyEvents });
     const retried = new Set(failed.batchItemFailures.map((failure) => failure.itemIdentifier));
