@@ -289,6 +289,24 @@ describe("parseFeed reads a DOCTYPE's internal entities of plain text, and refus
       /^document type declaration refused: entities that grow the document by more than 1 MiB$/,
     ],
     [
+      "a predefined entity declared as other text",
+      '<!DOCTYPE rss [<!ENTITY amp "x">]>',
+      "a&amp;b",
+      /^document type declaration refused: a declaration of amp, lt, gt, quot or apos other than as its own character$/,
+    ],
+    [
+      "a character reference declared as an entity",
+      '<!DOCTYPE rss [<!ENTITY #38 "x">]>',
+      "a&#38;b",
+      /^document type declaration refused: an entity whose name is not an XML name$/,
+    ],
+    [
+      "an entity named from a digit",
+      '<!DOCTYPE rss [<!ENTITY 1st "x">]>',
+      "&1st;",
+      /^document type declaration refused: an entity whose name is not an XML name$/,
+    ],
+    [
       "an element declaration",
       "<!DOCTYPE rss [<!ELEMENT rss ANY>]>",
       "x",
@@ -310,6 +328,96 @@ describe("parseFeed reads a DOCTYPE's internal entities of plain text, and refus
     const result = await parseFeed(rssWithDoctype(doctype, `<guid>${guid}</guid>`), "application/rss+xml", {
       url: FEED_URL,
     });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(message) } });
+  });
+
+  it("substitutes in attribute values alone of a tag's parts, whatever a value holds before", async () => {
+    const body = `<!DOCTYPE rss [<!ENTITY site "https://desk.example/news/">]><rss version="2.0"><channel><title>Desk</title><item note='a > b' xml:base="&site;"><guid>1</guid><link>a-1</link></item></channel></rss>`;
+
+    expect((await firstEntry(body))?.link).toBe("https://desk.example/news/a-1");
+  });
+
+  it.each([
+    ["a CDATA section's opening after <", '<!ENTITY o "![CDATA[">', "<guid>a<&o;</guid>b]]></guid>"],
+    ["a comment's opening after <", '<!ENTITY c "!--">', "<guid>a<&c;</guid>b--></guid>"],
+    ["an element's name after <", '<!ENTITY n "item">', "<guid>a</guid></item><&n;><guid>b</guid></&n;><item>"],
+    ["an element's name after </", '<!ENTITY n "guid">', "<guid>a</&n;>"],
+    ["an attribute's name", '<!ENTITY a "isPermaLink">', '<guid &a;="false">https://desk.example/a</guid>'],
+    ["an instruction's target after <", '<!ENTITY p "?x">', "<title>a<&p; b?></title>"],
+  ])("reads no reference in markup, so %s makes none and the feed is ill-formed", async (_name, entity, item) => {
+    const result = await parseFeed(rssWithDoctype(`<!DOCTYPE rss [${entity}]>`, item), "application/rss+xml", {
+      url: FEED_URL,
+    });
+
+    expect(result).toMatchObject({ ok: false, error: { kind: "parse" } });
+  });
+
+  it("reads no reference inside a processing instruction", async () => {
+    // Read there, these references would grow the document by more than 1 MiB, and be refused.
+    const body = rssWithDoctype(
+      `<!DOCTYPE rss [<!ENTITY k "${"k".repeat(1_024)}">]>`,
+      `<guid>a<?pi ${"&k;".repeat(1_100)}?></guid>`,
+    );
+
+    expect((await firstEntry(body))?.guid).toBe("a");
+  });
+
+  it.each([
+    ["amp", '<!ENTITY amp "&#38;#38;">'],
+    ["lt", '<!ENTITY lt "&#38;#60;">'],
+    ["gt", "<!ENTITY gt '>'>"],
+    ["quot", "<!ENTITY quot '&#34;'>"],
+    ["apos", '<!ENTITY apos "&#x27;">'],
+  ])("passes over a declaration of %s as its own character, as XML allows", async (_name, entity) => {
+    const body = rssWithDoctype(
+      `<!DOCTYPE rss [${entity}<!ENTITY id "x">]>`,
+      "<guid>&id;:&amp;&lt;&gt;&quot;&apos;</guid><link>https://desk.example/?a=1&amp;b=2</link>",
+    );
+
+    expect(await firstEntry(body)).toMatchObject({ guid: `x:&<>"'`, link: "https://desk.example/?a=1&b=2" });
+  });
+
+  it("reads entities named by any XML name", async () => {
+    const body = rssWithDoctype(
+      '<!DOCTYPE rss [<!ENTITY société "S"><!ENTITY _a.b-c:d9 "A">]>',
+      "<guid>&société;&_a.b-c:d9;</guid>",
+    );
+
+    expect((await firstEntry(body))?.guid).toBe("SA");
+  });
+
+  it("names the line a fault is written on after a reference to a value of several lines", async () => {
+    const body = rssWithDoctype(
+      '<!DOCTYPE rss [<!ENTITY lines "one\ntwo\r\nthree\tfour">]>',
+      "<title>&lines;</title>\n<guid>x</bad>",
+    );
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
+
+    // The DOCTYPE keeps its two line breaks: the channel is on line 4, the fault on 5.
+    expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/\(line 5, /) } });
+  });
+
+  it("keeps a value's line breaks and tabs in text and in attributes", async () => {
+    const body = `<!DOCTYPE rss [<!ENTITY lines "one\ntwo\tthree">]><rss version="2.0"><channel><title>Desk</title><item><guid isPermaLink="false">&lines;</guid></item></channel></rss>`;
+
+    expect((await firstEntry(body))?.guid).toBe("one\ntwo\tthree");
+  });
+
+  it.each([
+    ["a parameter entity reference", "%p;", /^document type declaration refused: a parameter entity \(%\)$/],
+    ["a processing instruction", "<?pi?>", /^document type declaration refused: a declaration other than an entity$/],
+    [
+      "65 entities",
+      Array.from({ length: 65 }, (_, index) => `<!ENTITY e${index} "${index}">`).join(""),
+      /^document type declaration refused: more than 64 entities$/,
+    ],
+  ])("refuses a subset at %s, whatever follows it", async (_name, subset, message) => {
+    // What follows is never read: a declaration left open to the end of the document.
+    const body = `<!DOCTYPE rss [${subset}<!ENTITY open "${"x".repeat(100_000)}`;
+
+    const result = await parseFeed(body, "application/rss+xml", { url: FEED_URL });
 
     expect(result).toMatchObject({ ok: false, error: { kind: "parse", message: expect.stringMatching(message) } });
   });

@@ -669,8 +669,12 @@ const ENTITY_ERROR = /entity/i;
 /** A DOCTYPE as written before the root element: where it stands, and its internal subset's declarations. */
 interface Doctype {
   start: number;
-  end: number;
-  /** Its internal subset's markup declarations and parameter entity references, as written. */
+  /** Where it ends; nothing where its reading stopped at a declaration that is refused. */
+  end: number | undefined;
+  /**
+   * Its internal subset's markup declarations and parameter entity references, as written, up
+   * to the first reference or instruction, or the 65th declaration: the subset is refused there.
+   */
   declarations: string[];
 }
 
@@ -726,13 +730,18 @@ function doctypeAt(text: string, start: number): Doctype | undefined {
       SUBSET_FILLER.lastIndex = at;
       if (SUBSET_FILLER.test(text)) {
         const filler = text.slice(at, SUBSET_FILLER.lastIndex);
-        // A parameter entity reference or an instruction is kept with the declarations, to be refused.
-        if (filler.startsWith("%") || filler.startsWith("<?")) declarations.push(filler);
+        // A parameter entity reference or an instruction is kept with the declarations, to be
+        // refused, and nothing after it is read.
+        if (filler.startsWith("%") || filler.startsWith("<?")) {
+          declarations.push(filler);
+          return { start, end: undefined, declarations };
+        }
         at = SUBSET_FILLER.lastIndex;
       } else if (text.startsWith("<!", at)) {
         const end = declarationEnd(text, at + 2);
         if (end < 0) return undefined;
         declarations.push(text.slice(at, end));
+        if (declarations.length > MAX_ENTITIES) return { start, end: undefined, declarations };
         at = end;
       } else break;
     }
@@ -756,6 +765,7 @@ function prologOf(text: string): Prolog {
     if (doctype || !/^<!DOCTYPE/i.test(text.slice(at, at + 9))) break;
     doctype = doctypeAt(text, at);
     if (!doctype) return { root: undefined, doctype: undefined };
+    if (doctype.end === undefined) return { root: undefined, doctype };
     at = doctype.end;
   }
   ROOT_ELEMENT.lastIndex = at;
@@ -785,7 +795,38 @@ const MAX_ENTITY_GROWTH = 1_048_576;
 
 /** An internal general entity: a name and a quoted value (`<!ENTITY id "tag:example.com,">`). */
 const INTERNAL_ENTITY = /^<!ENTITY\s+([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)')\s*>$/;
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+/** XML 1.0's Name production: a reference to anything else (`&#38;`) is no entity's. */
+const XML_NAME =
+  /^[:A-Z_a-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{2FF}\u{370}-\u{37D}\u{37F}-\u{1FFF}\u{200C}-\u{200D}\u{2070}-\u{218F}\u{2C00}-\u{2FEF}\u{3001}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFFD}\u{10000}-\u{EFFFF}][-.0-9:A-Z_a-z\u{B7}\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{37D}\u{37F}-\u{1FFF}\u{200C}-\u{200D}\u{203F}\u{2040}\u{2070}-\u{218F}\u{2C00}-\u{2FEF}\u{3001}-\u{D7FF}\u{F900}-\u{FDCF}\u{FDF0}-\u{FFFD}\u{10000}-\u{EFFFF}]*$/u;
+/** The entities XML predefines, each with the one character a declaration of it may give (XML 1.0 §4.6). */
+const PREDEFINED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+/**
+ * A value, escaped once or twice, that is one character: `>`, `&#62;`, `&#x3E;`, `&#38;#62;`.
+ * The character itself is read from its code.
+ */
+const ONE_CHARACTER = /^(?:&#38;|&#x26;|&)#(?:(\d{1,7})|x([\dA-Fa-f]{1,6}));$/;
+/**
+ * A value's characters that would not read as themselves in text or an attribute: markup, and
+ * line breaks and tabs, which as references keep a fault's line where it is written.
+ */
+const XML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+  "\t": "&#9;",
+};
+
+/** Whether an entity value, as declared, is the one character `character`. */
+function isCharacter(value: string, character: string): boolean {
+  if (value === character) return true;
+  const [, decimal, hex] = ONE_CHARACTER.exec(value) ?? [];
+  const code = decimal === undefined ? (hex === undefined ? Number.NaN : Number.parseInt(hex, 16)) : Number(decimal);
+  return code === character.codePointAt(0);
+}
 
 /**
  * The entities an internal subset declares, each value escaped as XML text, or why they are
@@ -802,33 +843,50 @@ function internalEntities(declarations: readonly string[]): Map<string, string> 
     if (value === undefined && /\s(?:SYSTEM|PUBLIC)[\s"']/.test(declaration))
       return { refused: "an external entity (SYSTEM or PUBLIC)" };
     if (value === undefined) return { refused: "an entity declaration that cannot be read" };
+    if (!XML_NAME.test(name)) return { refused: "an entity whose name is not an XML name" };
+    const predefined = PREDEFINED_ENTITIES[name];
+    // XML allows a declaration of a predefined entity as its own character, which changes nothing.
+    if (predefined !== undefined) {
+      if (isCharacter(value, predefined)) continue;
+      return { refused: "a declaration of amp, lt, gt, quot or apos other than as its own character" };
+    }
     if (/[&<%]/.test(value)) return { refused: "an entity whose value holds a reference or markup (&, < or %)" };
     if (value.length > MAX_ENTITY_VALUE) return { refused: "an entity value longer than 1,024 characters" };
     // Escaped, the value reads as itself in an attribute as in text; the first declaration of a
     // name binds it, as XML has it.
-    const escaped = value.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
+    const escaped = value.replace(/[&<>"'\n\r\t]/g, (char) => XML_ESCAPES[char] ?? char);
     if (!entities.has(name)) entities.set(name, escaped);
   }
   return declarations.length > MAX_ENTITIES ? { refused: "more than 64 entities" } : entities;
 }
 
-/** A CDATA section or comment, whose `&`s are text, or an entity reference (`&name;`). */
-const REFERENCE_OR_OPAQUE = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&([^\s&;<>"'%]+);/g;
+/**
+ * Where XML reads no entity reference: a CDATA section, comment or processing instruction,
+ * whose `&`s are text, or a tag's `<`, to be read on (`TAG_PART`); or an entity reference (`&name;`).
+ */
+const REFERENCE_OR_MARKUP =
+  /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<|&([^\s&;<>"'%]+);/g;
+/** A tag's name, attribute names and white space, up to an attribute value's quote, its `>`, or a `<` that cuts it short. */
+const TAG_PART = /[^"'<>]*/y;
+const REFERENCE = /&([^\s&;<>"'%]+);/g;
 
 /**
  * The document without its DOCTYPE, each reference to an entity its internal subset declares
- * replaced by the value, outside CDATA sections and comments; or why it is refused. The DOCTYPE
- * leaves its line breaks, so that a fault's line is still the line it is written on; an external
- * DTD it names is never fetched. The document may grow by 1 MiB at most.
+ * replaced by the value in text and attribute values, where XML reads references: never in a
+ * CDATA section, comment or processing instruction, nor in a tag's name or an attribute's,
+ * where a value would make markup (`<&n;>`) and is left for the parser to refuse. Or why it is
+ * refused. The DOCTYPE leaves its line breaks, so that a fault's line is still the line it is
+ * written on; an external DTD it names is never fetched. The document may grow by 1 MiB at most.
  */
 function withoutDoctype(text: string, doctype: Doctype | undefined): { text: string } | { refused: string } {
   const entities = internalEntities(doctype?.declarations ?? []);
   if ("refused" in entities) return entities;
-  const document = doctype
-    ? text.slice(0, doctype.start) +
-      text.slice(doctype.start, doctype.end).replace(/[^\n]/g, "") +
-      text.slice(doctype.end)
-    : text;
+  const document =
+    doctype?.end !== undefined
+      ? text.slice(0, doctype.start) +
+        text.slice(doctype.start, doctype.end).replace(/[^\n]/g, "") +
+        text.slice(doctype.end)
+      : text;
   // A DOCTYPE that could not be read, a second one, or a declaration outside any: none is read.
   if (/<!doctype[^>]*\[/i.test(document.slice(0, 2048)) || /<!entity/i.test(document.slice(0, 65_536)))
     return { refused: "a DOCTYPE that cannot be read, or an entity declared outside the DOCTYPE" };
@@ -836,14 +894,38 @@ function withoutDoctype(text: string, doctype: Doctype | undefined): { text: str
   const pieces: string[] = [];
   let copied = 0;
   let length = document.length;
-  for (const match of document.matchAll(REFERENCE_OR_OPAQUE)) {
-    const value = match[1] === undefined ? undefined : entities.get(match[1]);
-    if (value === undefined) continue;
-    length += value.length - match[0].length;
-    if (length > text.length + MAX_ENTITY_GROWTH)
-      return { refused: "entities that grow the document by more than 1 MiB" };
-    pieces.push(document.slice(copied, match.index), value);
-    copied = match.index + match[0].length;
+  /** Replaces a reference found `offset` characters into the document; false where it grows too much. */
+  const substitute = (reference: RegExpExecArray, offset: number): boolean => {
+    const value = entities.get(reference[1] ?? "");
+    if (value === undefined) return true;
+    length += value.length - reference[0].length;
+    if (length > text.length + MAX_ENTITY_GROWTH) return false;
+    pieces.push(document.slice(copied, offset + reference.index), value);
+    copied = offset + reference.index + reference[0].length;
+    return true;
+  };
+  const grown = { refused: "entities that grow the document by more than 1 MiB" };
+  REFERENCE_OR_MARKUP.lastIndex = 0;
+  for (let found = REFERENCE_OR_MARKUP.exec(document); found; found = REFERENCE_OR_MARKUP.exec(document)) {
+    if (found[1] !== undefined && !substitute(found, 0)) return grown;
+    if (found[0] !== "<") continue;
+    // A tag: read to its end, its quoted attribute values alone substituted.
+    let at = REFERENCE_OR_MARKUP.lastIndex;
+    for (;;) {
+      TAG_PART.lastIndex = at;
+      TAG_PART.test(document);
+      at = TAG_PART.lastIndex;
+      const quote = document[at];
+      if (quote !== '"' && quote !== "'") break;
+      const close = document.indexOf(quote, at + 1);
+      // A value never closed: the document is ill-formed, and nothing after it is substituted.
+      if (close < 0) return { text: pieces.join("") + document.slice(copied) };
+      // The value alone is searched, so that a tag's search never runs on past it.
+      for (const reference of document.slice(at + 1, close).matchAll(REFERENCE))
+        if (!substitute(reference, at + 1)) return grown;
+      at = close + 1;
+    }
+    REFERENCE_OR_MARKUP.lastIndex = at;
   }
   return { text: pieces.join("") + document.slice(copied) };
 }
