@@ -63,21 +63,28 @@ export function failingClient(endpoint: string, picks: PicksCall, options: Faili
   };
 }
 
+/** A key attribute as it is sent: a string, or marshalled (`{ S: "ITEM" }`); "" for anything else. */
+function keyString(attribute: unknown): string {
+  if (typeof attribute === "string") return attribute;
+  const marshalled = (attribute as { S?: unknown } | null | undefined)?.S;
+  return typeof marshalled === "string" ? marshalled : "";
+}
+
 /** The sort keys a BatchWriteItem call puts, read as they are sent (marshalled or not). */
 export function sortKeysPut(input: Record<string, unknown>): string[] {
   type Request = { PutRequest?: { Item?: { sk?: unknown } } };
   return Object.values((input.RequestItems ?? {}) as Record<string, Request[]>)
     .flat()
-    .map(({ PutRequest }) => {
-      const sk = PutRequest?.Item?.sk as string | { S?: string } | undefined;
-      return typeof sk === "string" ? sk : (sk?.S ?? "");
-    });
+    .map(({ PutRequest }) => keyString(PutRequest?.Item?.sk));
 }
 
-/** Picks the PutItem of a record whose key starts `pk` and whose sort key is `sk` (`"ITEM#"`, `"ITEM"`). */
+/**
+ * Picks the PutItem of a record whose key starts `pk` and whose sort key is `sk` (`"ITEM#"`,
+ * `"ITEM"`), read as it is sent (marshalled or not).
+ */
 export function putsRecord(pk: string, sk: string): PicksCall {
   return (command, input) => {
-    const key = input.Item as { pk?: string; sk?: string } | undefined;
-    return command === "PutItemCommand" && key?.pk?.startsWith(pk) === true && key.sk === sk;
+    const key = input.Item as { pk?: unknown; sk?: unknown } | undefined;
+    return command === "PutItemCommand" && keyString(key?.pk).startsWith(pk) && keyString(key?.sk) === sk;
   };
 }
