@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Fingerprint } from "./cluster.ts";
+import { seeded } from "./seeded.ts";
 import { StoryWindow } from "./story-window.ts";
 
 const print = (at: string, countries: string[]): Fingerprint => ({ at, countries, treaties: [], topics: [] });
@@ -123,5 +124,119 @@ describe("StoryWindow.merge", () => {
     window.merge("sty_kept", "sty_unknown");
 
     expect(window.rank(["c:UA", "c:PL"], "2026-11-28T00:00:00.000Z", 10)).toEqual(before);
+  });
+});
+
+/**
+ * The window's lookup as its definition reads: for each key, each story's latest time under it,
+ * compared as strings; ranked by keys shared, then the latest time, then the id.
+ */
+class ObviousWindow {
+  readonly byKey = new Map<string, Map<string, string>>();
+
+  add(storyId: string, keys: readonly string[], at: string): void {
+    for (const key of keys) {
+      const stories = this.byKey.get(key) ?? new Map<string, string>();
+      this.byKey.set(key, stories);
+      const seen = stories.get(storyId);
+      if (seen === undefined || at > seen) stories.set(storyId, at);
+    }
+  }
+
+  merge(into: string, from: string): void {
+    if (into === from) return;
+    for (const stories of this.byKey.values()) {
+      const at = stories.get(from);
+      if (at === undefined) continue;
+      stories.delete(from);
+      const seen = stories.get(into);
+      if (seen === undefined || at > seen) stories.set(into, at);
+    }
+  }
+
+  evictBefore(cutoff: string): void {
+    for (const stories of this.byKey.values()) {
+      for (const [storyId, at] of stories) if (at < cutoff) stories.delete(storyId);
+    }
+  }
+
+  get entries(): number {
+    let count = 0;
+    for (const stories of this.byKey.values()) count += stories.size;
+    return count;
+  }
+
+  rank(keys: readonly string[], since: string, limit: number): string[] {
+    const met = new Map<string, { count: number; at: string }>();
+    for (const key of new Set(keys)) {
+      for (const [storyId, at] of this.byKey.get(key) ?? []) {
+        if (at < since) continue;
+        const tally = met.get(storyId);
+        if (!tally) met.set(storyId, { count: 1, at });
+        else {
+          tally.count++;
+          if (at > tally.at) tally.at = at;
+        }
+      }
+    }
+    return [...met]
+      .sort(([a, x], [b, y]) =>
+        x.count !== y.count ? y.count - x.count : x.at !== y.at ? (x.at > y.at ? -1 : 1) : a < b ? -1 : 1,
+      )
+      .slice(0, Math.max(limit, 0))
+      .map(([storyId]) => storyId);
+  }
+}
+
+describe("StoryWindow against its definition", () => {
+  const HOUR = 3_600_000;
+  const start = Date.parse("2026-11-01T00:00:00.000Z");
+
+  describe.each([
+    ["every time in toISOString's form", false],
+    ["some times in another form", true],
+  ])("with %s", (_, otherForms) => {
+    it("ranks as the obvious window does through adds, repeats, merges and evictions out of order", () => {
+      const random = seeded(otherForms ? 11 : 7);
+      const window = new StoryWindow();
+      const obvious = new ObviousWindow();
+      const countries = ["UA", "PL", "LT", "LV", "FI", "EE", "DE", "FR"];
+      const keysOf = () => countries.filter(() => random() < 0.3).map((country) => `c:${country}`);
+      const timeOf = (hours: number) => {
+        const iso = new Date(start + hours * HOUR).toISOString();
+        return otherForms && random() < 0.05 ? iso.replace(".000Z", "Z") : iso;
+      };
+      let clock = 0;
+      for (let step = 0; step < 3_000; step++) {
+        // Time runs forward with news arriving up to a day late, as feeds deliver it.
+        clock += random() * 0.5;
+        const at = timeOf(clock - random() * 24);
+        const storyId = `sty_${Math.floor(random() * 200)}`;
+        const keys = keysOf();
+        const fingerprint: Fingerprint = {
+          at,
+          countries: keys.map((key) => key.slice(2)),
+          treaties: [],
+          topics: [],
+        };
+        window.add({ storyId, itemId: `itm_${step}`, fingerprint, seq: step });
+        obvious.add(storyId, keys, at);
+        const roll = random();
+        if (roll < 0.05) {
+          const from = `sty_${Math.floor(random() * 200)}`;
+          window.merge(storyId, from);
+          obvious.merge(storyId, from);
+        } else if (roll < 0.07) {
+          const cutoff = timeOf(clock - 72);
+          window.evictBefore(cutoff);
+          obvious.evictBefore(cutoff);
+        }
+        const since = timeOf(clock - 24 - random() * 72);
+        const lookup = [...keysOf(), ...keysOf()];
+        const limit = Math.floor(random() * 20);
+        expect(window.rank(lookup, since, limit)).toEqual(obvious.rank(lookup, since, limit));
+        expect(window.entries).toBe(obvious.entries);
+      }
+    });
   });
 });

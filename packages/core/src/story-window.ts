@@ -51,6 +51,62 @@ function canonicalTime(at: Timestamp): number | undefined {
   return at.length === 24 && !Number.isNaN(time) && new Date(time).toISOString() === at ? time : undefined;
 }
 
+/** A story's place under one index key: the latest time it was seen under the key. */
+interface Entry {
+  tally: Tally;
+  at: Time;
+}
+
+/**
+ * The stories seen under one index key. Their entries are kept in order of time, oldest first,
+ * so a lookup since a time reads only the entries from that time on: the clustering window is
+ * a few days, and a common key (a country) has stories from long before it.
+ */
+interface KeyEntries {
+  byTally: Map<Tally, Entry>;
+  /** Entries by time, ties in order of arrival. */
+  byTime: Entry[];
+  /** The lookup that last read this key, so a key repeated in one lookup is read once. */
+  lookup: number;
+}
+
+/** Where the first entry at or after `time` is (the length when none is). */
+function firstAtOrAfter(entries: readonly Entry[], time: Time): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((entries[middle] as Entry).at < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Files an entry in time order, after those of the same time. */
+function insertByTime(entries: Entry[], entry: Entry): void {
+  const last = entries[entries.length - 1];
+  // News mostly arrives in order of time, so an entry mostly goes last.
+  if (last === undefined || !(entry.at < last.at)) {
+    entries.push(entry);
+    return;
+  }
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((entries[middle] as Entry).at > entry.at) high = middle;
+    else low = middle + 1;
+  }
+  entries.splice(low, 0, entry);
+}
+
+/** Takes an entry out of the time order, found among those of its time. */
+function removeByTime(entries: Entry[], entry: Entry): void {
+  let position = firstAtOrAfter(entries, entry.at);
+  while (position < entries.length && entries[position] !== entry) position++;
+  if (position < entries.length) entries.splice(position, 1);
+}
+
 /** Whether `a` ranks before `b`: more keys shared, then seen more recently, then the lower id. */
 const ranksBefore = (a: Tally, b: Tally) =>
   a.count !== b.count ? a.count > b.count : a.at !== b.at ? a.at > b.at : a.storyId < b.storyId;
@@ -64,7 +120,7 @@ const ranksBefore = (a: Tally, b: Tally) =>
  * members, and the window is built from them at start and kept current as items join.
  */
 export class StoryWindow {
-  readonly #byKey = new Map<string, Map<Tally, Time>>();
+  readonly #byKey = new Map<string, KeyEntries>();
   /** Whether times are held as milliseconds (see `Time`). */
   #numeric = true;
   readonly #tallies = new Map<string, Tally>();
@@ -88,15 +144,22 @@ export class StoryWindow {
     for (const key of lookupKeys(member.fingerprint)) {
       let stories = this.#byKey.get(key);
       if (!stories) {
-        stories = new Map();
+        stories = { byTally: new Map(), byTime: [], lookup: 0 };
         this.#byKey.set(key, stories);
       }
-      const seen = stories.get(tally);
+      const seen = stories.byTally.get(tally);
       if (seen === undefined) {
         this.#entries++;
         tally.keys.add(key);
+        const entry: Entry = { tally, at };
+        stories.byTally.set(tally, entry);
+        insertByTime(stories.byTime, entry);
+      } else if (at > seen.at) {
+        // Seen again later: the entry moves to its new time.
+        removeByTime(stories.byTime, seen);
+        seen.at = at;
+        insertByTime(stories.byTime, seen);
       }
-      if (seen === undefined || at > seen) stories.set(tally, at);
     }
     const members = this.#stories.get(member.storyId);
     if (!members) {
@@ -139,16 +202,23 @@ export class StoryWindow {
       }
       for (const key of gone.keys) {
         const stories = this.#byKey.get(key);
-        const at = stories?.get(gone);
-        if (!stories || at === undefined) continue;
-        stories.delete(gone);
-        const seen = stories.get(kept);
+        const entry = stories?.byTally.get(gone);
+        if (!stories || entry === undefined) continue;
+        stories.byTally.delete(gone);
+        const seen = stories.byTally.get(kept);
         if (seen === undefined) {
-          stories.set(kept, at);
+          // The entry keeps its time, so its place: it names the survivor now.
+          entry.tally = kept;
+          stories.byTally.set(kept, entry);
           kept.keys.add(key);
         } else {
-          if (at > seen) stories.set(kept, at);
           this.#entries--;
+          // The survivor keeps the later of the two entries.
+          if (entry.at > seen.at) {
+            removeByTime(stories.byTime, seen);
+            entry.tally = kept;
+            stories.byTally.set(kept, entry);
+          } else removeByTime(stories.byTime, entry);
         }
       }
       this.#tallies.delete(from);
@@ -176,11 +246,13 @@ export class StoryWindow {
     const since = this.#timeOf(sinceAt);
     const lookup = ++this.#lookups;
     const met: Tally[] = [];
-    for (const key of new Set(keys)) {
+    for (const key of keys) {
       const stories = this.#byKey.get(key);
-      if (!stories) continue;
-      for (const [tally, at] of stories) {
-        if (at < since) continue;
+      if (!stories || stories.lookup === lookup) continue;
+      stories.lookup = lookup;
+      const entries = stories.byTime;
+      for (let position = firstAtOrAfter(entries, since); position < entries.length; position++) {
+        const { tally, at } = entries[position] as Entry;
         if (tally.lookup !== lookup) {
           tally.lookup = lookup;
           tally.count = 1;
@@ -225,14 +297,17 @@ export class StoryWindow {
     const cutoff = this.#timeOf(cutoffAt);
     const named = new Set<string>();
     for (const [key, stories] of this.#byKey) {
-      for (const [tally, at] of stories) {
-        if (at < cutoff) {
-          stories.delete(tally);
-          tally.keys.delete(key);
-          this.#entries--;
-        } else named.add(tally.storyId);
+      const entries = stories.byTime;
+      const kept = firstAtOrAfter(entries, cutoff);
+      for (let position = 0; position < kept; position++) {
+        const entry = entries[position] as Entry;
+        stories.byTally.delete(entry.tally);
+        entry.tally.keys.delete(key);
+        this.#entries--;
       }
-      if (stories.size === 0) this.#byKey.delete(key);
+      if (kept > 0) stories.byTime = entries.slice(kept);
+      for (const entry of stories.byTime) named.add(entry.tally.storyId);
+      if (stories.byTally.size === 0) this.#byKey.delete(key);
     }
     for (const storyId of this.#stories.keys()) if (!named.has(storyId)) this.#stories.delete(storyId);
     for (const storyId of this.#tallies.keys()) if (!named.has(storyId)) this.#tallies.delete(storyId);
@@ -244,8 +319,9 @@ export class StoryWindow {
     const time = canonicalTime(at);
     if (time !== undefined) return time;
     this.#numeric = false;
+    // Every held time is in `toISOString`'s form, whose strings order as their times: each key's order stands.
     for (const stories of this.#byKey.values()) {
-      for (const [tally, held] of stories) stories.set(tally, new Date(held).toISOString());
+      for (const entry of stories.byTime) entry.at = new Date(entry.at).toISOString();
     }
     return at;
   }
