@@ -28,6 +28,8 @@ export interface Token {
 /** What readers of a word work out once and keep with it: phrase indexes keep, by their number, the phrases it can start. */
 export interface WordMemo {
   found: unknown[];
+  /** Whether the word is a content word (`isContentToken`), asked of every token many times over. */
+  content?: boolean | undefined;
 }
 
 export interface Analysis {
@@ -89,14 +91,36 @@ function wordOf(lower: string, language: Language): WordForms {
   if (cached) return cached;
   const word = fold(lower);
   const stemmed = /\d/.test(lower) || lower.length < 3 ? lower : STEMMERS[language](lower);
+  const stop = isStopword(word, language);
   const forms = {
     word,
     stem: fold(stemmed.length >= 2 ? stemmed : lower),
-    stop: isStopword(word, language),
-    memo: { found: [] },
+    stop,
+    memo: { found: [], content: isContent(word, stop) },
   };
   if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
   cache.set(lower, forms);
+  return forms;
+}
+
+/** Words as written (capitals and apostrophes as they stand) to what they are: lower-casing each one again cost more than a lookup. */
+const writtenCaches: Record<Language, Map<string, WordForms>> = {
+  en: new Map(),
+  fr: new Map(),
+  de: new Map(),
+  es: new Map(),
+  ru: new Map(),
+  uk: new Map(),
+};
+
+function writtenWordOf(raw: string, language: Language): WordForms {
+  const cache = writtenCaches[language];
+  let forms = cache.get(raw);
+  if (!forms) {
+    forms = wordOf(raw.toLowerCase().replace(/[’ʼ]/g, "'"), language);
+    if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
+    cache.set(raw, forms);
+  }
   return forms;
 }
 
@@ -118,14 +142,13 @@ export function analyse(text: string, language: Language): Analysis {
       start += elided[0].length;
       raw = raw.slice(elided[0].length);
     }
-    const lower = raw.toLowerCase().replace(/[’ʼ]/g, "'");
     const first = raw.charAt(0);
     const capitalised =
       tokens.length > 0 &&
       first !== first.toLowerCase() &&
       !SENTENCE_END.test(text.slice(Math.max(0, start - 3), start)) &&
       /\p{L}/u.test(first);
-    const { word, stem, stop, memo } = wordOf(lower, language);
+    const { word, stem, stop, memo } = writtenWordOf(raw, language);
     tokens.push({ word, stem, start, end: start + raw.length, capitalised, stop, memo });
   }
   return { language, text, tokens };
@@ -133,9 +156,13 @@ export function analyse(text: string, language: Language): Analysis {
 
 const ALL_DIGITS = /^\d+$/;
 
+function isContent(word: string, stop: boolean): boolean {
+  return word.length >= 3 && !stop && !ALL_DIGITS.test(word);
+}
+
 /** Whether a token says something: three letters or more, not a number, not a function word. */
 export function isContentToken(token: Token): boolean {
-  return token.word.length >= 3 && !token.stop && !ALL_DIGITS.test(token.word);
+  return token.memo?.content ?? isContent(token.word, token.stop);
 }
 
 /** Function words only (the `stopword` package's lists): content words such as "mine" or "war" stay. */

@@ -1,7 +1,7 @@
 import trained from "#classifier-weights";
 import { fnv1a } from "./hash.ts";
 import { type Example, type LinearModel, logit, sigmoid, type TrainOptions, train } from "./linear-model.ts";
-import { featuresOf, type Reading } from "./reading.ts";
+import { eachFeature, type FeatureSink, featuresOf, type Reading } from "./reading.ts";
 import { TOPICS, type Topic } from "./taxonomy.ts";
 
 /** A linear model and the probability from which its answer is yes. */
@@ -81,6 +81,59 @@ interface CompiledClassifier {
   /** Where each feature's row starts in `rows`; a row has a weight for each model, in `biases` order. */
   rowStarts: Map<string, number>;
   rows: Float64Array;
+  /**
+   * Row starts by a feature's prefix and value (-1 for a feature the models lack), filled as
+   * features are met: a reading's features are looked up without writing their names.
+   */
+  rowsByPrefix: Map<string, Map<string, number>>;
+  /** For each row, the judgement that last summed it: a feature met twice counts once. */
+  summedBy: Uint32Array;
+  judgements: number;
+}
+
+/** Row starts kept for each prefix before they are forgotten (stems are many; the rest few). */
+const ROWS_KEPT = 100_000;
+
+/** Sums a reading's features into each model's log-odds as they come, each feature once. */
+class FeatureSums implements FeatureSink {
+  readonly sums: Float64Array;
+  readonly #compiled: CompiledClassifier;
+  readonly #judgement: number;
+
+  constructor(compiled: CompiledClassifier) {
+    this.#compiled = compiled;
+    this.sums = compiled.biases.slice();
+    compiled.judgements = (compiled.judgements + 1) >>> 0;
+    if (compiled.judgements === 0) {
+      compiled.summedBy.fill(0);
+      compiled.judgements = 1;
+    }
+    this.#judgement = compiled.judgements;
+  }
+
+  add(prefix: string, value: string): void {
+    const compiled = this.#compiled;
+    let rows = compiled.rowsByPrefix.get(prefix);
+    if (!rows) {
+      rows = new Map();
+      compiled.rowsByPrefix.set(prefix, rows);
+    }
+    let start = rows.get(value);
+    if (start === undefined) {
+      start = compiled.rowStarts.get(`${prefix}${value}`) ?? -1;
+      if (rows.size >= ROWS_KEPT) rows.clear();
+      rows.set(value, start);
+    }
+    if (start < 0) return;
+    const sums = this.sums;
+    const row = start / sums.length;
+    if (compiled.summedBy[row] === this.#judgement) return;
+    compiled.summedBy[row] = this.#judgement;
+    const weights = compiled.rows;
+    for (let position = 0; position < sums.length; position++) {
+      sums[position] = (sums[position] as number) + (weights[start + position] as number);
+    }
+  }
 }
 
 const compiledClassifiers = new WeakMap<ClassifierModel, CompiledClassifier>();
@@ -101,22 +154,24 @@ function compileClassifier(model: ClassifierModel): CompiledClassifier {
       rows[(rowStarts.get(feature) as number) + position] = weight;
     }
   });
-  const compiled = { biases: Float64Array.from(decisions, (decision) => decision.bias), rowStarts, rows };
+  const compiled: CompiledClassifier = {
+    biases: Float64Array.from(decisions, (decision) => decision.bias),
+    rowStarts,
+    rows,
+    rowsByPrefix: new Map(),
+    summedBy: new Uint32Array(rowStarts.size),
+    judgements: 0,
+  };
   compiledClassifiers.set(model, compiled);
   return compiled;
 }
 
 /** What the model says of a reading. */
 export function judge(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): ModelVerdict {
-  const { biases, rowStarts, rows } = compileClassifier(model);
-  const sums = biases.slice();
-  for (const feature of featuresOf(reading)) {
-    const start = rowStarts.get(feature);
-    if (start === undefined) continue;
-    for (let position = 0; position < sums.length; position++) {
-      sums[position] = (sums[position] as number) + (rows[start + position] as number);
-    }
-  }
+  // Each model's sum adds the weights of `featuresOf` in its order: a feature's first coming is its place there.
+  const features = new FeatureSums(compileClassifier(model));
+  eachFeature(reading, features);
+  const sums = features.sums;
   return {
     relevance: sigmoid(sums[0] as number),
     topics: TOPICS.map((topic, position) => ({ topic, probability: sigmoid(sums[position + 1] as number) })),

@@ -1,4 +1,4 @@
-import { isContentToken, romanise } from "./analyse.ts";
+import { isContentToken, romanise, type Token } from "./analyse.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { fnv1a } from "./hash.ts";
 import { type LinearModel, logit, sigmoid } from "./linear-model.ts";
@@ -100,9 +100,17 @@ function makeNameKey(word: string): string {
 
 /** Most content words of a headline in title case start with a capital: there a capital says nothing. */
 function titleCase(reading: Reading): boolean {
-  const words = reading.analysis.tokens.slice(0, reading.titleTokens).filter((token) => token.word.length > 3);
-  const capitals = words.filter((token) => reading.analysis.text.charAt(token.start) !== token.word.charAt(0)).length;
-  return words.length >= 4 && capitals / words.length > 0.6;
+  const { tokens, text } = reading.analysis;
+  const end = Math.min(reading.titleTokens, tokens.length);
+  let words = 0;
+  let capitals = 0;
+  for (let at = 0; at < end; at++) {
+    const token = tokens[at] as Token;
+    if (token.word.length <= 3) continue;
+    words++;
+    if (text.charAt(token.start) !== token.word.charAt(0)) capitals++;
+  }
+  return words >= 4 && capitals / words > 0.6;
 }
 
 /**
@@ -112,19 +120,23 @@ function titleCase(reading: Reading): boolean {
  */
 function namesOf(reading: Reading): string[] {
   if (reading.language === "de" || titleCase(reading)) return [];
-  // Words already read as a country, a treaty or a concept are counted there.
-  const covered = new Set<number>();
-  for (const match of [...reading.concepts, ...reading.treaties, ...reading.countries]) {
-    for (let at = match.from ?? 0; at < (match.to ?? 0); at++) covered.add(at);
-  }
   const { tokens, text } = reading.analysis;
+  // Words already read as a country, a treaty or a concept are counted there.
+  const covered = new Uint8Array(tokens.length);
+  for (const matches of [reading.concepts, reading.treaties, reading.countries]) {
+    for (const match of matches) {
+      const to = Math.min(match.to ?? 0, tokens.length);
+      for (let at = Math.max(match.from ?? 0, 0); at < to; at++) covered[at] = 1;
+    }
+  }
   const names = new Set<string>();
-  tokens.forEach((token, at) => {
-    if (covered.has(at) || token.word.length < 3 || /\d/.test(token.word)) return;
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at] as Token;
+    if (covered[at] === 1 || token.word.length < 3 || /\d/.test(token.word)) continue;
     const capital = at === 0 ? text.charAt(token.start) !== token.word.charAt(0) : token.capitalised;
-    if (!capital || token.stop) return;
+    if (!capital || token.stop) continue;
     names.add(nameKey(token.word));
-  });
+  }
   return [...names].sort();
 }
 
@@ -394,6 +406,19 @@ const SEGMENTS = 13;
 /** The kinds of concept with a list of their own in a view, in the order of AGREEMENTS. */
 const VIEW_KINDS = ["action", "weapon", "actor", "domain"] as const;
 
+/** Sorts a segment in place in ascending order: a view's lists are short, too short to pay for a typed array's sort. */
+function sortSegment(values: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const value = values[i] as number;
+    let j = i - 1;
+    while (j >= from && (values[j] as number) > value) {
+      values[j + 1] = values[j] as number;
+      j--;
+    }
+    values[j + 1] = value;
+  }
+}
+
 function pairView(fp: Fingerprint): PairView {
   const cached = viewCache.get(fp);
   if (cached && cached.generation === generation) return cached;
@@ -412,7 +437,10 @@ function pairView(fp: Fingerprint): PairView {
   const lists: readonly (readonly string[])[] = [
     fp.countries,
     fp.treaties,
-    ...byKind,
+    byKind[0] as string[],
+    byKind[1] as string[],
+    byKind[2] as string[],
+    byKind[3] as string[],
     fp.topics,
     fp.names ?? [],
     fp.figures ?? [],
@@ -423,11 +451,11 @@ function pairView(fp: Fingerprint): PairView {
   for (const list of lists) size += list.length;
   const packed = new Int32Array(size);
   let at = SEGMENTS + 1;
-  lists.forEach((list, index) => {
+  for (let index = 0; index < lists.length; index++) {
     packed[index] = at;
-    for (const value of list) packed[at++] = numberOf(value);
-    packed.subarray(packed[index] as number, at).sort();
-  });
+    for (const value of lists[index] as readonly string[]) packed[at++] = numberOf(value);
+    sortSegment(packed, packed[index] as number, at);
+  }
   packed[CONCEPTS] = at;
   for (const id of distinct) packed[at++] = id;
   packed[CONCEPT_BITS] = at;

@@ -126,6 +126,9 @@ interface Ngram {
 interface WordBytes {
   encoded: string;
   bytes: number;
+  /** Its n-grams as `ngramsOfWord` gives them, while `ngramsMet` has not been forgotten since. */
+  ngrams?: Ngram[] | undefined;
+  ngramsAge?: number | undefined;
 }
 
 const WORDS_KEPT = 50_000;
@@ -133,6 +136,8 @@ const encodedWords = new Map<string, WordBytes | null>();
 /** Each spelled word's n-grams, and each n-gram once: a text counts an n-gram it holds twice once. */
 const wordNgramCache = new Map<string, Ngram[]>();
 const ngramsMet = new Map<string, Ngram>();
+/** How many times `ngramsMet` has been forgotten: n-grams a word kept from before are records no longer counted. */
+let ngramsAge = 0;
 let textsScored = 0;
 
 function ngramsOfWord(encoded: string): Ngram[] {
@@ -170,8 +175,8 @@ function encodedWord(word: string): WordBytes | null {
  * `byteWords` word by word from what is known of each: the same words, cut at the same place.
  * A text whose cut falls inside a word, or with a word it cannot spell so, is read the long way.
  */
-function byteWordsByWord(text: string): string[] {
-  const words: string[] = [];
+function byteWordsByWord(text: string): Array<string | WordBytes> {
+  const words: Array<string | WordBytes> = [];
   let bytes = 0;
   let at = 0;
   while (at <= text.length) {
@@ -181,7 +186,7 @@ function byteWordsByWord(text: string): string[] {
       const word = encodedWord(text.slice(at, end));
       if (word === null || bytes + word.bytes > ENFORCE_CUT_AFTER_BYTES) return byteWords(text);
       bytes += word.bytes;
-      if (word.encoded !== "") words.push(word.encoded);
+      if (word.encoded !== "") words.push(word);
     }
     if (end === text.length) break;
     // A space: the cut after enough bytes, then the space's own byte.
@@ -201,11 +206,22 @@ export function eldScores(text: string): { scores: number[]; ngrams: number } {
   if (wordNgramCache.size >= WORDS_KEPT || ngramsMet.size >= 4 * WORDS_KEPT) {
     wordNgramCache.clear();
     ngramsMet.clear();
+    ngramsAge++;
   }
   const scored = ++textsScored;
   let distinct = 0;
   for (const word of byteWordsByWord(cleaned)) {
-    for (const ngram of ngramsOfWord(word)) {
+    let ngrams: Ngram[];
+    if (typeof word === "string") ngrams = ngramsOfWord(word);
+    else {
+      // A word known by its spelling keeps its n-grams, saving the lookup of its spelling.
+      if (word.ngrams === undefined || word.ngramsAge !== ngramsAge) {
+        word.ngrams = ngramsOfWord(word.encoded);
+        word.ngramsAge = ngramsAge;
+      }
+      ngrams = word.ngrams;
+    }
+    for (const ngram of ngrams) {
       if (ngram.counted === scored) continue;
       ngram.counted = scored;
       distinct++;

@@ -46,7 +46,8 @@ export function read(input: ReadingInput): Reading {
   // Headlines are short: the lead, where there is one, helps tell the language.
   const language = languageOf(lead ? `${title} ${lead.slice(0, 120)}` : title, input.language);
   const analysis = analyse(lead ? `${title}. ${lead}` : title, language);
-  const titleTokens = analysis.tokens.filter((token) => token.start < title.length).length;
+  let titleTokens = 0;
+  for (const token of analysis.tokens) if (token.start < title.length) titleTokens++;
   const concepts = findConcepts(analysis);
   const treaties = findTreaties(analysis, concepts);
   const inTreatyName = treatyPlaceTokens(concepts);
@@ -76,27 +77,55 @@ function featureName(prefix: string, value: string): string {
   return name;
 }
 
+/** What takes a reading's features one by one, in the order the models sum them; a feature may come more than once. */
+export interface FeatureSink {
+  /** The feature named `${prefix}${value}`. */
+  add(prefix: string, value: string): void;
+}
+
+/** Prefixes made once, so a prefix is the same string at every feature (hashed once where it is a key). */
+const pairPrefixes = new Map<string, string>();
+const stemPrefixes = new Map<string, string>();
+
+function keptPrefix(kept: Map<string, string>, before: string, value: string, after: string): string {
+  let prefix = kept.get(value);
+  if (prefix === undefined) {
+    prefix = `${before}${value}${after}`;
+    kept.set(value, prefix);
+  }
+  return prefix;
+}
+
 /**
  * The features the classifier's model weighs: each concept (and again when the headline
  * says it), each pair of a weapon with anything else the item says of it, the treaties,
  * the item's content words by stem, and its language.
  */
-export function featuresOf(reading: Reading): string[] {
-  const features = new Set<string>([featureName("lang:", reading.language)]);
+export function eachFeature(reading: Reading, sink: FeatureSink): void {
+  sink.add("lang:", reading.language);
   const weapons = new Set<string>();
   const others = new Set<string>();
   for (const concept of reading.concepts) {
-    features.add(featureName("c:", concept.target));
-    if (concept.from < reading.titleTokens) features.add(featureName("t:", concept.target));
+    sink.add("c:", concept.target);
+    if (concept.from < reading.titleTokens) sink.add("t:", concept.target);
     if (conceptKind(concept.target) === "weapon") weapons.add(concept.target);
     else others.add(concept.target);
   }
-  for (const weapon of weapons) for (const other of others) features.add(featureName(`p:${weapon}+`, other));
-  for (const treaty of reading.treaties) features.add(featureName("tr:", treaty.treaty));
-  if (reading.countries.length > 0) features.add("countries");
-  const stems = `s:${reading.language}:`;
-  for (const token of reading.analysis.tokens) {
-    if (isContentToken(token)) features.add(featureName(stems, token.stem));
+  for (const weapon of weapons) {
+    const prefix = keptPrefix(pairPrefixes, "p:", weapon, "+");
+    for (const other of others) sink.add(prefix, other);
   }
+  for (const treaty of reading.treaties) sink.add("tr:", treaty.treaty);
+  if (reading.countries.length > 0) sink.add("", "countries");
+  const stems = keptPrefix(stemPrefixes, "s:", reading.language, ":");
+  for (const token of reading.analysis.tokens) {
+    if (isContentToken(token)) sink.add(stems, token.stem);
+  }
+}
+
+/** The features of `eachFeature` by name, each once, in the order they first come. */
+export function featuresOf(reading: Reading): string[] {
+  const features = new Set<string>();
+  eachFeature(reading, { add: (prefix, value) => features.add(featureName(prefix, value)) });
   return [...features];
 }
