@@ -37,12 +37,18 @@ export function canonicalUrl(input: string | undefined, base?: string): string |
     return undefined;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  url.hash = "";
-  url.hostname = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (url.hostname.startsWith("www.")) url.hostname = url.hostname.slice(4);
-  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
-  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  url.search = new URLSearchParams(kept).toString();
+  // Each setter writes the whole URL again: one that would change nothing is left out. Without
+  // a "#" there is no fragment to drop, and without a "?" no query to rewrite.
+  const href = url.href;
+  if (href.includes("#")) url.hash = "";
+  let hostname = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (hostname.startsWith("www.")) hostname = hostname.slice(4);
+  if (hostname !== url.hostname) url.hostname = hostname;
+  if (href.includes("?")) {
+    const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
+    kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    url.search = new URLSearchParams(kept).toString();
+  }
   if (url.pathname.length > 1 && url.pathname.endsWith("/")) {
     url.pathname = url.pathname.slice(0, -1);
   }

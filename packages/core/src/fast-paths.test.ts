@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Analysis, analyse, type Token } from "./analyse.ts";
+import { canonicalUrl } from "./canonical-url.ts";
 import { judge, judgeByFeatures } from "./classifier-model.ts";
 import { assess } from "./classify.ts";
 import {
@@ -18,6 +19,7 @@ import {
 import { CONCEPT_IDS, conceptIndex } from "./concepts.ts";
 import { COUNTRY_CODES, countryIndex } from "./countries.ts";
 import { composeDigest, composeDigests } from "./digest.ts";
+import { feedDateTime, feedDateTimeByWords } from "./feed-date.ts";
 import { parseKeywords } from "./keywords.ts";
 import { LANGUAGES } from "./language.ts";
 import { normaliseEntry } from "./normalise.ts";
@@ -492,4 +494,105 @@ describe("digests through the match index", () => {
     expect(listed).toBeGreaterThan(5_000);
     expect(differing).toEqual([]);
   }, 120_000);
+});
+
+describe("feed dates", () => {
+  const random = seeded(21);
+  const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
+  const pad = (value: number) => String(value).padStart(2, "0");
+  /** Dates in the two plain forms, and near them: other zones, spacing, days, times and weekdays that do not hold. */
+  function dates(count: number): string[] {
+    return Array.from({ length: count }, () => {
+      const time = Math.floor((random() * 2 - 0.5) * 4_000_000_000_000);
+      const date = new Date(time);
+      const zone = pick(["GMT", "UTC", "+0000", "-0500", "+0530", "Z", "EST", "+05:30", "gmt", ""]);
+      switch (Math.floor(random() * 6)) {
+        case 0:
+          return date.toUTCString();
+        case 1:
+          return date.toUTCString().replace("GMT", zone);
+        case 2:
+          return date.toISOString();
+        case 3:
+          return date.toISOString().replace(/\.\d+Z$/, pick(["Z", "+02:00", "-05:00", ".5Z", ".123456Z", "", "+0200"]));
+        case 4: {
+          // Parts that do not make a date: a day of 31 in any month, an hour past 23, a two-digit year.
+          const day = pick(["Mon", "Sun", "Dim", "mon"]);
+          const month = pick(["Jan", "Feb", "Nov", "nov", "Mär", "June"]);
+          return `${day}, ${pick([1, 9, 29, 31, 99])} ${month} ${pick(["2026", "26", "1969"])} ${pad(Math.floor(random() * 26))}:${pad(Math.floor(random() * 61))}:${pad(Math.floor(random() * 61))} ${zone}`;
+        }
+        default:
+          return `${pick(["", " ", "\t"])}${date.toUTCString().replace(", ", pick([", ", ",  ", " "]))}${pick(["", " "])}`;
+      }
+    });
+  }
+
+  it("reads the plain forms as reading every form word by word reads them", () => {
+    const differing = dates(20_000)
+      .filter((raw) => !Object.is(feedDateTime(raw), feedDateTimeByWords(raw)))
+      .map((raw) => `${raw}: ${feedDateTime(raw)} ≠ ${feedDateTimeByWords(raw)}`);
+    expect(differing).toEqual([]);
+  });
+});
+
+/** `canonicalUrl` as first written: every part of the URL set, whether or not it changes. */
+function canonicalUrlAsWritten(input: string | undefined): string | undefined {
+  if (!input) return undefined;
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  url.hash = "";
+  url.hostname = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (url.hostname.startsWith("www.")) url.hostname = url.hostname.slice(4);
+  const tracking =
+    /^(?:utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_gl|ref_src|cmpid|ocid|taid|smid)$/;
+  const kept = [...url.searchParams.entries()].filter(([name]) => !tracking.test(name.toLowerCase()));
+  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  url.search = new URLSearchParams(kept).toString();
+  if (url.pathname.length > 1 && url.pathname.endsWith("/")) url.pathname = url.pathname.slice(0, -1);
+  return url.toString();
+}
+
+describe("canonical URLs", () => {
+  it("are what setting every part of the URL gives, for links of every shape", () => {
+    const random = seeded(5);
+    const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
+    const links = Array.from({ length: 5_000 }, () => {
+      const scheme = pick(["https://", "http://", "HTTP://", "ftp://", "mailto:", ""]);
+      const host = pick([
+        "news.example",
+        "WWW.News.Example",
+        "www.news.example.",
+        "xn--80ak6aa92e.com",
+        "пример.рф",
+        "[::1]",
+        "127.0.0.1",
+        "a.b.c.example:8080",
+        "news.example:443",
+        "user:pw@news.example",
+      ]);
+      const path = pick(["", "/", "/a/b/", "/story/2026/11/28/mines", "/a%20b/", "/ä/ö", "/..//x/./y"]);
+      const query = pick([
+        "",
+        "?",
+        "?b=2&a=1",
+        "?utm_source=x&id=3",
+        "?UTM_Medium=y",
+        "?q=a+b%20c&fbclid=1",
+        "?x",
+        "?a=1&a=0",
+        "?%zz=1",
+      ]);
+      const fragment = pick(["", "#", "#top", "#x?y=1", "#a#b"]);
+      return `${pick(["", " "])}${scheme}${host}${path}${query}${fragment}`;
+    });
+    const differing = links
+      .filter((link) => canonicalUrl(link) !== canonicalUrlAsWritten(link))
+      .map((link) => `${link}: ${canonicalUrl(link)} ≠ ${canonicalUrlAsWritten(link)}`);
+    expect(differing).toEqual([]);
+  });
 });

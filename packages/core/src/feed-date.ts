@@ -177,8 +177,29 @@ function zoneOffset(zone: string, at: number): number | undefined {
   return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
 }
 
+/**
+ * RFC 822 as most feeds write it, "Sat, 28 Nov 2026 11:22:33 GMT": the words `englishWords`
+ * gives for it are the text after the weekday, which names its zone, so it is parsed as that.
+ */
+const PLAIN_RFC_822 =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d (?:GMT|UTC|[+-]\d{4}))$/;
+/** ISO 8601 with a time and a zone, "2026-11-28T11:22:33.000Z": read as written, whichever way it is read. */
+const PLAIN_ISO_8601 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?(?:Z|[+-]\d\d:\d\d)$/;
+
 /** The instant a feed's date names, in milliseconds since the epoch, or undefined. */
 export function feedDateTime(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  // The two forms nearly every feed writes skip the reading of words, which gives them unchanged.
+  const plain = PLAIN_RFC_822.exec(trimmed)?.[1] ?? (PLAIN_ISO_8601.test(trimmed) ? trimmed : undefined);
+  if (plain !== undefined) {
+    const time = Date.parse(plain);
+    return Number.isNaN(time) ? undefined : time;
+  }
+  return feedDateTimeByWords(trimmed);
+}
+
+/** `feedDateTime` read word by word whatever the form, as every form other than the two plain ones is. For tests of the fast path. */
+export function feedDateTimeByWords(raw: string): number | undefined {
   const trimmed = raw.trim();
   if (/^\d{9,11}$/.test(trimmed)) return Number(trimmed) * 1000;
   const words = englishWords(trimmed.replace(OFFSET_THEN_Z, "$1"));

@@ -1,13 +1,16 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
+
+// The one-shot `hash` gives what a Hash object's digest gives, at about half the cost for the
+// short texts hashed here: an id and a content hash for every item read.
 
 /** Short, stable, URL-safe identifier derived from content. */
 export function stableId(prefix: string, ...parts: string[]): string {
-  const digest = createHash("sha256").update(parts.join("\u0000")).digest("base64url");
+  const digest = hash("sha256", parts.join("\u0000"), "base64url");
   return `${prefix}_${digest.slice(0, 20)}`;
 }
 
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** 32-bit FNV-1a; fast and good enough for MinHash permutations. */

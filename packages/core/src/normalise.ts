@@ -49,6 +49,24 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The feed's host, kept for the feed read last: every entry of a feed asks for it, and parsing
+ * its URL again for each one cost more than anything else asked of the feed.
+ */
+let lastFeedUrl: string | undefined;
+let lastFeedHost: string | undefined;
+
+function feedHostOf(feedUrl: string): string | undefined {
+  if (feedUrl !== lastFeedUrl) {
+    lastFeedHost = hostOf(feedUrl);
+    lastFeedUrl = feedUrl;
+  }
+  return lastFeedHost;
+}
+
+/** A field's text read as HTML, or nothing. */
+const htmlFieldText = (value: unknown) => htmlToText(parserText(value) ?? "");
+
 /** The item's link made absolute against the feed URL; only http(s) links are kept. */
 export function resolveLink(link: string | undefined, base: string): string | undefined {
   if (!link?.trim()) return undefined;
@@ -108,15 +126,15 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
   const givenTitle = parserText(entry.title) ?? "";
   const rawTitle = truncate(foldWhitespace(htmlToText(givenTitle)), MAX_TITLE_CHARS);
   // The summary, else the content: a summary of markup alone ("<br/>") says nothing.
-  const textOf = (value: unknown) => htmlToText(parserText(value) ?? "");
-  const given = textOf(entry.summary);
-  let summary = truncate(given.trim() ? given : textOf(entry.contentHtml), MAX_SUMMARY_CHARS);
+  const given = htmlFieldText(entry.summary);
+  let summary = truncate(given.trim() ? given : htmlFieldText(entry.contentHtml), MAX_SUMMARY_CHARS);
   const url = resolveLink(parserText(entry.link), context.feedUrl);
   const linked = canonicalUrl(url);
   const canonical = linked && !context.shared?.links.has(linked) ? linked : undefined;
   const declaredOutlet = foldWhitespace(htmlToText(parserText(entry.outlet) ?? "")) || undefined;
 
-  const isSearchFeed = /(^|\.)news\.google\.com$/.test(hostOf(context.feedUrl) ?? "");
+  const feedHost = feedHostOf(context.feedUrl);
+  const isSearchFeed = /(^|\.)news\.google\.com$/.test(feedHost ?? "");
   const split = declaredOutlet || isSearchFeed ? splitOutletSuffix(rawTitle, declaredOutlet) : { title: rawTitle };
   // A title its HTML reading empties ("&lt;/example&gt;", "&lt;no title&gt;") is taken as
   // written when there is no text to stand in for it, unless it is markup indeed (see
@@ -136,8 +154,7 @@ export function normaliseEntry(entry: RawEntry, context: NormaliseContext): Item
     foldedSummary = "";
   }
 
-  const outlet =
-    declaredOutlet || split.outlet || context.feedTitle?.trim() || hostOf(url) || hostOf(context.feedUrl) || "unknown";
+  const outlet = declaredOutlet || split.outlet || context.feedTitle?.trim() || hostOf(url) || feedHost || "unknown";
   const contentHash = sha256Hex(`${foldedTitle}\n${foldedSummary}`).slice(0, 32);
   const declaredGuid = foldWhitespace(parserText(entry.guid) ?? "") || undefined;
   const guid = declaredGuid && !context.shared?.guids.has(declaredGuid) ? declaredGuid : undefined;
