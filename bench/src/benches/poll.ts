@@ -100,7 +100,8 @@ export const poll: Bench = {
             "address guard (127.0.0.1 allowed, one host name a feed resolved to it), into a SQLite file. A local " +
             `server answers 304 to the 70% the poller holds an etag for and a ${ITEMS_PER_CHANGED_FEED}-item RSS feed ` +
             `of new items to the rest (${num(tick.items)} items ingested). The tick runs in a fresh Node process; ` +
-            "peak memory is that process's maximum resident set (`process.resourceUsage().maxRSS`). " +
+            "peak memory is that process's own high-water resident set (VmHWM in /proc/self/status; " +
+            "getrusage's maximum would also count the process that spawned it, when larger). " +
             "Where the memory goes, from `--trace-gc-nvp` in the tick's process (the bytes each scavenge " +
             "promoted, summed) and from heap snapshots: about 125 MB of the RSS lies outside V8's heap; the " +
             "first full collection, 1.5 to 2.7 s in, leaves about 30 MB (the modules hold about 23 MB of it " +

@@ -1,5 +1,6 @@
 // One poll tick in a process of its own, so its peak memory is the poller's alone.
 import type { LookupAddress } from "node:dns";
+import { readFileSync } from "node:fs";
 import { systemClock } from "@treatywatch/core";
 import { DEFAULT_FETCH_OPTIONS, HttpFetcher } from "@treatywatch/http";
 import { SqliteStore } from "@treatywatch/store";
@@ -32,5 +33,20 @@ const errors = outcomes
 await fetcher.close();
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes: before, statuses, items, errors })}\n`,
+  `${JSON.stringify({ ms, peakRssBytes: peakRssBytes(), startRssBytes: before, statuses, items, errors })}\n`,
 );
+
+/**
+ * This process's peak resident set. On Linux it is read from /proc (VmHWM, this program's own
+ * memory since it started): getrusage's maximum is carried over from the process that spawned
+ * it, so a child of a benchmark run that had grown to a gigabyte reported a gigabyte.
+ */
+function peakRssBytes(): number {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kib) return Number(kib) * 1024;
+  } catch {
+    // Not Linux: getrusage's maximum is this process's own there.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
