@@ -16,6 +16,11 @@ describe("our labelled sets", () => {
     expect(alsoIn(heldOut, training())).toEqual([]);
   });
 
+  it("give every item an id of its own: the evaluation takes an item's id for its identity", () => {
+    const ids = Object.values(LABELLED_SETS).flatMap((file) => read(file).items.map((item) => item.id));
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+
   const testSplit = join(DEFAULT_SHARED_NEWS, "test.jsonl");
   const present = existsSync(testSplit);
   if (!present) console.log(`skipped: the shared test split is not at ${testSplit}`);
