@@ -74,15 +74,13 @@ interface WordForms {
   memo: WordMemo;
 }
 
+/** An empty cache of words a language. */
+function wordCachesByLanguage(): Record<Language, Map<string, WordForms>> {
+  return { en: new Map(), fr: new Map(), de: new Map(), es: new Map(), ru: new Map(), uk: new Map() };
+}
+
 /** What a lower-case word is in a language, worked out once: news repeats its words. */
-const wordCaches: Record<Language, Map<string, WordForms>> = {
-  en: new Map(),
-  fr: new Map(),
-  de: new Map(),
-  es: new Map(),
-  ru: new Map(),
-  uk: new Map(),
-};
+const wordCaches = wordCachesByLanguage();
 const WORD_CACHE_LIMIT = 100_000;
 
 function wordOf(lower: string, language: Language): WordForms {
@@ -104,14 +102,7 @@ function wordOf(lower: string, language: Language): WordForms {
 }
 
 /** Words as written (capitals and apostrophes as they stand) to what they are: lower-casing each one again cost more than a lookup. */
-const writtenCaches: Record<Language, Map<string, WordForms>> = {
-  en: new Map(),
-  fr: new Map(),
-  de: new Map(),
-  es: new Map(),
-  ru: new Map(),
-  uk: new Map(),
-};
+const writtenCaches = wordCachesByLanguage();
 
 function writtenWordOf(raw: string, language: Language): WordForms {
   const cache = writtenCaches[language];

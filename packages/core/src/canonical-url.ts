@@ -41,8 +41,9 @@ export function canonicalUrl(input: string | undefined, base?: string): string |
   // a "#" there is no fragment to drop, and without a "?" no query to rewrite.
   const href = url.href;
   if (href.includes("#")) url.hash = "";
-  let hostname = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (hostname.startsWith("www.")) hostname = hostname.slice(4);
+  const dotless = url.hostname.toLowerCase().replace(/\.$/, "");
+  // A host of "www." alone keeps it: an empty host cannot be set.
+  const hostname = dotless.startsWith("www.") && dotless.length > 4 ? dotless.slice(4) : dotless;
   if (hostname !== url.hostname) url.hostname = hostname;
   if (href.includes("?")) {
     const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));

@@ -16,7 +16,7 @@ import {
   similarity,
   similarityByFeatures,
 } from "./cluster.ts";
-import { CONCEPT_IDS, conceptIndex } from "./concepts.ts";
+import { CONCEPT_IDS, conceptIndex, conceptKind } from "./concepts.ts";
 import { COUNTRY_CODES, countryIndex } from "./countries.ts";
 import { composeDigest, composeDigests } from "./digest.ts";
 import { feedDateTime, feedDateTimeByWords } from "./feed-date.ts";
@@ -24,7 +24,7 @@ import { parseKeywords } from "./keywords.ts";
 import { LANGUAGES } from "./language.ts";
 import { normaliseEntry } from "./normalise.ts";
 import type { Element, Phrase, PhraseIndex, PhraseMatch } from "./phrases.ts";
-import { read } from "./reading.ts";
+import { featuresOf, type Reading, read } from "./reading.ts";
 import { renderDigest } from "./render.ts";
 import { seeded } from "./seeded.ts";
 import { foundStory, joinStory } from "./story.ts";
@@ -394,7 +394,41 @@ describe("the classifier's models", () => {
     }
     expect(differing).toEqual([]);
   }, 120_000);
+
+  it("weigh the features of a reading as the models' definition lists them", () => {
+    const differing: string[] = [];
+    for (const text of textsToRead()) {
+      const reading = read({ title: text });
+      if (JSON.stringify(featuresOf(reading)) !== JSON.stringify(featuresAsDefined(reading))) differing.push(text);
+    }
+    expect(differing).toEqual([]);
+  }, 120_000);
 });
+
+/**
+ * A reading's features as the models are defined over them, written out plainly: each concept
+ * (and again when the headline says it), each weapon paired with anything else, the treaties,
+ * whether a country is named, the content words by stem and the language, each once.
+ */
+function featuresAsDefined(reading: Reading): string[] {
+  const features = new Set<string>([`lang:${reading.language}`]);
+  const weapons = new Set<string>();
+  const others = new Set<string>();
+  for (const concept of reading.concepts) {
+    features.add(`c:${concept.target}`);
+    if (concept.from < reading.titleTokens) features.add(`t:${concept.target}`);
+    if (conceptKind(concept.target) === "weapon") weapons.add(concept.target);
+    else others.add(concept.target);
+  }
+  for (const weapon of weapons) for (const other of others) features.add(`p:${weapon}+${other}`);
+  for (const treaty of reading.treaties) features.add(`tr:${treaty.treaty}`);
+  if (reading.countries.length > 0) features.add("countries");
+  for (const token of reading.analysis.tokens) {
+    const content = token.word.length >= 3 && !token.stop && !/^\d+$/.test(token.word);
+    if (content) features.add(`s:${reading.language}:${token.stem}`);
+  }
+  return [...features];
+}
 
 /** Real reports folded into stories as ingest folds them, updated one a minute through a day. */
 function realStories(): Story[] {
@@ -567,6 +601,7 @@ describe("canonical URLs", () => {
         "news.example",
         "WWW.News.Example",
         "www.news.example.",
+        "www..",
         "xn--80ak6aa92e.com",
         "пример.рф",
         "[::1]",

@@ -56,8 +56,9 @@ export function read(input: ReadingInput): Reading {
 }
 
 /**
- * Feature names made once and kept: the same strings every time, so building a reading's
- * features allocates little and looking them up in the model hashes nothing twice.
+ * Feature names made once and kept, for `featuresOf` (training and its tests; judging sums the
+ * features without naming them): the same strings every time, so listing a reading's features
+ * allocates little.
  */
 const featureNames = new Map<string, Map<string, string>>();
 const FEATURE_NAMES_KEPT = 100_000;
@@ -83,18 +84,24 @@ export interface FeatureSink {
   add(prefix: string, value: string): void;
 }
 
-/** Prefixes made once, so a prefix is the same string at every feature (hashed once where it is a key). */
-const pairPrefixes = new Map<string, string>();
-const stemPrefixes = new Map<string, string>();
-
-function keptPrefix(kept: Map<string, string>, before: string, value: string, after: string): string {
-  let prefix = kept.get(value);
-  if (prefix === undefined) {
-    prefix = `${before}${value}${after}`;
-    kept.set(value, prefix);
-  }
-  return prefix;
+/**
+ * A prefix made once for each value, so a prefix is the same string at every feature (hashed
+ * once where it is a key).
+ */
+function keptPrefixes(make: (value: string) => string): (value: string) => string {
+  const kept = new Map<string, string>();
+  return (value) => {
+    let prefix = kept.get(value);
+    if (prefix === undefined) {
+      prefix = make(value);
+      kept.set(value, prefix);
+    }
+    return prefix;
+  };
 }
+
+const pairPrefix = keptPrefixes((weapon) => `p:${weapon}+`);
+const stemPrefix = keptPrefixes((language) => `s:${language}:`);
 
 /**
  * The features the classifier's model weighs: each concept (and again when the headline
@@ -112,12 +119,12 @@ export function eachFeature(reading: Reading, sink: FeatureSink): void {
     else others.add(concept.target);
   }
   for (const weapon of weapons) {
-    const prefix = keptPrefix(pairPrefixes, "p:", weapon, "+");
+    const prefix = pairPrefix(weapon);
     for (const other of others) sink.add(prefix, other);
   }
   for (const treaty of reading.treaties) sink.add("tr:", treaty.treaty);
   if (reading.countries.length > 0) sink.add("", "countries");
-  const stems = keptPrefix(stemPrefixes, "s:", reading.language, ":");
+  const stems = stemPrefix(reading.language);
   for (const token of reading.analysis.tokens) {
     if (isContentToken(token)) sink.add(stems, token.stem);
   }
