@@ -26,11 +26,12 @@ function bothScores(text: string) {
   return { ours, eld: eld.detect(text).getScores() };
 }
 
+// Never the frozen test split: a failing check would print its headlines.
 const SETS = [
   "../eval/news.jsonl",
+  "../eval/heldout.jsonl",
   "../eval/written.jsonl",
   "../../../../shared/news/dev.jsonl",
-  "../../../../shared/news/test.jsonl",
 ]
   .map((path) => fileURLToPath(new URL(path, import.meta.url)))
   .filter(existsSync);
