@@ -437,10 +437,7 @@ function pairView(fp: Fingerprint): PairView {
   const lists: readonly (readonly string[])[] = [
     fp.countries,
     fp.treaties,
-    byKind[0] as string[],
-    byKind[1] as string[],
-    byKind[2] as string[],
-    byKind[3] as string[],
+    ...byKind,
     fp.topics,
     fp.names ?? [],
     fp.figures ?? [],

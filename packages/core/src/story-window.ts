@@ -70,13 +70,14 @@ interface KeyEntries {
   lookup: number;
 }
 
-/** Where the first entry at or after `time` is (the length when none is). */
-function firstAtOrAfter(entries: readonly Entry[], time: Time): number {
+/** Where the first entry at or after `time` is (after it, with `after`); the length when none is. */
+function firstAtOrAfter(entries: readonly Entry[], time: Time, after = false): number {
   let low = 0;
   let high = entries.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if ((entries[middle] as Entry).at < time) low = middle + 1;
+    const at = (entries[middle] as Entry).at;
+    if (at < time || (after && at === time)) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -86,18 +87,8 @@ function firstAtOrAfter(entries: readonly Entry[], time: Time): number {
 function insertByTime(entries: Entry[], entry: Entry): void {
   const last = entries[entries.length - 1];
   // News mostly arrives in order of time, so an entry mostly goes last.
-  if (last === undefined || !(entry.at < last.at)) {
-    entries.push(entry);
-    return;
-  }
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((entries[middle] as Entry).at > entry.at) high = middle;
-    else low = middle + 1;
-  }
-  entries.splice(low, 0, entry);
+  if (last === undefined || !(entry.at < last.at)) entries.push(entry);
+  else entries.splice(firstAtOrAfter(entries, entry.at, true), 0, entry);
 }
 
 /** Takes an entry out of the time order, found among those of its time. */
