@@ -1,26 +1,29 @@
-import { z } from "zod";
 import { ConfigError } from "./config.ts";
+import { integer, unsetIs, webAddress } from "./settings.ts";
+import * as z from "./zod.ts";
 
-const queueUrl = z.url({ protocol: /^https?$/ });
+const address = z.optional(webAddress);
+const name = z.optional(z.string().check(z.minLength(1)));
+const arn = z.optional(z.string().check(z.startsWith("arn:")));
 
 /** What the AWS deployment passes its functions, beside the settings `loadConfig` reads. */
 const schema = z.object({
-  TREATYWATCH_TABLE_NAME: z.string().min(1),
-  TREATYWATCH_FETCH_QUEUE_URL: queueUrl.optional(),
-  TREATYWATCH_FETCH_DLQ_URL: queueUrl.optional(),
-  TREATYWATCH_POLL_BATCH_SIZE: z.coerce.number().int().positive().default(25_000),
-  TREATYWATCH_INGEST_QUEUE_URL: queueUrl.optional(),
-  TREATYWATCH_MATCH_QUEUE_URL: queueUrl.optional(),
-  TREATYWATCH_DELIVERY_QUEUE_URL: queueUrl.optional(),
-  TREATYWATCH_MAIL_FROM: z.email().optional(),
-  TREATYWATCH_SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  TREATYWATCH_SECRET_KEY_ARN: z.string().startsWith("arn:").optional(),
-  TREATYWATCH_INGEST_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
-  TREATYWATCH_ITEM_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
-  TREATYWATCH_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
-  TREATYWATCH_ORIGIN_SECRET_ARN: z.string().startsWith("arn:").optional(),
-  TREATYWATCH_RATE_LIMIT_TABLE: z.string().min(1).optional(),
+  TREATYWATCH_TABLE_NAME: z.string().check(z.minLength(1)),
+  TREATYWATCH_FETCH_QUEUE_URL: address,
+  TREATYWATCH_FETCH_DLQ_URL: address,
+  TREATYWATCH_POLL_BATCH_SIZE: unsetIs(integer(z.positive()), 25_000),
+  TREATYWATCH_INGEST_QUEUE_URL: address,
+  TREATYWATCH_MATCH_QUEUE_URL: address,
+  TREATYWATCH_DELIVERY_QUEUE_URL: address,
+  TREATYWATCH_MAIL_FROM: z.optional(z.email()),
+  TREATYWATCH_SES_CONFIGURATION_SET: name,
+  TREATYWATCH_PUBLIC_URL: address,
+  TREATYWATCH_SECRET_KEY_ARN: arn,
+  TREATYWATCH_INGEST_SHARDS: unsetIs(integer(z.minimum(1), z.maximum(64)), 4),
+  TREATYWATCH_ITEM_RETENTION_DAYS: unsetIs(integer(z.minimum(0)), 0),
+  TREATYWATCH_DELIVERY_RETENTION_DAYS: unsetIs(integer(z.minimum(0)), 0),
+  TREATYWATCH_ORIGIN_SECRET_ARN: arn,
+  TREATYWATCH_RATE_LIMIT_TABLE: name,
 });
 
 /** The environment variables the infra sets on a function, by name. */

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
-import { z } from "zod";
+import { integer, unsetIs, webAddress } from "./settings.ts";
+import * as z from "./zod.ts";
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => unsetIs(integer(z.positive()), fallback);
 
 /** An AES-256 key as base64 or base64url text; undefined when it is not 32 bytes. */
 function decodeKey(text: string): Buffer | undefined {
@@ -11,43 +12,46 @@ function decodeKey(text: string): Buffer | undefined {
   return key.length === 32 ? key : undefined;
 }
 
-const secretKey = z.string().refine((text) => decodeKey(text) !== undefined, "must be 32 bytes, base64");
+const secretKey = z.string().check(z.refine((text) => decodeKey(text) !== undefined, "must be 32 bytes, base64"));
 const secretKeyList = z
   .string()
-  .refine(
-    (text) => text.split(",").every((entry) => entry.trim() === "" || decodeKey(entry) !== undefined),
-    "must be comma-separated 32-byte keys, base64",
+  .check(
+    z.refine(
+      (text) => text.split(",").every((entry) => entry.trim() === "" || decodeKey(entry) !== undefined),
+      "must be comma-separated 32-byte keys, base64",
+    ),
   );
+const text = (fallback: string, minLength = 1) => unsetIs(z.string().check(z.minLength(minLength)), fallback);
 
 /** Every setting treatywatch reads from the environment, with its default. */
 const schema = z.object({
-  TREATYWATCH_DATA_DIR: z.string().min(1).default("./data"),
-  TREATYWATCH_FEEDS_FILE: z.string().min(1).default("./feeds.txt"),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  TREATYWATCH_DATA_DIR: text("./data"),
+  TREATYWATCH_FEEDS_FILE: text("./feeds.txt"),
+  HOST: text("127.0.0.1"),
+  PORT: unsetIs(integer(z.minimum(0), z.maximum(65_535)), 8787),
+  LOG_LEVEL: unsetIs(z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), "info"),
   TREATYWATCH_POLL_TICK_SECONDS: positiveInt(60),
   TREATYWATCH_FETCH_CONCURRENCY: positiveInt(16),
   TREATYWATCH_FETCH_TIMEOUT_MS: positiveInt(20_000),
   TREATYWATCH_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   TREATYWATCH_FETCH_PER_HOST: positiveInt(2),
-  TREATYWATCH_FETCH_ALLOW: z.string().default(""),
+  TREATYWATCH_FETCH_ALLOW: unsetIs(z.string(), ""),
   TREATYWATCH_POLL_MIN_SECONDS: positiveInt(5 * 60),
   TREATYWATCH_POLL_MAX_SECONDS: positiveInt(6 * 3600),
-  TREATYWATCH_CONTACT_URL: z.url({ protocol: /^https?$/ }).default("https://github.com/treatywatch/treatywatch"),
-  TREATYWATCH_SECRET_KEY: secretKey.optional(),
-  TREATYWATCH_SECRET_KEY_OLD: secretKeyList.default(""),
-  TREATYWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  TREATYWATCH_MAIL_FROM: z.string().min(3).default("treatywatch <alerts@localhost>"),
-  TREATYWATCH_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  TREATYWATCH_CONTACT_URL: unsetIs(webAddress, "https://github.com/treatywatch/treatywatch"),
+  TREATYWATCH_SECRET_KEY: z.optional(secretKey),
+  TREATYWATCH_SECRET_KEY_OLD: unsetIs(secretKeyList, ""),
+  TREATYWATCH_PUBLIC_URL: z.optional(webAddress),
+  TREATYWATCH_MAIL_FROM: text("treatywatch <alerts@localhost>", 3),
+  TREATYWATCH_SMTP_URL: z.optional(z.url({ protocol: /^smtps?$/ })),
   TREATYWATCH_ANON_RATE_LIMIT: positiveInt(120),
   TREATYWATCH_ANON_RATE_WINDOW_SECONDS: positiveInt(60),
-  TREATYWATCH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
-  TREATYWATCH_PUBLIC_SIGNUPS: z.enum(["on", "off"], "must be on or off").default("on"),
-  TREATYWATCH_PUBLIC_TENANT: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a tenant name: lower-case letters, digits and -")
-    .default("public"),
+  TREATYWATCH_TRUSTED_PROXIES: unsetIs(integer(z.minimum(0), z.maximum(10)), 0),
+  TREATYWATCH_PUBLIC_SIGNUPS: unsetIs(z.enum(["on", "off"], "must be on or off"), "on"),
+  TREATYWATCH_PUBLIC_TENANT: unsetIs(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a tenant name: lower-case letters, digits and -")),
+    "public",
+  ),
 });
 
 export interface Config {

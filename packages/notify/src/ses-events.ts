@@ -1,20 +1,20 @@
-import { z } from "zod";
+import * as z from "@treatywatch/config/zod";
 import type { SuppressionList } from "./mail.ts";
 
 const SnsEnvelopeSchema = z.object({
   Type: z.string(),
   Message: z.string(),
-  SubscribeURL: z.string().optional(),
+  SubscribeURL: z.optional(z.string()),
 });
 
 const recipients = z.array(z.object({ emailAddress: z.string() }));
 
 /** SES publishes `notificationType` (identity notifications) or `eventType` (configuration sets). */
 const SesEventSchema = z.object({
-  notificationType: z.string().optional(),
-  eventType: z.string().optional(),
-  bounce: z.object({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
-  complaint: z.object({ complainedRecipients: recipients }).optional(),
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: recipients })),
+  complaint: z.optional(z.object({ complainedRecipients: recipients })),
 });
 
 export type SesEventOutcome =
