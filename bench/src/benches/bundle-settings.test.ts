@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUNDLE_CONDITIONS } from "./cold-start.ts";
 
-describe("a worker function's settings and SES messages in a Lambda bundle", () => {
+describe("a worker function's settings and messages in a Lambda bundle", () => {
   const dir = mkdtempSync(join(tmpdir(), "treatywatch-bench-settings-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,7 +16,7 @@ describe("a worker function's settings and SES messages in a Lambda bundle", () 
       stdin: {
         contents: [
           'export { loadAwsConfig } from "@treatywatch/config";',
-          'export { handleSesNotification } from "@treatywatch/notify";',
+          'export { handleSesNotification, WebhookEventSchema } from "@treatywatch/notify";',
         ].join("\n"),
         resolveDir: import.meta.dirname,
       },

@@ -3355,9 +3355,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /** @constant */
                     type: "subscription.verify";
-                    /** @enum {number} */
+                    /** @constant */
                     schemaVersion: 1;
                     id: string;
                     subscriptionId: string;
@@ -3402,9 +3402,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /** @constant */
                     type: "story.created";
-                    /** @enum {number} */
+                    /** @constant */
                     schemaVersion: 1;
                     id: string;
                     subscriptionId: string;
@@ -3473,9 +3473,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /** @constant */
                     type: "story.updated";
-                    /** @enum {number} */
+                    /** @constant */
                     schemaVersion: 1;
                     id: string;
                     subscriptionId: string;
@@ -3545,9 +3545,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /** @constant */
                     type: "digest.ready";
-                    /** @enum {number} */
+                    /** @constant */
                     schemaVersion: 1;
                     id: string;
                     subscriptionId: string;

@@ -1,17 +1,17 @@
-import { z } from "zod";
+import * as z from "@treatywatch/config/zod";
 
-const timestamp = z.string().describe("ISO 8601 timestamp in UTC");
+const timestamp = z.string().check(z.describe("ISO 8601 timestamp in UTC"));
 
 export const SourceReferenceSchema = z.object({
   outlet: z.string(),
   title: z.string(),
-  link: z.string().optional(),
-  publishedAt: timestamp.optional().describe("As the item carried it; absent when the item gave none"),
+  link: z.optional(z.string()),
+  publishedAt: z.optional(timestamp).check(z.describe("As the item carried it; absent when the item gave none")),
 });
 
 export const StoryPayloadSchema = z.object({
   id: z.string(),
-  version: z.number().int(),
+  version: z.int(),
   title: z.string(),
   summary: z.string(),
   score: z.number(),
@@ -24,7 +24,7 @@ export const StoryPayloadSchema = z.object({
   sources: z.array(SourceReferenceSchema),
 });
 
-const envelope = <Type extends string, Data extends z.ZodType>(type: Type, data: Data) =>
+const envelope = <Type extends string, Data extends z.ZodMiniType>(type: Type, data: Data) =>
   z.object({
     type: z.literal(type),
     schemaVersion: z.literal(1),
@@ -37,7 +37,10 @@ const envelope = <Type extends string, Data extends z.ZodType>(type: Type, data:
 
 export const StoryCreatedEventSchema = envelope(
   "story.created",
-  z.object({ story: StoryPayloadSchema, reasons: z.array(z.string()).describe("Why the story matched the filter") }),
+  z.object({
+    story: StoryPayloadSchema,
+    reasons: z.array(z.string()).check(z.describe("Why the story matched the filter")),
+  }),
 );
 
 export const StoryUpdatedEventSchema = envelope(
@@ -47,19 +50,19 @@ export const StoryUpdatedEventSchema = envelope(
     reasons: z.array(z.string()),
     changes: z
       .array(z.string())
-      .describe("What changed materially since the last version sent, e.g. `outlet: Reuters`"),
+      .check(z.describe("What changed materially since the last version sent, e.g. `outlet: Reuters`")),
   }),
 );
 
 export const DigestReadyEventSchema = envelope(
   "digest.ready",
   z.object({
-    period: z.string().describe("The digest's period key, e.g. `2026-03-01` or `2026-W09`"),
+    period: z.string().check(z.describe("The digest's period key, e.g. `2026-03-01` or `2026-W09`")),
     windowStart: timestamp,
     windowEnd: timestamp,
     subject: z.string(),
-    text: z.string().describe("The digest as plain text"),
-    html: z.string().describe("The digest as HTML that reads well without CSS"),
+    text: z.string().check(z.describe("The digest as plain text")),
+    html: z.string().check(z.describe("The digest as HTML that reads well without CSS")),
     stories: z.array(StoryPayloadSchema),
   }),
 );
@@ -67,7 +70,7 @@ export const DigestReadyEventSchema = envelope(
 /** The ping that verifies a webhook endpoint; never a delivery, so not in `WebhookEventSchema`. */
 export const SubscriptionVerifyEventSchema = envelope(
   "subscription.verify",
-  z.object({}).describe("Empty: the signed request is the proof"),
+  z.object({}).check(z.describe("Empty: the signed request is the proof")),
 );
 
 export const WebhookEventSchema = z.discriminatedUnion("type", [

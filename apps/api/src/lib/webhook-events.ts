@@ -1,10 +1,12 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { toJSONSchema, type ZodMiniType } from "@treatywatch/config/zod";
 import {
   DigestReadyEventSchema,
   StoryCreatedEventSchema,
   StoryUpdatedEventSchema,
   SubscriptionVerifyEventSchema,
 } from "@treatywatch/notify/events";
+import type { SchemaObject } from "openapi3-ts/oas31";
 import type { AppEnv } from "./env.ts";
 
 const EVENTS = [
@@ -51,6 +53,18 @@ const SignatureHeaders = z.object({
 });
 
 /**
+ * An event's schema as the document's JSON Schema. The event schemas are zod's functional build,
+ * which the functions that send events load at start (see `@treatywatch/config/zod`), and which
+ * the OpenAPI generator does not read; they are written out as a payload is read, so the
+ * document asks for the fields it lists and allows others to come.
+ */
+function documented(schema: ZodMiniType): SchemaObject {
+  const { $schema: _dialect, ...body } = toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
+  // OpenAPI 3.1's schemas are JSON Schema 2020-12, which its types spell more narrowly.
+  return body as SchemaObject;
+}
+
+/**
  * Describes what treatywatch POSTs to webhook subscribers, in the document's `webhooks`,
  * with the Standard Webhooks headers every request carries.
  */
@@ -63,7 +77,10 @@ export function registerWebhookEvents(api: OpenAPIHono<AppEnv>): void {
       tags: ["webhook events"],
       summary,
       description: `${description} Verify \`webhook-signature\` over \`webhook-id.webhook-timestamp.body\` with your \`whsec_\` secret, e.g. with the \`standardwebhooks\` library.`,
-      request: { headers: SignatureHeaders, body: { content: { "application/json": { schema } }, required: true } },
+      request: {
+        headers: SignatureHeaders,
+        body: { content: { "application/json": { schema: documented(schema) } }, required: true },
+      },
       responses: {
         200: { description: "Any 2xx acknowledges the event; anything else is retried with backoff." },
         410: { description: "Gone: the endpoint is disabled at once and no more events are sent." },
