@@ -139,13 +139,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
   const subscribers = registerUnsubscribe(registerConfirm(registerSubscriptions(news)));
   const routes = registerFeeds(registerSyndication(registerDeliveries(subscribers)));
 
-  registerOpenApiDocument(api, {
-    title: "treatywatch API",
-    version: API_VERSION,
-    description: API_DESCRIPTION,
-  });
-
-  registerWebhookEvents(api);
+  registerOpenApiDocument(
+    api,
+    { title: "treatywatch API", version: API_VERSION, description: API_DESCRIPTION },
+    registerWebhookEvents,
+  );
   registerDocs(api);
   registerPages(api, {
     signupTenant: options.publicSignups === false ? undefined : (options.publicSignups?.tenant ?? "public"),

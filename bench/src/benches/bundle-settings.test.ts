@@ -3,6 +3,10 @@ import { testBundle } from "./test-bundle.ts";
 
 describe("a worker function's settings and messages in a Lambda bundle", () => {
   it("are read by zod's functional build alone, with its English messages", async () => {
+    // Every copy of zod in a process shares one configuration: none here may have set a language
+    // already, or the bundle's own could be missing unseen.
+    const shared = globalThis as { __zod_globalConfig?: { localeError?: unknown } };
+    expect(shared.__zod_globalConfig?.localeError).toBeUndefined();
     const { inputs, module } = await testBundle<
       typeof import("@treatywatch/config") & typeof import("@treatywatch/notify")
     >(

@@ -1,29 +1,29 @@
 import { ConfigError } from "./config.ts";
-import { integer, unsetIs, webAddress } from "./settings.ts";
+import { integer, webAddress } from "./settings.ts";
 import * as z from "./zod.ts";
 
-const address = z.optional(webAddress);
-const name = z.optional(z.string().check(z.minLength(1)));
-const arn = z.optional(z.string().check(z.startsWith("arn:")));
+const optionalUrl = z.optional(webAddress);
+const optionalName = z.optional(z.string().check(z.minLength(1)));
+const optionalArn = z.optional(z.string().check(z.startsWith("arn:")));
 
 /** What the AWS deployment passes its functions, beside the settings `loadConfig` reads. */
 const schema = z.object({
   TREATYWATCH_TABLE_NAME: z.string().check(z.minLength(1)),
-  TREATYWATCH_FETCH_QUEUE_URL: address,
-  TREATYWATCH_FETCH_DLQ_URL: address,
-  TREATYWATCH_POLL_BATCH_SIZE: unsetIs(integer(z.positive()), 25_000),
-  TREATYWATCH_INGEST_QUEUE_URL: address,
-  TREATYWATCH_MATCH_QUEUE_URL: address,
-  TREATYWATCH_DELIVERY_QUEUE_URL: address,
+  TREATYWATCH_FETCH_QUEUE_URL: optionalUrl,
+  TREATYWATCH_FETCH_DLQ_URL: optionalUrl,
+  TREATYWATCH_POLL_BATCH_SIZE: z._default(integer(z.positive()), 25_000),
+  TREATYWATCH_INGEST_QUEUE_URL: optionalUrl,
+  TREATYWATCH_MATCH_QUEUE_URL: optionalUrl,
+  TREATYWATCH_DELIVERY_QUEUE_URL: optionalUrl,
   TREATYWATCH_MAIL_FROM: z.optional(z.email()),
-  TREATYWATCH_SES_CONFIGURATION_SET: name,
-  TREATYWATCH_PUBLIC_URL: address,
-  TREATYWATCH_SECRET_KEY_ARN: arn,
-  TREATYWATCH_INGEST_SHARDS: unsetIs(integer(z.minimum(1), z.maximum(64)), 4),
-  TREATYWATCH_ITEM_RETENTION_DAYS: unsetIs(integer(z.minimum(0)), 0),
-  TREATYWATCH_DELIVERY_RETENTION_DAYS: unsetIs(integer(z.minimum(0)), 0),
-  TREATYWATCH_ORIGIN_SECRET_ARN: arn,
-  TREATYWATCH_RATE_LIMIT_TABLE: name,
+  TREATYWATCH_SES_CONFIGURATION_SET: optionalName,
+  TREATYWATCH_PUBLIC_URL: optionalUrl,
+  TREATYWATCH_SECRET_KEY_ARN: optionalArn,
+  TREATYWATCH_INGEST_SHARDS: z._default(integer(z.minimum(1), z.maximum(64)), 4),
+  TREATYWATCH_ITEM_RETENTION_DAYS: z._default(integer(z.minimum(0)), 0),
+  TREATYWATCH_DELIVERY_RETENTION_DAYS: z._default(integer(z.minimum(0)), 0),
+  TREATYWATCH_ORIGIN_SECRET_ARN: optionalArn,
+  TREATYWATCH_RATE_LIMIT_TABLE: optionalName,
 });
 
 /** The environment variables the infra sets on a function, by name. */

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { integer, unsetIs, webAddress } from "./settings.ts";
+import { integer, webAddress } from "./settings.ts";
 import * as z from "./zod.ts";
 
-const positiveInt = (fallback: number) => unsetIs(integer(z.positive()), fallback);
+const positiveInt = (fallback: number) => z._default(integer(z.positive()), fallback);
 
 /** An AES-256 key as base64 or base64url text; undefined when it is not 32 bytes. */
 function decodeKey(text: string): Buffer | undefined {
@@ -21,34 +21,34 @@ const secretKeyList = z
       "must be comma-separated 32-byte keys, base64",
     ),
   );
-const text = (fallback: string, minLength = 1) => unsetIs(z.string().check(z.minLength(minLength)), fallback);
+const text = (fallback: string) => z._default(z.string().check(z.minLength(1)), fallback);
 
 /** Every setting treatywatch reads from the environment, with its default. */
 const schema = z.object({
   TREATYWATCH_DATA_DIR: text("./data"),
   TREATYWATCH_FEEDS_FILE: text("./feeds.txt"),
   HOST: text("127.0.0.1"),
-  PORT: unsetIs(integer(z.minimum(0), z.maximum(65_535)), 8787),
-  LOG_LEVEL: unsetIs(z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), "info"),
+  PORT: z._default(integer(z.minimum(0), z.maximum(65_535)), 8787),
+  LOG_LEVEL: z._default(z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), "info"),
   TREATYWATCH_POLL_TICK_SECONDS: positiveInt(60),
   TREATYWATCH_FETCH_CONCURRENCY: positiveInt(16),
   TREATYWATCH_FETCH_TIMEOUT_MS: positiveInt(20_000),
   TREATYWATCH_FETCH_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   TREATYWATCH_FETCH_PER_HOST: positiveInt(2),
-  TREATYWATCH_FETCH_ALLOW: unsetIs(z.string(), ""),
+  TREATYWATCH_FETCH_ALLOW: z._default(z.string(), ""),
   TREATYWATCH_POLL_MIN_SECONDS: positiveInt(5 * 60),
   TREATYWATCH_POLL_MAX_SECONDS: positiveInt(6 * 3600),
-  TREATYWATCH_CONTACT_URL: unsetIs(webAddress, "https://github.com/treatywatch/treatywatch"),
+  TREATYWATCH_CONTACT_URL: z._default(webAddress, "https://github.com/treatywatch/treatywatch"),
   TREATYWATCH_SECRET_KEY: z.optional(secretKey),
-  TREATYWATCH_SECRET_KEY_OLD: unsetIs(secretKeyList, ""),
+  TREATYWATCH_SECRET_KEY_OLD: z._default(secretKeyList, ""),
   TREATYWATCH_PUBLIC_URL: z.optional(webAddress),
-  TREATYWATCH_MAIL_FROM: text("treatywatch <alerts@localhost>", 3),
+  TREATYWATCH_MAIL_FROM: z._default(z.string().check(z.minLength(3)), "treatywatch <alerts@localhost>"),
   TREATYWATCH_SMTP_URL: z.optional(z.url({ protocol: /^smtps?$/ })),
   TREATYWATCH_ANON_RATE_LIMIT: positiveInt(120),
   TREATYWATCH_ANON_RATE_WINDOW_SECONDS: positiveInt(60),
-  TREATYWATCH_TRUSTED_PROXIES: unsetIs(integer(z.minimum(0), z.maximum(10)), 0),
-  TREATYWATCH_PUBLIC_SIGNUPS: unsetIs(z.enum(["on", "off"], "must be on or off"), "on"),
-  TREATYWATCH_PUBLIC_TENANT: unsetIs(
+  TREATYWATCH_TRUSTED_PROXIES: z._default(integer(z.minimum(0), z.maximum(10)), 0),
+  TREATYWATCH_PUBLIC_SIGNUPS: z._default(z.enum(["on", "off"], "must be on or off"), "on"),
+  TREATYWATCH_PUBLIC_TENANT: z._default(
     z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a tenant name: lower-case letters, digits and -")),
     "public",
   ),

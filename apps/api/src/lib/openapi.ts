@@ -123,14 +123,18 @@ export function finishDocument(document: Document, publicUrl: string): Document 
 /**
  * Serves the finished document at /openapi.json, built once on first request; its server is
  * the public URL the request was made on (behind CloudFront without a domain, the viewer's host).
+ * `describe` registers what only the document needs (the webhook events), when it is first built
+ * rather than at every cold start.
  */
 export function registerOpenApiDocument(
   api: OpenAPIHono<AppEnv>,
   info: { title: string; version: string; description: string },
+  describe: (api: OpenAPIHono<AppEnv>) => void = () => {},
 ): void {
   let document: Document | undefined;
   api.get("/openapi.json", (c) => {
     const { publicUrl } = c.var.options;
+    if (!document) describe(api);
     document ??= finishDocument(
       api.getOpenAPI31Document({
         openapi: "3.1.0",
