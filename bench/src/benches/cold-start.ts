@@ -104,13 +104,18 @@ export const coldStart: Bench = {
       write: true,
     });
     const load = (file: string) => lambdaLoadMs(file, { nodeModules: join(repoRoot, "node_modules"), env: LAMBDA_ENV });
-    const empty = median(Array.from({ length: runs }, () => load(baseline)));
     const synthesized = synthesizedBundles(repoRoot);
     const bundles = synthesized.length > 0 ? synthesized : await bundleEntries(repoRoot, out);
+    // Loaded in rotation, the empty module with them, so that a spell of load on a shared machine
+    // falls on every bundle alike rather than on the one being measured.
+    const files = [baseline, ...bundles.map((bundle) => bundle.file)];
+    const times = files.map((): number[] => []);
+    for (let run = 0; run < runs; run++) files.forEach((file, at) => times[at]?.push(load(file)));
+    const [empty = Number.NaN, ...loads] = times.map(median);
     const rows: Row[] = [];
-    for (const bundle of bundles) {
+    for (const [at, bundle] of bundles.entries()) {
       const size = statSync(bundle.file).size;
-      const ms = median(Array.from({ length: runs }, () => load(bundle.file)));
+      const ms = loads[at] ?? Number.NaN;
       log(`cold-start: ${bundle.name} ${num(size / 1024)} KiB, load ${num(ms, 1)} ms`);
       rows.push({
         name: `cold-start ${bundle.name}`,
@@ -131,7 +136,7 @@ export const coldStart: Bench = {
         ", loaded in a fresh Node process as the Lambda Node.js runtime loads a CommonJS handler: require() from a folder " +
         "of its own, the AWS SDK found on NODE_PATH (the repository's node_modules standing for the runtime's copy), " +
         `source maps enabled as on Lambda; the median of ${runs} processes, from the first line of the process to ` +
-        "require() returning, next to an empty module's. Lambda runs Node.js 22: on this machine it loaded the same " +
+        "require() returning, next to an empty module's, every bundle loaded once a round so that each sees the same machine. Lambda runs Node.js 22: on this machine it loaded the same " +
         "bundles within about 15% of Node.js 20 (on 2026-12-01, the median of 7: Api 119 ms against 104 ms, Fetch 90 ms " +
         "against 93 ms, Poll 71 ms against 67 ms).";
     }
