@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { lambdaLoadMs, synthesizedFunctions } from "@treatywatch/infra/src/lambda-load.ts";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { type Bench, num, type Row } from "../report.ts";
 
 /** Settings the Lambda entries read at import, so they start as they would on AWS. */
@@ -52,6 +52,47 @@ export function synthesizedBundles(repoRoot: string): Bundle[] {
 /** The package.json conditions the infra's bundles resolve with (infra/src/house-function.ts). */
 export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
 
+/** How the infra bundles a function: CommonJS, minified, the AWS SDK left to the runtime. */
+const AS_THE_INFRA_BUNDLES: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  mainFields: ["module", "main"],
+  conditions: BUNDLE_CONDITIONS,
+  supported: { "dynamic-import": false },
+  sourcemap: true,
+  sourcesContent: false,
+  minify: true,
+  external: ["@aws-sdk/*"],
+  logLevel: "silent",
+};
+
+/**
+ * What functions load at start, each bundled alone as the functions are, so the note can say
+ * where a cold start's time goes.
+ */
+const PARTS: ReadonlyArray<{ name: string; what: string; code: string; from: string }> = [
+  {
+    name: "sdk",
+    what: "the DynamoDB client and its document client, which every function requires at start",
+    code: 'require("@aws-sdk/client-dynamodb"); require("@aws-sdk/lib-dynamodb");',
+    from: ".",
+  },
+  {
+    name: "zod",
+    what: "zod's full build, which the Api bundle carries for its routes' OpenAPI schemas",
+    code: 'module.exports = require("zod");',
+    from: ".",
+  },
+  {
+    name: "weights",
+    what: "the classifier's weights, which the Fetch bundle parses at start",
+    code: 'module.exports = require("#classifier-weights");',
+    from: "packages/core",
+  },
+];
+
 /** Bundles each Lambda entry as the infra does (CommonJS, minified, the AWS SDK left to the runtime). */
 async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
@@ -61,21 +102,7 @@ async function bundleEntries(repoRoot: string, out: string): Promise<Bundle[]> {
       .replace(/\/src\//, "/")
       .replace(/\.ts$/, "");
     const file = join(out, `${name.replace(/\//g, "-")}.js`);
-    await build({
-      entryPoints: [join(repoRoot, entry)],
-      outfile: file,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      mainFields: ["module", "main"],
-      conditions: BUNDLE_CONDITIONS,
-      supported: { "dynamic-import": false },
-      sourcemap: true,
-      minify: true,
-      external: ["@aws-sdk/*"],
-      logLevel: "silent",
-    });
+    await build({ ...AS_THE_INFRA_BUNDLES, entryPoints: [join(repoRoot, entry)], outfile: file });
     bundles.push({ name, file });
   }
   return bundles;
@@ -106,12 +133,27 @@ export const coldStart: Bench = {
     const load = (file: string) => lambdaLoadMs(file, { nodeModules: join(repoRoot, "node_modules"), env: LAMBDA_ENV });
     const synthesized = synthesizedBundles(repoRoot);
     const bundles = synthesized.length > 0 ? synthesized : await bundleEntries(repoRoot, out);
-    // Loaded in rotation, the empty module with them, so that a spell of load on a shared machine
-    // falls on every bundle alike rather than on the one being measured.
-    const files = [baseline, ...bundles.map((bundle) => bundle.file)];
+    const parts = await Promise.all(
+      PARTS.map(async (part) => {
+        const file = join(out, `part-${part.name}.js`);
+        await build({
+          ...AS_THE_INFRA_BUNDLES,
+          stdin: { contents: part.code, resolveDir: join(repoRoot, part.from) },
+          outfile: file,
+        });
+        return { ...part, file };
+      }),
+    );
+    // Loaded in rotation, the empty module and the parts with them, so that a spell of load on a
+    // shared machine falls on every bundle alike rather than on the one being measured.
+    const files = [baseline, ...bundles.map((bundle) => bundle.file), ...parts.map((part) => part.file)];
     const times = files.map((): number[] => []);
-    for (let run = 0; run < runs; run++) files.forEach((file, at) => times[at]?.push(load(file)));
-    const [empty = Number.NaN, ...loads] = times.map(median);
+    for (let run = 0; run < runs; run++) {
+      for (const [at, file] of files.entries()) times[at]?.push(load(file));
+    }
+    const [empty = Number.NaN, ...medians] = times.map(median);
+    const loads = medians.slice(0, bundles.length);
+    const partLoads = medians.slice(bundles.length);
     const rows: Row[] = [];
     for (const [at, bundle] of bundles.entries()) {
       const size = statSync(bundle.file).size;
@@ -136,7 +178,11 @@ export const coldStart: Bench = {
         ", loaded in a fresh Node process as the Lambda Node.js runtime loads a CommonJS handler: require() from a folder " +
         "of its own, the AWS SDK found on NODE_PATH (the repository's node_modules standing for the runtime's copy), " +
         `source maps enabled as on Lambda; the median of ${runs} processes, from the first line of the process to ` +
-        "require() returning, next to an empty module's, every bundle loaded once a round so that each sees the same machine. Lambda runs Node.js 22: on this machine it loaded the same " +
+        "require() returning, next to an empty module's, every bundle loaded once a round so that each sees the same machine. " +
+        `Where the time goes, loaded alone in the same rounds: ${parts
+          .map((part, at) => `${part.what}, ${num(partLoads[at] ?? Number.NaN)} ms`)
+          .join("; ")}. ` +
+        "Lambda runs Node.js 22: on this machine it loaded the same " +
         "bundles within about 15% of Node.js 20 (on 2026-12-01, the median of 7: Api 119 ms against 104 ms, Fetch 90 ms " +
         "against 93 ms, Poll 71 ms against 67 ms).";
     }
