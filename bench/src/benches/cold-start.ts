@@ -53,7 +53,7 @@ export function synthesizedBundles(repoRoot: string): Bundle[] {
 export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
 
 /** How the infra bundles a function: CommonJS, minified, the AWS SDK left to the runtime. */
-const AS_THE_INFRA_BUNDLES: BuildOptions = {
+export const AS_THE_INFRA_BUNDLES: BuildOptions = {
   bundle: true,
   platform: "node",
   format: "cjs",

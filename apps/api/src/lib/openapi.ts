@@ -134,14 +134,16 @@ export function registerOpenApiDocument(
   let document: Document | undefined;
   api.get("/openapi.json", (c) => {
     const { publicUrl } = c.var.options;
-    if (!document) describe(api);
-    document ??= finishDocument(
-      api.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: { title: info.title, version: info.version, description: info.description },
-      }),
-      publicUrl,
-    );
+    if (!document) {
+      describe(api);
+      document = finishDocument(
+        api.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: { title: info.title, version: info.version, description: info.description },
+        }),
+        publicUrl,
+      );
+    }
     return c.json({ ...document, servers: serversOf(publicUrl) });
   });
 }
