@@ -17,8 +17,6 @@ export interface ClassifierModel {
   topics: Record<Topic, Decision>;
 }
 
-export const CLASSIFIER_MODEL: ClassifierModel = trained as ClassifierModel;
-
 /** One labelled item as training reads it. */
 export interface TrainingItem {
   reading: Reading;
@@ -69,15 +67,113 @@ export interface ModelVerdict {
 }
 
 /**
- * The relevance model and the topic models with their weights laid out by feature: one lookup
- * gives a feature's weight in every model (0 where a model has none), so a reading's features
- * are looked up once rather than once a model. Each model's sum still adds its weights in the
- * order of the features, so the probabilities are those of `logit` to the last bit. Every
- * feature's row of weights lies in one array, found by where it starts: a typed array a
- * feature (and its buffer) took 1.8 MB for the trained model, this 0.7 MB.
+ * The classifier as `treatywatch train` writes it (classifier.json) and every process loads it:
+ * each feature's row of weights, one for each model, rather than a record of weights a model.
+ * Training rounds every weight to thousandths, so a row is kept as whole thousandths in 16 bits;
+ * loading it is one base64 decode where the records took V8 about 45 ms to parse and as long
+ * again to lay out (a quarter of a cold start on Lambda).
  */
-interface CompiledClassifier {
+export interface StoredClassifier {
+  version: string;
+  /** The models in the order of a row's weights: relevance, then each topic. */
+  models: Array<{ name: "relevance" | Topic; bias: number; threshold: number }>;
+  /** Every feature a model weighs, in the order of their rows. */
+  features: string[];
+  /** The rows, feature after feature: each weight in thousandths, a 16-bit little-endian integer, in base64. */
+  weights: string;
+}
+
+const THOUSANDTHS = 1000;
+const WEIGHT_BYTES = 2;
+
+const decisionsOf = (model: ClassifierModel): Decision[] => [
+  model.relevance,
+  ...TOPICS.map((topic) => model.topics[topic]),
+];
+
+/** A trained classifier as it is stored; throws for a weight training could not have written. */
+export function packClassifier(model: ClassifierModel): StoredClassifier {
+  const decisions = decisionsOf(model);
+  const rowOf = new Map<string, number>();
+  for (const decision of decisions) {
+    for (const feature of Object.keys(decision.weights)) if (!rowOf.has(feature)) rowOf.set(feature, rowOf.size);
+  }
+  const rows = Buffer.alloc(rowOf.size * decisions.length * WEIGHT_BYTES);
+  decisions.forEach((decision, position) => {
+    for (const [feature, weight] of Object.entries(decision.weights)) {
+      const thousandths = Math.round(weight * THOUSANDTHS);
+      if (thousandths / THOUSANDTHS !== weight || Math.abs(thousandths) > 0x7fff) {
+        throw new RangeError(`weight ${weight} of ${feature} is not a whole number of thousandths within ±32.767`);
+      }
+      rows.writeInt16LE(thousandths, ((rowOf.get(feature) as number) * decisions.length + position) * WEIGHT_BYTES);
+    }
+  });
+  return {
+    version: model.version,
+    models: decisions.map((decision, position) => ({
+      name: position === 0 ? "relevance" : (TOPICS[position - 1] as Topic),
+      bias: decision.bias,
+      threshold: decision.threshold,
+    })),
+    features: [...rowOf.keys()],
+    weights: rows.toString("base64"),
+  };
+}
+
+/** Where a model's weights sit in a row, by its name. */
+const MODEL_POSITIONS: ReadonlyMap<"relevance" | Topic, number> = new Map([
+  ["relevance", 0],
+  ...TOPICS.map((topic, position): [Topic, number] => [topic, position + 1]),
+]);
+
+function checkModels(stored: StoredClassifier): void {
+  const names = stored.models.map((model) => model.name);
+  if (names.length !== MODEL_POSITIONS.size || names.some((name, at) => MODEL_POSITIONS.get(name) !== at)) {
+    throw new Error(
+      `classifier ${stored.version} holds the models ${names.join(", ")}; expected relevance, then ${TOPICS.join(", ")}`,
+    );
+  }
+  const expected = stored.features.length * names.length * WEIGHT_BYTES;
+  const bytes = Buffer.byteLength(stored.weights, "base64");
+  if (bytes !== expected)
+    throw new Error(`classifier ${stored.version} has ${bytes} bytes of weights; expected ${expected}`);
+}
+
+/** The records training gave, from a stored classifier: for reading it plainly (`judgeByFeatures`). */
+export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
+  checkModels(stored);
+  const rows = Buffer.from(stored.weights, "base64");
+  const width = stored.models.length;
+  // Training lists a model's features in code-unit order.
+  const inOrder = stored.features
+    .map((feature, row) => ({ feature, row }))
+    .sort((a, b) => (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));
+  const decisions = stored.models.map(({ bias, threshold }, position): Decision => {
+    const weights: Record<string, number> = {};
+    for (const { feature, row } of inOrder) {
+      const thousandths = rows.readInt16LE((row * width + position) * WEIGHT_BYTES);
+      if (thousandths !== 0) weights[feature] = thousandths / THOUSANDTHS;
+    }
+    return { bias, weights, threshold };
+  });
+  const topics = {} as Record<Topic, Decision>;
+  TOPICS.forEach((topic, position) => {
+    topics[topic] = decisions[position + 1] as Decision;
+  });
+  return { version: stored.version, relevance: decisions[0] as Decision, topics };
+}
+
+/**
+ * The classifier as it judges: one lookup gives a feature's weight in every model (0 where a
+ * model has none), so a reading's features are looked up once rather than once a model. Each
+ * model's sum still adds its weights in the order of the features, so the probabilities are
+ * those of `logit` over the records to the last bit (a whole number of thousandths divided by
+ * a thousand is the double nearest the decimal training wrote).
+ */
+export interface Classifier {
+  version: string;
   biases: Float64Array;
+  thresholds: Float64Array;
   /** Where each feature's row starts in `rows`; a row has a weight for each model, in `biases` order. */
   rowStarts: Map<string, number>;
   rows: Float64Array;
@@ -91,85 +187,92 @@ interface CompiledClassifier {
   judgements: number;
 }
 
+/** A stored classifier, ready to judge. */
+export function loadClassifier(stored: StoredClassifier): Classifier {
+  checkModels(stored);
+  const width = stored.models.length;
+  const bytes = Buffer.from(stored.weights, "base64");
+  const rows = new Float64Array(bytes.length / WEIGHT_BYTES);
+  for (let at = 0; at < rows.length; at++) rows[at] = bytes.readInt16LE(at * WEIGHT_BYTES) / THOUSANDTHS;
+  const rowStarts = new Map<string, number>();
+  stored.features.forEach((feature, row) => {
+    rowStarts.set(feature, row * width);
+  });
+  return {
+    version: stored.version,
+    biases: Float64Array.from(stored.models, (model) => model.bias),
+    thresholds: Float64Array.from(stored.models, (model) => model.threshold),
+    rowStarts,
+    rows,
+    rowsByPrefix: new Map(),
+    summedBy: new Uint32Array(stored.features.length),
+    judgements: 0,
+  };
+}
+
+/** A classifier just trained, ready to judge as it will once stored and loaded. */
+export function compileClassifier(model: ClassifierModel): Classifier {
+  return loadClassifier(packClassifier(model));
+}
+
+export const STORED_CLASSIFIER = trained as StoredClassifier;
+export const CLASSIFIER: Classifier = loadClassifier(STORED_CLASSIFIER);
+
+/** A feature's weight in one of the models (0 where it has none), for `why`. */
+export function weightOf(classifier: Classifier, model: "relevance" | Topic, feature: string): number {
+  const start = classifier.rowStarts.get(feature);
+  return start === undefined ? 0 : (classifier.rows[start + (MODEL_POSITIONS.get(model) as number)] as number);
+}
+
 /** Row starts kept for each prefix before they are forgotten (stems are many; the rest few). */
 const ROWS_KEPT = 100_000;
 
 /** Sums a reading's features into each model's log-odds as they come, each feature once. */
 class FeatureSums implements FeatureSink {
   readonly sums: Float64Array;
-  readonly #compiled: CompiledClassifier;
+  readonly #classifier: Classifier;
   readonly #judgement: number;
 
-  constructor(compiled: CompiledClassifier) {
-    this.#compiled = compiled;
-    this.sums = compiled.biases.slice();
-    compiled.judgements = (compiled.judgements + 1) >>> 0;
-    if (compiled.judgements === 0) {
-      compiled.summedBy.fill(0);
-      compiled.judgements = 1;
+  constructor(classifier: Classifier) {
+    this.#classifier = classifier;
+    this.sums = classifier.biases.slice();
+    classifier.judgements = (classifier.judgements + 1) >>> 0;
+    if (classifier.judgements === 0) {
+      classifier.summedBy.fill(0);
+      classifier.judgements = 1;
     }
-    this.#judgement = compiled.judgements;
+    this.#judgement = classifier.judgements;
   }
 
   add(prefix: string, value: string): void {
-    const compiled = this.#compiled;
-    let rows = compiled.rowsByPrefix.get(prefix);
+    const classifier = this.#classifier;
+    let rows = classifier.rowsByPrefix.get(prefix);
     if (!rows) {
       rows = new Map();
-      compiled.rowsByPrefix.set(prefix, rows);
+      classifier.rowsByPrefix.set(prefix, rows);
     }
     let start = rows.get(value);
     if (start === undefined) {
-      start = compiled.rowStarts.get(`${prefix}${value}`) ?? -1;
+      start = classifier.rowStarts.get(`${prefix}${value}`) ?? -1;
       if (rows.size >= ROWS_KEPT) rows.clear();
       rows.set(value, start);
     }
     if (start < 0) return;
     const sums = this.sums;
     const row = start / sums.length;
-    if (compiled.summedBy[row] === this.#judgement) return;
-    compiled.summedBy[row] = this.#judgement;
-    const weights = compiled.rows;
+    if (classifier.summedBy[row] === this.#judgement) return;
+    classifier.summedBy[row] = this.#judgement;
+    const weights = classifier.rows;
     for (let position = 0; position < sums.length; position++) {
       sums[position] = (sums[position] as number) + (weights[start + position] as number);
     }
   }
 }
 
-const compiledClassifiers = new WeakMap<ClassifierModel, CompiledClassifier>();
-
-function compileClassifier(model: ClassifierModel): CompiledClassifier {
-  const cached = compiledClassifiers.get(model);
-  if (cached) return cached;
-  const decisions = [model.relevance, ...TOPICS.map((topic) => model.topics[topic])];
-  const rowStarts = new Map<string, number>();
-  for (const decision of decisions) {
-    for (const feature of Object.keys(decision.weights)) {
-      if (!rowStarts.has(feature)) rowStarts.set(feature, rowStarts.size * decisions.length);
-    }
-  }
-  const rows = new Float64Array(rowStarts.size * decisions.length);
-  decisions.forEach((decision, position) => {
-    for (const [feature, weight] of Object.entries(decision.weights)) {
-      rows[(rowStarts.get(feature) as number) + position] = weight;
-    }
-  });
-  const compiled: CompiledClassifier = {
-    biases: Float64Array.from(decisions, (decision) => decision.bias),
-    rowStarts,
-    rows,
-    rowsByPrefix: new Map(),
-    summedBy: new Uint32Array(rowStarts.size),
-    judgements: 0,
-  };
-  compiledClassifiers.set(model, compiled);
-  return compiled;
-}
-
-/** What the model says of a reading. */
-export function judge(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): ModelVerdict {
+/** What the models say of a reading. */
+export function judge(reading: Reading, classifier: Classifier = CLASSIFIER): ModelVerdict {
   // Each model's sum adds the weights of `featuresOf` in its order: a feature's first coming is its place there.
-  const features = new FeatureSums(compileClassifier(model));
+  const features = new FeatureSums(classifier);
   eachFeature(reading, features);
   const sums = features.sums;
   return {
@@ -179,19 +282,26 @@ export function judge(reading: Reading, model: ClassifierModel = CLASSIFIER_MODE
 }
 
 /** `judge` as its definition reads: each model's logistic over the reading's features. For tests of the fast path. */
-export function judgeByFeatures(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): ModelVerdict {
+export function judgeByFeatures(reading: Reading, model: ClassifierModel): ModelVerdict {
   const features = featuresOf(reading);
   const relevance = sigmoid(logit(model.relevance, features));
   const topics = TOPICS.map((topic) => ({ topic, probability: sigmoid(logit(model.topics[topic], features)) }));
   return { relevance, topics };
 }
 
+/** Whether the relevance model says yes. */
+export function judgedRelevant(verdict: ModelVerdict, classifier: Classifier = CLASSIFIER): boolean {
+  return verdict.relevance >= (classifier.thresholds[0] as number);
+}
+
 /**
  * The topics of a relevant item: each whose probability passes its threshold, or the likeliest
  * one when none does, since a relevant item is always about something.
  */
-export function chooseTopics(verdict: ModelVerdict, model: ClassifierModel = CLASSIFIER_MODEL): Topic[] {
-  const chosen = verdict.topics.filter(({ topic, probability }) => probability >= model.topics[topic].threshold);
+export function chooseTopics(verdict: ModelVerdict, classifier: Classifier = CLASSIFIER): Topic[] {
+  const chosen = verdict.topics.filter(
+    ({ topic, probability }) => probability >= (classifier.thresholds[MODEL_POSITIONS.get(topic) as number] as number),
+  );
   if (chosen.length > 0) return chosen.map(({ topic }) => topic);
   const likeliest = [...verdict.topics].sort((a, b) => b.probability - a.probability)[0];
   return likeliest ? [likeliest.topic] : [];

@@ -1,4 +1,4 @@
-import { CLASSIFIER_MODEL, type ClassifierModel, chooseTopics, judge } from "./classifier-model.ts";
+import { CLASSIFIER, type Classifier, chooseTopics, judge, judgedRelevant, weightOf } from "./classifier-model.ts";
 import { type Fingerprint, type FingerprintItem, fingerprint } from "./cluster.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { type Reading, type ReadingInput, read } from "./reading.ts";
@@ -7,7 +7,7 @@ import type { Cue, Verdict } from "./types.ts";
 
 /** Changes with the rules (lexicon, treaties, countries) and with the trained weights. */
 export const RULES_VERSION = "2026.12.2";
-export const CLASSIFIER_VERSION = `${RULES_VERSION}+${CLASSIFIER_MODEL.version}`;
+export const CLASSIFIER_VERSION = `${RULES_VERSION}+${CLASSIFIER.version}`;
 
 export type ClassifyInput = ReadingInput;
 
@@ -41,23 +41,22 @@ function namedTopics(reading: Reading): Topic[] {
 }
 
 /** What the item said that weighed most for a topic, so `why` can quote it. */
-function topicEvidence(reading: Reading, topic: Topic, model: ClassifierModel): string {
-  const weights = model.topics[topic].weights;
+function topicEvidence(reading: Reading, topic: Topic, classifier: Classifier): string {
   let best: { match: string; weight: number } | undefined;
   for (const concept of reading.concepts) {
-    const weight = weights[`c:${concept.target}`] ?? 0;
+    const weight = weightOf(classifier, topic, `c:${concept.target}`);
     if (weight > 0 && (!best || weight > best.weight)) best = { match: concept.match, weight };
   }
   return best?.match ?? reading.analysis.text.slice(0, 80);
 }
 
-function conceptCues(reading: Reading, model: ClassifierModel): Cue[] {
+function conceptCues(reading: Reading, classifier: Classifier): Cue[] {
   const cues: Cue[] = [];
   const seen = new Set<ConceptId>();
   for (const concept of reading.concepts) {
     if (seen.has(concept.target)) continue;
     seen.add(concept.target);
-    const weight = round(model.relevance.weights[`c:${concept.target}`] ?? 0);
+    const weight = round(weightOf(classifier, "relevance", `c:${concept.target}`));
     // Words of a neighbouring subject that count against relevance say what the item is instead.
     const kind = conceptKind(concept.target) === "domain" && weight < 0 ? "veto" : "context";
     cues.push({ kind, target: concept.target, match: concept.match, weight });
@@ -66,10 +65,10 @@ function conceptCues(reading: Reading, model: ClassifierModel): Cue[] {
 }
 
 /** The verdict on a reading: relevance and topics from the model, the rest from what the item names. */
-export function verdictOf(reading: Reading, model: ClassifierModel = CLASSIFIER_MODEL): Verdict {
-  const judged = judge(reading, model);
-  const relevant = judged.relevance >= model.relevance.threshold;
-  const topics = relevant ? [...new Set([...chooseTopics(judged, model), ...namedTopics(reading)])] : [];
+export function verdictOf(reading: Reading, classifier: Classifier = CLASSIFIER): Verdict {
+  const judged = judge(reading, classifier);
+  const relevant = judgedRelevant(judged, classifier);
+  const topics = relevant ? [...new Set([...chooseTopics(judged, classifier), ...namedTopics(reading)])] : [];
   const treaties = relevant ? reading.treaties.map((match) => match.treaty) : [];
   const countries = relevant ? reading.countries : [];
 
@@ -80,18 +79,23 @@ export function verdictOf(reading: Reading, model: ClassifierModel = CLASSIFIER_
       match: `relevance ${judged.relevance.toFixed(2)}`,
       weight: round(judged.relevance),
     },
-    ...conceptCues(reading, model),
+    ...conceptCues(reading, classifier),
     ...reading.treaties.map(
       (match): Cue => ({
         kind: "treaty",
         target: match.treaty,
         match: match.match,
-        weight: round(model.relevance.weights[`tr:${match.treaty}`] ?? 0),
+        weight: round(weightOf(classifier, "relevance", `tr:${match.treaty}`)),
       }),
     ),
     ...topics.map((topic): Cue => {
       const probability = judged.topics.find((entry) => entry.topic === topic)?.probability ?? 1;
-      return { kind: "topic", target: topic, match: topicEvidence(reading, topic, model), weight: round(probability) };
+      return {
+        kind: "topic",
+        target: topic,
+        match: topicEvidence(reading, topic, classifier),
+        weight: round(probability),
+      };
     }),
     ...countries.map((country): Cue => ({ kind: "country", target: country.code, match: country.match, weight: 0 })),
   ];

@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CLASSIFIER_TRAINING,
-  type ClassifierModel,
+  type Classifier,
+  compileClassifier,
   fingerprint,
+  packClassifier,
   plausibleDate,
   read,
   type StoryExample,
@@ -47,7 +49,7 @@ const TRAINED_AT = "2026-12-01T00:00:00.000Z";
 export function storyExamples(
   items: readonly LabelledNews[],
   withLead: boolean,
-  model: ClassifierModel,
+  classifier: Classifier,
 ): StoryExample[] {
   return items.map((labelled) => {
     const form = asRead(labelled, withLead);
@@ -59,7 +61,7 @@ export function storyExamples(
       fetchedAt: TRAINED_AT,
     };
     const reading = read(item);
-    return { fingerprint: fingerprint(item, verdictOf(reading, model), reading), story: labelled.label.story };
+    return { fingerprint: fingerprint(item, verdictOf(reading, classifier), reading), story: labelled.label.story };
   });
 }
 
@@ -113,14 +115,15 @@ export async function trainCommand(
     Array.from({ length: set === devSet ? DEV_WEIGHT : 1 }, () => trainingItems(set.items)).flat(),
   );
   const classifier = trainClassifier(items);
+  const judging = compileClassifier(classifier);
   const stories = trainStoryModel(
     sets
       .filter((set) => set !== laterSet)
-      .flatMap((set) => [storyExamples(set.items, false, classifier), storyExamples(set.items, true, classifier)]),
+      .flatMap((set) => [storyExamples(set.items, false, judging), storyExamples(set.items, true, judging)]),
   );
   const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
   const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
-  await writeFile(classifierOut, `${JSON.stringify(classifier, null, 1)}\n`);
+  await writeFile(classifierOut, `${JSON.stringify(packClassifier(classifier), null, 1)}\n`);
   await writeFile(storiesOut, `${JSON.stringify(stories, null, 1)}\n`);
   output.write(
     `${sets.map((set) => `${set.items.length} from ${set.name}`).join(", ")}: ${items.length} training items\n` +
