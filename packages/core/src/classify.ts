@@ -6,7 +6,7 @@ import { categoriesFor, type Topic, type TreatyId } from "./taxonomy.ts";
 import type { Cue, Verdict } from "./types.ts";
 
 /** Changes with the rules (lexicon, treaties, countries) and with the trained weights. */
-export const RULES_VERSION = "2026.12.2";
+export const RULES_VERSION = "2026.12.3";
 export const CLASSIFIER_VERSION = `${RULES_VERSION}+${CLASSIFIER.version}`;
 
 export type ClassifyInput = ReadingInput;

@@ -52,7 +52,7 @@ CU Havana
 CV Praia
 CY Cypriot|Nicosia
 CZ Czech Republic|Czech|Prague|Чехи*|Чехі*
-DE Berlin|Bundeswehr|Bundestag|German|Germans|Merz|Scholz|Германи*|Німеччин*|немецк*|німецьк*|Берлин*|Берлін*|Hamburg|München|Munich|Köln|Cologne|Frankfurt|Stuttgart|Düsseldorf|Dortmund|Leipzig|Dresden|Hannover|Hanover|Nürnberg|Nuremberg|Bremen|Osnabrück|Augsburg|Göttingen|Oranienburg|Гамбург*|Мюнхен*|Кельн*|Кёльн*|Франкфурт*|Штутгарт*|Дюссельдорф*|Дрезден*|Лейпциг*|Ганновер*|Нюрнберг*|Нюрнберз*|Бремен*
+DE Berlin|Bundeswehr|Bundestag|German|Germans|Merz|Scholz|Германи*|Німеччин*|немецк*|німецьк*|Берлин*|Берлін*
 DK Danish|Dane|Danes|Copenhagen|Дания|Дании|Данию|Данией|Данія|Данії
 DM Roseau
 DO Santo Domingo
