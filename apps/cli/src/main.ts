@@ -136,7 +136,8 @@ program
   .description("retrain the classifier's model on the shared dev split and our labelled sets, and write its weights")
   .option("--shared <folder>", "where the shared splits are (default: ../shared/news beside the project)")
   .option("--out <folder>", "write the weights here instead of packages/core/src/model/")
-  .action(async (options: { shared?: string; out?: string }) => {
+  .option("--check", "write nothing; exit 1 unless the weights there are what training writes now")
+  .action(async (options: { shared?: string; out?: string; check?: boolean }) => {
     process.exitCode = await trainCommand(options);
   });
 

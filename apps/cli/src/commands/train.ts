@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -29,6 +29,17 @@ export interface TrainOptions {
   shared?: string | undefined;
   /** A folder to write the weights to instead of the core's model folder. */
   out?: string | undefined;
+  /** Write nothing: fail unless the weights there are byte for byte what training writes now. */
+  check?: boolean | undefined;
+}
+
+/** The file's text, or undefined when there is none. */
+async function readIfThere(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -93,6 +104,10 @@ export async function trainCommand(
   const shared = options.shared ?? DEFAULT_SHARED_NEWS;
   const dev = join(shared, "dev.jsonl");
   if (!(await exists(dev))) {
+    if (options.check) {
+      output.write(`shared dev split not found at ${dev}: whether training reproduces the weights is not checked\n`);
+      return 0;
+    }
     errors.write(
       `treatywatch train: the shared dev split is needed and was not found at ${dev} (use --shared <folder>)\n`,
     );
@@ -123,8 +138,25 @@ export async function trainCommand(
   );
   const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
   const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
-  await writeFile(classifierOut, `${JSON.stringify(packClassifier(classifier), null, 1)}\n`);
-  await writeFile(storiesOut, `${JSON.stringify(stories, null, 1)}\n`);
+  const written = [
+    { file: classifierOut, text: `${JSON.stringify(packClassifier(classifier), null, 1)}\n` },
+    { file: storiesOut, text: `${JSON.stringify(stories, null, 1)}\n` },
+  ];
+  if (options.check) {
+    const stale: string[] = [];
+    for (const { file, text } of written) if ((await readIfThere(file)) !== text) stale.push(file);
+    if (stale.length > 0) {
+      errors.write(
+        `treatywatch train --check: training does not write what ${stale.join(" and ")} ${stale.length > 1 ? "hold" : "holds"} ` +
+          `(it trained classifier ${classifier.version}): the rules or the labelled sets changed since the weights were ` +
+          "trained; run `npx treatywatch train` and commit the weights with the change\n",
+      );
+      return 1;
+    }
+    output.write(`the weights are what training writes: classifier ${classifier.version} and the story model\n`);
+    return 0;
+  }
+  for (const { file, text } of written) await writeFile(file, text);
   output.write(
     `${sets.map((set) => `${set.items.length} from ${set.name}`).join(", ")}: ${items.length} training items\n` +
       `classifier ${classifier.version}: ${Object.keys(classifier.relevance.weights).length} relevance features ` +
