@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderAlert } from "@treatywatch/core";
-import { createTransport } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { WebhookEvent } from "./events.ts";
 import { composeMessage, type Mailer, type MailMessage, type MailResult, messageIdFor } from "./ses.ts";
@@ -38,25 +38,35 @@ function smtpFailure(error: unknown): MailResult {
   return { ok: false, retryable: code === undefined || code < 500, error: text };
 }
 
+/**
+ * Sends through an SMTP server. Nodemailer is loaded with the first message, not with the
+ * module: the deliver function, which sends through SES, carries this class without using it.
+ */
 export class SmtpMailer implements Mailer {
-  private readonly transport;
+  #transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
 
-  constructor(options: SMTPTransport.Options) {
-    this.transport = createTransport(options);
+  constructor(private readonly options: SMTPTransport.Options) {}
+
+  #connected(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+    this.#transport ??= import("nodemailer").then(({ createTransport }) => createTransport(this.options));
+    return this.#transport;
   }
 
   async send(message: MailMessage): Promise<MailResult> {
     try {
-      const raw = await composeMessage(message);
-      const info = await this.transport.sendMail({ envelope: { from: message.from, to: [message.to] }, raw });
+      const [transport, raw] = await Promise.all([this.#connected(), composeMessage(message)]);
+      const info = await transport.sendMail({ envelope: { from: message.from, to: [message.to] }, raw });
       return { ok: true, messageId: info.messageId || messageIdFor(message) };
     } catch (error) {
       return smtpFailure(error);
     }
   }
 
-  close(): void {
-    this.transport.close();
+  /** Closes the connections it holds, once any send under way has its transport. */
+  async close(): Promise<void> {
+    // A transport that never loaded holds nothing to close.
+    const transport = await this.#transport?.catch(() => undefined);
+    transport?.close();
   }
 }
 

@@ -26,7 +26,7 @@ function localMailer(runtime: Runtime): { mailer: Mailer; close(): void } {
   const { config } = runtime;
   const transport = config.mail.smtpUrl ? new SmtpMailer({ url: config.mail.smtpUrl }) : undefined;
   const inner = transport ?? new OutboxMailer(join(config.dataDir, "outbox"));
-  return { mailer: new SuppressingMailer(inner, runtime.suppressions), close: () => transport?.close() };
+  return { mailer: new SuppressingMailer(inner, runtime.suppressions), close: () => void transport?.close() };
 }
 
 /** The configured public origin, else where this server listens (by name, so links open in a browser). */
