@@ -98,6 +98,15 @@ describe("SmtpMailer", () => {
     expect(result).toMatchObject({ ok: false, retryable: false });
   });
 
+  it("answers a message with a failure when its transport cannot be made, and closes having sent nothing", async () => {
+    const mailer = new SmtpMailer({ url: "smtps://user:pa%ss@mail.example" });
+
+    const result = await mailer.send(alertMail("reader@example.org"));
+
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/URI malformed/) });
+    await expect(mailer.close()).resolves.toBeUndefined();
+  });
+
   it("stops mailing an address once its reader unsubscribes with one click", async () => {
     const { sink, mailer } = await smtp();
     const suppressions = new SqliteSuppressionList(openDatabase(":memory:"));

@@ -47,14 +47,20 @@ export class SmtpMailer implements Mailer {
 
   constructor(private readonly options: SMTPTransport.Options) {}
 
-  #connected(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
-    this.#transport ??= import("nodemailer").then(({ createTransport }) => createTransport(this.options));
+  /** The transport, made once; one that could not be made is tried again with the next message. */
+  #transporter(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+    this.#transport ??= import("nodemailer")
+      .then(({ createTransport }) => createTransport(this.options))
+      .catch((error: unknown) => {
+        this.#transport = undefined;
+        throw error;
+      });
     return this.#transport;
   }
 
   async send(message: MailMessage): Promise<MailResult> {
     try {
-      const [transport, raw] = await Promise.all([this.#connected(), composeMessage(message)]);
+      const [transport, raw] = await Promise.all([this.#transporter(), composeMessage(message)]);
       const info = await transport.sendMail({ envelope: { from: message.from, to: [message.to] }, raw });
       return { ok: true, messageId: info.messageId || messageIdFor(message) };
     } catch (error) {

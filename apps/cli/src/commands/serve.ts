@@ -22,11 +22,11 @@ export interface Running {
 }
 
 /** SMTP when configured, else .eml files in the outbox; suppressed addresses get nothing. */
-function localMailer(runtime: Runtime): { mailer: Mailer; close(): void } {
+function localMailer(runtime: Runtime): { mailer: Mailer; close(): Promise<void> } {
   const { config } = runtime;
   const transport = config.mail.smtpUrl ? new SmtpMailer({ url: config.mail.smtpUrl }) : undefined;
   const inner = transport ?? new OutboxMailer(join(config.dataDir, "outbox"));
-  return { mailer: new SuppressingMailer(inner, runtime.suppressions), close: () => void transport?.close() };
+  return { mailer: new SuppressingMailer(inner, runtime.suppressions), close: async () => transport?.close() };
 }
 
 /** The configured public origin, else where this server listens (by name, so links open in a browser). */
@@ -65,7 +65,7 @@ export function startLocalDelivery(
     loop,
     async close() {
       await loop.stop();
-      mail.close();
+      await mail.close();
     },
   };
 }
