@@ -87,7 +87,7 @@ const PARTS: ReadonlyArray<{ name: string; what: string; code: string; from: str
   },
   {
     name: "weights",
-    what: "the classifier's weights, which the Fetch bundle parses at start",
+    what: "the classifier's weights, which the Fetch bundle parses at start (their rows are decoded when it first judges)",
     code: 'module.exports = require("#classifier-weights");',
     from: "packages/core",
   },

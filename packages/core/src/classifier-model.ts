@@ -102,9 +102,10 @@ export function packClassifier(model: ClassifierModel): StoredClassifier {
   decisions.forEach((decision, position) => {
     for (const [feature, weight] of Object.entries(decision.weights)) {
       const thousandths = Math.round(weight * THOUSANDTHS);
-      if (thousandths / THOUSANDTHS !== weight || Math.abs(thousandths) > 0x7fff) {
-        throw new RangeError(`weight ${weight} of ${feature} is not a whole number of thousandths within ±32.767`);
+      if (thousandths / THOUSANDTHS !== weight) {
+        throw new RangeError(`weight ${weight} of ${feature} is not a whole number of thousandths`);
       }
+      if (Math.abs(thousandths) > 0x7fff) throw new RangeError(`weight ${weight} of ${feature} is beyond ±32.767`);
       rows.writeInt16LE(thousandths, ((rowOf.get(feature) as number) * decisions.length + position) * WEIGHT_BYTES);
     }
   });
@@ -126,23 +127,50 @@ const MODEL_POSITIONS: ReadonlyMap<"relevance" | Topic, number> = new Map([
   ...TOPICS.map((topic, position): [Topic, number] => [topic, position + 1]),
 ]);
 
-function checkModels(stored: StoredClassifier): void {
-  const names = stored.models.map((model) => model.name);
-  if (names.length !== MODEL_POSITIONS.size || names.some((name, at) => MODEL_POSITIONS.get(name) !== at)) {
-    throw new Error(
-      `classifier ${stored.version} holds the models ${names.join(", ")}; expected relevance, then ${TOPICS.join(", ")}`,
-    );
+const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+/**
+ * The rows of a stored classifier, once everything in it is checked: the models this code
+ * judges with, in its order, each with a finite bias and threshold; features named once each;
+ * and exactly their rows of weights in canonical base64 (a decoder skips what is not base64,
+ * which would shift every row after it). Throws, saying what is wrong and how to mend it.
+ */
+function storedRows(stored: StoredClassifier): Buffer {
+  const fail = (what: string): never => {
+    throw new Error(`classifier.json ${what}; retrain with \`npx treatywatch train\``);
+  };
+  const { version, models, features, weights } = stored as Partial<StoredClassifier>;
+  if (
+    typeof version !== "string" ||
+    !Array.isArray(models) ||
+    !Array.isArray(features) ||
+    typeof weights !== "string"
+  ) {
+    fail("is not in the format this version reads (version, models, features and weights)");
   }
-  const expected = stored.features.length * names.length * WEIGHT_BYTES;
-  const bytes = Buffer.byteLength(stored.weights, "base64");
-  if (bytes !== expected)
-    throw new Error(`classifier ${stored.version} has ${bytes} bytes of weights; expected ${expected}`);
+  const names = (models as StoredClassifier["models"]).map((model) => model?.name);
+  if (names.length !== MODEL_POSITIONS.size || names.some((name, at) => MODEL_POSITIONS.get(name) !== at)) {
+    fail(`holds the models ${names.join(", ")}; this version judges with relevance, then ${TOPICS.join(", ")}`);
+  }
+  for (const model of models as StoredClassifier["models"]) {
+    if (!isFiniteNumber(model.bias) || !isFiniteNumber(model.threshold)) {
+      fail(`gives the ${model.name} model no finite bias or threshold`);
+    }
+  }
+  const named = new Set<unknown>(features);
+  if (named.size !== (features as unknown[]).length || (features as unknown[]).some((f) => typeof f !== "string")) {
+    fail("names a feature twice, or one that is not text");
+  }
+  const rows = Buffer.from(weights as string, "base64");
+  if (rows.toString("base64") !== weights) fail("holds weights that are not canonical base64");
+  const expected = (features as string[]).length * names.length * WEIGHT_BYTES;
+  if (rows.length !== expected) fail(`holds ${rows.length} bytes of weights; its features and models need ${expected}`);
+  return rows;
 }
 
 /** The records training gave, from a stored classifier: for reading it plainly (`judgeByFeatures`). */
 export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
-  checkModels(stored);
-  const rows = Buffer.from(stored.weights, "base64");
+  const rows = storedRows(stored);
   const width = stored.models.length;
   // Training lists a model's features in code-unit order.
   const inOrder = stored.features
@@ -163,6 +191,44 @@ export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
   return { version: stored.version, relevance: decisions[0] as Decision, topics };
 }
 
+/** Row starts kept for each prefix before they are forgotten (stems are many; the rest few). */
+const ROWS_KEPT = 100_000;
+
+/** Sums a reading's features into each model's log-odds as they come, each feature once. */
+class FeatureSums implements FeatureSink {
+  constructor(
+    private readonly sums: Float64Array,
+    private readonly rows: Float64Array,
+    private readonly rowStarts: ReadonlyMap<string, number>,
+    private readonly rowsByPrefix: Map<string, Map<string, number>>,
+    private readonly summedBy: Uint32Array,
+    private readonly judgement: number,
+  ) {}
+
+  add(prefix: string, value: string): void {
+    let rows = this.rowsByPrefix.get(prefix);
+    if (!rows) {
+      rows = new Map();
+      this.rowsByPrefix.set(prefix, rows);
+    }
+    let start = rows.get(value);
+    if (start === undefined) {
+      start = this.rowStarts.get(`${prefix}${value}`) ?? -1;
+      if (rows.size >= ROWS_KEPT) rows.clear();
+      rows.set(value, start);
+    }
+    if (start < 0) return;
+    const sums = this.sums;
+    const row = start / sums.length;
+    if (this.summedBy[row] === this.judgement) return;
+    this.summedBy[row] = this.judgement;
+    const weights = this.rows;
+    for (let position = 0; position < sums.length; position++) {
+      sums[position] = (sums[position] as number) + (weights[start + position] as number);
+    }
+  }
+}
+
 /**
  * The classifier as it judges: one lookup gives a feature's weight in every model (0 where a
  * model has none), so a reading's features are looked up once rather than once a model. Each
@@ -170,111 +236,91 @@ export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
  * those of `logit` over the records to the last bit (a whole number of thousandths divided by
  * a thousand is the double nearest the decimal training wrote).
  */
-export interface Classifier {
-  version: string;
-  biases: Float64Array;
-  thresholds: Float64Array;
-  /** Where each feature's row starts in `rows`; a row has a weight for each model, in `biases` order. */
-  rowStarts: Map<string, number>;
-  rows: Float64Array;
+export class Classifier {
+  readonly version: string;
+  readonly #biases: Float64Array;
+  readonly #thresholds: Float64Array;
+  /** Where each feature's row starts in `#rows`; a row has a weight for each model, in `#biases` order. */
+  readonly #rowStarts = new Map<string, number>();
+  readonly #rows: Float64Array;
   /**
    * Row starts by a feature's prefix and value (-1 for a feature the models lack), filled as
    * features are met: a reading's features are looked up without writing their names.
    */
-  rowsByPrefix: Map<string, Map<string, number>>;
+  readonly #rowsByPrefix = new Map<string, Map<string, number>>();
   /** For each row, the judgement that last summed it: a feature met twice counts once. */
-  summedBy: Uint32Array;
-  judgements: number;
-}
+  readonly #summedBy: Uint32Array;
+  #judgements = 0;
 
-/** A stored classifier, ready to judge. */
-export function loadClassifier(stored: StoredClassifier): Classifier {
-  checkModels(stored);
-  const width = stored.models.length;
-  const bytes = Buffer.from(stored.weights, "base64");
-  const rows = new Float64Array(bytes.length / WEIGHT_BYTES);
-  for (let at = 0; at < rows.length; at++) rows[at] = bytes.readInt16LE(at * WEIGHT_BYTES) / THOUSANDTHS;
-  const rowStarts = new Map<string, number>();
-  stored.features.forEach((feature, row) => {
-    rowStarts.set(feature, row * width);
-  });
-  return {
-    version: stored.version,
-    biases: Float64Array.from(stored.models, (model) => model.bias),
-    thresholds: Float64Array.from(stored.models, (model) => model.threshold),
-    rowStarts,
-    rows,
-    rowsByPrefix: new Map(),
-    summedBy: new Uint32Array(stored.features.length),
-    judgements: 0,
-  };
-}
+  /** A stored classifier, checked, ready to judge. */
+  constructor(stored: StoredClassifier) {
+    const bytes = storedRows(stored);
+    const width = stored.models.length;
+    this.version = stored.version;
+    this.#biases = Float64Array.from(stored.models, (model) => model.bias);
+    this.#thresholds = Float64Array.from(stored.models, (model) => model.threshold);
+    this.#rows = new Float64Array(bytes.length / WEIGHT_BYTES);
+    for (let at = 0; at < this.#rows.length; at++) this.#rows[at] = bytes.readInt16LE(at * WEIGHT_BYTES) / THOUSANDTHS;
+    stored.features.forEach((feature, row) => {
+      this.#rowStarts.set(feature, row * width);
+    });
+    this.#summedBy = new Uint32Array(stored.features.length);
+  }
 
-/** A classifier just trained, ready to judge as it will once stored and loaded. */
-export function compileClassifier(model: ClassifierModel): Classifier {
-  return loadClassifier(packClassifier(model));
+  /** A classifier just trained, ready to judge as it will once stored and loaded. */
+  static of(model: ClassifierModel): Classifier {
+    return new Classifier(packClassifier(model));
+  }
+
+  /** The probability from which a model says yes. */
+  threshold(model: "relevance" | Topic): number {
+    return this.#thresholds[MODEL_POSITIONS.get(model) as number] as number;
+  }
+
+  /** A feature's weight in one of the models (0 where it has none), for `why`. */
+  weightOf(model: "relevance" | Topic, feature: string): number {
+    const start = this.#rowStarts.get(feature);
+    return start === undefined ? 0 : (this.#rows[start + (MODEL_POSITIONS.get(model) as number)] as number);
+  }
+
+  /** Each model's log-odds for a reading: its features summed as they come, each once. */
+  sums(reading: Reading): Float64Array {
+    const sums = this.#biases.slice();
+    this.#judgements = (this.#judgements + 1) >>> 0;
+    if (this.#judgements === 0) {
+      this.#summedBy.fill(0);
+      this.#judgements = 1;
+    }
+    // Each model's sum adds the weights of `featuresOf` in its order: a feature's first coming is its place there.
+    const sink = new FeatureSums(
+      sums,
+      this.#rows,
+      this.#rowStarts,
+      this.#rowsByPrefix,
+      this.#summedBy,
+      this.#judgements,
+    );
+    eachFeature(reading, sink);
+    return sums;
+  }
 }
 
 export const STORED_CLASSIFIER = trained as StoredClassifier;
-export const CLASSIFIER: Classifier = loadClassifier(STORED_CLASSIFIER);
 
-/** A feature's weight in one of the models (0 where it has none), for `why`. */
-export function weightOf(classifier: Classifier, model: "relevance" | Topic, feature: string): number {
-  const start = classifier.rowStarts.get(feature);
-  return start === undefined ? 0 : (classifier.rows[start + (MODEL_POSITIONS.get(model) as number)] as number);
-}
+let committed: Classifier | undefined;
 
-/** Row starts kept for each prefix before they are forgotten (stems are many; the rest few). */
-const ROWS_KEPT = 100_000;
-
-/** Sums a reading's features into each model's log-odds as they come, each feature once. */
-class FeatureSums implements FeatureSink {
-  readonly sums: Float64Array;
-  readonly #classifier: Classifier;
-  readonly #judgement: number;
-
-  constructor(classifier: Classifier) {
-    this.#classifier = classifier;
-    this.sums = classifier.biases.slice();
-    classifier.judgements = (classifier.judgements + 1) >>> 0;
-    if (classifier.judgements === 0) {
-      classifier.summedBy.fill(0);
-      classifier.judgements = 1;
-    }
-    this.#judgement = classifier.judgements;
-  }
-
-  add(prefix: string, value: string): void {
-    const classifier = this.#classifier;
-    let rows = classifier.rowsByPrefix.get(prefix);
-    if (!rows) {
-      rows = new Map();
-      classifier.rowsByPrefix.set(prefix, rows);
-    }
-    let start = rows.get(value);
-    if (start === undefined) {
-      start = classifier.rowStarts.get(`${prefix}${value}`) ?? -1;
-      if (rows.size >= ROWS_KEPT) rows.clear();
-      rows.set(value, start);
-    }
-    if (start < 0) return;
-    const sums = this.sums;
-    const row = start / sums.length;
-    if (classifier.summedBy[row] === this.#judgement) return;
-    classifier.summedBy[row] = this.#judgement;
-    const weights = classifier.rows;
-    for (let position = 0; position < sums.length; position++) {
-      sums[position] = (sums[position] as number) + (weights[start + position] as number);
-    }
-  }
+/**
+ * The committed classifier, checked and laid out when it first judges rather than when the
+ * module loads: a command that retrains it must start whatever state the file is in.
+ */
+export function committedClassifier(): Classifier {
+  committed ??= new Classifier(STORED_CLASSIFIER);
+  return committed;
 }
 
 /** What the models say of a reading. */
-export function judge(reading: Reading, classifier: Classifier = CLASSIFIER): ModelVerdict {
-  // Each model's sum adds the weights of `featuresOf` in its order: a feature's first coming is its place there.
-  const features = new FeatureSums(classifier);
-  eachFeature(reading, features);
-  const sums = features.sums;
+export function judge(reading: Reading, classifier: Classifier = committedClassifier()): ModelVerdict {
+  const sums = classifier.sums(reading);
   return {
     relevance: sigmoid(sums[0] as number),
     topics: TOPICS.map((topic, position) => ({ topic, probability: sigmoid(sums[position + 1] as number) })),
@@ -290,18 +336,16 @@ export function judgeByFeatures(reading: Reading, model: ClassifierModel): Model
 }
 
 /** Whether the relevance model says yes. */
-export function judgedRelevant(verdict: ModelVerdict, classifier: Classifier = CLASSIFIER): boolean {
-  return verdict.relevance >= (classifier.thresholds[0] as number);
+export function judgedRelevant(verdict: ModelVerdict, classifier: Classifier = committedClassifier()): boolean {
+  return verdict.relevance >= classifier.threshold("relevance");
 }
 
 /**
  * The topics of a relevant item: each whose probability passes its threshold, or the likeliest
  * one when none does, since a relevant item is always about something.
  */
-export function chooseTopics(verdict: ModelVerdict, classifier: Classifier = CLASSIFIER): Topic[] {
-  const chosen = verdict.topics.filter(
-    ({ topic, probability }) => probability >= (classifier.thresholds[MODEL_POSITIONS.get(topic) as number] as number),
-  );
+export function chooseTopics(verdict: ModelVerdict, classifier: Classifier = committedClassifier()): Topic[] {
+  const chosen = verdict.topics.filter(({ topic, probability }) => probability >= classifier.threshold(topic));
   if (chosen.length > 0) return chosen.map(({ topic }) => topic);
   const likeliest = [...verdict.topics].sort((a, b) => b.probability - a.probability)[0];
   return likeliest ? [likeliest.topic] : [];

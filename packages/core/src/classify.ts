@@ -1,4 +1,11 @@
-import { CLASSIFIER, type Classifier, chooseTopics, judge, judgedRelevant, weightOf } from "./classifier-model.ts";
+import {
+  type Classifier,
+  chooseTopics,
+  committedClassifier,
+  judge,
+  judgedRelevant,
+  STORED_CLASSIFIER,
+} from "./classifier-model.ts";
 import { type Fingerprint, type FingerprintItem, fingerprint } from "./cluster.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { type Reading, type ReadingInput, read } from "./reading.ts";
@@ -7,7 +14,7 @@ import type { Cue, Verdict } from "./types.ts";
 
 /** Changes with the rules (lexicon, treaties, countries) and with the trained weights. */
 export const RULES_VERSION = "2026.12.3";
-export const CLASSIFIER_VERSION = `${RULES_VERSION}+${CLASSIFIER.version}`;
+export const CLASSIFIER_VERSION = `${RULES_VERSION}+${STORED_CLASSIFIER.version}`;
 
 export type ClassifyInput = ReadingInput;
 
@@ -44,7 +51,7 @@ function namedTopics(reading: Reading): Topic[] {
 function topicEvidence(reading: Reading, topic: Topic, classifier: Classifier): string {
   let best: { match: string; weight: number } | undefined;
   for (const concept of reading.concepts) {
-    const weight = weightOf(classifier, topic, `c:${concept.target}`);
+    const weight = classifier.weightOf(topic, `c:${concept.target}`);
     if (weight > 0 && (!best || weight > best.weight)) best = { match: concept.match, weight };
   }
   return best?.match ?? reading.analysis.text.slice(0, 80);
@@ -56,7 +63,7 @@ function conceptCues(reading: Reading, classifier: Classifier): Cue[] {
   for (const concept of reading.concepts) {
     if (seen.has(concept.target)) continue;
     seen.add(concept.target);
-    const weight = round(weightOf(classifier, "relevance", `c:${concept.target}`));
+    const weight = round(classifier.weightOf("relevance", `c:${concept.target}`));
     // Words of a neighbouring subject that count against relevance say what the item is instead.
     const kind = conceptKind(concept.target) === "domain" && weight < 0 ? "veto" : "context";
     cues.push({ kind, target: concept.target, match: concept.match, weight });
@@ -65,7 +72,7 @@ function conceptCues(reading: Reading, classifier: Classifier): Cue[] {
 }
 
 /** The verdict on a reading: relevance and topics from the model, the rest from what the item names. */
-export function verdictOf(reading: Reading, classifier: Classifier = CLASSIFIER): Verdict {
+export function verdictOf(reading: Reading, classifier: Classifier = committedClassifier()): Verdict {
   const judged = judge(reading, classifier);
   const relevant = judgedRelevant(judged, classifier);
   const topics = relevant ? [...new Set([...chooseTopics(judged, classifier), ...namedTopics(reading)])] : [];
@@ -85,7 +92,7 @@ export function verdictOf(reading: Reading, classifier: Classifier = CLASSIFIER)
         kind: "treaty",
         target: match.treaty,
         match: match.match,
-        weight: round(weightOf(classifier, "relevance", `tr:${match.treaty}`)),
+        weight: round(classifier.weightOf("relevance", `tr:${match.treaty}`)),
       }),
     ),
     ...topics.map((topic): Cue => {

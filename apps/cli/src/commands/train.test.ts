@@ -1,10 +1,11 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { trainCommand } from "./train.ts";
+import { staleWeights, trainCommand } from "./train.ts";
 
-async function run(options: Parameters<typeof trainCommand>[0]) {
+async function run(options: Parameters<typeof trainCommand>[0], besideTheProject?: string) {
   const output = new PassThrough();
   const errors = new PassThrough();
   let out = "";
@@ -15,7 +16,7 @@ async function run(options: Parameters<typeof trainCommand>[0]) {
   errors.on("data", (chunk) => {
     err += chunk;
   });
-  const code = await trainCommand(options, output, errors);
+  const code = await trainCommand(options, output, errors, besideTheProject);
   return { code, out, err };
 }
 
@@ -29,10 +30,36 @@ describe("treatywatch train", () => {
     expect(err).toContain(join(NO_SHARED, "dev.jsonl"));
   });
 
-  it("with --check, says it did not check when the shared dev split is absent, and passes", async () => {
-    const { code, out } = await run({ shared: NO_SHARED, check: true });
+  it("with --check, says it did not check when the shared dev split is not beside the project, and passes", async () => {
+    const { code, out } = await run({ check: true }, NO_SHARED);
 
     expect(code).toBe(0);
     expect(out).toContain("whether training reproduces the weights is not checked");
+  });
+
+  it("with --check and a shared folder named that lacks the dev split, fails rather than skip", async () => {
+    const { code, err } = await run({ shared: NO_SHARED, check: true });
+
+    expect(code).toBe(2);
+    expect(err).toContain(join(NO_SHARED, "dev.jsonl"));
+  });
+});
+
+describe("staleWeights", () => {
+  it("names each file that is missing or holds other than what training writes, and nothing when all agree", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "treatywatch-train-"));
+    const same = join(folder, "classifier.json");
+    const other = join(folder, "stories.json");
+    writeFileSync(same, "{}\n");
+    writeFileSync(other, "{}\n");
+
+    expect(await staleWeights([{ file: same, text: "{}\n" }])).toEqual([]);
+    expect(
+      await staleWeights([
+        { file: same, text: "{}\n" },
+        { file: other, text: '{"bias":1}\n' },
+        { file: join(folder, "gone.json"), text: "{}\n" },
+      ]),
+    ).toEqual([`${other} is not what training writes`, `${join(folder, "gone.json")} is missing`]);
   });
 });

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CLASSIFIER_TRAINING,
-  type Classifier,
-  compileClassifier,
+  Classifier,
   fingerprint,
   packClassifier,
   plausibleDate,
@@ -33,13 +32,24 @@ export interface TrainOptions {
   check?: boolean | undefined;
 }
 
-/** The file's text, or undefined when there is none. */
-async function readIfThere(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch {
-    return undefined;
+/** A file training writes, with what it writes there. */
+export interface WrittenWeights {
+  file: string;
+  text: string;
+}
+
+/** What differs between the files as they are and what training writes, one line a file; none when nothing does. */
+export async function staleWeights(written: readonly WrittenWeights[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const { file, text } of written) {
+    try {
+      if ((await readFile(file, "utf8")) !== text) stale.push(`${file} is not what training writes`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      stale.push(`${file} is missing`);
+    }
   }
+  return stale;
 }
 
 /**
@@ -100,11 +110,13 @@ export async function trainCommand(
   options: TrainOptions,
   output: NodeJS.WritableStream = process.stdout,
   errors: NodeJS.WritableStream = process.stderr,
+  /** Where the shared splits are looked for when `--shared` is not given. */
+  besideTheProject = DEFAULT_SHARED_NEWS,
 ): Promise<number> {
-  const shared = options.shared ?? DEFAULT_SHARED_NEWS;
+  const shared = options.shared ?? besideTheProject;
   const dev = join(shared, "dev.jsonl");
   if (!(await exists(dev))) {
-    if (options.check) {
+    if (options.check && options.shared === undefined) {
       output.write(`shared dev split not found at ${dev}: whether training reproduces the weights is not checked\n`);
       return 0;
     }
@@ -130,7 +142,7 @@ export async function trainCommand(
     Array.from({ length: set === devSet ? DEV_WEIGHT : 1 }, () => trainingItems(set.items)).flat(),
   );
   const classifier = trainClassifier(items);
-  const judging = compileClassifier(classifier);
+  const judging = Classifier.of(classifier);
   const stories = trainStoryModel(
     sets
       .filter((set) => set !== laterSet)
@@ -138,18 +150,17 @@ export async function trainCommand(
   );
   const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
   const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
-  const written = [
+  const written: WrittenWeights[] = [
     { file: classifierOut, text: `${JSON.stringify(packClassifier(classifier), null, 1)}\n` },
     { file: storiesOut, text: `${JSON.stringify(stories, null, 1)}\n` },
   ];
   if (options.check) {
-    const stale: string[] = [];
-    for (const { file, text } of written) if ((await readIfThere(file)) !== text) stale.push(file);
+    const stale = await staleWeights(written);
     if (stale.length > 0) {
       errors.write(
-        `treatywatch train --check: training does not write what ${stale.join(" and ")} ${stale.length > 1 ? "hold" : "holds"} ` +
-          `(it trained classifier ${classifier.version}): the rules or the labelled sets changed since the weights were ` +
-          "trained; run `npx treatywatch train` and commit the weights with the change\n",
+        `treatywatch train --check: ${stale.join("; ")} (it trains classifier ${classifier.version}). ` +
+          "What the classifier reads, the labelled sets or training changed since the weights were trained: " +
+          "run `npx treatywatch train` and commit the weights with that change\n",
       );
       return 1;
     }
