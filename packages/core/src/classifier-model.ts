@@ -71,7 +71,7 @@ export interface ModelVerdict {
  * each feature's row of weights, one for each model, rather than a record of weights a model.
  * Training rounds every weight to thousandths, so a row is kept as whole thousandths in 16 bits;
  * loading it is one base64 decode where the records took V8 about 45 ms to parse and as long
- * again to lay out (a quarter of a cold start on Lambda).
+ * again to lay out, on the fetch function's cold start.
  */
 export interface StoredClassifier {
   version: string;
