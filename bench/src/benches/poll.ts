@@ -129,8 +129,8 @@ export const poll: Bench = {
             "and the classifier's compiled weights are one typed array each, the country index reads " +
             "CLDR's names through one `Intl.DisplayNames` a language, and the classifier's weights " +
             "(classifier.json, 467 KB: each feature's weights in every model as one row of 16-bit " +
-            "thousandths) are read and parsed as JSON text rather than imported as a module; the RSS at start is the modules `@treatywatch/core` " +
-            "loads at import, through tsx as the product runs.",
+            "thousandths) are read and parsed as JSON text rather than imported as a module; the RSS at " +
+            "start is the modules `@treatywatch/core` loads at import, through tsx as the product runs.",
         },
       ];
     } finally {

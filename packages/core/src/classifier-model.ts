@@ -130,12 +130,12 @@ const MODEL_POSITIONS: ReadonlyMap<"relevance" | Topic, number> = new Map([
 const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
 /**
- * The rows of a stored classifier, once everything in it is checked: the models this code
+ * The weights of a stored classifier, row after row, once everything in it is checked: the models this code
  * judges with, in its order, each with a finite bias and threshold; features named once each;
  * and exactly their rows of weights in canonical base64 (a decoder skips what is not base64,
  * which would shift every row after it). Throws, saying what is wrong and how to mend it.
  */
-function storedRows(stored: StoredClassifier): Buffer {
+function storedWeights(stored: StoredClassifier): Float64Array {
   const fail = (what: string): never => {
     throw new Error(`classifier.json ${what}; retrain with \`npx treatywatch train\``);
   };
@@ -165,12 +165,14 @@ function storedRows(stored: StoredClassifier): Buffer {
   if (rows.toString("base64") !== weights) fail("holds weights that are not canonical base64");
   const expected = (features as string[]).length * names.length * WEIGHT_BYTES;
   if (rows.length !== expected) fail(`holds ${rows.length} bytes of weights; its features and models need ${expected}`);
-  return rows;
+  const decoded = new Float64Array(rows.length / WEIGHT_BYTES);
+  for (let at = 0; at < decoded.length; at++) decoded[at] = rows.readInt16LE(at * WEIGHT_BYTES) / THOUSANDTHS;
+  return decoded;
 }
 
 /** The records training gave, from a stored classifier: for reading it plainly (`judgeByFeatures`). */
 export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
-  const rows = storedRows(stored);
+  const rows = storedWeights(stored);
   const width = stored.models.length;
   // Training lists a model's features in code-unit order.
   const inOrder = stored.features
@@ -179,8 +181,8 @@ export function unpackClassifier(stored: StoredClassifier): ClassifierModel {
   const decisions = stored.models.map(({ bias, threshold }, position): Decision => {
     const weights: Record<string, number> = {};
     for (const { feature, row } of inOrder) {
-      const thousandths = rows.readInt16LE((row * width + position) * WEIGHT_BYTES);
-      if (thousandths !== 0) weights[feature] = thousandths / THOUSANDTHS;
+      const weight = rows[row * width + position] as number;
+      if (weight !== 0) weights[feature] = weight;
     }
     return { bias, weights, threshold };
   });
@@ -254,13 +256,11 @@ export class Classifier {
 
   /** A stored classifier, checked, ready to judge. */
   constructor(stored: StoredClassifier) {
-    const bytes = storedRows(stored);
+    this.#rows = storedWeights(stored);
     const width = stored.models.length;
     this.version = stored.version;
     this.#biases = Float64Array.from(stored.models, (model) => model.bias);
     this.#thresholds = Float64Array.from(stored.models, (model) => model.threshold);
-    this.#rows = new Float64Array(bytes.length / WEIGHT_BYTES);
-    for (let at = 0; at < this.#rows.length; at++) this.#rows[at] = bytes.readInt16LE(at * WEIGHT_BYTES) / THOUSANDTHS;
     stored.features.forEach((feature, row) => {
       this.#rowStarts.set(feature, row * width);
     });
