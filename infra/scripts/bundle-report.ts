@@ -7,12 +7,14 @@
  * the runtime loads it does not answer what it can without AWS (the API `GET /health`, a
  * queue's consumer an empty batch), when any bundle carries the SQLite driver (the embedded adapters stay out of Lambda), when a bundle other than
  * Fetch carries what reads an item's text (the language detector's table, the classifier's
- * weights), and when a bundle carries its esbuild metafile (kept in cdk.out/bundle-meta instead).
+ * weights), when a bundle's asset lacks a file it reads beside itself (the classifier's weights), and
+ * when a bundle carries its esbuild metafile (kept in cdk.out/bundle-meta instead).
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { BUNDLE_META_DIR, bundleMetaName } from "../src/bundle-meta.ts";
+import { FILES_BESIDE } from "../src/house-function.ts";
 import { invokeLambda, lambdaLoadMs, type SynthesizedFunction, synthesizedFunctions } from "../src/lambda-load.ts";
 
 const INFRA = new URL("..", import.meta.url).pathname;
@@ -32,7 +34,10 @@ const NEVER_BUNDLED = ["better-sqlite3"];
 /** Inputs that read an item's text: only the fetch function reads it; later stages get its verdict and fingerprint. */
 const FETCH_ONLY: Array<{ name: string; matches: (input: string) => boolean }> = [
   { name: "the language detector's table", matches: (input) => input.endsWith("packages/core/src/language-table.ts") },
-  { name: "the classifier's weights", matches: (input) => input.endsWith("packages/core/src/model/classifier.json") },
+  {
+    name: "the classifier's weights",
+    matches: (input) => input.endsWith("packages/core/src/model/classifier-weights.bundle.ts"),
+  },
 ];
 const READS_TEXT = "Fetch";
 
@@ -143,6 +148,17 @@ function report(): BundleEntry[] {
       readFileSync(join(BUNDLE_META_DIR, bundleMetaName(`${fn.stack}/${fn.name}`)), "utf8"),
     ) as Metafile;
     const output = Object.values(meta.outputs).find((o) => Object.keys(o.inputs).length > 0);
+    const carried = Object.entries(output?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) =>
+      bytesInOutput > 0 ? [input] : [],
+    );
+    for (const { module, file } of FILES_BESIDE) {
+      const beside = join(dir, basename(file));
+      if (carried.includes(module) && !(existsSync(beside) && readFileSync(beside).equals(readFileSync(file)))) {
+        problems.push(
+          `the ${fn.name} bundle reads ${basename(file)} beside itself, and its asset has no copy of ${file}`,
+        );
+      }
+    }
     const byPackage = new Map<string, number>();
     for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
       byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
@@ -163,9 +179,7 @@ function report(): BundleEntry[] {
         .slice(0, 5)
         .map(([input, bytes]) => ({ input, bytes })),
       forbidden: NEVER_BUNDLED.filter((name) => byPackage.has(name)),
-      readsText: FETCH_ONLY.filter(({ matches }) => Object.keys(output?.inputs ?? {}).some(matches)).map(
-        ({ name }) => name,
-      ),
+      readsText: FETCH_ONLY.filter(({ matches }) => carried.some(matches)).map(({ name }) => name),
       coldImportMs: coldImportMs(fn),
     });
   }

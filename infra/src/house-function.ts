@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { AwsEnvironment } from "@treatywatch/config";
 import { METRICS_NAMESPACE } from "@treatywatch/config/powertools";
+import { CLASSIFIER_JSON } from "@treatywatch/core/model/classifier-weights";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -17,6 +18,25 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The package.json conditions a bundle resolves with, as `esbuild --conditions`. */
 export const BUNDLE_CONDITIONS = ["treatywatch-bundle", "module"];
+
+/**
+ * Files a bundle reads beside itself, by the module that reads them: each is copied into the
+ * asset of every function whose bundle esbuild put that module in.
+ */
+export const FILES_BESIDE: ReadonlyArray<{ module: string; file: string }> = [
+  // The classifier's weights, read when the function first judges.
+  { module: "packages/core/src/model/classifier-weights.bundle.ts", file: CLASSIFIER_JSON },
+];
+
+/**
+ * A script for `node -e … <metafile> <module>` that exits 0 when the bundle carries code of the module:
+ * every bundle names the modules esbuild read, the tree-shaken ones with no bytes in its output.
+ */
+const CARRIES = [
+  "const [meta, module] = process.argv.slice(1);",
+  "const { outputs } = JSON.parse(require('node:fs').readFileSync(meta, 'utf8'));",
+  "process.exit(Object.values(outputs).some((o) => (o.inputs[module]?.bytesInOutput ?? 0) > 0) ? 0 : 1);",
+].join(" ");
 
 /** Settings every function reads through packages/config, by name. */
 export type FunctionEnvironment = AwsEnvironment & {
@@ -95,15 +115,22 @@ export class HouseFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [
-            `mkdir -p "${BUNDLE_META_DIR}"`,
-            `mv "${output}/index.meta.json" "${BUNDLE_META_DIR}/${bundleMetaName(`${scope.node.path}/${id}`)}"`,
-          ],
+          afterBundling: (_input: string, output: string) => {
+            const meta = `${BUNDLE_META_DIR}/${bundleMetaName(`${scope.node.path}/${id}`)}`;
+            return [
+              `mkdir -p "${BUNDLE_META_DIR}"`,
+              `mv "${output}/index.meta.json" "${meta}"`,
+              ...FILES_BESIDE.map(
+                ({ module, file }) =>
+                  `if node -e "${CARRIES}" "${meta}" "${module}"; then cp "${file}" "${output}/"; fi`,
+              ),
+            ];
+          },
         },
         externalModules: ["@aws-sdk/*"],
         forceDockerBundling: false,
         esbuildArgs: {
-          // The core's bundle-only modules (the classifier's weights shipped as one JSON string), and
+          // The core's bundle-only modules (the classifier's weights read beside the bundle), and
           // esbuild's default `module` condition, which naming a condition of our own drops.
           "--conditions": BUNDLE_CONDITIONS.join(","),
           // An SDK client loaded on first use is required too, for the same reason.

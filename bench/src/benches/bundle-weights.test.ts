@@ -1,18 +1,28 @@
-import { STORED_CLASSIFIER } from "@treatywatch/core/classifier-model";
+import { storedClassifier } from "@treatywatch/core/classifier-model";
+import { CLASSIFIER_JSON } from "@treatywatch/core/model/classifier-weights";
 import { describe, expect, it } from "vitest";
 import { testBundle } from "./test-bundle.ts";
 
+const EXPORTS = 'export { storedClassifier } from "@treatywatch/core/classifier-model";';
+
 describe("the classifier's weights in a Lambda bundle", () => {
-  it("are classifier.json shipped as one string and parsed, the same classifier Node reads", async () => {
-    const { inputs, code, module } = await testBundle<{ STORED_CLASSIFIER: unknown }>(
-      'export { STORED_CLASSIFIER } from "@treatywatch/core/classifier-model";',
-    );
+  it("are read from classifier.json beside the bundle when first asked for, the same classifier Node reads", async () => {
+    const { inputs, code, module } = await testBundle<{ storedClassifier: () => unknown }>(EXPORTS, {
+      beside: [CLASSIFIER_JSON],
+    });
     expect(inputs.some((input) => input.endsWith("packages/core/src/model/classifier-weights.bundle.ts"))).toBe(true);
     expect(inputs.some((input) => input.endsWith("packages/core/src/model/classifier-weights.ts"))).toBe(false);
-    // The file's own text, as `treatywatch train` wrote it, rather than an object literal made of it.
-    expect(code).toContain(`"version": "${STORED_CLASSIFIER.version}"`);
-    expect(code).not.toContain(`version:"${STORED_CLASSIFIER.version}"`);
+    // Neither the file's text nor an object literal made of it: the bundle carries no weights.
+    expect(code).not.toContain(storedClassifier().version);
+    expect(code.length).toBeLessThan(50_000);
 
-    expect(JSON.stringify(module.STORED_CLASSIFIER)).toBe(JSON.stringify(STORED_CLASSIFIER));
+    expect(JSON.stringify(module.storedClassifier())).toBe(JSON.stringify(storedClassifier()));
+  });
+
+  it("says which file is missing when the bundle was shipped without it", async () => {
+    const { module } = await testBundle<{ storedClassifier: () => unknown }>(EXPORTS);
+    expect(() => module.storedClassifier()).toThrow(
+      /treatywatch-bench-bundle-\w+\/classifier\.json could not be read: a bundle that classifies ships classifier\.json beside it/,
+    );
   });
 });

@@ -86,10 +86,10 @@ const PARTS: ReadonlyArray<{ name: string; what: string; code: string; from: str
     from: ".",
   },
   {
-    name: "weights",
-    what: "the classifier's weights, which the Fetch bundle parses at start (their rows are decoded when it first judges)",
-    code: 'module.exports = require("#classifier-weights");',
-    from: "packages/core",
+    name: "iconv",
+    what: "iconv-lite, which the Fetch bundle carries to decode feeds in legacy character sets",
+    code: 'module.exports = require("iconv-lite");',
+    from: "packages/feeds",
   },
 ];
 

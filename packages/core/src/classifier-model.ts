@@ -1,4 +1,4 @@
-import trained from "#classifier-weights";
+import { readStoredClassifier } from "#classifier-weights";
 import { fnv1a } from "./hash.ts";
 import { type Example, type LinearModel, logit, sigmoid, type TrainOptions, train } from "./linear-model.ts";
 import { eachFeature, type FeatureSink, featuresOf, type Reading } from "./reading.ts";
@@ -305,7 +305,13 @@ export class Classifier {
   }
 }
 
-export const STORED_CLASSIFIER = trained as StoredClassifier;
+let stored: StoredClassifier | undefined;
+
+/** The committed classifier as it is stored (classifier.json), read when it is first asked for. */
+export function storedClassifier(): StoredClassifier {
+  stored ??= readStoredClassifier() as StoredClassifier;
+  return stored;
+}
 
 let committed: Classifier | undefined;
 
@@ -314,7 +320,7 @@ let committed: Classifier | undefined;
  * module loads: a command that retrains it must start whatever state the file is in.
  */
 export function committedClassifier(): Classifier {
-  committed ??= new Classifier(STORED_CLASSIFIER);
+  committed ??= new Classifier(storedClassifier());
   return committed;
 }
 

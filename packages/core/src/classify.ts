@@ -1,11 +1,4 @@
-import {
-  type Classifier,
-  chooseTopics,
-  committedClassifier,
-  judge,
-  judgedRelevant,
-  STORED_CLASSIFIER,
-} from "./classifier-model.ts";
+import { type Classifier, chooseTopics, committedClassifier, judge, judgedRelevant } from "./classifier-model.ts";
 import { type Fingerprint, type FingerprintItem, fingerprint } from "./cluster.ts";
 import { type ConceptId, conceptKind } from "./concepts.ts";
 import { type Reading, type ReadingInput, read } from "./reading.ts";
@@ -14,7 +7,11 @@ import type { Cue, Verdict } from "./types.ts";
 
 /** Changes with the rules (lexicon, treaties, countries) and with the trained weights. */
 export const RULES_VERSION = "2026.12.3";
-export const CLASSIFIER_VERSION = `${RULES_VERSION}+${STORED_CLASSIFIER.version}`;
+
+/** Which rules and weights made a verdict: the rules' version and the classifier's digest. */
+export function classifierVersion(classifier: Classifier = committedClassifier()): string {
+  return `${RULES_VERSION}+${classifier.version}`;
+}
 
 export type ClassifyInput = ReadingInput;
 
@@ -116,7 +113,7 @@ export function verdictOf(reading: Reading, classifier: Classifier = committedCl
     treaties,
     why,
     language: reading.language,
-    classifierVersion: CLASSIFIER_VERSION,
+    classifierVersion: classifierVersion(classifier),
   };
 }
 

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Analysis, analyse, type Token } from "./analyse.ts";
 import { canonicalUrl } from "./canonical-url.ts";
-import { judge, judgeByFeatures, STORED_CLASSIFIER, unpackClassifier } from "./classifier-model.ts";
+import { judge, judgeByFeatures, storedClassifier, unpackClassifier } from "./classifier-model.ts";
 import { assess } from "./classify.ts";
 import {
   type Fingerprint,
@@ -378,7 +378,7 @@ describe("phrase finding", () => {
 describe("the classifier's models", () => {
   it("give each probability the stored models over the features give, on real and generated texts", () => {
     const differing: string[] = [];
-    const trained = unpackClassifier(STORED_CLASSIFIER);
+    const trained = unpackClassifier(storedClassifier());
     for (const text of textsToRead()) {
       for (const language of [undefined, "en", "ru"]) {
         const reading = read({ title: text, language });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLASSIFIER_VERSION, type EvalReport, evaluate, missedTargets, type SliceReport } from "@treatywatch/core";
+import { classifierVersion, type EvalReport, evaluate, missedTargets, type SliceReport } from "@treatywatch/core";
 import { z } from "zod";
 import { asRead, DEFAULT_SHARED_NEWS, exists, LABELLED_SETS, type LoadedSet, loadSet } from "./labelled.ts";
 
@@ -141,10 +141,10 @@ export async function evalCommand(
 
   const reports = sets.map(({ set, frozen }) => scoreSet(set, frozen, now));
   if (options.json) {
-    output.write(`${JSON.stringify({ classifier: CLASSIFIER_VERSION, sets: reports })}\n`);
+    output.write(`${JSON.stringify({ classifier: classifierVersion(), sets: reports })}\n`);
   } else {
     output.write(
-      `classifier ${CLASSIFIER_VERSION}\n\n${reports.map((set) => formatSet(set, options.verbose ?? false)).join("\n")}`,
+      `classifier ${classifierVersion()}\n\n${reports.map((set) => formatSet(set, options.verbose ?? false)).join("\n")}`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { assess, CLASSIFIER_VERSION, type Clock, classify, type Item, normaliseEntry } from "@treatywatch/core";
+import { assess, type Clock, classifierVersion, classify, type Item, normaliseEntry } from "@treatywatch/core";
 import { SqliteStore } from "@treatywatch/store";
 import { ingestItems } from "@treatywatch/worker";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -40,7 +40,7 @@ describe("reclassifyStore", () => {
 
     expect(summary).toEqual({ scanned: 3, reclassified: 2, becameRelevant: 1, becameIrrelevant: 1, clustered: 1 });
     const redone = await store.getItem(missed.id);
-    expect(redone?.verdict).toMatchObject({ relevant: true, classifierVersion: CLASSIFIER_VERSION });
+    expect(redone?.verdict).toMatchObject({ relevant: true, classifierVersion: classifierVersion() });
     expect(redone?.verdict.treaties).toContain("mine-ban");
     expect(redone?.storyId).toBeDefined();
     expect((await store.getItem(lookAlike.id))?.verdict.relevant).toBe(false);

@@ -1,4 +1,4 @@
-import { assess, CLASSIFIER_VERSION, type Clock, type Store, type StoredItem } from "@treatywatch/core";
+import { assess, type Clock, classifierVersion, type Store, type StoredItem } from "@treatywatch/core";
 import { placedWrite, placeInStory } from "@treatywatch/worker";
 
 export interface ReclassifySummary {
@@ -15,13 +15,14 @@ export interface ReclassifySummary {
 const PAGE_SIZE = 500;
 
 async function staleItems(store: Store): Promise<{ scanned: number; stale: StoredItem[] }> {
+  const current = classifierVersion();
   const stale: StoredItem[] = [];
   let scanned = 0;
   let cursor: string | undefined;
   do {
     const page = await store.listItems({ limit: PAGE_SIZE, cursor });
     scanned += page.data.length;
-    for (const stored of page.data) if (stored.verdict.classifierVersion !== CLASSIFIER_VERSION) stale.push(stored);
+    for (const stored of page.data) if (stored.verdict.classifierVersion !== current) stale.push(stored);
     cursor = page.nextCursor;
   } while (cursor);
   // Oldest first, so stories are rebuilt in the order the items arrived.
@@ -61,7 +62,7 @@ export async function reclassifyStore(store: Store, clock: Clock): Promise<Recla
 
 export function formatReclassify(summary: ReclassifySummary): string {
   return (
-    `${summary.scanned} items scanned, ${summary.reclassified} reclassified to ${CLASSIFIER_VERSION}: ` +
+    `${summary.scanned} items scanned, ${summary.reclassified} reclassified to ${classifierVersion()}: ` +
     `${summary.becameRelevant} now relevant, ${summary.becameIrrelevant} no longer relevant, ` +
     `${summary.clustered} clustered into stories\n`
   );

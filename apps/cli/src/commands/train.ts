@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CLASSIFIER_TRAINING,
@@ -14,15 +14,11 @@ import {
   trainStoryModel,
   verdictOf,
 } from "@treatywatch/core";
+import { CLASSIFIER_JSON } from "@treatywatch/core/model/classifier-weights";
 import { asRead, DEFAULT_SHARED_NEWS, exists, LABELLED_SETS, type LabelledNews, loadSet } from "./labelled.ts";
 
-/** Where the models' weights live; the core imports them. */
-export const CLASSIFIER_WEIGHTS = fileURLToPath(
-  new URL("../../../../packages/core/src/model/classifier.json", import.meta.url),
-);
-export const STORY_WEIGHTS = fileURLToPath(
-  new URL("../../../../packages/core/src/model/stories.json", import.meta.url),
-);
+/** Where the story model's weights live; the core imports them (the classifier's: CLASSIFIER_JSON). */
+const STORY_WEIGHTS = fileURLToPath(new URL("../../../../packages/core/src/model/stories.json", import.meta.url));
 
 export interface TrainOptions {
   shared?: string | undefined;
@@ -148,7 +144,7 @@ export async function trainCommand(
       .filter((set) => set !== laterSet)
       .flatMap((set) => [storyExamples(set.items, false, judging), storyExamples(set.items, true, judging)]),
   );
-  const classifierOut = options.out ? join(options.out, "classifier.json") : CLASSIFIER_WEIGHTS;
+  const classifierOut = options.out ? join(options.out, basename(CLASSIFIER_JSON)) : CLASSIFIER_JSON;
   const storiesOut = options.out ? join(options.out, "stories.json") : STORY_WEIGHTS;
   const written: WrittenWeights[] = [
     { file: classifierOut, text: `${JSON.stringify(packClassifier(classifier), null, 1)}\n` },

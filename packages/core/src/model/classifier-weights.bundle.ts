@@ -1,10 +1,24 @@
-import text from "./classifier.json" with { type: "text" };
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The file a bundle taking this module reads beside itself; infra's HouseFunction ships it there. */
+export const CLASSIFIER_FILE = "classifier.json";
 
 /**
- * The classifier in a Lambda bundle (the `treatywatch-bundle` condition): esbuild ships
- * classifier.json as one string, which V8 parses as JSON, rather than as the object literal it
- * would compile it into.
+ * The classifier in a Lambda bundle (the `treatywatch-bundle` condition): classifier.json is
+ * shipped beside the bundle and read when the function first judges, so its 467 KB are neither
+ * compiled with the bundle nor parsed by a call that classifies nothing (a feed answered 304).
  */
-const weights: unknown = JSON.parse(text as unknown as string);
-
-export default weights;
+export function readStoredClassifier(): unknown {
+  // A CommonJS bundle's own folder, which the runtime's module wrapper names.
+  const file = join(__dirname, CLASSIFIER_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`${file} could not be read: a bundle that classifies ships ${CLASSIFIER_FILE} beside it`, {
+      cause: error,
+    });
+  }
+  return JSON.parse(text);
+}
