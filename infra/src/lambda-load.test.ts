@@ -50,6 +50,15 @@ describe("a bundle loaded as the Lambda runtime loads it", () => {
     expect(() => invokeLambda(failing, {}, OPTIONS)).toThrow(/no table/);
   });
 
+  it("holds a synthesized asset's files beside its bundle, as the task root does", () => {
+    const reader = bundle("asset.0123", [
+      'const { readFileSync } = require("node:fs");',
+      'exports.handler = async () => readFileSync(require("node:path").join(__dirname, "weights.json"), "utf8");',
+    ]);
+    writeFileSync(join(dir, "asset.0123", "weights.json"), '{"version":"x"}');
+    expect(invokeLambda(reader, {}, OPTIONS)).toBe('{"version":"x"}');
+  });
+
   it("refuses a bundle written as an ES module", () => {
     const esm = bundle("esm", ["export const handler = async () => ({ statusCode: 200 });"]);
     expect(() => lambdaLoadMs(esm, OPTIONS)).toThrow();

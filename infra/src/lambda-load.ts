@@ -10,7 +10,7 @@ import {
   symlinkSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export interface LambdaLoadOptions {
   /** The node_modules holding the AWS SDK, which the runtime provides: only `@aws-sdk` is taken from it. */
@@ -25,8 +25,20 @@ export interface LambdaLoadOptions {
 const RESULT = "\u0000lambda-result\u0000";
 
 /**
+ * The files of a bundle's task root: a synthesized asset's every file, as deployed (the bundle, its
+ * source map and what it reads beside itself), else the bundle and its source map.
+ */
+function taskFiles(bundle: string): string[] {
+  const folder = dirname(bundle);
+  if (basename(folder).startsWith("asset.")) {
+    return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [entry.name] : []));
+  }
+  return [basename(bundle), ...(existsSync(`${bundle}.map`) ? [`${basename(bundle)}.map`] : [])];
+}
+
+/**
  * Runs `script` in a fresh Node process beside a copy of a function's bundle, as the Lambda
- * Node.js runtime holds it: alone in a folder of its own (the task root, with no package.json),
+ * Node.js runtime holds it: in a folder of its own with its asset's files (the task root, with no package.json),
  * read with require() as CommonJS (ES module syntax is refused rather than detected, so a bundle
  * built as an ES module does not pass for one), only the AWS SDK on NODE_PATH, source maps enabled
  * as the functions' NODE_OPTIONS enable them. The script names the bundle `file`; `input` is its stdin.
@@ -40,8 +52,7 @@ function beside(bundle: string, script: string, options: LambdaLoadOptions, inpu
     mkdirSync(runtime);
     symlinkSync(join(options.nodeModules, "@aws-sdk"), join(runtime, "@aws-sdk"), "dir");
     const file = join(task, basename(bundle));
-    copyFileSync(bundle, file);
-    if (existsSync(`${bundle}.map`)) copyFileSync(`${bundle}.map`, `${file}.map`);
+    for (const name of taskFiles(bundle)) copyFileSync(join(dirname(bundle), name), join(task, name));
     const run = spawnSync(
       process.execPath,
       [
