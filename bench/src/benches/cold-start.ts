@@ -181,7 +181,8 @@ export const coldStart: Bench = {
         "require() returning, next to an empty module's, every bundle loaded once a round so that each sees the same machine. " +
         `Where the time goes, loaded alone in the same rounds: ${parts
           .map((part, at) => `${part.what}, ${num(partLoads[at] ?? Number.NaN)} ms`)
-          .join("; ")}. ` +
+          .join("; ")}. The Fetch function reads the classifier's weights, shipped beside its bundle, when it first ` +
+        "judges rather than at start, so a call that classifies nothing never reads them. " +
         "Lambda runs Node.js 22: on this machine it loaded the same " +
         "bundles within about 15% of Node.js 20 (on 2026-12-01, the median of 7: Api 119 ms against 104 ms, Fetch 90 ms " +
         "against 93 ms, Poll 71 ms against 67 ms).";
